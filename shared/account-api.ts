@@ -1,0 +1,109 @@
+/**
+ * The account API contract: JSON served by the IdP under `/api/v1/` and read by the browser extension
+ * (and by scripts holding an API key). Both sides import these types; change them together.
+ *
+ * Authentication: `Authorization: DPoP <access token>` with a `DPoP` proof header (the extension), or
+ * `Authorization: Bearer <API key>` (scripts). The access token's audience is `${issuer}/api` (resource
+ * indicator `ACCOUNT_API_RESOURCE`).
+ *
+ * Errors are always `ApiError` with a 4xx/5xx status. A sensitive action whose sign-in is older than
+ * `REAUTH_MAX_AGE_SECONDS` answers 401 with
+ * `WWW-Authenticate: Bearer error="insufficient_user_authentication", max_age=600` (RFC 9470).
+ */
+
+export const ACCOUNT_API_PREFIX = '/api/v1';
+export const ACCOUNT_API_RESOURCE_PATH = '/api';
+export const ACCOUNT_API_SCOPE = 'account';
+export const EXTENSION_CLIENT_ID = 'latchkey-extension';
+export const REAUTH_MAX_AGE_SECONDS = 600;
+
+export interface ApiError {
+  error: string;
+  message: string;
+}
+
+export interface Recommendation {
+  code: 'enable_2fa' | 'regenerate_recovery_codes' | 'verify_email' | 'rotate_expiring_key' | 'review_devices' | 'change_old_password';
+  message: string;
+  /** Absolute path on the IdP portal where the person can act, e.g. `/my/security#two-factor`. */
+  href: string;
+}
+
+export interface SecurityStatus {
+  accountId: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  recoveryCodesLeft: number;
+  /** ISO timestamp of the last password change. */
+  passwordChangedAt: string;
+  passwordAgeDays: number;
+  signedInDevices: number;
+  lastSignInAt: string | null;
+  apiKeys: { total: number; expiringWithin7Days: number };
+  recommendations: Recommendation[];
+}
+
+export interface DatabaseSummary {
+  id: string;
+  name: string;
+  url: string;
+  role: 'owner' | 'member';
+  status: 'invited' | 'active';
+  /** The sign-in login of this account on that database; never changed by an account email change. */
+  login: string;
+  /** URL that starts single sign-on into that database. */
+  openUrl: string;
+}
+
+export interface DeviceSummary {
+  id: string;
+  browser: string;
+  os: string;
+  ip: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  current: boolean;
+  /** Applications holding tokens from this session (database names, the extension). */
+  apps: string[];
+}
+
+export interface ApiKeySummary {
+  id: string;
+  description: string;
+  /** Short visible identifier, e.g. `lk_3f9a2c`. */
+  visibleId: string;
+  scope: 'read' | 'read-write';
+  databases: string[] | null;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+}
+
+export interface RotateApiKeyRequest {
+  /** 0, 3600 or 86400: how long the old secret keeps working. */
+  graceSeconds: 0 | 3600 | 86400;
+}
+
+export interface RotateApiKeyResponse {
+  key: ApiKeySummary;
+  /** The new secret, shown once. */
+  secret: string;
+}
+
+export interface LogoutOthersResponse {
+  loggedOut: number;
+}
+
+/** Routes, relative to ACCOUNT_API_PREFIX. */
+export const accountApiRoutes = {
+  status: { method: 'GET', path: '/status' },
+  databases: { method: 'GET', path: '/databases' },
+  devices: { method: 'GET', path: '/devices' },
+  logoutOthers: { method: 'POST', path: '/devices/logout-others' },
+  apiKeys: { method: 'GET', path: '/api-keys' },
+  rotateApiKey: { method: 'POST', path: '/api-keys/:id/rotate' },
+  revokeApiKey: { method: 'DELETE', path: '/api-keys/:id' },
+} as const;
