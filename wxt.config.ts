@@ -1,0 +1,44 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+/**
+ * WXT configuration for the Latchkey browser extension (sources in `extension/`).
+ *
+ * The repository root also holds the IdP and test suites; WXT only looks at `srcDir`, `publicDir`
+ * and `modulesDir`, so everything it reads is pointed inside `extension/`.
+ */
+
+/**
+ * Public half of the RSA key that pins the unpacked extension ID in Chrome to
+ * `fidbdcnbmjdaepbknnhbpdanaoaiacmc` (redirect URI `https://fidbdcnbmjdaepbknnhbpdanaoaiacmc.chromiumapp.org/`).
+ * The private half was never stored: the Web Store signs published builds with its own key.
+ */
+const CHROME_DEV_PUBLIC_KEY =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1Rq4oIw3NhZ6ZORmoLMWoQLt9IEZQguSuFFp0qHRyozEfqJdixvic9OgW1bm7UP3dMzw1PeJBNeoXQVL/my0elXxnzA9h39/qKDalHEgnkbu+wGbJ0K2ujb9rFxTfbs0L7xQpjcwzl0DmfRJ3AS3ywTC874mkTY7p/vlsx1pukELNUUmKa6lhjoKH9J9xLSDSbM7q7eMmKr0zlhSxQN7ME8H+tFvO+MEAu9yatzjxdeTpx/sFozd9GsqVdF57SC3z0YJCP0/ShPMzbU/ms4v6BC7KLSV2s8A8nv1CvCvKg74ddqTcez/nFhxGvtdSMouQEOgCuLgEpN6SZo7J3WfqwIDAQAB';
+
+/** Stable Firefox add-on ID; Firefox derives the identity redirect URL from it. */
+export const GECKO_ADDON_ID = 'latchkey-extension@latchkey.dev';
+
+/** Any IdP origin may be granted at runtime; the options page asks for exactly one. */
+const IDP_ORIGIN_PATTERNS = ['http://*/*', 'https://*/*'];
+
+export default defineConfig({
+  srcDir: 'extension',
+  publicDir: 'extension/public',
+  modulesDir: 'extension/modules',
+  outDir: '.output',
+  imports: false,
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser, manifestVersion }) => ({
+    name: 'Latchkey',
+    description: 'Your Latchkey account at a glance: security status, databases, devices and API keys.',
+    permissions: ['storage', 'alarms', 'identity', 'notifications'],
+    ...(manifestVersion === 3
+      ? { optional_host_permissions: IDP_ORIGIN_PATTERNS }
+      : { optional_permissions: IDP_ORIGIN_PATTERNS }),
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: GECKO_ADDON_ID, strict_min_version: '115.0' } } }
+      : { key: CHROME_DEV_PUBLIC_KEY }),
+    action: { default_title: 'Latchkey' },
+  }),
+});
