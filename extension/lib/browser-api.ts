@@ -10,8 +10,8 @@ export type MessageSender = Runtime.MessageSender;
 // ---- runtime ---------------------------------------------------------------------------------
 
 /** What the message table needs to recognise our own pages. */
-export function ownExtension(): { id: string; origin: string } {
-  return { id: browser.runtime.id, origin: new URL(browser.runtime.getURL('/')).origin };
+export function ownExtension(): { id: string; baseUrl: string } {
+  return { id: browser.runtime.id, baseUrl: browser.runtime.getURL('/') };
 }
 
 export function onRuntimeMessage(

@@ -1,8 +1,8 @@
 /**
  * The one typed message table between extension pages (popup, options) and the background.
  *
- * Invariants: only our own extension pages may call (same extension id and an origin equal to our
- * extension origin; content scripts and other extensions are refused); each request payload is
+ * Invariants: only our own extension pages may call (same extension id and a URL under our
+ * extension base URL; content scripts and other extensions are refused); each request payload is
  * allow-listed by its parser before a handler runs; answers are `{ ok, data }` or `{ ok: false, error }`
  * data, never thrown objects, and never contain tokens.
  */
@@ -75,17 +75,16 @@ export const requestParsers: { [K in MessageType]: (payload: unknown) => Request
 
 export interface OwnExtension {
   id: string;
-  /** e.g. `chrome-extension://<id>` or `moz-extension://<uuid>`. */
-  origin: string;
+  /** `runtime.getURL('/')`: `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
+  baseUrl: string;
 }
 
+/**
+ * Compares by prefix, not `URL.origin`: for non-special schemes such as `moz-extension:` the
+ * origin may be the string "null", which would make every extension page look alike.
+ */
 export function isOwnExtensionPage(sender: MessageSender, self: OwnExtension): boolean {
-  if (sender.id !== self.id || typeof sender.url !== 'string') return false;
-  try {
-    return new URL(sender.url).origin === self.origin;
-  } catch {
-    return false;
-  }
+  return sender.id === self.id && typeof sender.url === 'string' && self.baseUrl.endsWith('/') && sender.url.startsWith(self.baseUrl);
 }
 
 /**
