@@ -37,7 +37,7 @@ export interface DatabaseAppConfig {
 const httpUrl = z
   .string()
   .url('must be an absolute URL such as https://id.example.com')
-  .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must use http or https')
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must use http or https')
   .transform((value) => value.replace(/\/+$/, ''));
 
 const configSchema = z.object({

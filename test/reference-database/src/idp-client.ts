@@ -49,7 +49,7 @@ const logoutClaims = z.object({
   ),
   sid: z.string().min(1).optional(),
   sub: z.string().min(1).optional(),
-  nonce: z.undefined({ error: 'a logout token must not carry a nonce' }),
+  nonce: z.never({ error: 'a logout token must not carry a nonce' }).optional(),
 });
 
 const introspectionAnswer = z.object({
