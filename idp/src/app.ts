@@ -1,0 +1,98 @@
+/**
+ * Koa wiring and the route table, no logic. Requests that match one of our routes get body parsing,
+ * CSRF protection and our error boundary; every other request goes to oidc-provider (which parses and
+ * protects its own endpoints), as in its Koa example with interaction routes first.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Koa from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import type { AppState } from './http/context.ts';
+import { csrfProtection } from './http/csrf.ts';
+import { errorHandler } from './http/error-handler.tsx';
+import { createRouter, type RouteDeps } from './http/router.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { providerHolder } from './oidc/provider.ts';
+import type { Services } from './services.ts';
+import { cookieSecrets, getOrCreateSetting } from './storage/server-settings.ts';
+import * as showInteraction from './oidc/interactions/show.ts';
+import * as loginInteraction from './oidc/interactions/login.ts';
+import * as consentInteraction from './oidc/interactions/consent.ts';
+import * as portalLogin from './portal/pages/login.ts';
+import * as signupPage from './portal/pages/signup.tsx';
+import * as accountPage from './portal/pages/account.tsx';
+import * as securityPage from './portal/pages/security.tsx';
+import * as databasesPage from './portal/pages/databases.tsx';
+import * as verifyEmailPage from './portal/pages/verify-email.tsx';
+import * as forgotPasswordPage from './portal/pages/password-forgot.tsx';
+import * as resetPasswordPage from './portal/pages/password-reset.tsx';
+
+const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static');
+
+export interface AppOptions {
+  issuer: string;
+  services: Services;
+  extensionRedirectUris?: string[];
+}
+
+export function buildApp(options: AppOptions) {
+  const { issuer, services } = options;
+  const secure = issuer.startsWith('https:');
+  const providers = providerHolder({ issuer, services, extensionRedirectUris: options.extensionRedirectUris ?? [] });
+  const deps: RouteDeps = { providers, issuer, secure };
+
+  const router = createRouter();
+  const pages = [
+    showInteraction, loginInteraction, consentInteraction,
+    portalLogin, signupPage, accountPage, securityPage, databasesPage,
+    verifyEmailPage, forgotPasswordPage, resetPasswordPage,
+  ];
+  for (const page of pages) page.register(router, deps);
+
+  const css = fs.readFileSync(path.join(staticDir, 'portal.css'));
+  router.get('/static/portal.css', async function portalCss(ctx) {
+    ctx.type = 'text/css';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = css;
+  });
+  router.get('/', async function home(ctx) {
+    ctx.redirect('/my/account');
+  });
+  router.get('/healthz', async function health(ctx) {
+    services.db.prepare('SELECT 1').get();
+    ctx.body = { ok: true };
+  });
+
+  const app = new Koa<AppState>({ proxy: services.config.trustProxy });
+  app.keys = cookieSecrets(services.db);
+  app.silent = true;
+  const csrf = csrfProtection({ secret: getOrCreateSetting(services.db, 'csrf_secret', () => crypto.randomUUID() + crypto.randomUUID()), issuer, secure });
+  const parseBody = bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb', encoding: 'utf-8' });
+  const ours = router.routes();
+
+  app.use(securityHeaders({ https: secure }));
+  app.use(async function dispatch(ctx, next) {
+    const matched = router.match(ctx.path, ctx.method);
+    if (!matched.route) {
+      if (matched.path.length > 0 && ctx.method !== 'OPTIONS') {
+        ctx.status = 405;
+        ctx.body = { error: 'method_not_allowed', message: `${ctx.method} is not allowed here.` };
+        return;
+      }
+      // Everything else is oidc-provider's (discovery, /auth, /token, /jwks, /session/end, ...).
+      ctx.respond = false;
+      await providers.get().callback()(ctx.req, ctx.res);
+      return;
+    }
+    ctx.state.services = services;
+    await errorHandler(ctx, async () => {
+      await parseBody(ctx, async () => {
+        await csrf(ctx, async () => {
+          await ours(ctx as Parameters<typeof ours>[0], next);
+        });
+      });
+    });
+  });
+  return { app, providers };
+}

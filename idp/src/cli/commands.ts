@@ -1,0 +1,118 @@
+/** The table of operator commands. Each opens the store, does one thing and returns JSON-able data. */
+import type { Config } from '../config/config.ts';
+import { openDatabase } from '../storage/database.ts';
+import { createServices } from '../services.ts';
+import { ensureSigningKeys, listSigningKeys, rotateSigningKeys } from '../storage/server-settings.ts';
+import { latestSchemaVersion, migrate } from '../storage/migrations.ts';
+import { runMaintenance } from '../maintenance.ts';
+import { setLogLevel } from '../log.ts';
+import { serve } from './serve.ts';
+
+export interface OptionSpec {
+  help: string;
+  type?: 'string' | 'boolean';
+  required?: boolean;
+  multiple?: boolean;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  options: Record<string, OptionSpec>;
+  run(values: Record<string, string | boolean | string[] | undefined>, config: Config): Promise<unknown>;
+}
+
+function withServices<T>(config: Config, fn: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
+  setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const db = openDatabase(config.databaseFile);
+  const services = createServices(config, db, { issuer: () => config.issuer ?? `http://localhost:${config.port}` });
+  return fn(services).finally(() => {
+    services.mailer.close();
+    db.close();
+  });
+}
+
+export const commands: Command[] = [
+  {
+    name: 'serve',
+    usage: '',
+    summary: 'Run the IdP (PORT, IDP_* settings from the environment).',
+    options: {},
+    run: async (_values, config) => {
+      await serve(config);
+      return undefined;
+    },
+  },
+  {
+    name: 'migrate',
+    usage: '',
+    summary: 'Apply pending schema migrations and print the schema version.',
+    options: {},
+    run: async (_values, config) => {
+      const db = openDatabase(config.databaseFile, { migrate: false });
+      try {
+        return { schemaVersion: migrate(db), latest: latestSchemaVersion };
+      } finally {
+        db.close();
+      }
+    },
+  },
+  {
+    name: 'account create',
+    usage: '--email E --password P [--name N]',
+    summary: 'Create an account (email confirmed) and print it as JSON.',
+    options: {
+      email: { help: 'email address, also the sign-in name', required: true },
+      password: { help: 'password (at least 8 characters)', required: true },
+      name: { help: 'display name (default: the part of the email before @)' },
+    },
+    run: (values, config) =>
+      withServices(config, async (services) => {
+        const email = String(values.email).trim();
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new (await import('../errors.ts')).AppError('invalid_input', `"${email}" is not a valid email address`);
+        const account = await services.accounts.signUp(
+          { email, password: String(values.password), name: String(values.name ?? email.split('@')[0]) },
+          { sendVerification: false, verified: true },
+        );
+        services.audit.record({ accountId: account.id, actor: 'operator', event: 'account.created_by_operator' });
+        return { id: account.id, email: account.email, name: account.name, emailVerified: true, createdAt: new Date(account.createdAt * 1000).toISOString() };
+      }),
+  },
+  {
+    name: 'keys rotate',
+    usage: '',
+    summary: 'Add new signing keys; the old ones stay published until their tokens expire.',
+    options: {},
+    run: async (_values, config) => {
+      const db = openDatabase(config.databaseFile);
+      try {
+        await ensureSigningKeys(db);
+        return { rotated: await rotateSigningKeys(db), keys: listSigningKeys(db) };
+      } finally {
+        db.close();
+      }
+    },
+  },
+  {
+    name: 'keys list',
+    usage: '',
+    summary: 'List signing keys (ids, algorithms, state); never prints private material.',
+    options: {},
+    run: async (_values, config) => {
+      const db = openDatabase(config.databaseFile);
+      try {
+        return { keys: listSigningKeys(db) };
+      } finally {
+        db.close();
+      }
+    },
+  },
+  {
+    name: 'maintenance',
+    usage: '',
+    summary: 'Purge expired sessions, tokens and rate-limit windows now.',
+    options: {},
+    run: (_values, config) => withServices(config, async (services) => ({ removed: runMaintenance(services) })),
+  },
+];

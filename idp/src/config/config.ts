@@ -1,0 +1,117 @@
+/**
+ * Typed configuration, read from the environment and validated once at boot. Every setting is
+ * documented here and in the README; a bad value fails at boot with the name of the setting.
+ */
+import path from 'node:path';
+import os from 'node:os';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));
+
+const envSchema = z.object({
+  /** TCP port to listen on. 0 picks a free port. */
+  PORT: port.default(3000),
+  /** Interface to bind. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** `production` or `development`. Production refuses an http issuer other than localhost and defaults IDP_WORKERS to the core count. */
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  /** Public base URL of the IdP, the OpenID Connect `iss`. Defaults to http://localhost:$PORT (development only). */
+  IDP_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  /** Directory of the embedded store (SQLite file, mail outbox). Created on first start. */
+  IDP_DATA_DIR: z.string().min(1).default('./data'),
+  /** SMTP URL (smtp:// or smtps://user:pass@host:port). Without it, mail is written as .eml files under $IDP_DATA_DIR/outbox. */
+  IDP_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** Sender of every mail. */
+  IDP_MAIL_FROM: z.string().min(3).default('Latchkey <no-reply@localhost>'),
+  /** Number of worker processes. Default: the core count in production, 1 otherwise. */
+  IDP_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Trust X-Forwarded-* headers (set when behind a reverse proxy). */
+  IDP_TRUST_PROXY: bool.default(false),
+  /** argon2id memory cost in KiB (OWASP minimum 19456). */
+  IDP_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).max(4_194_304).default(19456),
+  /** argon2id iterations (OWASP minimum 2 at 19 MiB). */
+  IDP_ARGON2_ITERATIONS: z.coerce.number().int().min(2).max(20).default(2),
+  /** Comma-separated redirect URIs of the browser extension's public client (chromiumapp.org / Firefox). */
+  IDP_EXTENSION_REDIRECT_URIS: z.string().optional(),
+  /** `info` logs a line per mail and boot; `warn` only warnings; `silent` nothing. */
+  IDP_LOG_LEVEL: z.enum(['silent', 'warn', 'info', 'debug']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  /** Explicit issuer, or undefined to derive it from the bound port. */
+  issuer: string | undefined;
+  dataDir: string;
+  databaseFile: string;
+  outboxDir: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  workers: number;
+  trustProxy: boolean;
+  argon2: { memoryCost: number; timeCost: number; parallelism: 1 };
+  logLevel: 'silent' | 'warn' | 'info' | 'debug';
+  extensionRedirectUris: string[];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  let issuer = e.IDP_ISSUER?.replace(/\/+$/, '');
+  if (issuer) {
+    const url = new URL(issuer);
+    if (url.search || url.hash) throw new ConfigError('Invalid configuration:\n  IDP_ISSUER: must not have a query or fragment');
+    if (production && url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+      throw new ConfigError('Invalid configuration:\n  IDP_ISSUER: production requires an https issuer');
+    }
+  } else if (production) {
+    throw new ConfigError('Invalid configuration:\n  IDP_ISSUER: required when NODE_ENV=production');
+  }
+  const dataDir = path.resolve(e.IDP_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    production,
+    issuer,
+    dataDir,
+    databaseFile: path.join(dataDir, 'idp.sqlite'),
+    outboxDir: path.join(dataDir, 'outbox'),
+    smtpUrl: e.IDP_SMTP_URL,
+    mailFrom: e.IDP_MAIL_FROM,
+    workers: e.IDP_WORKERS ?? (production ? os.availableParallelism() : 1),
+    trustProxy: e.IDP_TRUST_PROXY,
+    argon2: { memoryCost: e.IDP_ARGON2_MEMORY_KIB, timeCost: e.IDP_ARGON2_ITERATIONS, parallelism: 1 },
+    logLevel: e.IDP_LOG_LEVEL,
+    extensionRedirectUris: parseUriList(e.IDP_EXTENSION_REDIRECT_URIS),
+  };
+}
+
+function parseUriList(value: string | undefined): string[] {
+  if (!value) return [];
+  const uris = value.split(',').map((v) => v.trim()).filter(Boolean);
+  for (const uri of uris) {
+    if (!URL.canParse(uri) || !/^https:/.test(uri)) throw new ConfigError(`Invalid configuration:\n  IDP_EXTENSION_REDIRECT_URIS: ${uri} is not an https URL`);
+  }
+  return uris;
+}
+
+/** Development-only defaults that must be loud. */
+export function configWarnings(config: Config, issuer: string): string[] {
+  const warnings: string[] = [];
+  if (issuer.startsWith('http:')) {
+    warnings.push(`issuer ${issuer} is plain http: fine for development, never for production (set IDP_ISSUER to an https URL)`);
+  }
+  if (!config.smtpUrl) {
+    warnings.push(`IDP_SMTP_URL is not set: mail is written to ${config.outboxDir} instead of being sent`);
+  }
+  return warnings;
+}

@@ -1,0 +1,52 @@
+/**
+ * The single error boundary of our routes: AppError becomes its status with a message for people, as
+ * JSON for API and JSON requests, as a page otherwise. Anything else is logged and shown as a generic
+ * 500 without internals. Bad bodies rejected by the body parser become clear 4xx answers.
+ */
+import { AppError, isAppError } from '../errors.ts';
+import { log } from '../log.ts';
+import { Layout, Notice, renderPage } from '../portal/render.tsx';
+import type { AppContext, AppMiddleware } from './context.ts';
+import { setHtml } from './security-headers.ts';
+
+function wantsJson(ctx: AppContext): boolean {
+  return ctx.path.startsWith('/api/') || (ctx.accepts('html', 'json') === 'json');
+}
+
+export function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  const e = error as { status?: number; expose?: boolean; message?: string; type?: string };
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    if (e.status === 413) return new AppError('bad_request', 'The request is too large.');
+    if (e.status === 415) return new AppError('bad_request', 'Send the form as application/x-www-form-urlencoded or JSON.');
+    return new AppError('bad_request', e.expose && e.message ? e.message : 'The request could not be read.');
+  }
+  return new AppError('server_error', 'Something went wrong on our side. Try again in a moment.', { cause: error });
+}
+
+export function errorPage(ctx: AppContext, error: AppError): void {
+  ctx.status = error.status;
+  for (const [k, v] of Object.entries(error.headers ?? {})) ctx.set(k, v);
+  if (wantsJson(ctx)) {
+    ctx.body = { error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) };
+    return;
+  }
+  const title = error.status === 404 ? 'Page not found' : error.status >= 500 ? 'Something went wrong' : 'That did not work';
+  setHtml(ctx, renderPage(
+    <Layout title={title}>
+      <h1>{title}</h1>
+      <Notice kind="error">{error.message}</Notice>
+      <p><a href="/my/account">Go to your account</a></p>
+    </Layout>,
+  ), error.status);
+}
+
+export const errorHandler: AppMiddleware = async function errorHandler(ctx, next) {
+  try {
+    await next();
+  } catch (error) {
+    const appError = toAppError(error);
+    if (appError.status >= 500) log.warn(`${ctx.method} ${ctx.path} failed: ${(error as Error)?.stack ?? String(error)}`);
+    errorPage(ctx, appError);
+  }
+};

@@ -1,0 +1,32 @@
+/** Reusable input schemas with messages written for people. */
+import { z } from 'zod';
+
+export const emailField = z
+  .string({ error: 'Enter your email address.' })
+  .trim()
+  .min(1, 'Enter your email address.')
+  .max(254, 'That email address is too long.')
+  .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }));
+
+export const passwordField = z
+  .string({ error: 'Enter your password.' })
+  .min(1, 'Enter your password.')
+  .max(1024, 'That password is too long.');
+
+export const nameField = z
+  .string({ error: 'Enter your name.' })
+  .trim()
+  .min(1, 'Enter your name.')
+  .max(120, 'Use at most 120 characters for your name.')
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Your name contains characters that are not allowed.');
+
+export const tokenField = z
+  .string({ error: 'This link is incomplete. Open the link from the mail again.' })
+  .regex(/^[A-Za-z0-9_-]{20,100}$/, 'This link is incomplete. Open the link from the mail again.');
+
+/** A same-site path to return to after sign-in; anything else is dropped (no open redirect). */
+export const returnToField = z
+  .string()
+  .max(2000)
+  .optional()
+  .transform((v) => (v && /^\/(?![/\\])[\x21-\x7e]*$/.test(v) ? v : undefined));

@@ -1,0 +1,24 @@
+/** Schema validation at the edge: one zod schema per route; failures become a 400 with per-field messages. */
+import type { z } from 'zod';
+import { AppError } from '../errors.ts';
+import type { AppContext } from './context.ts';
+
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const fields: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    fields[key] ??= issue.message;
+  }
+  const first = Object.entries(fields)[0];
+  throw new AppError('invalid_input', first ? `${first[1]}` : 'The request is invalid.', { fields });
+}
+
+export function parseBody<S extends z.ZodType>(ctx: AppContext, schema: S): z.infer<S> {
+  return parseInput(schema, ctx.request.body);
+}
+
+export function parseQuery<S extends z.ZodType>(ctx: AppContext, schema: S): z.infer<S> {
+  return parseInput(schema, ctx.query);
+}

@@ -1,0 +1,57 @@
+/**
+ * Starting the IdP: read config, open the store, make sure keys exist, bind the port, then build the app
+ * with the issuer (which depends on the bound port when IDP_ISSUER is not set).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { configWarnings, type Config } from './config/config.ts';
+import { log, setLogLevel } from './log.ts';
+import { buildApp } from './app.ts';
+import { createServices } from './services.ts';
+import { openDatabase } from './storage/database.ts';
+import { ensureSigningKeys } from './storage/server-settings.ts';
+import { startMaintenance } from './maintenance.ts';
+import type { Mailer } from './mail/mailer.ts';
+
+export interface RunningIdp {
+  url: string;
+  issuer: string;
+  server: http.Server;
+  services: ReturnType<typeof createServices>;
+  close(): Promise<void>;
+}
+
+export async function startIdp(config: Config, options: { mailer?: Mailer; quiet?: boolean } = {}): Promise<RunningIdp> {
+  setLogLevel(config.logLevel);
+  const db = openDatabase(config.databaseFile);
+  await ensureSigningKeys(db);
+  const server = http.createServer();
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const issuer = config.issuer ?? `http://localhost:${port}`;
+  let services!: ReturnType<typeof createServices>;
+  services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer });
+  const { app } = buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
+  server.on('request', app.callback());
+  const maintenance = startMaintenance(services);
+  if (!options.quiet) for (const warning of configWarnings(config, issuer)) log.warn(warning);
+  return {
+    url: `http://localhost:${port}`,
+    issuer,
+    server,
+    services,
+    async close() {
+      maintenance.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      services.mailer.close();
+      db.close();
+    },
+  };
+}

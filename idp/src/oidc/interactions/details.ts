@@ -1,0 +1,47 @@
+/** Loads the interaction of the current request, turning a missing or expired one into a clear error. */
+import type Provider from 'oidc-provider';
+import { AppError } from '../../errors.ts';
+import type { AppContext } from '../../http/context.ts';
+import type { RouteDeps } from '../../http/router.ts';
+
+export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+export async function loadInteraction(ctx: AppContext, deps: RouteDeps): Promise<{ provider: Provider; details: InteractionDetails }> {
+  const provider = deps.providers.get();
+  try {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.uid !== ctx.params.uid) throw new Error('uid mismatch');
+    return { provider, details };
+  } catch {
+    throw new AppError('gone', 'This sign-in request has expired or was already completed. Go back to the application and start again.');
+  }
+}
+
+export async function clientNameOf(provider: Provider, clientId: unknown): Promise<{ name: string; firstParty: boolean }> {
+  const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
+  return {
+    name: (client?.clientName as string | undefined) ?? (typeof clientId === 'string' ? clientId : 'the application'),
+    firstParty: client?.['first_party'] === true,
+  };
+}
+
+/** Finishes the interaction with `result` and redirects the browser back to the authorization endpoint. */
+export async function finishInteraction(ctx: AppContext, provider: Provider, result: Record<string, unknown>, merge: boolean): Promise<void> {
+  const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+  ctx.status = 303;
+  ctx.redirect(redirectTo);
+}
+
+/** Grants what the consent prompt is missing and returns the grant id to report in the result. */
+export async function grantMissing(provider: Provider, details: InteractionDetails): Promise<string | undefined> {
+  const { prompt, params, session } = details;
+  const grant = details.grantId
+    ? (await provider.Grant.find(details.grantId))!
+    : new provider.Grant({ accountId: session!.accountId, clientId: params.client_id as string });
+  const d = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
+  if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  const grantId = await grant.save();
+  return details.grantId ? undefined : grantId;
+}

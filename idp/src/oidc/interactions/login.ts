@@ -1,0 +1,35 @@
+/** POST /interaction/:uid/login: email and password; failures re-render the form with one generic message. */
+import { z } from 'zod';
+import { isAppError } from '../../errors.ts';
+import { emailField, passwordField } from '../../http/fields.ts';
+import type { AppRouter, RouteDeps } from '../../http/router.ts';
+import { html } from '../../http/router.ts';
+import { parseBody } from '../../http/validate.ts';
+import { clientNameOf, finishInteraction, loadInteraction } from './details.ts';
+import { loginView } from './views.tsx';
+
+const schema = z.object({ email: emailField, password: passwordField });
+
+export function register(router: AppRouter, deps: RouteDeps): void {
+  router.post('/interaction/:uid/login', async function submitLogin(ctx) {
+    const { provider, details } = await loadInteraction(ctx, deps);
+    const rawEmail = typeof (ctx.request.body as Record<string, unknown>)?.email === 'string' ? String((ctx.request.body as Record<string, unknown>).email).slice(0, 254) : undefined;
+    const render = async (error: string, status: number) => {
+      const client = await clientNameOf(provider, details.params.client_id);
+      html(ctx, loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, email: rawEmail, error }), status);
+    };
+    if (details.prompt.name !== 'login') {
+      await render('You are already signed in. Go back to the application and start again.', 409);
+      return;
+    }
+    try {
+      const input = parseBody(ctx, schema);
+      const account = await ctx.state.services.accounts.authenticate(input.email, input.password, ctx.ip);
+      await finishInteraction(ctx, provider, { login: { accountId: account.id, amr: ['pwd'] } }, false);
+    } catch (error) {
+      if (!isAppError(error) || error.status >= 500) throw error;
+      for (const [k, v] of Object.entries(error.headers ?? {})) ctx.set(k, v);
+      await render(error.message, error.status);
+    }
+  });
+}

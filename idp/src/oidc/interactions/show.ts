@@ -1,0 +1,30 @@
+/** GET /interaction/:uid: the screen the current prompt needs (sign in or consent). */
+import type { AppRouter, RouteDeps } from '../../http/router.ts';
+import { html } from '../../http/router.ts';
+import { noStore } from '../../http/security-headers.ts';
+import { clientNameOf, finishInteraction, grantMissing, loadInteraction } from './details.ts';
+import { consentView, loginView } from './views.tsx';
+
+export function register(router: AppRouter, deps: RouteDeps): void {
+  router.get('/interaction/:uid', noStore, async function showInteraction(ctx) {
+    const { provider, details } = await loadInteraction(ctx, deps);
+    const client = await clientNameOf(provider, details.params.client_id);
+    if (details.prompt.name === 'login') {
+      const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint.slice(0, 254) : undefined;
+      html(ctx, loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, email: hint }));
+      return;
+    }
+    if (details.prompt.name === 'consent') {
+      // First-party applications (the portal, the extension, registered databases) never ask for consent.
+      if (client.firstParty) {
+        const grantId = await grantMissing(provider, details);
+        await finishInteraction(ctx, provider, { consent: grantId ? { grantId } : {} }, true);
+        return;
+      }
+      const scopes = String(details.params.scope ?? '').split(' ').filter(Boolean);
+      html(ctx, consentView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, scopes }));
+      return;
+    }
+    await finishInteraction(ctx, provider, { error: 'invalid_request', error_description: `unsupported prompt ${details.prompt.name}` }, false);
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * oidc-provider configuration. The provider is rebuilt (cheaply, it holds no state of its own) when the
+ * signing keys change in the store, so `idp keys rotate` takes effect in every running process without
+ * a restart; everything else it needs is read per request.
+ *
+ * Security choices: PKCE S256 required for every client, refresh tokens rotate on every use, our own
+ * interaction pages (devInteractions off), access tokens for the account API are JWTs bound to the
+ * `${issuer}/api` resource.
+ */
+import Provider, { errors as oidcErrors, type Configuration, type KoaContextWithOIDC, type ClaimsParameterMember } from 'oidc-provider';
+import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
+import type { Services } from '../services.ts';
+import { SqliteOidcAdapter } from '../storage/oidc-adapter.ts';
+import { cookieSecrets, keysVersion, loadJwks } from '../storage/server-settings.ts';
+import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
+
+export const PORTAL_CLIENT_ID = 'latchkey-portal';
+
+export interface ProviderOptions {
+  issuer: string;
+  services: Services;
+  /** Redirect URIs of the browser extension (chromiumapp.org / Firefox). */
+  extensionRedirectUris: string[];
+}
+
+function buildConfiguration(options: ProviderOptions): Configuration {
+  const { services, issuer } = options;
+  const { db } = services;
+  const secure = issuer.startsWith('https:');
+  const apiResource = `${issuer}${ACCOUNT_API_RESOURCE_PATH}`;
+  return {
+    adapter: (name: string) => new SqliteOidcAdapter(name, db),
+    clients: [
+      {
+        client_id: PORTAL_CLIENT_ID,
+        client_name: 'Latchkey account portal',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [`${issuer}/my/callback`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        first_party: true,
+      },
+      {
+        client_id: EXTENSION_CLIENT_ID,
+        client_name: 'Latchkey browser extension',
+        application_type: 'web',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: options.extensionRedirectUris,
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        first_party: true,
+      },
+    ],
+    extraClientMetadata: {
+      properties: ['first_party'],
+      validator(_ctx, key, value) {
+        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
+      },
+    },
+    jwks: loadJwks(db) as Configuration['jwks'],
+    cookies: {
+      keys: cookieSecrets(db),
+      long: { httpOnly: true, sameSite: 'lax', secure },
+      short: { httpOnly: true, sameSite: 'lax', secure },
+    },
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'locale', 'zoneinfo', 'updated_at'],
+    },
+    scopes: ['openid', 'offline_access', 'email', 'profile', ACCOUNT_API_SCOPE],
+    async findAccount(_ctx, sub) {
+      const account = services.accounts.findById(sub);
+      if (!account) return undefined;
+      return {
+        accountId: account.id,
+        async claims(_use: string, _scope: string, _claims: Record<string, ClaimsParameterMember | null>, _rejected: string[]) {
+          return {
+            sub: account.id,
+            email: account.email,
+            email_verified: Boolean(account.emailVerifiedAt),
+            name: account.name,
+            locale: account.locale,
+            zoneinfo: account.timezone,
+            updated_at: account.updatedAt,
+          };
+        },
+      };
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      clientCredentials: { enabled: true },
+      backchannelLogout: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => renderLogoutConfirm(ctx, form),
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => renderLogoutSuccess(ctx),
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx, resourceIndicator) => {
+          if (resourceIndicator !== apiResource) throw new oidcErrors.InvalidTarget();
+          return {
+            scope: ACCOUNT_API_SCOPE,
+            audience: apiResource,
+            accessTokenTTL: 10 * 60,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
+        },
+      },
+    },
+    pkce: { required: () => true },
+    rotateRefreshToken: true,
+    async loadExistingGrant(ctx) {
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      return undefined;
+    },
+    ttl: {
+      AccessToken: 10 * 60,
+      AuthorizationCode: 60,
+      ClientCredentials: 10 * 60,
+      IdToken: 60 * 60,
+      Interaction: 30 * 60,
+      Session: 14 * 24 * 3600,
+      Grant: 14 * 24 * 3600,
+      RefreshToken: 14 * 24 * 3600,
+      DeviceCode: 10 * 60,
+      BackchannelAuthenticationRequest: 10 * 60,
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256', 'EdDSA'],
+      userinfoSigningAlgValues: ['ES256', 'EdDSA'],
+      introspectionSigningAlgValues: ['ES256', 'EdDSA'],
+      authorizationSigningAlgValues: ['ES256', 'EdDSA'],
+    },
+    clientDefaults: {
+      id_token_signed_response_alg: 'ES256',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    responseTypes: ['code'],
+    renderError: async (ctx, out) => renderOidcError(ctx, out),
+  };
+}
+
+export function createProvider(options: ProviderOptions): Provider {
+  const provider = new Provider(options.issuer, buildConfiguration(options));
+  provider.proxy = options.services.config.trustProxy;
+  return provider;
+}
+
+/**
+ * Holds the current provider and rebuilds it when the store's key version moves. The check costs one
+ * indexed read at most once a second per process.
+ */
+export function providerHolder(options: ProviderOptions) {
+  let version = keysVersion(options.services.db);
+  let provider = createProvider(options);
+  let checkedAt = Date.now();
+  return {
+    get(): Provider {
+      const now = Date.now();
+      if (now - checkedAt >= 1000) {
+        checkedAt = now;
+        const latest = keysVersion(options.services.db);
+        if (latest !== version) {
+          version = latest;
+          provider = createProvider(options);
+        }
+      }
+      return provider;
+    },
+  };
+}
+
+export type ProviderHolder = ReturnType<typeof providerHolder>;

@@ -1,0 +1,41 @@
+/**
+ * /verify-email?token=…: GET shows a button, POST confirms. Mail scanners that prefetch links only GET,
+ * so they cannot spend the one-time token.
+ */
+import { z } from 'zod';
+import { tokenField } from '../../http/fields.ts';
+import type { AppRouter } from '../../http/router.ts';
+import { html } from '../../http/router.ts';
+import { parseBody, parseQuery } from '../../http/validate.ts';
+import { noStore } from '../../http/security-headers.ts';
+import { CsrfField, Layout, Notice, renderPage } from '../render.tsx';
+
+const schema = z.object({ token: tokenField });
+
+export function register(router: AppRouter): void {
+  router.get('/verify-email', noStore, async function showVerifyEmail(ctx) {
+    const { token } = parseQuery(ctx, schema);
+    html(ctx, renderPage(
+      <Layout title="Confirm your email">
+        <h1>Confirm your email address</h1>
+        <form method="post" action="/verify-email">
+          <CsrfField token={ctx.state.csrfToken} />
+          <input type="hidden" name="token" value={token} />
+          <button type="submit">Confirm my address</button>
+        </form>
+      </Layout>,
+    ));
+  });
+
+  router.post('/verify-email', noStore, async function submitVerifyEmail(ctx) {
+    const { token } = parseBody(ctx, schema);
+    const account = ctx.state.services.accounts.verifyEmail(token);
+    html(ctx, renderPage(
+      <Layout title="Email confirmed">
+        <h1>Email confirmed</h1>
+        <Notice kind="success">{account.email} is confirmed.</Notice>
+        <p><a class="button" href="/my/account">Continue to your account</a></p>
+      </Layout>,
+    ));
+  });
+}

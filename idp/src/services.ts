@@ -1,0 +1,26 @@
+/**
+ * Composition root of the domain: builds every repository and service on one store. Routes and the CLI
+ * receive this object; nothing else constructs services.
+ */
+import type { Config } from './config/config.ts';
+import type { Db } from './storage/database.ts';
+import { accountRepository } from './accounts/account-repository.ts';
+import { accountService } from './accounts/account-service.ts';
+import { passwordHasher } from './accounts/password-hasher.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { rateLimiter } from './security/rate-limiter.ts';
+import { auditRepository } from './security/audit-repository.ts';
+import { sessionRepository } from './security/session-repository.ts';
+
+export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer }) {
+  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
+  const accountsRepo = accountRepository(db);
+  const hasher = passwordHasher(config.argon2);
+  const limiter = rateLimiter(db);
+  const audit = auditRepository(db);
+  const accounts = accountService({ accounts: accountsRepo, hasher, mailer, limiter, audit, issuer: options.issuer });
+  const sessions = sessionRepository(db);
+  return { config, db, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, issuer: options.issuer };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,137 @@
+/**
+ * Versioned schema migrations, applied in order at start inside one transaction each. A database whose
+ * version is newer than this code knows is refused (an older binary must not write a newer schema).
+ * Never edit a migration that has shipped; add a new one.
+ *
+ * Timestamps are integer seconds since the epoch. Secrets are never stored in clear: only hashes.
+ */
+import type Database from 'better-sqlite3';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'foundation',
+    sql: `
+      CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL COLLATE NOCASE,
+        email_verified_at INTEGER,
+        name TEXT NOT NULL,
+        locale TEXT NOT NULL DEFAULT 'en',
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX accounts_email ON accounts(email);
+
+      -- Typed credentials attached to an account: password, totp, recovery_code, ...
+      CREATE TABLE credentials (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX credentials_account ON credentials(account_id, type);
+
+      -- One-time links sent by mail (verify email, reset password); only the SHA-256 of the token is kept.
+      CREATE TABLE account_tokens (
+        token_hash TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      );
+      CREATE INDEX account_tokens_account ON account_tokens(account_id, purpose);
+
+      -- Every oidc-provider model (Session, Grant, AccessToken, Client, ...) in one table, with the
+      -- secondary keys the library looks up and account_id so every session and grant of an account can be found.
+      CREATE TABLE oidc_models (
+        model TEXT NOT NULL,
+        id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        grant_id TEXT,
+        uid TEXT,
+        user_code TEXT,
+        account_id TEXT,
+        expires_at INTEGER,
+        consumed_at INTEGER,
+        PRIMARY KEY (model, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX oidc_models_grant ON oidc_models(grant_id) WHERE grant_id IS NOT NULL;
+      CREATE INDEX oidc_models_uid ON oidc_models(uid) WHERE uid IS NOT NULL;
+      CREATE INDEX oidc_models_user_code ON oidc_models(user_code) WHERE user_code IS NOT NULL;
+      CREATE INDEX oidc_models_account ON oidc_models(account_id, model) WHERE account_id IS NOT NULL;
+      CREATE INDEX oidc_models_expires ON oidc_models(expires_at) WHERE expires_at IS NOT NULL;
+
+      -- Signing keys (private JWKs). The newest active key of each algorithm signs; retired keys stay
+      -- published until retire_after so tokens they signed still verify.
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        alg TEXT NOT NULL,
+        private_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        retired_at INTEGER,
+        remove_after INTEGER
+      );
+
+      -- Generated server secrets (cookie signing keys) and counters, shared by every process on this store.
+      CREATE TABLE server_settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      -- Fixed-window counters for rate limits; in the store so they hold across processes and restarts.
+      CREATE TABLE rate_limits (
+        key TEXT PRIMARY KEY,
+        window_start INTEGER NOT NULL,
+        count INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Security-relevant events, per account and for operator actions.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        account_id TEXT,
+        actor TEXT NOT NULL,
+        event TEXT NOT NULL,
+        ip TEXT,
+        data TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_log_account ON audit_log(account_id, at);
+    `,
+  },
+];
+
+export const latestSchemaVersion = migrations.at(-1)!.version;
+
+export class SchemaTooNewError extends Error {}
+
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latestSchemaVersion) {
+    throw new SchemaTooNewError(
+      `The database schema is version ${current} but this IdP knows only up to ${latestSchemaVersion}: upgrade the IdP.`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      // Re-read inside the write transaction: another process may have migrated meanwhile.
+      const now = db.pragma('user_version', { simple: true }) as number;
+      if (now >= migration.version) return;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,103 @@
+/**
+ * The oidc-provider storage contract on the shared SQLite store. One table holds every model; the
+ * secondary keys the library needs (grant id, session uid, user code) and the account id are columns
+ * with indexes, so an account's sessions and grants can be listed and revoked together.
+ */
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Db } from './database.ts';
+import { nowSeconds } from './database.ts';
+
+interface Row {
+  payload: string;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export class SqliteOidcAdapter implements Adapter {
+  readonly #model: string;
+  readonly #statements: ReturnType<typeof prepare>;
+
+  constructor(model: string, db: Db) {
+    this.#model = model;
+    this.#statements = statementsFor(db);
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const expiresAt = expiresIn ? nowSeconds() + expiresIn : null;
+    this.#statements.upsert.run({
+      model: this.#model,
+      id,
+      payload: JSON.stringify(payload),
+      grant_id: payload.grantId ?? null,
+      uid: payload.uid ?? null,
+      user_code: payload.userCode ?? null,
+      account_id: payload.accountId ?? null,
+      expires_at: expiresAt,
+    });
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return this.#read(this.#statements.find.get(this.#model, id) as Row | undefined);
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return this.#read(this.#statements.findByUid.get(this.#model, uid) as Row | undefined);
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.#read(this.#statements.findByUserCode.get(this.#model, userCode) as Row | undefined);
+  }
+
+  async consume(id: string): Promise<void> {
+    this.#statements.consume.run(nowSeconds(), this.#model, id);
+  }
+
+  async destroy(id: string): Promise<void> {
+    this.#statements.destroy.run(this.#model, id);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    this.#statements.revokeByGrantId.run(grantId);
+  }
+
+  #read(row: Row | undefined): AdapterPayload | undefined {
+    if (!row) return undefined;
+    if (row.expires_at !== null && row.expires_at <= nowSeconds()) return undefined;
+    const payload = JSON.parse(row.payload) as AdapterPayload;
+    if (row.consumed_at !== null) payload.consumed = row.consumed_at;
+    return payload;
+  }
+}
+
+const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function statementsFor(db: Db) {
+  let statements = cache.get(db);
+  if (!statements) {
+    statements = prepare(db);
+    cache.set(db, statements);
+  }
+  return statements;
+}
+
+function prepare(db: Db) {
+  return {
+    upsert: db.prepare(`
+      INSERT INTO oidc_models (model, id, payload, grant_id, uid, user_code, account_id, expires_at)
+      VALUES (@model, @id, @payload, @grant_id, @uid, @user_code, @account_id, @expires_at)
+      ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
+        uid = excluded.uid, user_code = excluded.user_code, account_id = excluded.account_id,
+        expires_at = excluded.expires_at`),
+    find: db.prepare('SELECT payload, expires_at, consumed_at FROM oidc_models WHERE model = ? AND id = ?'),
+    findByUid: db.prepare('SELECT payload, expires_at, consumed_at FROM oidc_models WHERE model = ? AND uid = ?'),
+    findByUserCode: db.prepare('SELECT payload, expires_at, consumed_at FROM oidc_models WHERE model = ? AND user_code = ?'),
+    consume: db.prepare('UPDATE oidc_models SET consumed_at = ? WHERE model = ? AND id = ?'),
+    destroy: db.prepare('DELETE FROM oidc_models WHERE model = ? AND id = ?'),
+    revokeByGrantId: db.prepare('DELETE FROM oidc_models WHERE grant_id = ?'),
+  };
+}
+
+/** Deletes expired rows; run periodically. Returns how many were removed. */
+export function purgeExpiredOidcModels(db: Db): number {
+  return db.prepare('DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?').run(nowSeconds()).changes;
+}
