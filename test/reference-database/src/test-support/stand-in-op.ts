@@ -62,12 +62,16 @@ export async function startStandInOp(options: { conformIdTokenClaims?: boolean }
     pkce: { required: () => true },
     // oidc-provider refuses outgoing requests to loopback addresses (SSRF protection); the app under
     // test lives on localhost, so drop the guarding dispatcher for back-channel logout calls.
-    fetch: (url: string, { dispatcher: _dispatcher, ...init }: RequestInit & { dispatcher?: unknown }) => globalThis.fetch(url, init),
+    fetch: (url, options) => {
+      const { dispatcher: _dispatcher, ...init } = (options ?? {}) as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, init);
+    },
     enabledJWA: { idTokenSigningAlgValues: ['ES256'] },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     // API keys are access tokens here; their introspection answer carries the database login.
-    async extraTokenClaims(_ctx: unknown, token: { accountId?: string }) {
-      const login = token.accountId ? accounts.get(token.accountId)?.login : undefined;
+    async extraTokenClaims(_ctx, token) {
+      const accountId = 'accountId' in token ? token.accountId : undefined;
+      const login = accountId ? accounts.get(accountId)?.login : undefined;
       return login ? { login } : undefined;
     },
     async findAccount(_ctx: unknown, sub: string) {
@@ -98,7 +102,7 @@ export async function startStandInOp(options: { conformIdTokenClaims?: boolean }
           await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'not a member of this database' }, { mergeWithLastSubmission: false });
           return;
         }
-        const grant = new provider.Grant({ accountId: account.sub, clientId: details.params.client_id });
+        const grant = new provider.Grant({ accountId: account.sub, clientId: String(details.params.client_id) });
         grant.addOIDCScope('openid email profile');
         const grantId = await grant.save();
         await provider.interactionFinished(req, res, { login: { accountId: account.sub }, consent: { grantId } }, { mergeWithLastSubmission: false });
@@ -123,7 +127,7 @@ export async function startStandInOp(options: { conformIdTokenClaims?: boolean }
     },
     privateJwk,
     async registerClient(client) {
-      await provider.Client.adapter.upsert(client.clientId, {
+      await (provider.Client as unknown as { adapter: { upsert(id: string, payload: object): Promise<void> } }).adapter.upsert(client.clientId, {
         client_id: client.clientId,
         client_secret: client.clientSecret,
         redirect_uris: [client.redirectUri],
@@ -138,8 +142,9 @@ export async function startStandInOp(options: { conformIdTokenClaims?: boolean }
       });
     },
     async issueApiKey({ sub, scope, clientId, expiresIn }) {
-      const client = await provider.Client.find(clientId);
-      const token = new provider.AccessToken({ accountId: sub, client, scope, ...(expiresIn ? { expiresIn } : {}) });
+      const client = (await provider.Client.find(clientId))!;
+      const grantId = await new provider.Grant({ accountId: sub, clientId }).save();
+      const token = new provider.AccessToken({ accountId: sub, client, scope, gty: 'api_key', grantId, ...(expiresIn ? { expiresIn } : {}) });
       return token.save();
     },
     async revokeApiKey(key) {
