@@ -17,7 +17,7 @@ const CHROME_DEV_PUBLIC_KEY =
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1Rq4oIw3NhZ6ZORmoLMWoQLt9IEZQguSuFFp0qHRyozEfqJdixvic9OgW1bm7UP3dMzw1PeJBNeoXQVL/my0elXxnzA9h39/qKDalHEgnkbu+wGbJ0K2ujb9rFxTfbs0L7xQpjcwzl0DmfRJ3AS3ywTC874mkTY7p/vlsx1pukELNUUmKa6lhjoKH9J9xLSDSbM7q7eMmKr0zlhSxQN7ME8H+tFvO+MEAu9yatzjxdeTpx/sFozd9GsqVdF57SC3z0YJCP0/ShPMzbU/ms4v6BC7KLSV2s8A8nv1CvCvKg74ddqTcez/nFhxGvtdSMouQEOgCuLgEpN6SZo7J3WfqwIDAQAB';
 
 /** Stable Firefox add-on ID; Firefox derives the identity redirect URL from it. */
-export const GECKO_ADDON_ID = 'latchkey-extension@latchkey.dev';
+const GECKO_ADDON_ID = 'latchkey-extension@latchkey.dev';
 
 /** Any IdP origin may be granted at runtime; the options page asks for exactly one. */
 const IDP_ORIGIN_PATTERNS = ['http://*/*', 'https://*/*'];

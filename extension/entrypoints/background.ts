@@ -22,7 +22,10 @@ import { createMessageRouter } from '../lib/messages.ts';
 const REFRESH_ALARM = 'refresh-status';
 const REFRESH_EVERY_MINUTES = 15;
 
-export default defineBackground(() => {
+export default defineBackground({
+  // Firefox MV2: an event page, unloaded when idle like Chrome's service worker.
+  persistent: false,
+  main() {
   const service = createBackgroundService({
     keyStore: createDpopKeyStore(),
     redirectUri: identityRedirectUrl,
@@ -38,4 +41,5 @@ export default defineBackground(() => {
     void schedulePeriodicAlarm(REFRESH_ALARM, REFRESH_EVERY_MINUTES);
     void service.periodicRefresh();
   });
+  },
 });

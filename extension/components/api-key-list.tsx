@@ -1,0 +1,89 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ApiKeySummary, RotateApiKeyRequest } from '../../shared/account-api.ts';
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+export const GRACE_OPTIONS: { value: RotateApiKeyRequest['graceSeconds']; label: string }[] = [
+  { value: 0, label: 'Stop the old secret now' },
+  { value: 3600, label: 'Keep the old secret for 1 hour' },
+  { value: 86400, label: 'Keep the old secret for 24 hours' },
+];
+
+/** API keys with their expiry; "Rotate" asks for a grace period first. */
+export function ApiKeyList(props: {
+  keys: ApiKeySummary[];
+  busyKeyId: string | null;
+  now: number;
+  onRotate: (key: ApiKeySummary, graceSeconds: RotateApiKeyRequest['graceSeconds']) => void;
+}) {
+  const [rotating, setRotating] = useState<string | null>(null);
+  if (props.keys.length === 0) return <p class="muted">No API keys.</p>;
+  return (
+    <ul class="rows" aria-label="API keys">
+      {props.keys.map((key) => {
+        const expiresAt = new Date(key.expiresAt).getTime();
+        const soon = expiresAt - props.now < WEEK_MS;
+        return (
+          <li key={key.id} class="row row-wrap">
+            <div class="row-main">
+              <strong>{key.description || key.visibleId}</strong>
+              <span class="muted">
+                <code>{key.visibleId}</code> · {key.scope}
+                {key.databases ? ` · ${key.databases.join(', ')}` : ' · all databases'}
+              </span>
+              <span class={soon ? 'warn' : 'muted'}>
+                {expiresAt < props.now ? 'Expired' : 'Expires'} {new Date(key.expiresAt).toLocaleDateString()}
+                {soon && expiresAt >= props.now && ' (soon)'}
+              </span>
+            </div>
+            {rotating === key.id ? (
+              <RotateForm
+                keyName={key.description || key.visibleId}
+                busy={props.busyKeyId === key.id}
+                onCancel={() => setRotating(null)}
+                onRotate={(grace) => {
+                  setRotating(null);
+                  props.onRotate(key, grace);
+                }}
+              />
+            ) : (
+              <button type="button" disabled={props.busyKeyId !== null} onClick={() => setRotating(key.id)} aria-label={`Rotate ${key.description || key.visibleId}`}>
+                {props.busyKeyId === key.id ? 'Rotating…' : 'Rotate'}
+              </button>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function RotateForm(props: { keyName: string; busy: boolean; onCancel: () => void; onRotate: (grace: RotateApiKeyRequest['graceSeconds']) => void }) {
+  const [grace, setGrace] = useState<RotateApiKeyRequest['graceSeconds']>(3600);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  return (
+    <form
+      class="rotate"
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onRotate(grace);
+      }}
+    >
+      <fieldset>
+        <legend>Rotate {props.keyName}</legend>
+        {GRACE_OPTIONS.map((option, index) => (
+          <label key={option.value}>
+            <input type="radio" name="grace" value={option.value} checked={grace === option.value} ref={index === 0 ? first : undefined} onChange={() => setGrace(option.value)} />
+            {option.label}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" disabled={props.busy}>
+        Rotate now
+      </button>{' '}
+      <button type="button" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </form>
+  );
+}

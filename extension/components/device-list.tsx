@@ -1,0 +1,61 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DeviceSummary } from '../../shared/account-api.ts';
+
+const when = (iso: string) => new Date(iso).toLocaleString();
+
+/** Signed-in devices and the "Log out other devices" action, guarded by a confirmation step. */
+export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onLogoutOthers: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const others = props.devices.filter((device) => !device.current).length;
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
+
+  return (
+    <div>
+      <ul class="rows" aria-label="Signed-in devices">
+        {props.devices.map((device) => (
+          <li key={device.id} class="row">
+            <div class="row-main">
+              <strong>
+                {device.browser} on {device.os}
+                {device.current && <span class="tag">this device</span>}
+              </strong>
+              <span class="muted">
+                {device.ip ?? 'unknown IP'} · last seen {when(device.lastSeenAt)}
+                {device.apps.length > 0 && ` · ${device.apps.join(', ')}`}
+              </span>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {!confirming ? (
+        <button type="button" class="danger" disabled={others === 0 || props.busy} onClick={() => setConfirming(true)}>
+          Log out other devices
+        </button>
+      ) : (
+        <div class="confirm" role="group" aria-labelledby="logout-question">
+          <p id="logout-question">
+            Log out {others} other device{others === 1 ? '' : 's'}? They will have to sign in again.
+          </p>
+          <button
+            type="button"
+            class="danger"
+            ref={confirmButton}
+            disabled={props.busy}
+            onClick={() => {
+              setConfirming(false);
+              props.onLogoutOthers();
+            }}
+          >
+            Log out others
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import '../../components/style.css';
+import { OptionsApp } from './App.tsx';
+
+render(<OptionsApp />, document.getElementById('app')!);
