@@ -368,6 +368,19 @@ describe('external API with API keys', () => {
     expect((await api('/api/notes', revoked)).status).toBe(401);
   });
 
+  it("reuses an introspection answer briefly, but never past the key's exp", async () => {
+    const key = await op.issueApiKey({ sub: 'acc-bob', scope: 'read', clientId: CLIENT_ID });
+    expect((await api('/api/me', key)).status).toBe(200);
+    await op.revokeApiKey(key);
+    // Still within the short cache window: the answer is reused without asking the IdP again.
+    expect((await api('/api/me', key)).status).toBe(200);
+
+    const shortLived = await op.issueApiKey({ sub: 'acc-bob', scope: 'read', clientId: CLIENT_ID, expiresIn: 2 });
+    expect((await api('/api/me', shortLived)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await api('/api/me', shortLived)).status).toBe(401);
+  });
+
   it('enforces scope: read keys read, read-write keys also write', async () => {
     const readKey = await op.issueApiKey({ sub: 'acc-alice', scope: 'read', clientId: CLIENT_ID });
     const writeKey = await op.issueApiKey({ sub: 'acc-alice', scope: 'read-write', clientId: CLIENT_ID });

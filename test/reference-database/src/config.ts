@@ -47,7 +47,9 @@ const configSchema = z.object({
   issuer: httpUrl,
   clientId: z.string().min(1, 'must not be empty'),
   clientSecret: z.string().min(1, 'must not be empty'),
-  publicUrl: httpUrl.optional(),
+  publicUrl: httpUrl
+    .refine((value) => !URL.canParse(value) || new URL(value).pathname === '/', 'must be an origin without a path, such as https://acme.example.com')
+    .optional(),
   dataDir: z.string().min(1, 'must not be empty'),
   introspectionCacheSeconds: z.number().int().min(0).max(300).default(30),
   negativeCacheSeconds: z.number().int().min(0).max(60).default(5),

@@ -49,7 +49,7 @@ export function errorHandler(deps: HttpDeps) {
       if (ctx.status === 404 && ctx.body === undefined) throw new AppError('not_found', 'This page does not exist.');
     } catch (thrown) {
       const error = toAppError(thrown);
-      if (error.status >= 500 || error.detail) deps.log(`${ctx.method} ${ctx.path} -> ${error.status} ${error.code}: ${error.message}`, error.detail ?? thrown);
+      if (error.status >= 500 || error.code === 'sign_in_failed') deps.log(`${ctx.method} ${ctx.path} -> ${error.status} ${error.code}: ${error.message}`, error.detail ?? thrown);
       ctx.status = error.status;
       ctx.set('Cache-Control', 'no-store');
       if (error.code === 'invalid_token' || error.code === 'unauthorized') {
