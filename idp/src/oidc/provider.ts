@@ -118,6 +118,9 @@ function buildConfiguration(options: ProviderOptions): Configuration {
         },
       },
     },
+    // ID tokens carry the scope's claims (email, name, and for databases login and role) even when an
+    // access token is issued too, so relying parties need not call userinfo.
+    conformIdTokenClaims: false,
     pkce: { required: () => true },
     rotateRefreshToken: true,
     async loadExistingGrant(ctx) {

@@ -1,0 +1,28 @@
+/** Seeds OIDC clients straight into the store (the databases issue adds the real registration paths). */
+import crypto from 'node:crypto';
+import { SqliteOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
+import type { TestIdp } from './idp.ts';
+
+export interface SeededClient {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+}
+
+export async function seedClient(idp: TestIdp, metadata: Record<string, unknown> = {}): Promise<SeededClient> {
+  const clientId = `test-${crypto.randomBytes(6).toString('hex')}`;
+  const clientSecret = crypto.randomBytes(32).toString('base64url');
+  const redirectUri = 'http://127.0.0.1:9/callback';
+  await new SqliteOidcAdapter('Client', idp.services.db).upsert(clientId, {
+    client_id: clientId,
+    client_secret: clientSecret,
+    client_name: 'Test App',
+    redirect_uris: [redirectUri],
+    post_logout_redirect_uris: ['http://127.0.0.1:9/'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    ...metadata,
+  }, 0);
+  return { clientId, clientSecret, redirectUri };
+}

@@ -1,0 +1,53 @@
+/**
+ * Starts the real IdP in this process on a random port with a fresh temporary data directory, and
+ * gives tests direct access to its services for seeding (accounts) instead of clicking through pages.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../idp/src/config/config.ts';
+import { startIdp, type RunningIdp } from '../../idp/src/main.ts';
+import type { Mailer, MailMessage } from '../../idp/src/mail/mailer.ts';
+
+export interface TestIdp extends RunningIdp {
+  dataDir: string;
+  config: Config;
+  /** Every mail the IdP sent, newest last. */
+  mails: MailMessage[];
+  lastMailTo(address: string): MailMessage | undefined;
+  createAccount(email: string, password: string, name?: string): Promise<{ id: string; email: string }>;
+}
+
+export function tempDir(prefix = 'latchkey-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestIdp(env: Record<string, string> = {}): Promise<TestIdp> {
+  const dataDir = tempDir();
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'silent', ...env });
+  const mails: MailMessage[] = [];
+  const mailer: Mailer = { send: async (m) => void mails.push(m), close: () => {} };
+  const idp = await startIdp(config, { mailer, quiet: true });
+  return {
+    ...idp,
+    dataDir,
+    config,
+    mails,
+    lastMailTo: (address) => mails.filter((m) => m.to === address).at(-1),
+    async createAccount(email, password, name = 'Test Person') {
+      const account = await idp.services.accounts.signUp({ email, password, name }, { sendVerification: false, verified: true });
+      return { id: account.id, email: account.email };
+    },
+    async close() {
+      await idp.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Pulls the first link to `pathPrefix` out of a mail body. */
+export function linkFrom(mail: MailMessage | undefined, pathPrefix: string): URL {
+  const match = mail?.text.match(new RegExp(`https?://\\S+${pathPrefix.replace(/[/?]/g, '\\$&')}\\S*`));
+  if (!match) throw new Error(`no ${pathPrefix} link in mail: ${mail?.text}`);
+  return new URL(match[0]);
+}
