@@ -459,6 +459,10 @@ describe('bad input', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain('This page does not exist');
 
+    const wrongMethod = await browser.request(`${app.url}/logout`);
+    expect(wrongMethod.status).toBe(405);
+    expect(await wrongMethod.text()).toContain('does not accept GET requests');
+
     const wrongType = await browser.request(`${app.url}/preferences`, { body: '<x/>', headers: { 'content-type': 'application/xml' } });
     expect(wrongType.status).toBeGreaterThanOrEqual(400);
     expect(wrongType.status).toBeLessThan(500);

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'insufficient_scope'
   | 'access_denied'
   | 'not_found'
+  | 'method_not_allowed'
   | 'sign_in_failed'
   | 'idp_unavailable'
   | 'server_error';
@@ -23,6 +24,7 @@ const statusByCode: Record<ErrorCode, number> = {
   insufficient_scope: 403,
   access_denied: 403,
   not_found: 404,
+  method_not_allowed: 405,
   sign_in_failed: 400,
   idp_unavailable: 502,
   server_error: 500,
@@ -47,6 +49,7 @@ export function toAppError(error: unknown): AppError {
   const maybe = error as { status?: unknown; expose?: unknown; message?: unknown } | null;
   if (maybe && typeof maybe.status === 'number' && maybe.status >= 400 && maybe.status < 500) {
     if (maybe.status === 404) return new AppError('not_found', 'This page does not exist.');
+    if (maybe.status === 405) return new AppError('method_not_allowed', 'This address does not accept that kind of request.');
     if (maybe.status === 413) return new AppError('bad_request', 'The request body is too large.', error);
     if (maybe.status === 415) return new AppError('bad_request', 'This content type is not accepted here.', error);
     return new AppError('bad_request', 'The request could not be read. Check its format and try again.', error);

@@ -39,6 +39,7 @@ const titles: Record<number, string> = {
   401: 'Please sign in',
   403: 'Not allowed',
   404: 'Not found',
+  405: 'Not allowed',
   502: 'Sign-in service unavailable',
 };
 
@@ -47,6 +48,9 @@ export function errorHandler(deps: HttpDeps) {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new AppError('not_found', 'This page does not exist.');
+      if ((ctx.status === 405 || ctx.status === 501) && !ctx.body) {
+        throw new AppError('method_not_allowed', `This address does not accept ${ctx.method} requests (allowed: ${ctx.response.get('Allow') || 'none'}).`);
+      }
     } catch (thrown) {
       const error = toAppError(thrown);
       if (error.status >= 500 || error.code === 'sign_in_failed') deps.log(`${ctx.method} ${ctx.path} -> ${error.status} ${error.code}: ${error.message}`, error.detail ?? thrown);
