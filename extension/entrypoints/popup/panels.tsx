@@ -1,6 +1,6 @@
 /** The three list tabs: each wires one hook to one presentational component. */
 import { useState } from 'preact/hooks';
-import type { ApiKeySummary, RotateApiKeyResponse } from '../../shared/account-api.ts';
+import type { ApiKeySummary, RotateApiKeyResponse } from '../../../shared/account-api.ts';
 import { ApiKeyList } from '../../components/api-key-list.tsx';
 import { DatabaseList } from '../../components/database-list.tsx';
 import { DeviceList } from '../../components/device-list.tsx';

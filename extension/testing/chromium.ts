@@ -1,0 +1,69 @@
+/**
+ * Loads the built Chrome extension (`.output/chrome-mv3`) into a real Chromium through puppeteer,
+ * for end-to-end suites in `test/`. Build first: `npx wxt build` (set LATCHKEY_E2E_HOSTS to have the
+ * IdP's host permission granted at install, since nobody can click the permission prompt in CI).
+ *
+ *   const ext = await launchChromiumWithExtension();
+ *   const popup = await ext.openPage('popup.html');
+ *   ...
+ *   await ext.close();
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const DEFAULT_EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
+/** Pinned by the manifest `key` in wxt.config.ts. */
+export const EXPECTED_EXTENSION_ID = 'fidbdcnbmjdaepbknnhbpdanaoaiacmc';
+
+export interface LaunchedExtension {
+  browser: Browser;
+  extensionId: string;
+  /** The background service worker, for `evaluate` (e.g. reading storage or calling chrome.* APIs). */
+  worker(): Promise<WebWorker>;
+  /** Opens an extension page (`popup.html`, `options.html`) in a normal tab. */
+  openPage(page: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchChromiumWithExtension(options: { extensionDir?: string; headless?: boolean; extraArgs?: string[] } = {}): Promise<LaunchedExtension> {
+  const extensionDir = options.extensionDir ?? DEFAULT_EXTENSION_DIR;
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM_PATH,
+    // Puppeteer's `true` is the "new" headless mode, the only one that can load extensions.
+    headless: options.headless ?? true,
+    pipe: true,
+    // Only stops puppeteer from adding --disable-extensions; the flags below load the extension.
+    enableExtensions: true,
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...(options.extraArgs ?? []),
+    ],
+  });
+  const findWorker = async () => {
+    const target = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://') && t.url().endsWith('/background.js'), { timeout: 15_000 });
+    const worker = await target.worker();
+    if (!worker) throw new Error('The extension service worker did not start.');
+    return { worker, id: new URL(target.url()).host };
+  };
+  const { id: extensionId } = await findWorker();
+  return {
+    browser,
+    extensionId,
+    worker: async () => (await findWorker()).worker,
+    async openPage(page) {
+      const tab = await browser.newPage();
+      await tab.goto(`chrome-extension://${extensionId}/${page}`);
+      return tab;
+    },
+    close: () => browser.close(),
+  };
+}
