@@ -22,6 +22,12 @@ const GECKO_ADDON_ID = 'latchkey-extension@latchkey.dev';
 /** Any IdP origin may be granted at runtime; the options page asks for exactly one. */
 const IDP_ORIGIN_PATTERNS = ['http://*/*', 'https://*/*'];
 
+/**
+ * End-to-end builds only: `LATCHKEY_E2E_HOSTS="http://127.0.0.1/*"` grants these origins at install,
+ * because a headless browser has nobody to click the permission prompt. Never set for releases.
+ */
+const E2E_HOSTS = (process.env.LATCHKEY_E2E_HOSTS ?? '').split(',').filter(Boolean);
+
 export default defineConfig({
   srcDir: 'extension',
   publicDir: 'extension/public',
@@ -34,7 +40,7 @@ export default defineConfig({
     description: 'Your Latchkey account at a glance: security status, databases, devices and API keys.',
     permissions: ['storage', 'alarms', 'identity', 'notifications'],
     ...(manifestVersion === 3
-      ? { optional_host_permissions: IDP_ORIGIN_PATTERNS }
+      ? { optional_host_permissions: IDP_ORIGIN_PATTERNS, ...(E2E_HOSTS.length ? { host_permissions: E2E_HOSTS } : {}) }
       : { optional_permissions: IDP_ORIGIN_PATTERNS }),
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: GECKO_ADDON_ID, strict_min_version: '115.0' } } }

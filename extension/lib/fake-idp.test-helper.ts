@@ -9,6 +9,7 @@ import { EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
 import type { FetchLike } from './dpop-fetch.ts';
 
 export const ISSUER = 'https://idp.test';
+const DEFAULT_ISSUER = ISSUER;
 export const REDIRECT_URI = 'https://fidbdcnbmjdaepbknnhbpdanaoaiacmc.chromiumapp.org/';
 
 interface CodeRecord {
@@ -20,7 +21,16 @@ interface CodeRecord {
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-export function createFakeIdp(options: { requireNonce?: boolean; accessTokenLifetime?: number } = {}) {
+export interface FakeIdpOptions {
+  requireNonce?: boolean;
+  accessTokenLifetime?: number;
+  issuer?: string;
+  /** Extra API routes (`GET /api/v1/databases` → body), for smoke tests in a real browser. */
+  fixtures?: Record<string, unknown>;
+}
+
+export function createFakeIdp(options: FakeIdpOptions = {}) {
+  const ISSUER = options.issuer ?? DEFAULT_ISSUER;
   const codes = new Map<string, CodeRecord>();
   let counter = 0;
   let currentRefreshToken: string | null = null;
@@ -126,6 +136,8 @@ export function createFakeIdp(options: { requireNonce?: boolean; accessTokenLife
         });
       }
       if (pathname === '/api/v1/devices/logout-others') return json(200, { loggedOut: 2 });
+      const fixture = options.fixtures?.[`${method} ${pathname}`];
+      if (fixture !== undefined) return json(200, fixture);
       if (pathname === '/api/v1/status') return json(200, { accountId: 'acct-1', twoFactorEnabled: true });
       return json(404, { error: 'not_found', message: 'No such route.' });
     }
@@ -134,6 +146,10 @@ export function createFakeIdp(options: { requireNonce?: boolean; accessTokenLife
 
   /** Plays the browser + person: consents at once and redirects back with a code. */
   async function launchWebAuthFlow(authorizeUrl: string): Promise<string> {
+    return authorize(authorizeUrl);
+  }
+
+  function authorize(authorizeUrl: string): string {
     const params = new URL(authorizeUrl).searchParams;
     state.authorizeRequests.push(params);
     if (params.get('code_challenge_method') !== 'S256' || params.get('redirect_uri') !== REDIRECT_URI) throw new Error('bad authorization request');
@@ -143,5 +159,5 @@ export function createFakeIdp(options: { requireNonce?: boolean; accessTokenLife
     return `${REDIRECT_URI}?code=${encodeURIComponent(code)}&state=${params.get('state')}&iss=${encodeURIComponent(ISSUER)}`;
   }
 
-  return { fetch, launchWebAuthFlow, state, currentRefreshToken: () => currentRefreshToken };
+  return { fetch, launchWebAuthFlow, authorize, state, currentRefreshToken: () => currentRefreshToken };
 }
