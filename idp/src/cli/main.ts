@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     const options: ParseArgsConfig['options'] = {};
-    for (const [name, o] of Object.entries(command.options)) options[name] = { type: o.type ?? 'string', multiple: o.multiple };
+    for (const [name, o] of Object.entries(command.options)) options[name] = { type: o.type ?? 'string', multiple: o.multiple ?? false };
     ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }) as { values: typeof values });
     for (const [name, o] of Object.entries(command.options)) {
       if (o.required && (values[name] === undefined || values[name] === '')) throw new UsageError(`--${name} is required`);
