@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configWarnings, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has working development defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.production).toBe(false);
+    expect(config.workers).toBe(1);
+    expect(config.databaseFile).toMatch(/data\/idp\.sqlite$/);
+    expect(config.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    expect(configWarnings(config, 'http://localhost:3000').join('\n')).toMatch(/plain http.*\n.*IDP_SMTP_URL/s);
+  });
+
+  it('names the bad setting', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => loadConfig({ IDP_ISSUER: 'not a url' })).toThrow(/IDP_ISSUER/);
+    expect(() => loadConfig({ IDP_SMTP_URL: 'http://mail' })).toThrow(/IDP_SMTP_URL/);
+    expect(() => loadConfig({ IDP_ARGON2_MEMORY_KIB: '1024' })).toThrow(/IDP_ARGON2_MEMORY_KIB/);
+    expect(() => loadConfig({ IDP_EXTENSION_REDIRECT_URIS: 'http://x' })).toThrow(/IDP_EXTENSION_REDIRECT_URIS/);
+    expect(() => loadConfig({ IDP_ISSUER: 'https://id.example.com/?x=1' })).toThrow(ConfigError);
+  });
+
+  it('insists on a real issuer in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/IDP_ISSUER: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', IDP_ISSUER: 'http://id.example.com' })).toThrow(/https/);
+    const config = loadConfig({ NODE_ENV: 'production', IDP_ISSUER: 'https://id.example.com/' });
+    expect(config.issuer).toBe('https://id.example.com');
+    expect(config.workers).toBeGreaterThanOrEqual(1);
+  });
+});

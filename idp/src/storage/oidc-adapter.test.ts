@@ -1,0 +1,68 @@
+/** The oidc-provider storage contract on a real SQLite file. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clock, openDatabase, type Db } from './database.ts';
+import { SqliteOidcAdapter, purgeExpiredOidcModels } from './oidc-adapter.ts';
+import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrations.ts';
+
+let dir: string;
+let db: Db;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adapter-'));
+  db = openDatabase(path.join(dir, 'idp.sqlite'));
+});
+afterEach(() => {
+  clock.offsetMs = 0;
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SqliteOidcAdapter', () => {
+  it('stores, finds by id, uid and user code, consumes and destroys', async () => {
+    const sessions = new SqliteOidcAdapter('Session', db);
+    await sessions.upsert('s1', { uid: 'u1', accountId: 'acc_1', jti: 's1' }, 60);
+    expect(await sessions.find('s1')).toMatchObject({ uid: 'u1', accountId: 'acc_1' });
+    expect(await sessions.findByUid('u1')).toMatchObject({ jti: 's1' });
+    expect(await new SqliteOidcAdapter('Grant', db).find('s1')).toBeUndefined();
+
+    const codes = new SqliteOidcAdapter('DeviceCode', db);
+    await codes.upsert('d1', { userCode: 'ABCD-EFGH', grantId: 'g1' }, 60);
+    expect(await codes.findByUserCode('ABCD-EFGH')).toMatchObject({ grantId: 'g1' });
+    await codes.consume('d1');
+    expect((await codes.find('d1'))!.consumed).toBeTypeOf('number');
+    await codes.destroy('d1');
+    expect(await codes.find('d1')).toBeUndefined();
+  });
+
+  it('revokes everything of a grant', async () => {
+    const at = new SqliteOidcAdapter('AccessToken', db);
+    const rt = new SqliteOidcAdapter('RefreshToken', db);
+    await at.upsert('a1', { grantId: 'g1' }, 60);
+    await rt.upsert('r1', { grantId: 'g1' }, 60);
+    await at.upsert('a2', { grantId: 'g2' }, 60);
+    await at.revokeByGrantId('g1');
+    expect(await at.find('a1')).toBeUndefined();
+    expect(await rt.find('r1')).toBeUndefined();
+    expect(await at.find('a2')).toBeDefined();
+  });
+
+  it('hides expired rows and purges them', async () => {
+    const at = new SqliteOidcAdapter('AccessToken', db);
+    await at.upsert('a1', { grantId: 'g1' }, 10);
+    await at.upsert('forever', { kind: 'Client' }, 0);
+    clock.offsetMs = 11_000;
+    expect(await at.find('a1')).toBeUndefined();
+    expect(await at.find('forever')).toBeDefined();
+    expect(purgeExpiredOidcModels(db)).toBe(1);
+  });
+});
+
+describe('migrations', () => {
+  it('are applied once and refuse a newer schema', () => {
+    expect(migrate(db)).toBe(latestSchemaVersion);
+    db.pragma(`user_version = ${latestSchemaVersion + 1}`);
+    expect(() => migrate(db)).toThrow(SchemaTooNewError);
+  });
+});
