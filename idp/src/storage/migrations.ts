@@ -110,9 +110,60 @@ export const migrations: Migration[] = [
       CREATE INDEX audit_log_account ON audit_log(account_id, at);
     `,
   },
+  {
+    version: 2,
+    name: 'security',
+    sql: `
+      -- Browsers the account signed in from, keyed by oidc-provider's Session uid (stable across session
+      -- id rotation). Rows of ended sessions are removed with them.
+      CREATE TABLE session_devices (
+        session_uid TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        user_agent TEXT NOT NULL DEFAULT '',
+        ip TEXT,
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      );
+      CREATE INDEX session_devices_account ON session_devices(account_id);
+
+      -- Browsers that signed in to the account before (SHA-256 of a random cookie), to mail on a new one.
+      CREATE TABLE known_devices (
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        device_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, device_hash)
+      ) WITHOUT ROWID;
+
+      -- "Remember this device for 30 days": only the SHA-256 of the cookie value is kept.
+      CREATE TABLE trusted_devices (
+        token_hash TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        user_agent TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX trusted_devices_account ON trusted_devices(account_id);
+
+      -- A sign-in whose password was right and that waits for its second factor, bound to the
+      -- interaction uid so the browser never carries the account id.
+      CREATE TABLE pending_second_factor (
+        interaction_uid TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+
+      -- Subjects of deleted accounts: never issued again.
+      CREATE TABLE deleted_subjects (
+        id TEXT PRIMARY KEY,
+        deleted_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
-export const latestSchemaVersion = migrations.at(-1)!.version;
+// Migrations may be appended out of order by parallel work; apply them by version.
+export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version));
 
 export class SchemaTooNewError extends Error {}
 
@@ -123,7 +174,7 @@ export function migrate(db: Database.Database): number {
       `The database schema is version ${current} but this IdP knows only up to ${latestSchemaVersion}: upgrade the IdP.`,
     );
   }
-  for (const migration of migrations) {
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (migration.version <= current) continue;
     db.transaction(() => {
       // Re-read inside the write transaction: another process may have migrated meanwhile.
