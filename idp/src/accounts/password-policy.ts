@@ -1,25 +1,38 @@
 /**
- * Password rules after NIST SP 800-63B: length only (8 to 256), no composition rules, and never equal
- * to or containing the account's email or its local part.
+ * Password rules after NIST SP 800-63B: length only (8 to 256, so long passphrases fit), no composition
+ * rules, never equal to or containing the account's email or its local part, and never one of the most
+ * common passwords (the offline list of @zxcvbn-ts/language-common, about 49,000 entries from public
+ * breach corpora, compared case-insensitively).
  */
+import { dictionary } from '@zxcvbn-ts/language-common';
 import { AppError } from '../errors.ts';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 
+let common: Set<string> | undefined;
+
+/** True when the password is on the common/breached list (loaded once, on first use). */
+export function isCommonPassword(password: string): boolean {
+  common ??= new Set(dictionary['passwords-common'].filter((p) => p.length >= PASSWORD_MIN).map((p) => p.toLowerCase()));
+  return common.has(password.toLowerCase());
+}
+
+function refuse(field: string, message: string): never {
+  throw new AppError('invalid_input', message, { fields: { [field]: message } });
+}
+
 export function checkPassword(password: string, email: string, field = 'password'): void {
   const length = [...password].length;
-  if (length < PASSWORD_MIN) {
-    throw new AppError('invalid_input', `Use at least ${PASSWORD_MIN} characters.`, { fields: { [field]: `Use at least ${PASSWORD_MIN} characters.` } });
-  }
-  if (length > PASSWORD_MAX) {
-    throw new AppError('invalid_input', `Use at most ${PASSWORD_MAX} characters.`, { fields: { [field]: `Use at most ${PASSWORD_MAX} characters.` } });
-  }
+  if (length < PASSWORD_MIN) refuse(field, `Use at least ${PASSWORD_MIN} characters.`);
+  if (length > PASSWORD_MAX) refuse(field, `Use at most ${PASSWORD_MAX} characters.`);
   const lower = password.toLowerCase();
   const mail = email.toLowerCase();
   const local = mail.split('@')[0] ?? '';
   if (lower.includes(mail) || (local.length >= 4 && lower.includes(local))) {
-    const message = 'Your password must not contain your email address.';
-    throw new AppError('invalid_input', message, { fields: { [field]: message } });
+    refuse(field, 'Your password must not contain your email address.');
+  }
+  if (isCommonPassword(password)) {
+    refuse(field, 'This password is one of the most common ones and is easy to guess. Choose another, a passphrase of a few words works well.');
   }
 }
