@@ -160,6 +160,57 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'databases',
+    sql: `
+      -- A database is a registered OpenID Connect client (its metadata, secret included, lives in
+      -- oidc_models as model 'Client') plus this row. owner_id has no ON DELETE action on purpose: an
+      -- account that owns a database cannot be deleted before it transfers or deletes the database.
+      CREATE TABLE databases (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE,
+        url TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        owner_id TEXT NOT NULL REFERENCES accounts(id),
+        created_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX databases_name ON databases(name);
+      CREATE UNIQUE INDEX databases_client ON databases(client_id);
+
+      -- Who may sign in to a database, and as which login. The login is fixed when the membership is
+      -- created (the owner's email at creation, the invited address for an invitation) and only support
+      -- changes it; account_id is NULL while an invitation is pending. Invitation links are stored as
+      -- the SHA-256 of their token.
+      CREATE TABLE memberships (
+        id TEXT PRIMARY KEY,
+        database_id TEXT NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
+        account_id TEXT REFERENCES accounts(id) ON DELETE CASCADE,
+        login TEXT NOT NULL COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+        status TEXT NOT NULL CHECK (status IN ('invited', 'active')),
+        invite_token_hash TEXT,
+        invite_expires_at INTEGER,
+        invited_by TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX memberships_login ON memberships(database_id, login);
+      CREATE UNIQUE INDEX memberships_account ON memberships(database_id, account_id) WHERE account_id IS NOT NULL;
+      CREATE INDEX memberships_by_account ON memberships(account_id) WHERE account_id IS NOT NULL;
+      CREATE INDEX memberships_by_login ON memberships(login, status);
+      CREATE UNIQUE INDEX memberships_invite ON memberships(invite_token_hash) WHERE invite_token_hash IS NOT NULL;
+
+      -- Initial access tokens for dynamic client registration (RFC 7591) carry no owner in
+      -- oidc-provider; this maps the SHA-256 of each token to the account that will own the database.
+      CREATE TABLE registration_tokens (
+        token_hash TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 // Migrations may be appended out of order by parallel work; apply them by version.
