@@ -35,6 +35,8 @@ export default defineConfig({
   outDir: '.output',
   imports: false,
   vite: () => ({ plugins: [preact()] }),
+  // Firefox's sources zip (for AMO review) needs only what builds the extension, not the IdP or suites.
+  zip: { excludeSources: ['idp/**', 'test/**', 'data/**', 'coverage/**', '.bench/**', '**/*.log'] },
   manifest: ({ browser, manifestVersion }) => ({
     name: 'Latchkey',
     description: 'Your Latchkey account at a glance: security status, databases, devices and API keys.',

@@ -24,6 +24,11 @@ export interface LaunchedExtension {
   worker(): Promise<WebWorker>;
   /** Opens an extension page (`popup.html`, `options.html`) in a normal tab. */
   openPage(page: string): Promise<Page>;
+  /**
+   * The window `identity.launchWebAuthFlow` opened (it is an ordinary page target, also headless),
+   * so a test can fill in the IdP's login form. `urlPart` is e.g. the IdP's `/auth` or `/interaction/`.
+   */
+  waitForAuthWindow(urlPart: string, timeout?: number): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -63,6 +68,10 @@ export async function launchChromiumWithExtension(options: { extensionDir?: stri
       const tab = await browser.newPage();
       await tab.goto(`chrome-extension://${extensionId}/${page}`);
       return tab;
+    },
+    async waitForAuthWindow(urlPart, timeout = 15_000) {
+      const target = await browser.waitForTarget((t) => t.type() === 'page' && t.url().includes(urlPart), { timeout });
+      return target.asPage();
     },
     close: () => browser.close(),
   };
