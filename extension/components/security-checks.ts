@@ -9,6 +9,8 @@ export interface SecurityCheck {
   advice: Recommendation | null;
 }
 
+export const LOW_RECOVERY_CODES = 2;
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function buildSecurityChecks(status: SecurityStatus): SecurityCheck[] {
@@ -21,8 +23,10 @@ export function buildSecurityChecks(status: SecurityStatus): SecurityCheck[] {
     { id: 'keys', label: 'API keys expiring soon', value: `${status.apiKeys.expiringWithin7Days} of ${status.apiKeys.total} within 7 days`, advice: advice('rotate_expiring_key') },
     { id: 'email', label: 'Email address', value: status.emailVerified ? 'Verified' : 'Not verified', advice: advice('verify_email') },
   ];
+  // Facts that need attention whatever the IdP recommends; password age and device count are its call.
   const failing: Record<string, boolean> = {
     '2fa': !status.twoFactorEnabled,
+    recovery: status.twoFactorEnabled && status.recoveryCodesLeft <= LOW_RECOVERY_CODES,
     keys: status.apiKeys.expiringWithin7Days > 0,
     email: !status.emailVerified,
   };

@@ -78,6 +78,8 @@ try {
   const security = await page.evaluate(() => document.body.innerText);
   check(security.includes('ada@example.test') && security.includes('Off'), 'security status rendered after sign-in');
   check(idp.state.tokenRequests[0]?.get('grant_type') === 'authorization_code', 'code exchanged with DPoP proof and PKCE');
+  await page.setViewport({ width: 400, height: 560 });
+  await page.screenshot({ path: '/tmp/latchkey-security.png' });
 
   await page.click('#tab-databases');
   await page.waitForFunction(() => document.body.innerText.includes('orders-prod'));
