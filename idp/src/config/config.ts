@@ -32,8 +32,13 @@ const envSchema = z.object({
   IDP_ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).max(4_194_304).default(19456),
   /** argon2id iterations (OWASP minimum 2 at 19 MiB). */
   IDP_ARGON2_ITERATIONS: z.coerce.number().int().min(2).max(20).default(2),
-  /** Comma-separated redirect URIs of the browser extension's public client (chromiumapp.org / Firefox). */
-  IDP_EXTENSION_REDIRECT_URIS: z.string().optional(),
+  /**
+   * Comma-separated redirect URIs of the browser extension's public client. Default: the development
+   * build's Chrome (stable ID from the manifest key) and Firefox redirect URIs.
+   */
+  IDP_EXTENSION_REDIRECT_URIS: z.string().default(
+    'https://fidbdcnbmjdaepbknnhbpdanaoaiacmc.chromiumapp.org/,https://27174eb0bf3233301bebb4ca6741278b3007149b.extensions.allizom.org/',
+  ),
   /** `info` logs a line per mail and boot; `warn` only warnings; `silent` nothing. */
   IDP_LOG_LEVEL: z.enum(['silent', 'warn', 'info', 'debug']).default('info'),
 });

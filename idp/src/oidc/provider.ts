@@ -123,6 +123,12 @@ function buildConfiguration(options: ProviderOptions): Configuration {
     conformIdTokenClaims: false,
     pkce: { required: () => true },
     rotateRefreshToken: true,
+    // The extension is a first-party public client whose tokens are DPoP-bound: it gets a refresh token
+    // without the consent prompt that offline_access otherwise requires.
+    async issueRefreshToken(_ctx, client, source) {
+      if (!client.grantTypeAllowed('refresh_token')) return false;
+      return source.scopes.has('offline_access') || client.clientId === EXTENSION_CLIENT_ID;
+    },
     async loadExistingGrant(ctx) {
       const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
