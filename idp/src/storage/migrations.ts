@@ -211,6 +211,41 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'api keys',
+    sql: `
+      -- Developer mode is a per-account switch; API keys can exist only while it is on.
+      CREATE TABLE developer_mode (
+        account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        enabled_at INTEGER NOT NULL
+      );
+
+      -- Developer API keys. Only SHA-256 digests of secrets are kept; visible_id is the public start of
+      -- the secret and the lookup key. previous_secret_hash lives until previous_expires_at after a
+      -- rotation with a grace period. databases is a JSON array of database ids, NULL for all.
+      -- A revoked key is deleted (its history stays in audit_log).
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        visible_id TEXT NOT NULL,
+        description TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('read', 'read-write')),
+        databases TEXT,
+        secret_hash TEXT NOT NULL,
+        previous_secret_hash TEXT,
+        previous_expires_at INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        rotated_at INTEGER,
+        last_used_at INTEGER,
+        last_used_ip TEXT
+      );
+      CREATE UNIQUE INDEX api_keys_visible ON api_keys(visible_id);
+      CREATE INDEX api_keys_account ON api_keys(account_id, expires_at);
+      CREATE INDEX api_keys_expires ON api_keys(expires_at);
+    `,
+  },
 ];
 
 // Migrations may be appended out of order by parallel work; apply them by version.
