@@ -19,6 +19,7 @@ import { cookieSecrets, getOrCreateSetting } from './storage/server-settings.ts'
 import * as showInteraction from './oidc/interactions/show.ts';
 import * as loginInteraction from './oidc/interactions/login.ts';
 import * as consentInteraction from './oidc/interactions/consent.ts';
+import * as secondFactorInteraction from './oidc/interactions/second-factor.ts';
 import * as portalLogin from './portal/pages/login.ts';
 import * as signupPage from './portal/pages/signup.tsx';
 import * as accountPage from './portal/pages/account.tsx';
@@ -40,11 +41,12 @@ export function buildApp(options: AppOptions) {
   const { issuer, services } = options;
   const secure = issuer.startsWith('https:');
   const providers = providerHolder({ issuer, services, extensionRedirectUris: options.extensionRedirectUris ?? [] });
+  services.security.provider.use(() => providers.get());
   const deps: RouteDeps = { providers, issuer, secure };
 
   const router = createRouter();
   const pages = [
-    showInteraction, loginInteraction, consentInteraction,
+    showInteraction, loginInteraction, secondFactorInteraction, consentInteraction,
     portalLogin, signupPage, accountPage, securityPage, databasesPage,
     verifyEmailPage, forgotPasswordPage, resetPasswordPage,
   ];

@@ -11,6 +11,7 @@ import { createMailer, type Mailer } from './mail/mailer.ts';
 import { rateLimiter } from './security/rate-limiter.ts';
 import { auditRepository } from './security/audit-repository.ts';
 import { sessionRepository } from './security/session-repository.ts';
+import { createSecurity } from './security/security-services.ts';
 
 export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer }) {
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
@@ -20,7 +21,8 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   const audit = auditRepository(db);
   const accounts = accountService({ accounts: accountsRepo, hasher, mailer, limiter, audit, issuer: options.issuer });
   const sessions = sessionRepository(db);
-  return { config, db, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, issuer: options.issuer };
+  const security = createSecurity({ db, config, mailer, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, issuer: options.issuer });
+  return { config, db, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, security, issuer: options.issuer };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -63,6 +63,16 @@ export function accountRepository(db: Db) {
     delete(id: string): void {
       db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
     },
+    /** Deletes the account (credentials, tokens and every row referencing it cascade) and retires its id. */
+    deleteAndRetire(id: string, now: number): void {
+      db.transaction(() => {
+        db.prepare('INSERT OR IGNORE INTO deleted_subjects (id, deleted_at) VALUES (?, ?)').run(id, now);
+        db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
+      }).immediate();
+    },
+    isRetiredId(id: string): boolean {
+      return Boolean(db.prepare('SELECT 1 FROM deleted_subjects WHERE id = ?').get(id));
+    },
     findCredential(accountId: string, type: string): CredentialRow | undefined {
       return credential.get(accountId, type) as CredentialRow | undefined;
     },

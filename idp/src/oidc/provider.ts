@@ -166,6 +166,13 @@ function buildConfiguration(options: ProviderOptions): Configuration {
 export function createProvider(options: ProviderOptions): Provider {
   const provider = new Provider(options.issuer, buildConfiguration(options));
   provider.proxy = options.services.config.trustProxy;
+  // Every authorization that a signed-in session completes is activity of that browser (devices list).
+  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+    const session = ctx.oidc.session;
+    if (session?.accountId) {
+      options.services.security.sessions.recordActivity({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip });
+    }
+  });
   return provider;
 }
 

@@ -5,8 +5,9 @@ import { emailField, passwordField } from '../../http/fields.ts';
 import type { AppRouter, RouteDeps } from '../../http/router.ts';
 import { html } from '../../http/router.ts';
 import { parseBody } from '../../http/validate.ts';
-import { clientNameOf, finishInteraction, loadInteraction } from './details.ts';
+import { clientNameOf, loadInteraction } from './details.ts';
 import { loginView } from './views.tsx';
+import { afterPassword } from './sign-in.ts';
 
 const schema = z.object({ email: emailField, password: passwordField });
 
@@ -25,7 +26,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     try {
       const input = parseBody(ctx, schema);
       const account = await ctx.state.services.accounts.authenticate(input.email, input.password, ctx.ip);
-      await finishInteraction(ctx, provider, { login: { accountId: account.id, amr: ['pwd'] } }, false);
+      await afterPassword(ctx, provider, details, account);
     } catch (error) {
       if (!isAppError(error) || error.status >= 500) throw error;
       for (const [k, v] of Object.entries(error.headers ?? {})) ctx.set(k, v);

@@ -1,0 +1,42 @@
+/**
+ * Deleting an account: irreversible. Refused while a blocker says so (the databases module reports the
+ * databases this account is the only owner of while they have other members). Otherwise every session
+ * ends (relying parties told by back-channel logout), every grant and token goes, the account row is
+ * deleted (credentials, devices, API keys and memberships cascade by foreign key) and its subject is
+ * retired for good: the same email can sign up again and gets a new subject.
+ */
+import { AppError } from '../errors.ts';
+import type { AuditRepository } from '../security/audit-repository.ts';
+import type { SecurityNotifier } from '../security/notifications.ts';
+import type { SessionService } from '../security/session-service.ts';
+import { nowSeconds } from '../storage/database.ts';
+import type { AccountRepository } from './account-repository.ts';
+import { normalizeEmail } from './account-service.ts';
+import type { Account } from './types.ts';
+
+/** Each returns human-readable reasons (e.g. database names) that forbid deleting the account now. */
+export type DeletionBlocker = (accountId: string) => string[];
+
+export function accountDeletion(deps: { accounts: AccountRepository; sessions: SessionService; notifier: SecurityNotifier; audit: AuditRepository; deletionBlockers: DeletionBlocker[] }) {
+  return {
+    deletionBlockers: deps.deletionBlockers,
+    blockersFor(accountId: string): string[] {
+      return deps.deletionBlockers.flatMap((check) => check(accountId));
+    },
+    async deleteAccount(account: Account, confirmEmail: string): Promise<void> {
+      if (normalizeEmail(confirmEmail) !== account.email) {
+        throw new AppError('invalid_input', 'Type your account email exactly to confirm.', { fields: { confirm_email: 'This is not your account email.' } });
+      }
+      const blockers = this.blockersFor(account.id);
+      if (blockers.length > 0) {
+        throw new AppError('conflict', `You are the only owner of databases that have other members: ${blockers.join(', ')}. Give another member the owner role or remove the members first.`);
+      }
+      await deps.sessions.endAllSessions(account.id);
+      deps.accounts.deleteAndRetire(account.id, nowSeconds());
+      deps.audit.record({ accountId: account.id, actor: account.id, event: 'account.deleted' });
+      await deps.notifier.accountDeleted(account);
+    },
+  };
+}
+
+export type AccountDeletion = ReturnType<typeof accountDeletion>;

@@ -1,0 +1,79 @@
+/**
+ * Account Information: name, language, time zone, and the email change flow. A new email takes effect
+ * only when the link sent to it is opened; the old address is told at the request and at the change.
+ * Changing the account email never changes a database user's sign-in login (databases keep their own).
+ */
+import { AppError } from '../errors.ts';
+import type { SecurityNotifier } from '../security/notifications.ts';
+import type { AuditRepository } from '../security/audit-repository.ts';
+import type { RateLimiter } from '../security/rate-limiter.ts';
+import { randomToken, sha256 } from '../security/tokens.ts';
+import { nowSeconds } from '../storage/database.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { AccountRepository } from './account-repository.ts';
+import { normalizeEmail } from './account-service.ts';
+import type { Account } from './types.ts';
+
+const CHANGE_EMAIL_TTL = 24 * 3600;
+
+export const LANGUAGES: Record<string, string> = {
+  en: 'English', fr: 'Français', de: 'Deutsch', es: 'Español', nl: 'Nederlands', it: 'Italiano', pt: 'Português',
+};
+
+export function isTimeZone(value: string): boolean {
+  return value === 'UTC' || Intl.supportedValuesOf('timeZone').includes(value);
+}
+
+export function profileService(deps: { accounts: AccountRepository; mailer: Mailer; notifier: SecurityNotifier; limiter: RateLimiter; audit: AuditRepository; issuer: () => string }) {
+  const { accounts, audit } = deps;
+  return {
+    updateDetails(account: Account, input: { name: string; locale: string; timezone: string }): Account {
+      if (!(input.locale in LANGUAGES)) throw new AppError('invalid_input', 'Choose a language from the list.', { fields: { locale: 'Choose a language from the list.' } });
+      if (!isTimeZone(input.timezone)) throw new AppError('invalid_input', 'Choose a time zone from the list, like Europe/Brussels.', { fields: { timezone: 'Unknown time zone.' } });
+      accounts.update(account.id, { name: input.name.trim(), locale: input.locale, timezone: input.timezone }, nowSeconds());
+      audit.record({ accountId: account.id, actor: account.id, event: 'account.details_changed' });
+      return accounts.findById(account.id)!;
+    },
+
+    async requestEmailChange(account: Account, newEmailInput: string): Promise<void> {
+      const email = normalizeEmail(newEmailInput);
+      if (email === account.email) throw new AppError('invalid_input', 'That is already your email address.', { fields: { email: 'That is already your email address.' } });
+      if (deps.limiter.hit(`change_email:${account.id}`, { max: 5, windowSeconds: 3600 }) > 5) {
+        throw new AppError('too_many_requests', 'Too many email changes asked for. Try again in an hour.');
+      }
+      const now = nowSeconds();
+      accounts.invalidateTokens(account.id, 'change_email', now);
+      const token = randomToken();
+      accounts.insertToken(sha256(token), account.id, 'change_email', now + CHANGE_EMAIL_TTL, { email, from: account.email });
+      audit.record({ accountId: account.id, actor: account.id, event: 'email.change_requested', data: { email } });
+      await deps.mailer.send({
+        to: email,
+        subject: 'Confirm your new email address',
+        text: `Hello ${account.name},\n\nTo make ${email} the email address of your account, open this link within 24 hours:\n${deps.issuer()}/my/account/email/confirm?token=${token}\n\nIf you did not ask for this, ignore this message.\n`,
+      });
+      await deps.notifier.emailChangeRequested(account, email);
+    },
+
+    async confirmEmailChange(token: string): Promise<Account> {
+      const now = nowSeconds();
+      const gone = new AppError('gone', 'This confirmation link is invalid, was already used or has expired. Ask for the change again.');
+      const result = accounts.transaction(() => {
+        const used = accounts.consumeToken(sha256(token), 'change_email', now);
+        const account = used && accounts.findById(used.accountId);
+        if (!account || typeof used.data.email !== 'string' || used.data.from !== account.email) throw gone;
+        const email = used.data.email;
+        const owner = accounts.findByEmail(email);
+        if (owner && owner.id !== account.id) {
+          throw new AppError('conflict', 'Another account already uses this email address, so it cannot be yours too.');
+        }
+        accounts.update(account.id, { email, emailVerifiedAt: now }, now);
+        return { before: account, after: accounts.findById(account.id)! };
+      });
+      audit.record({ accountId: result.after.id, actor: result.after.id, event: 'email.changed', data: { from: result.before.email, to: result.after.email } });
+      await deps.notifier.emailChanged(result.before, result.after.email);
+      return result.after;
+    },
+  };
+}
+
+export type ProfileService = ReturnType<typeof profileService>;

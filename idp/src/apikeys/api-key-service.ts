@@ -1,0 +1,268 @@
+/**
+ * Developer mode and API keys: create, list, rotate, revoke, and check a presented key (for a
+ * database's token introspection and for the account API). Pure domain logic over the repository;
+ * never sees an HTTP context. See types.ts for the invariants.
+ *
+ * A key looks like `lk_<10 base32 chars>_<43 base64url chars>`: the `lk_` prefix and fixed shape let
+ * secret scanners find leaked keys, the first part is the visible id shown in lists and used for
+ * lookup, the rest carries 256 random bits.
+ */
+import type { ApiKeySummary } from '../../../shared/account-api.ts';
+import type { Account } from '../accounts/types.ts';
+import { AppError } from '../errors.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { AuditRepository } from '../security/audit-repository.ts';
+import { randomId, randomToken, safeEqual, sha256 } from '../security/tokens.ts';
+import { nowSeconds } from '../storage/database.ts';
+import type { ApiKeyRepository } from './api-key-repository.ts';
+import {
+  API_KEY_DURATIONS, LAST_USED_WRITE_INTERVAL_SECONDS, MAX_LIVE_KEYS_PER_ACCOUNT,
+  type ApiKey, type ApiKeyIntrospection, type MembershipDirectory, type NewApiKeyInput, type RotationGrace,
+} from './types.ts';
+
+export const API_KEY_PREFIX = 'lk_';
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+const KEY_PATTERN = /^(lk_[a-z2-7]{10})_([A-Za-z0-9_-]{43})$/;
+
+/** A fresh key: the full secret (shown once), its visible id and the digest to store. */
+export function generateApiKey(): { secret: string; visibleId: string; hash: string } {
+  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  const visibleId = API_KEY_PREFIX + [...bytes].map((b) => BASE32[b & 31]).join('');
+  const secret = `${visibleId}_${randomToken(32)}`;
+  return { secret, visibleId, hash: sha256(secret) };
+}
+
+/** The visible id of a well-formed key, or undefined for anything else. */
+export function parseApiKey(token: string): { visibleId: string } | undefined {
+  const match = KEY_PATTERN.exec(token);
+  return match ? { visibleId: match[1]! } : undefined;
+}
+
+export function looksLikeApiKey(token: unknown): token is string {
+  return typeof token === 'string' && token.startsWith(API_KEY_PREFIX);
+}
+
+export interface ApiKeyServiceDeps {
+  repo: ApiKeyRepository;
+  memberships: MembershipDirectory;
+  accounts: { findById(id: string): Account | undefined };
+  audit: AuditRepository;
+  mailer: Mailer;
+  issuer: () => string;
+}
+
+export interface Actor {
+  /** Account id, or 'operator'. */
+  actor: string;
+  ip?: string | null;
+}
+
+const iso = (s: number) => new Date(s * 1000).toISOString();
+
+export function apiKeyService(deps: ApiKeyServiceDeps) {
+  const { repo, memberships, audit, mailer } = deps;
+
+  function requireDeveloperMode(accountId: string): void {
+    if (repo.developerModeSince(accountId) === undefined) {
+      throw new AppError('forbidden', 'Turn on developer mode first to manage API keys.');
+    }
+  }
+
+  function findLive(accountId: string, keyId: string): ApiKey {
+    const key = repo.findForAccount(accountId, keyId);
+    if (!key || key.expiresAt <= nowSeconds()) throw new AppError('not_found', 'This API key does not exist, has expired or was revoked.');
+    return key;
+  }
+
+  /** The key a presented secret belongs to, when it is well formed, current (or in grace) and unexpired. */
+  function verify(token: string): { key: ApiKey; exp: number } | undefined {
+    const parsed = parseApiKey(token);
+    if (!parsed) return undefined;
+    const key = repo.findByVisibleId(parsed.visibleId);
+    const now = nowSeconds();
+    if (!key || key.expiresAt <= now) return undefined;
+    const hash = sha256(token);
+    let exp = key.expiresAt;
+    if (!safeEqual(hash, key.secretHash)) {
+      const inGrace = key.previousSecretHash !== null && key.previousExpiresAt !== null && key.previousExpiresAt > now;
+      if (!inGrace || !safeEqual(hash, key.previousSecretHash!)) return undefined;
+      exp = Math.min(exp, key.previousExpiresAt!);
+    }
+    if (!deps.accounts.findById(key.accountId)) return undefined;
+    if (repo.developerModeSince(key.accountId) === undefined) return undefined;
+    return { key, exp };
+  }
+
+  function recordUse(key: ApiKey, ip: string | null | undefined): void {
+    const now = nowSeconds();
+    if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_WRITE_INTERVAL_SECONDS) return;
+    repo.touch(key.id, now, ip ?? null);
+  }
+
+  function databaseNames(accountId: string): Map<string, string> {
+    return new Map(memberships.databasesOf(accountId).map((d) => [d.id, d.name]));
+  }
+
+  async function notify(accountId: string, subject: string, what: string): Promise<void> {
+    const account = deps.accounts.findById(accountId);
+    if (!account) return;
+    await mailer.send({
+      to: account.email,
+      subject,
+      text: `Hello ${account.name},\n\n${what}\n\nYou can see and revoke your API keys at ${deps.issuer()}/my/security/api-keys.\nIf this was not you, revoke the key, change your password and contact support.\n`,
+    });
+  }
+
+  return {
+    isDeveloperMode(accountId: string): boolean {
+      return repo.developerModeSince(accountId) !== undefined;
+    },
+
+    enableDeveloperMode(accountId: string, by: Actor): void {
+      if (repo.developerModeSince(accountId) !== undefined) return;
+      repo.enableDeveloperMode(accountId, nowSeconds());
+      audit.record({ accountId, actor: by.actor, event: 'developer_mode.enabled', ip: by.ip });
+    },
+
+    /** Turns developer mode off and revokes every key; returns how many keys were revoked. */
+    disableDeveloperMode(accountId: string, by: Actor): number {
+      const revoked = repo.transaction(() => {
+        repo.disableDeveloperMode(accountId);
+        return repo.deleteAllOf(accountId);
+      });
+      audit.record({ accountId, actor: by.actor, event: 'developer_mode.disabled', ip: by.ip, data: { revokedKeys: revoked } });
+      return revoked;
+    },
+
+    /** Databases a key may be limited to: the account's active memberships. */
+    databaseChoices(accountId: string): { id: string; name: string }[] {
+      return memberships.databasesOf(accountId);
+    },
+
+    async create(accountId: string, input: NewApiKeyInput, by: Actor): Promise<{ key: ApiKey; secret: string }> {
+      requireDeveloperMode(accountId);
+      let databases: string[] | null = null;
+      if (input.databases !== null) {
+        const mine = databaseNames(accountId);
+        databases = [...new Set(input.databases)];
+        if (databases.length === 0) throw new AppError('invalid_input', 'Choose at least one database, or allow every database.', { fields: { databases: 'Choose at least one database.' } });
+        const unknown = databases.filter((id) => !mine.has(id));
+        if (unknown.length > 0) throw new AppError('invalid_input', 'A key can only be limited to databases you are a member of.', { fields: { databases: 'Choose among your databases.' } });
+      }
+      const now = nowSeconds();
+      const key = repo.transaction(() => {
+        if (repo.countLive(accountId, now) >= MAX_LIVE_KEYS_PER_ACCOUNT) {
+          throw new AppError('conflict', `You already have ${MAX_LIVE_KEYS_PER_ACCOUNT} API keys. Revoke one you no longer use first.`);
+        }
+        for (let attempt = 0; ; attempt++) {
+          const generated = generateApiKey();
+          if (repo.findByVisibleId(generated.visibleId)) {
+            if (attempt < 5) continue;
+            throw new AppError('server_error', 'Could not pick a unique key id.');
+          }
+          const created: ApiKey = {
+            id: randomId('key_'), accountId, visibleId: generated.visibleId, description: input.description, scope: input.scope,
+            databases, secretHash: generated.hash, previousSecretHash: null, previousExpiresAt: null, createdAt: now,
+            expiresAt: now + API_KEY_DURATIONS[input.duration].seconds, rotatedAt: null, lastUsedAt: null, lastUsedIp: null,
+          };
+          repo.insert(created);
+          return { created, secret: generated.secret };
+        }
+      });
+      audit.record({ accountId, actor: by.actor, event: 'api_key.created', ip: by.ip, data: { keyId: key.created.id, visibleId: key.created.visibleId, scope: input.scope, expiresAt: key.created.expiresAt } });
+      await notify(accountId, 'A new API key was added to your account',
+        `A new API key "${input.description}" (${key.created.visibleId}, ${input.scope}) was added to your account. It expires on ${iso(key.created.expiresAt).slice(0, 10)}.`);
+      return { key: key.created, secret: key.secret };
+    },
+
+    listLive(accountId: string): ApiKey[] {
+      return repo.listLive(accountId, nowSeconds());
+    },
+
+    get(accountId: string, keyId: string): ApiKey {
+      return findLive(accountId, keyId);
+    },
+
+    /** A new secret for the same key; the old one keeps working for `graceSeconds` (never past the key's expiry). */
+    async rotate(accountId: string, keyId: string, graceSeconds: RotationGrace, by: Actor): Promise<{ key: ApiKey; secret: string }> {
+      requireDeveloperMode(accountId);
+      const key = findLive(accountId, keyId);
+      const now = nowSeconds();
+      const secret = `${key.visibleId}_${randomToken(32)}`;
+      const previous = graceSeconds > 0 ? { hash: key.secretHash, expiresAt: Math.min(now + graceSeconds, key.expiresAt) } : null;
+      repo.rotate(key.id, sha256(secret), previous, now);
+      audit.record({ accountId, actor: by.actor, event: 'api_key.rotated', ip: by.ip, data: { keyId: key.id, visibleId: key.visibleId, graceSeconds } });
+      const grace = graceSeconds === 0 ? 'The previous secret stopped working at once.' : `The previous secret keeps working until ${iso(previous!.expiresAt)}.`;
+      await notify(accountId, 'One of your API keys was rotated', `The API key "${key.description}" (${key.visibleId}) got a new secret. ${grace}`);
+      return { key: findLive(accountId, keyId), secret };
+    },
+
+    revoke(accountId: string, keyId: string, by: Actor): void {
+      const key = repo.findForAccount(accountId, keyId);
+      if (!key || !repo.delete(accountId, keyId)) throw new AppError('not_found', 'This API key does not exist, has expired or was revoked.');
+      audit.record({ accountId, actor: by.actor, event: 'api_key.revoked', ip: by.ip, data: { keyId, visibleId: key.visibleId } });
+    },
+
+    /**
+     * Token introspection by a database (an authenticated OIDC client): the answer for a live key
+     * whose account is an active member of that database and which the key allows, else undefined.
+     */
+    introspect(token: string, clientId: string, ip: string | null, issuer: string): ApiKeyIntrospection | undefined {
+      const found = verify(token);
+      if (!found) return undefined;
+      const { key, exp } = found;
+      const database = memberships.databaseForClient(clientId);
+      if (!database) return undefined;
+      if (key.databases !== null && !key.databases.includes(database.id)) return undefined;
+      const membership = memberships.membership(database.id, key.accountId);
+      if (!membership) return undefined;
+      recordUse(key, ip);
+      return {
+        active: true, sub: key.accountId, login: membership.login, role: membership.role, scope: key.scope, exp,
+        iat: key.rotatedAt ?? key.createdAt, client_id: clientId, token_type: 'api_key', iss: issuer,
+      };
+    },
+
+    /** A key presented to the IdP's own account API. Database limits do not apply there. */
+    authenticate(token: string, ip: string | null): ApiKey | undefined {
+      const found = verify(token);
+      if (!found) return undefined;
+      recordUse(found.key, ip);
+      return found.key;
+    },
+
+    summarize(key: ApiKey): ApiKeySummary {
+      const names = key.databases ? databaseNames(key.accountId) : undefined;
+      return {
+        id: key.id,
+        description: key.description,
+        visibleId: key.visibleId,
+        scope: key.scope,
+        databases: key.databases && key.databases.map((id) => names!.get(id) ?? `${id} (no longer a member)`),
+        createdAt: iso(key.createdAt),
+        expiresAt: iso(key.expiresAt),
+        lastUsedAt: key.lastUsedAt === null ? null : iso(key.lastUsedAt),
+        lastUsedIp: key.lastUsedIp,
+      };
+    },
+
+    /** For the security status: live keys and those expiring within a week. */
+    counts(accountId: string): { total: number; expiringWithin7Days: number } {
+      const now = nowSeconds();
+      const live = repo.listLive(accountId, now);
+      return { total: live.length, expiringWithin7Days: live.filter((k) => k.expiresAt - now <= 7 * 24 * 3600).length };
+    },
+
+    /** Periodic clean-up: expired keys and ended grace periods. */
+    purgeExpired(): number {
+      return repo.purgeExpired(nowSeconds());
+    },
+
+    /** Every live key, for the operator command. */
+    listAllLive(): ApiKey[] {
+      return repo.listAllLive(nowSeconds());
+    },
+  };
+}
+
+export type ApiKeyService = ReturnType<typeof apiKeyService>;

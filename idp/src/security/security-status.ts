@@ -1,0 +1,56 @@
+/**
+ * One summary of an account's security, for the Connection & Security page and the extension's
+ * account API (`SecurityStatus` in shared/account-api.ts). API key numbers come from a pluggable
+ * provider so the API keys module can report them without this file knowing its tables.
+ */
+import type { Recommendation, SecurityStatus } from '../../../shared/account-api.ts';
+import type { AccountRepository } from '../accounts/account-repository.ts';
+import { nowSeconds } from '../storage/database.ts';
+import type { AuditRepository } from './audit-repository.ts';
+import type { SessionService } from './session-service.ts';
+import type { TwoFactorService } from './two-factor-service.ts';
+
+export type ApiKeyStatusProvider = (accountId: string) => { total: number; expiringWithin7Days: number };
+export const noApiKeys: ApiKeyStatusProvider = () => ({ total: 0, expiringWithin7Days: 0 });
+
+const OLD_PASSWORD_DAYS = 365;
+
+export function securityStatusService(deps: { accounts: AccountRepository; twoFactor: TwoFactorService; sessions: SessionService; audit: AuditRepository; apiKeys: () => ApiKeyStatusProvider }) {
+  return {
+    securityStatus(accountId: string): SecurityStatus | undefined {
+      const account = deps.accounts.findById(accountId);
+      if (!account) return undefined;
+      const now = nowSeconds();
+      const passwordChangedAt = deps.accounts.findCredential(accountId, 'password')?.created_at ?? account.createdAt;
+      const twoFactorEnabled = deps.twoFactor.isEnabled(accountId);
+      const recoveryCodesLeft = twoFactorEnabled ? deps.twoFactor.recoveryCodesLeft(accountId) : 0;
+      const apiKeys = deps.apiKeys()(accountId);
+      const signedInDevices = deps.sessions.countSessions(accountId);
+      const lastSignIn = deps.audit.lastAt(accountId, 'signin.succeeded');
+      const passwordAgeDays = Math.max(0, Math.floor((now - passwordChangedAt) / 86400));
+      const recommendations: Recommendation[] = [];
+      if (!account.emailVerifiedAt) recommendations.push({ code: 'verify_email', message: 'Confirm your email address so you can recover your account.', href: '/my/account' });
+      if (!twoFactorEnabled) recommendations.push({ code: 'enable_2fa', message: 'Turn on two-factor authentication.', href: '/my/security#two-factor' });
+      if (twoFactorEnabled && recoveryCodesLeft <= 3) recommendations.push({ code: 'regenerate_recovery_codes', message: `Only ${recoveryCodesLeft} recovery code(s) left: create new ones.`, href: '/my/security#two-factor' });
+      if (apiKeys.expiringWithin7Days > 0) recommendations.push({ code: 'rotate_expiring_key', message: `${apiKeys.expiringWithin7Days} API key(s) expire within 7 days.`, href: '/my/security#api-keys' });
+      if (signedInDevices > 5) recommendations.push({ code: 'review_devices', message: `You are signed in on ${signedInDevices} devices: sign out the ones you do not use.`, href: '/my/security#devices' });
+      if (passwordAgeDays > OLD_PASSWORD_DAYS) recommendations.push({ code: 'change_old_password', message: 'Your password is more than a year old.', href: '/my/security#password' });
+      return {
+        accountId,
+        email: account.email,
+        name: account.name,
+        emailVerified: Boolean(account.emailVerifiedAt),
+        twoFactorEnabled,
+        recoveryCodesLeft,
+        passwordChangedAt: new Date(passwordChangedAt * 1000).toISOString(),
+        passwordAgeDays,
+        signedInDevices,
+        lastSignInAt: lastSignIn ? new Date(lastSignIn * 1000).toISOString() : null,
+        apiKeys,
+        recommendations,
+      };
+    },
+  };
+}
+
+export type SecurityStatusService = ReturnType<typeof securityStatusService>;

@@ -1,0 +1,154 @@
+/**
+ * Ending sessions and telling relying parties. Used by "log out from all devices", signing one device
+ * out, password change and reset, and account deletion.
+ *
+ * Invariant: ending a session deletes its oidc-provider Session row, its device row, and every grant
+ * (with its refresh and access tokens) that is not held by a session that stays; then every client that
+ * had a session in an ended one and registered a backchannel_logout_uri gets an OpenID Connect
+ * Back-Channel Logout token (sub + sid), sent by oidc-provider's own Client#backchannelLogout. Delivery
+ * is best effort: a relying party that does not answer never blocks the person's action.
+ */
+import type Provider from 'oidc-provider';
+import type { DeviceSummary } from '../../../shared/account-api.ts';
+import { log } from '../log.ts';
+import type { AuditRepository } from './audit-repository.ts';
+import type { SessionRepository, StoredSession } from './session-repository.ts';
+import { describeUserAgent } from './user-agent.ts';
+
+/** Late link to the provider: services are built before the provider that needs them. */
+export function providerLink() {
+  let get: (() => Provider) | undefined;
+  return {
+    use(getProvider: () => Provider): void {
+      get = getProvider;
+    },
+    get(): Provider | undefined {
+      return get?.();
+    },
+  };
+}
+
+export type ProviderLink = ReturnType<typeof providerLink>;
+
+export interface LogoutNotice {
+  clientId: string;
+  sub: string;
+  sid?: string;
+}
+
+export function sessionService(deps: { repo: SessionRepository; provider: ProviderLink; audit: AuditRepository }) {
+  const { repo, audit } = deps;
+
+  async function notify(notices: LogoutNotice[]): Promise<number> {
+    const provider = deps.provider.get();
+    if (!provider || notices.length === 0) return 0;
+    const results = await Promise.all(notices.map(async (n) => {
+      try {
+        const client = await provider.Client.find(n.clientId);
+        if (!client?.backchannelLogoutUri) return false;
+        // Not in @types/oidc-provider, but a documented part of the Client model (end_session uses it).
+        await (client as unknown as { backchannelLogout(sub: string, sid?: string): Promise<void> }).backchannelLogout(n.sub, n.sid);
+        return true;
+      } catch (error) {
+        log.warn(`back-channel logout to ${n.clientId} failed: ${String((error as Error)?.message ?? error)}`);
+        return false;
+      }
+    }));
+    return results.filter(Boolean).length;
+  }
+
+  /** Ends the chosen sessions; grants held by no remaining session are revoked too when `orphanGrants`. */
+  async function end(accountId: string, shouldEnd: (s: StoredSession) => boolean, orphanGrants: boolean): Promise<{ sessions: number; notified: number }> {
+    const notices: LogoutNotice[] = [];
+    const ended = repo.transaction(() => {
+      const sessions = repo.listSessions(accountId);
+      const ending = sessions.filter(shouldEnd);
+      const staying = sessions.filter((s) => !shouldEnd(s));
+      const keptGrants = new Set(staying.flatMap((s) => Object.values(s.authorizations).map((a) => a.grantId)).filter(Boolean));
+      const endingGrants = new Set(ending.flatMap((s) => Object.values(s.authorizations).map((a) => a.grantId)).filter(Boolean));
+      for (const s of ending) {
+        repo.deleteSession(s.id);
+        repo.deleteDevice(s.uid);
+        for (const [clientId, a] of Object.entries(s.authorizations)) notices.push({ clientId, sub: accountId, sid: a.sid });
+      }
+      for (const grant of repo.listGrants(accountId)) {
+        if (keptGrants.has(grant.id)) continue;
+        if (orphanGrants || endingGrants.has(grant.id)) repo.revokeGrant(grant.id);
+      }
+      return ending.length;
+    });
+    const notified = await notify(notices);
+    return { sessions: ended, notified };
+  }
+
+  return {
+    /** "Log out from all devices": every session but `currentUid`, and every grant it does not hold. */
+    async endOtherSessions(accountId: string, currentUid: string | undefined, actor = accountId) {
+      const result = await end(accountId, (s) => s.uid !== currentUid, true);
+      audit.record({ accountId, actor, event: 'sessions.ended_others', data: { sessions: result.sessions } });
+      return result;
+    },
+    /** Every session, grant and token of the account (password reset, deletion). */
+    async endAllSessions(accountId: string, actor = accountId) {
+      const result = await end(accountId, () => true, true);
+      repo.deleteAllOf(accountId);
+      audit.record({ accountId, actor, event: 'sessions.ended_all', data: { sessions: result.sessions } });
+      return result;
+    },
+    /** Signs one device out. Returns false when it is not a session of this account. */
+    async endSession(accountId: string, sessionUid: string): Promise<boolean> {
+      const result = await end(accountId, (s) => s.uid === sessionUid, false);
+      if (result.sessions > 0) audit.record({ accountId, actor: accountId, event: 'session.ended', data: { sessionUid } });
+      return result.sessions > 0;
+    },
+    /** Called whenever a session signs in or is used: first and last activity of the browser. */
+    recordActivity(input: { uid: string; accountId: string; userAgent?: string; ip?: string }): void {
+      repo.recordDevice({ uid: input.uid, accountId: input.accountId, userAgent: (input.userAgent ?? '').slice(0, 512), ip: input.ip ?? null });
+    },
+    isKnownDevice: repo.isKnownDevice,
+    countKnownDevices: repo.countKnownDevices,
+    addKnownDevice: repo.addKnownDevice,
+
+    /** Signed-in devices (live sessions), newest activity first, with the apps each holds. */
+    async listDevices(accountId: string, currentUid?: string): Promise<DeviceSummary[]> {
+      const devices = new Map(repo.listDevices(accountId).map((d) => [d.session_uid, d]));
+      const names = await clientNames(deps.provider, repo.listSessions(accountId).flatMap((s) => Object.keys(s.authorizations)));
+      return repo.listSessions(accountId).map((s) => {
+        const d = devices.get(s.uid);
+        const ua = describeUserAgent(d?.user_agent);
+        const first = d?.first_seen_at ?? s.loginTs ?? 0;
+        return {
+          id: s.uid,
+          browser: ua.browser,
+          os: ua.os,
+          ip: d?.ip ?? null,
+          firstSeenAt: new Date(first * 1000).toISOString(),
+          lastSeenAt: new Date((d?.last_seen_at ?? first) * 1000).toISOString(),
+          current: s.uid === currentUid,
+          apps: Object.keys(s.authorizations).map((c) => names.get(c) ?? c),
+        };
+      }).sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.localeCompare(a.lastSeenAt));
+    },
+    /** Applications holding refresh tokens of the account (databases, the extension). */
+    async appsWithTokens(accountId: string): Promise<{ clientId: string; name: string }[]> {
+      const ids = repo.clientsWithRefreshTokens(accountId);
+      const names = await clientNames(deps.provider, ids);
+      return ids.map((id) => ({ clientId: id, name: names.get(id) ?? id }));
+    },
+    countSessions(accountId: string): number {
+      return repo.listSessions(accountId).length;
+    },
+  };
+}
+
+async function clientNames(link: ProviderLink, ids: string[]): Promise<Map<string, string>> {
+  const provider = link.get();
+  const names = new Map<string, string>();
+  for (const id of new Set(ids)) {
+    const client = provider ? await provider.Client.find(id).catch(() => undefined) : undefined;
+    names.set(id, (client?.clientName as string | undefined) ?? id);
+  }
+  return names;
+}
+
+export type SessionService = ReturnType<typeof sessionService>;

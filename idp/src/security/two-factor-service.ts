@@ -1,0 +1,182 @@
+/**
+ * Two-factor authentication with an authenticator app (RFC 6238 TOTP: SHA-1, 6 digits, 30 s steps,
+ * one step of drift either way) and ten one-time recovery codes.
+ *
+ * Invariants: 2FA is on only after a correct code for the new secret; a time step accepted once is
+ * never accepted again for the account (the last used step is stored, and claiming a step is one
+ * conditional UPDATE); recovery codes are stored as SHA-256 digests and deleted on use; failed codes
+ * are limited per account; trusted-device cookies are random and only their digest is stored.
+ */
+import { generateSecret, generateURI, verifySync } from 'otplib';
+import QRCode from 'qrcode';
+import crypto from 'node:crypto';
+import type { Account } from '../accounts/types.ts';
+import { AppError } from '../errors.ts';
+import { nowSeconds } from '../storage/database.ts';
+import type { AuditRepository } from './audit-repository.ts';
+import type { SecurityNotifier, SeenFrom } from './notifications.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { randomToken, sha256 } from './tokens.ts';
+import type { TwoFactorRepository } from './two-factor-repository.ts';
+
+export const TOTP_PERIOD = 30;
+export const RECOVERY_CODE_COUNT = 10;
+export const TRUSTED_DEVICE_SECONDS = 30 * 24 * 3600;
+export const SECOND_FACTOR_LIMIT = { max: 5, windowSeconds: 15 * 60 };
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+export interface Enrollment {
+  secret: string;
+  uri: string;
+  /** QR code of `uri` as an SVG data: URL (allowed by the page CSP). */
+  qrDataUrl: string;
+}
+
+function newRecoveryCode(): string {
+  const bytes = crypto.randomBytes(10);
+  const chars = [...bytes].map((b) => RECOVERY_ALPHABET[b % RECOVERY_ALPHABET.length]).join('');
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+export function normalizeRecoveryCode(code: string): string {
+  return code.toLowerCase().replace(/[\s-]/g, '');
+}
+
+export function twoFactorService(deps: {
+  repo: TwoFactorRepository;
+  limiter: RateLimiter;
+  audit: AuditRepository;
+  notifier: SecurityNotifier;
+  issuerName: string;
+}) {
+  const { repo, limiter, audit, notifier } = deps;
+
+  async function describe(account: Account, secret: string): Promise<Enrollment> {
+    const uri = generateURI({ issuer: deps.issuerName, label: account.email, secret, algorithm: 'sha1', digits: 6, period: TOTP_PERIOD });
+    const svg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+    return { secret, uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
+  }
+
+  /** The matching time step, or undefined. Checks drift of one step either way around our clock. */
+  function matchStep(secret: string, code: string): number | undefined {
+    if (!/^\d{6}$/.test(code)) return undefined;
+    const result = verifySync({ secret, token: code, epoch: nowSeconds(), period: TOTP_PERIOD, epochTolerance: TOTP_PERIOD, digits: 6, algorithm: 'sha1' });
+    return result.valid ? (result as { timeStep: number }).timeStep : undefined;
+  }
+
+  function newRecoveryCodes(): { codes: string[]; hashes: string[] } {
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+    return { codes, hashes: codes.map((c) => sha256(normalizeRecoveryCode(c))) };
+  }
+
+  function guard(accountId: string): void {
+    const wait = limiter.retryAfter(`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT);
+    if (wait > 0) {
+      throw new AppError('too_many_requests', `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
+    }
+  }
+
+  function failed(accountId: string, ip?: string): never {
+    limiter.hit(`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT);
+    audit.record({ accountId, actor: accountId, event: '2fa.failed', ip });
+    throw new AppError('invalid_credentials', 'That code is not valid. Enter the current 6-digit code from your app, or a recovery code.', {
+      fields: { code: 'That code is not valid.' },
+    });
+  }
+
+  return {
+    isEnabled(accountId: string): boolean {
+      return Boolean(repo.findTotp(accountId, 'totp'));
+    },
+    enabledAt(accountId: string): number | undefined {
+      return repo.findTotp(accountId, 'totp')?.createdAt;
+    },
+    recoveryCodesLeft(accountId: string): number {
+      return repo.countRecoveryCodes(accountId);
+    },
+
+    /** Starts (or restarts) enrollment with a fresh secret; nothing changes until it is confirmed. */
+    async startEnrollment(account: Account): Promise<Enrollment> {
+      if (this.isEnabled(account.id)) throw new AppError('conflict', 'Two-factor authentication is already on.');
+      const secret = generateSecret({ length: 20 });
+      repo.savePendingTotp(account.id, secret);
+      return describe(account, secret);
+    },
+    async pendingEnrollment(account: Account): Promise<Enrollment | undefined> {
+      const pending = repo.findTotp(account.id, 'totp_pending');
+      return pending && describe(account, pending.secret);
+    },
+    /** Turns 2FA on when `code` matches the pending secret; returns the recovery codes to show once. */
+    async confirmEnrollment(account: Account, code: string): Promise<string[]> {
+      const pending = repo.findTotp(account.id, 'totp_pending');
+      if (!pending) throw new AppError('gone', 'Start again: the setup of two-factor authentication expired.');
+      guard(account.id);
+      const step = matchStep(pending.secret, code.replace(/\s/g, ''));
+      if (step === undefined) failed(account.id);
+      const { codes, hashes } = newRecoveryCodes();
+      repo.activateTotp(account.id, pending.secret, step, hashes);
+      limiter.reset(`2fa:account:${account.id}`);
+      audit.record({ accountId: account.id, actor: account.id, event: '2fa.enabled' });
+      await notifier.twoFactorEnabled(account);
+      return codes;
+    },
+    async disable(account: Account): Promise<void> {
+      repo.removeTwoFactor(account.id);
+      repo.forgetTrustedDevices(account.id);
+      audit.record({ accountId: account.id, actor: account.id, event: '2fa.disabled' });
+      await notifier.twoFactorDisabled(account);
+    },
+    async regenerateRecoveryCodes(account: Account): Promise<string[]> {
+      if (!this.isEnabled(account.id)) throw new AppError('conflict', 'Turn on two-factor authentication first.');
+      const { codes, hashes } = newRecoveryCodes();
+      repo.replaceRecoveryCodes(account.id, hashes);
+      audit.record({ accountId: account.id, actor: account.id, event: '2fa.recovery_codes_regenerated' });
+      await notifier.recoveryCodesRegenerated(account);
+      return codes;
+    },
+
+    /**
+     * Checks a second factor: a 6-digit code from the app (never the same time step twice) or a
+     * recovery code (each once). Throws `invalid_credentials` or `too_many_requests`.
+     */
+    async verify(account: Account, input: string, from: SeenFrom = {}): Promise<'totp' | 'recovery_code'> {
+      guard(account.id);
+      const code = input.trim().replace(/\s/g, '');
+      const totp = repo.findTotp(account.id, 'totp');
+      if (!totp) throw new AppError('conflict', 'Two-factor authentication is not on for this account.');
+      if (/^\d{6}$/.test(code)) {
+        const step = matchStep(totp.secret, code);
+        if (step === undefined || !repo.claimTimeStep(totp.id, step)) failed(account.id, from.ip ?? undefined);
+        limiter.reset(`2fa:account:${account.id}`);
+        return 'totp';
+      }
+      const normalized = normalizeRecoveryCode(code);
+      if (normalized.length !== 10 || !repo.consumeRecoveryCode(account.id, sha256(normalized))) failed(account.id, from.ip ?? undefined);
+      limiter.reset(`2fa:account:${account.id}`);
+      const left = repo.countRecoveryCodes(account.id);
+      audit.record({ accountId: account.id, actor: account.id, event: '2fa.recovery_code_used', ip: from.ip, data: { left } });
+      await notifier.recoveryCodeUsed(account, left, from);
+      return 'recovery_code';
+    },
+
+    trustDevice(accountId: string, userAgent: string): { token: string; maxAgeSeconds: number } {
+      const token = randomToken();
+      repo.addTrustedDevice(accountId, sha256(token), userAgent, nowSeconds() + TRUSTED_DEVICE_SECONDS);
+      return { token, maxAgeSeconds: TRUSTED_DEVICE_SECONDS };
+    },
+    isTrustedDevice(accountId: string, token: string | undefined): boolean {
+      return Boolean(token && /^[A-Za-z0-9_-]{20,100}$/.test(token) && repo.isTrustedDevice(accountId, sha256(token)));
+    },
+    countTrustedDevices: repo.countTrustedDevices,
+    forgetTrustedDevices(accountId: string): number {
+      return repo.forgetTrustedDevices(accountId);
+    },
+
+    /** A sign-in whose password was right, waiting for its second factor in interaction `uid`. */
+    setPending: (uid: string, accountId: string) => repo.setPending(uid, accountId, 10 * 60),
+    findPending: repo.findPending,
+    clearPending: repo.clearPending,
+  };
+}
+
+export type TwoFactorService = ReturnType<typeof twoFactorService>;
