@@ -25,6 +25,10 @@ import * as signupPage from './portal/pages/signup.tsx';
 import * as accountPage from './portal/pages/account.tsx';
 import * as securityPage from './portal/pages/security.tsx';
 import * as databasesPage from './portal/pages/databases.tsx';
+import * as databasePage from './portal/pages/database.tsx';
+import * as invitationsPage from './portal/pages/invitations.tsx';
+import * as databaseAccessInteraction from './oidc/interactions/database-access.tsx';
+import * as databaseApi from './databases/api.ts';
 import * as verifyEmailPage from './portal/pages/verify-email.tsx';
 import * as forgotPasswordPage from './portal/pages/password-forgot.tsx';
 import * as resetPasswordPage from './portal/pages/password-reset.tsx';
@@ -49,6 +53,7 @@ export function buildApp(options: AppOptions) {
     showInteraction, loginInteraction, secondFactorInteraction, consentInteraction,
     portalLogin, signupPage, accountPage, securityPage, databasesPage,
     verifyEmailPage, forgotPasswordPage, resetPasswordPage,
+    databasePage, invitationsPage, databaseAccessInteraction, databaseApi,
   ];
   for (const page of pages) page.register(router, deps);
 
@@ -84,7 +89,7 @@ export function buildApp(options: AppOptions) {
       }
       // Everything else is oidc-provider's (discovery, /auth, /token, /jwks, /session/end, ...).
       ctx.respond = false;
-      await providers.get().callback()(ctx.req, ctx.res);
+      await providers.callback()(ctx.req, ctx.res);
       return;
     }
     ctx.state.services = services;

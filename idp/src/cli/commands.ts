@@ -7,6 +7,10 @@ import { latestSchemaVersion, migrate } from '../storage/migrations.ts';
 import { runMaintenance } from '../maintenance.ts';
 import { setLogLevel } from '../log.ts';
 import { serve } from './serve.ts';
+import { databaseCommands } from './database-commands.ts';
+import { seedAccounts } from '../accounts/account-seed.ts';
+import { passwordHasher } from '../accounts/password-hasher.ts';
+import { AppError } from '../errors.ts';
 
 export interface OptionSpec {
   help: string;
@@ -80,6 +84,34 @@ export const commands: Command[] = [
       }),
   },
   {
+    name: 'account seed',
+    usage: '--count N --password P [--prefix bench] [--start 1]',
+    summary: 'Create N sign-in-ready accounts <prefix>-<n>@example.com sharing one password (load tests); prints JSON.',
+    options: {
+      count: { help: 'how many accounts', required: true },
+      password: { help: 'password of every seeded account', required: true },
+      prefix: { help: 'email prefix (default: bench)' },
+      start: { help: 'first sequence number (default: 1)' },
+    },
+    run: async (values, config) => {
+      const count = Number(values.count);
+      const start = values.start === undefined ? 1 : Number(values.start);
+      if (!Number.isInteger(count) || count < 1 || count > 100_000_000) throw new AppError('invalid_input', '--count must be a whole number from 1 to 100000000');
+      if (!Number.isInteger(start) || start < 0) throw new AppError('invalid_input', '--start must be a whole number');
+      const prefix = String(values.prefix ?? 'bench');
+      if (!/^[a-z0-9._-]{1,40}$/i.test(prefix)) throw new AppError('invalid_input', '--prefix may use letters, digits, dot, dash and underscore');
+      const password = String(values.password);
+      if (password.length < 8) throw new AppError('invalid_input', '--password must have at least 8 characters');
+      setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+      const db = openDatabase(config.databaseFile);
+      try {
+        return await seedAccounts(db, passwordHasher(config.argon2), { count, password, prefix, start });
+      } finally {
+        db.close();
+      }
+    },
+  },
+  {
     name: 'keys rotate',
     usage: '',
     summary: 'Add new signing keys; the old ones stay published until their tokens expire.',
@@ -115,4 +147,5 @@ export const commands: Command[] = [
     options: {},
     run: (_values, config) => withServices(config, async (services) => ({ removed: runMaintenance(services) })),
   },
+  ...databaseCommands,
 ];

@@ -7,12 +7,14 @@
  * interaction pages (devInteractions off), access tokens for the account API are JWTs bound to the
  * `${issuer}/api` resource.
  */
-import Provider, { errors as oidcErrors, type Configuration, type KoaContextWithOIDC, type ClaimsParameterMember } from 'oidc-provider';
+import Provider, { errors as oidcErrors, interactionPolicy, type Configuration, type KoaContextWithOIDC, type ClaimsParameterMember } from 'oidc-provider';
 import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
 import type { Services } from '../services.ts';
 import { SqliteOidcAdapter } from '../storage/oidc-adapter.ts';
 import { cookieSecrets, keysVersion, loadJwks } from '../storage/server-settings.ts';
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
+import { apiKeyIntrospection } from '../apikeys/introspection.ts';
+import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from './database-access.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
 
@@ -66,10 +68,11 @@ function buildConfiguration(options: ProviderOptions): Configuration {
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
-      profile: ['name', 'locale', 'zoneinfo', 'updated_at'],
+      // login and role: the membership of the account in the database asking (absent for other clients).
+      profile: ['name', 'locale', 'zoneinfo', 'updated_at', 'login', 'role'],
     },
     scopes: ['openid', 'offline_access', 'email', 'profile', ACCOUNT_API_SCOPE],
-    async findAccount(_ctx, sub) {
+    async findAccount(ctx, sub) {
       const account = services.accounts.findById(sub);
       if (!account) return undefined;
       return {
@@ -83,18 +86,21 @@ function buildConfiguration(options: ProviderOptions): Configuration {
             locale: account.locale,
             zoneinfo: account.timezone,
             updated_at: account.updatedAt,
+            ...membershipClaims(services, ctx, account.id),
           };
         },
       };
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: addDatabaseAccessPrompt(interactionPolicy.base(), services),
     },
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       introspection: { enabled: true },
       clientCredentials: { enabled: true },
+      registration: databaseRegistration(services),
       backchannelLogout: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
@@ -106,7 +112,9 @@ function buildConfiguration(options: ProviderOptions): Configuration {
         enabled: true,
         defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx, resourceIndicator) => {
+        getResourceServerInfo: async (_ctx, resourceIndicator, client) => {
+          const databaseApi = databaseApiResourceServer(services, issuer, resourceIndicator, client?.clientId);
+          if (databaseApi) return databaseApi;
           if (resourceIndicator !== apiResource) throw new oidcErrors.InvalidTarget();
           return {
             scope: ACCOUNT_API_SCOPE,
@@ -166,6 +174,8 @@ function buildConfiguration(options: ProviderOptions): Configuration {
 export function createProvider(options: ProviderOptions): Provider {
   const provider = new Provider(options.issuer, buildConfiguration(options));
   provider.proxy = options.services.config.trustProxy;
+  // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
+  provider.use(apiKeyIntrospection(() => options.services.apiKeys, options.issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).
   provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
     const session = ctx.oidc.session;
@@ -184,18 +194,27 @@ export function providerHolder(options: ProviderOptions) {
   let version = keysVersion(options.services.db);
   let provider = createProvider(options);
   let checkedAt = Date.now();
-  return {
-    get(): Provider {
-      const now = Date.now();
-      if (now - checkedAt >= 1000) {
-        checkedAt = now;
-        const latest = keysVersion(options.services.db);
-        if (latest !== version) {
-          version = latest;
-          provider = createProvider(options);
-        }
+  // Koa's callback() composes the middleware on every call: build it once per provider.
+  let handler: ReturnType<Provider['callback']> | undefined;
+  function get(): Provider {
+    const now = Date.now();
+    if (now - checkedAt >= 1000) {
+      checkedAt = now;
+      const latest = keysVersion(options.services.db);
+      if (latest !== version) {
+        version = latest;
+        provider = createProvider(options);
+        handler = undefined;
       }
-      return provider;
+    }
+    return provider;
+  }
+  return {
+    get,
+    /** The current provider's request handler (for everything our router does not serve). */
+    callback(): ReturnType<Provider['callback']> {
+      const current = get();
+      return (handler ??= current.callback());
     },
   };
 }
