@@ -12,6 +12,11 @@ import { rateLimiter } from './security/rate-limiter.ts';
 import { auditRepository } from './security/audit-repository.ts';
 import { sessionRepository } from './security/session-repository.ts';
 import { createSecurity } from './security/security-services.ts';
+import type Provider from 'oidc-provider';
+import { createProvider } from './oidc/provider.ts';
+import { clientRegistry } from './databases/client-registry.ts';
+import { databaseRepository } from './databases/database-repository.ts';
+import { databaseService } from './databases/database-service.ts';
 
 export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer }) {
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
@@ -22,7 +27,13 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   const accounts = accountService({ accounts: accountsRepo, hasher, mailer, limiter, audit, issuer: options.issuer });
   const sessions = sessionRepository(db);
   const security = createSecurity({ db, config, mailer, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, issuer: options.issuer });
-  return { config, db, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, security, issuer: options.issuer };
+  // Databases validate client metadata with oidc-provider's own rules: a provider built from the same
+  // configuration (cheap, stateless) is made on first use.
+  let validationProvider: Provider | undefined;
+  const clients = clientRegistry(db, () => (validationProvider ??= createProvider({ issuer: options.issuer(), services, extensionRedirectUris: config.extensionRedirectUris })));
+  const databases = databaseService({ repo: databaseRepository(db), clients, accounts, mailer, audit, issuer: options.issuer });
+  const services = { config, db, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, security, databases, issuer: options.issuer };
+  return services;
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -8,6 +8,7 @@ import { runMaintenance } from '../maintenance.ts';
 import { setLogLevel } from '../log.ts';
 import { serve } from './serve.ts';
 import { databaseCommands } from './database-commands.ts';
+import { databaseCommands } from './database-commands.ts';
 import { seedAccounts } from '../accounts/account-seed.ts';
 import { passwordHasher } from '../accounts/password-hasher.ts';
 import { AppError } from '../errors.ts';
@@ -147,5 +148,6 @@ export const commands: Command[] = [
     options: {},
     run: (_values, config) => withServices(config, async (services) => ({ removed: runMaintenance(services) })),
   },
+  ...databaseCommands,
   ...databaseCommands,
 ];

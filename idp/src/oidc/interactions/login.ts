@@ -25,7 +25,8 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     }
     try {
       const input = parseBody(ctx, schema);
-      const account = await ctx.state.services.accounts.authenticate(input.email, input.password, ctx.ip);
+      // For a database the identifier is the membership's sign-in login, not necessarily the account email.
+      const account = await ctx.state.services.databases.authenticate(details.params.client_id as string | undefined, input.email, input.password, ctx.ip);
       await afterPassword(ctx, provider, details, account);
     } catch (error) {
       if (!isAppError(error) || error.status >= 500) throw error;

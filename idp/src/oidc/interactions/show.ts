@@ -4,6 +4,8 @@ import { html } from '../../http/router.ts';
 import { noStore } from '../../http/security-headers.ts';
 import { clientNameOf, finishInteraction, grantMissing, loadInteraction } from './details.ts';
 import { consentView, loginView } from './views.tsx';
+import { DATABASE_ACCESS_PROMPT } from '../database-access.ts';
+import { noAccessView } from './database-access.tsx';
 
 export function register(router: AppRouter, deps: RouteDeps): void {
   router.get('/interaction/:uid', noStore, async function showInteraction(ctx) {
@@ -23,6 +25,11 @@ export function register(router: AppRouter, deps: RouteDeps): void {
       }
       const scopes = String(details.params.scope ?? '').split(' ').filter(Boolean);
       html(ctx, consentView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, scopes }));
+      return;
+    }
+    if (details.prompt.name === DATABASE_ACCESS_PROMPT) {
+      const email = details.session?.accountId ? ctx.state.services.accounts.findById(details.session.accountId)?.email : undefined;
+      html(ctx, noAccessView({ uid: details.uid, csrf: ctx.state.csrfToken, databaseName: client.name, email }), 403);
       return;
     }
     await finishInteraction(ctx, provider, { error: 'invalid_request', error_description: `unsupported prompt ${details.prompt.name}` }, false);

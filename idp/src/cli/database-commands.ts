@@ -1,0 +1,152 @@
+/**
+ * Operator commands for databases and memberships (part of the `idp` command table). Input goes
+ * through the same schemas as the portal; results are JSON.
+ */
+import type { Config } from '../config/config.ts';
+import { newDatabaseSchema } from '../databases/schemas.ts';
+import { emailField } from '../http/fields.ts';
+import { parseInput } from '../http/validate.ts';
+import { setLogLevel } from '../log.ts';
+import { createServices, type Services } from '../services.ts';
+import { openDatabase } from '../storage/database.ts';
+import { AppError } from '../errors.ts';
+import type { Command } from './commands.ts';
+
+const operator = { kind: 'operator' } as const;
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+function issuerOf(config: Config): string {
+  return config.issuer ?? `http://localhost:${config.port}`;
+}
+
+function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
+  setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const db = openDatabase(config.databaseFile);
+  const services = createServices(config, db, { issuer: () => issuerOf(config) });
+  return fn(services).finally(() => {
+    services.mailer.close();
+    db.close();
+  });
+}
+
+function requireDatabase(services: Services, name: unknown) {
+  const database = services.databases.findByName(String(name));
+  if (!database) throw new AppError('not_found', `No database is named "${String(name)}". See \`idp database list\`.`);
+  return database;
+}
+
+function email(value: unknown, option: string): string {
+  const parsed = emailField.safeParse(value);
+  if (!parsed.success) throw new AppError('invalid_input', `--${option}: "${String(value)}" is not a valid email address.`);
+  return parsed.data;
+}
+
+export const databaseCommands: Command[] = [
+  {
+    name: 'database create',
+    usage: '--owner EMAIL --name N --url U --redirect-uri R [--redirect-uri R2] [--backchannel-logout-uri B] [--post-logout-redirect-uri P] [--auth-method M --jwks-uri J]',
+    summary: 'Register a database (a confidential OpenID Connect client) owned by an account; prints client_id and client_secret.',
+    options: {
+      owner: { help: 'email of the owner account; it becomes the owner\'s sign-in login', required: true },
+      name: { help: 'unique database name (letters, digits, spaces, . _ -)', required: true },
+      url: { help: 'the database\'s address, e.g. https://acme.example.com', required: true },
+      'redirect-uri': { help: 'redirect URI (repeatable), e.g. https://acme.example.com/callback', required: true, multiple: true },
+      'backchannel-logout-uri': { help: 'back-channel logout URI, e.g. https://acme.example.com/backchannel-logout' },
+      'post-logout-redirect-uri': { help: 'post-logout redirect URI (repeatable; default: the URL followed by /)', multiple: true },
+      'auth-method': { help: 'client_secret_basic (default) or private_key_jwt' },
+      'jwks-uri': { help: 'the database\'s public keys, required with private_key_jwt' },
+    },
+    run: (values, config) =>
+      withServices(config, async (services) => {
+        const ownerEmail = email(values.owner, 'owner');
+        const owner = services.accounts.findByEmail(ownerEmail);
+        if (!owner) throw new AppError('not_found', `No account has the email ${ownerEmail}. Create it first with \`idp account create\`.`);
+        const input = parseInput(newDatabaseSchema, {
+          name: values.name,
+          url: values.url,
+          redirectUris: values['redirect-uri'],
+          postLogoutRedirectUris: values['post-logout-redirect-uri'],
+          backchannelLogoutUri: values['backchannel-logout-uri'],
+          tokenEndpointAuthMethod: values['auth-method'],
+          jwksUri: values['jwks-uri'],
+        });
+        const created = await services.databases.create(owner.id, {
+          ...input,
+          redirectUris: input.redirectUris ?? [],
+          postLogoutRedirectUris: input.postLogoutRedirectUris ?? [`${input.url}/`],
+        }, operator);
+        return {
+          id: created.database.id,
+          name: created.database.name,
+          url: created.database.url,
+          owner: owner.email,
+          login: owner.email,
+          issuer: issuerOf(config),
+          client_id: created.clientId,
+          ...(created.clientSecret ? { client_secret: created.clientSecret } : {}),
+          token_endpoint_auth_method: input.tokenEndpointAuthMethod,
+        };
+      }),
+  },
+  {
+    name: 'database invite',
+    usage: '--database NAME --email E',
+    summary: 'Invite an email address to a database (mails the invitation link).',
+    options: {
+      database: { help: 'database name', required: true },
+      email: { help: 'address to invite; it becomes the sign-in login', required: true },
+    },
+    run: (values, config) =>
+      withServices(config, async (services) => {
+        const database = requireDatabase(services, values.database);
+        const membership = await services.databases.invite(database.id, email(values.email, 'email'), operator);
+        return { database: database.name, id: membership.id, login: membership.login, role: membership.role, status: membership.status, expires_at: iso(membership.inviteExpiresAt!) };
+      }),
+  },
+  {
+    name: 'database list',
+    usage: '',
+    summary: 'List every database with its owner and members.',
+    options: {},
+    run: (_values, config) =>
+      withServices(config, async (services) => ({
+        databases: services.databases.listAll().map((d) => ({
+          id: d.id,
+          name: d.name,
+          url: d.url,
+          client_id: d.clientId,
+          owner: services.accounts.findById(d.ownerId)?.email ?? null,
+          created_at: iso(d.createdAt),
+          members: services.databases.members(d.id).map((m) => ({ login: m.login, role: m.role, status: m.status, account: m.accountId ? services.accounts.findById(m.accountId)?.email ?? null : null })),
+        })),
+      })),
+  },
+  {
+    name: 'membership set-login',
+    usage: '--database NAME --account EMAIL --login NEW',
+    summary: 'Support: change the sign-in login of an account on a database (recorded in the audit log).',
+    options: {
+      database: { help: 'database name', required: true },
+      account: { help: 'the account\'s current email', required: true },
+      login: { help: 'the new sign-in login (an email address)', required: true },
+    },
+    run: (values, config) =>
+      withServices(config, async (services) => {
+        const result = services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), operator);
+        return { database: result.database.name, account: email(values.account, 'account'), old_login: result.oldLogin, new_login: result.newLogin };
+      }),
+  },
+  {
+    name: 'registration-token create',
+    usage: '--owner EMAIL',
+    summary: 'Create a single-use initial access token for dynamic client registration; the owner owns the registered database.',
+    options: {
+      owner: { help: 'email of the account that will own the database', required: true },
+    },
+    run: (values, config) =>
+      withServices(config, async (services) => {
+        const { token, expiresAt, owner } = await services.databases.createRegistrationToken(email(values.owner, 'owner'));
+        return { initial_access_token: token, owner: owner.email, expires_at: iso(expiresAt), registration_endpoint: `${issuerOf(config)}/reg` };
+      }),
+  },
+];

@@ -1,0 +1,47 @@
+/**
+ * The only code that writes database clients into oidc-provider's Client model. Metadata is checked by
+ * oidc-provider itself (`Client.validate`, with our configuration) before it is stored, so an invalid
+ * client can never be saved and then fail at sign-in.
+ *
+ * Client secrets are stored as oidc-provider needs them, in clear in the Client payload: with
+ * client_secret_basic the library compares the presented secret with the stored one (and would use it
+ * as the HMAC key for HS* algorithms), so it cannot be hashed. private_key_jwt clients store no secret.
+ */
+import type Provider from 'oidc-provider';
+import { AppError } from '../errors.ts';
+import type { Db } from '../storage/database.ts';
+import { SqliteOidcAdapter } from '../storage/oidc-adapter.ts';
+
+export type ClientMetadata = Record<string, unknown> & { client_id: string };
+
+export function clientRegistry(db: Db, provider: () => Provider) {
+  const adapter = new SqliteOidcAdapter('Client', db);
+  async function validate(metadata: ClientMetadata): Promise<void> {
+    try {
+      await provider().Client.validate(metadata as never);
+    } catch (error) {
+      const description = (error as { error_description?: string }).error_description ?? (error as Error).message;
+      throw new AppError('invalid_input', `These client settings were refused: ${description}.`, { cause: error });
+    }
+  }
+  return {
+    validate,
+    async save(metadata: ClientMetadata): Promise<void> {
+      await validate(metadata);
+      await adapter.upsert(metadata.client_id, metadata as never, 0);
+    },
+    async find(clientId: string): Promise<ClientMetadata | undefined> {
+      return (await adapter.find(clientId)) as ClientMetadata | undefined;
+    },
+    async remove(clientId: string): Promise<void> {
+      await adapter.destroy(clientId);
+    },
+    /** A single-purpose initial access token for dynamic client registration. */
+    async issueInitialAccessToken(expiresIn: number, policies: string[]): Promise<string> {
+      const { InitialAccessToken } = provider();
+      return new InitialAccessToken({ expiresIn, policies }).save();
+    },
+  };
+}
+
+export type ClientRegistry = ReturnType<typeof clientRegistry>;
