@@ -34,6 +34,7 @@ export function requireAccount(deps: RouteDeps): AppMiddleware {
       throw new AppError('unauthorized', 'You are signed out. Sign in again, then retry.');
     }
     ctx.state.portal = current;
+    ctx.state.services.security.sessions.recordActivity({ uid: current.session.uid, accountId: current.account.id, userAgent: ctx.get('user-agent'), ip: ctx.ip });
     await next();
   };
 }

@@ -51,7 +51,9 @@ export function register(router: AppRouter): void {
     const { token, password } = parseBody(ctx, bodySchema);
     try {
       const account = await ctx.state.services.accounts.resetPassword(token, password);
-      ctx.state.services.sessions.revokeAll(account.id);
+      // Every session ends and relying parties are told; remembered 2FA devices are forgotten too.
+      await ctx.state.services.security.sessions.endAllSessions(account.id);
+      ctx.state.services.security.twoFactor.forgetTrustedDevices(account.id);
       html(ctx, renderPage(
         <Layout title="Password changed">
           <h1>Password changed</h1>

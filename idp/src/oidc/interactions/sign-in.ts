@@ -1,0 +1,57 @@
+/**
+ * What happens after the password of an interaction is right: either the sign-in completes, or (2FA on
+ * and this browser not trusted) the account is remembered server-side for this interaction uid and the
+ * code form is shown. Completing a sign-in records it, mails when the browser is new to the account,
+ * and sets the sign-in time on our clock (the re-authentication window starts from it).
+ */
+import type Provider from 'oidc-provider';
+import type { Account } from '../../accounts/types.ts';
+import type { AppContext } from '../../http/context.ts';
+import { html } from '../../http/router.ts';
+import { nowSeconds } from '../../storage/database.ts';
+import { randomToken, sha256 } from '../../security/tokens.ts';
+import { deviceLabel } from '../../security/user-agent.ts';
+import { clientNameOf, finishInteraction, type InteractionDetails } from './details.ts';
+import { secondFactorView } from './second-factor-view.tsx';
+
+export const DEVICE_COOKIE = 'lk_device';
+export const TRUSTED_COOKIE = 'lk_trusted';
+
+function cookieOptions(ctx: AppContext, maxAgeSeconds: number) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.protocol === 'https', path: '/', maxAge: maxAgeSeconds * 1000, signed: true, overwrite: true };
+}
+
+export async function afterPassword(ctx: AppContext, provider: Provider, details: InteractionDetails, account: Account): Promise<void> {
+  const { twoFactor } = ctx.state.services.security;
+  if (twoFactor.isEnabled(account.id) && !twoFactor.isTrustedDevice(account.id, ctx.cookies.get(TRUSTED_COOKIE, { signed: true }))) {
+    twoFactor.setPending(details.uid, account.id);
+    const client = await clientNameOf(provider, details.params.client_id);
+    html(ctx, secondFactorView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name }));
+    return;
+  }
+  await completeSignIn(ctx, provider, account, ['pwd']);
+}
+
+export async function completeSignIn(ctx: AppContext, provider: Provider, account: Account, amr: string[]): Promise<void> {
+  const { security, audit } = ctx.state.services;
+  const userAgent = ctx.get('user-agent');
+  let device = ctx.cookies.get(DEVICE_COOKIE, { signed: true });
+  if (!device || !/^[A-Za-z0-9_-]{20,100}$/.test(device)) {
+    device = randomToken(24);
+  }
+  ctx.cookies.set(DEVICE_COOKIE, device, cookieOptions(ctx, 400 * 24 * 3600));
+  const hash = sha256(device);
+  // The very first sign-in of an account is not news to its owner; any later unknown browser is.
+  if (!security.sessions.isKnownDevice(account.id, hash)) {
+    const firstEver = security.sessions.countKnownDevices(account.id) === 0;
+    security.sessions.addKnownDevice(account.id, hash);
+    if (!firstEver) await security.notifier.newDeviceSignIn(account, { ip: ctx.ip, device: deviceLabel(userAgent) });
+  }
+  audit.record({ accountId: account.id, actor: account.id, event: 'signin.succeeded', ip: ctx.ip, data: { amr } });
+  await finishInteraction(ctx, provider, { login: { accountId: account.id, amr, ts: nowSeconds() } }, false);
+}
+
+export function rememberDevice(ctx: AppContext, accountId: string): void {
+  const { token, maxAgeSeconds } = ctx.state.services.security.twoFactor.trustDevice(accountId, ctx.get('user-agent'));
+  ctx.cookies.set(TRUSTED_COOKIE, token, cookieOptions(ctx, maxAgeSeconds));
+}

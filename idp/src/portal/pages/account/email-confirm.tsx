@@ -1,0 +1,41 @@
+/**
+ * /my/account/email/confirm?token=…: GET shows a button, POST makes the new address the account's
+ * (mail scanners only GET, so they cannot spend the link).
+ */
+import { z } from 'zod';
+import { tokenField } from '../../../http/fields.ts';
+import type { AppRouter } from '../../../http/router.ts';
+import { html } from '../../../http/router.ts';
+import { noStore } from '../../../http/security-headers.ts';
+import { parseBody, parseQuery } from '../../../http/validate.ts';
+import { CsrfField, Layout, Notice, renderPage } from '../../render.tsx';
+
+const schema = z.object({ token: tokenField });
+
+export function register(router: AppRouter): void {
+  router.get('/my/account/email/confirm', noStore, async function showConfirmEmailChange(ctx) {
+    const { token } = parseQuery(ctx, schema);
+    html(ctx, renderPage(
+      <Layout title="Confirm your new email">
+        <h1>Confirm your new email address</h1>
+        <form method="post" action="/my/account/email/confirm">
+          <CsrfField token={ctx.state.csrfToken} />
+          <input type="hidden" name="token" value={token} />
+          <button type="submit">Use this address for my account</button>
+        </form>
+      </Layout>,
+    ));
+  });
+
+  router.post('/my/account/email/confirm', noStore, async function confirmEmailChange(ctx) {
+    const { token } = parseBody(ctx, schema);
+    const account = await ctx.state.services.security.profile.confirmEmailChange(token);
+    html(ctx, renderPage(
+      <Layout title="Email changed">
+        <h1>Email changed</h1>
+        <Notice kind="success">Your account email is now {account.email}.</Notice>
+        <p><a class="button" href="/my/account">Continue to your account</a></p>
+      </Layout>,
+    ));
+  });
+}
