@@ -32,6 +32,8 @@ import * as databaseApi from './databases/api.ts';
 import * as verifyEmailPage from './portal/pages/verify-email.tsx';
 import * as forgotPasswordPage from './portal/pages/password-forgot.tsx';
 import * as resetPasswordPage from './portal/pages/password-reset.tsx';
+import * as apiKeysPage from './apikeys/routes/api-keys-page.tsx';
+import * as accountApi from './api/account-api.ts';
 
 const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static');
 
@@ -54,6 +56,7 @@ export function buildApp(options: AppOptions) {
     portalLogin, signupPage, accountPage, securityPage, databasesPage,
     verifyEmailPage, forgotPasswordPage, resetPasswordPage,
     databasePage, invitationsPage, databaseAccessInteraction, databaseApi,
+    apiKeysPage, accountApi,
   ];
   for (const page of pages) page.register(router, deps);
 

@@ -17,6 +17,9 @@ import { createProvider } from './oidc/provider.ts';
 import { clientRegistry } from './databases/client-registry.ts';
 import { databaseRepository } from './databases/database-repository.ts';
 import { databaseService } from './databases/database-service.ts';
+import { apiKeyRepository } from './apikeys/api-key-repository.ts';
+import { apiKeyService } from './apikeys/api-key-service.ts';
+import { membershipDirectory } from './apikeys/membership-directory.ts';
 
 export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer }) {
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
@@ -32,7 +35,9 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   let validationProvider: Provider | undefined;
   const clients = clientRegistry(db, () => (validationProvider ??= createProvider({ issuer: options.issuer(), services, extensionRedirectUris: config.extensionRedirectUris })));
   const databases = databaseService({ repo: databaseRepository(db), clients, accounts, mailer, audit, issuer: options.issuer });
-  const services = { config, db, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, security, databases, issuer: options.issuer };
+  const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer: options.issuer });
+  security.useApiKeyStatus((accountId) => apiKeys.counts(accountId));
+  const services = { config, db, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, issuer: options.issuer };
   return services;
 }
 

@@ -1,0 +1,86 @@
+/**
+ * Who calls the account API (`/api/v1`). Two credentials, both in the Authorization header (never a
+ * cookie, so these routes need no CSRF token):
+ *
+ * - `Bearer <API key>`: scripts. A `read` key may only GET; keys carry no sign-in time, so the key
+ *   itself is the proof for sensitive actions (its owner re-authenticated to create or rotate it).
+ * - `DPoP <access token>` with a `DPoP` proof: the browser extension. See dpop.ts.
+ *
+ * Failed attempts are counted per IP; past the limit the answer is 429 before any lookup.
+ */
+import { AppError } from '../errors.ts';
+import type { AppContext, AppMiddleware } from '../http/context.ts';
+import type { RouteDeps } from '../http/router.ts';
+import { looksLikeApiKey } from '../apikeys/api-key-service.ts';
+import { REAUTH_MAX_AGE_SECONDS } from '../../../shared/account-api.ts';
+import { nowSeconds } from '../storage/database.ts';
+import { verifyDpopAccessToken } from './dpop.ts';
+
+export type ApiCaller =
+  | { via: 'api_key'; accountId: string; keyId: string; scope: 'read' | 'read-write' }
+  | { via: 'access_token'; accountId: string; authTime: number | undefined; scope: 'read-write' };
+
+declare module '../http/context.ts' {
+  interface AppState {
+    apiCaller?: ApiCaller;
+  }
+}
+
+const FAILURE_LIMIT = { max: 60, windowSeconds: 10 * 60 };
+const SAFE = new Set(['GET', 'HEAD']);
+
+function unauthorized(message: string, scheme = 'Bearer', extra = ''): AppError {
+  return new AppError('unauthorized', message, { headers: { 'WWW-Authenticate': `${scheme} realm="latchkey"${extra}` } });
+}
+
+export function authenticateApiCaller(deps: RouteDeps): AppMiddleware {
+  return async function authenticateApi(ctx, next) {
+    ctx.set('Cache-Control', 'no-store');
+    const { limiter, apiKeys } = ctx.state.services;
+    const failureKey = `api:auth-fail:${ctx.ip}`;
+    const wait = limiter.retryAfter(failureKey, FAILURE_LIMIT);
+    if (wait > 0) throw new AppError('too_many_requests', `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
+
+    const header = ctx.get('Authorization');
+    const match = /^(Bearer|DPoP) ([\x21-\x7e]{1,4096})$/i.exec(header);
+    if (!match) throw unauthorized('Send an API key as "Authorization: Bearer <key>", or a DPoP-bound access token.');
+    const [, scheme, token] = match as unknown as [string, string, string];
+
+    if (scheme.toLowerCase() === 'bearer') {
+      const key = looksLikeApiKey(token) ? apiKeys.authenticate(token, ctx.ip || null) : undefined;
+      if (!key) {
+        limiter.hit(failureKey, FAILURE_LIMIT);
+        throw unauthorized('This API key is not valid: it may have expired or been revoked.', 'Bearer', ', error="invalid_token"');
+      }
+      ctx.state.apiCaller = { via: 'api_key', accountId: key.accountId, keyId: key.id, scope: key.scope };
+    } else {
+      const verified = await verifyDpopAccessToken(ctx, deps, token).catch((error: unknown) => {
+        limiter.hit(failureKey, FAILURE_LIMIT);
+        throw error;
+      });
+      ctx.state.apiCaller = { via: 'access_token', accountId: verified.sub, authTime: verified.authTime, scope: 'read-write' };
+    }
+    if (!ctx.state.services.accounts.findById(ctx.state.apiCaller.accountId)) {
+      throw unauthorized('This account no longer exists.', scheme, ', error="invalid_token"');
+    }
+    if (!SAFE.has(ctx.method) && ctx.state.apiCaller.scope === 'read') {
+      throw new AppError('forbidden', 'This API key is read-only: it can only read (GET).', {
+        headers: { 'WWW-Authenticate': 'Bearer realm="latchkey", error="insufficient_scope", scope="read-write"' },
+      });
+    }
+    await next();
+  };
+}
+
+/**
+ * Sensitive actions by an access token need a sign-in within REAUTH_MAX_AGE_SECONDS, else the RFC 9470
+ * step-up challenge. API keys pass: their owner re-authenticated to create or rotate them.
+ */
+export function assertRecentUserAuth(ctx: AppContext): void {
+  const caller = ctx.state.apiCaller!;
+  if (caller.via === 'api_key') return;
+  if (caller.authTime !== undefined && nowSeconds() - caller.authTime <= REAUTH_MAX_AGE_SECONDS) return;
+  throw new AppError('reauthentication_required', 'Sign in again to do this: your last sign-in is more than 10 minutes old.', {
+    headers: { 'WWW-Authenticate': `DPoP realm="latchkey", error="insufficient_user_authentication", error_description="A recent sign-in is required", max_age=${REAUTH_MAX_AGE_SECONDS}` },
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * DPoP-bound access tokens for the account API (RFC 9449). The extension gets a JWT access token for
+ * the `${issuer}/api` resource from oidc-provider, bound to its key (`cnf.jkt`), and sends it with a
+ * fresh proof on every call. We check, in order: the token (our own signature, issuer, audience,
+ * `at+jwt`, expiry, the `account` scope, a `cnf.jkt`), then the proof (`dpop+jwt`, an asymmetric
+ * signature by the public `jwk` in its header whose thumbprint is `cnf.jkt`, `htm`/`htu` of this request,
+ * `iat` within a minute, `ath` = SHA-256 of the token, a `jti` never seen before).
+ *
+ * jti replay is checked in the store's rate-limit table, so it holds across worker processes.
+ */
+import crypto from 'node:crypto';
+import * as jose from 'jose';
+import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE } from '../../../shared/account-api.ts';
+import { AppError } from '../errors.ts';
+import type { AppContext } from '../http/context.ts';
+import type { RouteDeps } from '../http/router.ts';
+import { clock, type Db } from '../storage/database.ts';
+import { keysVersion, loadJwks } from '../storage/server-settings.ts';
+
+const PROOF_MAX_AGE_SECONDS = 60;
+const ALGORITHMS = ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
+const keySets = new WeakMap<Db, { version: number; set: ReturnType<typeof jose.createLocalJWKSet> }>();
+/** Our public signing keys, rebuilt when `idp keys rotate` moves the store's key version. */
+function ownKeys(db: Db) {
+  const version = keysVersion(db);
+  let cached = keySets.get(db);
+  if (!cached || cached.version !== version) {
+    const keys = loadJwks(db).keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_MEMBERS.includes(name))));
+    cached = { version, set: jose.createLocalJWKSet({ keys: keys as jose.JWK[] }) };
+    keySets.set(db, cached);
+  }
+  return cached.set;
+}
+
+function invalid(message: string): AppError {
+  return new AppError('unauthorized', message, { headers: { 'WWW-Authenticate': `DPoP realm="latchkey", error="invalid_token", algs="${ALGORITHMS.join(' ')}"` } });
+}
+function badProof(message: string): AppError {
+  return new AppError('unauthorized', message, { headers: { 'WWW-Authenticate': `DPoP realm="latchkey", error="invalid_dpop_proof", algs="${ALGORITHMS.join(' ')}"` } });
+}
+
+export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, token: string): Promise<{ sub: string; authTime: number | undefined; jkt: string }> {
+  const now = new Date(clock.now());
+  let claims: jose.JWTPayload & { cnf?: { jkt?: string }; scope?: string; auth_time?: number };
+  try {
+    ({ payload: claims } = await jose.jwtVerify(token, ownKeys(ctx.state.services.db), {
+      issuer: deps.issuer, audience: `${deps.issuer}${ACCOUNT_API_RESOURCE_PATH}`, typ: 'at+jwt', algorithms: ['ES256', 'EdDSA'],
+      requiredClaims: ['sub', 'exp'], currentDate: now,
+    }));
+  } catch {
+    throw invalid('This access token is not valid for the account API: it may have expired. Sign in again.');
+  }
+  const jkt = claims.cnf?.jkt;
+  if (typeof jkt !== 'string') throw invalid('This access token is not DPoP-bound; the account API needs a DPoP-bound token.');
+  if (!(claims.scope ?? '').split(' ').includes(ACCOUNT_API_SCOPE)) throw invalid(`This access token lacks the "${ACCOUNT_API_SCOPE}" scope.`);
+
+  const proofs = ctx.req.headers.dpop;
+  if (typeof proofs !== 'string' || proofs.length > 8192) throw badProof('Send exactly one DPoP proof in the DPoP header.');
+  let proof: jose.JWTPayload & { htm?: unknown; htu?: unknown; ath?: unknown };
+  let header: jose.JWTHeaderParameters;
+  try {
+    ({ payload: proof, protectedHeader: header } = await jose.jwtVerify(proofs, jose.EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ALGORITHMS, currentDate: now }));
+  } catch {
+    throw badProof('The DPoP proof is not valid.');
+  }
+  if (!header.jwk || PRIVATE_MEMBERS.some((m) => m in header.jwk!)) throw badProof('The DPoP proof must carry a public key.');
+  if ((await jose.calculateJwkThumbprint(header.jwk, 'sha256')) !== jkt) throw badProof('The DPoP proof is signed by another key than the one the token is bound to.');
+  const htu = `${deps.issuer}${ctx.path}`;
+  if (proof.htm !== ctx.method || typeof proof.htu !== 'string' || proof.htu.split(/[?#]/)[0] !== htu) throw badProof('The DPoP proof is for another request (htm/htu).');
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (typeof proof.iat !== 'number' || Math.abs(nowSeconds - proof.iat) > PROOF_MAX_AGE_SECONDS) throw badProof('The DPoP proof is too old or from the future (iat).');
+  if (proof.ath !== crypto.createHash('sha256').update(token).digest('base64url')) throw badProof('The DPoP proof is not for this access token (ath).');
+  if (typeof proof.jti !== 'string' || proof.jti.length < 8 || proof.jti.length > 200) throw badProof('The DPoP proof needs a unique jti.');
+  const replayKey = `dpop:jti:${jkt}:${crypto.createHash('sha256').update(proof.jti).digest('base64url')}`;
+  if (ctx.state.services.limiter.hit(replayKey, { max: 1, windowSeconds: 2 * PROOF_MAX_AGE_SECONDS + 1 }) > 1) throw badProof('This DPoP proof was already used.');
+  return { sub: claims.sub!, authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined, jkt };
+}
+
+/**
+ * For oidc-provider's `extraTokenClaims`: access tokens for the account API carry `auth_time`, the
+ * sign-in time behind the grant, so the API can ask for a step-up (RFC 9470) on sensitive actions.
+ */
+export function accountApiAuthTime(ctx: unknown, token: { aud?: unknown; resourceServer?: { audience?: string } }, apiResource: string): { auth_time: number } | undefined {
+  if (token.resourceServer?.audience !== apiResource) return undefined;
+  const oidc = (ctx as { oidc?: { entities?: Record<string, { authTime?: number } | undefined>; session?: { authTime?: () => number | undefined } } } | undefined)?.oidc;
+  const authTime = oidc?.entities?.AuthorizationCode?.authTime ?? oidc?.entities?.RefreshToken?.authTime ?? oidc?.session?.authTime?.();
+  return typeof authTime === 'number' ? { auth_time: authTime } : undefined;
+}

@@ -1,0 +1,22 @@
+/**
+ * API keys at oidc-provider's token introspection (RFC 7662): a database presents a key its caller
+ * sent it, authenticated as its own OIDC client. oidc-provider runs first (client authentication,
+ * parameter checks, its own token lookup); only when it answered `active: false` for a token shaped
+ * like an API key do we answer for the key, for the calling client's database.
+ */
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { ApiKeyService } from './api-key-service.ts';
+import { looksLikeApiKey } from './api-key-service.ts';
+
+export function apiKeyIntrospection(apiKeys: () => ApiKeyService, issuer: string) {
+  return async function introspectApiKey(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+    await next();
+    if (ctx.oidc?.route !== 'introspection' || ctx.status !== 200) return;
+    const body = ctx.body as { active?: boolean } | undefined;
+    const token = ctx.oidc.params?.token;
+    const clientId = ctx.oidc.client?.clientId;
+    if (body?.active !== false || !looksLikeApiKey(token) || !clientId) return;
+    const answer = apiKeys().introspect(token, clientId, ctx.ip || null, issuer);
+    if (answer) ctx.body = answer;
+  };
+}

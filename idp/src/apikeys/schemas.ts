@@ -1,0 +1,47 @@
+/** Input schemas for API keys, shared by the portal forms and the account API. */
+import { z } from 'zod';
+import { API_KEY_DURATIONS, ROTATION_GRACE_SECONDS, type ApiKeyDuration } from './types.ts';
+
+export const descriptionField = z
+  .string({ error: 'Describe what the key is for.' })
+  .trim()
+  .min(1, 'Describe what the key is for, e.g. "nightly export".')
+  .max(100, 'Use at most 100 characters for the description.')
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'The description contains characters that are not allowed.');
+
+const durations = Object.keys(API_KEY_DURATIONS) as [ApiKeyDuration, ...ApiKeyDuration[]];
+export const durationField = z.enum(durations, { error: 'Choose how long the key lives: 1 day, 1 week, 1, 3 or 6 months, or 1 year.' });
+export const scopeField = z.enum(['read', 'read-write'], { error: 'Choose the access: read, or read-write.' });
+export const keyIdField = z.string().regex(/^key_[A-Za-z0-9_-]{16}$/, 'This API key does not exist.');
+
+/**
+ * The portal form: each database is its own checkbox `db:<id>` (single-valued fields survive the
+ * re-authentication page, which re-posts every string field).
+ */
+export const createKeyForm = z.preprocess(
+  (body) => {
+    const b = (body ?? {}) as Record<string, unknown>;
+    return { ...b, databases: Object.keys(b).filter((k) => k.startsWith('db:') && b[k] === 'on').map((k) => k.slice(3)) };
+  },
+  z.object({
+    description: descriptionField,
+    duration: durationField,
+    scope: scopeField,
+    database_access: z.enum(['all', 'some'], { error: 'Choose whether the key works on every database or only some.' }),
+    databases: z.array(z.string().max(100)).max(200, 'Choose at most 200 databases.'),
+  }),
+).transform((v) => ({
+  description: v.description,
+  duration: v.duration,
+  scope: v.scope,
+  databases: v.database_access === 'all' ? null : v.databases,
+}));
+
+export const graceField = z.coerce
+  .number({ error: 'Choose how long the old secret keeps working: none, 1 hour or 24 hours.' })
+  .refine((v): v is (typeof ROTATION_GRACE_SECONDS)[number] => (ROTATION_GRACE_SECONDS as readonly number[]).includes(v),
+    'Choose how long the old secret keeps working: none, 1 hour or 24 hours.');
+
+export const rotateKeyForm = z.object({ grace: graceField });
+/** RotateApiKeyRequest of the account API. */
+export const rotateKeyRequest = z.strictObject({ graceSeconds: graceField.default(0) }, { error: 'Send {"graceSeconds": 0 | 3600 | 86400}.' });
