@@ -13,6 +13,7 @@ import type { Services } from '../services.ts';
 import { SqliteOidcAdapter } from '../storage/oidc-adapter.ts';
 import { cookieSecrets, keysVersion, loadJwks } from '../storage/server-settings.ts';
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
+import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection } from '../apikeys/introspection.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from './database-access.ts';
 
@@ -129,6 +130,8 @@ function buildConfiguration(options: ProviderOptions): Configuration {
     // ID tokens carry the scope's claims (email, name, and for databases login and role) even when an
     // access token is issued too, so relying parties need not call userinfo.
     conformIdTokenClaims: false,
+    // Back-channel logout to databases: loopback allowed outside production only (see outbound-fetch.ts).
+    fetch: outboundFetch({ production: services.config.production }),
     pkce: { required: () => true },
     rotateRefreshToken: true,
     // The extension is a first-party public client whose tokens are DPoP-bound: it gets a refresh token
