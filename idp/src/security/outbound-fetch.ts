@@ -10,7 +10,7 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 
 export function outboundFetch(options: { production: boolean }): NonNullable<Configuration['fetch']> {
   return (url, init) => {
-    if (!options.production && LOOPBACK.test(new URL(url).hostname)) {
+    if (!options.production && LOOPBACK.test(new URL(url instanceof Request ? url.url : url).hostname)) {
       const { dispatcher: _ssrfGuard, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
       return globalThis.fetch(url, rest);
     }
