@@ -31,8 +31,17 @@ export function accountDeletion(deps: { accounts: AccountRepository; sessions: S
       if (blockers.length > 0) {
         throw new AppError('conflict', `You are the only owner of databases that have other members: ${blockers.join(', ')}. Give another member the owner role or remove the members first.`);
       }
+      try {
+        deps.accounts.deleteAndRetire(account.id, nowSeconds());
+      } catch (error) {
+        // A table that references accounts without ON DELETE CASCADE (e.g. databases.owner_id) still
+        // holds this account: refuse clearly instead of failing.
+        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
+        throw new AppError('conflict', 'Your account still owns databases. Transfer or delete them first, then delete your account.');
+      }
+      // Sessions and tokens live in oidc-provider's table (no foreign key): end them after, and tell
+      // relying parties by back-channel logout.
       await deps.sessions.endAllSessions(account.id);
-      deps.accounts.deleteAndRetire(account.id, nowSeconds());
       deps.audit.record({ accountId: account.id, actor: account.id, event: 'account.deleted' });
       await deps.notifier.accountDeleted(account);
     },
