@@ -1,14 +1,15 @@
-/** Periodic clean-up: expired OIDC artifacts, used or expired mail tokens, stale rate-limit windows. */
+/** Periodic clean-up: expired OIDC artifacts, used or expired mail tokens, stale rate-limit windows, expired API keys. */
 import { log } from './log.ts';
 import type { Services } from './services.ts';
 import { nowSeconds } from './storage/database.ts';
 import { purgeExpiredOidcModels } from './storage/oidc-adapter.ts';
 
-export function runMaintenance(services: Services): { oidc: number; tokens: number; rateLimits: number } {
+export function runMaintenance(services: Services): { oidc: number; tokens: number; rateLimits: number; apiKeys: number } {
   return {
     oidc: purgeExpiredOidcModels(services.db),
     tokens: services.accountsRepo.purgeExpiredTokens(nowSeconds()),
     rateLimits: services.limiter.purge(24 * 3600),
+    apiKeys: services.apiKeys.purgeExpired(),
   };
 }
 

@@ -8,11 +8,11 @@ export const API_KEYS_PATH = '/my/security/api-keys';
 export const when = (s: number | null) => (s === null ? 'Never' : `${new Date(s * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 
 /** The small section on Connection & Security that leads to developer mode and API keys. */
-export function DeveloperModeSection({ enabled, keys }: { enabled: boolean; keys: number }): VNode {
+export function DeveloperModeSection({ enabled, keys, expiringSoon = 0 }: { enabled: boolean; keys: number; expiringSoon?: number }): VNode {
   return (
-    <section aria-labelledby="api-keys" id="api-keys">
-      <h2 id="api-keys">Developer mode</h2>
-      <p>{enabled ? `Developer mode is on. You have ${keys} API key(s).` : 'Developer mode is off.'}</p>
+    <section aria-labelledby="api-keys">
+      <h2 id="api-keys">Developer mode and API keys</h2>
+      <p>{enabled ? `Developer mode is on. You have ${keys} API key(s)${expiringSoon ? `, ${expiringSoon} expiring within 7 days` : ''}.` : 'Developer mode is off.'}</p>
       <p class="hint">Turn on developer mode to add API keys for scripts and programmatic access to your databases.</p>
       <p><a href={API_KEYS_PATH}>{enabled ? 'Manage API keys' : 'Developer mode and API keys'}</a></p>
     </section>

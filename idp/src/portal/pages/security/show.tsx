@@ -20,6 +20,7 @@ export async function renderSecurity(ctx: AppContext, extra: { done?: string; er
     devices: await security.sessions.listDevices(account.id, session.uid),
     apps: await security.sessions.appsWithTokens(account.id),
     trustedDevices: security.twoFactor.countTrustedDevices(account.id),
+    developerMode: ctx.state.services.apiKeys.isDeveloperMode(account.id),
     ...extra,
   }), status);
 }

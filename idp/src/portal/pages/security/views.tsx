@@ -3,6 +3,7 @@ import type { DeviceSummary, SecurityStatus } from '../../../../../shared/accoun
 import type { Account } from '../../../accounts/types.ts';
 import type { Enrollment } from '../../../security/two-factor-service.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../render.tsx';
+import { DeveloperModeSection } from '../../../apikeys/routes/views.tsx';
 
 export const doneMessages: Record<string, string> = {
   password: 'Your password was changed. Every other device was signed out.',
@@ -21,6 +22,8 @@ export interface SecurityPageProps {
   devices: DeviceSummary[];
   apps: { clientId: string; name: string }[];
   trustedDevices: number;
+  /** Developer mode (API keys module). */
+  developerMode?: boolean;
   done?: string;
   error?: string;
   fields?: Record<string, string>;
@@ -116,10 +119,7 @@ export function securityPage(p: SecurityPageProps): string {
         </form>
       </section>
 
-      <section aria-labelledby="api-keys">
-        <h2 id="api-keys">API keys</h2>
-        <p>{s.apiKeys.total} key(s){s.apiKeys.expiringWithin7Days ? `, ${s.apiKeys.expiringWithin7Days} expiring within 7 days` : ''}.</p>
-      </section>
+      <DeveloperModeSection enabled={p.developerMode ?? false} keys={s.apiKeys.total} expiringSoon={s.apiKeys.expiringWithin7Days} />
 
       <section aria-labelledby="delete">
         <h2 id="delete">Delete your account</h2>
