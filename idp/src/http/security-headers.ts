@@ -11,7 +11,9 @@ export function securityHeaders(options: { https: boolean }): AppMiddleware {
   return async function securityHeadersMiddleware(ctx, next) {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('X-Frame-Options', 'DENY');
-    ctx.set('Referrer-Policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on our own form posts,
+    // which the CSRF origin check must refuse; same-origin still sends nothing to other sites.
+    ctx.set('Referrer-Policy', 'same-origin');
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     if (options.https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
