@@ -294,6 +294,27 @@ describe('invitations and access', () => {
   });
 });
 
+describe('logging out from all devices', () => {
+  it('ends the database session of another device by back-channel logout', async () => {
+    const laptop = new TestBrowser();
+    const home = await signInToDatabase(laptop, acme.url, owner);
+    expect(field(home, 'login')).toBe(owner.email);
+    // A fresh portal sign-in, so the re-authentication window is open.
+    const portal = new TestBrowser();
+    await signInToPortal(portal, idp.issuer, owner.email, owner.password);
+    const security = await portal.request(`${idp.issuer}/my/security`);
+    const done = await portal.submit(security, '/devices/logout-others', {});
+    expect(done.status).toBe(200);
+    const after = await laptop.request(`${acme.url}/`);
+    expect(after.status).not.toBe(200);
+    expect(after.location).toContain('/login');
+    // The portal session that asked stays signed in.
+    expect((await portal.request(`${idp.issuer}/my/databases`)).status).toBe(200);
+    expect((await ownerPortal.request(`${idp.issuer}/my/databases`)).status).toBe(302);
+    await signInToPortal(ownerPortal, idp.issuer, owner.email, owner.password);
+  });
+});
+
 describe('dynamic client registration and the database API', () => {
   it('registers a database with a single-use initial access token owned by an account', async () => {
     const issued = await runIdpCli(['registration-token', 'create', '--owner', owner.email], { IDP_DATA_DIR: idp.dataDir });
