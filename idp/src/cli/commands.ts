@@ -7,6 +7,7 @@ import { latestSchemaVersion, migrate } from '../storage/migrations.ts';
 import { runMaintenance } from '../maintenance.ts';
 import { setLogLevel } from '../log.ts';
 import { serve } from './serve.ts';
+import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
 import { databaseCommands } from './database-commands.ts';
 import { seedAccounts } from '../accounts/account-seed.ts';
@@ -150,4 +151,5 @@ export const commands: Command[] = [
   },
   ...databaseCommands,
   ...databaseCommands,
+  ...apiKeyCommands,
 ];
