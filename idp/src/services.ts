@@ -38,7 +38,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   // databases.owner_id has no ON DELETE action: an owner must hand over or delete its databases first
   // (those with other members are named here; the foreign key refuses the rest).
   security.deletionBlockers.push((accountId) => databases.listOwnedBy(accountId)
-    .filter((d) => databases.members(d.id).some((m) => m.accountId !== accountId)).map((d) => d.name));
+    .filter((d) => databases.members(d.id).some((m) => m.status === 'active' && m.accountId !== accountId)).map((d) => d.name));
   const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer: options.issuer });
   security.useApiKeyStatus((accountId) => apiKeys.counts(accountId));
   const services = { config, db, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, issuer: options.issuer };

@@ -182,6 +182,8 @@ describe('invitations and access', () => {
     const home = await signInToDatabase(newcomerBrowser, acme.url);
     expect(field(home, 'login')).toBe(newcomer.email);
     expect(field(home, 'role')).toBe('member');
+    // The owner of a database with other members cannot delete the account before handing it over.
+    expect(idp.services.security.deletion.blockersFor(ownerId)).toEqual(['Acme']);
   });
 
   it('refuses a non-member with a clear page and access_denied for the database', async () => {
@@ -258,6 +260,7 @@ describe('invitations and access', () => {
     expect(refused.body).toContain('No access to Acme');
     const list = await newcomerBrowser.request(`${idp.issuer}/my/databases`);
     expect(list.body).toContain('You do not own or belong to any database yet.');
+    expect(idp.services.security.deletion.blockersFor(ownerId)).toEqual([]);
   });
 
   it('transfers ownership, lets the former owner leave, and deletes a database with typed confirmation', async () => {
