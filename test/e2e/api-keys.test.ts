@@ -11,6 +11,7 @@ import { freePort, signInToPortal } from '../helpers/databases.ts';
 import { startTestIdp, tempDir, type TestIdp } from '../helpers/idp.ts';
 import { clock } from '../../idp/src/storage/database.ts';
 import { runMaintenance } from '../../idp/src/maintenance.ts';
+import { runIdp } from '../helpers/cli.ts';
 
 const KEYS = '/my/security/api-keys';
 const PASSWORD = 'correct horse battery';
@@ -62,6 +63,7 @@ async function createInPortal(email: string, fields: Record<string, string> = {}
 async function enableDeveloperMode(email: string): Promise<void> {
   const browser = await portal(email);
   const page = await browser.request(`${idp.issuer}${KEYS}`);
+  if (!page.body.includes('Turn on developer mode')) return;
   const on = await browser.submit(page, `${KEYS}/developer-mode`, {});
   expect(on.body).toContain('Add an API key');
 }
@@ -346,5 +348,25 @@ describe('limits and turning developer mode off', () => {
     expect(done.body).toContain('20 API key(s) revoked');
     expect((await me(secret)).status).toBe(401);
     expect(idp.services.apiKeys.listLive(dee.id)).toHaveLength(0);
+  });
+});
+
+describe('operator commands', () => {
+  it('lists an account\'s keys without secrets and revokes one by its visible id', async () => {
+    await enableDeveloperMode(ada.email);
+    const { secret } = await createInPortal(ada.email, { description: 'leaked on a forum' });
+    const env = { IDP_DATA_DIR: idp.dataDir };
+    const list = await runIdp(['apikey', 'list', '--account', ada.email], env);
+    expect(list.code, list.stderr).toBe(0);
+    const listed = list.json<{ developerMode: boolean; keys: { visibleId: string; description: string }[] }>();
+    expect(listed.developerMode).toBe(true);
+    expect(listed.keys.map((k) => k.description)).toContain('leaked on a forum');
+    expect(list.stdout).not.toContain(secret);
+    const revoke = await runIdp(['apikey', 'revoke', '--account', ada.email, '--key', secret.slice(0, 13)], env);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect((await me(secret)).status).toBe(401);
+    const unknown = await runIdp(['apikey', 'list', '--account', 'nobody@example.com'], env);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('No account has the email');
   });
 });
