@@ -40,9 +40,10 @@ export function apiKeyRepository(db: Db) {
   const byVisibleId = db.prepare('SELECT * FROM api_keys WHERE visible_id = ?');
   const byId = db.prepare('SELECT * FROM api_keys WHERE id = ? AND account_id = ?');
   const touch = db.prepare('UPDATE api_keys SET last_used_at = ?, last_used_ip = ? WHERE id = ?');
+  const developerMode = db.prepare('SELECT enabled_at FROM developer_mode WHERE account_id = ?');
   return {
     developerModeSince(accountId: string): number | undefined {
-      return (db.prepare('SELECT enabled_at FROM developer_mode WHERE account_id = ?').get(accountId) as { enabled_at: number } | undefined)?.enabled_at;
+      return (developerMode.get(accountId) as { enabled_at: number } | undefined)?.enabled_at;
     },
     enableDeveloperMode(accountId: string, now: number): void {
       db.prepare('INSERT INTO developer_mode (account_id, enabled_at) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING').run(accountId, now);
