@@ -321,9 +321,21 @@ describe('the account API with a key', () => {
     expect(extra.status).toBe(400);
     const notJson = await api(`/api-keys/${id}/rotate`, secret, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
     expect(notJson.status).toBe(400);
-    expect((await api('/api-keys/key_AAAAAAAAAAAAAAAA/rotate', secret, { method: 'POST', body: '{}' })).status).toBe(404);
+    const other = await api('/api-keys/key_AAAAAAAAAAAAAAAA/rotate', secret, { method: 'POST', body: '{}' });
+    expect(other.status).toBe(403);
+    expect(await other.json()).toMatchObject({ error: 'forbidden', message: expect.stringContaining('only rotate or revoke itself') });
     expect((await api('/api-keys/bad id', secret, { method: 'DELETE' })).status).toBe(400);
     expect((await api('/api-keys', secret, { method: 'PUT' })).status).toBe(405);
+  });
+
+  it('does not let a key limited to one database take over a wider key', async () => {
+    const { secret: wide } = await createInPortal(ada.email, { description: 'wide' });
+    const { secret: narrow } = await createInPortal(ada.email, { description: 'narrow', database_access: 'some', [`db:${bolt.id}`]: 'on' });
+    const keys = (await (await api('/api-keys', narrow)).json()) as { id: string; visibleId: string }[];
+    const wideId = keys.find((k) => wide.startsWith(k.visibleId))!.id;
+    expect((await api(`/api-keys/${wideId}/rotate`, narrow, { method: 'POST', body: '{"graceSeconds":0}' })).status).toBe(403);
+    expect((await api(`/api-keys/${wideId}`, narrow, { method: 'DELETE' })).status).toBe(403);
+    expect((await me(wide)).status).toBe(200);
   });
 });
 

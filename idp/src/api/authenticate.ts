@@ -84,3 +84,15 @@ export function assertRecentUserAuth(ctx: AppContext): void {
     headers: { 'WWW-Authenticate': `DPoP realm="latchkey", error="insufficient_user_authentication", error_description="A recent sign-in is required", max_age=${REAUTH_MAX_AGE_SECONDS}` },
   });
 }
+
+/**
+ * An API key may rotate or revoke only itself: a key limited to some databases (or read-write on one
+ * database) must not be able to take over the secret of a wider key. The person (access token) may
+ * manage every key.
+ */
+export function assertMayManageKey(ctx: AppContext, keyId: string): void {
+  const caller = ctx.state.apiCaller!;
+  if (caller.via === 'api_key' && caller.keyId !== keyId) {
+    throw new AppError('forbidden', 'An API key can only rotate or revoke itself. Manage other keys on the API keys page of your account.');
+  }
+}
