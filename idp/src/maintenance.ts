@@ -9,6 +9,7 @@ export function runMaintenance(services: Services): { oidc: number; tokens: numb
     oidc: purgeExpiredOidcModels(services.db),
     tokens: services.accountsRepo.purgeExpiredTokens(nowSeconds()),
     rateLimits: services.limiter.purge(24 * 3600),
+    secondFactor: services.security.twoFactorRepo.purgeExpired(),
     apiKeys: services.apiKeys.purgeExpired(),
   };
 }
