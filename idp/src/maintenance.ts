@@ -4,7 +4,7 @@ import type { Services } from './services.ts';
 import { nowSeconds } from './storage/database.ts';
 import { purgeExpiredOidcModels } from './storage/oidc-adapter.ts';
 
-export function runMaintenance(services: Services): { oidc: number; tokens: number; rateLimits: number; apiKeys: number } {
+export function runMaintenance(services: Services): { oidc: number; tokens: number; rateLimits: number; apiKeys: number; secondFactor: number } {
   return {
     oidc: purgeExpiredOidcModels(services.db),
     tokens: services.accountsRepo.purgeExpiredTokens(nowSeconds()),
