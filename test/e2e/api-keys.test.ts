@@ -148,6 +148,8 @@ describe('developer mode and the portal', () => {
     expect(rotate.body).toContain('none, 1 hour or 24 hours');
     const revoke = await browser.request(`${idp.issuer}${KEYS}/nope/revoke`, { method: 'POST', form: { _csrf: (page.body.match(/name="_csrf" value="([^"]+)"/) ?? [])[1]! } });
     expect(revoke.status).toBe(400);
+    const csrf = (page.body.match(/name="_csrf" value="([^"]+)"/) ?? [])[1]!;
+    expect((await browser.request(`${idp.issuer}${KEYS}/developer-mode`, { method: 'POST', form: { _csrf: csrf, enabled: 'yes' } })).status).toBe(400);
     const noCsrf = await browser.request(`${idp.issuer}${KEYS}/new`, { method: 'POST', form: { description: 'x' } });
     expect(noCsrf.status).toBe(403);
   });
