@@ -129,6 +129,7 @@ describe('developer mode and the portal', () => {
   });
 
   it('explains bad input on the form with a 400', async () => {
+    await enableDeveloperMode(ada.email);
     const browser = await portal(ada.email);
     const page = await browser.request(`${idp.issuer}${KEYS}`);
     const cases: [Record<string, string>, string][] = [
