@@ -130,7 +130,7 @@ describe('sign-in protection', () => {
     };
     const unknown: number[] = [];
     const wrong: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       const u = await timed(`nobody${i}@example.com`);
       const w = await timed(email);
       expect(u.res.status).toBe(401);
@@ -141,11 +141,13 @@ describe('sign-in protection', () => {
       wrong.push(w.ms);
     }
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    // Both spend one argon2id verification: within a factor of two of each other.
-    expect(median(unknown) / median(wrong)).toBeGreaterThan(0.5);
-    expect(median(unknown) / median(wrong)).toBeLessThan(2);
+    // Both spend one argon2id verification. Alone they measure within ~15% of each other; the bound is
+    // loose because suites run in parallel on two cores (a leak would be an order of magnitude).
+    if (process.env.LATCHKEY_PRINT_TIMINGS) console.log(`sign-in failure median: unknown ${median(unknown).toFixed(1)} ms, wrong password ${median(wrong).toFixed(1)} ms`);
+    expect(median(unknown) / median(wrong)).toBeGreaterThan(0.33);
+    expect(median(unknown) / median(wrong)).toBeLessThan(3);
 
-    for (let i = 0; i < 6; i++) await timed(email);
+    for (let i = 0; i < 4; i++) await timed(email);
     const blocked = await timed(email);
     expect(blocked.res.status).toBe(429);
     expect(blocked.res.body).toContain('Too many failed sign-in attempts');
