@@ -14,6 +14,7 @@ import { sessionRepository } from './security/session-repository.ts';
 import { createSecurity } from './security/security-services.ts';
 import type Provider from 'oidc-provider';
 import { createProvider } from './oidc/provider.ts';
+import { ensureSigningKeys } from './storage/server-settings.ts';
 import { clientRegistry } from './databases/client-registry.ts';
 import { databaseRepository } from './databases/database-repository.ts';
 import { databaseService } from './databases/database-service.ts';
@@ -33,7 +34,10 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   // Databases validate client metadata with oidc-provider's own rules: a provider built from the same
   // configuration (cheap, stateless) is made on first use.
   let validationProvider: Provider | undefined;
-  const clients = clientRegistry(db, () => (validationProvider ??= createProvider({ issuer: options.issuer(), services, extensionRedirectUris: config.extensionRedirectUris })));
+  const clients = clientRegistry(db, async () => {
+    if (!validationProvider) await ensureSigningKeys(db); // a fresh store (operator command before first start)
+    return (validationProvider ??= createProvider({ issuer: options.issuer(), services, extensionRedirectUris: config.extensionRedirectUris }));
+  });
   const databases = databaseService({ repo: databaseRepository(db), clients, accounts, mailer, audit, issuer: options.issuer });
   // databases.owner_id has no ON DELETE action: an owner must hand over or delete its databases first
   // (those with other members are named here; the foreign key refuses the rest).

@@ -14,11 +14,12 @@ import { SqliteOidcAdapter } from '../storage/oidc-adapter.ts';
 
 export type ClientMetadata = Record<string, unknown> & { client_id: string };
 
-export function clientRegistry(db: Db, provider: () => Provider) {
+/** `provider` gives an oidc-provider built from our configuration (signing keys must exist: they decide the allowed algorithms). */
+export function clientRegistry(db: Db, provider: () => Promise<Provider>) {
   const adapter = new SqliteOidcAdapter('Client', db);
   async function validate(metadata: ClientMetadata): Promise<void> {
     try {
-      await provider().Client.validate(metadata as never);
+      await (await provider()).Client.validate(metadata as never);
     } catch (error) {
       const description = (error as { error_description?: string }).error_description ?? (error as Error).message;
       throw new AppError('invalid_input', `These client settings were refused: ${description}.`, { cause: error });
@@ -38,7 +39,7 @@ export function clientRegistry(db: Db, provider: () => Provider) {
     },
     /** A single-purpose initial access token for dynamic client registration. */
     async issueInitialAccessToken(expiresIn: number, policies: string[]): Promise<string> {
-      const { InitialAccessToken } = provider();
+      const { InitialAccessToken } = await provider();
       return new InitialAccessToken({ expiresIn, policies }).save();
     },
   };
