@@ -33,7 +33,7 @@ const profile = args.includes('--profile');
 const outFile = path.resolve(args[args.indexOf('--out') + 1] && args.includes('--out') ? args[args.indexOf('--out') + 1]! : path.join(repoRoot, '.bench', smoke ? 'smoke.json' : 'results.json'));
 const cores = os.availableParallelism();
 const plan = smoke
-  ? { fixedSeconds: 1, warmupSeconds: 0.3, flowSeconds: 1.5, smallAccounts: 100, largeAccounts: 1_000, sessions: 1_000, argon2Samples: 3, connections: 8, signInUsers: 4, refreshUsers: 8 }
+  ? { fixedSeconds: 0.5, warmupSeconds: 0.2, flowSeconds: 1, smallAccounts: 100, largeAccounts: 1_000, sessions: 1_000, argon2Samples: 3, connections: 4, signInUsers: 4, refreshUsers: 4 }
   : { fixedSeconds: 8, warmupSeconds: 2, flowSeconds: 15, smallAccounts: 1_000, largeAccounts: 1_000_000, sessions: 100_000, argon2Samples: 15, connections: 8, signInUsers: 3 * cores, refreshUsers: 16 };
 const workerCounts = [...new Set([1, cores])];
 const allWorkers = cores;
@@ -52,6 +52,8 @@ export interface Row {
   p50: number | null;
   p99: number | null;
   errors: number;
+  /** Server CPU time per operation, all processes: steadier than throughput on a busy machine. */
+  cpuMsPerOp?: number;
   reference?: { name: string; perSecond: number | null };
   /** perSecond / reference (per worker where the reference is one process). */
   ratio?: number | null;
@@ -124,6 +126,22 @@ function rssMb(pid: number): number {
   }
 }
 
+/** CPU time (user + system) of processes, in ms. */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // process gone
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -171,19 +189,29 @@ async function startBare(refreshTokens: number): Promise<RunningServer & { clien
   };
 }
 
-function runNode(argv: string[], env: Record<string, string> = {}): Promise<string> {
+function runNode(argv: string[], env: Record<string, string> = {}, onStderr?: (chunk: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      onStderr?.(String(d));
+    });
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')} exited ${code}: ${err}`))));
   });
 }
 
-async function load(spec: LoadSpec): Promise<LoadResult> {
-  return JSON.parse(await runNode(['--import', 'tsx', path.join(repoRoot, 'test/bench/load.ts'), JSON.stringify(spec)])) as LoadResult;
+/** Runs a flow in a load.ts child process; the server's CPU time is counted from the moment setup is done. */
+async function load(spec: LoadSpec, server: RunningServer): Promise<Measure> {
+  let cpuAtReady: number | undefined;
+  const out = await runNode(['--import', 'tsx', path.join(repoRoot, 'test/bench/load.ts'), JSON.stringify(spec)], {}, (chunk) => {
+    if (cpuAtReady === undefined && chunk.includes('ready')) cpuAtReady = cpuMs(server.pids());
+  });
+  const cpu = cpuMs(server.pids()) - (cpuAtReady ?? 0);
+  const r = JSON.parse(out) as LoadResult;
+  return { perSecond: r.perSecond, p50: r.p50, p99: r.p99, errors: r.errors, firstError: r.firstError, cpuMsPerOp: r.allOps ? cpu / r.allOps : NaN };
 }
 
 // ---------------------------------------------------------------------------------------------- measuring
@@ -194,6 +222,8 @@ interface Measure {
   p99: number;
   errors: number;
   firstError?: string;
+  /** CPU time the server processes spent per operation (all workers, argon2 threads included). */
+  cpuMsPerOp: number;
 }
 
 interface CannonSpec {
@@ -206,7 +236,8 @@ interface CannonSpec {
   seconds?: number;
 }
 
-async function cannon(target: HttpTarget, spec: CannonSpec): Promise<Measure> {
+async function cannon(server: RunningServer, spec: CannonSpec): Promise<Measure> {
+  const { target } = server;
   const options = {
     url: `http://${target.host}:${target.port}${spec.path}`,
     method: spec.method ?? 'GET',
@@ -216,10 +247,12 @@ async function cannon(target: HttpTarget, spec: CannonSpec): Promise<Measure> {
     ...(spec.setupRequest ? { requests: [{ setupRequest: spec.setupRequest }] } : {}),
   };
   await autocannon({ ...options, duration: plan.warmupSeconds } as autocannon.Options);
+  const cpuBefore = cpuMs(server.pids());
   const result = await autocannon({ ...options, duration: spec.seconds ?? plan.fixedSeconds } as autocannon.Options);
+  const cpu = cpuMs(server.pids()) - cpuBefore;
   const ok = result['2xx'];
   const errors = result.non2xx + result.errors + result.timeouts;
-  return { perSecond: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, errors, firstError: errors ? `${result.non2xx} non-2xx, ${result.errors} errors` : undefined };
+  return { perSecond: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, errors, cpuMsPerOp: cpu / (result.requests.total || NaN), firstError: errors ? `${result.non2xx} non-2xx, ${result.errors} errors` : undefined };
 }
 
 function basic(clientId: string, secret: string): string {
@@ -341,16 +374,16 @@ async function idpScenarios(server: RunningServer, workers: number, fixtures: Fi
   const flow = (op: LoadSpec['op'], users: number) => load({
     op, target: server.target, client, concurrency: users, durationMs: plan.flowSeconds * 1000, warmupMs: plan.warmupSeconds * 1000,
     accounts: { prefix: 'bench', count: accounts, password: PASSWORD },
-  });
+  }, server);
   const measured = (id: string, name: string, m: Measure, extra: Partial<Row> = {}) => row({
-    id: id + suffix, name, workers, accounts, perSecond: m.perSecond, p50: m.p50, p99: m.p99, errors: m.errors, ...(m.firstError ? { note: m.firstError } : {}), ...extra,
+    id: id + suffix, name, workers, accounts, perSecond: m.perSecond, p50: m.p50, p99: m.p99, errors: m.errors, cpuMsPerOp: m.cpuMsPerOp, ...(m.firstError ? { note: m.firstError } : {}), ...extra,
   });
 
   if (!only || workers === allWorkers) measured('signin', 'password sign-in (authorize, login form, code, token)', await flow('sign-in', plan.signInUsers));
 
   if (fixtures.apiKey && (!only || workers === 1)) {
     const k = fixtures.apiKey;
-    measured('introspection', 'API key introspection (/token/introspection)', await cannon(server.target, {
+    measured('introspection', 'API key introspection (/token/introspection)', await cannon(server, {
       path: '/token/introspection', method: 'POST', headers: formHeaders(basic(k.clientId, k.clientSecret)), body: form({ token: k.secret }),
     }));
   } else if (!only || workers === 1) {
@@ -359,32 +392,34 @@ async function idpScenarios(server: RunningServer, workers: number, fixtures: Fi
   if (only) return;
 
   if (fixtures.apiKey && !fixtures.statusMissing) {
-    measured('status', 'account API status (/api/v1/status, API key)', await cannon(server.target, {
+    measured('status', 'account API status (/api/v1/status, API key)', await cannon(server, {
       path: '/api/v1/status', headers: { authorization: `Bearer ${fixtures.apiKey.secret}`, accept: 'application/json' },
     }));
   } else {
     row({ id: `status${suffix}`, name: 'account API status (/api/v1/status, API key)', workers, accounts, perSecond: null, p50: null, p99: null, errors: 0, notBuilt: true, note: fixtures.statusMissing });
   }
-  measured('client_credentials', 'token: client_credentials', await cannon(server.target, {
+  measured('client_credentials', 'token: client_credentials', await cannon(server, {
     path: '/token', method: 'POST', headers: formHeaders(basic(client.clientId, client.clientSecret)), body: form({ grant_type: 'client_credentials' }),
   }));
   measured('refresh_token', 'token: refresh_token (rotating)', await flow('refresh', plan.refreshUsers));
-  measured('discovery', 'discovery (/.well-known/openid-configuration)', await cannon(server.target, { path: '/.well-known/openid-configuration' }));
-  measured('jwks', 'JWKS (/jwks)', await cannon(server.target, { path: '/jwks' }));
+  measured('discovery', 'discovery (/.well-known/openid-configuration)', await cannon(server, { path: '/.well-known/openid-configuration' }));
+  measured('jwks', 'JWKS (/jwks)', await cannon(server, { path: '/jwks' }));
 }
 
 async function bareScenarios(): Promise<void> {
   const bare = await startBare(plan.refreshUsers);
   try {
-    const m = await cannon(bare.target, {
-      path: '/token', method: 'POST', headers: formHeaders(basic(bare.client.clientId, bare.client.clientSecret)), body: form({ grant_type: 'client_credentials' }),
-    });
-    row({ id: 'bare.client_credentials', name: 'bare oidc-provider: client_credentials', workers: 1, accounts: null, ...m });
+    // Refresh first: the library's in-memory adapter is an LRU of 1,000 entries, and a client_credentials
+    // run would evict the seeded grants.
     const r = await load({
       op: 'refresh', target: bare.target, client: bare.client, concurrency: plan.refreshUsers, durationMs: plan.flowSeconds * 1000,
       warmupMs: plan.warmupSeconds * 1000, refreshTokens: bare.refreshTokens,
+    }, bare);
+    row({ id: 'bare.refresh_token', name: 'bare oidc-provider: refresh_token (rotating)', workers: 1, accounts: null, ...r, ...(r.firstError ? { note: r.firstError } : {}) });
+    const m = await cannon(bare, {
+      path: '/token', method: 'POST', headers: formHeaders(basic(bare.client.clientId, bare.client.clientSecret)), body: form({ grant_type: 'client_credentials' }),
     });
-    row({ id: 'bare.refresh_token', name: 'bare oidc-provider: refresh_token (rotating)', workers: 1, accounts: null, perSecond: r.perSecond, p50: r.p50, p99: r.p99, errors: r.errors, ...(r.firstError ? { note: r.firstError } : {}) });
+    row({ id: 'bare.client_credentials', name: 'bare oidc-provider: client_credentials', workers: 1, accounts: null, ...m });
   } finally {
     await bare.stop();
   }
@@ -392,7 +427,7 @@ async function bareScenarios(): Promise<void> {
 
 async function memoryScenario(server: RunningServer, workers: number, cookies: string[], accounts: number): Promise<void> {
   const before = server.pids().map(rssMb);
-  const m = await cannon(server.target, {
+  const m = await cannon(server, {
     path: '/my/account',
     setupRequest: (request) => ({ ...request, headers: { ...request.headers, cookie: cookies[Math.floor(Math.random() * cookies.length)]! } }),
   });
@@ -400,7 +435,7 @@ async function memoryScenario(server: RunningServer, workers: number, cookies: s
   const total = after.reduce((a, b) => a + b, 0);
   row({
     id: `memory.w${workers}`, name: `memory: ${cookies.length.toLocaleString('en-US')} sessions, portal page per random session`, workers, accounts,
-    perSecond: m.perSecond, p50: m.p50, p99: m.p99, errors: m.errors,
+    perSecond: m.perSecond, p50: m.p50, p99: m.p99, errors: m.errors, cpuMsPerOp: m.cpuMsPerOp,
     rssMb: { total: Math.round(total), perProcess: after.map(Math.round) },
     note: `RSS ${Math.round(total)} MB total (${after.map(Math.round).join(' + ')} MB; before load ${Math.round(before.reduce((a, b) => a + b, 0))} MB)${m.firstError ? `; ${m.firstError}` : ''}`,
   });
@@ -447,10 +482,10 @@ function judge(argon2: { medianMs: number }): void {
 }
 
 function table(): string {
-  const header = ['Scenario', 'Workers', 'Accounts', 'ops/s', 'p50 ms', 'p99 ms', 'Reference ops/s', 'Ratio', 'Target', 'Met'];
+  const header = ['Scenario', 'Workers', 'Accounts', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'Reference ops/s', 'Ratio', 'Target', 'Met'];
   const lines = rows.map((r) => [
     r.name, String(r.workers ?? '—'), r.accounts === null ? '—' : r.accounts.toLocaleString('en-US'),
-    r.notBuilt ? (r.note ?? 'n/a — not built') : fmt(r.perSecond), fmt(r.p50, 1), fmt(r.p99, 1),
+    r.notBuilt ? (r.note ?? 'n/a — not built') : fmt(r.perSecond), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.cpuMsPerOp, 2),
     r.reference ? fmt(r.reference.perSecond) : '', r.ratio === undefined || r.ratio === null ? '' : `${(r.ratio * 100).toFixed(0)}%`,
     r.target ?? '', r.met === undefined || r.met === null ? '' : r.met ? 'yes' : 'NO',
   ]);
@@ -480,19 +515,17 @@ async function main(): Promise<void> {
     }
     await bareScenarios();
 
+    // Scale, then memory, on the large store: all workers first (sign-in at scale is measured before
+    // the sessions are added), then one worker (introspection at scale does not read sessions).
     await seedAccounts(dataDir, plan.smallAccounts + 1, plan.largeAccounts - plan.smallAccounts);
-    for (const workers of workerCounts) {
-      if (workers !== allWorkers && workers !== 1) continue;
+    let cookies: string[] | undefined;
+    for (const workers of [...workerCounts].reverse()) {
       server = await startIdp(dataDir, workers);
       await idpScenarios(server, workers, fixtures, plan.largeAccounts, 'scale');
-      await server.stop();
-      server = undefined;
-    }
-
-    const cookies = seedSessions(dataDir, plan.sessions);
-    log(`seeded ${cookies.length.toLocaleString('en-US')} sessions`);
-    for (const workers of workerCounts) {
-      server = await startIdp(dataDir, workers);
+      if (!cookies) {
+        cookies = seedSessions(dataDir, plan.sessions);
+        log(`seeded ${cookies.length.toLocaleString('en-US')} sessions`);
+      }
       await memoryScenario(server, workers, cookies, plan.largeAccounts);
       await server.stop();
       server = undefined;
