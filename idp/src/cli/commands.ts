@@ -9,7 +9,6 @@ import { setLogLevel } from '../log.ts';
 import { serve } from './serve.ts';
 import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
-import { databaseCommands } from './database-commands.ts';
 import { seedAccounts } from '../accounts/account-seed.ts';
 import { passwordHasher } from '../accounts/password-hasher.ts';
 import { AppError } from '../errors.ts';
@@ -149,7 +148,6 @@ export const commands: Command[] = [
     options: {},
     run: (_values, config) => withServices(config, async (services) => ({ removed: runMaintenance(services) })),
   },
-  ...databaseCommands,
   ...databaseCommands,
   ...apiKeyCommands,
 ];
