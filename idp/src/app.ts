@@ -43,10 +43,10 @@ export interface AppOptions {
   extensionRedirectUris?: string[];
 }
 
-export function buildApp(options: AppOptions) {
+export async function buildApp(options: AppOptions) {
   const { issuer, services } = options;
   const secure = issuer.startsWith('https:');
-  const providers = providerHolder({ issuer, services, extensionRedirectUris: options.extensionRedirectUris ?? [] });
+  const providers = await providerHolder({ issuer, services, extensionRedirectUris: options.extensionRedirectUris ?? [] });
   services.security.provider.use(() => providers.get());
   const deps: RouteDeps = { providers, issuer, secure };
 
@@ -70,19 +70,20 @@ export function buildApp(options: AppOptions) {
     ctx.redirect('/my/account');
   });
   router.get('/healthz', async function health(ctx) {
-    services.db.prepare('SELECT 1').get();
+    await services.db.get('SELECT 1 AS one');
     ctx.body = { ok: true };
   });
 
   const app = new Koa<AppState>({ proxy: services.config.trustProxy });
-  app.keys = cookieSecrets(services.db);
+  app.keys = await cookieSecrets(services.db);
   app.silent = true;
-  const csrf = csrfProtection({ secret: getOrCreateSetting(services.db, 'csrf_secret', () => crypto.randomUUID() + crypto.randomUUID()), issuer, secure });
+  const csrf = csrfProtection({ secret: await getOrCreateSetting(services.db, 'csrf_secret', () => crypto.randomUUID() + crypto.randomUUID()), issuer, secure });
   const parseBody = bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb', encoding: 'utf-8' });
   const ours = router.routes();
 
   app.use(securityHeaders({ https: secure }));
   app.use(async function dispatch(ctx, next) {
+    await providers.refresh();
     const matched = router.match(ctx.path, ctx.method);
     if (!matched.route) {
       if (matched.path.length > 0 && ctx.method !== 'OPTIONS') {

@@ -36,13 +36,18 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   let validationProvider: Provider | undefined;
   const clients = clientRegistry(db, async () => {
     if (!validationProvider) await ensureSigningKeys(db); // a fresh store (operator command before first start)
-    return (validationProvider ??= createProvider({ issuer: options.issuer(), services, extensionRedirectUris: config.extensionRedirectUris }));
+    return (validationProvider ??= await createProvider({ issuer: options.issuer(), services, extensionRedirectUris: config.extensionRedirectUris }));
   });
   const databases = databaseService({ repo: databaseRepository(db), clients, accounts, mailer, audit, issuer: options.issuer });
   // databases.owner_id has no ON DELETE action: an owner must hand over or delete its databases first
   // (those with other members are named here; the foreign key refuses the rest).
-  security.deletionBlockers.push((accountId) => databases.listOwnedBy(accountId)
-    .filter((d) => databases.members(d.id).some((m) => m.status === 'active' && m.accountId !== accountId)).map((d) => d.name));
+  security.deletionBlockers.push(async (accountId) => {
+    const blocking: string[] = [];
+    for (const d of await databases.listOwnedBy(accountId)) {
+      if ((await databases.members(d.id)).some((m) => m.status === 'active' && m.accountId !== accountId)) blocking.push(d.name);
+    }
+    return blocking;
+  });
   const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer: options.issuer });
   security.useApiKeyStatus((accountId) => apiKeys.counts(accountId));
   const services = { config, db, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, issuer: options.issuer };

@@ -23,7 +23,7 @@ beforeAll(async () => {
   idp = await startTestIdp({ IDP_EXTENSION_REDIRECT_URIS: REDIRECT });
   account = await idp.createAccount('eve@example.com', PASSWORD, 'Eve');
   config = await oidc.discovery(new URL(idp.issuer), EXTENSION_CLIENT_ID, {}, oidc.None(), { execute: [oidc.allowInsecureRequests] });
-  idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
+  await idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
   keyId = (await idp.services.apiKeys.create(account.id, { description: 'k', duration: '1w', scope: 'read', databases: null }, { actor: account.id })).key.id;
 });
 afterEach(() => {
@@ -59,7 +59,7 @@ async function proof(keys: CryptoKeyPair, jwk: jose.JWK, method: string, url: st
   }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(keys.privateKey);
 }
 
-describe('DPoP-bound access tokens', () => {
+await describe('DPoP-bound access tokens', () => {
   it('answers with a valid proof and refuses missing, replayed and mismatched proofs', async () => {
     const { token, keys, jwk } = await dpopToken();
     const claims = jose.decodeJwt(token);

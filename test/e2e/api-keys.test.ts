@@ -32,7 +32,7 @@ async function createDatabase(name: string, ownerId: string, url: string) {
 async function addMember(databaseId: string, email: string) {
   const account = await idp.createAccount(email, PASSWORD);
   const membership = await idp.services.databases.invite(databaseId, email, { kind: 'account', accountId: ada.id });
-  idp.services.databases.acceptInvitation(membership.id, idp.services.accounts.findById(account.id)!);
+  await idp.services.databases.acceptInvitation(membership.id, (await idp.services.accounts.findById(account.id))!);
   return account;
 }
 
@@ -101,7 +101,7 @@ afterAll(async () => {
   await idp?.close();
 });
 
-describe('developer mode and the portal', () => {
+await describe('developer mode and the portal', () => {
   it('shows developer mode on Connection & Security, creates a key shown once, and lists it without the secret', async () => {
     const browser = await portal(ada.email);
     const security = await browser.request(`${idp.issuer}/my/security`);
@@ -169,7 +169,7 @@ describe('developer mode and the portal', () => {
   });
 });
 
-describe('using a key at a database', () => {
+await describe('using a key at a database', () => {
   it('authenticates at the reference database with the membership login, and records last use', async () => {
     const { secret } = await createInPortal(ada.email, { description: 'acme script' });
     const res = await me(secret);
@@ -216,7 +216,7 @@ describe('using a key at a database', () => {
     clock.offsetMs = 24 * 3600 * 1000 + 1000;
     expect((await me(secret)).status).toBe(401);
     expect((await api('/api-keys', secret)).status).toBe(401);
-    expect(runMaintenance(idp.services).apiKeys).toBeGreaterThanOrEqual(1);
+    expect((await runMaintenance(idp.services)).apiKeys).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses the key of an account that left the database', async () => {
@@ -224,7 +224,7 @@ describe('using a key at a database', () => {
     await enableDeveloperMode(bob.email);
     const { secret } = await createInPortal(bob.email);
     expect(await (await me(secret)).json()).toMatchObject({ login: 'bob@example.com', role: 'member' });
-    idp.services.databases.leave(acmeId, idp.services.accounts.findById(bob.id)!);
+    await idp.services.databases.leave(acmeId, (await idp.services.accounts.findById(bob.id))!);
     expect((await me(secret)).status).toBe(401);
   });
 
@@ -233,13 +233,13 @@ describe('using a key at a database', () => {
     await enableDeveloperMode(cy.email);
     const { secret } = await createInPortal(cy.email);
     expect((await me(secret)).status).toBe(200);
-    await idp.services.security.deletion.deleteAccount(idp.services.accounts.findById(cy.id)!, cy.email);
+    await idp.services.security.deletion.deleteAccount((await idp.services.accounts.findById(cy.id))!, cy.email);
     expect((await me(secret)).status).toBe(401);
     expect(await introspect(secret, bolt)).toEqual({ active: false });
   });
 });
 
-describe('rotate and revoke', () => {
+await describe('rotate and revoke', () => {
   it('rotates in the portal without grace: the old secret dies at once', async () => {
     const { secret: old } = await createInPortal(ada.email, { description: 'rotate me' });
     const browser = await portal(ada.email);
@@ -284,12 +284,12 @@ describe('rotate and revoke', () => {
     expect((await me(a)).status).toBe(401);
     expect((await api(`/api-keys/${idOf(b)}`, b, { method: 'DELETE' })).status).toBe(204);
     expect((await me(b)).status).toBe(401);
-    const audit = idp.services.audit.listForAccount(ada.id).map((e) => e.event);
+    const audit = (await idp.services.audit.listForAccount(ada.id)).map((e) => e.event);
     expect(audit).toEqual(expect.arrayContaining(['api_key.created', 'api_key.rotated', 'api_key.revoked', 'developer_mode.enabled']));
   });
 });
 
-describe('the account API with a key', () => {
+await describe('the account API with a key', () => {
   it('answers status, databases and keys, and keeps read keys to GET', async () => {
     const { secret } = await createInPortal(ada.email, { scope: 'read', description: 'reader' });
     const status = await api('/status', secret);
@@ -342,7 +342,7 @@ describe('the account API with a key', () => {
   });
 });
 
-describe('limits and turning developer mode off', () => {
+await describe('limits and turning developer mode off', () => {
   it('caps live keys at 20 and revokes every key when developer mode is turned off after a confirmation', async () => {
     const dee = await addMember(acmeId, 'dee@example.com');
     await enableDeveloperMode(dee.email);
@@ -362,11 +362,11 @@ describe('limits and turning developer mode off', () => {
     const done = await browser.submit(confirm, `${KEYS}/developer-mode/off`, {});
     expect(done.body).toContain('20 API key(s) revoked');
     expect((await me(secret)).status).toBe(401);
-    expect(idp.services.apiKeys.listLive(dee.id)).toHaveLength(0);
+    expect(await idp.services.apiKeys.listLive(dee.id)).toHaveLength(0);
   });
 });
 
-describe('operator commands', () => {
+await describe('operator commands', () => {
   it('lists an account\'s keys without secrets and revokes one by its visible id', async () => {
     await enableDeveloperMode(ada.email);
     const { secret } = await createInPortal(ada.email, { description: 'leaked on a forum' });

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => idp?.close());
 afterEach(() => resetClock());
 
-describe('two-factor authentication', () => {
+await describe('two-factor authentication', () => {
   it('enrolls, then asks for a code at sign-in, refuses a replay and accepts a recovery code once', async () => {
     const email = 'grace@example.com';
     await idp.createAccount(email, password, 'Grace Hopper');
@@ -116,6 +116,6 @@ describe('two-factor authentication', () => {
     expect(off.url).toContain('done=2fa-off');
     expect(off.body).toContain('Two-factor authentication is off.');
     expect(idp.lastMailTo(email)?.subject).toBe('Two-factor authentication is off');
-    expect(idp.services.security.twoFactor.countTrustedDevices(idp.services.accounts.findByEmail(email)!.id)).toBe(0);
+    expect(await idp.services.security.twoFactor.countTrustedDevices((await idp.services.accounts.findByEmail(email))!.id)).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../idp/src/config/config.ts';
 import { startIdp, type RunningIdp } from '../../idp/src/main.ts';
 import type { Mailer, MailMessage } from '../../idp/src/mail/mailer.ts';
+import { createTestDatabase, testPostgresUrl, type TestDatabase } from './postgres.ts';
 
 export interface TestIdp extends RunningIdp {
   dataDir: string;
@@ -22,12 +23,28 @@ export function tempDir(prefix = 'latchkey-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestIdp(env: Record<string, string> = {}): Promise<TestIdp> {
+/**
+ * With IDP_TEST_POSTGRES_URL set, the IdP stores everything in a fresh PostgreSQL database (dropped on
+ * close); otherwise in a SQLite file in its temporary data directory. `{ store: 'sqlite' }` forces SQLite.
+ */
+export async function startTestIdp(env: Record<string, string> = {}, options: { store?: 'sqlite' | 'default' } = {}): Promise<TestIdp> {
   const dataDir = tempDir();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'silent', ...env });
+  let database: TestDatabase | undefined;
+  if (testPostgresUrl && options.store !== 'sqlite' && !env.IDP_DATABASE_URL) database = await createTestDatabase();
+  const config = loadConfig({
+    PORT: '0', HOST: '127.0.0.1', IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'silent',
+    ...(database ? { IDP_DATABASE_URL: database.url } : {}),
+    ...env,
+  });
   const mails: MailMessage[] = [];
   const mailer: Mailer = { send: async (m) => void mails.push(m), close: () => {} };
-  const idp = await startIdp(config, { mailer, quiet: true });
+  let idp: RunningIdp;
+  try {
+    idp = await startIdp(config, { mailer, quiet: true });
+  } catch (error) {
+    await database?.drop();
+    throw error;
+  }
   return {
     ...idp,
     dataDir,
@@ -40,6 +57,7 @@ export async function startTestIdp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await idp.close();
+      await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -6,24 +6,26 @@ import type { Config } from '../config/config.ts';
 import { emailField } from '../http/fields.ts';
 import { setLogLevel } from '../log.ts';
 import { createServices, type Services } from '../services.ts';
-import { openDatabase } from '../storage/database.ts';
+import { openConfiguredStore } from '../storage/store.ts';
 import { AppError } from '../errors.ts';
 import type { Command } from './commands.ts';
 
-function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
+async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
   setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = openDatabase(config.databaseFile);
+  const db = await openConfiguredStore(config);
   const services = createServices(config, db, { issuer: () => config.issuer ?? `http://localhost:${config.port}` });
-  return fn(services).finally(() => {
+  try {
+    return await fn(services);
+  } finally {
     services.mailer.close();
-    db.close();
-  });
+    await db.close();
+  }
 }
 
-function requireAccount(services: Services, value: unknown) {
+async function requireAccount(services: Services, value: unknown) {
   const parsed = emailField.safeParse(value);
   if (!parsed.success) throw new AppError('invalid_input', `--account: "${String(value)}" is not a valid email address.`);
-  const account = services.accounts.findByEmail(parsed.data);
+  const account = await services.accounts.findByEmail(parsed.data);
   if (!account) throw new AppError('not_found', `No account has the email ${parsed.data}.`);
   return account;
 }
@@ -36,11 +38,11 @@ export const apiKeyCommands: Command[] = [
     options: { account: { help: 'email address of the account', required: true } },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const account = requireAccount(services, values.account);
+        const account = await requireAccount(services, values.account);
         return {
           account: account.email,
-          developerMode: services.apiKeys.isDeveloperMode(account.id),
-          keys: services.apiKeys.listLive(account.id).map((k) => services.apiKeys.summarize(k)),
+          developerMode: await services.apiKeys.isDeveloperMode(account.id),
+          keys: await Promise.all((await services.apiKeys.listLive(account.id)).map((k) => services.apiKeys.summarize(k))),
         };
       }),
   },
@@ -54,11 +56,11 @@ export const apiKeyCommands: Command[] = [
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const account = requireAccount(services, values.account);
+        const account = await requireAccount(services, values.account);
         const wanted = String(values.key);
-        const key = services.apiKeys.listLive(account.id).find((k) => k.visibleId === wanted || k.id === wanted);
+        const key = (await services.apiKeys.listLive(account.id)).find((k) => k.visibleId === wanted || k.id === wanted);
         if (!key) throw new AppError('not_found', `${account.email} has no live API key ${wanted}. See \`idp apikey list --account ${account.email}\`.`);
-        services.apiKeys.revoke(account.id, key.id, { actor: 'operator' });
+        await services.apiKeys.revoke(account.id, key.id, { actor: 'operator' });
         return { revoked: key.visibleId, account: account.email };
       }),
   },

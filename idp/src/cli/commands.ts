@@ -1,9 +1,10 @@
 /** The table of operator commands. Each opens the store, does one thing and returns JSON-able data. */
 import type { Config } from '../config/config.ts';
-import { openDatabase } from '../storage/database.ts';
+import { openConfiguredStore } from '../storage/store.ts';
 import { createServices } from '../services.ts';
 import { ensureSigningKeys, listSigningKeys, rotateSigningKeys } from '../storage/server-settings.ts';
-import { latestSchemaVersion, migrate } from '../storage/migrations.ts';
+import { latestSchemaVersion } from '../storage/migrations.ts';
+import type { Store } from '../storage/store.ts';
 import { runMaintenance } from '../maintenance.ts';
 import { setLogLevel } from '../log.ts';
 import { serve } from './serve.ts';
@@ -28,14 +29,26 @@ export interface Command {
   run(values: Record<string, string | boolean | string[] | undefined>, config: Config): Promise<unknown>;
 }
 
-function withServices<T>(config: Config, fn: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
+async function withServices<T>(config: Config, fn: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
   setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = openDatabase(config.databaseFile);
+  const db = await openConfiguredStore(config);
   const services = createServices(config, db, { issuer: () => config.issuer ?? `http://localhost:${config.port}` });
-  return fn(services).finally(() => {
+  try {
+    return await fn(services);
+  } finally {
     services.mailer.close();
-    db.close();
-  });
+    await db.close();
+  }
+}
+
+/** Runs `fn` on the configured store and closes it. */
+async function withStore<T>(config: Config, fn: (db: Store) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
+  const db = await openConfiguredStore(config, options);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
 }
 
 export const commands: Command[] = [
@@ -55,12 +68,7 @@ export const commands: Command[] = [
     summary: 'Apply pending schema migrations and print the schema version.',
     options: {},
     run: async (_values, config) => {
-      const db = openDatabase(config.databaseFile, { migrate: false });
-      try {
-        return { schemaVersion: migrate(db), latest: latestSchemaVersion };
-      } finally {
-        db.close();
-      }
+      return await withStore(config, async (db) => ({ schemaVersion: await db.migrate(), latest: latestSchemaVersion, store: db.dialect }), { migrate: false });
     },
   },
   {
@@ -80,7 +88,7 @@ export const commands: Command[] = [
           { email, password: String(values.password), name: String(values.name ?? email.split('@')[0]) },
           { sendVerification: false, verified: true },
         );
-        services.audit.record({ accountId: account.id, actor: 'operator', event: 'account.created_by_operator' });
+        await services.audit.record({ accountId: account.id, actor: 'operator', event: 'account.created_by_operator' });
         return { id: account.id, email: account.email, name: account.name, emailVerified: true, createdAt: new Date(account.createdAt * 1000).toISOString() };
       }),
   },
@@ -104,12 +112,7 @@ export const commands: Command[] = [
       const password = String(values.password);
       if (password.length < 8) throw new AppError('invalid_input', '--password must have at least 8 characters');
       setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-      const db = openDatabase(config.databaseFile);
-      try {
-        return await seedAccounts(db, passwordHasher(config.argon2), { count, password, prefix, start });
-      } finally {
-        db.close();
-      }
+      return await withStore(config, (db) => seedAccounts(db, passwordHasher(config.argon2), { count, password, prefix, start }));
     },
   },
   {
@@ -118,13 +121,10 @@ export const commands: Command[] = [
     summary: 'Add new signing keys; the old ones stay published until their tokens expire.',
     options: {},
     run: async (_values, config) => {
-      const db = openDatabase(config.databaseFile);
-      try {
+      return await withStore(config, async (db) => {
         await ensureSigningKeys(db);
-        return { rotated: await rotateSigningKeys(db), keys: listSigningKeys(db) };
-      } finally {
-        db.close();
-      }
+        return { rotated: await rotateSigningKeys(db), keys: await listSigningKeys(db) };
+      });
     },
   },
   {
@@ -133,12 +133,7 @@ export const commands: Command[] = [
     summary: 'List signing keys (ids, algorithms, state); never prints private material.',
     options: {},
     run: async (_values, config) => {
-      const db = openDatabase(config.databaseFile);
-      try {
-        return { keys: listSigningKeys(db) };
-      } finally {
-        db.close();
-      }
+      return await withStore(config, async (db) => ({ keys: await listSigningKeys(db) }));
     },
   },
   {
@@ -146,7 +141,7 @@ export const commands: Command[] = [
     usage: '',
     summary: 'Purge expired sessions, tokens and rate-limit windows now.',
     options: {},
-    run: (_values, config) => withServices(config, async (services) => ({ removed: runMaintenance(services) })),
+    run: (_values, config) => withServices(config, async (services) => ({ removed: await runMaintenance(services) })),
   },
   ...databaseCommands,
   ...apiKeyCommands,

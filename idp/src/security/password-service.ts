@@ -26,11 +26,11 @@ export function passwordService(deps: {
   return {
     async changePassword(account: Account, input: { current: string; next: string }, from: { sessionUid?: string; ip?: string; userAgent?: string }) {
       const key = `reauth:account:${account.id}`;
-      const wait = limiter.retryAfter(key, REAUTH_LIMIT);
+      const wait = await limiter.retryAfter(key, REAUTH_LIMIT);
       if (wait > 0) throw new AppError('too_many_requests', `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`);
-      const credential = accounts.findCredential(account.id, 'password');
+      const credential = await accounts.findCredential(account.id, 'password');
       if (!credential || !(await hasher.verify(credential.secret, input.current)).ok) {
-        limiter.hit(key, REAUTH_LIMIT);
+        await limiter.hit(key, REAUTH_LIMIT);
         throw new AppError('invalid_credentials', 'Your current password is not correct.', { fields: { current_password: 'Your current password is not correct.' } });
       }
       checkPassword(input.next, account.email, 'new_password');
@@ -39,11 +39,11 @@ export function passwordService(deps: {
       }
       const hash = await hasher.hash(input.next);
       const now = nowSeconds();
-      accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });
-      limiter.reset(key);
+      await accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });
+      await limiter.reset(key);
       const ended = await deps.sessions.endOtherSessions(account.id, from.sessionUid);
-      deps.twoFactor.forgetTrustedDevices(account.id);
-      audit.record({ accountId: account.id, actor: account.id, event: 'password.changed', ip: from.ip });
+      await deps.twoFactor.forgetTrustedDevices(account.id);
+      await audit.record({ accountId: account.id, actor: account.id, event: 'password.changed', ip: from.ip });
       await deps.notifier.passwordChanged(account, { ip: from.ip, device: deviceLabel(from.userAgent) });
       return ended;
     },

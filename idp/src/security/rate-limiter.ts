@@ -1,6 +1,7 @@
 /**
- * Fixed-window counters kept in the store, so limits hold across worker processes and restarts.
- * `check` reads without counting; `hit` counts one event; `reset` clears a key (e.g. after a success).
+ * Fixed-window counters kept in the store, so limits hold across worker processes, instances and
+ * restarts. `retryAfter` reads without counting; `hit` counts one event; `reset` clears a key (e.g.
+ * after a success).
  */
 import type { Db } from '../storage/database.ts';
 import { nowSeconds } from '../storage/database.ts';
@@ -10,34 +11,48 @@ export interface Limit {
   windowSeconds: number;
 }
 
-export function rateLimiter(db: Db) {
-  const get = db.prepare('SELECT window_start, count FROM rate_limits WHERE key = ?');
-  const upsert = db.prepare(`INSERT INTO rate_limits (key, window_start, count) VALUES (@key, @start, 1)
+export interface RateLimiter {
+  /** Seconds until the key may be used again, or 0 when it is under its limit. */
+  retryAfter(key: string, limit: Limit): Promise<number>;
+  /** Counts one event; returns the count in the current window. */
+  hit(key: string, limit: Limit): Promise<number>;
+  reset(key: string): Promise<void>;
+  /** Forgets windows older than this; returns how many. */
+  purge(olderThanSeconds: number): Promise<number>;
+}
+
+/** Seconds until a window `{ start, count }` lets the key through again. */
+export function retryAfterOf(row: { window_start: number; count: number } | undefined, limit: Limit, now: number): number {
+  if (!row || row.window_start <= now - limit.windowSeconds || row.count < limit.max) return 0;
+  return row.window_start + limit.windowSeconds - now;
+}
+
+const sql = {
+  get: 'SELECT window_start, count FROM rate_limits WHERE key = ?',
+  upsert: `INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
     ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN window_start <= @expired THEN 1 ELSE count + 1 END,
-      window_start = CASE WHEN window_start <= @expired THEN @start ELSE window_start END
-    RETURNING window_start, count`);
-  const del = db.prepare('DELETE FROM rate_limits WHERE key = ?');
+      count = CASE WHEN rate_limits.window_start <= ? THEN 1 ELSE rate_limits.count + 1 END,
+      window_start = CASE WHEN rate_limits.window_start <= ? THEN excluded.window_start ELSE rate_limits.window_start END
+    RETURNING window_start, count`,
+  del: 'DELETE FROM rate_limits WHERE key = ?',
+};
+
+export function rateLimiter(db: Db): RateLimiter {
   return {
-    /** Seconds until the key may be used again, or 0 when it is under its limit. */
-    retryAfter(key: string, limit: Limit): number {
-      const row = get.get(key) as { window_start: number; count: number } | undefined;
+    async retryAfter(key, limit) {
+      return retryAfterOf(await db.get<{ window_start: number; count: number }>(sql.get, [key]), limit, nowSeconds());
+    },
+    async hit(key, limit) {
       const now = nowSeconds();
-      if (!row || row.window_start <= now - limit.windowSeconds || row.count < limit.max) return 0;
-      return row.window_start + limit.windowSeconds - now;
+      const expired = now - limit.windowSeconds;
+      const row = await db.get<{ window_start: number; count: number }>(sql.upsert, [key, now, expired, expired]);
+      return row!.count;
     },
-    hit(key: string, limit: Limit): number {
-      const now = nowSeconds();
-      const row = upsert.get({ key, start: now, expired: now - limit.windowSeconds }) as { window_start: number; count: number };
-      return row.count;
+    async reset(key) {
+      await db.run(sql.del, [key]);
     },
-    reset(key: string): void {
-      del.run(key);
-    },
-    purge(olderThanSeconds: number): number {
-      return db.prepare('DELETE FROM rate_limits WHERE window_start <= ?').run(nowSeconds() - olderThanSeconds).changes;
+    async purge(olderThanSeconds) {
+      return (await db.run('DELETE FROM rate_limits WHERE window_start <= ?', [nowSeconds() - olderThanSeconds])).changes;
     },
   };
 }
-
-export type RateLimiter = ReturnType<typeof rateLimiter>;

@@ -1,7 +1,8 @@
 /**
- * The oidc-provider storage contract on the shared SQLite store. One table holds every model; the
- * secondary keys the library needs (grant id, session uid, user code) and the account id are columns
- * with indexes, so an account's sessions and grants can be listed and revoked together.
+ * The oidc-provider storage contract on the shared store (SQLite or PostgreSQL). One table holds every
+ * model; the secondary keys the library needs (grant id, session uid, user code) and the account id are
+ * columns with indexes, so an account's sessions and grants can be listed and revoked together.
+ * This is the hottest path of the IdP: plain SQL, prepared once per text by the store.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from './database.ts';
@@ -13,51 +14,59 @@ interface Row {
   consumed_at: number | null;
 }
 
-export class SqliteOidcAdapter implements Adapter {
+const sql = {
+  upsert: `INSERT INTO oidc_models (model, id, payload, grant_id, uid, user_code, account_id, expires_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
+        uid = excluded.uid, user_code = excluded.user_code, account_id = excluded.account_id,
+        expires_at = excluded.expires_at`,
+  find: 'SELECT payload, expires_at, consumed_at FROM oidc_models WHERE model = ? AND id = ?',
+  findByUid: 'SELECT payload, expires_at, consumed_at FROM oidc_models WHERE model = ? AND uid = ?',
+  findByUserCode: 'SELECT payload, expires_at, consumed_at FROM oidc_models WHERE model = ? AND user_code = ?',
+  consume: 'UPDATE oidc_models SET consumed_at = ? WHERE model = ? AND id = ?',
+  destroy: 'DELETE FROM oidc_models WHERE model = ? AND id = ?',
+  revokeByGrantId: 'DELETE FROM oidc_models WHERE grant_id = ?',
+};
+
+export class StoreOidcAdapter implements Adapter {
   readonly #model: string;
-  readonly #statements: ReturnType<typeof prepare>;
+  readonly #db: Db;
 
   constructor(model: string, db: Db) {
     this.#model = model;
-    this.#statements = statementsFor(db);
+    this.#db = db;
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const expiresAt = expiresIn ? nowSeconds() + expiresIn : null;
-    this.#statements.upsert.run({
-      model: this.#model,
-      id,
-      payload: JSON.stringify(payload),
-      grant_id: payload.grantId ?? null,
-      uid: payload.uid ?? null,
-      user_code: payload.userCode ?? null,
-      account_id: payload.accountId ?? null,
-      expires_at: expiresAt,
-    });
+    await this.#db.run(sql.upsert, [
+      this.#model, id, JSON.stringify(payload), payload.grantId ?? null, payload.uid ?? null,
+      payload.userCode ?? null, payload.accountId ?? null, expiresAt,
+    ]);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.#read(this.#statements.find.get(this.#model, id) as Row | undefined);
+    return this.#read(await this.#db.get<Row>(sql.find, [this.#model, id]));
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return this.#read(this.#statements.findByUid.get(this.#model, uid) as Row | undefined);
+    return this.#read(await this.#db.get<Row>(sql.findByUid, [this.#model, uid]));
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    return this.#read(this.#statements.findByUserCode.get(this.#model, userCode) as Row | undefined);
+    return this.#read(await this.#db.get<Row>(sql.findByUserCode, [this.#model, userCode]));
   }
 
   async consume(id: string): Promise<void> {
-    this.#statements.consume.run(nowSeconds(), this.#model, id);
+    await this.#db.run(sql.consume, [nowSeconds(), this.#model, id]);
   }
 
   async destroy(id: string): Promise<void> {
-    this.#statements.destroy.run(this.#model, id);
+    await this.#db.run(sql.destroy, [this.#model, id]);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    this.#statements.revokeByGrantId.run(grantId);
+    await this.#db.run(sql.revokeByGrantId, [grantId]);
   }
 
   #read(row: Row | undefined): AdapterPayload | undefined {
@@ -69,35 +78,7 @@ export class SqliteOidcAdapter implements Adapter {
   }
 }
 
-const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
-
-function statementsFor(db: Db) {
-  let statements = cache.get(db);
-  if (!statements) {
-    statements = prepare(db);
-    cache.set(db, statements);
-  }
-  return statements;
-}
-
-function prepare(db: Db) {
-  return {
-    upsert: db.prepare(`
-      INSERT INTO oidc_models (model, id, payload, grant_id, uid, user_code, account_id, expires_at)
-      VALUES (@model, @id, @payload, @grant_id, @uid, @user_code, @account_id, @expires_at)
-      ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
-        uid = excluded.uid, user_code = excluded.user_code, account_id = excluded.account_id,
-        expires_at = excluded.expires_at`),
-    find: db.prepare('SELECT payload, expires_at, consumed_at FROM oidc_models WHERE model = ? AND id = ?'),
-    findByUid: db.prepare('SELECT payload, expires_at, consumed_at FROM oidc_models WHERE model = ? AND uid = ?'),
-    findByUserCode: db.prepare('SELECT payload, expires_at, consumed_at FROM oidc_models WHERE model = ? AND user_code = ?'),
-    consume: db.prepare('UPDATE oidc_models SET consumed_at = ? WHERE model = ? AND id = ?'),
-    destroy: db.prepare('DELETE FROM oidc_models WHERE model = ? AND id = ?'),
-    revokeByGrantId: db.prepare('DELETE FROM oidc_models WHERE grant_id = ?'),
-  };
-}
-
 /** Deletes expired rows; run periodically. Returns how many were removed. */
-export function purgeExpiredOidcModels(db: Db): number {
-  return db.prepare('DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?').run(nowSeconds()).changes;
+export async function purgeExpiredOidcModels(db: Db): Promise<number> {
+  return (await db.run('DELETE FROM oidc_models WHERE expires_at IS NOT NULL AND expires_at <= ?', [nowSeconds()])).changes;
 }

@@ -1,0 +1,43 @@
+/**
+ * Fresh PostgreSQL databases for tests. When IDP_TEST_POSTGRES_URL is set (`.ci/run` sets it when a
+ * server answers), every test IdP gets its own database, created empty and dropped afterwards, so
+ * suites run in parallel without seeing each other. Without it, the helpers say so and tests that need
+ * PostgreSQL are skipped.
+ */
+import crypto from 'node:crypto';
+import pg from 'pg';
+
+export const testPostgresUrl = process.env.IDP_TEST_POSTGRES_URL || undefined;
+export const testRedisUrl = process.env.IDP_TEST_REDIS_URL || undefined;
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(baseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty database next to the one `baseUrl` names and returns its URL. */
+export async function createTestDatabase(baseUrl = testPostgresUrl): Promise<TestDatabase> {
+  if (!baseUrl) throw new Error('IDP_TEST_POSTGRES_URL is not set');
+  const name = `latchkey_test_${crypto.randomBytes(6).toString('hex')}`;
+  await admin(baseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: () => admin(baseUrl, async (c) => {
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }),
+  };
+}
