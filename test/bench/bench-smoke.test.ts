@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.ts';
 
-await describe('bench --smoke', () => {
+describe('bench --smoke', () => {
   it('measures every scenario and writes them all as JSON', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
     const out = path.join(dir, 'results.json');

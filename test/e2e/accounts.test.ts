@@ -19,7 +19,7 @@ async function portalSignIn(browser: TestBrowser, email: string, password: strin
   return browser.submit(login, '/login', { email, password });
 }
 
-await describe('sign up and confirm', () => {
+describe('sign up and confirm', () => {
   it('creates an account, mails a confirmation link, and signs in through the portal', async () => {
     const browser = new TestBrowser();
     const form = await browser.request(`${idp.issuer}/signup`);
@@ -67,7 +67,7 @@ await describe('sign up and confirm', () => {
   });
 });
 
-await describe('forgot and reset password', () => {
+describe('forgot and reset password', () => {
   it('answers the same for unknown emails, resets once, and ends every session', async () => {
     await idp.createAccount('reset@example.com', 'old passphrase here');
     const signedIn = new TestBrowser();
@@ -109,7 +109,7 @@ await describe('forgot and reset password', () => {
   });
 });
 
-await describe('sign-in protection', () => {
+describe('sign-in protection', () => {
   it('throttles repeated failures for an account with a clear message', async () => {
     await idp.createAccount('target@example.com', 'the real passphrase');
     const browser = new TestBrowser();
@@ -125,7 +125,7 @@ await describe('sign-in protection', () => {
   });
 });
 
-await describe('HTTP hygiene', () => {
+describe('HTTP hygiene', () => {
   it('refuses a form without a valid CSRF token or from another origin', async () => {
     const browser = new TestBrowser();
     const form = await browser.request(`${idp.issuer}/password/forgot`);

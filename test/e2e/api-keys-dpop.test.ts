@@ -59,7 +59,7 @@ async function proof(keys: CryptoKeyPair, jwk: jose.JWK, method: string, url: st
   }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(keys.privateKey);
 }
 
-await describe('DPoP-bound access tokens', () => {
+describe('DPoP-bound access tokens', () => {
   it('answers with a valid proof and refuses missing, replayed and mismatched proofs', async () => {
     const { token, keys, jwk } = await dpopToken();
     const claims = jose.decodeJwt(token);

@@ -101,7 +101,7 @@ afterAll(async () => {
   await idp?.close();
 });
 
-await describe('developer mode and the portal', () => {
+describe('developer mode and the portal', () => {
   it('shows developer mode on Connection & Security, creates a key shown once, and lists it without the secret', async () => {
     const browser = await portal(ada.email);
     const security = await browser.request(`${idp.issuer}/my/security`);
@@ -169,7 +169,7 @@ await describe('developer mode and the portal', () => {
   });
 });
 
-await describe('using a key at a database', () => {
+describe('using a key at a database', () => {
   it('authenticates at the reference database with the membership login, and records last use', async () => {
     const { secret } = await createInPortal(ada.email, { description: 'acme script' });
     const res = await me(secret);
@@ -239,7 +239,7 @@ await describe('using a key at a database', () => {
   });
 });
 
-await describe('rotate and revoke', () => {
+describe('rotate and revoke', () => {
   it('rotates in the portal without grace: the old secret dies at once', async () => {
     const { secret: old } = await createInPortal(ada.email, { description: 'rotate me' });
     const browser = await portal(ada.email);
@@ -289,7 +289,7 @@ await describe('rotate and revoke', () => {
   });
 });
 
-await describe('the account API with a key', () => {
+describe('the account API with a key', () => {
   it('answers status, databases and keys, and keeps read keys to GET', async () => {
     const { secret } = await createInPortal(ada.email, { scope: 'read', description: 'reader' });
     const status = await api('/status', secret);
@@ -342,7 +342,7 @@ await describe('the account API with a key', () => {
   });
 });
 
-await describe('limits and turning developer mode off', () => {
+describe('limits and turning developer mode off', () => {
   it('caps live keys at 20 and revokes every key when developer mode is turned off after a confirmation', async () => {
     const dee = await addMember(acmeId, 'dee@example.com');
     await enableDeveloperMode(dee.email);
@@ -366,7 +366,7 @@ await describe('limits and turning developer mode off', () => {
   });
 });
 
-await describe('operator commands', () => {
+describe('operator commands', () => {
   it('lists an account\'s keys without secrets and revokes one by its visible id', async () => {
     await enableDeveloperMode(ada.email);
     const { secret } = await createInPortal(ada.email, { description: 'leaked on a forum' });

@@ -37,7 +37,7 @@ async function signInAndGetIdToken(email: string, password: string): Promise<str
   return tokens.id_token!;
 }
 
-await describe('idp command', () => {
+describe('idp command', () => {
   it('creates an account that signs in right away, and prints JSON', async () => {
     const res = await runIdp(['account', 'create', '--email', 'Grace@Example.com', '--password', 'a long enough passphrase', '--name', 'Grace Hopper'], env);
     expect(res.code, res.stderr).toBe(0);

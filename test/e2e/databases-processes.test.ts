@@ -54,7 +54,7 @@ afterAll(async () => {
   for (const dir of [idpDir, dbDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-await describe('IdP and reference database as separate processes', () => {
+describe('IdP and reference database as separate processes', () => {
   it('signs the owner in to the database by single sign-on, with the login and role of the membership', async () => {
     const browser = new TestBrowser();
     const home = await signInToDatabase(browser, databaseUrl, owner);

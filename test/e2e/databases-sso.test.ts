@@ -47,7 +47,7 @@ async function createInPortal(browser: TestBrowser, fields: Record<string, strin
 
 const text = (s: string) => s.replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
-await describe('the database manager and single sign-on', () => {
+describe('the database manager and single sign-on', () => {
   it('creates a database, shows its credentials once, lists it with role, login and Open, and signs in to it', async () => {
     const empty = await ownerPortal.request(`${idp.issuer}/my/databases`);
     expect(empty.body).toContain('You do not own or belong to any database yet.');
@@ -151,7 +151,7 @@ await describe('the database manager and single sign-on', () => {
   });
 });
 
-await describe('invitations and access', () => {
+describe('invitations and access', () => {
   const newcomer = { email: 'nina@example.com', password: 'newcomer phrase 4', name: 'Nina Newcomer' };
   const newcomerBrowser = new TestBrowser();
 
@@ -297,7 +297,7 @@ await describe('invitations and access', () => {
   });
 });
 
-await describe('logging out from all devices', () => {
+describe('logging out from all devices', () => {
   it('ends the database session of another device by back-channel logout', async () => {
     const laptop = new TestBrowser();
     const home = await signInToDatabase(laptop, acme.url, owner);
@@ -318,7 +318,7 @@ await describe('logging out from all devices', () => {
   });
 });
 
-await describe('dynamic client registration and the database API', () => {
+describe('dynamic client registration and the database API', () => {
   it('registers a database with a single-use initial access token owned by an account', async () => {
     const issued = await runIdpCli(['registration-token', 'create', '--owner', owner.email], { IDP_DATA_DIR: idp.dataDir });
     expect(issued.code, issued.stderr).toBe(0);

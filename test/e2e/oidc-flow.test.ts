@@ -52,7 +52,7 @@ async function signIn(browser: TestBrowser, url: URL, credentials = { email, pas
   return page;
 }
 
-await describe('authorization code + PKCE with openid-client', () => {
+describe('authorization code + PKCE with openid-client', () => {
   it('signs in, validates the ID token, reads userinfo, refreshes with rotation, revokes and logs out', async () => {
     const browser = new TestBrowser();
     const { url, verifier, state, nonce } = await startAuthorization();

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => idp?.close());
 afterEach(() => resetClock());
 
-await describe('account information', () => {
+describe('account information', () => {
   it('edits name, language and time zone, refusing bad input with clear messages', async () => {
     const email = 'details@example.com';
     await idp.createAccount(email, password, 'Ada');
@@ -69,7 +69,7 @@ await describe('account information', () => {
   });
 });
 
-await describe('account deletion', () => {
+describe('account deletion', () => {
   it('needs the typed email, deletes everything, and the email signs up again with a new subject', async () => {
     const email = 'leaving@example.com';
     const { id } = await idp.createAccount(email, password);
@@ -117,7 +117,7 @@ await describe('account deletion', () => {
   });
 });
 
-await describe('sign-in protection', () => {
+describe('sign-in protection', () => {
   it('answers unknown email and wrong password alike, in similar time, and throttles per account', async () => {
     const email = 'target@example.com';
     await idp.createAccount(email, password);

@@ -56,7 +56,7 @@ async function enterCode(page: Page, code: string): Promise<void> {
 
 const text = (page: Page) => page.$eval('main', (m) => (m as HTMLElement).innerText);
 
-await describe('security controls in Chromium', () => {
+describe('security controls in Chromium', () => {
   it('enrolls 2FA from the page, signs in with a code, refuses a replay, accepts a recovery code once', async () => {
     const email = 'chromium-2fa@example.com';
     await idp.createAccount(email, password);

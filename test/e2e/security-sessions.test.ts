@@ -46,7 +46,7 @@ async function signInToRp(browser: TestBrowser, email: string) {
   return oidc.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier, expectedState: state });
 }
 
-await describe('devices and sessions', () => {
+describe('devices and sessions', () => {
   it('logs out every other device, revokes their tokens and tells the relying party by back-channel logout', async () => {
     const email = 'devices@example.com';
     const { id } = await idp.createAccount(email, password);

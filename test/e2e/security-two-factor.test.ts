@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => idp?.close());
 afterEach(() => resetClock());
 
-await describe('two-factor authentication', () => {
+describe('two-factor authentication', () => {
   it('enrolls, then asks for a code at sign-in, refuses a replay and accepts a recovery code once', async () => {
     const email = 'grace@example.com';
     await idp.createAccount(email, password, 'Grace Hopper');

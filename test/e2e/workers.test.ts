@@ -69,7 +69,7 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-await describe('IDP_WORKERS=2', () => {
+describe('IDP_WORKERS=2', () => {
   it('runs two workers behind one port', () => {
     expect(stderr).toContain('2 workers');
     expect(workerPids()).toHaveLength(2);

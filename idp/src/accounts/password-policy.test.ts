@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPassword, isCommonPassword } from './password-policy.ts';
 
-await describe('password policy', () => {
+describe('password policy', () => {
   it('accepts 8 characters and long passphrases without composition rules', () => {
     expect(() => checkPassword('kq7vbnzm', 'ada@example.com')).not.toThrow();
     expect(() => checkPassword('a'.repeat(30) + ' horse battery staple '.repeat(4), 'ada@example.com')).not.toThrow();

@@ -41,7 +41,7 @@ afterEach(async () => {
 const newKey = async (over: Partial<Parameters<ApiKeyService['create']>[1]> = {}) =>
   await service.create('acc_1', { description: 'ci', duration: '1w', scope: 'read', databases: null, ...over }, me);
 
-await describe('key format', () => {
+describe('key format', () => {
   it('has a scannable prefix, a visible id and 256 random bits', () => {
     const a = generateApiKey();
     expect(a.secret).toMatch(/^lk_[a-z2-7]{10}_[A-Za-z0-9_-]{43}$/);
@@ -53,7 +53,7 @@ await describe('key format', () => {
   });
 });
 
-await describe('developer mode', () => {
+describe('developer mode', () => {
   it('is needed to create a key, and turning it off revokes every key', async () => {
     await expect(newKey()).rejects.toMatchObject({ code: 'forbidden' });
     await service.enableDeveloperMode('acc_1', me);
@@ -65,7 +65,7 @@ await describe('developer mode', () => {
   });
 });
 
-await describe('create, introspect, rotate, revoke', () => {
+describe('create, introspect, rotate, revoke', () => {
   beforeEach(() => service.enableDeveloperMode('acc_1', me));
 
   it('stores only a hash and mails the owner', async () => {

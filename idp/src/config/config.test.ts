@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configWarnings, loadConfig } from './config.ts';
 
-await describe('loadConfig', () => {
+describe('loadConfig', () => {
   it('has working development defaults', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);

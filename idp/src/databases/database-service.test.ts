@@ -36,7 +36,7 @@ async function account(email: string, verified = true) {
   return await services.accounts.signUp({ email, password: 'a long passphrase 1', name: email.split('@')[0]! }, { sendVerification: false, verified });
 }
 
-await describe('database service', () => {
+describe('database service', () => {
   it('signs in a member with the login fixed at creation, not with a changed account email', async () => {
     const ann = await account('ann@example.com');
     const { database, clientId, clientSecret } = await services.databases.create(ann.id, input('Alpha'), operator);

@@ -10,7 +10,7 @@ import { setLogLevel } from '../log.ts';
 
 setLogLevel('silent');
 
-await describe('mailer', () => {
+describe('mailer', () => {
   const received: { from: string; to: string[]; data: string }[] = [];
   let server: SMTPServer;
   let port: number;

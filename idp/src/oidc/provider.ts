@@ -202,7 +202,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
 
 /**
  * Holds the current provider and rebuilds it when the store's key version moves (`idp keys rotate` on any
- * process or instance). `await refresh()` is awaited once per request; it costs one indexed read at most once
+ * process or instance). `refresh()` is awaited once per request; it costs one indexed read at most once
  * a second per process.
  */
 export async function providerHolder(options: ProviderOptions) {

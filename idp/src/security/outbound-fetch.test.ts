@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-await describe('outbound fetch', () => {
+describe('outbound fetch', () => {
   const guard = { dispatcher: { dispatch: () => { throw new Error('guarded'); } } } as unknown as RequestInit;
   it('drops the SSRF guard for loopback outside production only', async () => {
     expect(await (await outboundFetch({ production: false })(url, { ...guard })).text()).toBe('ok');

@@ -4,7 +4,7 @@ import { assertRecentAuth, isRecentAuth } from './reauth.ts';
 
 afterEach(() => { clock.offsetMs = 0; });
 
-await describe('re-authentication window', () => {
+describe('re-authentication window', () => {
   it('accepts a sign-in of the last 10 minutes and refuses an older or missing one', () => {
     const signedIn = nowSeconds();
     expect(isRecentAuth(signedIn)).toBe(true);

@@ -35,7 +35,7 @@ afterEach(() => { clock.offsetMs = 0; });
 
 const code = (secret: string, steps = 0) => generateSync({ secret, epoch: nowSeconds() + steps * 30 });
 
-await describe('two-factor service', () => {
+describe('two-factor service', () => {
   it('is off until a right code confirms the secret; the otpauth URI says SHA1, 6 digits, 30 s', async () => {
     const enrollment = await service.startEnrollment(account);
     expect(enrollment.uri).toMatch(/^otpauth:\/\/totp\/Latchkey:unit%40example\.com\?/);

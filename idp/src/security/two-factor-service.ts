@@ -100,11 +100,11 @@ export function twoFactorService(deps: {
       if (await this.isEnabled(account.id)) throw new AppError('conflict', 'Two-factor authentication is already on.');
       const secret = generateSecret({ length: 20 });
       await repo.savePendingTotp(account.id, secret);
-      return await describe(account, secret);
+      return describe(account, secret);
     },
     async pendingEnrollment(account: Account): Promise<Enrollment | undefined> {
       const pending = await repo.findTotp(account.id, 'totp_pending');
-      return pending && await describe(account, pending.secret);
+      return pending && describe(account, pending.secret);
     },
     /** Turns 2FA on when `code` matches the pending secret; returns the recovery codes to show once. */
     async confirmEnrollment(account: Account, code: string): Promise<string[]> {

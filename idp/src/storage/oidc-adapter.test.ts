@@ -21,7 +21,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-await describe('StoreOidcAdapter', () => {
+describe('StoreOidcAdapter', () => {
   it('stores, finds by id, uid and user code, consumes and destroys', async () => {
     const sessions = new StoreOidcAdapter('Session', db);
     await sessions.upsert('s1', { uid: 'u1', accountId: 'acc_1', jti: 's1' }, 60);
@@ -61,7 +61,7 @@ await describe('StoreOidcAdapter', () => {
   });
 });
 
-await describe('migrations', () => {
+describe('migrations', () => {
   it('are applied once and refuse a newer schema', async () => {
     expect(migrate(db.raw)).toBe(latestSchemaVersion);
     db.raw.pragma(`user_version = ${latestSchemaVersion + 1}`);
