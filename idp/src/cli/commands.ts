@@ -13,6 +13,8 @@ import { databaseCommands } from './database-commands.ts';
 import { seedAccounts } from '../accounts/account-seed.ts';
 import { passwordHasher } from '../accounts/password-hasher.ts';
 import { AppError } from '../errors.ts';
+import fs from 'node:fs';
+import { exportStore, importStore, ImportError } from '../storage/transfer.ts';
 
 export interface OptionSpec {
   help: string;
@@ -135,6 +137,37 @@ export const commands: Command[] = [
     run: async (_values, config) => {
       return await withStore(config, async (db) => ({ keys: await listSigningKeys(db) }));
     },
+  },
+  {
+    name: 'export',
+    usage: '--out FILE',
+    summary: 'Write every row of the store (IDP_DATABASE_URL or the SQLite file) to FILE as JSON lines, for `idp import`.',
+    options: { out: { help: 'file to write (created with mode 0600: it holds secrets and private keys)', required: true } },
+    run: async (values, config) => withStore(config, async (db) => {
+      const file = String(values.out);
+      const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
+      await new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
+      try {
+        const result = await exportStore(db, out);
+        return { file, from: db.dialect, ...result };
+      } finally {
+        await new Promise<void>((resolve) => out.end(resolve));
+      }
+    }, { migrate: false }),
+  },
+  {
+    name: 'import',
+    usage: '--in FILE',
+    summary: 'Load an `idp export` file into the configured store, which must be empty (one transaction: all rows or none).',
+    options: { in: { help: 'file written by `idp export`', required: true } },
+    run: async (values, config) => withStore(config, async (db) => {
+      try {
+        return { into: db.dialect, ...(await importStore(db, String(values.in))) };
+      } catch (error) {
+        if (error instanceof ImportError) throw new AppError('conflict', error.message);
+        throw error;
+      }
+    }),
   },
   {
     name: 'maintenance',

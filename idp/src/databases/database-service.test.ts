@@ -43,15 +43,15 @@ describe('database service', () => {
     expect(clientSecret).toBeTruthy();
     expect(await services.databases.membershipForClient(clientId, ann.id)).toMatchObject({ login: 'ann@example.com', role: 'owner', status: 'active' });
     await services.accountsRepo.update(ann.id, { email: 'ann.b@example.com' }, nowSeconds());
-    await expect(await services.databases.authenticate(clientId, 'ANN@example.com', 'a long passphrase 1', '1.1.1.1')).resolves.toMatchObject({ id: ann.id });
-    await expect(await services.databases.authenticate(clientId, 'ann.b@example.com', 'a long passphrase 1', '1.1.1.1')).rejects.toThrow(/On Alpha you sign in as ann@example.com/);
-    await expect(await services.databases.authenticate(clientId, 'ann@example.com', 'wrong password 1', '1.1.1.1')).rejects.toThrow('Incorrect email or password.');
+    await expect(services.databases.authenticate(clientId, 'ANN@example.com', 'a long passphrase 1', '1.1.1.1')).resolves.toMatchObject({ id: ann.id });
+    await expect(services.databases.authenticate(clientId, 'ann.b@example.com', 'a long passphrase 1', '1.1.1.1')).rejects.toThrow(/On Alpha you sign in as ann@example.com/);
+    await expect(services.databases.authenticate(clientId, 'ann@example.com', 'wrong password 1', '1.1.1.1')).rejects.toThrow('Incorrect email or password.');
     // Other clients (the portal) still use the account email.
-    await expect(await services.databases.authenticate('latchkey-portal', 'ann.b@example.com', 'a long passphrase 1', '1.1.1.1')).resolves.toMatchObject({ id: ann.id });
+    await expect(services.databases.authenticate('latchkey-portal', 'ann.b@example.com', 'a long passphrase 1', '1.1.1.1')).resolves.toMatchObject({ id: ann.id });
     const changed = await services.databases.setLogin('alpha', 'ann.b@example.com', 'ann.b@example.com', operator);
     expect(changed).toMatchObject({ oldLogin: 'ann@example.com', newLogin: 'ann.b@example.com' });
     expect((await services.audit.listForAccount(ann.id))[0]).toMatchObject({ event: 'membership.login_changed', actor: 'operator', data: { database: 'Alpha', old: 'ann@example.com', new: 'ann.b@example.com' } });
-    await expect(await services.databases.create(ann.id, { ...input('ALPHA') }, operator)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(services.databases.create(ann.id, { ...input('ALPHA') }, operator)).rejects.toMatchObject({ code: 'conflict' });
     expect(await services.databases.findByName(' alpha ')).toMatchObject({ id: database.id });
   });
 
@@ -65,12 +65,12 @@ describe('database service', () => {
     const other = await account('carl@example.com');
     const [invitation] = await services.databases.listForAccount({ ...unverified, emailVerifiedAt: nowSeconds() });
     expect(invitation).toMatchObject({ status: 'invited', login: 'ben@example.com', role: 'member' });
-    await expect(await services.databases.acceptInvitation(invitation!.id, other)).rejects.toThrow(/This invitation is for ben@example.com/);
-    await expect(await services.databases.acceptInvitation(invitation!.id, unverified)).rejects.toThrow(/confirmed email/);
-    await expect(await services.databases.invite(database.id, 'x@example.com', { kind: 'account', accountId: other.id })).rejects.toThrow('Only the owner of Bravo can do this.');
+    await expect(services.databases.acceptInvitation(invitation!.id, other)).rejects.toThrow(/This invitation is for ben@example.com/);
+    await expect(services.databases.acceptInvitation(invitation!.id, unverified)).rejects.toThrow(/confirmed email/);
+    await expect(services.databases.invite(database.id, 'x@example.com', { kind: 'account', accountId: other.id })).rejects.toThrow('Only the owner of Bravo can do this.');
     clock.offsetMs = (INVITATION_TTL + 1) * 1000;
     expect(await services.databases.listForAccount({ ...unverified, emailVerifiedAt: nowSeconds() })).toEqual([]);
-    await expect(await services.databases.acceptInvitation(invitation!.id, { ...unverified, emailVerifiedAt: nowSeconds() })).rejects.toThrow(/expired/);
+    await expect(services.databases.acceptInvitation(invitation!.id, { ...unverified, emailVerifiedAt: nowSeconds() })).rejects.toThrow(/expired/);
   });
 
   it('hands ownership only to an active member and never removes the owner', async () => {
@@ -78,24 +78,24 @@ describe('database service', () => {
     const member = await account('eve@example.com');
     const { database } = await services.databases.create(owner.id, input('Charlie'), operator);
     const invited = await services.databases.invite(database.id, member.email, operator);
-    await expect(await services.databases.transferOwnership(database.id, invited.id, operator)).rejects.toThrow(/active member/);
+    await expect(services.databases.transferOwnership(database.id, invited.id, operator)).rejects.toThrow(/active member/);
     await services.databases.acceptInvitation(invited.id, member);
     const ownerMembership = (await services.databases.membershipForClient(database.clientId, owner.id))!;
-    await expect(await services.databases.removeMember(database.id, ownerMembership.id, operator)).rejects.toThrow(/owner cannot be removed/);
-    await expect(await services.databases.leave(database.id, owner)).rejects.toThrow(/transfer the ownership/);
+    await expect(services.databases.removeMember(database.id, ownerMembership.id, operator)).rejects.toThrow(/owner cannot be removed/);
+    await expect(services.databases.leave(database.id, owner)).rejects.toThrow(/transfer the ownership/);
     await services.databases.transferOwnership(database.id, invited.id, { kind: 'account', accountId: owner.id });
     expect((await services.databases.findById(database.id))!.ownerId).toBe(member.id);
     expect((await services.databases.membershipForClient(database.clientId, owner.id))!.role).toBe('member');
     await services.databases.leave(database.id, owner);
     expect(await services.databases.membershipForClient(database.clientId, owner.id)).toBeUndefined();
-    await expect(await services.databases.delete(database.id, 'Charli', { kind: 'account', accountId: member.id })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(services.databases.delete(database.id, 'Charli', { kind: 'account', accountId: member.id })).rejects.toMatchObject({ code: 'invalid_input' });
     await services.databases.delete(database.id, 'charlie', { kind: 'account', accountId: member.id });
     expect(await services.databases.isDatabaseClient(database.clientId)).toBe(false);
   });
 
   it('refuses client settings oidc-provider would refuse, before storing anything', async () => {
     const owner = await account('fay@example.com');
-    await expect(await services.databases.create(owner.id, { ...input('Delta'), redirectUris: ['https://delta.example/cb#fragment'] }, operator))
+    await expect(services.databases.create(owner.id, { ...input('Delta'), redirectUris: ['https://delta.example/cb#fragment'] }, operator))
       .rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('fragment') });
     expect(await services.databases.findByName('Delta')).toBeUndefined();
   });

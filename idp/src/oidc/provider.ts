@@ -190,11 +190,17 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(() => options.services.apiKeys, options.issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).
+  // The event cannot wait; the middleware below holds the response until the row is written.
+  const recording = new WeakMap<object, Promise<void>>();
+  provider.use(async function awaitSessionActivity(ctx, next) {
+    await next();
+    await recording.get(ctx);
+  });
   provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
     const session = ctx.oidc.session;
     if (session?.accountId) {
-      options.services.security.sessions.recordActivity({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip })
-        .catch((error: unknown) => log.warn(`recording session activity failed: ${String(error)}`));
+      recording.set(ctx, options.services.security.sessions.recordActivity({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip })
+        .catch((error: unknown) => log.warn(`recording session activity failed: ${String(error)}`)));
     }
   });
   return provider;
