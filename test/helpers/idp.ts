@@ -19,6 +19,15 @@ export interface TestIdp extends RunningIdp {
   createAccount(email: string, password: string, name?: string): Promise<{ id: string; email: string }>;
 }
 
+/** Data directories of running test IdPs and the PostgreSQL database each uses, for `runIdp`. */
+const storeOfDataDir = new Map<string, string>();
+
+/** The store settings of the test IdP that owns `dataDir` (its PostgreSQL URL when it has one). */
+export function storeEnvOf(dataDir: string | undefined): Record<string, string> {
+  const url = dataDir ? storeOfDataDir.get(dataDir) : undefined;
+  return url ? { IDP_DATABASE_URL: url } : {};
+}
+
 export function tempDir(prefix = 'latchkey-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -45,6 +54,7 @@ export async function startTestIdp(env: Record<string, string> = {}, options: { 
     await database?.drop();
     throw error;
   }
+  if (config.databaseUrl) storeOfDataDir.set(dataDir, config.databaseUrl);
   return {
     ...idp,
     dataDir,
@@ -57,6 +67,7 @@ export async function startTestIdp(env: Record<string, string> = {}, options: { 
     },
     async close() {
       await idp.close();
+      storeOfDataDir.delete(dataDir);
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

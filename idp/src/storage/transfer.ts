@@ -111,7 +111,8 @@ export async function importStore(db: Store, file: string): Promise<{ rows: numb
     const found = await db.get(`SELECT 1 AS one FROM ${table.name} LIMIT 1`);
     if (found) throw new ImportError(`The target store is not empty (table ${table.name} has rows): import only into a fresh store.`);
   }
-  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  // The iterator is taken at once: it buffers lines read while the transaction starts.
+  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity })[Symbol.asyncIterator]();
   const known = new Set(exportTables.map((t) => t.name));
   const tables: Record<string, number> = {};
   let rows = 0;
@@ -124,7 +125,8 @@ export async function importStore(db: Store, file: string): Promise<{ rows: numb
       await trx.insertInto(batch.table).values(batch.rows as never).execute();
       batch.rows = [];
     };
-    for await (const line of lines) {
+    for (let next = await lines.next(); !next.done; next = await lines.next()) {
+      const line = next.value;
       if (!line.trim()) continue;
       const entry = JSON.parse(line) as { table?: string; row?: Row; end?: boolean; rows?: number; format?: string; schemaVersion?: number };
       if (!header) {
