@@ -4,6 +4,7 @@
  * protects its own endpoints), as in its Koa example with interaction routes first.
  */
 import fs from 'node:fs';
+import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
@@ -12,7 +13,7 @@ import type { AppState } from './http/context.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.tsx';
 import { createRouter, type RouteDeps } from './http/router.ts';
-import { securityHeaders } from './http/security-headers.ts';
+import { generalSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { providerHolder } from './oidc/provider.ts';
 import type { Services } from './services.ts';
 import { cookieSecrets, getOrCreateSetting } from './storage/server-settings.ts';
@@ -104,5 +105,27 @@ export function buildApp(options: AppOptions) {
       });
     });
   });
-  return { app, providers };
+
+  // The server's request handler. Requests for oidc-provider skip our Koa context (its own app makes
+  // one): they get the general security headers straight on the response. Same routing as `dispatch`.
+  const ourCallback = app.callback();
+  const providerHeaders = generalSecurityHeaders({ https: secure });
+  function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const query = url.indexOf('?');
+    const pathname = query === -1 ? url : url.slice(0, query);
+    if (!pathname.startsWith('/')) {
+      void ourCallback(req, res);
+      return;
+    }
+    const matched = router.match(pathname, method);
+    if (matched.route || (matched.path.length > 0 && method !== 'OPTIONS')) {
+      void ourCallback(req, res);
+      return;
+    }
+    for (const [name, value] of providerHeaders) res.setHeader(name, value);
+    void providers.callback()(req, res);
+  }
+  return { app, providers, handleRequest };
 }

@@ -2,6 +2,12 @@
  * The oidc-provider storage contract on the shared SQLite store. One table holds every model; the
  * secondary keys the library needs (grant id, session uid, user code) and the account id are columns
  * with indexes, so an account's sessions and grants can be listed and revoked together.
+ *
+ * Writes are group-committed: every write asked for during one turn of the event loop goes into one
+ * transaction, run right after that turn, and each caller's promise settles once its write is committed.
+ * A commit (WAL append, lock, shared-memory index) costs more than the row itself, and under load many
+ * requests write in the same turn, so this divides the commits (and the cross-process lock hand-offs
+ * between workers) by the concurrency. Callers await their writes, so read-after-write still holds.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from './database.ts';
@@ -16,15 +22,16 @@ interface Row {
 export class SqliteOidcAdapter implements Adapter {
   readonly #model: string;
   readonly #statements: ReturnType<typeof prepare>;
+  readonly #write: (work: () => void) => Promise<void>;
 
   constructor(model: string, db: Db) {
     this.#model = model;
-    this.#statements = statementsFor(db);
+    ({ statements: this.#statements, write: this.#write } = storeFor(db));
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const expiresAt = expiresIn ? nowSeconds() + expiresIn : null;
-    this.#statements.upsert.run({
+    const row = {
       model: this.#model,
       id,
       payload: JSON.stringify(payload),
@@ -33,7 +40,8 @@ export class SqliteOidcAdapter implements Adapter {
       user_code: payload.userCode ?? null,
       account_id: payload.accountId ?? null,
       expires_at: expiresAt,
-    });
+    };
+    return this.#write(() => this.#statements.upsert.run(row));
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -49,15 +57,16 @@ export class SqliteOidcAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    this.#statements.consume.run(nowSeconds(), this.#model, id);
+    const now = nowSeconds();
+    return this.#write(() => this.#statements.consume.run(now, this.#model, id));
   }
 
   async destroy(id: string): Promise<void> {
-    this.#statements.destroy.run(this.#model, id);
+    return this.#write(() => this.#statements.destroy.run(this.#model, id));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    this.#statements.revokeByGrantId.run(grantId);
+    return this.#write(() => this.#statements.revokeByGrantId.run(grantId));
   }
 
   #read(row: Row | undefined): AdapterPayload | undefined {
@@ -69,15 +78,56 @@ export class SqliteOidcAdapter implements Adapter {
   }
 }
 
-const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
+interface Store {
+  statements: ReturnType<typeof prepare>;
+  write: (work: () => void) => Promise<void>;
+}
 
-function statementsFor(db: Db) {
-  let statements = cache.get(db);
-  if (!statements) {
-    statements = prepare(db);
-    cache.set(db, statements);
+const cache = new WeakMap<Db, Store>();
+
+function storeFor(db: Db): Store {
+  let store = cache.get(db);
+  if (!store) {
+    store = { statements: prepare(db), write: groupCommit(db) };
+    cache.set(db, store);
   }
-  return statements;
+  return store;
+}
+
+interface PendingWrite {
+  work: () => void;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Queues writes and commits each turn's writes in one transaction, in the order they were asked for. */
+function groupCommit(db: Db): (work: () => void) => Promise<void> {
+  let queue: PendingWrite[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    try {
+      db.transaction(() => {
+        for (const pending of batch) pending.work();
+      }).immediate();
+    } catch {
+      // One bad write must not fail its neighbours: replay them one by one, each in its own commit.
+      for (const pending of batch) {
+        try {
+          pending.work();
+        } catch (error) {
+          pending.reject(error);
+          pending.reject = () => {};
+          pending.resolve = () => {};
+        }
+      }
+    }
+    for (const pending of batch) pending.resolve();
+  };
+  return (work) => new Promise<void>((resolve, reject) => {
+    if (queue.length === 0) setImmediate(flush);
+    queue.push({ work, resolve, reject });
+  });
 }
 
 function prepare(db: Db) {
