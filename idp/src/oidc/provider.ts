@@ -15,7 +15,7 @@ import { cookieSecrets, keysVersion, loadJwks } from '../storage/server-settings
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection } from '../apikeys/introspection.ts';
-import { accountApiAuthTime } from '../api/dpop.ts';
+import { accountApiTokenClaims } from '../api/dpop.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from './database-access.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
@@ -131,9 +131,10 @@ function buildConfiguration(options: ProviderOptions): Configuration {
     // ID tokens carry the scope's claims (email, name, and for databases login and role) even when an
     // access token is issued too, so relying parties need not call userinfo.
     conformIdTokenClaims: false,
-    // Account API tokens carry auth_time so the API can ask for a recent sign-in (RFC 9470 step-up).
+    // Account API tokens carry auth_time so the API can ask for a recent sign-in (RFC 9470 step-up),
+    // and sid so it knows the caller's own session (devices).
     async extraTokenClaims(ctx, token) {
-      return accountApiAuthTime(ctx, token as never, apiResource);
+      return accountApiTokenClaims(ctx, token as never, apiResource);
     },
     // Back-channel logout to databases: loopback allowed outside production only (see outbound-fetch.ts).
     fetch: outboundFetch({ production: services.config.production }),

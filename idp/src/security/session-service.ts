@@ -135,6 +135,10 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
       const names = await clientNames(deps.provider, ids);
       return ids.map((id) => ({ clientId: id, name: names.get(id) ?? id }));
     },
+    /** Whether `sessionUid` is a live session of the account. */
+    hasSession(accountId: string, sessionUid: string): boolean {
+      return repo.listSessions(accountId).some((s) => s.uid === sessionUid);
+    },
     countSessions(accountId: string): number {
       return repo.listSessions(accountId).length;
     },
