@@ -2,31 +2,9 @@
  * Operator commands for API keys (part of the `idp` command table): list an account's keys (never a
  * secret, never a hash) and revoke one, e.g. after a secret scanner reported a leaked key.
  */
-import type { Config } from '../config/config.ts';
-import { emailField } from '../http/fields.ts';
-import { setLogLevel } from '../log.ts';
-import { createServices, type Services } from '../services.ts';
-import { openDatabase } from '../storage/database.ts';
 import { AppError } from '../errors.ts';
 import type { Command } from './commands.ts';
-
-function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
-  setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = openDatabase(config.databaseFile);
-  const services = createServices(config, db, { issuer: () => config.issuer ?? `http://localhost:${config.port}` });
-  return fn(services).finally(() => {
-    services.mailer.close();
-    db.close();
-  });
-}
-
-function requireAccount(services: Services, value: unknown) {
-  const parsed = emailField.safeParse(value);
-  if (!parsed.success) throw new AppError('invalid_input', `--account: "${String(value)}" is not a valid email address.`);
-  const account = services.accounts.findByEmail(parsed.data);
-  if (!account) throw new AppError('not_found', `No account has the email ${parsed.data}.`);
-  return account;
-}
+import { requireAccountByEmail, withServices } from './context.ts';
 
 export const apiKeyCommands: Command[] = [
   {
@@ -36,7 +14,7 @@ export const apiKeyCommands: Command[] = [
     options: { account: { help: 'email address of the account', required: true } },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const account = requireAccount(services, values.account);
+        const account = requireAccountByEmail(services, values.account);
         return {
           account: account.email,
           developerMode: services.apiKeys.isDeveloperMode(account.id),
@@ -54,7 +32,7 @@ export const apiKeyCommands: Command[] = [
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const account = requireAccount(services, values.account);
+        const account = requireAccountByEmail(services, values.account);
         const wanted = String(values.key);
         const key = services.apiKeys.listLive(account.id).find((k) => k.visibleId === wanted || k.id === wanted);
         if (!key) throw new AppError('not_found', `${account.email} has no live API key ${wanted}. See \`idp apikey list --account ${account.email}\`.`);

@@ -1,12 +1,12 @@
 /** The table of operator commands. Each opens the store, does one thing and returns JSON-able data. */
 import type { Config } from '../config/config.ts';
 import { openDatabase } from '../storage/database.ts';
-import { createServices } from '../services.ts';
 import { ensureSigningKeys, listSigningKeys, rotateSigningKeys } from '../storage/server-settings.ts';
 import { latestSchemaVersion, migrate } from '../storage/migrations.ts';
 import { runMaintenance } from '../maintenance.ts';
 import { setLogLevel } from '../log.ts';
 import { serve } from './serve.ts';
+import { withServices } from './context.ts';
 import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
 import { seedAccounts } from '../accounts/account-seed.ts';
@@ -28,15 +28,6 @@ export interface Command {
   run(values: Record<string, string | boolean | string[] | undefined>, config: Config): Promise<unknown>;
 }
 
-function withServices<T>(config: Config, fn: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
-  setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = openDatabase(config.databaseFile);
-  const services = createServices(config, db, { issuer: () => config.issuer ?? `http://localhost:${config.port}` });
-  return fn(services).finally(() => {
-    services.mailer.close();
-    db.close();
-  });
-}
 
 export const commands: Command[] = [
   {

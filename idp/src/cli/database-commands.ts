@@ -2,32 +2,18 @@
  * Operator commands for databases and memberships (part of the `idp` command table). Input goes
  * through the same schemas as the portal; results are JSON.
  */
-import type { Config } from '../config/config.ts';
 import { newDatabaseSchema } from '../databases/schemas.ts';
 import { emailField } from '../http/fields.ts';
 import { parseInput } from '../http/validate.ts';
-import { setLogLevel } from '../log.ts';
-import { createServices, type Services } from '../services.ts';
-import { openDatabase } from '../storage/database.ts';
+import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
 import type { Command } from './commands.ts';
+import { issuerOf, withServices } from './context.ts';
 
 const operator = { kind: 'operator' } as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
-function issuerOf(config: Config): string {
-  return config.issuer ?? `http://localhost:${config.port}`;
-}
 
-function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
-  setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = openDatabase(config.databaseFile);
-  const services = createServices(config, db, { issuer: () => issuerOf(config) });
-  return fn(services).finally(() => {
-    services.mailer.close();
-    db.close();
-  });
-}
 
 function requireDatabase(services: Services, name: unknown) {
   const database = services.databases.findByName(String(name));
