@@ -10,7 +10,7 @@
  */
 import crypto from 'node:crypto';
 import * as jose from 'jose';
-import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE } from '../../../shared/account-api.ts';
+import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import type { RouteDeps } from '../http/router.ts';
@@ -51,7 +51,7 @@ export interface VerifiedAccessToken {
 
 export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, token: string): Promise<VerifiedAccessToken> {
   const now = new Date(clock.now());
-  let claims: jose.JWTPayload & { cnf?: { jkt?: string }; scope?: string; auth_time?: number; sid?: unknown };
+  let claims: jose.JWTPayload & { cnf?: { jkt?: string }; scope?: string; auth_time?: number; sid?: unknown; client_id?: unknown };
   try {
     ({ payload: claims } = await jose.jwtVerify(token, ownKeys(ctx.state.services.db), {
       issuer: deps.issuer, audience: `${deps.issuer}${ACCOUNT_API_RESOURCE_PATH}`, typ: 'at+jwt', algorithms: ['ES256', 'EdDSA'],
@@ -60,6 +60,8 @@ export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, to
   } catch {
     throw invalid('This access token is not valid for the account API: it may have expired. Sign in again.');
   }
+  // Defence in depth: the provider issues account-API tokens to the extension only.
+  if (claims.client_id !== EXTENSION_CLIENT_ID) throw invalid('This access token was not issued to the Latchkey extension.');
   const jkt = claims.cnf?.jkt;
   if (typeof jkt !== 'string') throw invalid('This access token is not DPoP-bound; the account API needs a DPoP-bound token.');
   if (!(claims.scope ?? '').split(' ').includes(ACCOUNT_API_SCOPE)) throw invalid(`This access token lacks the "${ACCOUNT_API_SCOPE}" scope.`);

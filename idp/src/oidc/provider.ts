@@ -118,6 +118,9 @@ function buildConfiguration(options: ProviderOptions): Configuration {
           const databaseApi = databaseApiResourceServer(services, issuer, resourceIndicator, client?.clientId);
           if (databaseApi) return databaseApi;
           if (resourceIndicator !== apiResource) throw new oidcErrors.InvalidTarget();
+          // The account API can rotate keys and end sessions: only our own extension may hold tokens
+          // for it. A database (first-party, so consent is silent) must never get one for its members.
+          if (client?.clientId !== EXTENSION_CLIENT_ID) throw new oidcErrors.InvalidTarget('this client may not request the account API');
           return {
             scope: ACCOUNT_API_SCOPE,
             audience: apiResource,
