@@ -24,6 +24,7 @@ import { openDatabase } from '../../idp/src/storage/database.ts';
 import { ensureSigningKeys } from '../../idp/src/storage/server-settings.ts';
 import { SqliteOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
 import { createServices } from '../../idp/src/services.ts';
+import { setLogLevel } from '../../idp/src/log.ts';
 
 // ---------------------------------------------------------------------------------------------- plan
 
@@ -296,6 +297,7 @@ async function seedAccounts(dataDir: string, start: number, count: number): Prom
 async function prepareStore(dataDir: string): Promise<Fixtures> {
   await seedAccounts(dataDir, 1, plan.smallAccounts);
   const config = loadConfig({ IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'warn', IDP_ISSUER: 'http://localhost:1' });
+  setLogLevel('warn');
   const db = openDatabase(config.databaseFile);
   await ensureSigningKeys(db);
   const services = createServices(config, db, { issuer: () => 'http://localhost:1' });
