@@ -16,6 +16,7 @@ import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pag
 import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../api/dpop.ts';
+import { clientBasedCors } from './client-cors.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from './database-access.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
@@ -55,6 +56,8 @@ function buildConfiguration(options: ProviderOptions): Configuration {
         first_party: true,
       },
     ],
+    // The extension's background calls the token and revocation endpoints with its extension origin.
+    clientBasedCORS: clientBasedCors(options.extensionRedirectUris),
     extraClientMetadata: {
       properties: ['first_party'],
       validator(_ctx, key, value) {
