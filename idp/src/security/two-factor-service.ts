@@ -15,7 +15,7 @@ import { AppError } from '../errors.ts';
 import { nowSeconds } from '../storage/database.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { SecurityNotifier, SeenFrom } from './notifications.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';
 import { randomToken, sha256 } from './tokens.ts';
 import type { TwoFactorRepository } from './two-factor-repository.ts';
 
@@ -69,15 +69,13 @@ export function twoFactorService(deps: {
     return { codes, hashes: codes.map((c) => sha256(normalizeRecoveryCode(c))) };
   }
 
+  /** Counts the attempt before checking the code (see rate-limiter.ts); a success resets the count. */
   function guard(accountId: string): void {
-    const wait = limiter.retryAfter(`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT);
-    if (wait > 0) {
-      throw new AppError('too_many_requests', `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
-    }
+    const wait = limiter.attempt([`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT]);
+    if (wait > 0) throw tooManyAttempts(wait, 'Too many wrong codes.');
   }
 
   function failed(accountId: string, ip?: string): never {
-    limiter.hit(`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT);
     audit.record({ accountId, actor: accountId, event: '2fa.failed', ip });
     throw new AppError('invalid_credentials', 'That code is not valid. Enter the current 6-digit code from your app, or a recovery code.', {
       fields: { code: 'That code is not valid.' },
