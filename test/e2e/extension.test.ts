@@ -10,7 +10,8 @@
  * 4. rotating an API key: the IdP asks for a step-up (RFC 9470), the extension opens the login form
  *    again, the new secret is shown and the old one is refused by introspection at once;
  * 5. "Log out other devices": another browser's IdP session ends, the extension stays signed in;
- * 6. the badge clears with 2FA on and turns red again once 2FA is turned off.
+ * 6. the badge clears with 2FA on and turns red again once 2FA is turned off;
+ * 7. signing out revokes the extension's refresh token at the IdP.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +21,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page, Target } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
 import { EXPECTED_EXTENSION_ID, launchChromiumWithExtension, type LaunchedExtension } from '../../extension/testing/chromium.ts';
 import { clock } from '../../idp/src/storage/database.ts';
 import { TestBrowser } from '../helpers/browser.ts';
@@ -271,5 +273,14 @@ describe('the browser extension against the real IdP', () => {
     await waitForBadge('!');
     await showTab('security');
     await waitForText(popup, 'Turn on two-factor authentication.');
+  });
+
+  it("signs out and revokes the extension's refresh token at the IdP", async () => {
+    const extensionHolds = async () => (await idp.services.security.sessions.appsWithTokens(account.id)).some((app) => app.clientId === EXTENSION_CLIENT_ID);
+    expect(await extensionHolds()).toBe(true);
+    await popup.evaluate(() => [...document.querySelectorAll<HTMLButtonElement>('.header-actions button')].find((b) => b.textContent?.trim() === 'Sign out')!.click());
+    await popup.waitForSelector('.signed-out', { timeout: STEP });
+    await waitForBadge('');
+    expect(await extensionHolds()).toBe(false);
   });
 });
