@@ -75,7 +75,9 @@ export function buildApp(options: AppOptions) {
     ctx.body = { ok: true };
   });
 
-  const app = new Koa<AppState>({ proxy: services.config.trustProxy });
+  // Behind a proxy, trust only the address the nearest proxy saw (the rightmost X-Forwarded-For
+  // entry): the leftmost ones are whatever the client wrote, and per-IP limits and logs depend on it.
+  const app = new Koa<AppState>({ proxy: services.config.trustProxy, maxIpsCount: 1 });
   app.keys = cookieSecrets(services.db);
   app.silent = true;
   const csrf = csrfProtection({ secret: getOrCreateSetting(services.db, 'csrf_secret', () => crypto.randomUUID() + crypto.randomUUID()), issuer, secure });

@@ -103,7 +103,12 @@ function buildConfiguration(options: ProviderOptions): Configuration {
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
-      introspection: { enabled: true },
+      introspection: {
+        enabled: true,
+        // A client may introspect only tokens issued to itself (API keys are answered separately, for
+        // the databases they allow; see apikeys/introspection.ts).
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       clientCredentials: { enabled: true },
       registration: databaseRegistration(services),
       backchannelLogout: { enabled: true },
@@ -189,6 +194,7 @@ function buildConfiguration(options: ProviderOptions): Configuration {
 export function createProvider(options: ProviderOptions): Provider {
   const provider = new Provider(options.issuer, buildConfiguration(options));
   provider.proxy = options.services.config.trustProxy;
+  (provider.app as { maxIpsCount: number }).maxIpsCount = 1; // see app.ts
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(() => options.services.apiKeys, options.issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).
