@@ -72,9 +72,10 @@ export function databaseRepository(db: Db) {
       db.prepare(`INSERT INTO memberships (id, database_id, account_id, login, role, status, invite_token_hash, invite_expires_at, invited_by, created_at, updated_at)
         VALUES (@id, @databaseId, @accountId, @login, @role, @status, @inviteTokenHash, @inviteExpiresAt, @invitedBy, @createdAt, @updatedAt)`).run(m);
     },
-    activate(membershipId: string, accountId: string, now: number): void {
-      db.prepare(`UPDATE memberships SET account_id = ?, status = 'active', invite_token_hash = NULL, invite_expires_at = NULL, updated_at = ?
-        WHERE id = ?`).run(accountId, now, membershipId);
+    /** Turns a pending invitation into a membership; false when it is no longer pending (withdrawn, taken). */
+    activate(membershipId: string, accountId: string, now: number): boolean {
+      return db.prepare(`UPDATE memberships SET account_id = ?, status = 'active', invite_token_hash = NULL, invite_expires_at = NULL, updated_at = ?
+        WHERE id = ? AND status = 'invited'`).run(accountId, now, membershipId).changes === 1;
     },
     setRole(membershipId: string, role: Role, now: number): void {
       db.prepare('UPDATE memberships SET role = ?, updated_at = ? WHERE id = ?').run(role, now, membershipId);
