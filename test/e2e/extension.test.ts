@@ -49,7 +49,8 @@ const seenAuthWindows = new Set<Target>();
 beforeAll(async () => {
   buildDir = tempDir('latchkey-extension-');
   // Both spellings of loopback: the IdP's issuer is http://localhost:<port>.
-  await promisify(execFile)(process.execPath, [path.join(repoRoot, 'extension/testing/build-e2e.ts'), buildDir], {
+  // tsx, not Node's own type stripping: the engines range starts at Node 22.12, which lacks it by default.
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'extension/testing/build-e2e.ts'), buildDir], {
     cwd: repoRoot, timeout: 120_000, env: { ...process.env, LATCHKEY_E2E_HOSTS: 'http://localhost/*,http://127.0.0.1/*' },
   });
 
