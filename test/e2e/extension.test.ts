@@ -261,6 +261,25 @@ describe('the browser extension against the real IdP', () => {
     expect(await bodyText(popup)).not.toMatch(/sign in again|Sign in to Latchkey/i);
   });
 
+  it('refreshes an expired access token with the rotating refresh token', async () => {
+    const worker = await ext.worker();
+    const stored = () => worker.evaluate(async () => JSON.stringify((await (globalThis as any).chrome.storage.local.get('refreshGrant')).refreshGrant));
+    const before = await stored();
+    // As if the access token had expired: the background must refresh (DPoP proof, resource, rotation).
+    await worker.evaluate(() => (globalThis as any).chrome.storage.session.remove('accessToken'));
+    await reopenPopup();
+    const deadline = Date.now() + STEP;
+    let after = before;
+    while (after === before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      after = await stored();
+    }
+    expect(after).not.toBe(before);
+    expect(after).toContain('refreshToken');
+    await popup.waitForFunction(() => document.body.innerText.includes('Two-factor authentication') && !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP });
+    expect(await bodyText(popup)).not.toMatch(/sign in again|Sign in to Latchkey/i);
+  });
+
   it('clears the badge with 2FA on and shows it again after 2FA is turned off', async () => {
     const person = idp.services.accounts.findById(account.id)!;
     const { twoFactor } = idp.services.security;
