@@ -10,8 +10,9 @@
  * 4. rotating an API key: the IdP asks for a step-up (RFC 9470), the extension opens the login form
  *    again, the new secret is shown and the old one is refused by introspection at once;
  * 5. "Log out other devices": another browser's IdP session ends, the extension stays signed in;
- * 6. the badge clears with 2FA on and turns red again once 2FA is turned off;
- * 7. signing out revokes the extension's refresh token at the IdP.
+ * 6. an expired access token is refreshed (DPoP, rotating refresh token);
+ * 7. the badge clears with 2FA on and turns red again once 2FA is turned off;
+ * 8. signing out revokes the extension's refresh token at the IdP.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
