@@ -194,7 +194,7 @@ function buildConfiguration(options: ProviderOptions): Configuration {
 export function createProvider(options: ProviderOptions): Provider {
   const provider = new Provider(options.issuer, buildConfiguration(options));
   provider.proxy = options.services.config.trustProxy;
-  (provider.app as { maxIpsCount: number }).maxIpsCount = 1; // see app.ts
+  (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(() => options.services.apiKeys, options.issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).
