@@ -26,7 +26,7 @@ export interface ApiError {
 }
 
 export interface Recommendation {
-  code: 'enable_2fa' | 'regenerate_recovery_codes' | 'verify_email' | 'rotate_expiring_key' | 'review_devices' | 'change_old_password';
+  code: 'enable_2fa' | 'regenerate_recovery_codes' | 'verify_email' | 'rotate_expiring_key' | 'review_devices';
   message: string;
   /** Absolute path on the IdP portal where the person can act, e.g. `/my/security#two-factor`. */
   href: string;
