@@ -85,10 +85,13 @@ export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, to
   if (typeof proof.jti !== 'string' || proof.jti.length < 8 || proof.jti.length > 200) throw badProof('The DPoP proof needs a unique jti.');
   const replayKey = `dpop:jti:${jkt}:${crypto.createHash('sha256').update(proof.jti).digest('base64url')}`;
   if (ctx.state.services.limiter.hit(replayKey, { max: 1, windowSeconds: 2 * PROOF_MAX_AGE_SECONDS + 1 }) > 1) throw badProof('This DPoP proof was already used.');
-  return {
-    sub: claims.sub!, authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined, jkt,
-    sessionUid: typeof claims.sid === 'string' ? claims.sid : undefined,
-  };
+  // A JWT cannot be revoked, but the IdP session it was issued through can end (log out, "log out
+  // from all devices", password change, account deletion): the token dies with it, not 10 minutes later.
+  const sessionUid = typeof claims.sid === 'string' ? claims.sid : undefined;
+  if (!sessionUid || !(await deps.providers.get().Session.findByUid(sessionUid))) {
+    throw invalid('The sign-in behind this access token has ended. Sign in again.');
+  }
+  return { sub: claims.sub!, authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined, jkt, sessionUid };
 }
 
 /**
