@@ -6,6 +6,9 @@
  * `Authorization: Bearer <API key>` (scripts). The access token's audience is `${issuer}/api` (resource
  * indicator `ACCOUNT_API_RESOURCE`).
  *
+ * List routes answer with bare JSON arrays (`DatabaseSummary[]`, `DeviceSummary[]`, `ApiKeySummary[]`).
+ * `POST /devices/logout-others` takes the body `{}` and only an access token (an API key gets 403).
+ *
  * Errors are always `ApiError` with a 4xx/5xx status. A sensitive action whose sign-in is older than
  * `REAUTH_MAX_AGE_SECONDS` answers 401 with
  * `WWW-Authenticate: Bearer error="insufficient_user_authentication", max_age=600` (RFC 9470).
@@ -23,7 +26,7 @@ export interface ApiError {
 }
 
 export interface Recommendation {
-  code: 'enable_2fa' | 'regenerate_recovery_codes' | 'verify_email' | 'rotate_expiring_key' | 'review_devices' | 'change_old_password';
+  code: 'enable_2fa' | 'regenerate_recovery_codes' | 'verify_email' | 'rotate_expiring_key' | 'review_devices';
   message: string;
   /** Absolute path on the IdP portal where the person can act, e.g. `/my/security#two-factor`. */
   href: string;
@@ -57,13 +60,16 @@ export interface DatabaseSummary {
   openUrl: string;
 }
 
+/** A signed-in device: one live IdP session (a browser), newest activity first. */
 export interface DeviceSummary {
+  /** The IdP session's uid; account API access tokens name theirs in the `sid` claim. */
   id: string;
   browser: string;
   os: string;
   ip: string | null;
   firstSeenAt: string;
   lastSeenAt: string;
+  /** The session the caller's access token was signed in through (never true for an API key). */
   current: boolean;
   /** Applications holding tokens from this session (database names, the extension). */
   apps: string[];
@@ -94,6 +100,7 @@ export interface RotateApiKeyResponse {
 }
 
 export interface LogoutOthersResponse {
+  /** How many other sessions were ended. */
   loggedOut: number;
 }
 

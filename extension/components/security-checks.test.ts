@@ -18,9 +18,10 @@ describe('buildSecurityChecks', () => {
   });
 
   it('attaches the IdP recommendation (with its portal link) to the matching row', () => {
-    const advice = { code: 'change_old_password' as const, message: 'Your password is old.', href: '/my/security#password' };
+    const advice = { code: 'review_devices' as const, message: 'You are signed in on 9 devices.', href: '/my/security#devices' };
     const checks = byId(securityStatus({ recommendations: [advice] }));
-    expect(checks.password).toMatchObject({ ok: false, advice });
+    expect(checks.devices).toMatchObject({ ok: false, advice });
+    expect(checks.password?.advice).toBeNull();
     expect(checks['2fa']?.advice).toBeNull();
   });
 });

@@ -17,7 +17,7 @@ export function buildSecurityChecks(status: SecurityStatus): SecurityCheck[] {
   const advice = (code: Recommendation['code']) => status.recommendations.find((r) => r.code === code) ?? null;
   const rows: Omit<SecurityCheck, 'ok'>[] = [
     { id: '2fa', label: 'Two-factor authentication', value: status.twoFactorEnabled ? 'On' : 'Off', advice: advice('enable_2fa') },
-    { id: 'password', label: 'Password age', value: `Changed ${plural(status.passwordAgeDays, 'day')} ago`, advice: advice('change_old_password') },
+    { id: 'password', label: 'Password age', value: `Changed ${plural(status.passwordAgeDays, 'day')} ago`, advice: null },
     { id: 'recovery', label: 'Recovery codes', value: `${plural(status.recoveryCodesLeft, 'code')} left`, advice: advice('regenerate_recovery_codes') },
     { id: 'devices', label: 'Signed-in devices', value: plural(status.signedInDevices, 'device'), advice: advice('review_devices') },
     { id: 'keys', label: 'API keys expiring soon', value: `${status.apiKeys.expiringWithin7Days} of ${status.apiKeys.total} within 7 days`, advice: advice('rotate_expiring_key') },

@@ -32,10 +32,10 @@ export interface LaunchedExtension {
   close(): Promise<void>;
 }
 
-export async function launchChromiumWithExtension(options: { extensionDir?: string; headless?: boolean; extraArgs?: string[] } = {}): Promise<LaunchedExtension> {
+export async function launchChromiumWithExtension(options: { extensionDir?: string; executablePath?: string; headless?: boolean; extraArgs?: string[] } = {}): Promise<LaunchedExtension> {
   const extensionDir = options.extensionDir ?? DEFAULT_EXTENSION_DIR;
   const browser = await puppeteer.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     // Puppeteer's `true` is the "new" headless mode, the only one that can load extensions.
     headless: options.headless ?? true,
     pipe: true,

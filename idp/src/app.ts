@@ -4,6 +4,7 @@
  * protects its own endpoints), as in its Koa example with interaction routes first.
  */
 import fs from 'node:fs';
+import type http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
@@ -12,8 +13,9 @@ import type { AppState } from './http/context.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.tsx';
 import { createRouter, type RouteDeps } from './http/router.ts';
-import { securityHeaders } from './http/security-headers.ts';
+import { generalSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { providerHolder } from './oidc/provider.ts';
+import { log } from './log.ts';
 import type { Services } from './services.ts';
 import { cookieSecrets, getOrCreateSetting } from './storage/server-settings.ts';
 import * as showInteraction from './oidc/interactions/show.ts';
@@ -74,7 +76,9 @@ export async function buildApp(options: AppOptions) {
     ctx.body = { ok: true };
   });
 
-  const app = new Koa<AppState>({ proxy: services.config.trustProxy });
+  // Behind a proxy, trust only the address the nearest proxy saw (the rightmost X-Forwarded-For
+  // entry): the leftmost ones are whatever the client wrote, and per-IP limits and logs depend on it.
+  const app = new Koa<AppState>({ proxy: services.config.trustProxy, maxIpsCount: 1 });
   app.keys = await cookieSecrets(services.db);
   app.silent = true;
   const csrf = csrfProtection({ secret: await getOrCreateSetting(services.db, 'csrf_secret', () => crypto.randomUUID() + crypto.randomUUID()), issuer, secure });
@@ -105,5 +109,31 @@ export async function buildApp(options: AppOptions) {
       });
     });
   });
-  return { app, providers };
+
+  // The server's request handler. Requests for oidc-provider skip our Koa context (its own app makes
+  // one): they get the general security headers straight on the response. Same routing as `dispatch`.
+  const ourCallback = app.callback();
+  const providerHeaders = generalSecurityHeaders({ https: secure });
+  function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const query = url.indexOf('?');
+    const pathname = query === -1 ? url : url.slice(0, query);
+    if (!pathname.startsWith('/')) {
+      void ourCallback(req, res);
+      return;
+    }
+    const matched = router.match(pathname, method);
+    if (matched.route || (matched.path.length > 0 && method !== 'OPTIONS')) {
+      void ourCallback(req, res);
+      return;
+    }
+    for (const [name, value] of providerHeaders) res.setHeader(name, value);
+    // Signing keys may have been rotated by another process or instance: at most one check a second.
+    providers.refresh().then(() => providers.callback()(req, res)).catch((error: unknown) => {
+      log.warn(`request failed: ${String(error)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  }
+  return { app, providers, handleRequest };
 }

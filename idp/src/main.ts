@@ -40,8 +40,8 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   const issuer = config.issuer ?? `http://localhost:${port}`;
   let services!: ReturnType<typeof createServices>;
   services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer });
-  const { app } = await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
-  server.on('request', app.callback());
+  const { handleRequest } = await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
+  server.on('request', handleRequest);
   const maintenance = startMaintenance(services);
   if (!options.quiet) for (const warning of configWarnings(config, issuer)) log.warn(warning);
   return {

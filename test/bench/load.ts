@@ -84,10 +84,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
           chains[index] = tokens.refresh_token!;
         }
         const t1 = performance.now();
-        // Throughput counts completions inside the window; latency only operations wholly inside it.
-        if (t1 >= countFrom && t1 <= end) completed++;
+        // Throughput and latency: operations that finished inside the measured window.
+        if (t1 >= countFrom && t1 <= end) {
+          completed++;
+          latencies.push(t1 - t0);
+        }
         allOps++;
-        if (t0 >= countFrom && t1 <= end) latencies.push(t1 - t0);
       } catch (error) {
         fail(error);
         if (spec.op === 'refresh') return; // a broken chain cannot continue

@@ -24,6 +24,7 @@ import { openSqliteStore } from '../../idp/src/storage/store.ts';
 import { ensureSigningKeys } from '../../idp/src/storage/server-settings.ts';
 import { StoreOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
 import { createServices } from '../../idp/src/services.ts';
+import { setLogLevel } from '../../idp/src/log.ts';
 
 // ---------------------------------------------------------------------------------------------- plan
 
@@ -33,7 +34,7 @@ const profile = args.includes('--profile');
 const outFile = path.resolve(args[args.indexOf('--out') + 1] && args.includes('--out') ? args[args.indexOf('--out') + 1]! : path.join(repoRoot, '.bench', smoke ? 'smoke.json' : 'results.json'));
 const cores = os.availableParallelism();
 const plan = smoke
-  ? { fixedSeconds: 0.5, warmupSeconds: 0.2, flowSeconds: 1, smallAccounts: 100, largeAccounts: 1_000, sessions: 1_000, argon2Samples: 3, connections: 4, signInUsers: 4, refreshUsers: 4 }
+  ? { fixedSeconds: 0.5, warmupSeconds: 0.2, flowSeconds: 2, smallAccounts: 100, largeAccounts: 1_000, sessions: 1_000, argon2Samples: 3, connections: 4, signInUsers: 4, refreshUsers: 4 }
   : { fixedSeconds: 8, warmupSeconds: 2, flowSeconds: 15, smallAccounts: 1_000, largeAccounts: 1_000_000, sessions: 100_000, argon2Samples: 15, connections: 8, signInUsers: 3 * cores, refreshUsers: 16 };
 const workerCounts = [...new Set([1, cores])];
 const allWorkers = cores;
@@ -296,6 +297,7 @@ async function seedAccounts(dataDir: string, start: number, count: number): Prom
 async function prepareStore(dataDir: string): Promise<Fixtures> {
   await seedAccounts(dataDir, 1, plan.smallAccounts);
   const config = loadConfig({ IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'warn', IDP_ISSUER: 'http://localhost:1' });
+  setLogLevel('warn');
   const db = openSqliteStore(config.databaseFile);
   await ensureSigningKeys(db);
   const services = createServices(config, db, { issuer: () => 'http://localhost:1' });

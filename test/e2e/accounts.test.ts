@@ -125,6 +125,20 @@ describe('sign-in protection', () => {
   });
 });
 
+describe('sign-in protection under parallel guessing', () => {
+  it('counts attempts before checking, so parallel guesses cannot pass the limit', async () => {
+    await idp.createAccount('parallel@example.com', 'the real passphrase');
+    const browser = new TestBrowser();
+    const page = await browser.follow(`${idp.issuer}/my/login`);
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) =>
+      browser.submit(page, '/login', { email: 'parallel@example.com', password: `parallel guess ${i}` })));
+    const checked = results.filter((r) => r.status === 401).length;
+    const throttled = results.filter((r) => r.status === 429).length;
+    expect(checked).toBe(10);
+    expect(throttled).toBe(15);
+  });
+});
+
 describe('HTTP hygiene', () => {
   it('refuses a form without a valid CSRF token or from another origin', async () => {
     const browser = new TestBrowser();

@@ -94,6 +94,17 @@ describe('DPoP-bound access tokens', () => {
     expect(bad.headers.get('www-authenticate')).toContain('invalid_token');
   });
 
+  it('stops accepting an access token as soon as the sign-in behind it ends', async () => {
+    const { token, keys, jwk } = await dpopToken();
+    const url = `${idp.issuer}/api/v1/status`;
+    const before = await fetch(url, { headers: { authorization: `DPoP ${token}`, dpop: await proof(keys, jwk, 'GET', url, token) } });
+    expect(before.status).toBe(200);
+    await idp.services.security.sessions.endAllSessions(account.id);
+    const after = await fetch(url, { headers: { authorization: `DPoP ${token}`, dpop: await proof(keys, jwk, 'GET', url, token) } });
+    expect(after.status).toBe(401);
+    expect(await after.json()).toMatchObject({ message: expect.stringContaining('has ended') });
+  });
+
   it('rotates a key with a fresh sign-in, and asks for a step-up (RFC 9470) when the sign-in is older than 10 minutes', async () => {
     const fresh = await dpopToken();
     const url = `${idp.issuer}/api/v1/api-keys/${keyId}/rotate`;

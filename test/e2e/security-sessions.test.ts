@@ -90,7 +90,8 @@ describe('devices and sessions', () => {
     await portalSignIn(idp, a, email, password);
     const b = new TestBrowser();
     await signInToRp(b, email);
-    const other = (await idp.services.security.sessions.listDevices(id)).find((d) => d.apps.length > 0)!;
+    // The relying party's browser (the portal's own session lists the portal as an app too).
+    const other = (await idp.services.security.sessions.listDevices(id)).find((d) => d.apps.includes('Test App'))!;
     const page = await a.request(`${idp.issuer}/my/security`);
     const out = await a.submit(page, `/my/security/devices/${other.id}/logout`, {});
     expect(out.body).toContain('That device was signed out.');

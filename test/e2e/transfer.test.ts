@@ -1,6 +1,6 @@
 /**
- * `idp export` / `idp import`: a SQLite deployment moves to another store (PostgreSQL when
- * IDP_TEST_POSTGRES_URL is set, else a fresh SQLite file) without losing an account, credential,
+ * `idp export` / `idp import`: a SQLite deployment moves to another store (PostgreSQL in
+ * the `postgres` vitest project, else a fresh SQLite file) without losing an account, credential,
  * database, membership, API key, signing key or server secret; a non-empty target and a truncated file
  * are refused and change nothing.
  */
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIdp } from '../helpers/cli.ts';
 import { startTestIdp, tempDir, type TestIdp } from '../helpers/idp.ts';
-import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres.ts';
+import { createTestDatabase, testOnPostgres, type TestDatabase } from '../helpers/postgres.ts';
 
 const password = 'a long passphrase 1';
 let sourceDir: string;
@@ -42,7 +42,7 @@ beforeAll(async () => {
     await source.close();
   }
   dump = path.join(sourceDir, 'export.jsonl');
-  if (testPostgresUrl) {
+  if (testOnPostgres) {
     target = await createTestDatabase();
     targetEnv = { IDP_DATABASE_URL: target.url, IDP_DATA_DIR: tempDir('latchkey-transfer-target-') };
   } else {
@@ -80,7 +80,7 @@ describe('idp export and idp import', () => {
   it('imports into an empty store; the deployment works there as before', async () => {
     const imported = await runIdp(['import', '--in', dump], targetEnv);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.json()).toMatchObject({ into: testPostgresUrl ? 'postgres' : 'sqlite', tables: { accounts: 2, memberships: 2 } });
+    expect(imported.json()).toMatchObject({ into: testOnPostgres ? 'postgres' : 'sqlite', tables: { accounts: 2, memberships: 2 } });
 
     let idp: TestIdp | undefined;
     try {

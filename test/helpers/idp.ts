@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../idp/src/config/config.ts';
 import { startIdp, type RunningIdp } from '../../idp/src/main.ts';
 import type { Mailer, MailMessage } from '../../idp/src/mail/mailer.ts';
-import { createTestDatabase, testPostgresUrl, type TestDatabase } from './postgres.ts';
+import { createTestDatabase, testOnPostgres, type TestDatabase } from './postgres.ts';
 
 export interface TestIdp extends RunningIdp {
   dataDir: string;
@@ -33,13 +33,13 @@ export function tempDir(prefix = 'latchkey-'): string {
 }
 
 /**
- * With IDP_TEST_POSTGRES_URL set, the IdP stores everything in a fresh PostgreSQL database (dropped on
+ * In the `postgres` vitest project the IdP stores everything in a fresh PostgreSQL database (dropped on
  * close); otherwise in a SQLite file in its temporary data directory. `{ store: 'sqlite' }` forces SQLite.
  */
 export async function startTestIdp(env: Record<string, string> = {}, options: { store?: 'sqlite' | 'default' } = {}): Promise<TestIdp> {
   const dataDir = tempDir();
   let database: TestDatabase | undefined;
-  if (testPostgresUrl && options.store !== 'sqlite' && !env.IDP_DATABASE_URL) database = await createTestDatabase();
+  if (testOnPostgres && options.store !== 'sqlite' && !env.IDP_DATABASE_URL) database = await createTestDatabase();
   const config = loadConfig({
     PORT: '0', HOST: '127.0.0.1', IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'silent',
     ...(database ? { IDP_DATABASE_URL: database.url } : {}),

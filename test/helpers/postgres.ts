@@ -1,14 +1,17 @@
 /**
  * Fresh PostgreSQL databases for tests. When IDP_TEST_POSTGRES_URL is set (`.ci/run` sets it when a
- * server answers), every test IdP gets its own database, created empty and dropped afterwards, so
- * suites run in parallel without seeing each other. Without it, the helpers say so and tests that need
- * PostgreSQL are skipped.
+ * server answers), the `postgres` vitest project (IDP_TEST_STORE=postgres) gives every test IdP its own
+ * database, created empty and dropped afterwards, so suites run in parallel without seeing each other.
+ * Tests that need PostgreSQL whatever the project (export/import, several instances) use it when the
+ * URL is set and are skipped otherwise.
  */
 import crypto from 'node:crypto';
 import pg from 'pg';
 
 export const testPostgresUrl = process.env.IDP_TEST_POSTGRES_URL || undefined;
 export const testRedisUrl = process.env.IDP_TEST_REDIS_URL || undefined;
+/** True in the `postgres` vitest project: test IdPs store everything in PostgreSQL. */
+export const testOnPostgres = process.env.IDP_TEST_STORE === 'postgres' && testPostgresUrl !== undefined;
 
 export interface TestDatabase {
   url: string;

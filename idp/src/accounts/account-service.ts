@@ -7,10 +7,11 @@
  * password" and sign-in failures answer the same way whether or not the email exists.
  */
 import { AppError } from '../errors.ts';
+import { log } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { nowSeconds } from '../storage/database.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
-import type { RateLimiter } from '../security/rate-limiter.ts';
+import { tooManyAttempts, type RateLimiter } from '../security/rate-limiter.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import type { AccountRepository } from './account-repository.ts';
 import type { PasswordHasher } from './password-hasher.ts';
@@ -114,19 +115,16 @@ export function accountService(deps: AccountServiceDeps) {
 
     /**
      * Checks email and password. Unknown email and wrong password cost the same and fail the same.
-     * Failures are counted per account and per IP in the store; while either is over its limit the
-     * answer is "too many attempts" without checking the password.
+     * Every attempt is counted per account and per IP in the store before the password is checked (so
+     * parallel guesses cannot slip through); over either limit the answer is "too many attempts"
+     * without checking. A success clears the account's count and gives the IP its attempt back.
      */
     async authenticate(emailInput: string, password: string, ip: string): Promise<Account> {
       const email = normalizeEmail(emailInput);
       const accountKey = `signin:account:${email}`;
       const ipKey = `signin:ip:${ip}`;
-      const wait = Math.max(await limiter.retryAfter(accountKey, SIGN_IN_LIMITS.perAccount), await limiter.retryAfter(ipKey, SIGN_IN_LIMITS.perIp));
-      if (wait > 0) {
-        throw new AppError('too_many_requests', `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s), or reset your password.`, {
-          headers: { 'Retry-After': String(wait) },
-        });
-      }
+      const wait = await limiter.attempt([accountKey, SIGN_IN_LIMITS.perAccount], [ipKey, SIGN_IN_LIMITS.perIp]);
+      if (wait > 0) throw tooManyAttempts(wait, 'Too many failed sign-in attempts. Reset your password, or wait.');
       const account = await accounts.findByEmail(email);
       const credential = account && await accounts.findCredential(account.id, 'password');
       let ok = false;
@@ -138,12 +136,11 @@ export function accountService(deps: AccountServiceDeps) {
         await hasher.verifyDummy(password);
       }
       if (!ok || !account) {
-        await limiter.hit(accountKey, SIGN_IN_LIMITS.perAccount);
-        await limiter.hit(ipKey, SIGN_IN_LIMITS.perIp);
         if (account) await audit.record({ accountId: account.id, actor: 'anonymous', event: 'signin.failed', ip });
         throw new AppError('invalid_credentials', 'Incorrect email or password.');
       }
       await limiter.reset(accountKey);
+      await limiter.refund(ipKey);
       return account;
     },
 
@@ -174,18 +171,20 @@ export function accountService(deps: AccountServiceDeps) {
     async requestPasswordReset(emailInput: string, ip: string): Promise<void> {
       const email = normalizeEmail(emailInput);
       const key = `reset:${email}`;
-      if (await limiter.hit(key, { max: 5, windowSeconds: 3600 }) > 5) return;
-      await limiter.hit(`reset:ip:${ip}`, { max: 50, windowSeconds: 3600 });
+      if (await limiter.attempt([key, { max: 5, windowSeconds: 3600 }], [`reset:ip:${ip}`, { max: 50, windowSeconds: 3600 }]) > 0) return;
       const account = await accounts.findByEmail(email);
       if (!account) return;
       const token = randomToken();
-      await accounts.insertToken(sha256(token), account.id, 'reset_password', nowSeconds() + RESET_PASSWORD_TTL);
+      // Bound to the address it was mailed to: after an email change the old mailbox's link is dead.
+      await accounts.insertToken(sha256(token), account.id, 'reset_password', nowSeconds() + RESET_PASSWORD_TTL, { email: account.email });
       await audit.record({ accountId: account.id, actor: 'anonymous', event: 'password.reset_requested', ip });
-      await mailer.send({
+      // Not awaited: the answer must take as long for a known address as for an unknown one, and an
+      // SMTP round trip would tell them apart.
+      void mailer.send({
         to: account.email,
         subject: 'Reset your password',
         text: `Hello ${account.name},\n\nSomeone asked to reset the password of your account. To choose a new password, open this link within one hour:\n${deps.issuer()}/password/reset?token=${token}\n\nIf it was not you, ignore this message: your password stays as it is.\n`,
-      });
+      }).catch((error: unknown) => log.warn(`reset mail to ${account.email} failed: ${String(error)}`));
     },
 
     async isResetTokenLive(token: string): Promise<boolean> {
@@ -201,7 +200,8 @@ export function accountService(deps: AccountServiceDeps) {
       checkPassword(password, account.email);
       const hash = await hasher.hash(password);
       await accounts.transaction(async () => {
-        if (!await accounts.consumeToken(sha256(token), 'reset_password', now)) {
+        const used = await accounts.consumeToken(sha256(token), 'reset_password', now);
+        if (!used || used.data.email !== account.email) {
           throw new AppError('gone', 'This reset link is invalid or has expired. Ask for a new one.');
         }
         await accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });

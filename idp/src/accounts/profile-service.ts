@@ -67,6 +67,9 @@ export function profileService(deps: { accounts: AccountRepository; mailer: Mail
           throw new AppError('conflict', 'Another account already uses this email address, so it cannot be yours too.');
         }
         await accounts.update(account.id, { email, emailVerifiedAt: now }, now);
+        // Links mailed to the old address (reset, confirm) must not work once it is no longer ours.
+        await accounts.invalidateTokens(account.id, 'reset_password', now);
+        await accounts.invalidateTokens(account.id, 'verify_email', now);
         return { before: account, after: (await accounts.findById(account.id))! };
       });
       await audit.record({ accountId: result.after.id, actor: result.after.id, event: 'email.changed', data: { from: result.before.email, to: result.after.email } });

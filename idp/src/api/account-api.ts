@@ -9,11 +9,13 @@ import type { AppRouter, RouteDeps } from '../http/router.ts';
 import { authenticateApiCaller } from './authenticate.ts';
 import * as status from './routes/status.ts';
 import * as databases from './routes/databases.ts';
+import * as devices from './routes/devices.ts';
+import * as devicesLogoutOthers from './routes/devices-logout-others.ts';
 import * as apiKeysList from './routes/api-keys-list.ts';
 import * as apiKeyRotate from './routes/api-key-rotate.ts';
 import * as apiKeyRevoke from './routes/api-key-revoke.ts';
 
-export const accountApiRoutes = [status, databases, apiKeysList, apiKeyRotate, apiKeyRevoke];
+export const accountApiRoutes = [status, databases, devices, devicesLogoutOthers, apiKeysList, apiKeyRotate, apiKeyRevoke];
 
 export interface ApiRouteDeps extends RouteDeps {
   prefix: string;

@@ -18,7 +18,7 @@ import { verifyDpopAccessToken } from './dpop.ts';
 
 export type ApiCaller =
   | { via: 'api_key'; accountId: string; keyId: string; scope: 'read' | 'read-write' }
-  | { via: 'access_token'; accountId: string; authTime: number | undefined; scope: 'read-write' };
+  | { via: 'access_token'; accountId: string; authTime: number | undefined; scope: 'read-write'; sessionUid: string | undefined };
 
 declare module '../http/context.ts' {
   interface AppState {
@@ -58,7 +58,7 @@ export function authenticateApiCaller(deps: RouteDeps): AppMiddleware {
         await limiter.hit(failureKey, FAILURE_LIMIT);
         throw error;
       });
-      ctx.state.apiCaller = { via: 'access_token', accountId: verified.sub, authTime: verified.authTime, scope: 'read-write' };
+      ctx.state.apiCaller = { via: 'access_token', accountId: verified.sub, authTime: verified.authTime, scope: 'read-write', sessionUid: verified.sessionUid };
     }
     if (!await ctx.state.services.accounts.findById(ctx.state.apiCaller.accountId)) {
       throw unauthorized('This account no longer exists.', scheme, ', error="invalid_token"');
@@ -95,4 +95,14 @@ export function assertMayManageKey(ctx: AppContext, keyId: string): void {
   if (caller.via === 'api_key' && caller.keyId !== keyId) {
     throw new AppError('forbidden', 'An API key can only rotate or revoke itself. Manage other keys on the API keys page of your account.');
   }
+}
+
+/**
+ * The live IdP session the caller signed in through (the browser the extension runs in), from the
+ * access token's `sid`; undefined once that session ended. API keys have none.
+ */
+export async function callerSessionUid(ctx: AppContext): Promise<string | undefined> {
+  const caller = ctx.state.apiCaller!;
+  if (caller.via !== 'access_token' || !caller.sessionUid) return undefined;
+  return await ctx.state.services.security.sessions.hasSession(caller.accountId, caller.sessionUid) ? caller.sessionUid : undefined;
 }

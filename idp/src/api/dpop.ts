@@ -10,7 +10,7 @@
  */
 import crypto from 'node:crypto';
 import * as jose from 'jose';
-import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE } from '../../../shared/account-api.ts';
+import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import type { RouteDeps } from '../http/router.ts';
@@ -41,9 +41,17 @@ function badProof(message: string): AppError {
   return new AppError('unauthorized', message, { headers: { 'WWW-Authenticate': `DPoP realm="latchkey", error="invalid_dpop_proof", algs="${ALGORITHMS.join(' ')}"` } });
 }
 
-export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, token: string): Promise<{ sub: string; authTime: number | undefined; jkt: string }> {
+export interface VerifiedAccessToken {
+  sub: string;
+  authTime: number | undefined;
+  jkt: string;
+  /** `sid`: the IdP session (its uid, the device id of the devices list) the token's grant was signed in through. */
+  sessionUid: string | undefined;
+}
+
+export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, token: string): Promise<VerifiedAccessToken> {
   const now = new Date(clock.now());
-  let claims: jose.JWTPayload & { cnf?: { jkt?: string }; scope?: string; auth_time?: number };
+  let claims: jose.JWTPayload & { cnf?: { jkt?: string }; scope?: string; auth_time?: number; sid?: unknown; client_id?: unknown };
   try {
     ({ payload: claims } = await jose.jwtVerify(token, await ownKeys(ctx.state.services.db), {
       issuer: deps.issuer, audience: `${deps.issuer}${ACCOUNT_API_RESOURCE_PATH}`, typ: 'at+jwt', algorithms: ['ES256', 'EdDSA'],
@@ -52,6 +60,8 @@ export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, to
   } catch {
     throw invalid('This access token is not valid for the account API: it may have expired. Sign in again.');
   }
+  // Defence in depth: the provider issues account-API tokens to the extension only.
+  if (claims.client_id !== EXTENSION_CLIENT_ID) throw invalid('This access token was not issued to the Latchkey extension.');
   const jkt = claims.cnf?.jkt;
   if (typeof jkt !== 'string') throw invalid('This access token is not DPoP-bound; the account API needs a DPoP-bound token.');
   if (!(claims.scope ?? '').split(' ').includes(ACCOUNT_API_SCOPE)) throw invalid(`This access token lacks the "${ACCOUNT_API_SCOPE}" scope.`);
@@ -75,16 +85,28 @@ export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, to
   if (typeof proof.jti !== 'string' || proof.jti.length < 8 || proof.jti.length > 200) throw badProof('The DPoP proof needs a unique jti.');
   const replayKey = `dpop:jti:${jkt}:${crypto.createHash('sha256').update(proof.jti).digest('base64url')}`;
   if (await ctx.state.services.limiter.hit(replayKey, { max: 1, windowSeconds: 2 * PROOF_MAX_AGE_SECONDS + 1 }) > 1) throw badProof('This DPoP proof was already used.');
-  return { sub: claims.sub!, authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined, jkt };
+  // A JWT cannot be revoked, but the IdP session it was issued through can end (log out, "log out
+  // from all devices", password change, account deletion): the token dies with it, not 10 minutes later.
+  const sessionUid = typeof claims.sid === 'string' ? claims.sid : undefined;
+  if (!sessionUid || !(await deps.providers.get().Session.findByUid(sessionUid))) {
+    throw invalid('The sign-in behind this access token has ended. Sign in again.');
+  }
+  return { sub: claims.sub!, authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined, jkt, sessionUid };
 }
 
 /**
  * For oidc-provider's `extraTokenClaims`: access tokens for the account API carry `auth_time`, the
- * sign-in time behind the grant, so the API can ask for a step-up (RFC 9470) on sensitive actions.
+ * sign-in time behind the grant, so the API can ask for a step-up (RFC 9470) on sensitive actions; and
+ * `sid`, the uid of the IdP session the grant was signed in through (the device id in the devices list),
+ * so the API can tell which signed-in device is the caller's own ("log out other devices" keeps it).
+ * oidc-provider's own per-client `sid` is only kept for clients that ask for it, `sessionUid` always.
  */
-export function accountApiAuthTime(ctx: unknown, token: { aud?: unknown; resourceServer?: { audience?: string } }, apiResource: string): { auth_time: number } | undefined {
+export function accountApiTokenClaims(ctx: unknown, token: { sessionUid?: unknown; resourceServer?: { audience?: string } }, apiResource: string): { auth_time?: number; sid?: string } | undefined {
   if (token.resourceServer?.audience !== apiResource) return undefined;
   const oidc = (ctx as { oidc?: { entities?: Record<string, { authTime?: number } | undefined>; session?: { authTime?: () => number | undefined } } } | undefined)?.oidc;
   const authTime = oidc?.entities?.AuthorizationCode?.authTime ?? oidc?.entities?.RefreshToken?.authTime ?? oidc?.session?.authTime?.();
-  return typeof authTime === 'number' ? { auth_time: authTime } : undefined;
+  return {
+    ...(typeof authTime === 'number' ? { auth_time: authTime } : {}),
+    ...(typeof token.sessionUid === 'string' ? { sid: token.sessionUid } : {}),
+  };
 }

@@ -1,13 +1,12 @@
 /** The table of operator commands. Each opens the store, does one thing and returns JSON-able data. */
 import type { Config } from '../config/config.ts';
-import { openConfiguredStore } from '../storage/store.ts';
-import { createServices } from '../services.ts';
 import { ensureSigningKeys, listSigningKeys, rotateSigningKeys } from '../storage/server-settings.ts';
 import { latestSchemaVersion } from '../storage/migrations.ts';
-import type { Store } from '../storage/store.ts';
+
 import { runMaintenance } from '../maintenance.ts';
 import { setLogLevel } from '../log.ts';
 import { serve } from './serve.ts';
+import { withServices, withStore } from './context.ts';
 import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
 import { seedAccounts } from '../accounts/account-seed.ts';
@@ -31,27 +30,6 @@ export interface Command {
   run(values: Record<string, string | boolean | string[] | undefined>, config: Config): Promise<unknown>;
 }
 
-async function withServices<T>(config: Config, fn: (services: ReturnType<typeof createServices>) => Promise<T>): Promise<T> {
-  setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = await openConfiguredStore(config);
-  const services = createServices(config, db, { issuer: () => config.issuer ?? `http://localhost:${config.port}` });
-  try {
-    return await fn(services);
-  } finally {
-    services.mailer.close();
-    await db.close();
-  }
-}
-
-/** Runs `fn` on the configured store and closes it. */
-async function withStore<T>(config: Config, fn: (db: Store) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
-  const db = await openConfiguredStore(config, options);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
 
 export const commands: Command[] = [
   {

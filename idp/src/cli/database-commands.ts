@@ -2,34 +2,18 @@
  * Operator commands for databases and memberships (part of the `idp` command table). Input goes
  * through the same schemas as the portal; results are JSON.
  */
-import type { Config } from '../config/config.ts';
 import { newDatabaseSchema } from '../databases/schemas.ts';
 import { emailField } from '../http/fields.ts';
 import { parseInput } from '../http/validate.ts';
-import { setLogLevel } from '../log.ts';
-import { createServices, type Services } from '../services.ts';
-import { openConfiguredStore } from '../storage/store.ts';
+import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
 import type { Command } from './commands.ts';
+import { issuerOf, withServices } from './context.ts';
 
 const operator = { kind: 'operator' } as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
-function issuerOf(config: Config): string {
-  return config.issuer ?? `http://localhost:${config.port}`;
-}
 
-async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
-  setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const db = await openConfiguredStore(config);
-  const services = createServices(config, db, { issuer: () => issuerOf(config) });
-  try {
-    return await fn(services);
-  } finally {
-    services.mailer.close();
-    await db.close();
-  }
-}
 
 async function requireDatabase(services: Services, name: unknown) {
   const database = await services.databases.findByName(String(name));

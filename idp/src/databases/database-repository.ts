@@ -70,9 +70,10 @@ export function databaseRepository(db: Db) {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [m.id, m.databaseId, m.accountId, m.login, m.role, m.status, m.inviteTokenHash,
         m.inviteExpiresAt, m.invitedBy, m.createdAt, m.updatedAt]);
     },
-    async activate(membershipId: string, accountId: string, now: number): Promise<void> {
-      await db.run(`UPDATE memberships SET account_id = ?, status = 'active', invite_token_hash = NULL, invite_expires_at = NULL, updated_at = ?
-        WHERE id = ?`, [accountId, now, membershipId]);
+    /** Turns a pending invitation into a membership; false when it is no longer pending (withdrawn, taken). */
+    async activate(membershipId: string, accountId: string, now: number): Promise<boolean> {
+      return (await db.run(`UPDATE memberships SET account_id = ?, status = 'active', invite_token_hash = NULL, invite_expires_at = NULL, updated_at = ?
+        WHERE id = ? AND status = 'invited'`, [accountId, now, membershipId])).changes === 1;
     },
     async setRole(membershipId: string, role: Role, now: number): Promise<void> {
       await db.run('UPDATE memberships SET role = ?, updated_at = ? WHERE id = ?', [role, now, membershipId]);

@@ -303,7 +303,7 @@ export function databaseService(deps: DatabaseServiceDeps) {
       const view = await this.pendingInvitationFor(membershipId, account);
       await repo.transaction(async () => {
         if (await repo.membershipOf(view.databaseId, account.id)) throw new AppError('conflict', `You are already a member of ${view.database.name}.`);
-        await repo.activate(view.id, account.id, nowSeconds());
+        if (!await repo.activate(view.id, account.id, nowSeconds())) throw new AppError('gone', 'This invitation was withdrawn or already used.');
       });
       await audit.record({ accountId: account.id, actor: account.id, event: 'database.invitation_accepted', data: { database: view.database.name, login: view.login } });
       return { ...view, accountId: account.id, status: 'active' };
@@ -360,8 +360,10 @@ export function databaseService(deps: DatabaseServiceDeps) {
       if (confirmName.trim().toLowerCase() !== database.name.toLowerCase()) {
         throw new AppError('invalid_input', `Type the name of the database, ${database.name}, to confirm.`, { fields: { confirm: 'The name does not match.' } });
       }
-      await clients.remove(database.clientId);
+      // The database row (and its memberships) first: a failure after it leaves an orphan client that
+      // nobody can sign in to, never a database without its client.
       await repo.delete(database.id);
+      await clients.remove(database.clientId);
       await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.deleted', data: { database: database.name, clientId: database.clientId } });
       return database;
     },

@@ -7,16 +7,25 @@ import type { AppMiddleware } from './context.ts';
 
 export const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
-export function securityHeaders(options: { https: boolean }): AppMiddleware {
-  return async function securityHeadersMiddleware(ctx, next) {
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('X-Frame-Options', 'DENY');
+/** The headers every response carries, ours and oidc-provider's. */
+export function generalSecurityHeaders(options: { https: boolean }): [string, string][] {
+  const headers: [string, string][] = [
+    ['X-Content-Type-Options', 'nosniff'],
+    ['X-Frame-Options', 'DENY'],
     // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on our own form posts,
     // which the CSRF origin check must refuse; same-origin still sends nothing to other sites.
-    ctx.set('Referrer-Policy', 'same-origin');
-    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
-    ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-    if (options.https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    ['Referrer-Policy', 'same-origin'],
+    ['Cross-Origin-Opener-Policy', 'same-origin'],
+    ['Permissions-Policy', 'camera=(), microphone=(), geolocation=()'],
+  ];
+  if (options.https) headers.push(['Strict-Transport-Security', 'max-age=31536000; includeSubDomains']);
+  return headers;
+}
+
+export function securityHeaders(options: { https: boolean }): AppMiddleware {
+  const headers = generalSecurityHeaders(options);
+  return async function securityHeadersMiddleware(ctx, next) {
+    for (const [name, value] of headers) ctx.set(name, value);
     await next();
   };
 }

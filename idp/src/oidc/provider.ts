@@ -17,7 +17,8 @@ import { log } from '../log.ts';
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection } from '../apikeys/introspection.ts';
-import { accountApiAuthTime } from '../api/dpop.ts';
+import { accountApiTokenClaims } from '../api/dpop.ts';
+import { clientBasedCors } from './client-cors.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from './database-access.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
@@ -57,6 +58,8 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
         first_party: true,
       },
     ],
+    // The extension's background calls the token and revocation endpoints with its extension origin.
+    clientBasedCORS: clientBasedCors(options.extensionRedirectUris),
     extraClientMetadata: {
       properties: ['first_party'],
       validator(_ctx, key, value) {
@@ -102,7 +105,12 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
-      introspection: { enabled: true },
+      introspection: {
+        enabled: true,
+        // A client may introspect only tokens issued to itself (API keys are answered separately, for
+        // the databases they allow; see apikeys/introspection.ts).
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       clientCredentials: { enabled: true },
       registration: databaseRegistration(services),
       backchannelLogout: { enabled: true },
@@ -120,6 +128,9 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
           const databaseApi = await databaseApiResourceServer(services, issuer, resourceIndicator, client?.clientId);
           if (databaseApi) return databaseApi;
           if (resourceIndicator !== apiResource) throw new oidcErrors.InvalidTarget();
+          // The account API can rotate keys and end sessions: only our own extension may hold tokens
+          // for it. A database (first-party, so consent is silent) must never get one for its members.
+          if (client?.clientId !== EXTENSION_CLIENT_ID) throw new oidcErrors.InvalidTarget('this client may not request the account API');
           return {
             scope: ACCOUNT_API_SCOPE,
             audience: apiResource,
@@ -133,9 +144,10 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
     // ID tokens carry the scope's claims (email, name, and for databases login and role) even when an
     // access token is issued too, so relying parties need not call userinfo.
     conformIdTokenClaims: false,
-    // Account API tokens carry auth_time so the API can ask for a recent sign-in (RFC 9470 step-up).
+    // Account API tokens carry auth_time so the API can ask for a recent sign-in (RFC 9470 step-up),
+    // and sid so it knows the caller's own session (devices).
     async extraTokenClaims(ctx, token) {
-      return accountApiAuthTime(ctx, token as never, apiResource);
+      return accountApiTokenClaims(ctx, token as never, apiResource);
     },
     // Back-channel logout to databases: loopback allowed outside production only (see outbound-fetch.ts).
     fetch: outboundFetch({ production: services.config.production }),
@@ -187,6 +199,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   const [jwks, cookieKeys] = await Promise.all([loadJwks(db), cookieSecrets(db)]);
   const provider = new Provider(options.issuer, buildConfiguration(options, jwks, cookieKeys));
   provider.proxy = options.services.config.trustProxy;
+  (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(() => options.services.apiKeys, options.issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).

@@ -11,7 +11,7 @@ import { AppError } from '../errors.ts';
 import { nowSeconds } from '../storage/database.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { SecurityNotifier } from './notifications.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';
 import { REAUTH_LIMIT } from './reauth.ts';
 import type { SessionService } from './session-service.ts';
 import { randomId } from './tokens.ts';
@@ -26,11 +26,10 @@ export function passwordService(deps: {
   return {
     async changePassword(account: Account, input: { current: string; next: string }, from: { sessionUid?: string; ip?: string; userAgent?: string }) {
       const key = `reauth:account:${account.id}`;
-      const wait = await limiter.retryAfter(key, REAUTH_LIMIT);
-      if (wait > 0) throw new AppError('too_many_requests', `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`);
+      const wait = await limiter.attempt([key, REAUTH_LIMIT]);
+      if (wait > 0) throw tooManyAttempts(wait);
       const credential = await accounts.findCredential(account.id, 'password');
       if (!credential || !(await hasher.verify(credential.secret, input.current)).ok) {
-        await limiter.hit(key, REAUTH_LIMIT);
         throw new AppError('invalid_credentials', 'Your current password is not correct.', { fields: { current_password: 'Your current password is not correct.' } });
       }
       checkPassword(input.next, account.email, 'new_password');
@@ -39,7 +38,11 @@ export function passwordService(deps: {
       }
       const hash = await hasher.hash(input.next);
       const now = nowSeconds();
-      await accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });
+      await accounts.transaction(async () => {
+        await accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });
+        // A reset link mailed before the change must not undo it.
+        await accounts.invalidateTokens(account.id, 'reset_password', now);
+      });
       await limiter.reset(key);
       const ended = await deps.sessions.endOtherSessions(account.id, from.sessionUid);
       await deps.twoFactor.forgetTrustedDevices(account.id);

@@ -1,8 +1,13 @@
 /**
  * Fixed-window counters kept in the store, so limits hold across worker processes, instances and
- * restarts. `retryAfter` reads without counting; `hit` counts one event; `reset` clears a key (e.g.
- * after a success).
+ * restarts.
+ *
+ * For guessing defences (passwords, codes) use `attempt` BEFORE the slow check: it counts the attempt
+ * atomically and says whether it is over the limit, so parallel guesses cannot all slip past a
+ * check-then-count window. After a success, `reset` the per-account key and `refund` shared ones (IP).
+ * `retryAfter` only reads; `hit` counts without deciding.
  */
+import { AppError } from '../errors.ts';
 import type { Db } from '../storage/database.ts';
 import { nowSeconds } from '../storage/database.ts';
 
@@ -16,7 +21,14 @@ export interface RateLimiter {
   retryAfter(key: string, limit: Limit): Promise<number>;
   /** Counts one event; returns the count in the current window. */
   hit(key: string, limit: Limit): Promise<number>;
+  /**
+   * Counts one attempt on every key (in one transaction) and returns the seconds to wait when any is
+   * now over its limit, else 0. The attempt counts even when refused.
+   */
+  attempt(...keys: [key: string, limit: Limit][]): Promise<number>;
   reset(key: string): Promise<void>;
+  /** Gives back one attempt (a success should not use up a shared budget such as an IP's). */
+  refund(key: string): Promise<void>;
   /** Forgets windows older than this; returns how many. */
   purge(olderThanSeconds: number): Promise<number>;
 }
@@ -48,11 +60,35 @@ export function rateLimiter(db: Db): RateLimiter {
       const row = await db.get<{ window_start: number; count: number }>(sql.upsert, [key, now, expired, expired]);
       return row!.count;
     },
+    async attempt(...keys) {
+      // Each upsert is atomic on its own; SQLite batches them in one commit, PostgreSQL needs no lock.
+      const count = async () => {
+        const now = nowSeconds();
+        let wait = 0;
+        for (const [key, limit] of keys) {
+          const expired = now - limit.windowSeconds;
+          const row = (await db.get<{ window_start: number; count: number }>(sql.upsert, [key, now, expired, expired]))!;
+          if (row.count > limit.max) wait = Math.max(wait, row.window_start + limit.windowSeconds - now, 1);
+        }
+        return wait;
+      };
+      return db.dialect === 'sqlite' ? db.transaction(count) : count();
+    },
     async reset(key) {
       await db.run(sql.del, [key]);
+    },
+    async refund(key) {
+      await db.run('UPDATE rate_limits SET count = count - 1 WHERE key = ? AND count > 0', [key]);
     },
     async purge(olderThanSeconds) {
       return (await db.run('DELETE FROM rate_limits WHERE window_start <= ?', [nowSeconds() - olderThanSeconds])).changes;
     },
   };
+}
+
+/** The one "slow down" answer for guessing defences. */
+export function tooManyAttempts(waitSeconds: number, message = 'Too many failed attempts.'): AppError {
+  return new AppError('too_many_requests', `${message} Try again in ${Math.ceil(waitSeconds / 60)} minute(s).`, {
+    headers: { 'Retry-After': String(waitSeconds) },
+  });
 }

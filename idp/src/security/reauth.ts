@@ -13,7 +13,7 @@ import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import { nowSeconds } from '../storage/database.ts';
 import type { AuditRepository } from './audit-repository.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';
 import type { TwoFactorService } from './two-factor-service.ts';
 
 export { REAUTH_MAX_AGE_SECONDS };
@@ -41,12 +41,11 @@ export function reauthService(deps: { accounts: AccountRepository; hasher: Passw
      */
     async reauthenticate(account: Account, input: { password: string; code?: string }, ip?: string): Promise<number> {
       const key = `reauth:account:${account.id}`;
-      const wait = await limiter.retryAfter(key, REAUTH_LIMIT);
-      if (wait > 0) throw new AppError('too_many_requests', `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
+      const wait = await limiter.attempt([key, REAUTH_LIMIT]);
+      if (wait > 0) throw tooManyAttempts(wait);
       const credential = await accounts.findCredential(account.id, 'password');
       const ok = credential ? (await hasher.verify(credential.secret, input.password)).ok : false;
       if (!ok) {
-        await limiter.hit(key, REAUTH_LIMIT);
         await audit.record({ accountId: account.id, actor: account.id, event: 'reauth.failed', ip });
         throw new AppError('invalid_credentials', 'That password is not correct.', { fields: { reauth_password: 'That password is not correct.' } });
       }

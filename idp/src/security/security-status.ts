@@ -13,7 +13,6 @@ import type { TwoFactorService } from './two-factor-service.ts';
 export type ApiKeyStatusProvider = (accountId: string) => Promise<{ total: number; expiringWithin7Days: number }>;
 export const noApiKeys: ApiKeyStatusProvider = async () => ({ total: 0, expiringWithin7Days: 0 });
 
-const OLD_PASSWORD_DAYS = 365;
 
 export function securityStatusService(deps: { accounts: AccountRepository; twoFactor: TwoFactorService; sessions: SessionService; audit: AuditRepository; apiKeys: () => ApiKeyStatusProvider }) {
   return {
@@ -34,7 +33,8 @@ export function securityStatusService(deps: { accounts: AccountRepository; twoFa
       if (twoFactorEnabled && recoveryCodesLeft <= 3) recommendations.push({ code: 'regenerate_recovery_codes', message: `Only ${recoveryCodesLeft} recovery code(s) left: create new ones.`, href: '/my/security#two-factor' });
       if (apiKeys.expiringWithin7Days > 0) recommendations.push({ code: 'rotate_expiring_key', message: `${apiKeys.expiringWithin7Days} API key(s) expire within 7 days.`, href: '/my/security#api-keys' });
       if (signedInDevices > 5) recommendations.push({ code: 'review_devices', message: `You are signed in on ${signedInDevices} devices: sign out the ones you do not use.`, href: '/my/security#devices' });
-      if (passwordAgeDays > OLD_PASSWORD_DAYS) recommendations.push({ code: 'change_old_password', message: 'Your password is more than a year old.', href: '/my/security#password' });
+      // No advice to change a password for its age alone: NIST SP 800-63B (5.1.1.2) advises against
+      // periodic changes; the age is shown as a fact, and a change is asked for only on compromise.
       return {
         accountId,
         email: account.email,

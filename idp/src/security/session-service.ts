@@ -135,6 +135,10 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
       const names = await clientNames(deps.provider, ids);
       return ids.map((id) => ({ clientId: id, name: names.get(id) ?? id }));
     },
+    /** Whether `sessionUid` is a live session of the account. */
+    async hasSession(accountId: string, sessionUid: string): Promise<boolean> {
+      return (await repo.listSessions(accountId)).some((s) => s.uid === sessionUid);
+    },
     async countSessions(accountId: string): Promise<number> {
       return (await repo.listSessions(accountId)).length;
     },

@@ -15,7 +15,7 @@ import { AppError } from '../errors.ts';
 import { nowSeconds } from '../storage/database.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { SecurityNotifier, SeenFrom } from './notifications.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';
 import { randomToken, sha256 } from './tokens.ts';
 import type { TwoFactorRepository } from './two-factor-repository.ts';
 
@@ -69,15 +69,13 @@ export function twoFactorService(deps: {
     return { codes, hashes: codes.map((c) => sha256(normalizeRecoveryCode(c))) };
   }
 
+  /** Counts the attempt before checking the code (see rate-limiter.ts); a success resets the count. */
   async function guard(accountId: string): Promise<void> {
-    const wait = await limiter.retryAfter(`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT);
-    if (wait > 0) {
-      throw new AppError('too_many_requests', `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
-    }
+    const wait = await limiter.attempt([`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT]);
+    if (wait > 0) throw tooManyAttempts(wait, 'Too many wrong codes.');
   }
 
   async function failed(accountId: string, ip?: string): Promise<never> {
-    await limiter.hit(`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT);
     await audit.record({ accountId, actor: accountId, event: '2fa.failed', ip });
     throw new AppError('invalid_credentials', 'That code is not valid. Enter the current 6-digit code from your app, or a recovery code.', {
       fields: { code: 'That code is not valid.' },
@@ -100,11 +98,11 @@ export function twoFactorService(deps: {
       if (await this.isEnabled(account.id)) throw new AppError('conflict', 'Two-factor authentication is already on.');
       const secret = generateSecret({ length: 20 });
       await repo.savePendingTotp(account.id, secret);
-      return describe(account, secret);
+      return await describe(account, secret);
     },
     async pendingEnrollment(account: Account): Promise<Enrollment | undefined> {
       const pending = await repo.findTotp(account.id, 'totp_pending');
-      return pending && describe(account, pending.secret);
+      return pending && await describe(account, pending.secret);
     },
     /** Turns 2FA on when `code` matches the pending secret; returns the recovery codes to show once. */
     async confirmEnrollment(account: Account, code: string): Promise<string[]> {

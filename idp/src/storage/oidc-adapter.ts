@@ -3,6 +3,13 @@
  * model; the secondary keys the library needs (grant id, session uid, user code) and the account id are
  * columns with indexes, so an account's sessions and grants can be listed and revoked together.
  * This is the hottest path of the IdP: plain SQL, prepared once per text by the store.
+ *
+ * SQLite writes are group-committed: every write asked for during one turn of the event loop goes into
+ * one transaction, run right after that turn, and each caller's promise settles once its write is
+ * committed. A commit (WAL append, lock, shared-memory index) costs more than the row itself, and under
+ * load many requests write in the same turn, so this divides the commits (and the cross-process lock
+ * hand-offs between workers) by the concurrency. Callers await their writes, so read-after-write still
+ * holds. PostgreSQL writes go straight to the pool (its commits are concurrent).
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from './database.ts';
@@ -31,15 +38,17 @@ const sql = {
 export class StoreOidcAdapter implements Adapter {
   readonly #model: string;
   readonly #db: Db;
+  readonly #write: (sql: string, params: unknown[]) => Promise<void>;
 
   constructor(model: string, db: Db) {
     this.#model = model;
     this.#db = db;
+    this.#write = writerFor(db);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const expiresAt = expiresIn ? nowSeconds() + expiresIn : null;
-    await this.#db.run(sql.upsert, [
+    await this.#write(sql.upsert, [
       this.#model, id, JSON.stringify(payload), payload.grantId ?? null, payload.uid ?? null,
       payload.userCode ?? null, payload.accountId ?? null, expiresAt,
     ]);
@@ -58,15 +67,15 @@ export class StoreOidcAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    await this.#db.run(sql.consume, [nowSeconds(), this.#model, id]);
+    await this.#write(sql.consume, [nowSeconds(), this.#model, id]);
   }
 
   async destroy(id: string): Promise<void> {
-    await this.#db.run(sql.destroy, [this.#model, id]);
+    await this.#write(sql.destroy, [this.#model, id]);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.#db.run(sql.revokeByGrantId, [grantId]);
+    await this.#write(sql.revokeByGrantId, [grantId]);
   }
 
   #read(row: Row | undefined): AdapterPayload | undefined {
@@ -76,6 +85,53 @@ export class StoreOidcAdapter implements Adapter {
     if (row.consumed_at !== null) payload.consumed = row.consumed_at;
     return payload;
   }
+}
+
+const writers = new WeakMap<Db, (sql: string, params: unknown[]) => Promise<void>>();
+
+function writerFor(db: Db): (sql: string, params: unknown[]) => Promise<void> {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = db.dialect === 'sqlite' ? groupCommit(db) : async (text, params) => void (await db.run(text, params));
+    writers.set(db, writer);
+  }
+  return writer;
+}
+
+interface PendingWrite {
+  sql: string;
+  params: unknown[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Queues writes and commits each turn's writes in one transaction, in the order they were asked for. */
+function groupCommit(db: Db): (sql: string, params: unknown[]) => Promise<void> {
+  let queue: PendingWrite[] = [];
+  const flush = async () => {
+    const batch = queue;
+    queue = [];
+    try {
+      await db.transaction(async () => {
+        for (const pending of batch) await db.run(pending.sql, pending.params);
+      });
+      for (const pending of batch) pending.resolve();
+    } catch {
+      // One bad write must not fail its neighbours: replay them one by one, each in its own commit.
+      for (const pending of batch) {
+        try {
+          await db.run(pending.sql, pending.params);
+          pending.resolve();
+        } catch (error) {
+          pending.reject(error);
+        }
+      }
+    }
+  };
+  return (text, params) => new Promise<void>((resolve, reject) => {
+    if (queue.length === 0) setImmediate(() => void flush());
+    queue.push({ sql: text, params, resolve, reject });
+  });
 }
 
 /** Deletes expired rows; run periodically. Returns how many were removed. */

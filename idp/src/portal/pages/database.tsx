@@ -18,6 +18,7 @@ import { noStore } from '../../http/security-headers.ts';
 import { parseBody } from '../../http/validate.ts';
 import { DatabaseCredentials } from '../components/database-credentials.tsx';
 import { requireAccount } from '../portal-session.ts';
+import { withRecentAuth } from '../reauth.tsx';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../render.tsx';
 import { databaseNotices } from './databases.tsx';
 
@@ -192,13 +193,15 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   router.post('/my/databases/:id/transfer', ...guard, async function transferOwnership(ctx) {
     await act(ctx, async () => {
       const input = parseBody(ctx, transferSchema);
-      await ctx.state.services.databases.transferOwnership(ctx.params.id!, input.member, actor(ctx));
-      done(ctx, `/my/databases/${ctx.params.id}?notice=transferred`);
+      await withRecentAuth(ctx, 'transfer the ownership of this database', async () => {
+        await ctx.state.services.databases.transferOwnership(ctx.params.id!, input.member, actor(ctx));
+        done(ctx, `/my/databases/${ctx.params.id}?notice=transferred`);
+      });
     });
   });
 
   router.post('/my/databases/:id/secret', ...guard, async function regenerateSecret(ctx) {
-    await act(ctx, async () => {
+    await act(ctx, () => withRecentAuth(ctx, 'regenerate the client secret', async () => {
       const { account } = ctx.state.portal!;
       const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(ctx.params.id!, actor(ctx));
       const database = (await ctx.state.services.databases.findById(ctx.params.id!))!;
@@ -208,14 +211,16 @@ export function register(router: AppRouter, deps: RouteDeps): void {
           <DatabaseCredentials database={database} clientId={clientId} clientSecret={clientSecret} issuer={deps.issuer} />
         </Layout>,
       ));
-    });
+    }));
   });
 
   router.post('/my/databases/:id/delete', ...guard, async function deleteDatabase(ctx) {
     await act(ctx, async () => {
       const input = parseBody(ctx, deleteSchema);
-      await ctx.state.services.databases.delete(ctx.params.id!, input.confirm, actor(ctx));
-      done(ctx, '/my/databases?notice=deleted');
+      await withRecentAuth(ctx, 'delete this database', async () => {
+        await ctx.state.services.databases.delete(ctx.params.id!, input.confirm, actor(ctx));
+        done(ctx, '/my/databases?notice=deleted');
+      });
     });
   });
 

@@ -1,0 +1,19 @@
+/**
+ * Builds the Chrome extension for end-to-end suites into a directory of their own, so a test run never
+ * overwrites `.output/`. Host permissions for `LATCHKEY_E2E_HOSTS` (default `http://127.0.0.1/*`) are
+ * granted at install, because a headless browser has nobody to click the permission prompt.
+ *
+ *   node --import tsx extension/testing/build-e2e.ts <outDir>    # the extension lands in <outDir>/chrome-mv3
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'wxt';
+
+const outDir = process.argv[2];
+if (!outDir) {
+  console.error('usage: node --import tsx extension/testing/build-e2e.ts <outDir>');
+  process.exit(2);
+}
+process.env.LATCHKEY_E2E_HOSTS ||= 'http://127.0.0.1/*';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+await build({ root, outDir: path.resolve(outDir), browser: 'chrome', manifestVersion: 3 });
