@@ -9,6 +9,7 @@ import { log, setLogLevel } from './log.ts';
 import { buildApp } from './app.ts';
 import { createServices } from './services.ts';
 import { openConfiguredStore } from './storage/store.ts';
+import { openRedis } from './storage/redis.ts';
 import { ensureSigningKeys } from './storage/server-settings.ts';
 import { startMaintenance } from './maintenance.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -39,7 +40,8 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   const port = (server.address() as AddressInfo).port;
   const issuer = config.issuer ?? `http://localhost:${port}`;
   let services!: ReturnType<typeof createServices>;
-  services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer });
+  const shortLived = config.redisUrl ? openRedis(config.redisUrl, config.redisPrefix) : undefined;
+  services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer, shortLived });
   const { handleRequest } = await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
   server.on('request', handleRequest);
   const maintenance = startMaintenance(services);
@@ -56,6 +58,7 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
         server.closeAllConnections();
       });
       services.mailer.close();
+      await shortLived?.close();
       await db.close();
     },
   };

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../idp/src/config/config.ts';
 import { startIdp, type RunningIdp } from '../../idp/src/main.ts';
 import type { Mailer, MailMessage } from '../../idp/src/mail/mailer.ts';
-import { createTestDatabase, testOnPostgres, type TestDatabase } from './postgres.ts';
+import { clearRedisPrefix, createTestDatabase, testOnPostgres, testRedisUrl, type TestDatabase } from './postgres.ts';
+import crypto from 'node:crypto';
 
 export interface TestIdp extends RunningIdp {
   dataDir: string;
@@ -19,13 +20,12 @@ export interface TestIdp extends RunningIdp {
   createAccount(email: string, password: string, name?: string): Promise<{ id: string; email: string }>;
 }
 
-/** Data directories of running test IdPs and the PostgreSQL database each uses, for `runIdp`. */
-const storeOfDataDir = new Map<string, string>();
+/** Data directories of running test IdPs and the store settings each uses, for `runIdp`. */
+const storeOfDataDir = new Map<string, Record<string, string>>();
 
-/** The store settings of the test IdP that owns `dataDir` (its PostgreSQL URL when it has one). */
+/** The store settings of the test IdP that owns `dataDir` (its PostgreSQL and Redis when it has them). */
 export function storeEnvOf(dataDir: string | undefined): Record<string, string> {
-  const url = dataDir ? storeOfDataDir.get(dataDir) : undefined;
-  return url ? { IDP_DATABASE_URL: url } : {};
+  return (dataDir && storeOfDataDir.get(dataDir)) || {};
 }
 
 export function tempDir(prefix = 'latchkey-'): string {
@@ -40,11 +40,10 @@ export async function startTestIdp(env: Record<string, string> = {}, options: { 
   const dataDir = tempDir();
   let database: TestDatabase | undefined;
   if (testOnPostgres && options.store !== 'sqlite' && !env.IDP_DATABASE_URL) database = await createTestDatabase();
-  const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'silent',
-    ...(database ? { IDP_DATABASE_URL: database.url } : {}),
-    ...env,
-  });
+  // Redis beside PostgreSQL, under a prefix of its own (its keys are removed on close).
+  const storeEnv: Record<string, string> = database ? { IDP_DATABASE_URL: database.url } : {};
+  if (database && testRedisUrl) Object.assign(storeEnv, { IDP_REDIS_URL: testRedisUrl, IDP_REDIS_PREFIX: `lktest:${crypto.randomBytes(6).toString('hex')}:` });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'silent', ...storeEnv, ...env });
   const mails: MailMessage[] = [];
   const mailer: Mailer = { send: async (m) => void mails.push(m), close: () => {} };
   let idp: RunningIdp;
@@ -54,7 +53,10 @@ export async function startTestIdp(env: Record<string, string> = {}, options: { 
     await database?.drop();
     throw error;
   }
-  if (config.databaseUrl) storeOfDataDir.set(dataDir, config.databaseUrl);
+  storeOfDataDir.set(dataDir, {
+    ...(config.databaseUrl ? { IDP_DATABASE_URL: config.databaseUrl } : {}),
+    ...(config.redisUrl ? { IDP_REDIS_URL: config.redisUrl, IDP_REDIS_PREFIX: config.redisPrefix } : {}),
+  });
   return {
     ...idp,
     dataDir,
@@ -69,6 +71,7 @@ export async function startTestIdp(env: Record<string, string> = {}, options: { 
       await idp.close();
       storeOfDataDir.delete(dataDir);
       await database?.drop();
+      if (storeEnv.IDP_REDIS_URL) await clearRedisPrefix(storeEnv.IDP_REDIS_URL, storeEnv.IDP_REDIS_PREFIX!);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

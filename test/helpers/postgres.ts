@@ -6,6 +6,7 @@
  * URL is set and are skipped otherwise.
  */
 import crypto from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export const testPostgresUrl = process.env.IDP_TEST_POSTGRES_URL || undefined;
@@ -43,4 +44,19 @@ export async function createTestDatabase(baseUrl = testPostgresUrl): Promise<Tes
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }),
   };
+}
+
+/** Deletes every Redis key under `prefix` (a test IdP's short-lived state). */
+export async function clearRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

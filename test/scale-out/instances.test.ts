@@ -3,7 +3,8 @@
  * with one public issuer as behind a reverse proxy, behave as one: a session made on one is used on the
  * other, tokens issued by one are known to the other, "log out from all devices" on one ends sessions
  * created on the other, failed sign-ins count across both, and a key rotation is seen by both.
- * Runs when IDP_TEST_POSTGRES_URL is set (the `postgres` vitest project).
+ * Runs when IDP_TEST_POSTGRES_URL is set (the `postgres` vitest project), with sessions, interactions,
+ * codes and rate limits in Redis when IDP_TEST_REDIS_URL is set too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -15,7 +16,7 @@ import { findForm } from '../helpers/browser.ts';
 import { freePort } from '../helpers/databases.ts';
 import { HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { tempDir } from '../helpers/idp.ts';
-import { createTestDatabase, testPostgresUrl, testRedisUrl, type TestDatabase } from '../helpers/postgres.ts';
+import { clearRedisPrefix, createTestDatabase, testPostgresUrl, testRedisUrl, type TestDatabase } from '../helpers/postgres.ts';
 import { StoreOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
 import { openStore } from '../../idp/src/storage/store.ts';
 
@@ -75,7 +76,7 @@ describe.skipIf(!testPostgresUrl)('several IdP instances on one PostgreSQL', () 
     issuer = `http://localhost:${portA}`;
     env = {
       IDP_DATABASE_URL: database.url, IDP_ISSUER: issuer, IDP_DATA_DIR: tempDir('latchkey-instances-'),
-      ...(testRedisUrl ? { IDP_REDIS_URL: testRedisUrl } : {}),
+      ...(testRedisUrl ? { IDP_REDIS_URL: testRedisUrl, IDP_REDIS_PREFIX: `lktest:${crypto.randomBytes(6).toString('hex')}:` } : {}),
     };
     const created = await runIdp(['account', 'create', '--email', email, '--password', password], env);
     expect(created.code, created.stderr).toBe(0);
@@ -86,6 +87,7 @@ describe.skipIf(!testPostgresUrl)('several IdP instances on one PostgreSQL', () 
   afterAll(async () => {
     for (const instance of instances) if (instance.child.exitCode === null) instance.child.kill('SIGKILL');
     await database?.drop();
+    if (env?.IDP_REDIS_URL) await clearRedisPrefix(env.IDP_REDIS_URL, env.IDP_REDIS_PREFIX!);
     if (env?.IDP_DATA_DIR) fs.rmSync(env.IDP_DATA_DIR, { recursive: true, force: true });
   });
 

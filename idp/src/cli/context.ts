@@ -5,6 +5,7 @@ import { emailField } from '../http/fields.ts';
 import { setLogLevel } from '../log.ts';
 import { createServices, type Services } from '../services.ts';
 import { openConfiguredStore, type Store } from '../storage/store.ts';
+import { openRedis } from '../storage/redis.ts';
 
 export function issuerOf(config: Config): string {
   return config.issuer ?? `http://localhost:${config.port}`;
@@ -14,11 +15,13 @@ export function issuerOf(config: Config): string {
 export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
   setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await openConfiguredStore(config);
-  const services = createServices(config, db, { issuer: () => issuerOf(config) });
+  const shortLived = config.redisUrl ? openRedis(config.redisUrl, config.redisPrefix) : undefined;
+  const services = createServices(config, db, { issuer: () => issuerOf(config), shortLived });
   try {
     return await fn(services);
   } finally {
     services.mailer.close();
+    await shortLived?.close();
     await db.close();
   }
 }

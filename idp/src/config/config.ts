@@ -32,6 +32,8 @@ const envSchema = z.object({
    * Unset: they live in the store.
    */
   IDP_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of every Redis key, so several deployments (or tests) can share one Redis. */
+  IDP_REDIS_PREFIX: z.string().min(1).max(100).default('latchkey:'),
   /** SMTP URL (smtp:// or smtps://user:pass@host:port). Without it, mail is written as .eml files under $IDP_DATA_DIR/outbox. */
   IDP_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** Sender of every mail. */
@@ -66,6 +68,7 @@ export interface Config {
   /** postgres://… when the store is PostgreSQL; undefined for SQLite (databaseFile). */
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  redisPrefix: string;
   outboxDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseFile: path.join(dataDir, 'idp.sqlite'),
     databaseUrl: e.IDP_DATABASE_URL,
     redisUrl: e.IDP_REDIS_URL,
+    redisPrefix: e.IDP_REDIS_PREFIX,
     outboxDir: path.join(dataDir, 'outbox'),
     smtpUrl: e.IDP_SMTP_URL,
     mailFrom: e.IDP_MAIL_FROM,

@@ -11,6 +11,7 @@ import Provider, { errors as oidcErrors, interactionPolicy, type Configuration, 
 import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
 import type { Services } from '../services.ts';
 import { StoreOidcAdapter } from '../storage/oidc-adapter.ts';
+import { RedisOidcAdapter, SHORT_LIVED_MODELS } from '../storage/redis.ts';
 import { cookieSecrets, keysVersion, loadJwks } from '../storage/server-settings.ts';
 import type { JWK } from 'jose';
 import { log } from '../log.ts';
@@ -36,7 +37,10 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
   const secure = issuer.startsWith('https:');
   const apiResource = `${issuer}${ACCOUNT_API_RESOURCE_PATH}`;
   return {
-    adapter: (name: string) => new StoreOidcAdapter(name, db),
+    // Short-lived artifacts in Redis when it is configured; everything else in the SQL store.
+    adapter: (name: string) => (services.shortLived && SHORT_LIVED_MODELS.has(name)
+      ? new RedisOidcAdapter(name, services.shortLived)
+      : new StoreOidcAdapter(name, db)),
     clients: [
       {
         client_id: PORTAL_CLIENT_ID,

@@ -4,6 +4,9 @@
  */
 import type { Db } from '../storage/database.ts';
 import { nowSeconds } from '../storage/database.ts';
+import { redisSessions, type ShortLivedStore } from '../storage/redis.ts';
+
+type SessionPayload = { uid: string; accountId: string; loginTs?: number; authorizations?: StoredSession['authorizations'] };
 
 export interface StoredSession {
   id: string;
@@ -22,7 +25,9 @@ export interface DeviceRow {
   last_seen_at: number;
 }
 
-export function sessionRepository(db: Db) {
+export function sessionRepository(db: Db, shortLived?: ShortLivedStore) {
+  // With Redis, sessions live there (storage/redis.ts); grants and tokens stay in the SQL store.
+  const redis = shortLived && redisSessions(shortLived);
   const upsertDevice = `INSERT INTO session_devices (session_uid, account_id, user_agent, ip, first_seen_at, last_seen_at)
     VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (session_uid) DO UPDATE SET last_seen_at = excluded.last_seen_at, ip = excluded.ip,
@@ -37,15 +42,15 @@ export function sessionRepository(db: Db) {
   return {
     /** Live sessions of the account with the fields this IdP reads from their payload. */
     async listSessions(accountId: string): Promise<StoredSession[]> {
-      const rows = await db.all<{ id: string; payload: string }>(`SELECT id, payload FROM oidc_models WHERE model = 'Session' AND account_id = ?
-        AND (expires_at IS NULL OR expires_at > ?)`, [accountId, nowSeconds()]);
-      return rows.map((r) => {
-        const p = JSON.parse(r.payload) as { uid: string; accountId: string; loginTs?: number; authorizations?: StoredSession['authorizations'] };
-        return { id: r.id, uid: p.uid, accountId: p.accountId, loginTs: p.loginTs, authorizations: p.authorizations ?? {} };
-      });
+      const rows = redis
+        ? (await redis.list(accountId)).map((r) => ({ id: r.id, payload: r.payload as unknown as SessionPayload }))
+        : (await db.all<{ id: string; payload: string }>(`SELECT id, payload FROM oidc_models WHERE model = 'Session' AND account_id = ?
+          AND (expires_at IS NULL OR expires_at > ?)`, [accountId, nowSeconds()])).map((r) => ({ id: r.id, payload: JSON.parse(r.payload) as SessionPayload }));
+      return rows.map(({ id, payload: p }) => ({ id, uid: p.uid, accountId: p.accountId, loginTs: p.loginTs, authorizations: p.authorizations ?? {} }));
     },
     async deleteSession(id: string): Promise<void> {
-      await db.run("DELETE FROM oidc_models WHERE model = 'Session' AND id = ?", [id]);
+      if (redis) await redis.delete(id);
+      else await db.run("DELETE FROM oidc_models WHERE model = 'Session' AND id = ?", [id]);
     },
     /** Grants of the account with their client, newest first. */
     async listGrants(accountId: string): Promise<{ id: string; clientId: string }[]> {
@@ -68,6 +73,7 @@ export function sessionRepository(db: Db) {
         await db.run(`DELETE FROM oidc_models WHERE grant_id IN (SELECT id FROM oidc_models WHERE model = 'Grant' AND account_id = ?)`, [accountId]);
         await db.run('DELETE FROM oidc_models WHERE account_id = ?', [accountId]);
       });
+      if (redis) await redis.deleteAll(accountId);
     },
     async recordDevice(d: { uid: string; accountId: string; userAgent: string; ip: string | null }): Promise<void> {
       const now = nowSeconds();
