@@ -71,6 +71,21 @@ describe('migrations', () => {
     await expect(openStore({ sqliteFile: file, migrate: false })).rejects.toThrow(SchemaTooNewError);
   });
 
+  it.skipIf(!process.env.IDP_TEST_POSTGRES_URL)('are applied once on PostgreSQL and refuse a newer schema there too', async () => {
+    const { createTestDatabase } = await import('../../../test/helpers/postgres.ts');
+    const database = await createTestDatabase(process.env.IDP_TEST_POSTGRES_URL);
+    try {
+      const store = await openStore({ databaseUrl: database.url });
+      expect(await store.migrate()).toBe(latestSchemaVersion);
+      await store.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [latestSchemaVersion + 1, 'future', 0]);
+      await store.close();
+      await expect(openStore({ databaseUrl: database.url })).rejects.toThrow(SchemaTooNewError);
+      await expect(openStore({ databaseUrl: database.url, migrate: false })).rejects.toThrow(SchemaTooNewError);
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('exist for PostgreSQL with the same versions as for SQLite', async () => {
     const { migrations } = await import('./migrations.ts');
     expect(postgresMigrations.map((m) => m.version).sort()).toEqual(migrations.map((m) => m.version).sort());

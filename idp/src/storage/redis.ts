@@ -8,13 +8,13 @@
  *   oidc:<Model>:uid:<uid>         → id (sessions are found by uid);  oidc:<Model>:code:<userCode> → id
  *   oidc:grant:<grantId>           set of payload keys issued under a grant (revokeByGrantId)
  *   account-sessions:<accountId>   set of session ids (list / end every session of an account)
- *   rl:<key>                       fixed-window counter; its TTL is the rest of the window
+ *   rl:<key>                       fixed-window counter: hash { s: window start, c: count }
  * Expiry is Redis's TTL, and a payload whose `exp` passed (by the IdP's clock) is treated as gone too.
  */
 import { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { nowSeconds } from './database.ts';
-import type { Limit, RateLimiter } from '../security/rate-limiter.ts';
+import { retryAfterOf, type Limit, type RateLimiter } from '../security/rate-limiter.ts';
 
 /** oidc-provider models kept in Redis when it is configured. */
 export const SHORT_LIVED_MODELS = new Set([
@@ -158,33 +158,45 @@ export function redisSessions(store: ShortLivedStore) {
 }
 
 /**
- * Rate limits in Redis: the same fixed windows as the SQL limiter (see rate-limiter.ts), one counter per
- * key whose TTL is the rest of its window, changed by Lua scripts so each step is atomic.
+ * Rate limits in Redis: the same fixed windows as the SQL limiter (see rate-limiter.ts), one hash per key
+ * holding the window start (by the IdP's clock) and the count, changed by Lua scripts so each step is
+ * atomic. The TTL only cleans up finished windows.
  */
 export function redisRateLimiter(store: ShortLivedStore): RateLimiter {
   const { redis } = store;
   const key = (k: string) => `${store.prefix}rl:${k}`;
-  // Returns { count, seconds left in the window }.
-  const HIT = `local c = redis.call('INCR', KEYS[1])
-    if c == 1 or redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-    return {c, redis.call('TTL', KEYS[1])}`;
-  const REFUND = `local c = tonumber(redis.call('GET', KEYS[1]) or '0')
-    if c > 0 then redis.call('DECR', KEYS[1]) end
+  // ARGV: now, window seconds. Returns { window start, count } after counting one event.
+  const HIT = `local now = tonumber(ARGV[1])
+    local win = tonumber(ARGV[2])
+    local start = tonumber(redis.call('HGET', KEYS[1], 's') or '-1')
+    if start < 0 or start <= now - win then
+      redis.call('HSET', KEYS[1], 's', now, 'c', 1)
+      redis.call('EXPIRE', KEYS[1], win + 60)
+      return {now, 1}
+    end
+    return {start, redis.call('HINCRBY', KEYS[1], 'c', 1)}`;
+  const REFUND = `local c = tonumber(redis.call('HGET', KEYS[1], 'c') or '0')
+    if c > 0 then redis.call('HINCRBY', KEYS[1], 'c', -1) end
     return 0`;
-  const hit = async (k: string, limit: Limit) => (await redis.eval(HIT, 1, key(k), String(limit.windowSeconds))) as [number, number];
+  const hit = async (k: string, limit: Limit) => {
+    const [start, count] = (await redis.eval(HIT, 1, key(k), String(nowSeconds()), String(limit.windowSeconds))) as [number, number];
+    return { window_start: Number(start), count: Number(count) };
+  };
   return {
     async retryAfter(k, limit) {
-      const [count, ttl] = await Promise.all([redis.get(key(k)), redis.ttl(key(k))]);
-      return count !== null && Number(count) >= limit.max && ttl > 0 ? ttl : 0;
+      const [start, count] = await redis.hmget(key(k), 's', 'c');
+      const row = start === null || count === null ? undefined : { window_start: Number(start), count: Number(count) };
+      return retryAfterOf(row, limit, nowSeconds());
     },
     async hit(k, limit) {
-      return (await hit(k, limit))[0];
+      return (await hit(k, limit)).count;
     },
     async attempt(...keys) {
+      const now = nowSeconds();
       let wait = 0;
       for (const [k, limit] of keys) {
-        const [count, ttl] = await hit(k, limit);
-        if (count > limit.max) wait = Math.max(wait, ttl, 1);
+        const row = await hit(k, limit);
+        if (row.count > limit.max) wait = Math.max(wait, row.window_start + limit.windowSeconds - now, 1);
       }
       return wait;
     },
@@ -195,7 +207,7 @@ export function redisRateLimiter(store: ShortLivedStore): RateLimiter {
       await redis.eval(REFUND, 1, key(k));
     },
     async purge() {
-      return 0; // windows expire by themselves
+      return 0; // finished windows expire by themselves
     },
   };
 }
