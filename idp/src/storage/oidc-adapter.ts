@@ -14,6 +14,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from './database.ts';
 import { nowSeconds } from './database.ts';
+import { outsideTransaction } from './store.ts';
 
 interface Row {
   payload: string;
@@ -129,7 +130,7 @@ function groupCommit(db: Db): (sql: string, params: unknown[]) => Promise<void> 
     }
   };
   return (text, params) => new Promise<void>((resolve, reject) => {
-    if (queue.length === 0) setImmediate(() => void flush());
+    if (queue.length === 0) outsideTransaction(() => setImmediate(() => void flush()));
     queue.push({ sql: text, params, resolve, reject });
   });
 }

@@ -69,6 +69,11 @@ interface TxContext {
 
 const transactionContext = new AsyncLocalStorage<TxContext>();
 
+/** Runs `fn` outside any store transaction (for work scheduled now but done later, e.g. group commits). */
+export function outsideTransaction<T>(fn: () => T): T {
+  return transactionContext.exit(fn);
+}
+
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl && /^postgres(ql)?:\/\//.test(options.databaseUrl)) {
     const store = new PostgresStore(options.databaseUrl, options.poolSize ?? 10);
@@ -267,11 +272,12 @@ export class PostgresStore implements Store {
     const outer = transactionContext.getStore();
     if (outer?.owner === this && outer.client) return fn();
     const client = await this.pool.connect();
+    const context: TxContext = { owner: this, client };
     try {
       await client.query('BEGIN');
       try {
         await client.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
-        const result = await transactionContext.run({ owner: this, client }, fn);
+        const result = await transactionContext.run(context, fn);
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -279,6 +285,8 @@ export class PostgresStore implements Store {
         throw error;
       }
     } finally {
+      // Work that outlives `fn` but still carries its context must not use a client back in the pool.
+      context.client = undefined;
       client.release();
     }
   }
