@@ -1,22 +1,41 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-// Two projects: the IdP, reference database and end-to-end suites run in Node; the extension's unit
-// tests run under WXT's vitest plugin with its fake browser (extension/vitest.config.ts).
-export default defineConfig({
-  test: {
-    projects: [
-      {
-        test: {
-          name: 'node',
-          environment: 'node',
-          include: ['idp/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          // Integration suites each start real processes; two cores, so keep parallelism modest.
-          maxWorkers: 2,
-        },
-      },
-      'extension/vitest.config.ts',
-    ],
+// The IdP, reference database and end-to-end suites run in Node on SQLite; the extension's unit tests
+// run under WXT's vitest plugin with its fake browser (extension/vitest.config.ts). With
+// IDP_TEST_POSTGRES_URL set (`.ci/run` sets it when a server answers), the in-process end-to-end suites
+// run a second time with every test IdP on its own fresh PostgreSQL database (and on Redis for
+// short-lived state when IDP_TEST_REDIS_URL is set), plus the multi-instance suite.
+const node = {
+  environment: 'node',
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  // Integration suites each start real processes; two cores, so keep parallelism modest.
+  maxWorkers: 2,
+} as const;
+
+const projects: (TestProjectInlineConfiguration | string)[] = [
+  {
+    test: {
+      ...node,
+      name: 'node',
+      include: ['idp/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts'],
+      exclude: ['test/scale-out/**'],
+    },
   },
-});
+  'extension/vitest.config.ts',
+];
+
+if (process.env.IDP_TEST_POSTGRES_URL) {
+  projects.push({
+    test: {
+      ...node,
+      name: 'postgres',
+      include: ['test/e2e/**/*.test.ts', 'test/scale-out/**/*.test.ts'],
+      // Browsers, the bench and the node:cluster suite exercise the process model, not the store.
+      exclude: ['test/e2e/security-browser.test.ts', 'test/e2e/extension.test.ts', 'test/e2e/workers.test.ts'],
+      env: { IDP_TEST_STORE: 'postgres' },
+    },
+  });
+}
+
+export default defineConfig({ test: { projects } });

@@ -15,6 +15,7 @@ import { errorHandler } from './http/error-handler.tsx';
 import { createRouter, type RouteDeps } from './http/router.ts';
 import { generalSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { providerHolder } from './oidc/provider.ts';
+import { log } from './log.ts';
 import type { Services } from './services.ts';
 import { cookieSecrets, getOrCreateSetting } from './storage/server-settings.ts';
 import * as showInteraction from './oidc/interactions/show.ts';
@@ -44,10 +45,10 @@ export interface AppOptions {
   extensionRedirectUris?: string[];
 }
 
-export function buildApp(options: AppOptions) {
+export async function buildApp(options: AppOptions) {
   const { issuer, services } = options;
   const secure = issuer.startsWith('https:');
-  const providers = providerHolder({ issuer, services, extensionRedirectUris: options.extensionRedirectUris ?? [] });
+  const providers = await providerHolder({ issuer, services, extensionRedirectUris: options.extensionRedirectUris ?? [] });
   services.security.provider.use(() => providers.get());
   const deps: RouteDeps = { providers, issuer, secure };
 
@@ -71,21 +72,22 @@ export function buildApp(options: AppOptions) {
     ctx.redirect('/my/account');
   });
   router.get('/healthz', async function health(ctx) {
-    services.db.prepare('SELECT 1').get();
+    await services.db.get('SELECT 1 AS one');
     ctx.body = { ok: true };
   });
 
   // Behind a proxy, trust only the address the nearest proxy saw (the rightmost X-Forwarded-For
   // entry): the leftmost ones are whatever the client wrote, and per-IP limits and logs depend on it.
   const app = new Koa<AppState>({ proxy: services.config.trustProxy, maxIpsCount: 1 });
-  app.keys = cookieSecrets(services.db);
+  app.keys = await cookieSecrets(services.db);
   app.silent = true;
-  const csrf = csrfProtection({ secret: getOrCreateSetting(services.db, 'csrf_secret', () => crypto.randomUUID() + crypto.randomUUID()), issuer, secure });
+  const csrf = csrfProtection({ secret: await getOrCreateSetting(services.db, 'csrf_secret', () => crypto.randomUUID() + crypto.randomUUID()), issuer, secure });
   const parseBody = bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb', encoding: 'utf-8' });
   const ours = router.routes();
 
   app.use(securityHeaders({ https: secure }));
   app.use(async function dispatch(ctx, next) {
+    await providers.refresh();
     const matched = router.match(ctx.path, ctx.method);
     if (!matched.route) {
       if (matched.path.length > 0 && ctx.method !== 'OPTIONS') {
@@ -127,7 +129,11 @@ export function buildApp(options: AppOptions) {
       return;
     }
     for (const [name, value] of providerHeaders) res.setHeader(name, value);
-    void providers.callback()(req, res);
+    // Signing keys may have been rotated by another process or instance: at most one check a second.
+    providers.refresh().then(() => providers.callback()(req, res)).catch((error: unknown) => {
+      log.warn(`request failed: ${String(error)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
   }
   return { app, providers, handleRequest };
 }

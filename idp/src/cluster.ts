@@ -11,7 +11,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.ts';
 import { log, setLogLevel } from './log.ts';
-import { openDatabase } from './storage/database.ts';
+import { openConfiguredStore } from './storage/store.ts';
 import { cookieSecrets, ensureSigningKeys } from './storage/server-settings.ts';
 
 /** A worker that lived shorter than this is a crash loop candidate: its restart is delayed. */
@@ -25,12 +25,12 @@ const STOP_GRACE_MS = 10_000;
 export async function runPrimary(config: Config): Promise<void> {
   setLogLevel(config.logLevel);
   // Done once here so workers never race to migrate or to create the first keys and secrets.
-  const db = openDatabase(config.databaseFile);
+  const db = await openConfiguredStore(config);
   try {
     await ensureSigningKeys(db);
-    cookieSecrets(db);
+    await cookieSecrets(db);
   } finally {
-    db.close();
+    await db.close();
   }
 
   let stopping = false;

@@ -8,7 +8,8 @@ import { configWarnings, type Config } from './config/config.ts';
 import { log, setLogLevel } from './log.ts';
 import { buildApp } from './app.ts';
 import { createServices } from './services.ts';
-import { openDatabase } from './storage/database.ts';
+import { openConfiguredStore } from './storage/store.ts';
+import { openRedis } from './storage/redis.ts';
 import { ensureSigningKeys } from './storage/server-settings.ts';
 import { startMaintenance } from './maintenance.ts';
 import type { Mailer } from './mail/mailer.ts';
@@ -23,8 +24,13 @@ export interface RunningIdp {
 
 export async function startIdp(config: Config, options: { mailer?: Mailer; quiet?: boolean } = {}): Promise<RunningIdp> {
   setLogLevel(config.logLevel);
-  const db = openDatabase(config.databaseFile);
-  await ensureSigningKeys(db);
+  const db = await openConfiguredStore(config);
+  try {
+    await ensureSigningKeys(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const server = http.createServer();
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -34,8 +40,9 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   const port = (server.address() as AddressInfo).port;
   const issuer = config.issuer ?? `http://localhost:${port}`;
   let services!: ReturnType<typeof createServices>;
-  services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer });
-  const { handleRequest } = buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
+  const shortLived = config.redisUrl ? openRedis(config.redisUrl, config.redisPrefix) : undefined;
+  services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer, shortLived });
+  const { handleRequest } = await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
   server.on('request', handleRequest);
   const maintenance = startMaintenance(services);
   if (!options.quiet) for (const warning of configWarnings(config, issuer)) log.warn(warning);
@@ -51,7 +58,8 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
         server.closeAllConnections();
       });
       services.mailer.close();
-      db.close();
+      await shortLived?.close();
+      await db.close();
     },
   };
 }

@@ -20,9 +20,9 @@ import type { HttpTarget, SignInClient } from '../helpers/http-session.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
 import { loadConfig } from '../../idp/src/config/config.ts';
 import { passwordHasher } from '../../idp/src/accounts/password-hasher.ts';
-import { openDatabase } from '../../idp/src/storage/database.ts';
+import { openSqliteStore } from '../../idp/src/storage/store.ts';
 import { ensureSigningKeys } from '../../idp/src/storage/server-settings.ts';
-import { SqliteOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
+import { StoreOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
 import { createServices } from '../../idp/src/services.ts';
 import { setLogLevel } from '../../idp/src/log.ts';
 
@@ -298,13 +298,13 @@ async function prepareStore(dataDir: string): Promise<Fixtures> {
   await seedAccounts(dataDir, 1, plan.smallAccounts);
   const config = loadConfig({ IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'warn', IDP_ISSUER: 'http://localhost:1' });
   setLogLevel('warn');
-  const db = openDatabase(config.databaseFile);
+  const db = openSqliteStore(config.databaseFile);
   await ensureSigningKeys(db);
   const services = createServices(config, db, { issuer: () => 'http://localhost:1' });
   try {
     // A confidential first-party client, like a registered database: sign-in without a consent page.
     const client: SignInClient = { clientId: 'bench-client', clientSecret: crypto.randomBytes(32).toString('base64url'), redirectUri: 'http://127.0.0.1:9/callback' };
-    await new SqliteOidcAdapter('Client', db).upsert(client.clientId, {
+    await new StoreOidcAdapter('Client', db).upsert(client.clientId, {
       client_id: client.clientId, client_secret: client.clientSecret, client_name: 'Bench',
       redirect_uris: [client.redirectUri], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
       response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', first_party: true,
@@ -312,7 +312,7 @@ async function prepareStore(dataDir: string): Promise<Fixtures> {
     const fixtures: Fixtures = { client };
     const s = services as Record<string, unknown>;
     const apiKeys = s.apiKeys as undefined | {
-      enableDeveloperMode(accountId: string, by: { actor: string }): void;
+      enableDeveloperMode(accountId: string, by: { actor: string }): Promise<void>;
       create(accountId: string, input: unknown, by: { actor: string }): Promise<{ secret: string }>;
     };
     if (!apiKeys || !fs.existsSync(path.join(repoRoot, 'idp/src/apikeys/introspection.ts'))) {
@@ -321,14 +321,14 @@ async function prepareStore(dataDir: string): Promise<Fixtures> {
     }
     if (!fs.existsSync(path.join(repoRoot, 'idp/src/api/routes/status.ts'))) fixtures.statusMissing = 'n/a — not built';
     try {
-      const owner = services.accounts.findByEmail?.('bench-1@example.com') ?? services.accountsRepo.findByEmail('bench-1@example.com');
+      const owner = await services.accounts.findByEmail('bench-1@example.com');
       const created = await (services.databases as unknown as {
         create(ownerId: string, input: unknown, actor: unknown): Promise<{ clientId: string; clientSecret?: string }>;
       }).create(owner!.id, {
         name: 'benchdb', url: 'https://benchdb.example.com', redirectUris: ['https://benchdb.example.com/callback'],
         postLogoutRedirectUris: [], tokenEndpointAuthMethod: 'client_secret_basic',
       }, { kind: 'operator' });
-      apiKeys.enableDeveloperMode(owner!.id, { actor: 'operator' });
+      await apiKeys.enableDeveloperMode(owner!.id, { actor: 'operator' });
       const key = await apiKeys.create(owner!.id, { description: 'bench', duration: '1m', scope: 'read', databases: null }, { actor: 'operator' });
       fixtures.apiKey = { clientId: created.clientId, clientSecret: created.clientSecret!, secret: key.secret };
     } catch (error) {
@@ -337,13 +337,14 @@ async function prepareStore(dataDir: string): Promise<Fixtures> {
     return fixtures;
   } finally {
     services.mailer.close();
-    db.close();
+    await db.close();
   }
 }
 
 /** Session rows straight into the store (as oidc-provider saves them) and the signed cookies that name them. */
 function seedSessions(dataDir: string, count: number): string[] {
-  const db = openDatabase(path.join(dataDir, 'idp.sqlite'));
+  const store = openSqliteStore(path.join(dataDir, 'idp.sqlite'));
+  const db = store.raw;
   try {
     const secret = (JSON.parse((db.prepare("SELECT value FROM server_settings WHERE name = 'cookie_secrets'").get() as { value: string }).value) as string[])[0]!;
     const accountIds = (db.prepare('SELECT id FROM accounts LIMIT 10000').all() as { id: string }[]).map((r) => r.id);
@@ -364,7 +365,7 @@ function seedSessions(dataDir: string, count: number): string[] {
     })();
     return cookies;
   } finally {
-    db.close();
+    void store.close();
   }
 }
 

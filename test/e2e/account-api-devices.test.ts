@@ -119,7 +119,7 @@ describe('GET /api/v1/devices', () => {
     }
 
     // An API key sees the same devices, none of them "current".
-    idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
+    await idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
     const { secret } = await idp.services.apiKeys.create(account.id, { description: 'list', duration: '1d', scope: 'read', databases: null }, { actor: account.id });
     const byKey = await fetch(`${idp.issuer}/api/v1/devices`, { headers: { authorization: `Bearer ${secret}` } });
     expect(byKey.status).toBe(200);
@@ -186,7 +186,7 @@ describe('POST /api/v1/devices/logout-others', () => {
     expect(old.headers.get('www-authenticate')).toMatch(/error="insufficient_user_authentication".*max_age=600/);
     expect(await old.json()).toMatchObject({ error: 'reauthentication_required' });
 
-    idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
+    await idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
     const { secret } = await idp.services.apiKeys.create(account.id, { description: 'rw', duration: '1d', scope: 'read-write', databases: null }, { actor: account.id });
     const byKey = await fetch(`${idp.issuer}/api/v1/devices/logout-others`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: '{}' });
     expect(byKey.status).toBe(403);

@@ -23,7 +23,7 @@ beforeAll(async () => {
   idp = await startTestIdp({ IDP_EXTENSION_REDIRECT_URIS: REDIRECT });
   account = await idp.createAccount('eve@example.com', PASSWORD, 'Eve');
   config = await oidc.discovery(new URL(idp.issuer), EXTENSION_CLIENT_ID, {}, oidc.None(), { execute: [oidc.allowInsecureRequests] });
-  idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
+  await idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
   keyId = (await idp.services.apiKeys.create(account.id, { description: 'k', duration: '1w', scope: 'read', databases: null }, { actor: account.id })).key.id;
 });
 afterEach(() => {

@@ -32,7 +32,7 @@ async function createDatabase(name: string, ownerId: string, url: string) {
 async function addMember(databaseId: string, email: string) {
   const account = await idp.createAccount(email, PASSWORD);
   const membership = await idp.services.databases.invite(databaseId, email, { kind: 'account', accountId: ada.id });
-  idp.services.databases.acceptInvitation(membership.id, idp.services.accounts.findById(account.id)!);
+  await idp.services.databases.acceptInvitation(membership.id, (await idp.services.accounts.findById(account.id))!);
   return account;
 }
 
@@ -216,7 +216,7 @@ describe('using a key at a database', () => {
     clock.offsetMs = 24 * 3600 * 1000 + 1000;
     expect((await me(secret)).status).toBe(401);
     expect((await api('/api-keys', secret)).status).toBe(401);
-    expect(runMaintenance(idp.services).apiKeys).toBeGreaterThanOrEqual(1);
+    expect((await runMaintenance(idp.services)).apiKeys).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses the key of an account that left the database', async () => {
@@ -224,7 +224,7 @@ describe('using a key at a database', () => {
     await enableDeveloperMode(bob.email);
     const { secret } = await createInPortal(bob.email);
     expect(await (await me(secret)).json()).toMatchObject({ login: 'bob@example.com', role: 'member' });
-    idp.services.databases.leave(acmeId, idp.services.accounts.findById(bob.id)!);
+    await idp.services.databases.leave(acmeId, (await idp.services.accounts.findById(bob.id))!);
     expect((await me(secret)).status).toBe(401);
   });
 
@@ -233,7 +233,7 @@ describe('using a key at a database', () => {
     await enableDeveloperMode(cy.email);
     const { secret } = await createInPortal(cy.email);
     expect((await me(secret)).status).toBe(200);
-    await idp.services.security.deletion.deleteAccount(idp.services.accounts.findById(cy.id)!, cy.email);
+    await idp.services.security.deletion.deleteAccount((await idp.services.accounts.findById(cy.id))!, cy.email);
     expect((await me(secret)).status).toBe(401);
     expect(await introspect(secret, bolt)).toEqual({ active: false });
   });
@@ -284,7 +284,7 @@ describe('rotate and revoke', () => {
     expect((await me(a)).status).toBe(401);
     expect((await api(`/api-keys/${idOf(b)}`, b, { method: 'DELETE' })).status).toBe(204);
     expect((await me(b)).status).toBe(401);
-    const audit = idp.services.audit.listForAccount(ada.id).map((e) => e.event);
+    const audit = (await idp.services.audit.listForAccount(ada.id)).map((e) => e.event);
     expect(audit).toEqual(expect.arrayContaining(['api_key.created', 'api_key.rotated', 'api_key.revoked', 'developer_mode.enabled']));
   });
 });
@@ -362,7 +362,7 @@ describe('limits and turning developer mode off', () => {
     const done = await browser.submit(confirm, `${KEYS}/developer-mode/off`, {});
     expect(done.body).toContain('20 API key(s) revoked');
     expect((await me(secret)).status).toBe(401);
-    expect(idp.services.apiKeys.listLive(dee.id)).toHaveLength(0);
+    expect(await idp.services.apiKeys.listLive(dee.id)).toHaveLength(0);
   });
 });
 

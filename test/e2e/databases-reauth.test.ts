@@ -34,14 +34,14 @@ describe('re-authentication for database actions', () => {
     const asked = await browser.submit(page, `/my/databases/${database.id}/delete`, { confirm: 'Reauth Co' });
     expect(asked.status).toBe(401);
     expect(asked.body).toContain('Confirm it is you');
-    expect(idp.services.databases.findById(database.id)).toBeDefined();
+    expect(await idp.services.databases.findById(database.id)).toBeDefined();
 
     const wrong = await browser.submit(asked, `/my/databases/${database.id}/delete`, { reauth_password: 'not it at all' });
     expect(wrong.status).toBe(401);
-    expect(idp.services.databases.findById(database.id)).toBeDefined();
+    expect(await idp.services.databases.findById(database.id)).toBeDefined();
 
     const deleted = await browser.submit(asked, `/my/databases/${database.id}/delete`, { reauth_password: password });
     expect(deleted.url).toContain('/my/databases');
-    expect(idp.services.databases.findById(database.id)).toBeUndefined();
+    expect(await idp.services.databases.findById(database.id)).toBeUndefined();
   });
 });

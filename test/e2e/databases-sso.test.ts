@@ -36,7 +36,7 @@ afterAll(async () => {
 async function startApp(name: string, port: number, clientId: string, clientSecret: string): Promise<DatabaseApp> {
   const dataDir = tempDir('latchkey-refdb-');
   dirs.push(dataDir);
-  return startDatabaseApp({ name, port, host: '127.0.0.1', issuer: idp.issuer, clientId, clientSecret, dataDir }, { log: () => {} });
+  return await startDatabaseApp({ name, port, host: '127.0.0.1', issuer: idp.issuer, clientId, clientSecret, dataDir }, { log: () => {} });
 }
 
 async function createInPortal(browser: TestBrowser, fields: Record<string, string>) {
@@ -90,7 +90,7 @@ describe('the database manager and single sign-on', () => {
   });
 
   it('after an account password change, the old password no longer opens the database and the new one does', async () => {
-    const account = idp.services.accounts.findById(ownerId)!;
+    const account = (await idp.services.accounts.findById(ownerId))!;
     await idp.services.security.passwords.changePassword(account, { current: owner.password, next: 'second passphrase 2' }, {});
     const old = await signInToDatabase(new TestBrowser(), acme.url, owner);
     expect(old.status).toBe(401);
@@ -127,7 +127,7 @@ describe('the database manager and single sign-on', () => {
 
   it('keeps the sign-in login across an account email change until support changes it', async () => {
     const newEmail = 'olivia.new@example.com';
-    idp.services.accountsRepo.update(ownerId, { email: newEmail }, nowSeconds());
+    await idp.services.accountsRepo.update(ownerId, { email: newEmail }, nowSeconds());
 
     const withNewEmail = await signInToDatabase(new TestBrowser(), acme.url, { email: newEmail, password: owner.password });
     expect(withNewEmail.status).toBe(401);
@@ -140,7 +140,7 @@ describe('the database manager and single sign-on', () => {
     const changed = await runIdpCli(['membership', 'set-login', '--database', 'Acme', '--account', newEmail, '--login', newEmail], { IDP_DATA_DIR: idp.dataDir });
     expect(changed.code, changed.stderr).toBe(0);
     expect(changed.json()).toEqual({ database: 'Acme', account: newEmail, old_login: owner.email, new_login: newEmail });
-    const audit = idp.services.audit.listForAccount(ownerId).find((e) => e.event === 'membership.login_changed');
+    const audit = (await idp.services.audit.listForAccount(ownerId)).find((e) => e.event === 'membership.login_changed');
     expect(audit).toMatchObject({ actor: 'operator', data: { database: 'Acme', old: owner.email, new: newEmail } });
 
     const oldLogin = await signInToDatabase(new TestBrowser(), acme.url, owner);
@@ -167,7 +167,7 @@ describe('invitations and access', () => {
     await newcomerBrowser.submit(signup, '/signup', newcomer);
     const confirm = await newcomerBrowser.request(linkFrom(idp.lastMailTo(newcomer.email), '/verify-email'));
     await newcomerBrowser.submit(confirm, '/verify-email', {});
-    expect(idp.services.accounts.findByEmail(newcomer.email)?.emailVerifiedAt).toBeTruthy();
+    expect((await idp.services.accounts.findByEmail(newcomer.email))?.emailVerifiedAt).toBeTruthy();
     await signInToPortal(newcomerBrowser, idp.issuer, newcomer.email, newcomer.password);
 
     const listed = await newcomerBrowser.request(`${idp.issuer}/my/databases`);
@@ -183,7 +183,7 @@ describe('invitations and access', () => {
     expect(field(home, 'login')).toBe(newcomer.email);
     expect(field(home, 'role')).toBe('member');
     // The owner of a database with other members cannot delete the account before handing it over.
-    expect(idp.services.security.deletion.blockersFor(ownerId)).toEqual(['Acme']);
+    expect(await idp.services.security.deletion.blockersFor(ownerId)).toEqual(['Acme']);
   });
 
   it('refuses a non-member with a clear page and access_denied for the database', async () => {
@@ -260,7 +260,7 @@ describe('invitations and access', () => {
     expect(refused.body).toContain('No access to Acme');
     const list = await newcomerBrowser.request(`${idp.issuer}/my/databases`);
     expect(list.body).toContain('You do not own or belong to any database yet.');
-    expect(idp.services.security.deletion.blockersFor(ownerId)).toEqual([]);
+    expect(await idp.services.security.deletion.blockersFor(ownerId)).toEqual([]);
   });
 
   it('transfers ownership, lets the former owner leave, and deletes a database with typed confirmation', async () => {
@@ -290,7 +290,7 @@ describe('invitations and access', () => {
     expect(markPage.body).toContain('Delete Beta');
     const deleted = await mark.submit(markPage, '/delete', { confirm: 'beta' });
     expect(deleted.body).toContain('The database was deleted.');
-    expect(idp.services.databases.findById(betaId)).toBeUndefined();
+    expect(await idp.services.databases.findById(betaId)).toBeUndefined();
     const gone = await mark.request(`${idp.issuer}/auth?client_id=${betaClient}&response_type=code&scope=openid&redirect_uri=https://beta.example/callback&code_challenge=${'x'.repeat(43)}&code_challenge_method=S256`);
     expect(gone.status).toBe(400);
     expect(gone.body).toContain('not registered');
@@ -335,9 +335,9 @@ describe('dynamic client registration and the database API', () => {
     expect(client).toMatchObject({ client_name: 'Gamma', first_party: true, token_endpoint_auth_method: 'client_secret_basic' });
     expect(client.client_secret).toEqual(expect.any(String));
     expect(client.registration_access_token).toBeUndefined();
-    const gamma = idp.services.databases.findByClientId(String(client.client_id))!;
+    const gamma = (await idp.services.databases.findByClientId(String(client.client_id)))!;
     expect(gamma).toMatchObject({ name: 'Gamma', url: 'https://gamma.example', ownerId });
-    expect(idp.services.databases.membershipForClient(gamma.clientId, ownerId)).toMatchObject({ role: 'owner', login: owner.email });
+    expect(await idp.services.databases.membershipForClient(gamma.clientId, ownerId)).toMatchObject({ role: 'owner', login: owner.email });
     const again = await register({ client_name: 'Delta', client_uri: 'https://delta.example', redirect_uris: ['https://delta.example/callback'] });
     expect(again.status).toBe(401);
     expect((await register({}, 'not-a-token')).status).toBe(401);

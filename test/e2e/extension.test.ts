@@ -69,7 +69,7 @@ beforeAll(async () => {
   }, { kind: 'account', accountId: account.id });
   database = { id: created.database.id, clientId: created.clientId, clientSecret: created.clientSecret!, url };
 
-  idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
+  await idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
   const key = await idp.services.apiKeys.create(account.id, { description: 'CI deploy', duration: '1m', scope: 'read-write', databases: null }, { actor: account.id });
   apiKey = { id: key.key.id, secret: key.secret };
 
@@ -282,7 +282,7 @@ describe('the browser extension against the real IdP', () => {
   });
 
   it('clears the badge with 2FA on and shows it again after 2FA is turned off', async () => {
-    const person = idp.services.accounts.findById(account.id)!;
+    const person = (await idp.services.accounts.findById(account.id))!;
     const { twoFactor } = idp.services.security;
     const { secret } = await twoFactor.startEnrollment(person);
     await twoFactor.confirmEnrollment(person, totp(secret));

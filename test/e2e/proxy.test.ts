@@ -23,7 +23,7 @@ describe('trusted proxy', () => {
     const login = await browser.follow(`${idp.issuer}/my/login`);
     const done = await browser.submit(login, '/login', { email: 'proxied@example.com', password: 'correct horse battery' });
     expect(done.url).toContain('/my/account');
-    const rows = idp.services.db.prepare('SELECT ip FROM session_devices').all() as { ip: string }[];
+    const rows = await idp.services.db.all<{ ip: string }>('SELECT ip FROM session_devices');
     expect(rows.map((r) => r.ip)).toEqual(['203.0.113.7']);
   });
 });

@@ -34,7 +34,7 @@ describe('account information', () => {
     expect(noName.body).toContain('Enter your name.');
     const saved = await browser.submit(noName, '/my/account/details', { name: 'Ada Lovelace', locale: 'fr', timezone: 'Europe/Brussels' });
     expect(saved.body).toContain('Your details were saved.');
-    expect(idp.services.accounts.findByEmail(email)).toMatchObject({ name: 'Ada Lovelace', locale: 'fr', timezone: 'Europe/Brussels' });
+    expect(await idp.services.accounts.findByEmail(email)).toMatchObject({ name: 'Ada Lovelace', locale: 'fr', timezone: 'Europe/Brussels' });
   });
 
   it('changes the email only after the new address confirms, telling the old one', async () => {
@@ -49,7 +49,7 @@ describe('account information', () => {
     expect(ask.body).toContain('Confirm it is you');
     const sent = await browser.submit(ask, '/my/account/email', { reauth_password: password });
     expect(sent.body).toContain('We sent a confirmation link');
-    expect(idp.services.accounts.findById(id)!.email).toBe(email);
+    expect((await idp.services.accounts.findById(id))!.email).toBe(email);
     expect(idp.lastMailTo(email)?.subject).toBe('A change of your account email was requested');
 
     const bad = await browser.submit(sent, '/my/account/email', { email: 'not-an-email' });
@@ -60,7 +60,7 @@ describe('account information', () => {
     const confirm = await browser.follow(link.toString());
     const done = await browser.submit(confirm, '/my/account/email/confirm', {});
     expect(done.body).toContain('Your account email is now new-address@example.com');
-    expect(idp.services.accounts.findById(id)!.email).toBe('new-address@example.com');
+    expect((await idp.services.accounts.findById(id))!.email).toBe('new-address@example.com');
     expect(idp.lastMailTo(email)?.subject).toBe('Your account email was changed');
     // The link works once.
     const again = await browser.submit(confirm, '/my/account/email/confirm', {});
@@ -83,9 +83,9 @@ describe('account deletion', () => {
     const deleted = await browser.submit(wrong, '/my/security/delete', { confirm_email: email.toUpperCase() });
     expect(deleted.body).toContain('Your account was deleted');
     expect(idp.lastMailTo(email)?.subject).toBe('Your account was deleted');
-    expect(idp.services.accounts.findById(id)).toBeUndefined();
-    expect(idp.services.accountsRepo.isRetiredId(id)).toBe(true);
-    expect(idp.services.db.prepare('SELECT count(*) AS n FROM oidc_models WHERE account_id = ?').get(id)).toEqual({ n: 0 });
+    expect(await idp.services.accounts.findById(id)).toBeUndefined();
+    expect(await idp.services.accountsRepo.isRetiredId(id)).toBe(true);
+    expect(await idp.services.db.get('SELECT count(*) AS n FROM oidc_models WHERE account_id = ?', [id])).toEqual({ n: 0 });
     expect((await browser.request(`${idp.issuer}/my/account`)).status).toBe(302);
 
     const failed = await portalSignIn(idp, new TestBrowser(), email, password);
@@ -98,7 +98,7 @@ describe('account deletion', () => {
   it('is refused while a deletion blocker names databases', async () => {
     const email = 'owner@example.com';
     const { id } = await idp.createAccount(email, password);
-    const blocker = (accountId: string) => (accountId === id ? ['Acme Production'] : []);
+    const blocker = async (accountId: string) => (accountId === id ? ['Acme Production'] : []);
     idp.services.security.deletionBlockers.push(blocker);
     try {
       const browser = new TestBrowser();
@@ -110,7 +110,7 @@ describe('account deletion', () => {
       const refused = await browser.request(`${idp.issuer}/my/security/delete`, { form: { _csrf: csrf, confirm_email: email } });
       expect(refused.status).toBe(409);
       expect(refused.body).toContain('Acme Production');
-      expect(idp.services.accounts.findById(id)).toBeDefined();
+      expect(await idp.services.accounts.findById(id)).toBeDefined();
     } finally {
       idp.services.security.deletionBlockers.splice(idp.services.security.deletionBlockers.indexOf(blocker), 1);
     }

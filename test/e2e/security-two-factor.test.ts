@@ -116,6 +116,6 @@ describe('two-factor authentication', () => {
     expect(off.url).toContain('done=2fa-off');
     expect(off.body).toContain('Two-factor authentication is off.');
     expect(idp.lastMailTo(email)?.subject).toBe('Two-factor authentication is off');
-    expect(idp.services.security.twoFactor.countTrustedDevices(idp.services.accounts.findByEmail(email)!.id)).toBe(0);
+    expect(await idp.services.security.twoFactor.countTrustedDevices((await idp.services.accounts.findByEmail(email))!.id)).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storeEnvOf } from './idp.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(repoRoot, 'idp/bin/idp.js');
@@ -17,7 +18,8 @@ export function runIdp(args: string[], env: Record<string, string> = {}): Promis
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: repoRoot,
-      env: { ...process.env, IDP_LOG_LEVEL: 'warn', ...env },
+      // A test IdP on PostgreSQL: the command works on the same database (its data dir names it).
+      env: { ...process.env, IDP_LOG_LEVEL: 'warn', ...storeEnvOf(env.IDP_DATA_DIR), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

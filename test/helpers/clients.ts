@@ -1,6 +1,6 @@
 /** Seeds OIDC clients straight into the store (the databases issue adds the real registration paths). */
 import crypto from 'node:crypto';
-import { SqliteOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
+import { StoreOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
 import type { TestIdp } from './idp.ts';
 
 export interface SeededClient {
@@ -13,7 +13,7 @@ export async function seedClient(idp: TestIdp, metadata: Record<string, unknown>
   const clientId = `test-${crypto.randomBytes(6).toString('hex')}`;
   const clientSecret = crypto.randomBytes(32).toString('base64url');
   const redirectUri = 'http://127.0.0.1:9/callback';
-  await new SqliteOidcAdapter('Client', idp.services.db).upsert(clientId, {
+  await new StoreOidcAdapter('Client', idp.services.db).upsert(clientId, {
     client_id: clientId,
     client_secret: clientSecret,
     client_name: 'Test App',

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { TestBrowser, type PageResponse } from './browser.ts';
+import { storeEnvOf } from './idp.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,7 +33,7 @@ export function runIdpCli(args: string[], env: Record<string, string>): Promise<
   return new Promise((resolve) => {
     execFile(process.execPath, [path.join(repoRoot, 'idp/bin/idp.js'), ...args], {
       cwd: repoRoot,
-      env: { ...process.env, IDP_LOG_LEVEL: 'silent', ...env },
+      env: { ...process.env, IDP_LOG_LEVEL: 'silent', ...storeEnvOf(env.IDP_DATA_DIR), ...env },
       timeout: 60_000,
     }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../idp/src/config/config.ts';
 import { startIdp, type RunningIdp } from '../../idp/src/main.ts';
 import type { Mailer, MailMessage } from '../../idp/src/mail/mailer.ts';
+import { clearRedisPrefix, createTestDatabase, testOnPostgres, testRedisUrl, type TestDatabase } from './postgres.ts';
+import crypto from 'node:crypto';
 
 export interface TestIdp extends RunningIdp {
   dataDir: string;
@@ -18,16 +20,43 @@ export interface TestIdp extends RunningIdp {
   createAccount(email: string, password: string, name?: string): Promise<{ id: string; email: string }>;
 }
 
+/** Data directories of running test IdPs and the store settings each uses, for `runIdp`. */
+const storeOfDataDir = new Map<string, Record<string, string>>();
+
+/** The store settings of the test IdP that owns `dataDir` (its PostgreSQL and Redis when it has them). */
+export function storeEnvOf(dataDir: string | undefined): Record<string, string> {
+  return (dataDir && storeOfDataDir.get(dataDir)) || {};
+}
+
 export function tempDir(prefix = 'latchkey-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestIdp(env: Record<string, string> = {}): Promise<TestIdp> {
+/**
+ * In the `postgres` vitest project the IdP stores everything in a fresh PostgreSQL database (dropped on
+ * close); otherwise in a SQLite file in its temporary data directory. `{ store: 'sqlite' }` forces SQLite.
+ */
+export async function startTestIdp(env: Record<string, string> = {}, options: { store?: 'sqlite' | 'default' } = {}): Promise<TestIdp> {
   const dataDir = tempDir();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'silent', ...env });
+  let database: TestDatabase | undefined;
+  if (testOnPostgres && options.store !== 'sqlite' && !env.IDP_DATABASE_URL) database = await createTestDatabase();
+  // Redis beside PostgreSQL, under a prefix of its own (its keys are removed on close).
+  const storeEnv: Record<string, string> = database ? { IDP_DATABASE_URL: database.url } : {};
+  if (database && testRedisUrl) Object.assign(storeEnv, { IDP_REDIS_URL: testRedisUrl, IDP_REDIS_PREFIX: `lktest:${crypto.randomBytes(6).toString('hex')}:` });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'silent', ...storeEnv, ...env });
   const mails: MailMessage[] = [];
   const mailer: Mailer = { send: async (m) => void mails.push(m), close: () => {} };
-  const idp = await startIdp(config, { mailer, quiet: true });
+  let idp: RunningIdp;
+  try {
+    idp = await startIdp(config, { mailer, quiet: true });
+  } catch (error) {
+    await database?.drop();
+    throw error;
+  }
+  storeOfDataDir.set(dataDir, {
+    ...(config.databaseUrl ? { IDP_DATABASE_URL: config.databaseUrl } : {}),
+    ...(config.redisUrl ? { IDP_REDIS_URL: config.redisUrl, IDP_REDIS_PREFIX: config.redisPrefix } : {}),
+  });
   return {
     ...idp,
     dataDir,
@@ -40,6 +69,9 @@ export async function startTestIdp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await idp.close();
+      storeOfDataDir.delete(dataDir);
+      await database?.drop();
+      if (storeEnv.IDP_REDIS_URL) await clearRedisPrefix(storeEnv.IDP_REDIS_URL, storeEnv.IDP_REDIS_PREFIX!);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -13,36 +13,37 @@ import { nowSeconds } from '../storage/database.ts';
 import type { AccountRepository } from './account-repository.ts';
 import { normalizeEmail } from './account-service.ts';
 import type { Account } from './types.ts';
+import { isForeignKeyViolation } from '../storage/errors.ts';
 
 /** Each returns human-readable reasons (e.g. database names) that forbid deleting the account now. */
-export type DeletionBlocker = (accountId: string) => string[];
+export type DeletionBlocker = (accountId: string) => Promise<string[]>;
 
 export function accountDeletion(deps: { accounts: AccountRepository; sessions: SessionService; notifier: SecurityNotifier; audit: AuditRepository; deletionBlockers: DeletionBlocker[] }) {
   return {
     deletionBlockers: deps.deletionBlockers,
-    blockersFor(accountId: string): string[] {
-      return deps.deletionBlockers.flatMap((check) => check(accountId));
+    async blockersFor(accountId: string): Promise<string[]> {
+      return (await Promise.all(deps.deletionBlockers.map((check) => check(accountId)))).flat();
     },
     async deleteAccount(account: Account, confirmEmail: string): Promise<void> {
       if (normalizeEmail(confirmEmail) !== account.email) {
         throw new AppError('invalid_input', 'Type your account email exactly to confirm.', { fields: { confirm_email: 'This is not your account email.' } });
       }
-      const blockers = this.blockersFor(account.id);
+      const blockers = await this.blockersFor(account.id);
       if (blockers.length > 0) {
         throw new AppError('conflict', `You are the only owner of databases that have other members: ${blockers.join(', ')}. Give another member the owner role or remove the members first.`);
       }
       try {
-        deps.accounts.deleteAndRetire(account.id, nowSeconds());
+        await deps.accounts.deleteAndRetire(account.id, nowSeconds());
       } catch (error) {
         // A table that references accounts without ON DELETE CASCADE (e.g. databases.owner_id) still
         // holds this account: refuse clearly instead of failing.
-        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
+        if (!isForeignKeyViolation(error)) throw error;
         throw new AppError('conflict', 'Your account still owns databases. Transfer or delete them first, then delete your account.');
       }
       // Sessions and tokens live in oidc-provider's table (no foreign key): end them after, and tell
       // relying parties by back-channel logout.
       await deps.sessions.endAllSessions(account.id);
-      deps.audit.record({ accountId: account.id, actor: account.id, event: 'account.deleted' });
+      await deps.audit.record({ accountId: account.id, actor: account.id, event: 'account.deleted' });
       await deps.notifier.accountDeleted(account);
     },
   };

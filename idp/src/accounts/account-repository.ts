@@ -36,87 +36,87 @@ export interface CredentialRow {
   updated_at: number;
 }
 
+const accountColumns = 'id, email, email_verified_at, name, locale, timezone, created_at, updated_at';
+
 export function accountRepository(db: Db) {
-  const byId = db.prepare('SELECT * FROM accounts WHERE id = ?');
-  const byEmail = db.prepare('SELECT * FROM accounts WHERE email = ?');
-  const credential = db.prepare('SELECT * FROM credentials WHERE account_id = ? AND type = ? ORDER BY created_at DESC LIMIT 1');
-  return {
-    findById(id: string): Account | undefined {
-      const row = byId.get(id) as AccountRow | undefined;
+  const repo = {
+    async findById(id: string): Promise<Account | undefined> {
+      const row = await db.get<AccountRow>(`SELECT ${accountColumns} FROM accounts WHERE id = ?`, [id]);
       return row && toAccount(row);
     },
-    findByEmail(email: string): Account | undefined {
-      const row = byEmail.get(email) as AccountRow | undefined;
+    /** Case-insensitive (COLLATE NOCASE in SQLite, citext in PostgreSQL). */
+    async findByEmail(email: string): Promise<Account | undefined> {
+      const row = await db.get<AccountRow>(`SELECT ${accountColumns} FROM accounts WHERE email = ?`, [email]);
       return row && toAccount(row);
     },
-    insert(account: Account): void {
-      db.prepare(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
-        VALUES (@id, @email, @emailVerifiedAt, @name, @locale, @timezone, @createdAt, @updatedAt)`).run(account);
+    async insert(account: Account): Promise<void> {
+      await db.run(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [account.id, account.email, account.emailVerifiedAt, account.name, account.locale,
+        account.timezone, account.createdAt, account.updatedAt]);
     },
-    update(id: string, fields: Partial<Pick<Account, 'email' | 'emailVerifiedAt' | 'name' | 'locale' | 'timezone'>>, now: number): void {
-      const current = this.findById(id);
+    async update(id: string, fields: Partial<Pick<Account, 'email' | 'emailVerifiedAt' | 'name' | 'locale' | 'timezone'>>, now: number): Promise<void> {
+      const current = await repo.findById(id);
       if (!current) return;
       const next = { ...current, ...fields, updatedAt: now };
-      db.prepare(`UPDATE accounts SET email = @email, email_verified_at = @emailVerifiedAt, name = @name, locale = @locale,
-        timezone = @timezone, updated_at = @updatedAt WHERE id = @id`).run(next);
+      await db.run(`UPDATE accounts SET email = ?, email_verified_at = ?, name = ?, locale = ?, timezone = ?, updated_at = ? WHERE id = ?`,
+        [next.email, next.emailVerifiedAt, next.name, next.locale, next.timezone, next.updatedAt, id]);
     },
-    delete(id: string): void {
-      db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
+    async delete(id: string): Promise<void> {
+      await db.run('DELETE FROM accounts WHERE id = ?', [id]);
     },
     /** Deletes the account (credentials, tokens and every row referencing it cascade) and retires its id. */
-    deleteAndRetire(id: string, now: number): void {
-      db.transaction(() => {
-        db.prepare('INSERT OR IGNORE INTO deleted_subjects (id, deleted_at) VALUES (?, ?)').run(id, now);
-        db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
-      }).immediate();
+    async deleteAndRetire(id: string, now: number): Promise<void> {
+      await db.transaction(async () => {
+        await db.run('INSERT INTO deleted_subjects (id, deleted_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', [id, now]);
+        await db.run('DELETE FROM accounts WHERE id = ?', [id]);
+      });
     },
-    isRetiredId(id: string): boolean {
-      return Boolean(db.prepare('SELECT 1 FROM deleted_subjects WHERE id = ?').get(id));
+    async isRetiredId(id: string): Promise<boolean> {
+      return Boolean(await db.get('SELECT 1 AS one FROM deleted_subjects WHERE id = ?', [id]));
     },
-    findCredential(accountId: string, type: string): CredentialRow | undefined {
-      return credential.get(accountId, type) as CredentialRow | undefined;
+    async findCredential(accountId: string, type: string): Promise<CredentialRow | undefined> {
+      return db.get<CredentialRow>('SELECT * FROM credentials WHERE account_id = ? AND type = ? ORDER BY created_at DESC LIMIT 1', [accountId, type]);
     },
-    listCredentials(accountId: string, type: string): CredentialRow[] {
-      return db.prepare('SELECT * FROM credentials WHERE account_id = ? AND type = ? ORDER BY created_at').all(accountId, type) as CredentialRow[];
+    async listCredentials(accountId: string, type: string): Promise<CredentialRow[]> {
+      return db.all<CredentialRow>('SELECT * FROM credentials WHERE account_id = ? AND type = ? ORDER BY created_at', [accountId, type]);
     },
     /** Replaces every credential of one type with a single new one. */
-    replaceCredential(row: CredentialRow): void {
-      db.prepare('DELETE FROM credentials WHERE account_id = ? AND type = ?').run(row.account_id, row.type);
-      db.prepare(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at)
-        VALUES (@id, @account_id, @type, @secret, @data, @created_at, @updated_at)`).run(row);
+    async replaceCredential(row: CredentialRow): Promise<void> {
+      await db.transaction(async () => {
+        await db.run('DELETE FROM credentials WHERE account_id = ? AND type = ?', [row.account_id, row.type]);
+        await db.run(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?)`, [row.id, row.account_id, row.type, row.secret, row.data, row.created_at, row.updated_at]);
+      });
     },
-    updateCredentialSecret(id: string, secret: string, now: number): void {
-      db.prepare('UPDATE credentials SET secret = ?, updated_at = ? WHERE id = ?').run(secret, now, id);
+    async updateCredentialSecret(id: string, secret: string, now: number): Promise<void> {
+      await db.run('UPDATE credentials SET secret = ?, updated_at = ? WHERE id = ?', [secret, now, id]);
     },
-    insertToken(tokenHash: string, accountId: string, purpose: TokenPurpose, expiresAt: number, data: object = {}): void {
-      db.prepare('INSERT INTO account_tokens (token_hash, account_id, purpose, data, expires_at) VALUES (?, ?, ?, ?, ?)')
-        .run(tokenHash, accountId, purpose, JSON.stringify(data), expiresAt);
+    async insertToken(tokenHash: string, accountId: string, purpose: TokenPurpose, expiresAt: number, data: object = {}): Promise<void> {
+      await db.run('INSERT INTO account_tokens (token_hash, account_id, purpose, data, expires_at) VALUES (?, ?, ?, ?, ?)',
+        [tokenHash, accountId, purpose, JSON.stringify(data), expiresAt]);
     },
-    /** Marks a live token used and returns it, or undefined when unknown, used, expired or for another purpose. */
-    consumeToken(tokenHash: string, purpose: TokenPurpose, now: number): { accountId: string; data: Record<string, unknown> } | undefined {
-      return db.transaction(() => {
-        const row = db.prepare('SELECT account_id, data FROM account_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?')
-          .get(tokenHash, purpose, now) as { account_id: string; data: string } | undefined;
-        if (!row) return undefined;
-        db.prepare('UPDATE account_tokens SET used_at = ? WHERE token_hash = ?').run(now, tokenHash);
-        return { accountId: row.account_id, data: JSON.parse(row.data) as Record<string, unknown> };
-      }).immediate();
+    /** Marks a live token used and returns it, or undefined when unknown, used, expired or for another purpose (atomic). */
+    async consumeToken(tokenHash: string, purpose: TokenPurpose, now: number): Promise<{ accountId: string; data: Record<string, unknown> } | undefined> {
+      const row = await db.get<{ account_id: string; data: string }>(`UPDATE account_tokens SET used_at = ?
+        WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? RETURNING account_id, data`, [now, tokenHash, purpose, now]);
+      return row && { accountId: row.account_id, data: JSON.parse(row.data) as Record<string, unknown> };
     },
-    peekToken(tokenHash: string, purpose: TokenPurpose, now: number): { accountId: string } | undefined {
-      const row = db.prepare('SELECT account_id FROM account_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?')
-        .get(tokenHash, purpose, now) as { account_id: string } | undefined;
+    async peekToken(tokenHash: string, purpose: TokenPurpose, now: number): Promise<{ accountId: string } | undefined> {
+      const row = await db.get<{ account_id: string }>('SELECT account_id FROM account_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?',
+        [tokenHash, purpose, now]);
       return row && { accountId: row.account_id };
     },
-    invalidateTokens(accountId: string, purpose: TokenPurpose, now: number): void {
-      db.prepare('UPDATE account_tokens SET used_at = ? WHERE account_id = ? AND purpose = ? AND used_at IS NULL').run(now, accountId, purpose);
+    async invalidateTokens(accountId: string, purpose: TokenPurpose, now: number): Promise<void> {
+      await db.run('UPDATE account_tokens SET used_at = ? WHERE account_id = ? AND purpose = ? AND used_at IS NULL', [now, accountId, purpose]);
     },
-    purgeExpiredTokens(now: number): number {
-      return db.prepare('DELETE FROM account_tokens WHERE expires_at <= ?').run(now).changes;
+    async purgeExpiredTokens(now: number): Promise<number> {
+      return (await db.run('DELETE FROM account_tokens WHERE expires_at <= ?', [now])).changes;
     },
-    transaction<T>(fn: () => T): T {
-      return db.transaction(fn).immediate();
+    transaction<T>(fn: () => Promise<T>): Promise<T> {
+      return db.transaction(fn);
     },
   };
+  return repo;
 }
 
 export type AccountRepository = ReturnType<typeof accountRepository>;

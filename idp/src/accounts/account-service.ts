@@ -43,7 +43,7 @@ export function accountService(deps: AccountServiceDeps) {
 
   async function sendVerification(account: Account): Promise<void> {
     const token = randomToken();
-    accounts.insertToken(sha256(token), account.id, 'verify_email', nowSeconds() + VERIFY_EMAIL_TTL, { email: account.email });
+    await accounts.insertToken(sha256(token), account.id, 'verify_email', nowSeconds() + VERIFY_EMAIL_TTL, { email: account.email });
     await mailer.send({
       to: account.email,
       subject: 'Confirm your email address',
@@ -67,19 +67,19 @@ export function accountService(deps: AccountServiceDeps) {
         createdAt: now,
         updatedAt: now,
       };
-      accounts.transaction(() => {
-        if (accounts.findByEmail(email)) {
+      await accounts.transaction(async () => {
+        if (await accounts.findByEmail(email)) {
           throw new AppError('conflict', 'An account with this email already exists. Sign in, or reset your password.', {
             fields: { email: 'An account with this email already exists.' },
           });
         }
-        accounts.insert(account);
-        accounts.replaceCredential({
+        await accounts.insert(account);
+        await accounts.replaceCredential({
           id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash,
           data: '{}', created_at: now, updated_at: now,
         });
       });
-      audit.record({ accountId: account.id, actor: account.id, event: 'account.created' });
+      await audit.record({ accountId: account.id, actor: account.id, event: 'account.created' });
       if (options.sendVerification !== false && !account.emailVerifiedAt) await sendVerification(account);
       return account;
     },
@@ -92,10 +92,10 @@ export function accountService(deps: AccountServiceDeps) {
     async signUpWithoutEnumeration(input: { email: string; password: string; name: string }, ip: string): Promise<void> {
       const email = normalizeEmail(input.email);
       checkPassword(input.password, email);
-      if (limiter.hit(`signup:ip:${ip}`, { max: 20, windowSeconds: 3600 }) > 20) {
+      if (await limiter.hit(`signup:ip:${ip}`, { max: 20, windowSeconds: 3600 }) > 20) {
         throw new AppError('too_many_requests', 'Too many sign-ups from your network. Try again in an hour.');
       }
-      const existing = accounts.findByEmail(email);
+      const existing = await accounts.findByEmail(email);
       if (existing) {
         await hasher.hash(input.password); // same cost as a real sign-up
         await mailer.send({
@@ -123,61 +123,61 @@ export function accountService(deps: AccountServiceDeps) {
       const email = normalizeEmail(emailInput);
       const accountKey = `signin:account:${email}`;
       const ipKey = `signin:ip:${ip}`;
-      const wait = limiter.attempt([accountKey, SIGN_IN_LIMITS.perAccount], [ipKey, SIGN_IN_LIMITS.perIp]);
+      const wait = await limiter.attempt([accountKey, SIGN_IN_LIMITS.perAccount], [ipKey, SIGN_IN_LIMITS.perIp]);
       if (wait > 0) throw tooManyAttempts(wait, 'Too many failed sign-in attempts. Reset your password, or wait.');
-      const account = accounts.findByEmail(email);
-      const credential = account && accounts.findCredential(account.id, 'password');
+      const account = await accounts.findByEmail(email);
+      const credential = account && await accounts.findCredential(account.id, 'password');
       let ok = false;
       if (account && credential) {
         const result = await hasher.verify(credential.secret, password);
         ok = result.ok;
-        if (result.needsRehash) accounts.updateCredentialSecret(credential.id, await hasher.hash(password), nowSeconds());
+        if (result.needsRehash) await accounts.updateCredentialSecret(credential.id, await hasher.hash(password), nowSeconds());
       } else {
         await hasher.verifyDummy(password);
       }
       if (!ok || !account) {
-        if (account) audit.record({ accountId: account.id, actor: 'anonymous', event: 'signin.failed', ip });
+        if (account) await audit.record({ accountId: account.id, actor: 'anonymous', event: 'signin.failed', ip });
         throw new AppError('invalid_credentials', 'Incorrect email or password.');
       }
-      limiter.reset(accountKey);
-      limiter.refund(ipKey);
+      await limiter.reset(accountKey);
+      await limiter.refund(ipKey);
       return account;
     },
 
-    findById(id: string): Account | undefined {
-      return accounts.findById(id);
+    async findById(id: string): Promise<Account | undefined> {
+      return await accounts.findById(id);
     },
 
-    findByEmail(email: string): Account | undefined {
-      return accounts.findByEmail(normalizeEmail(email));
+    async findByEmail(email: string): Promise<Account | undefined> {
+      return await accounts.findByEmail(normalizeEmail(email));
     },
 
     resendVerification: sendVerification,
 
-    verifyEmail(token: string): Account {
+    async verifyEmail(token: string): Promise<Account> {
       const now = nowSeconds();
-      const used = accounts.consumeToken(sha256(token), 'verify_email', now);
-      const account = used && accounts.findById(used.accountId);
+      const used = await accounts.consumeToken(sha256(token), 'verify_email', now);
+      const account = used && await accounts.findById(used.accountId);
       // A link for an address the account no longer has must not verify the new one.
       if (!account || used.data.email !== account.email) {
         throw new AppError('gone', 'This confirmation link is invalid or has expired. Sign in to get a new one.');
       }
-      if (!account.emailVerifiedAt) accounts.update(account.id, { emailVerifiedAt: now }, now);
-      audit.record({ accountId: account.id, actor: account.id, event: 'email.verified' });
-      return accounts.findById(account.id)!;
+      if (!account.emailVerifiedAt) await accounts.update(account.id, { emailVerifiedAt: now }, now);
+      await audit.record({ accountId: account.id, actor: account.id, event: 'email.verified' });
+      return (await accounts.findById(account.id))!;
     },
 
     /** Sends a reset link when the account exists; says nothing either way. */
     async requestPasswordReset(emailInput: string, ip: string): Promise<void> {
       const email = normalizeEmail(emailInput);
       const key = `reset:${email}`;
-      if (limiter.attempt([key, { max: 5, windowSeconds: 3600 }], [`reset:ip:${ip}`, { max: 50, windowSeconds: 3600 }]) > 0) return;
-      const account = accounts.findByEmail(email);
+      if (await limiter.attempt([key, { max: 5, windowSeconds: 3600 }], [`reset:ip:${ip}`, { max: 50, windowSeconds: 3600 }]) > 0) return;
+      const account = await accounts.findByEmail(email);
       if (!account) return;
       const token = randomToken();
       // Bound to the address it was mailed to: after an email change the old mailbox's link is dead.
-      accounts.insertToken(sha256(token), account.id, 'reset_password', nowSeconds() + RESET_PASSWORD_TTL, { email: account.email });
-      audit.record({ accountId: account.id, actor: 'anonymous', event: 'password.reset_requested', ip });
+      await accounts.insertToken(sha256(token), account.id, 'reset_password', nowSeconds() + RESET_PASSWORD_TTL, { email: account.email });
+      await audit.record({ accountId: account.id, actor: 'anonymous', event: 'password.reset_requested', ip });
       // Not awaited: the answer must take as long for a known address as for an unknown one, and an
       // SMTP round trip would tell them apart.
       void mailer.send({
@@ -187,28 +187,28 @@ export function accountService(deps: AccountServiceDeps) {
       }).catch((error: unknown) => log.warn(`reset mail to ${account.email} failed: ${String(error)}`));
     },
 
-    isResetTokenLive(token: string): boolean {
-      return Boolean(accounts.peekToken(sha256(token), 'reset_password', nowSeconds()));
+    async isResetTokenLive(token: string): Promise<boolean> {
+      return Boolean(await accounts.peekToken(sha256(token), 'reset_password', nowSeconds()));
     },
 
     /** Sets a new password from a reset link. Returns the account so callers can end its sessions. */
     async resetPassword(token: string, password: string): Promise<Account> {
       const now = nowSeconds();
-      const peek = accounts.peekToken(sha256(token), 'reset_password', now);
-      const account = peek && accounts.findById(peek.accountId);
+      const peek = await accounts.peekToken(sha256(token), 'reset_password', now);
+      const account = peek && await accounts.findById(peek.accountId);
       if (!account) throw new AppError('gone', 'This reset link is invalid or has expired. Ask for a new one.');
       checkPassword(password, account.email);
       const hash = await hasher.hash(password);
-      accounts.transaction(() => {
-        const used = accounts.consumeToken(sha256(token), 'reset_password', now);
+      await accounts.transaction(async () => {
+        const used = await accounts.consumeToken(sha256(token), 'reset_password', now);
         if (!used || used.data.email !== account.email) {
           throw new AppError('gone', 'This reset link is invalid or has expired. Ask for a new one.');
         }
-        accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });
-        accounts.invalidateTokens(account.id, 'reset_password', now);
+        await accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });
+        await accounts.invalidateTokens(account.id, 'reset_password', now);
       });
-      limiter.reset(`signin:account:${account.email}`);
-      audit.record({ accountId: account.id, actor: account.id, event: 'password.reset' });
+      await limiter.reset(`signin:account:${account.email}`);
+      await audit.record({ accountId: account.id, actor: account.id, event: 'password.reset' });
       await mailer.send({
         to: account.email,
         subject: 'Your password was changed',
@@ -217,8 +217,8 @@ export function accountService(deps: AccountServiceDeps) {
       return account;
     },
 
-    passwordChangedAt(accountId: string): number | undefined {
-      return accounts.findCredential(accountId, "password")?.created_at;
+    async passwordChangedAt(accountId: string): Promise<number | undefined> {
+      return (await accounts.findCredential(accountId, "password"))?.created_at;
     },
   };
 }

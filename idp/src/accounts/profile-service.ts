@@ -27,25 +27,25 @@ export function isTimeZone(value: string): boolean {
 export function profileService(deps: { accounts: AccountRepository; mailer: Mailer; notifier: SecurityNotifier; limiter: RateLimiter; audit: AuditRepository; issuer: () => string }) {
   const { accounts, audit } = deps;
   return {
-    updateDetails(account: Account, input: { name: string; locale: string; timezone: string }): Account {
+    async updateDetails(account: Account, input: { name: string; locale: string; timezone: string }): Promise<Account> {
       if (!(input.locale in LANGUAGES)) throw new AppError('invalid_input', 'Choose a language from the list.', { fields: { locale: 'Choose a language from the list.' } });
       if (!isTimeZone(input.timezone)) throw new AppError('invalid_input', 'Choose a time zone from the list, like Europe/Brussels.', { fields: { timezone: 'Unknown time zone.' } });
-      accounts.update(account.id, { name: input.name.trim(), locale: input.locale, timezone: input.timezone }, nowSeconds());
-      audit.record({ accountId: account.id, actor: account.id, event: 'account.details_changed' });
-      return accounts.findById(account.id)!;
+      await accounts.update(account.id, { name: input.name.trim(), locale: input.locale, timezone: input.timezone }, nowSeconds());
+      await audit.record({ accountId: account.id, actor: account.id, event: 'account.details_changed' });
+      return (await accounts.findById(account.id))!;
     },
 
     async requestEmailChange(account: Account, newEmailInput: string): Promise<void> {
       const email = normalizeEmail(newEmailInput);
       if (email === account.email) throw new AppError('invalid_input', 'That is already your email address.', { fields: { email: 'That is already your email address.' } });
-      if (deps.limiter.hit(`change_email:${account.id}`, { max: 5, windowSeconds: 3600 }) > 5) {
+      if (await deps.limiter.hit(`change_email:${account.id}`, { max: 5, windowSeconds: 3600 }) > 5) {
         throw new AppError('too_many_requests', 'Too many email changes asked for. Try again in an hour.');
       }
       const now = nowSeconds();
-      accounts.invalidateTokens(account.id, 'change_email', now);
+      await accounts.invalidateTokens(account.id, 'change_email', now);
       const token = randomToken();
-      accounts.insertToken(sha256(token), account.id, 'change_email', now + CHANGE_EMAIL_TTL, { email, from: account.email });
-      audit.record({ accountId: account.id, actor: account.id, event: 'email.change_requested', data: { email } });
+      await accounts.insertToken(sha256(token), account.id, 'change_email', now + CHANGE_EMAIL_TTL, { email, from: account.email });
+      await audit.record({ accountId: account.id, actor: account.id, event: 'email.change_requested', data: { email } });
       await deps.mailer.send({
         to: email,
         subject: 'Confirm your new email address',
@@ -57,22 +57,22 @@ export function profileService(deps: { accounts: AccountRepository; mailer: Mail
     async confirmEmailChange(token: string): Promise<Account> {
       const now = nowSeconds();
       const gone = new AppError('gone', 'This confirmation link is invalid, was already used or has expired. Ask for the change again.');
-      const result = accounts.transaction(() => {
-        const used = accounts.consumeToken(sha256(token), 'change_email', now);
-        const account = used && accounts.findById(used.accountId);
+      const result = await accounts.transaction(async () => {
+        const used = await accounts.consumeToken(sha256(token), 'change_email', now);
+        const account = used && await accounts.findById(used.accountId);
         if (!account || typeof used.data.email !== 'string' || used.data.from !== account.email) throw gone;
         const email = used.data.email;
-        const owner = accounts.findByEmail(email);
+        const owner = await accounts.findByEmail(email);
         if (owner && owner.id !== account.id) {
           throw new AppError('conflict', 'Another account already uses this email address, so it cannot be yours too.');
         }
-        accounts.update(account.id, { email, emailVerifiedAt: now }, now);
+        await accounts.update(account.id, { email, emailVerifiedAt: now }, now);
         // Links mailed to the old address (reset, confirm) must not work once it is no longer ours.
-        accounts.invalidateTokens(account.id, 'reset_password', now);
-        accounts.invalidateTokens(account.id, 'verify_email', now);
-        return { before: account, after: accounts.findById(account.id)! };
+        await accounts.invalidateTokens(account.id, 'reset_password', now);
+        await accounts.invalidateTokens(account.id, 'verify_email', now);
+        return { before: account, after: (await accounts.findById(account.id))! };
       });
-      audit.record({ accountId: result.after.id, actor: result.after.id, event: 'email.changed', data: { from: result.before.email, to: result.after.email } });
+      await audit.record({ accountId: result.after.id, actor: result.after.id, event: 'email.changed', data: { from: result.before.email, to: result.after.email } });
       await deps.notifier.emailChanged(result.before, result.after.email);
       return result.after;
     },

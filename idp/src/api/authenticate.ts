@@ -38,7 +38,7 @@ export function authenticateApiCaller(deps: RouteDeps): AppMiddleware {
     ctx.set('Cache-Control', 'no-store');
     const { limiter, apiKeys } = ctx.state.services;
     const failureKey = `api:auth-fail:${ctx.ip}`;
-    const wait = limiter.retryAfter(failureKey, FAILURE_LIMIT);
+    const wait = await limiter.retryAfter(failureKey, FAILURE_LIMIT);
     if (wait > 0) throw new AppError('too_many_requests', `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
 
     const header = ctx.get('Authorization');
@@ -47,20 +47,20 @@ export function authenticateApiCaller(deps: RouteDeps): AppMiddleware {
     const [, scheme, token] = match as unknown as [string, string, string];
 
     if (scheme.toLowerCase() === 'bearer') {
-      const key = looksLikeApiKey(token) ? apiKeys.authenticate(token, ctx.ip || null) : undefined;
+      const key = looksLikeApiKey(token) ? await apiKeys.authenticate(token, ctx.ip || null) : undefined;
       if (!key) {
-        limiter.hit(failureKey, FAILURE_LIMIT);
+        await limiter.hit(failureKey, FAILURE_LIMIT);
         throw unauthorized('This API key is not valid: it may have expired or been revoked.', 'Bearer', ', error="invalid_token"');
       }
       ctx.state.apiCaller = { via: 'api_key', accountId: key.accountId, keyId: key.id, scope: key.scope };
     } else {
-      const verified = await verifyDpopAccessToken(ctx, deps, token).catch((error: unknown) => {
-        limiter.hit(failureKey, FAILURE_LIMIT);
+      const verified = await verifyDpopAccessToken(ctx, deps, token).catch(async (error: unknown) => {
+        await limiter.hit(failureKey, FAILURE_LIMIT);
         throw error;
       });
       ctx.state.apiCaller = { via: 'access_token', accountId: verified.sub, authTime: verified.authTime, scope: 'read-write', sessionUid: verified.sessionUid };
     }
-    if (!ctx.state.services.accounts.findById(ctx.state.apiCaller.accountId)) {
+    if (!await ctx.state.services.accounts.findById(ctx.state.apiCaller.accountId)) {
       throw unauthorized('This account no longer exists.', scheme, ', error="invalid_token"');
     }
     if (!SAFE.has(ctx.method) && ctx.state.apiCaller.scope === 'read') {
@@ -101,8 +101,8 @@ export function assertMayManageKey(ctx: AppContext, keyId: string): void {
  * The live IdP session the caller signed in through (the browser the extension runs in), from the
  * access token's `sid`; undefined once that session ended. API keys have none.
  */
-export function callerSessionUid(ctx: AppContext): string | undefined {
+export async function callerSessionUid(ctx: AppContext): Promise<string | undefined> {
   const caller = ctx.state.apiCaller!;
   if (caller.via !== 'access_token' || !caller.sessionUid) return undefined;
-  return ctx.state.services.security.sessions.hasSession(caller.accountId, caller.sessionUid) ? caller.sessionUid : undefined;
+  return await ctx.state.services.security.sessions.hasSession(caller.accountId, caller.sessionUid) ? caller.sessionUid : undefined;
 }

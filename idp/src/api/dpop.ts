@@ -23,11 +23,11 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
 const keySets = new WeakMap<Db, { version: number; set: ReturnType<typeof jose.createLocalJWKSet> }>();
 /** Our public signing keys, rebuilt when `idp keys rotate` moves the store's key version. */
-function ownKeys(db: Db) {
-  const version = keysVersion(db);
+async function ownKeys(db: Db) {
+  const version = await keysVersion(db);
   let cached = keySets.get(db);
   if (!cached || cached.version !== version) {
-    const keys = loadJwks(db).keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_MEMBERS.includes(name))));
+    const keys = (await loadJwks(db)).keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_MEMBERS.includes(name))));
     cached = { version, set: jose.createLocalJWKSet({ keys: keys as jose.JWK[] }) };
     keySets.set(db, cached);
   }
@@ -53,7 +53,7 @@ export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, to
   const now = new Date(clock.now());
   let claims: jose.JWTPayload & { cnf?: { jkt?: string }; scope?: string; auth_time?: number; sid?: unknown; client_id?: unknown };
   try {
-    ({ payload: claims } = await jose.jwtVerify(token, ownKeys(ctx.state.services.db), {
+    ({ payload: claims } = await jose.jwtVerify(token, await ownKeys(ctx.state.services.db), {
       issuer: deps.issuer, audience: `${deps.issuer}${ACCOUNT_API_RESOURCE_PATH}`, typ: 'at+jwt', algorithms: ['ES256', 'EdDSA'],
       requiredClaims: ['sub', 'exp'], currentDate: now,
     }));
@@ -84,7 +84,7 @@ export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, to
   if (proof.ath !== crypto.createHash('sha256').update(token).digest('base64url')) throw badProof('The DPoP proof is not for this access token (ath).');
   if (typeof proof.jti !== 'string' || proof.jti.length < 8 || proof.jti.length > 200) throw badProof('The DPoP proof needs a unique jti.');
   const replayKey = `dpop:jti:${jkt}:${crypto.createHash('sha256').update(proof.jti).digest('base64url')}`;
-  if (ctx.state.services.limiter.hit(replayKey, { max: 1, windowSeconds: 2 * PROOF_MAX_AGE_SECONDS + 1 }) > 1) throw badProof('This DPoP proof was already used.');
+  if (await ctx.state.services.limiter.hit(replayKey, { max: 1, windowSeconds: 2 * PROOF_MAX_AGE_SECONDS + 1 }) > 1) throw badProof('This DPoP proof was already used.');
   // A JWT cannot be revoked, but the IdP session it was issued through can end (log out, "log out
   // from all devices", password change, account deletion): the token dies with it, not 10 minutes later.
   const sessionUid = typeof claims.sid === 'string' ? claims.sid : undefined;

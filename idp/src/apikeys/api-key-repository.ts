@@ -36,68 +36,71 @@ const toApiKey = (r: ApiKeyRow): ApiKey => ({
   lastUsedIp: r.last_used_ip,
 });
 
+const columns = `id, account_id, visible_id, description, scope, databases, secret_hash, previous_secret_hash,
+  previous_expires_at, created_at, expires_at, rotated_at, last_used_at, last_used_ip`;
+
 export function apiKeyRepository(db: Db) {
-  const byVisibleId = db.prepare('SELECT * FROM api_keys WHERE visible_id = ?');
-  const byId = db.prepare('SELECT * FROM api_keys WHERE id = ? AND account_id = ?');
-  const touch = db.prepare('UPDATE api_keys SET last_used_at = ?, last_used_ip = ? WHERE id = ?');
-  const developerMode = db.prepare('SELECT enabled_at FROM developer_mode WHERE account_id = ?');
+  // Keys created within the same second: insertion order (rowid in SQLite, seq in PostgreSQL).
+  const insertionOrder = db.pick('rowid', 'seq');
+  const byVisibleId = `SELECT ${columns} FROM api_keys WHERE visible_id = ?`;
   return {
-    developerModeSince(accountId: string): number | undefined {
-      return (developerMode.get(accountId) as { enabled_at: number } | undefined)?.enabled_at;
+    async developerModeSince(accountId: string): Promise<number | undefined> {
+      return (await db.get<{ enabled_at: number }>('SELECT enabled_at FROM developer_mode WHERE account_id = ?', [accountId]))?.enabled_at;
     },
-    enableDeveloperMode(accountId: string, now: number): void {
-      db.prepare('INSERT INTO developer_mode (account_id, enabled_at) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING').run(accountId, now);
+    async enableDeveloperMode(accountId: string, now: number): Promise<void> {
+      await db.run('INSERT INTO developer_mode (account_id, enabled_at) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING', [accountId, now]);
     },
-    disableDeveloperMode(accountId: string): void {
-      db.prepare('DELETE FROM developer_mode WHERE account_id = ?').run(accountId);
+    async disableDeveloperMode(accountId: string): Promise<void> {
+      await db.run('DELETE FROM developer_mode WHERE account_id = ?', [accountId]);
     },
 
-    findByVisibleId(visibleId: string): ApiKey | undefined {
-      const row = byVisibleId.get(visibleId) as ApiKeyRow | undefined;
+    async findByVisibleId(visibleId: string): Promise<ApiKey | undefined> {
+      const row = await db.get<ApiKeyRow>(byVisibleId, [visibleId]);
       return row && toApiKey(row);
     },
-    findForAccount(accountId: string, id: string): ApiKey | undefined {
-      const row = byId.get(id, accountId) as ApiKeyRow | undefined;
+    async findForAccount(accountId: string, id: string): Promise<ApiKey | undefined> {
+      const row = await db.get<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE id = ? AND account_id = ?`, [id, accountId]);
       return row && toApiKey(row);
     },
     /** Keys that have not expired yet, newest first. */
-    listLive(accountId: string, now: number): ApiKey[] {
-      return (db.prepare('SELECT * FROM api_keys WHERE account_id = ? AND expires_at > ? ORDER BY created_at DESC, rowid DESC').all(accountId, now) as ApiKeyRow[]).map(toApiKey);
+    async listLive(accountId: string, now: number): Promise<ApiKey[]> {
+      return (await db.all<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE account_id = ? AND expires_at > ?
+        ORDER BY created_at DESC, ${insertionOrder} DESC`, [accountId, now])).map(toApiKey);
     },
-    countLive(accountId: string, now: number): number {
-      return (db.prepare('SELECT count(*) AS n FROM api_keys WHERE account_id = ? AND expires_at > ?').get(accountId, now) as { n: number }).n;
+    async countLive(accountId: string, now: number): Promise<number> {
+      return (await db.get<{ n: number }>('SELECT count(*) AS n FROM api_keys WHERE account_id = ? AND expires_at > ?', [accountId, now]))!.n;
     },
-    /** Every account's live keys with their owner's email, for the operator command. */
-    listAllLive(now: number): ApiKey[] {
-      return (db.prepare('SELECT * FROM api_keys WHERE expires_at > ? ORDER BY account_id, created_at').all(now) as ApiKeyRow[]).map(toApiKey);
+    /** Every account's live keys, for the operator command. */
+    async listAllLive(now: number): Promise<ApiKey[]> {
+      return (await db.all<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE expires_at > ? ORDER BY account_id, created_at`, [now])).map(toApiKey);
     },
-    insert(k: ApiKey): void {
-      db.prepare(`INSERT INTO api_keys (id, account_id, visible_id, description, scope, databases, secret_hash, previous_secret_hash,
+    async insert(k: ApiKey): Promise<void> {
+      await db.run(`INSERT INTO api_keys (id, account_id, visible_id, description, scope, databases, secret_hash, previous_secret_hash,
         previous_expires_at, created_at, expires_at, rotated_at, last_used_at, last_used_ip)
-        VALUES (@id, @accountId, @visibleId, @description, @scope, @databases, @secretHash, @previousSecretHash,
-        @previousExpiresAt, @createdAt, @expiresAt, @rotatedAt, @lastUsedAt, @lastUsedIp)`)
-        .run({ ...k, databases: k.databases === null ? null : JSON.stringify(k.databases) });
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [k.id, k.accountId, k.visibleId, k.description, k.scope,
+        k.databases === null ? null : JSON.stringify(k.databases), k.secretHash, k.previousSecretHash, k.previousExpiresAt,
+        k.createdAt, k.expiresAt, k.rotatedAt, k.lastUsedAt, k.lastUsedIp]);
     },
-    rotate(id: string, secretHash: string, previous: { hash: string; expiresAt: number } | null, now: number): void {
-      db.prepare('UPDATE api_keys SET secret_hash = ?, previous_secret_hash = ?, previous_expires_at = ?, rotated_at = ? WHERE id = ?')
-        .run(secretHash, previous?.hash ?? null, previous?.expiresAt ?? null, now, id);
+    async rotate(id: string, secretHash: string, previous: { hash: string; expiresAt: number } | null, now: number): Promise<void> {
+      await db.run('UPDATE api_keys SET secret_hash = ?, previous_secret_hash = ?, previous_expires_at = ?, rotated_at = ? WHERE id = ?',
+        [secretHash, previous?.hash ?? null, previous?.expiresAt ?? null, now, id]);
     },
-    touch(id: string, now: number, ip: string | null): void {
-      touch.run(now, ip, id);
+    async touch(id: string, now: number, ip: string | null): Promise<void> {
+      await db.run('UPDATE api_keys SET last_used_at = ?, last_used_ip = ? WHERE id = ?', [now, ip, id]);
     },
-    delete(accountId: string, id: string): boolean {
-      return db.prepare('DELETE FROM api_keys WHERE id = ? AND account_id = ?').run(id, accountId).changes > 0;
+    async delete(accountId: string, id: string): Promise<boolean> {
+      return (await db.run('DELETE FROM api_keys WHERE id = ? AND account_id = ?', [id, accountId])).changes > 0;
     },
-    deleteAllOf(accountId: string): number {
-      return db.prepare('DELETE FROM api_keys WHERE account_id = ?').run(accountId).changes;
+    async deleteAllOf(accountId: string): Promise<number> {
+      return (await db.run('DELETE FROM api_keys WHERE account_id = ?', [accountId])).changes;
     },
     /** Removes expired keys and forgets previous secrets whose grace period ended. */
-    purgeExpired(now: number): number {
-      db.prepare('UPDATE api_keys SET previous_secret_hash = NULL, previous_expires_at = NULL WHERE previous_expires_at <= ?').run(now);
-      return db.prepare('DELETE FROM api_keys WHERE expires_at <= ?').run(now).changes;
+    async purgeExpired(now: number): Promise<number> {
+      await db.run('UPDATE api_keys SET previous_secret_hash = NULL, previous_expires_at = NULL WHERE previous_expires_at <= ?', [now]);
+      return (await db.run('DELETE FROM api_keys WHERE expires_at <= ?', [now])).changes;
     },
-    transaction<T>(fn: () => T): T {
-      return db.transaction(fn).immediate();
+    transaction<T>(fn: () => Promise<T>): Promise<T> {
+      return db.transaction(fn);
     },
   };
 }

@@ -1,44 +1,45 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MailMessage } from '../mail/mailer.ts';
 import { auditRepository } from '../security/audit-repository.ts';
-import { clock, openDatabase, type Db } from '../storage/database.ts';
+import { clock } from '../storage/database.ts';
+import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
 import { apiKeyRepository } from './api-key-repository.ts';
 import { apiKeyService, generateApiKey, parseApiKey, type ApiKeyService } from './api-key-service.ts';
 import type { MembershipDirectory } from './types.ts';
 
 const ISSUER = 'https://id.example.com';
-let db: Db;
+let db: SqliteStore;
 let service: ApiKeyService;
 let mails: MailMessage[];
 const members = new Map<string, { login: string; role: 'owner' | 'member' }>(); // `${databaseId}:${accountId}`
 const directory: MembershipDirectory = {
-  databaseForClient: (clientId) => ({ 'client-a': { id: 'db_a', name: 'Acme' }, 'client-b': { id: 'db_b', name: 'Bolt' } })[clientId],
-  membership: (databaseId, accountId) => members.get(`${databaseId}:${accountId}`),
-  databasesOf: (accountId) => [{ id: 'db_a', name: 'Acme' }, { id: 'db_b', name: 'Bolt' }].filter((d) => members.has(`${d.id}:${accountId}`)),
+  databaseForClient: async (clientId) => ({ 'client-a': { id: 'db_a', name: 'Acme' }, 'client-b': { id: 'db_b', name: 'Bolt' } })[clientId],
+  membership: async (databaseId, accountId) => members.get(`${databaseId}:${accountId}`),
+  databasesOf: async (accountId) => [{ id: 'db_a', name: 'Acme' }, { id: 'db_b', name: 'Bolt' }].filter((d) => members.has(`${d.id}:${accountId}`)),
 };
 const me = { actor: 'acc_1', ip: '203.0.113.9' };
 
 beforeEach(() => {
   clock.offsetMs = 0;
-  db = openDatabase(':memory:');
-  db.prepare("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 'Ada', 0, 0)").run();
+  db = openSqliteStore(':memory:');
+  db.raw.prepare("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 'Ada', 0, 0)").run();
   members.clear();
   members.set('db_a:acc_1', { login: 'ada@acme.example', role: 'owner' });
   members.set('db_b:acc_1', { login: 'ada@example.com', role: 'member' });
   mails = [];
   service = apiKeyService({
     repo: apiKeyRepository(db), memberships: directory, audit: auditRepository(db),
-    accounts: { findById: (id) => db.prepare('SELECT id, email, name FROM accounts WHERE id = ?').get(id) as never },
+    accounts: { findById: (id) => db.raw.prepare('SELECT id, email, name FROM accounts WHERE id = ?').get(id) as never },
     mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => ISSUER,
   });
 });
-afterEach(() => {
+afterEach(async () => {
   clock.offsetMs = 0;
-  db.close();
+  await db.close();
 });
 
-const newKey = (over: Partial<Parameters<ApiKeyService['create']>[1]> = {}) =>
-  service.create('acc_1', { description: 'ci', duration: '1w', scope: 'read', databases: null, ...over }, me);
+const newKey = async (over: Partial<Parameters<ApiKeyService['create']>[1]> = {}) =>
+  await service.create('acc_1', { description: 'ci', duration: '1w', scope: 'read', databases: null, ...over }, me);
 
 describe('key format', () => {
   it('has a scannable prefix, a visible id and 256 random bits', () => {
@@ -55,12 +56,12 @@ describe('key format', () => {
 describe('developer mode', () => {
   it('is needed to create a key, and turning it off revokes every key', async () => {
     await expect(newKey()).rejects.toMatchObject({ code: 'forbidden' });
-    service.enableDeveloperMode('acc_1', me);
+    await service.enableDeveloperMode('acc_1', me);
     const { secret } = await newKey();
     await newKey();
-    expect(service.disableDeveloperMode('acc_1', me)).toBe(2);
-    expect(service.listLive('acc_1')).toHaveLength(0);
-    expect(service.authenticate(secret, null)).toBeUndefined();
+    expect(await service.disableDeveloperMode('acc_1', me)).toBe(2);
+    expect(await service.listLive('acc_1')).toHaveLength(0);
+    expect(await service.authenticate(secret, null)).toBeUndefined();
   });
 });
 
@@ -69,7 +70,7 @@ describe('create, introspect, rotate, revoke', () => {
 
   it('stores only a hash and mails the owner', async () => {
     const { key, secret } = await newKey();
-    const row = db.prepare('SELECT * FROM api_keys').get() as Record<string, unknown>;
+    const row = db.raw.prepare('SELECT * FROM api_keys').get() as Record<string, unknown>;
     expect(JSON.stringify(row)).not.toContain(secret.slice(14));
     expect(key.expiresAt - key.createdAt).toBe(7 * 24 * 3600);
     expect(mails.at(-1)?.subject).toMatch(/new API key/);
@@ -78,12 +79,12 @@ describe('create, introspect, rotate, revoke', () => {
 
   it('answers introspection with the membership login, only where the key and the membership allow', async () => {
     const { secret } = await newKey({ databases: ['db_a'], scope: 'read-write' });
-    const answer = service.introspect(secret, 'client-a', '198.51.100.7', ISSUER);
+    const answer = await service.introspect(secret, 'client-a', '198.51.100.7', ISSUER);
     expect(answer).toMatchObject({ active: true, sub: 'acc_1', login: 'ada@acme.example', role: 'owner', scope: 'read-write', token_type: 'api_key', client_id: 'client-a' });
-    expect(service.introspect(secret, 'client-b', null, ISSUER)).toBeUndefined(); // not allowed by the key
-    expect(service.introspect(secret, 'client-x', null, ISSUER)).toBeUndefined(); // not a database
+    expect(await service.introspect(secret, 'client-b', null, ISSUER)).toBeUndefined(); // not allowed by the key
+    expect(await service.introspect(secret, 'client-x', null, ISSUER)).toBeUndefined(); // not a database
     members.delete('db_a:acc_1');
-    expect(service.introspect(secret, 'client-a', null, ISSUER)).toBeUndefined(); // left the database
+    expect(await service.introspect(secret, 'client-a', null, ISSUER)).toBeUndefined(); // left the database
   });
 
   it('refuses to limit a key to a database the account is not in, or to none', async () => {
@@ -93,23 +94,23 @@ describe('create, introspect, rotate, revoke', () => {
 
   it('records last use at most once a minute', async () => {
     const { key, secret } = await newKey();
-    service.introspect(secret, 'client-a', '198.51.100.7', ISSUER);
-    expect(service.get('acc_1', key.id)).toMatchObject({ lastUsedIp: '198.51.100.7' });
-    service.introspect(secret, 'client-a', '198.51.100.8', ISSUER);
-    expect(service.get('acc_1', key.id).lastUsedIp).toBe('198.51.100.7');
+    await service.introspect(secret, 'client-a', '198.51.100.7', ISSUER);
+    expect(await service.get('acc_1', key.id)).toMatchObject({ lastUsedIp: '198.51.100.7' });
+    await service.introspect(secret, 'client-a', '198.51.100.8', ISSUER);
+    expect((await service.get('acc_1', key.id)).lastUsedIp).toBe('198.51.100.7');
     clock.offsetMs = 61_000;
-    service.introspect(secret, 'client-a', '198.51.100.8', ISSUER);
-    expect(service.get('acc_1', key.id).lastUsedIp).toBe('198.51.100.8');
+    await service.introspect(secret, 'client-a', '198.51.100.8', ISSUER);
+    expect((await service.get('acc_1', key.id)).lastUsedIp).toBe('198.51.100.8');
   });
 
   it('expires by the store clock and is purged', async () => {
     const { secret } = await newKey({ duration: '1d' });
     clock.offsetMs = 24 * 3600 * 1000 - 5000;
-    expect(service.authenticate(secret, null)).toBeDefined();
+    expect(await service.authenticate(secret, null)).toBeDefined();
     clock.offsetMs = 24 * 3600 * 1000;
-    expect(service.authenticate(secret, null)).toBeUndefined();
-    expect(service.listLive('acc_1')).toHaveLength(0);
-    expect(service.purgeExpired()).toBe(1);
+    expect(await service.authenticate(secret, null)).toBeUndefined();
+    expect(await service.listLive('acc_1')).toHaveLength(0);
+    expect(await service.purgeExpired()).toBe(1);
   });
 
   it('rotates without grace: the old secret dies at once', async () => {
@@ -117,40 +118,40 @@ describe('create, introspect, rotate, revoke', () => {
     const { key: rotated, secret } = await service.rotate('acc_1', key.id, 0, me);
     expect(rotated.id).toBe(key.id);
     expect(secret.startsWith(key.visibleId)).toBe(true);
-    expect(service.authenticate(old, null)).toBeUndefined();
-    expect(service.authenticate(secret, null)?.id).toBe(key.id);
+    expect(await service.authenticate(old, null)).toBeUndefined();
+    expect((await service.authenticate(secret, null))?.id).toBe(key.id);
     expect(mails.at(-1)?.subject).toMatch(/rotated/);
   });
 
   it('rotates with grace: the old secret lives for the grace period only, and says so in exp', async () => {
     const { key, secret: old } = await newKey();
     const { secret } = await service.rotate('acc_1', key.id, 3600, me);
-    const graceAnswer = service.introspect(old, 'client-a', null, ISSUER)!;
+    const graceAnswer = (await service.introspect(old, 'client-a', null, ISSUER))!;
     expect(graceAnswer.exp - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(3600);
     clock.offsetMs = 3600 * 1000;
-    expect(service.authenticate(old, null)).toBeUndefined();
-    expect(service.authenticate(secret, null)).toBeDefined();
+    expect(await service.authenticate(old, null)).toBeUndefined();
+    expect(await service.authenticate(secret, null)).toBeDefined();
   });
 
   it('revokes, and caps live keys at 20', async () => {
     const { key, secret } = await newKey();
-    service.revoke('acc_1', key.id, me);
-    expect(service.authenticate(secret, null)).toBeUndefined();
-    expect(() => service.revoke('acc_1', key.id, me)).toThrow(expect.objectContaining({ code: 'not_found' }));
+    await service.revoke('acc_1', key.id, me);
+    expect(await service.authenticate(secret, null)).toBeUndefined();
+    await expect(service.revoke('acc_1', key.id, me)).rejects.toThrow(expect.objectContaining({ code: 'not_found' }));
     for (let i = 0; i < 20; i++) await newKey();
     await expect(newKey()).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('dies with the account', async () => {
     const { secret } = await newKey();
-    db.prepare("DELETE FROM accounts WHERE id = 'acc_1'").run();
-    expect(service.authenticate(secret, null)).toBeUndefined();
-    expect(db.prepare('SELECT count(*) AS n FROM api_keys').get()).toEqual({ n: 0 });
+    db.raw.prepare("DELETE FROM accounts WHERE id = 'acc_1'").run();
+    expect(await service.authenticate(secret, null)).toBeUndefined();
+    expect(db.raw.prepare('SELECT count(*) AS n FROM api_keys').get()).toEqual({ n: 0 });
   });
 
   it('rejects a forged secret with a real visible id', async () => {
     const { secret } = await newKey();
     const forged = `${secret.slice(0, 14)}${'A'.repeat(43)}`;
-    expect(service.authenticate(forged, null)).toBeUndefined();
+    expect(await service.authenticate(forged, null)).toBeUndefined();
   });
 });

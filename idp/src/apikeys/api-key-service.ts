@@ -45,7 +45,7 @@ export function looksLikeApiKey(token: unknown): token is string {
 export interface ApiKeyServiceDeps {
   repo: ApiKeyRepository;
   memberships: MembershipDirectory;
-  accounts: { findById(id: string): Account | undefined };
+  accounts: { findById(id: string): Promise<Account | undefined> };
   audit: AuditRepository;
   mailer: Mailer;
   issuer: () => string;
@@ -62,23 +62,23 @@ const iso = (s: number) => new Date(s * 1000).toISOString();
 export function apiKeyService(deps: ApiKeyServiceDeps) {
   const { repo, memberships, audit, mailer } = deps;
 
-  function requireDeveloperMode(accountId: string): void {
-    if (repo.developerModeSince(accountId) === undefined) {
+  async function requireDeveloperMode(accountId: string): Promise<void> {
+    if (await repo.developerModeSince(accountId) === undefined) {
       throw new AppError('forbidden', 'Turn on developer mode first to manage API keys.');
     }
   }
 
-  function findLive(accountId: string, keyId: string): ApiKey {
-    const key = repo.findForAccount(accountId, keyId);
+  async function findLive(accountId: string, keyId: string): Promise<ApiKey> {
+    const key = await repo.findForAccount(accountId, keyId);
     if (!key || key.expiresAt <= nowSeconds()) throw new AppError('not_found', 'This API key does not exist, has expired or was revoked.');
     return key;
   }
 
   /** The key a presented secret belongs to, when it is well formed, current (or in grace) and unexpired. */
-  function verify(token: string): { key: ApiKey; exp: number } | undefined {
+  async function verify(token: string): Promise<{ key: ApiKey; exp: number } | undefined> {
     const parsed = parseApiKey(token);
     if (!parsed) return undefined;
-    const key = repo.findByVisibleId(parsed.visibleId);
+    const key = await repo.findByVisibleId(parsed.visibleId);
     const now = nowSeconds();
     if (!key || key.expiresAt <= now) return undefined;
     const hash = sha256(token);
@@ -88,23 +88,23 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
       if (!inGrace || !safeEqual(hash, key.previousSecretHash!)) return undefined;
       exp = Math.min(exp, key.previousExpiresAt!);
     }
-    if (!deps.accounts.findById(key.accountId)) return undefined;
-    if (repo.developerModeSince(key.accountId) === undefined) return undefined;
+    if (!await deps.accounts.findById(key.accountId)) return undefined;
+    if (await repo.developerModeSince(key.accountId) === undefined) return undefined;
     return { key, exp };
   }
 
-  function recordUse(key: ApiKey, ip: string | null | undefined): void {
+  async function recordUse(key: ApiKey, ip: string | null | undefined): Promise<void> {
     const now = nowSeconds();
     if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_WRITE_INTERVAL_SECONDS) return;
-    repo.touch(key.id, now, ip ?? null);
+    await repo.touch(key.id, now, ip ?? null);
   }
 
-  function databaseNames(accountId: string): Map<string, string> {
-    return new Map(memberships.databasesOf(accountId).map((d) => [d.id, d.name]));
+  async function databaseNames(accountId: string): Promise<Map<string, string>> {
+    return new Map((await memberships.databasesOf(accountId)).map((d) => [d.id, d.name]));
   }
 
   async function notify(accountId: string, subject: string, what: string): Promise<void> {
-    const account = deps.accounts.findById(accountId);
+    const account = await deps.accounts.findById(accountId);
     if (!account) return;
     await mailer.send({
       to: account.email,
@@ -114,49 +114,49 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
   }
 
   return {
-    isDeveloperMode(accountId: string): boolean {
-      return repo.developerModeSince(accountId) !== undefined;
+    async isDeveloperMode(accountId: string): Promise<boolean> {
+      return await repo.developerModeSince(accountId) !== undefined;
     },
 
-    enableDeveloperMode(accountId: string, by: Actor): void {
-      if (repo.developerModeSince(accountId) !== undefined) return;
-      repo.enableDeveloperMode(accountId, nowSeconds());
-      audit.record({ accountId, actor: by.actor, event: 'developer_mode.enabled', ip: by.ip });
+    async enableDeveloperMode(accountId: string, by: Actor): Promise<void> {
+      if (await repo.developerModeSince(accountId) !== undefined) return;
+      await repo.enableDeveloperMode(accountId, nowSeconds());
+      await audit.record({ accountId, actor: by.actor, event: 'developer_mode.enabled', ip: by.ip });
     },
 
     /** Turns developer mode off and revokes every key; returns how many keys were revoked. */
-    disableDeveloperMode(accountId: string, by: Actor): number {
-      const revoked = repo.transaction(() => {
-        repo.disableDeveloperMode(accountId);
-        return repo.deleteAllOf(accountId);
+    async disableDeveloperMode(accountId: string, by: Actor): Promise<number> {
+      const revoked = await repo.transaction(async () => {
+        await repo.disableDeveloperMode(accountId);
+        return await repo.deleteAllOf(accountId);
       });
-      audit.record({ accountId, actor: by.actor, event: 'developer_mode.disabled', ip: by.ip, data: { revokedKeys: revoked } });
+      await audit.record({ accountId, actor: by.actor, event: 'developer_mode.disabled', ip: by.ip, data: { revokedKeys: revoked } });
       return revoked;
     },
 
     /** Databases a key may be limited to: the account's active memberships. */
-    databaseChoices(accountId: string): { id: string; name: string }[] {
-      return memberships.databasesOf(accountId);
+    async databaseChoices(accountId: string): Promise<{ id: string; name: string }[]> {
+      return await memberships.databasesOf(accountId);
     },
 
     async create(accountId: string, input: NewApiKeyInput, by: Actor): Promise<{ key: ApiKey; secret: string }> {
-      requireDeveloperMode(accountId);
+      await requireDeveloperMode(accountId);
       let databases: string[] | null = null;
       if (input.databases !== null) {
-        const mine = databaseNames(accountId);
+        const mine = await databaseNames(accountId);
         databases = [...new Set(input.databases)];
         if (databases.length === 0) throw new AppError('invalid_input', 'Choose at least one database, or allow every database.', { fields: { databases: 'Choose at least one database.' } });
         const unknown = databases.filter((id) => !mine.has(id));
         if (unknown.length > 0) throw new AppError('invalid_input', 'A key can only be limited to databases you are a member of.', { fields: { databases: 'Choose among your databases.' } });
       }
       const now = nowSeconds();
-      const key = repo.transaction(() => {
-        if (repo.countLive(accountId, now) >= MAX_LIVE_KEYS_PER_ACCOUNT) {
+      const key = await repo.transaction(async () => {
+        if (await repo.countLive(accountId, now) >= MAX_LIVE_KEYS_PER_ACCOUNT) {
           throw new AppError('conflict', `You already have ${MAX_LIVE_KEYS_PER_ACCOUNT} API keys. Revoke one you no longer use first.`);
         }
         for (let attempt = 0; ; attempt++) {
           const generated = generateApiKey();
-          if (repo.findByVisibleId(generated.visibleId)) {
+          if (await repo.findByVisibleId(generated.visibleId)) {
             if (attempt < 5) continue;
             throw new AppError('server_error', 'Could not pick a unique key id.');
           }
@@ -165,58 +165,58 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
             databases, secretHash: generated.hash, previousSecretHash: null, previousExpiresAt: null, createdAt: now,
             expiresAt: now + API_KEY_DURATIONS[input.duration].seconds, rotatedAt: null, lastUsedAt: null, lastUsedIp: null,
           };
-          repo.insert(created);
+          await repo.insert(created);
           return { created, secret: generated.secret };
         }
       });
-      audit.record({ accountId, actor: by.actor, event: 'api_key.created', ip: by.ip, data: { keyId: key.created.id, visibleId: key.created.visibleId, scope: input.scope, expiresAt: key.created.expiresAt } });
+      await audit.record({ accountId, actor: by.actor, event: 'api_key.created', ip: by.ip, data: { keyId: key.created.id, visibleId: key.created.visibleId, scope: input.scope, expiresAt: key.created.expiresAt } });
       await notify(accountId, 'A new API key was added to your account',
         `A new API key "${input.description}" (${key.created.visibleId}, ${input.scope}) was added to your account. It expires on ${iso(key.created.expiresAt).slice(0, 10)}.`);
       return { key: key.created, secret: key.secret };
     },
 
-    listLive(accountId: string): ApiKey[] {
-      return repo.listLive(accountId, nowSeconds());
+    async listLive(accountId: string): Promise<ApiKey[]> {
+      return await repo.listLive(accountId, nowSeconds());
     },
 
-    get(accountId: string, keyId: string): ApiKey {
-      return findLive(accountId, keyId);
+    async get(accountId: string, keyId: string): Promise<ApiKey> {
+      return await findLive(accountId, keyId);
     },
 
     /** A new secret for the same key; the old one keeps working for `graceSeconds` (never past the key's expiry). */
     async rotate(accountId: string, keyId: string, graceSeconds: RotationGrace, by: Actor): Promise<{ key: ApiKey; secret: string }> {
-      requireDeveloperMode(accountId);
-      const key = findLive(accountId, keyId);
+      await requireDeveloperMode(accountId);
+      const key = await findLive(accountId, keyId);
       const now = nowSeconds();
       const secret = `${key.visibleId}_${randomToken(32)}`;
       const previous = graceSeconds > 0 ? { hash: key.secretHash, expiresAt: Math.min(now + graceSeconds, key.expiresAt) } : null;
-      repo.rotate(key.id, sha256(secret), previous, now);
-      audit.record({ accountId, actor: by.actor, event: 'api_key.rotated', ip: by.ip, data: { keyId: key.id, visibleId: key.visibleId, graceSeconds } });
+      await repo.rotate(key.id, sha256(secret), previous, now);
+      await audit.record({ accountId, actor: by.actor, event: 'api_key.rotated', ip: by.ip, data: { keyId: key.id, visibleId: key.visibleId, graceSeconds } });
       const grace = graceSeconds === 0 ? 'The previous secret stopped working at once.' : `The previous secret keeps working until ${iso(previous!.expiresAt)}.`;
       await notify(accountId, 'One of your API keys was rotated', `The API key "${key.description}" (${key.visibleId}) got a new secret. ${grace}`);
-      return { key: findLive(accountId, keyId), secret };
+      return { key: await findLive(accountId, keyId), secret };
     },
 
-    revoke(accountId: string, keyId: string, by: Actor): void {
-      const key = repo.findForAccount(accountId, keyId);
-      if (!key || !repo.delete(accountId, keyId)) throw new AppError('not_found', 'This API key does not exist, has expired or was revoked.');
-      audit.record({ accountId, actor: by.actor, event: 'api_key.revoked', ip: by.ip, data: { keyId, visibleId: key.visibleId } });
+    async revoke(accountId: string, keyId: string, by: Actor): Promise<void> {
+      const key = await repo.findForAccount(accountId, keyId);
+      if (!key || !await repo.delete(accountId, keyId)) throw new AppError('not_found', 'This API key does not exist, has expired or was revoked.');
+      await audit.record({ accountId, actor: by.actor, event: 'api_key.revoked', ip: by.ip, data: { keyId, visibleId: key.visibleId } });
     },
 
     /**
      * Token introspection by a database (an authenticated OIDC client): the answer for a live key
      * whose account is an active member of that database and which the key allows, else undefined.
      */
-    introspect(token: string, clientId: string, ip: string | null, issuer: string): ApiKeyIntrospection | undefined {
-      const found = verify(token);
+    async introspect(token: string, clientId: string, ip: string | null, issuer: string): Promise<ApiKeyIntrospection | undefined> {
+      const found = await verify(token);
       if (!found) return undefined;
       const { key, exp } = found;
-      const database = memberships.databaseForClient(clientId);
+      const database = await memberships.databaseForClient(clientId);
       if (!database) return undefined;
       if (key.databases !== null && !key.databases.includes(database.id)) return undefined;
-      const membership = memberships.membership(database.id, key.accountId);
+      const membership = await memberships.membership(database.id, key.accountId);
       if (!membership) return undefined;
-      recordUse(key, ip);
+      await recordUse(key, ip);
       return {
         active: true, sub: key.accountId, login: membership.login, role: membership.role, scope: key.scope, exp,
         iat: key.rotatedAt ?? key.createdAt, client_id: clientId, token_type: 'api_key', iss: issuer,
@@ -224,15 +224,15 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
     },
 
     /** A key presented to the IdP's own account API. Database limits do not apply there. */
-    authenticate(token: string, ip: string | null): ApiKey | undefined {
-      const found = verify(token);
+    async authenticate(token: string, ip: string | null): Promise<ApiKey | undefined> {
+      const found = await verify(token);
       if (!found) return undefined;
-      recordUse(found.key, ip);
+      await recordUse(found.key, ip);
       return found.key;
     },
 
-    summarize(key: ApiKey): ApiKeySummary {
-      const names = key.databases ? databaseNames(key.accountId) : undefined;
+    async summarize(key: ApiKey): Promise<ApiKeySummary> {
+      const names = key.databases ? await databaseNames(key.accountId) : undefined;
       return {
         id: key.id,
         description: key.description,
@@ -247,20 +247,20 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
     },
 
     /** For the security status: live keys and those expiring within a week. */
-    counts(accountId: string): { total: number; expiringWithin7Days: number } {
+    async counts(accountId: string): Promise<{ total: number; expiringWithin7Days: number }> {
       const now = nowSeconds();
-      const live = repo.listLive(accountId, now);
+      const live = await repo.listLive(accountId, now);
       return { total: live.length, expiringWithin7Days: live.filter((k) => k.expiresAt - now <= 7 * 24 * 3600).length };
     },
 
     /** Periodic clean-up: expired keys and ended grace periods. */
-    purgeExpired(): number {
-      return repo.purgeExpired(nowSeconds());
+    async purgeExpired(): Promise<number> {
+      return await repo.purgeExpired(nowSeconds());
     },
 
     /** Every live key, for the operator command. */
-    listAllLive(): ApiKey[] {
-      return repo.listAllLive(nowSeconds());
+    async listAllLive(): Promise<ApiKey[]> {
+      return await repo.listAllLive(nowSeconds());
     },
   };
 }

@@ -16,7 +16,7 @@ export function apiKeyIntrospection(apiKeys: () => ApiKeyService, issuer: string
     const token = ctx.oidc.params?.token;
     const clientId = ctx.oidc.client?.clientId;
     if (body?.active !== false || !looksLikeApiKey(token) || !clientId) return;
-    const answer = apiKeys().introspect(token, clientId, ctx.ip || null, issuer);
+    const answer = await apiKeys().introspect(token, clientId, ctx.ip || null, issuer);
     if (answer) ctx.body = answer;
   };
 }

@@ -61,11 +61,11 @@ export interface NewApiKeyInput {
  */
 export interface MembershipDirectory {
   /** The database registered as this OIDC client, if any. */
-  databaseForClient(clientId: string): { id: string; name: string } | undefined;
+  databaseForClient(clientId: string): Promise<{ id: string; name: string } | undefined>;
   /** The active membership of an account on a database. */
-  membership(databaseId: string, accountId: string): { login: string; role: 'owner' | 'member' } | undefined;
+  membership(databaseId: string, accountId: string): Promise<{ login: string; role: 'owner' | 'member' } | undefined>;
   /** Databases the account is an active member of, for the form and for checking a restriction. */
-  databasesOf(accountId: string): { id: string; name: string }[];
+  databasesOf(accountId: string): Promise<{ id: string; name: string }[]>;
 }
 
 /** The answer to an introspection of a live API key (RFC 7662 members plus `login` and `role`). */

@@ -14,11 +14,11 @@ export const apiKeyCommands: Command[] = [
     options: { account: { help: 'email address of the account', required: true } },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const account = requireAccountByEmail(services, values.account);
+        const account = await requireAccountByEmail(services, values.account);
         return {
           account: account.email,
-          developerMode: services.apiKeys.isDeveloperMode(account.id),
-          keys: services.apiKeys.listLive(account.id).map((k) => services.apiKeys.summarize(k)),
+          developerMode: await services.apiKeys.isDeveloperMode(account.id),
+          keys: await Promise.all((await services.apiKeys.listLive(account.id)).map(async (k) => await services.apiKeys.summarize(k))),
         };
       }),
   },
@@ -32,11 +32,11 @@ export const apiKeyCommands: Command[] = [
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const account = requireAccountByEmail(services, values.account);
+        const account = await requireAccountByEmail(services, values.account);
         const wanted = String(values.key);
-        const key = services.apiKeys.listLive(account.id).find((k) => k.visibleId === wanted || k.id === wanted);
+        const key = (await services.apiKeys.listLive(account.id)).find((k) => k.visibleId === wanted || k.id === wanted);
         if (!key) throw new AppError('not_found', `${account.email} has no live API key ${wanted}. See \`idp apikey list --account ${account.email}\`.`);
-        services.apiKeys.revoke(account.id, key.id, { actor: 'operator' });
+        await services.apiKeys.revoke(account.id, key.id, { actor: 'operator' });
         return { revoked: key.visibleId, account: account.email };
       }),
   },

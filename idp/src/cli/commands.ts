@@ -1,17 +1,19 @@
 /** The table of operator commands. Each opens the store, does one thing and returns JSON-able data. */
 import type { Config } from '../config/config.ts';
-import { openDatabase } from '../storage/database.ts';
 import { ensureSigningKeys, listSigningKeys, rotateSigningKeys } from '../storage/server-settings.ts';
-import { latestSchemaVersion, migrate } from '../storage/migrations.ts';
+import { latestSchemaVersion } from '../storage/migrations.ts';
+
 import { runMaintenance } from '../maintenance.ts';
 import { setLogLevel } from '../log.ts';
 import { serve } from './serve.ts';
-import { withServices } from './context.ts';
+import { withServices, withStore } from './context.ts';
 import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
 import { seedAccounts } from '../accounts/account-seed.ts';
 import { passwordHasher } from '../accounts/password-hasher.ts';
 import { AppError } from '../errors.ts';
+import fs from 'node:fs';
+import { exportStore, importStore, ImportError } from '../storage/transfer.ts';
 
 export interface OptionSpec {
   help: string;
@@ -46,12 +48,7 @@ export const commands: Command[] = [
     summary: 'Apply pending schema migrations and print the schema version.',
     options: {},
     run: async (_values, config) => {
-      const db = openDatabase(config.databaseFile, { migrate: false });
-      try {
-        return { schemaVersion: migrate(db), latest: latestSchemaVersion };
-      } finally {
-        db.close();
-      }
+      return await withStore(config, async (db) => ({ schemaVersion: await db.migrate(), latest: latestSchemaVersion, store: db.dialect }), { migrate: false });
     },
   },
   {
@@ -71,7 +68,7 @@ export const commands: Command[] = [
           { email, password: String(values.password), name: String(values.name ?? email.split('@')[0]) },
           { sendVerification: false, verified: true },
         );
-        services.audit.record({ accountId: account.id, actor: 'operator', event: 'account.created_by_operator' });
+        await services.audit.record({ accountId: account.id, actor: 'operator', event: 'account.created_by_operator' });
         return { id: account.id, email: account.email, name: account.name, emailVerified: true, createdAt: new Date(account.createdAt * 1000).toISOString() };
       }),
   },
@@ -95,12 +92,7 @@ export const commands: Command[] = [
       const password = String(values.password);
       if (password.length < 8) throw new AppError('invalid_input', '--password must have at least 8 characters');
       setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
-      const db = openDatabase(config.databaseFile);
-      try {
-        return await seedAccounts(db, passwordHasher(config.argon2), { count, password, prefix, start });
-      } finally {
-        db.close();
-      }
+      return await withStore(config, (db) => seedAccounts(db, passwordHasher(config.argon2), { count, password, prefix, start }));
     },
   },
   {
@@ -109,13 +101,10 @@ export const commands: Command[] = [
     summary: 'Add new signing keys; the old ones stay published until their tokens expire.',
     options: {},
     run: async (_values, config) => {
-      const db = openDatabase(config.databaseFile);
-      try {
+      return await withStore(config, async (db) => {
         await ensureSigningKeys(db);
-        return { rotated: await rotateSigningKeys(db), keys: listSigningKeys(db) };
-      } finally {
-        db.close();
-      }
+        return { rotated: await rotateSigningKeys(db), keys: await listSigningKeys(db) };
+      });
     },
   },
   {
@@ -124,20 +113,46 @@ export const commands: Command[] = [
     summary: 'List signing keys (ids, algorithms, state); never prints private material.',
     options: {},
     run: async (_values, config) => {
-      const db = openDatabase(config.databaseFile);
-      try {
-        return { keys: listSigningKeys(db) };
-      } finally {
-        db.close();
-      }
+      return await withStore(config, async (db) => ({ keys: await listSigningKeys(db) }));
     },
+  },
+  {
+    name: 'export',
+    usage: '--out FILE',
+    summary: 'Write every row of the store (IDP_DATABASE_URL or the SQLite file) to FILE as JSON lines, for `idp import`.',
+    options: { out: { help: 'file to write (created with mode 0600: it holds secrets and private keys)', required: true } },
+    run: async (values, config) => withStore(config, async (db) => {
+      const file = String(values.out);
+      const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
+      await new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
+      try {
+        const result = await exportStore(db, out);
+        return { file, from: db.dialect, ...result };
+      } finally {
+        await new Promise<void>((resolve) => out.end(resolve));
+      }
+    }, { migrate: false }),
+  },
+  {
+    name: 'import',
+    usage: '--in FILE',
+    summary: 'Load an `idp export` file into the configured store, which must be empty (one transaction: all rows or none).',
+    options: { in: { help: 'file written by `idp export`', required: true } },
+    run: async (values, config) => withStore(config, async (db) => {
+      try {
+        return { into: db.dialect, ...(await importStore(db, String(values.in))) };
+      } catch (error) {
+        if (error instanceof ImportError) throw new AppError('conflict', error.message);
+        throw error;
+      }
+    }),
   },
   {
     name: 'maintenance',
     usage: '',
     summary: 'Purge expired sessions, tokens and rate-limit windows now.',
     options: {},
-    run: (_values, config) => withServices(config, async (services) => ({ removed: runMaintenance(services) })),
+    run: (_values, config) => withServices(config, async (services) => ({ removed: await runMaintenance(services) })),
   },
   ...databaseCommands,
   ...apiKeyCommands,

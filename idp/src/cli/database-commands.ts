@@ -15,8 +15,8 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 
 
-function requireDatabase(services: Services, name: unknown) {
-  const database = services.databases.findByName(String(name));
+async function requireDatabase(services: Services, name: unknown) {
+  const database = await services.databases.findByName(String(name));
   if (!database) throw new AppError('not_found', `No database is named "${String(name)}". See \`idp database list\`.`);
   return database;
 }
@@ -45,7 +45,7 @@ export const databaseCommands: Command[] = [
     run: (values, config) =>
       withServices(config, async (services) => {
         const ownerEmail = email(values.owner, 'owner');
-        const owner = services.accounts.findByEmail(ownerEmail);
+        const owner = await services.accounts.findByEmail(ownerEmail);
         if (!owner) throw new AppError('not_found', `No account has the email ${ownerEmail}. Create it first with \`idp account create\`.`);
         const input = parseInput(newDatabaseSchema, {
           name: values.name,
@@ -84,7 +84,7 @@ export const databaseCommands: Command[] = [
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const database = requireDatabase(services, values.database);
+        const database = await requireDatabase(services, values.database);
         const membership = await services.databases.invite(database.id, email(values.email, 'email'), operator);
         return { database: database.name, id: membership.id, login: membership.login, role: membership.role, status: membership.status, expires_at: iso(membership.inviteExpiresAt!) };
       }),
@@ -94,17 +94,17 @@ export const databaseCommands: Command[] = [
     usage: '',
     summary: 'List every database with its owner and members.',
     options: {},
-    run: (_values, config) =>
-      withServices(config, async (services) => ({
-        databases: services.databases.listAll().map((d) => ({
+    run: async (_values, config) =>
+      await withServices(config, async (services) => ({
+        databases: await Promise.all((await services.databases.listAll()).map(async (d) => ({
           id: d.id,
           name: d.name,
           url: d.url,
           client_id: d.clientId,
-          owner: services.accounts.findById(d.ownerId)?.email ?? null,
+          owner: (await services.accounts.findById(d.ownerId))?.email ?? null,
           created_at: iso(d.createdAt),
-          members: services.databases.members(d.id).map((m) => ({ login: m.login, role: m.role, status: m.status, account: m.accountId ? services.accounts.findById(m.accountId)?.email ?? null : null })),
-        })),
+          members: await Promise.all((await services.databases.members(d.id)).map(async (m) => ({ login: m.login, role: m.role, status: m.status, account: m.accountId ? (await services.accounts.findById(m.accountId))?.email ?? null : null }))),
+        }))),
       })),
   },
   {
@@ -118,7 +118,7 @@ export const databaseCommands: Command[] = [
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const result = services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), operator);
+        const result = await services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), operator);
         return { database: result.database.name, account: email(values.account, 'account'), old_login: result.oldLogin, new_login: result.newLogin };
       }),
   },

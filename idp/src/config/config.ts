@@ -20,6 +20,20 @@ const envSchema = z.object({
   IDP_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   /** Directory of the embedded store (SQLite file, mail outbox). Created on first start. */
   IDP_DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * PostgreSQL store (`postgres://user:pass@host:5432/db`): every durable record (accounts, credentials,
+   * databases, memberships, API keys, audit log, oidc-provider models, keys and secrets) lives there and
+   * several IdP instances can share it. Unset: the embedded SQLite file in IDP_DATA_DIR.
+   */
+  IDP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
+   * Redis (`redis://host:6379/0` or `rediss://…`) for short-lived state shared by instances: sessions,
+   * interactions, authorization codes and other oidc-provider artifacts, and rate-limit counters.
+   * Unset: they live in the store.
+   */
+  IDP_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of every Redis key, so several deployments (or tests) can share one Redis. */
+  IDP_REDIS_PREFIX: z.string().min(1).max(100).default('latchkey:'),
   /** SMTP URL (smtp:// or smtps://user:pass@host:port). Without it, mail is written as .eml files under $IDP_DATA_DIR/outbox. */
   IDP_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** Sender of every mail. */
@@ -51,6 +65,10 @@ export interface Config {
   issuer: string | undefined;
   dataDir: string;
   databaseFile: string;
+  /** postgres://… when the store is PostgreSQL; undefined for SQLite (databaseFile). */
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  redisPrefix: string;
   outboxDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -89,6 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuer,
     dataDir,
     databaseFile: path.join(dataDir, 'idp.sqlite'),
+    databaseUrl: e.IDP_DATABASE_URL,
+    redisUrl: e.IDP_REDIS_URL,
+    redisPrefix: e.IDP_REDIS_PREFIX,
     outboxDir: path.join(dataDir, 'outbox'),
     smtpUrl: e.IDP_SMTP_URL,
     mailFrom: e.IDP_MAIL_FROM,

@@ -37,7 +37,7 @@ function requireDatabaseToken(deps: RouteDeps, scope: string): AppMiddleware {
     }
     const token = await deps.providers.get().ClientCredentials.find(match[1]!);
     const audiences = token ? [token.aud].flat() : [];
-    const database = token && !token.isExpired && audiences.includes(resource) ? ctx.state.services.databases.findByClientId(token.clientId!) : undefined;
+    const database = token && !token.isExpired && audiences.includes(resource) ? await ctx.state.services.databases.findByClientId(token.clientId!) : undefined;
     if (!token || !database) {
       throw new AppError('unauthorized', `The access token is invalid or expired; request a new one for ${resource}.`, { headers: challenge('invalid_token') });
     }
@@ -55,7 +55,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   router.get('/api/database/members', requireDatabaseToken(deps, DATABASE_API_SCOPES.read), async function listMembers(ctx) {
     const database = ctx.state.apiDatabase!;
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { database: { name: database.name, url: database.url }, members: ctx.state.services.databases.members(database.id).map(memberJson) };
+    ctx.body = { database: { name: database.name, url: database.url }, members: (await ctx.state.services.databases.members(database.id)).map(memberJson) };
   });
 
   router.post('/api/database/members', requireDatabaseToken(deps, DATABASE_API_SCOPES.write), async function inviteMember(ctx) {
@@ -66,7 +66,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   });
 
   router.delete('/api/database/members/:id', requireDatabaseToken(deps, DATABASE_API_SCOPES.write), async function removeMember(ctx) {
-    ctx.state.services.databases.removeMember(ctx.state.apiDatabase!.id, String(ctx.params.id), actor(ctx));
+    await ctx.state.services.databases.removeMember(ctx.state.apiDatabase!.id, String(ctx.params.id), actor(ctx));
     ctx.status = 204;
   });
 }

@@ -10,13 +10,13 @@
 import type Provider from 'oidc-provider';
 import { AppError } from '../errors.ts';
 import type { Db } from '../storage/database.ts';
-import { SqliteOidcAdapter } from '../storage/oidc-adapter.ts';
+import { StoreOidcAdapter } from '../storage/oidc-adapter.ts';
 
 export type ClientMetadata = Record<string, unknown> & { client_id: string };
 
 /** `provider` gives an oidc-provider built from our configuration (signing keys must exist: they decide the allowed algorithms). */
 export function clientRegistry(db: Db, provider: () => Promise<Provider>) {
-  const adapter = new SqliteOidcAdapter('Client', db);
+  const adapter = new StoreOidcAdapter('Client', db);
   async function validate(metadata: ClientMetadata): Promise<void> {
     try {
       await (await provider()).Client.validate(metadata as never);

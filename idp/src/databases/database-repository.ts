@@ -33,31 +33,28 @@ const toMembership = (r: MembershipRow): Membership => ({
 });
 
 export function databaseRepository(db: Db) {
-  const one = <T, R>(stmt: string, map: (r: R) => T) => {
-    const prepared = db.prepare(stmt);
-    return (...args: unknown[]): T | undefined => {
-      const row = prepared.get(...args) as R | undefined;
+  const one = <T, R>(sql: string, map: (r: R) => T) =>
+    async (...args: unknown[]): Promise<T | undefined> => {
+      const row = await db.get<R>(sql, args);
       return row && map(row);
     };
-  };
-  const many = <T, R>(stmt: string, map: (r: R) => T) => {
-    const prepared = db.prepare(stmt);
-    return (...args: unknown[]): T[] => (prepared.all(...args) as R[]).map(map);
-  };
+  const many = <T, R>(sql: string, map: (r: R) => T) =>
+    async (...args: unknown[]): Promise<T[]> => (await db.all<R>(sql, args)).map(map);
   return {
     findById: one('SELECT * FROM databases WHERE id = ?', toDatabase),
     findByName: one('SELECT * FROM databases WHERE name = ?', toDatabase),
     findByClientId: one('SELECT * FROM databases WHERE client_id = ?', toDatabase),
     listAll: many('SELECT * FROM databases ORDER BY name', toDatabase),
     listOwnedBy: many('SELECT * FROM databases WHERE owner_id = ? ORDER BY name', toDatabase),
-    insert(d: Database): void {
-      db.prepare('INSERT INTO databases (id, name, url, client_id, owner_id, created_at) VALUES (@id, @name, @url, @clientId, @ownerId, @createdAt)').run(d);
+    async insert(d: Database): Promise<void> {
+      await db.run('INSERT INTO databases (id, name, url, client_id, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [d.id, d.name, d.url, d.clientId, d.ownerId, d.createdAt]);
     },
-    setOwner(databaseId: string, ownerId: string): void {
-      db.prepare('UPDATE databases SET owner_id = ? WHERE id = ?').run(ownerId, databaseId);
+    async setOwner(databaseId: string, ownerId: string): Promise<void> {
+      await db.run('UPDATE databases SET owner_id = ? WHERE id = ?', [ownerId, databaseId]);
     },
-    delete(databaseId: string): void {
-      db.prepare('DELETE FROM databases WHERE id = ?').run(databaseId);
+    async delete(databaseId: string): Promise<void> {
+      await db.run('DELETE FROM databases WHERE id = ?', [databaseId]);
     },
 
     membership: one('SELECT * FROM memberships WHERE id = ?', toMembership),
@@ -65,39 +62,40 @@ export function databaseRepository(db: Db) {
     membershipByLogin: one('SELECT * FROM memberships WHERE database_id = ? AND login = ?', toMembership),
     membershipByInviteHash: one("SELECT * FROM memberships WHERE invite_token_hash = ? AND status = 'invited'", toMembership),
     membersOf: many("SELECT * FROM memberships WHERE database_id = ? ORDER BY role = 'member', status, login", toMembership),
-    /** Active memberships of an account, and pending invitations to its (verified) email address. */
-    listForAccount: many(`SELECT * FROM memberships WHERE (account_id = ? AND status = 'active') OR (status = 'invited' AND login = ? AND ?)
+    /** Active memberships of an account, and pending invitations to its email address when `verified` is 1. */
+    listForAccount: many(`SELECT * FROM memberships WHERE (account_id = ? AND status = 'active') OR (status = 'invited' AND login = ? AND ? = 1)
       ORDER BY created_at`, toMembership),
-    insertMembership(m: Membership & { inviteTokenHash: string | null }): void {
-      db.prepare(`INSERT INTO memberships (id, database_id, account_id, login, role, status, invite_token_hash, invite_expires_at, invited_by, created_at, updated_at)
-        VALUES (@id, @databaseId, @accountId, @login, @role, @status, @inviteTokenHash, @inviteExpiresAt, @invitedBy, @createdAt, @updatedAt)`).run(m);
+    async insertMembership(m: Membership & { inviteTokenHash: string | null }): Promise<void> {
+      await db.run(`INSERT INTO memberships (id, database_id, account_id, login, role, status, invite_token_hash, invite_expires_at, invited_by, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [m.id, m.databaseId, m.accountId, m.login, m.role, m.status, m.inviteTokenHash,
+        m.inviteExpiresAt, m.invitedBy, m.createdAt, m.updatedAt]);
     },
     /** Turns a pending invitation into a membership; false when it is no longer pending (withdrawn, taken). */
-    activate(membershipId: string, accountId: string, now: number): boolean {
-      return db.prepare(`UPDATE memberships SET account_id = ?, status = 'active', invite_token_hash = NULL, invite_expires_at = NULL, updated_at = ?
-        WHERE id = ? AND status = 'invited'`).run(accountId, now, membershipId).changes === 1;
+    async activate(membershipId: string, accountId: string, now: number): Promise<boolean> {
+      return (await db.run(`UPDATE memberships SET account_id = ?, status = 'active', invite_token_hash = NULL, invite_expires_at = NULL, updated_at = ?
+        WHERE id = ? AND status = 'invited'`, [accountId, now, membershipId])).changes === 1;
     },
-    setRole(membershipId: string, role: Role, now: number): void {
-      db.prepare('UPDATE memberships SET role = ?, updated_at = ? WHERE id = ?').run(role, now, membershipId);
+    async setRole(membershipId: string, role: Role, now: number): Promise<void> {
+      await db.run('UPDATE memberships SET role = ?, updated_at = ? WHERE id = ?', [role, now, membershipId]);
     },
-    setLogin(membershipId: string, login: string, now: number): void {
-      db.prepare('UPDATE memberships SET login = ?, updated_at = ? WHERE id = ?').run(login, now, membershipId);
+    async setLogin(membershipId: string, login: string, now: number): Promise<void> {
+      await db.run('UPDATE memberships SET login = ?, updated_at = ? WHERE id = ?', [login, now, membershipId]);
     },
-    deleteMembership(membershipId: string): void {
-      db.prepare('DELETE FROM memberships WHERE id = ?').run(membershipId);
+    async deleteMembership(membershipId: string): Promise<void> {
+      await db.run('DELETE FROM memberships WHERE id = ?', [membershipId]);
     },
 
-    insertRegistrationToken(tokenHash: string, ownerId: string, now: number, expiresAt: number): void {
-      db.prepare('INSERT INTO registration_tokens (token_hash, owner_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash, ownerId, now, expiresAt);
+    async insertRegistrationToken(tokenHash: string, ownerId: string, now: number, expiresAt: number): Promise<void> {
+      await db.run('INSERT INTO registration_tokens (token_hash, owner_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [tokenHash, ownerId, now, expiresAt]);
     },
     /** Deletes a live token and returns its owner, atomically (a token registers one database). */
-    takeRegistrationToken(tokenHash: string, now: number): string | undefined {
-      const row = db.prepare('DELETE FROM registration_tokens WHERE token_hash = ? RETURNING owner_id, expires_at').get(tokenHash) as { owner_id: string; expires_at: number } | undefined;
+    async takeRegistrationToken(tokenHash: string, now: number): Promise<string | undefined> {
+      const row = await db.get<{ owner_id: string; expires_at: number }>('DELETE FROM registration_tokens WHERE token_hash = ? RETURNING owner_id, expires_at', [tokenHash]);
       return row && row.expires_at > now ? row.owner_id : undefined;
     },
 
-    transaction<T>(fn: () => T): T {
-      return db.transaction(fn).immediate();
+    transaction<T>(fn: () => Promise<T>): Promise<T> {
+      return db.transaction(fn);
     },
   };
 }

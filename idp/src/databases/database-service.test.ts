@@ -6,11 +6,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { createServices, type Services } from '../services.ts';
-import { clock, nowSeconds, openDatabase, type Db } from '../storage/database.ts';
+import { clock, nowSeconds } from '../storage/database.ts';
+import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
 import { INVITATION_TTL } from './database-service.ts';
 
 let dir: string;
-let db: Db;
+let db: SqliteStore;
 let services: Services;
 const mails: MailMessage[] = [];
 const operator = { kind: 'operator' } as const;
@@ -22,17 +23,17 @@ const input = (name: string) => ({
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-dbs-'));
   const config = loadConfig({ IDP_DATA_DIR: dir, IDP_LOG_LEVEL: 'silent' });
-  db = openDatabase(config.databaseFile);
+  db = openSqliteStore(config.databaseFile);
   services = createServices(config, db, { issuer: () => 'https://id.example', mailer: { send: async (m) => void mails.push(m), close: () => {} } });
 });
-afterAll(() => {
-  db.close();
+afterAll(async () => {
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => { clock.offsetMs = 0; });
 
 async function account(email: string, verified = true) {
-  return services.accounts.signUp({ email, password: 'a long passphrase 1', name: email.split('@')[0]! }, { sendVerification: false, verified });
+  return await services.accounts.signUp({ email, password: 'a long passphrase 1', name: email.split('@')[0]! }, { sendVerification: false, verified });
 }
 
 describe('database service', () => {
@@ -40,18 +41,18 @@ describe('database service', () => {
     const ann = await account('ann@example.com');
     const { database, clientId, clientSecret } = await services.databases.create(ann.id, input('Alpha'), operator);
     expect(clientSecret).toBeTruthy();
-    expect(services.databases.membershipForClient(clientId, ann.id)).toMatchObject({ login: 'ann@example.com', role: 'owner', status: 'active' });
-    services.accountsRepo.update(ann.id, { email: 'ann.b@example.com' }, nowSeconds());
+    expect(await services.databases.membershipForClient(clientId, ann.id)).toMatchObject({ login: 'ann@example.com', role: 'owner', status: 'active' });
+    await services.accountsRepo.update(ann.id, { email: 'ann.b@example.com' }, nowSeconds());
     await expect(services.databases.authenticate(clientId, 'ANN@example.com', 'a long passphrase 1', '1.1.1.1')).resolves.toMatchObject({ id: ann.id });
     await expect(services.databases.authenticate(clientId, 'ann.b@example.com', 'a long passphrase 1', '1.1.1.1')).rejects.toThrow(/On Alpha you sign in as ann@example.com/);
     await expect(services.databases.authenticate(clientId, 'ann@example.com', 'wrong password 1', '1.1.1.1')).rejects.toThrow('Incorrect email or password.');
     // Other clients (the portal) still use the account email.
     await expect(services.databases.authenticate('latchkey-portal', 'ann.b@example.com', 'a long passphrase 1', '1.1.1.1')).resolves.toMatchObject({ id: ann.id });
-    const changed = services.databases.setLogin('alpha', 'ann.b@example.com', 'ann.b@example.com', operator);
+    const changed = await services.databases.setLogin('alpha', 'ann.b@example.com', 'ann.b@example.com', operator);
     expect(changed).toMatchObject({ oldLogin: 'ann@example.com', newLogin: 'ann.b@example.com' });
-    expect(services.audit.listForAccount(ann.id)[0]).toMatchObject({ event: 'membership.login_changed', actor: 'operator', data: { database: 'Alpha', old: 'ann@example.com', new: 'ann.b@example.com' } });
+    expect((await services.audit.listForAccount(ann.id))[0]).toMatchObject({ event: 'membership.login_changed', actor: 'operator', data: { database: 'Alpha', old: 'ann@example.com', new: 'ann.b@example.com' } });
     await expect(services.databases.create(ann.id, { ...input('ALPHA') }, operator)).rejects.toMatchObject({ code: 'conflict' });
-    expect(services.databases.findByName(' alpha ')).toMatchObject({ id: database.id });
+    expect(await services.databases.findByName(' alpha ')).toMatchObject({ id: database.id });
   });
 
   it('shows an invitation only to the verified owner of the invited address, until it expires', async () => {
@@ -60,16 +61,16 @@ describe('database service', () => {
     await services.databases.invite(database.id, 'Ben@Example.com', { kind: 'account', accountId: owner.id });
     expect(mails.at(-1)).toMatchObject({ to: 'ben@example.com', subject: 'You are invited to Bravo' });
     const unverified = await account('ben@example.com', false);
-    expect(services.databases.listForAccount(unverified)).toEqual([]);
+    expect(await services.databases.listForAccount(unverified)).toEqual([]);
     const other = await account('carl@example.com');
-    const [invitation] = services.databases.listForAccount({ ...unverified, emailVerifiedAt: nowSeconds() });
+    const [invitation] = await services.databases.listForAccount({ ...unverified, emailVerifiedAt: nowSeconds() });
     expect(invitation).toMatchObject({ status: 'invited', login: 'ben@example.com', role: 'member' });
-    expect(() => services.databases.acceptInvitation(invitation!.id, other)).toThrow(/This invitation is for ben@example.com/);
-    expect(() => services.databases.acceptInvitation(invitation!.id, unverified)).toThrow(/confirmed email/);
+    await expect(services.databases.acceptInvitation(invitation!.id, other)).rejects.toThrow(/This invitation is for ben@example.com/);
+    await expect(services.databases.acceptInvitation(invitation!.id, unverified)).rejects.toThrow(/confirmed email/);
     await expect(services.databases.invite(database.id, 'x@example.com', { kind: 'account', accountId: other.id })).rejects.toThrow('Only the owner of Bravo can do this.');
     clock.offsetMs = (INVITATION_TTL + 1) * 1000;
-    expect(services.databases.listForAccount({ ...unverified, emailVerifiedAt: nowSeconds() })).toEqual([]);
-    expect(() => services.databases.acceptInvitation(invitation!.id, { ...unverified, emailVerifiedAt: nowSeconds() })).toThrow(/expired/);
+    expect(await services.databases.listForAccount({ ...unverified, emailVerifiedAt: nowSeconds() })).toEqual([]);
+    await expect(services.databases.acceptInvitation(invitation!.id, { ...unverified, emailVerifiedAt: nowSeconds() })).rejects.toThrow(/expired/);
   });
 
   it('hands ownership only to an active member and never removes the owner', async () => {
@@ -77,25 +78,25 @@ describe('database service', () => {
     const member = await account('eve@example.com');
     const { database } = await services.databases.create(owner.id, input('Charlie'), operator);
     const invited = await services.databases.invite(database.id, member.email, operator);
-    expect(() => services.databases.transferOwnership(database.id, invited.id, operator)).toThrow(/active member/);
-    services.databases.acceptInvitation(invited.id, member);
-    const ownerMembership = services.databases.membershipForClient(database.clientId, owner.id)!;
-    expect(() => services.databases.removeMember(database.id, ownerMembership.id, operator)).toThrow(/owner cannot be removed/);
-    expect(() => services.databases.leave(database.id, owner)).toThrow(/transfer the ownership/);
-    services.databases.transferOwnership(database.id, invited.id, { kind: 'account', accountId: owner.id });
-    expect(services.databases.findById(database.id)!.ownerId).toBe(member.id);
-    expect(services.databases.membershipForClient(database.clientId, owner.id)!.role).toBe('member');
-    services.databases.leave(database.id, owner);
-    expect(services.databases.membershipForClient(database.clientId, owner.id)).toBeUndefined();
+    await expect(services.databases.transferOwnership(database.id, invited.id, operator)).rejects.toThrow(/active member/);
+    await services.databases.acceptInvitation(invited.id, member);
+    const ownerMembership = (await services.databases.membershipForClient(database.clientId, owner.id))!;
+    await expect(services.databases.removeMember(database.id, ownerMembership.id, operator)).rejects.toThrow(/owner cannot be removed/);
+    await expect(services.databases.leave(database.id, owner)).rejects.toThrow(/transfer the ownership/);
+    await services.databases.transferOwnership(database.id, invited.id, { kind: 'account', accountId: owner.id });
+    expect((await services.databases.findById(database.id))!.ownerId).toBe(member.id);
+    expect((await services.databases.membershipForClient(database.clientId, owner.id))!.role).toBe('member');
+    await services.databases.leave(database.id, owner);
+    expect(await services.databases.membershipForClient(database.clientId, owner.id)).toBeUndefined();
     await expect(services.databases.delete(database.id, 'Charli', { kind: 'account', accountId: member.id })).rejects.toMatchObject({ code: 'invalid_input' });
     await services.databases.delete(database.id, 'charlie', { kind: 'account', accountId: member.id });
-    expect(services.databases.isDatabaseClient(database.clientId)).toBe(false);
+    expect(await services.databases.isDatabaseClient(database.clientId)).toBe(false);
   });
 
   it('refuses client settings oidc-provider would refuse, before storing anything', async () => {
     const owner = await account('fay@example.com');
     await expect(services.databases.create(owner.id, { ...input('Delta'), redirectUris: ['https://delta.example/cb#fragment'] }, operator))
       .rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('fragment') });
-    expect(services.databases.findByName('Delta')).toBeUndefined();
+    expect(await services.databases.findByName('Delta')).toBeUndefined();
   });
 });

@@ -53,8 +53,8 @@ export function openUrlOf(database: Database): string {
 export function databaseService(deps: DatabaseServiceDeps) {
   const { repo, clients, accounts, mailer, audit } = deps;
 
-  function requireDatabase(id: string): Database {
-    const database = repo.findById(id);
+  async function requireDatabase(id: string): Promise<Database> {
+    const database = await repo.findById(id);
     if (!database) throw new AppError('not_found', 'This database does not exist, or was deleted.');
     return database;
   }
@@ -89,25 +89,25 @@ export function databaseService(deps: DatabaseServiceDeps) {
     return metadata;
   }
 
-  function assertNameFree(name: string): void {
-    if (repo.findByName(name)) {
+  async function assertNameFree(name: string): Promise<void> {
+    if (await repo.findByName(name)) {
       throw new AppError('conflict', `A database named "${name}" already exists. Choose another name.`, { fields: { name: 'This name is taken.' } });
     }
   }
 
-  function insertDatabaseWithOwner(database: Database, owner: Account, now: number): void {
-    repo.transaction(() => {
-      assertNameFree(database.name);
-      repo.insert(database);
-      repo.insertMembership({
+  async function insertDatabaseWithOwner(database: Database, owner: Account, now: number): Promise<void> {
+    await repo.transaction(async () => {
+      await assertNameFree(database.name);
+      await repo.insert(database);
+      await repo.insertMembership({
         id: randomId('mem_'), databaseId: database.id, accountId: owner.id, login: owner.email, role: 'owner', status: 'active',
         invitedBy: null, inviteExpiresAt: null, inviteTokenHash: null, createdAt: now, updatedAt: now,
       });
     });
   }
 
-  function membershipView(m: Membership): MembershipView | undefined {
-    const database = repo.findById(m.databaseId);
+  async function membershipView(m: Membership): Promise<MembershipView | undefined> {
+    const database = await repo.findById(m.databaseId);
     return database && { ...m, database, openUrl: openUrlOf(database) };
   }
 
@@ -117,23 +117,23 @@ export function databaseService(deps: DatabaseServiceDeps) {
      * sign-in login. Returns the client secret (shown once) for client_secret_basic.
      */
     async create(ownerId: string, input: NewDatabaseInput, actor: Actor): Promise<{ database: Database; clientId: string; clientSecret?: string }> {
-      const owner = accounts.findById(ownerId);
+      const owner = await accounts.findById(ownerId);
       if (!owner) throw new AppError('not_found', 'The owner account does not exist.');
-      assertNameFree(input.name);
+      await assertNameFree(input.name);
       const now = nowSeconds();
       const clientId = randomId('db_');
       const secret = input.tokenEndpointAuthMethod === 'client_secret_basic' ? randomToken(32) : undefined;
       const metadata = clientMetadataFor(clientId, secret, input);
       await clients.validate(metadata);
       const database: Database = { id: randomId('dbs_'), name: input.name, url: input.url, clientId, ownerId: owner.id, createdAt: now };
-      insertDatabaseWithOwner(database, owner, now);
+      await insertDatabaseWithOwner(database, owner, now);
       try {
         await clients.save(metadata);
       } catch (error) {
-        repo.delete(database.id);
+        await repo.delete(database.id);
         throw error;
       }
-      audit.record({ accountId: owner.id, actor: actorLabel(actor), event: 'database.created', data: { database: database.name, clientId } });
+      await audit.record({ accountId: owner.id, actor: actorLabel(actor), event: 'database.created', data: { database: database.name, clientId } });
       return { database, clientId, clientSecret: secret };
     },
 
@@ -142,33 +142,33 @@ export function databaseService(deps: DatabaseServiceDeps) {
      * stores the client, with the metadata it is about to store. Records the database and its owner.
      */
     async recordRegisteredClient(ownerId: string, properties: Record<string, unknown>): Promise<Database> {
-      const owner = accounts.findById(ownerId);
+      const owner = await accounts.findById(ownerId);
       if (!owner) throw new AppError('not_found', 'The owner of this registration token no longer exists.');
       const name = String(properties.client_name ?? '');
       const url = String(properties.client_uri ?? '');
       const database: Database = { id: randomId('dbs_'), name, url: new URL(url).origin, clientId: String(properties.client_id), ownerId, createdAt: nowSeconds() };
-      insertDatabaseWithOwner(database, owner, database.createdAt);
-      audit.record({ accountId: ownerId, actor: `client:${database.clientId}`, event: 'database.registered', data: { database: name, clientId: database.clientId } });
+      await insertDatabaseWithOwner(database, owner, database.createdAt);
+      await audit.record({ accountId: ownerId, actor: `client:${database.clientId}`, event: 'database.registered', data: { database: name, clientId: database.clientId } });
       return database;
     },
 
     async createRegistrationToken(ownerEmail: string): Promise<{ token: string; expiresAt: number; owner: Account }> {
-      const owner = accounts.findByEmail(ownerEmail);
+      const owner = await accounts.findByEmail(ownerEmail);
       if (!owner) throw new AppError('not_found', `No account has the email ${ownerEmail}.`);
       const token = await clients.issueInitialAccessToken(REGISTRATION_TOKEN_TTL, [DATABASE_REGISTRATION_POLICY]);
       const now = nowSeconds();
-      repo.insertRegistrationToken(sha256(token), owner.id, now, now + REGISTRATION_TOKEN_TTL);
-      audit.record({ accountId: owner.id, actor: 'operator', event: 'registration_token.created' });
+      await repo.insertRegistrationToken(sha256(token), owner.id, now, now + REGISTRATION_TOKEN_TTL);
+      await audit.record({ accountId: owner.id, actor: 'operator', event: 'registration_token.created' });
       return { token, expiresAt: now + REGISTRATION_TOKEN_TTL, owner };
     },
 
     /** The owner of a live registration token, which is used up by this call. */
-    takeRegistrationToken(token: string): string | undefined {
-      return repo.takeRegistrationToken(sha256(token), nowSeconds());
+    async takeRegistrationToken(token: string): Promise<string | undefined> {
+      return await repo.takeRegistrationToken(sha256(token), nowSeconds());
     },
 
     async regenerateSecret(databaseId: string, actor: Actor): Promise<{ clientId: string; clientSecret: string }> {
-      const database = requireDatabase(databaseId);
+      const database = await requireDatabase(databaseId);
       requireManager(database, actor);
       const metadata = await clients.find(database.clientId);
       if (!metadata) throw new AppError('not_found', 'The client of this database is missing.');
@@ -177,59 +177,58 @@ export function databaseService(deps: DatabaseServiceDeps) {
       }
       const clientSecret = randomToken(32);
       await clients.save({ ...metadata, client_secret: clientSecret });
-      audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.secret_regenerated', data: { database: database.name } });
+      await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.secret_regenerated', data: { database: database.name } });
       return { clientId: database.clientId, clientSecret };
     },
 
     /** The database manager's list: every active membership plus pending invitations to the verified email. */
-    listForAccount(account: Account): MembershipView[] {
+    async listForAccount(account: Account): Promise<MembershipView[]> {
       const now = nowSeconds();
-      return repo.listForAccount(account.id, account.email, account.emailVerifiedAt ? 1 : 0)
-        .filter((m) => m.status === 'active' || (m.inviteExpiresAt ?? 0) > now)
-        .map(membershipView)
-        .filter((m): m is MembershipView => m !== undefined);
+      const memberships = (await repo.listForAccount(account.id, account.email, account.emailVerifiedAt ? 1 : 0))
+        .filter((m) => m.status === 'active' || (m.inviteExpiresAt ?? 0) > now);
+      return (await Promise.all(memberships.map(membershipView))).filter((m): m is MembershipView => m !== undefined);
     },
 
-    listAll(): Database[] {
-      return repo.listAll();
+    async listAll(): Promise<Database[]> {
+      return await repo.listAll();
     },
 
-    listOwnedBy(accountId: string): Database[] {
-      return repo.listOwnedBy(accountId);
+    async listOwnedBy(accountId: string): Promise<Database[]> {
+      return await repo.listOwnedBy(accountId);
     },
 
-    findById(id: string): Database | undefined {
-      return repo.findById(id);
+    async findById(id: string): Promise<Database | undefined> {
+      return await repo.findById(id);
     },
 
-    findByName(name: string): Database | undefined {
-      return repo.findByName(name.trim());
+    async findByName(name: string): Promise<Database | undefined> {
+      return await repo.findByName(name.trim());
     },
 
-    findByClientId(clientId: string): Database | undefined {
-      return repo.findByClientId(clientId);
+    async findByClientId(clientId: string): Promise<Database | undefined> {
+      return await repo.findByClientId(clientId);
     },
 
     /** What an account may see of a database: the owner sees members, a member only itself. */
-    view(databaseId: string, accountId: string): { database: Database; membership: Membership; members: MemberView[] } {
-      const database = requireDatabase(databaseId);
-      const membership = repo.membershipOf(database.id, accountId);
+    async view(databaseId: string, accountId: string): Promise<{ database: Database; membership: Membership; members: MemberView[] }> {
+      const database = await requireDatabase(databaseId);
+      const membership = await repo.membershipOf(database.id, accountId);
       if (!membership) throw new AppError('not_found', 'This database does not exist, or you are not a member of it.');
-      return { database, membership, members: membership.role === 'owner' ? this.members(database.id) : [] };
+      return { database, membership, members: membership.role === 'owner' ? await this.members(database.id) : [] };
     },
 
-    members(databaseId: string): MemberView[] {
-      return repo.membersOf(databaseId).map((m) => ({ ...m, name: m.accountId ? (accounts.findById(m.accountId)?.name ?? null) : null }));
+    async members(databaseId: string): Promise<MemberView[]> {
+      return Promise.all((await repo.membersOf(databaseId)).map(async (m) => ({ ...m, name: m.accountId ? ((await accounts.findById(m.accountId))?.name ?? null) : null })));
     },
 
     /** The active membership that lets `accountId` sign in to the database behind `clientId`. */
-    membershipForClient(clientId: string, accountId: string): Membership | undefined {
-      const database = repo.findByClientId(clientId);
-      return database && repo.membershipOf(database.id, accountId);
+    async membershipForClient(clientId: string, accountId: string): Promise<Membership | undefined> {
+      const database = await repo.findByClientId(clientId);
+      return database && await repo.membershipOf(database.id, accountId);
     },
 
-    isDatabaseClient(clientId: string): boolean {
-      return repo.findByClientId(clientId) !== undefined;
+    async isDatabaseClient(clientId: string): Promise<boolean> {
+      return (await repo.findByClientId(clientId)) !== undefined;
     },
 
     /**
@@ -239,13 +238,13 @@ export function databaseService(deps: DatabaseServiceDeps) {
      * use. A person who is not a member at all signs in normally and then sees "no access".
      */
     async authenticate(clientId: string | undefined, identifier: string, password: string, ip: string): Promise<Account> {
-      const database = clientId ? repo.findByClientId(clientId) : undefined;
-      if (!database) return accounts.authenticate(identifier, password, ip);
-      const byLogin = repo.membershipByLogin(database.id, normalizeEmail(identifier));
-      const member = byLogin?.status === 'active' && byLogin.accountId ? accounts.findById(byLogin.accountId) : undefined;
-      if (member) return accounts.authenticate(member.email, password, ip);
+      const database = clientId ? await repo.findByClientId(clientId) : undefined;
+      if (!database) return await accounts.authenticate(identifier, password, ip);
+      const byLogin = await repo.membershipByLogin(database.id, normalizeEmail(identifier));
+      const member = byLogin?.status === 'active' && byLogin.accountId ? await accounts.findById(byLogin.accountId) : undefined;
+      if (member) return await accounts.authenticate(member.email, password, ip);
       const account = await accounts.authenticate(identifier, password, ip);
-      const own = repo.membershipOf(database.id, account.id);
+      const own = await repo.membershipOf(database.id, account.id);
       if (own) {
         throw new AppError('invalid_credentials', `On ${database.name} you sign in as ${own.login}, the address your membership was created with. Changing your account email does not change it; ask support to.`, {
           fields: { email: `Use ${own.login} for ${database.name}.` },
@@ -255,17 +254,17 @@ export function databaseService(deps: DatabaseServiceDeps) {
     },
 
     async invite(databaseId: string, email: string, actor: Actor): Promise<Membership> {
-      const database = requireDatabase(databaseId);
+      const database = await requireDatabase(databaseId);
       requireManager(database, actor);
       const login = normalizeEmail(email);
-      const existing = repo.membershipByLogin(database.id, login);
+      const existing = await repo.membershipByLogin(database.id, login);
       if (existing) {
         throw new AppError('conflict', existing.status === 'invited' ? `${login} is already invited to ${database.name}.` : `${login} is already a member of ${database.name}.`, {
           fields: { email: 'Already invited or a member.' },
         });
       }
-      const invitee = accounts.findByEmail(login);
-      if (invitee && repo.membershipOf(database.id, invitee.id)) {
+      const invitee = await accounts.findByEmail(login);
+      if (invitee && await repo.membershipOf(database.id, invitee.id)) {
         throw new AppError('conflict', `The account with ${login} is already a member of ${database.name}.`, { fields: { email: 'Already a member.' } });
       }
       const token = randomToken();
@@ -274,8 +273,8 @@ export function databaseService(deps: DatabaseServiceDeps) {
         id: randomId('mem_'), databaseId: database.id, accountId: null, login, role: 'member', status: 'invited',
         invitedBy: actorLabel(actor), inviteExpiresAt: now + INVITATION_TTL, createdAt: now, updatedAt: now,
       };
-      repo.insertMembership({ ...membership, inviteTokenHash: sha256(token) });
-      audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.member_invited', data: { database: database.name, login } });
+      await repo.insertMembership({ ...membership, inviteTokenHash: sha256(token) });
+      await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.member_invited', data: { database: database.name, login } });
       await mailer.send({
         to: login,
         subject: `You are invited to ${database.name}`,
@@ -285,14 +284,14 @@ export function databaseService(deps: DatabaseServiceDeps) {
     },
 
     /** The invitation behind a mailed link, if it is still pending. */
-    invitationByToken(token: string): MembershipView | undefined {
-      const m = repo.membershipByInviteHash(sha256(token));
-      return m && (m.inviteExpiresAt ?? 0) > nowSeconds() ? membershipView(m) : undefined;
+    async invitationByToken(token: string): Promise<MembershipView | undefined> {
+      const m = await repo.membershipByInviteHash(sha256(token));
+      return m && (m.inviteExpiresAt ?? 0) > nowSeconds() ? await membershipView(m) : undefined;
     },
 
-    pendingInvitationFor(membershipId: string, account: Account): MembershipView {
-      const m = repo.membership(membershipId);
-      const view = m && m.status === 'invited' && (m.inviteExpiresAt ?? 0) > nowSeconds() ? membershipView(m) : undefined;
+    async pendingInvitationFor(membershipId: string, account: Account): Promise<MembershipView> {
+      const m = await repo.membership(membershipId);
+      const view = m && m.status === 'invited' && (m.inviteExpiresAt ?? 0) > nowSeconds() ? await membershipView(m) : undefined;
       if (!view) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
       if (normalizeEmail(view.login) !== normalizeEmail(account.email) || !account.emailVerifiedAt) {
         throw new AppError('forbidden', `This invitation is for ${view.login}. Sign in with the account that has this confirmed email address.`);
@@ -300,87 +299,87 @@ export function databaseService(deps: DatabaseServiceDeps) {
       return view;
     },
 
-    acceptInvitation(membershipId: string, account: Account): MembershipView {
-      const view = this.pendingInvitationFor(membershipId, account);
-      repo.transaction(() => {
-        if (repo.membershipOf(view.databaseId, account.id)) throw new AppError('conflict', `You are already a member of ${view.database.name}.`);
-        if (!repo.activate(view.id, account.id, nowSeconds())) throw new AppError('gone', 'This invitation was withdrawn or already used.');
+    async acceptInvitation(membershipId: string, account: Account): Promise<MembershipView> {
+      const view = await this.pendingInvitationFor(membershipId, account);
+      await repo.transaction(async () => {
+        if (await repo.membershipOf(view.databaseId, account.id)) throw new AppError('conflict', `You are already a member of ${view.database.name}.`);
+        if (!await repo.activate(view.id, account.id, nowSeconds())) throw new AppError('gone', 'This invitation was withdrawn or already used.');
       });
-      audit.record({ accountId: account.id, actor: account.id, event: 'database.invitation_accepted', data: { database: view.database.name, login: view.login } });
+      await audit.record({ accountId: account.id, actor: account.id, event: 'database.invitation_accepted', data: { database: view.database.name, login: view.login } });
       return { ...view, accountId: account.id, status: 'active' };
     },
 
-    declineInvitation(membershipId: string, account: Account): void {
-      const view = this.pendingInvitationFor(membershipId, account);
-      repo.deleteMembership(view.id);
-      audit.record({ accountId: account.id, actor: account.id, event: 'database.invitation_declined', data: { database: view.database.name } });
+    async declineInvitation(membershipId: string, account: Account): Promise<void> {
+      const view = await this.pendingInvitationFor(membershipId, account);
+      await repo.deleteMembership(view.id);
+      await audit.record({ accountId: account.id, actor: account.id, event: 'database.invitation_declined', data: { database: view.database.name } });
     },
 
-    removeMember(databaseId: string, membershipId: string, actor: Actor): Membership {
-      const database = requireDatabase(databaseId);
+    async removeMember(databaseId: string, membershipId: string, actor: Actor): Promise<Membership> {
+      const database = await requireDatabase(databaseId);
       requireManager(database, actor);
-      const m = repo.membership(membershipId);
+      const m = await repo.membership(membershipId);
       if (!m || m.databaseId !== database.id) throw new AppError('not_found', 'This member does not exist.');
       if (m.role === 'owner') throw new AppError('bad_request', 'The owner cannot be removed. Transfer the ownership first.');
-      repo.deleteMembership(m.id);
-      audit.record({ accountId: m.accountId ?? database.ownerId, actor: actorLabel(actor), event: 'database.member_removed', data: { database: database.name, login: m.login } });
+      await repo.deleteMembership(m.id);
+      await audit.record({ accountId: m.accountId ?? database.ownerId, actor: actorLabel(actor), event: 'database.member_removed', data: { database: database.name, login: m.login } });
       return m;
     },
 
-    leave(databaseId: string, account: Account): void {
-      const database = requireDatabase(databaseId);
-      const m = repo.membershipOf(database.id, account.id);
+    async leave(databaseId: string, account: Account): Promise<void> {
+      const database = await requireDatabase(databaseId);
+      const m = await repo.membershipOf(database.id, account.id);
       if (!m) throw new AppError('not_found', `You are not a member of ${database.name}.`);
       if (m.role === 'owner') throw new AppError('bad_request', `You own ${database.name}: transfer the ownership to another member, or delete the database.`);
-      repo.deleteMembership(m.id);
-      audit.record({ accountId: account.id, actor: account.id, event: 'database.left', data: { database: database.name } });
+      await repo.deleteMembership(m.id);
+      await audit.record({ accountId: account.id, actor: account.id, event: 'database.left', data: { database: database.name } });
     },
 
-    transferOwnership(databaseId: string, toMembershipId: string, actor: Actor): void {
-      const database = requireDatabase(databaseId);
+    async transferOwnership(databaseId: string, toMembershipId: string, actor: Actor): Promise<void> {
+      const database = await requireDatabase(databaseId);
       requireManager(database, actor);
-      const target = repo.membership(toMembershipId);
+      const target = await repo.membership(toMembershipId);
       if (!target || target.databaseId !== database.id || target.status !== 'active' || !target.accountId) {
         throw new AppError('bad_request', 'Choose an active member of this database as the new owner.', { fields: { member: 'Choose an active member.' } });
       }
       if (target.role === 'owner') throw new AppError('bad_request', 'This member already owns the database.');
       const now = nowSeconds();
-      repo.transaction(() => {
-        const current = repo.membershipOf(database.id, database.ownerId);
-        if (current) repo.setRole(current.id, 'member', now);
-        repo.setRole(target.id, 'owner', now);
-        repo.setOwner(database.id, target.accountId!);
+      await repo.transaction(async () => {
+        const current = await repo.membershipOf(database.id, database.ownerId);
+        if (current) await repo.setRole(current.id, 'member', now);
+        await repo.setRole(target.id, 'owner', now);
+        await repo.setOwner(database.id, target.accountId!);
       });
-      audit.record({ accountId: target.accountId, actor: actorLabel(actor), event: 'database.ownership_transferred', data: { database: database.name, from: database.ownerId, to: target.accountId } });
+      await audit.record({ accountId: target.accountId, actor: actorLabel(actor), event: 'database.ownership_transferred', data: { database: database.name, from: database.ownerId, to: target.accountId } });
     },
 
     /** Deletes the database and its client; `confirmName` must repeat the name (typed confirmation). */
     async delete(databaseId: string, confirmName: string, actor: Actor): Promise<Database> {
-      const database = requireDatabase(databaseId);
+      const database = await requireDatabase(databaseId);
       requireManager(database, actor);
       if (confirmName.trim().toLowerCase() !== database.name.toLowerCase()) {
         throw new AppError('invalid_input', `Type the name of the database, ${database.name}, to confirm.`, { fields: { confirm: 'The name does not match.' } });
       }
       // The database row (and its memberships) first: a failure after it leaves an orphan client that
       // nobody can sign in to, never a database without its client.
-      repo.delete(database.id);
+      await repo.delete(database.id);
       await clients.remove(database.clientId);
-      audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.deleted', data: { database: database.name, clientId: database.clientId } });
+      await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.deleted', data: { database: database.name, clientId: database.clientId } });
       return database;
     },
 
     /** Support only: changes the sign-in login of one membership, recorded in the audit log. */
-    setLogin(databaseName: string, accountEmail: string, newLogin: string, actor: Actor): { database: Database; oldLogin: string; newLogin: string } {
-      const database = repo.findByName(databaseName.trim());
+    async setLogin(databaseName: string, accountEmail: string, newLogin: string, actor: Actor): Promise<{ database: Database; oldLogin: string; newLogin: string }> {
+      const database = await repo.findByName(databaseName.trim());
       if (!database) throw new AppError('not_found', `No database is named "${databaseName}".`);
-      const account = accounts.findByEmail(accountEmail);
-      const m = account && repo.membershipOf(database.id, account.id);
+      const account = await accounts.findByEmail(accountEmail);
+      const m = account && await repo.membershipOf(database.id, account.id);
       if (!account || !m) throw new AppError('not_found', `No account with the email ${accountEmail} is a member of ${database.name}.`);
       const login = normalizeEmail(newLogin);
-      const taken = repo.membershipByLogin(database.id, login);
+      const taken = await repo.membershipByLogin(database.id, login);
       if (taken && taken.id !== m.id) throw new AppError('conflict', `${login} is already the login of another member of ${database.name}.`);
-      repo.setLogin(m.id, login, nowSeconds());
-      audit.record({ accountId: account.id, actor: actorLabel(actor), event: 'membership.login_changed', data: { database: database.name, old: m.login, new: login } });
+      await repo.setLogin(m.id, login, nowSeconds());
+      await audit.record({ accountId: account.id, actor: actorLabel(actor), event: 'membership.login_changed', data: { database: database.name, old: m.login, new: login } });
       return { database, oldLogin: m.login, newLogin: login };
     },
   };

@@ -28,27 +28,27 @@ export function addDatabaseAccessPrompt(policy: Policy, services: Services): Pol
   const at = policy.findIndex((p) => p.name === 'login') + 1;
   policy.add(new Prompt(
     { name: DATABASE_ACCESS_PROMPT, requestable: false },
-    new Check('not_a_member', 'this account is not a member of this database', 'access_denied', (ctx: KoaContextWithOIDC) => {
+    new Check('not_a_member', 'this account is not a member of this database', 'access_denied', async (ctx: KoaContextWithOIDC) => {
       const clientId = ctx.oidc.client?.clientId;
       const accountId = ctx.oidc.session?.accountId;
-      if (!clientId || !accountId || !services.databases.isDatabaseClient(clientId)) return Check.NO_NEED_TO_PROMPT;
-      return services.databases.membershipForClient(clientId, accountId) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      if (!clientId || !accountId || !await services.databases.isDatabaseClient(clientId)) return Check.NO_NEED_TO_PROMPT;
+      return await services.databases.membershipForClient(clientId, accountId) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   ), at);
   return policy;
 }
 
 /** The membership claims of `accountId` for the client of this request, or nothing. */
-export function membershipClaims(services: Services, ctx: KoaContextWithOIDC | undefined, accountId: string): { login?: string; role?: string } {
+export async function membershipClaims(services: Services, ctx: KoaContextWithOIDC | undefined, accountId: string): Promise<{ login?: string; role?: string }> {
   const clientId = ctx?.oidc?.client?.clientId;
-  const membership = clientId ? services.databases.membershipForClient(clientId, accountId) : undefined;
+  const membership = clientId ? await services.databases.membershipForClient(clientId, accountId) : undefined;
   return membership ? { login: membership.login, role: membership.role } : {};
 }
 
 /** Resource server info for the database API, or undefined when `indicator` is another resource. */
-export function databaseApiResourceServer(services: Services, issuer: string, indicator: string, clientId: string | undefined) {
+export async function databaseApiResourceServer(services: Services, issuer: string, indicator: string, clientId: string | undefined) {
   if (indicator !== `${issuer}${DATABASE_API_PATH}`) return undefined;
-  if (!clientId || !services.databases.isDatabaseClient(clientId)) throw new oidcErrors.InvalidTarget('only databases may use the database API');
+  if (!clientId || !await services.databases.isDatabaseClient(clientId)) throw new oidcErrors.InvalidTarget('only databases may use the database API');
   return {
     scope: `${DATABASE_API_SCOPES.read} ${DATABASE_API_SCOPES.write}`,
     audience: indicator,
@@ -86,7 +86,7 @@ export function databaseRegistration(services: Services): Registration {
           const field = ({ name: 'client_name', url: 'client_uri', redirectUris: 'redirect_uris', tokenEndpointAuthMethod: 'token_endpoint_auth_method', jwksUri: 'jwks_uri' } as Record<string, string>)[String(issue.path[0])] ?? 'metadata';
           throw new oidcErrors.InvalidClientMetadata(`${field}: ${issue.message}`);
         }
-        if (services.databases.findByName(parsed.data.name)) throw new oidcErrors.InvalidClientMetadata(`client_name: a database named "${parsed.data.name}" already exists`);
+        if (await services.databases.findByName(parsed.data.name)) throw new oidcErrors.InvalidClientMetadata(`client_name: a database named "${parsed.data.name}" already exists`);
         Object.assign(properties, {
           client_name: parsed.data.name,
           client_uri: parsed.data.url,
@@ -99,7 +99,7 @@ export function databaseRegistration(services: Services): Registration {
         if (properties.backchannel_logout_uri) properties.backchannel_logout_session_required ??= true;
         await ctx.oidc.provider.Client.validate(properties as never);
         // Single use: the owner is taken (and the token forgotten) atomically before anything is stored.
-        const owner = token && services.databases.takeRegistrationToken(token.jti);
+        const owner = token && await services.databases.takeRegistrationToken(token.jti);
         if (!owner) throw new oidcErrors.InvalidToken('initial access token already used');
         await token.destroy();
         try {

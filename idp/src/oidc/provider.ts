@@ -10,8 +10,11 @@
 import Provider, { errors as oidcErrors, interactionPolicy, type Configuration, type KoaContextWithOIDC, type ClaimsParameterMember } from 'oidc-provider';
 import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
 import type { Services } from '../services.ts';
-import { SqliteOidcAdapter } from '../storage/oidc-adapter.ts';
+import { StoreOidcAdapter } from '../storage/oidc-adapter.ts';
+import { RedisOidcAdapter, SHORT_LIVED_MODELS } from '../storage/redis.ts';
 import { cookieSecrets, keysVersion, loadJwks } from '../storage/server-settings.ts';
+import type { JWK } from 'jose';
+import { log } from '../log.ts';
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection } from '../apikeys/introspection.ts';
@@ -28,13 +31,16 @@ export interface ProviderOptions {
   extensionRedirectUris: string[];
 }
 
-function buildConfiguration(options: ProviderOptions): Configuration {
+function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, cookieKeys: string[]): Configuration {
   const { services, issuer } = options;
   const { db } = services;
   const secure = issuer.startsWith('https:');
   const apiResource = `${issuer}${ACCOUNT_API_RESOURCE_PATH}`;
   return {
-    adapter: (name: string) => new SqliteOidcAdapter(name, db),
+    // Short-lived artifacts in Redis when it is configured; everything else in the SQL store.
+    adapter: (name: string) => (services.shortLived && SHORT_LIVED_MODELS.has(name)
+      ? new RedisOidcAdapter(name, services.shortLived)
+      : new StoreOidcAdapter(name, db)),
     clients: [
       {
         client_id: PORTAL_CLIENT_ID,
@@ -64,9 +70,9 @@ function buildConfiguration(options: ProviderOptions): Configuration {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
       },
     },
-    jwks: loadJwks(db) as Configuration['jwks'],
+    jwks: jwks as Configuration['jwks'],
     cookies: {
-      keys: cookieSecrets(db),
+      keys: cookieKeys,
       long: { httpOnly: true, sameSite: 'lax', secure },
       short: { httpOnly: true, sameSite: 'lax', secure },
     },
@@ -78,7 +84,7 @@ function buildConfiguration(options: ProviderOptions): Configuration {
     },
     scopes: ['openid', 'offline_access', 'email', 'profile', ACCOUNT_API_SCOPE],
     async findAccount(ctx, sub) {
-      const account = services.accounts.findById(sub);
+      const account = await services.accounts.findById(sub);
       if (!account) return undefined;
       return {
         accountId: account.id,
@@ -91,7 +97,7 @@ function buildConfiguration(options: ProviderOptions): Configuration {
             locale: account.locale,
             zoneinfo: account.timezone,
             updated_at: account.updatedAt,
-            ...membershipClaims(services, ctx, account.id),
+            ...(await membershipClaims(services, ctx, account.id)),
           };
         },
       };
@@ -123,7 +129,7 @@ function buildConfiguration(options: ProviderOptions): Configuration {
         defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx, resourceIndicator, client) => {
-          const databaseApi = databaseApiResourceServer(services, issuer, resourceIndicator, client?.clientId);
+          const databaseApi = await databaseApiResourceServer(services, issuer, resourceIndicator, client?.clientId);
           if (databaseApi) return databaseApi;
           if (resourceIndicator !== apiResource) throw new oidcErrors.InvalidTarget();
           // The account API can rotate keys and end sessions: only our own extension may hold tokens
@@ -191,53 +197,71 @@ function buildConfiguration(options: ProviderOptions): Configuration {
   };
 }
 
-export function createProvider(options: ProviderOptions): Provider {
-  const provider = new Provider(options.issuer, buildConfiguration(options));
+/** A provider on the store's current signing keys and cookie secrets. */
+export async function createProvider(options: ProviderOptions): Promise<Provider> {
+  const { db } = options.services;
+  const [jwks, cookieKeys] = await Promise.all([loadJwks(db), cookieSecrets(db)]);
+  const provider = new Provider(options.issuer, buildConfiguration(options, jwks, cookieKeys));
   provider.proxy = options.services.config.trustProxy;
   (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(() => options.services.apiKeys, options.issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).
+  // The event cannot wait; the middleware below holds the response until the row is written.
+  const recording = new WeakMap<object, Promise<void>>();
+  provider.use(async function awaitSessionActivity(ctx, next) {
+    await next();
+    await recording.get(ctx);
+  });
   provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
     const session = ctx.oidc.session;
     if (session?.accountId) {
-      options.services.security.sessions.recordActivity({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip });
+      recording.set(ctx, options.services.security.sessions.recordActivity({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip })
+        .catch((error: unknown) => log.warn(`recording session activity failed: ${String(error)}`)));
     }
   });
   return provider;
 }
 
 /**
- * Holds the current provider and rebuilds it when the store's key version moves. The check costs one
- * indexed read at most once a second per process.
+ * Holds the current provider and rebuilds it when the store's key version moves (`idp keys rotate` on any
+ * process or instance). `refresh()` is awaited once per request; it costs one indexed read at most once
+ * a second per process.
  */
-export function providerHolder(options: ProviderOptions) {
-  let version = keysVersion(options.services.db);
-  let provider = createProvider(options);
+export async function providerHolder(options: ProviderOptions) {
+  let version = await keysVersion(options.services.db);
+  let provider = await createProvider(options);
   let checkedAt = Date.now();
+  let checking: Promise<void> | undefined;
   // Koa's callback() composes the middleware on every call: build it once per provider.
   let handler: ReturnType<Provider['callback']> | undefined;
-  function get(): Provider {
-    const now = Date.now();
-    if (now - checkedAt >= 1000) {
-      checkedAt = now;
-      const latest = keysVersion(options.services.db);
-      if (latest !== version) {
-        version = latest;
-        provider = createProvider(options);
-        handler = undefined;
-      }
+  async function check(): Promise<void> {
+    const latest = await keysVersion(options.services.db);
+    if (latest !== version) {
+      const next = await createProvider(options);
+      version = latest;
+      provider = next;
+      handler = undefined;
     }
-    return provider;
   }
   return {
-    get,
+    /** The current provider (as of the last refresh). */
+    get(): Provider {
+      return provider;
+    },
+    /** Rebuilds the provider when the keys changed; concurrent requests share one check. */
+    async refresh(): Promise<void> {
+      const now = Date.now();
+      if (now - checkedAt < 1000) return;
+      checkedAt = now;
+      checking ??= check().finally(() => (checking = undefined));
+      await checking;
+    },
     /** The current provider's request handler (for everything our router does not serve). */
     callback(): ReturnType<Provider['callback']> {
-      const current = get();
-      return (handler ??= current.callback());
+      return (handler ??= provider.callback());
     },
   };
 }
 
-export type ProviderHolder = ReturnType<typeof providerHolder>;
+export type ProviderHolder = Awaited<ReturnType<typeof providerHolder>>;

@@ -18,7 +18,7 @@ export async function currentSession(ctx: AppContext, deps: RouteDeps): Promise<
   const provider = deps.providers.get();
   const session = await provider.Session.get(ctx as never);
   if (!session.accountId) return undefined;
-  const account = ctx.state.services.accounts.findById(session.accountId);
+  const account = await ctx.state.services.accounts.findById(session.accountId);
   if (!account) return undefined;
   return { account, session };
 }
@@ -34,7 +34,7 @@ export function requireAccount(deps: RouteDeps): AppMiddleware {
       throw new AppError('unauthorized', 'You are signed out. Sign in again, then retry.');
     }
     ctx.state.portal = current;
-    ctx.state.services.security.sessions.recordActivity({ uid: current.session.uid, accountId: current.account.id, userAgent: ctx.get('user-agent'), ip: ctx.ip });
+    await ctx.state.services.security.sessions.recordActivity({ uid: current.session.uid, accountId: current.account.id, userAgent: ctx.get('user-agent'), ip: ctx.ip });
     await next();
   };
 }

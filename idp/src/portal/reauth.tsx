@@ -41,18 +41,19 @@ export async function withRecentAuth(ctx: AppContext, what: string, action: () =
       return;
     }
   }
+  const needsCode = await security.reauth.needsSecondFactor(account.id);
   const carried = Object.entries(body).filter(([k, v]) => !OWN_FIELDS.has(k) && typeof v === 'string') as [string, string][];
   html(ctx, renderPage(
     <Layout title="Confirm it is you" user={account} active="security">
       <h1>Confirm it is you</h1>
-      <p>To {what}, enter your password{security.reauth.needsSecondFactor(account.id) ? ' and a code from your authenticator app' : ''}. You will not be asked again for 10 minutes.</p>
+      <p>To {what}, enter your password{needsCode ? ' and a code from your authenticator app' : ''}. You will not be asked again for 10 minutes.</p>
       {error && <Notice kind="error">{error}</Notice>}
       <section>
         <form method="post" action={ctx.path}>
           <CsrfField token={ctx.state.csrfToken} />
           {carried.map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
           <Field name="reauth_password" label="Password" type="password" autocomplete="current-password" />
-          {security.reauth.needsSecondFactor(account.id) && (
+          {needsCode && (
             <Field name="reauth_code" label="Code from your authenticator app" autocomplete="one-time-code" inputmode="numeric" maxLength={20} />
           )}
           <div class="actions">

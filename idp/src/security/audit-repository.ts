@@ -11,20 +11,20 @@ export interface AuditEvent {
 }
 
 export function auditRepository(db: Db) {
-  const insert = db.prepare('INSERT INTO audit_log (at, account_id, actor, event, ip, data) VALUES (?, ?, ?, ?, ?, ?)');
   return {
-    record(e: AuditEvent): void {
-      insert.run(nowSeconds(), e.accountId, e.actor, e.event, e.ip ?? null, JSON.stringify(e.data ?? {}));
+    async record(e: AuditEvent): Promise<void> {
+      await db.run('INSERT INTO audit_log (at, account_id, actor, event, ip, data) VALUES (?, ?, ?, ?, ?, ?)',
+        [nowSeconds(), e.accountId, e.actor, e.event, e.ip ?? null, JSON.stringify(e.data ?? {})]);
     },
     /** Time of the newest event of this kind for the account. */
-    lastAt(accountId: string, event: string): number | undefined {
-      const row = db.prepare('SELECT max(at) AS at FROM audit_log WHERE account_id = ? AND event = ?').get(accountId, event) as { at: number | null };
-      return row.at ?? undefined;
+    async lastAt(accountId: string, event: string): Promise<number | undefined> {
+      const row = await db.get<{ at: number | null }>('SELECT max(at) AS at FROM audit_log WHERE account_id = ? AND event = ?', [accountId, event]);
+      return row?.at ?? undefined;
     },
-    listForAccount(accountId: string, limit = 50): { at: number; event: string; actor: string; ip: string | null; data: Record<string, unknown> }[] {
-      return (db.prepare('SELECT at, event, actor, ip, data FROM audit_log WHERE account_id = ? ORDER BY id DESC LIMIT ?').all(accountId, limit) as {
-        at: number; event: string; actor: string; ip: string | null; data: string;
-      }[]).map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+    async listForAccount(accountId: string, limit = 50): Promise<{ at: number; event: string; actor: string; ip: string | null; data: Record<string, unknown> }[]> {
+      return (await db.all<{ at: number; event: string; actor: string; ip: string | null; data: string }>(
+        'SELECT at, event, actor, ip, data FROM audit_log WHERE account_id = ? ORDER BY id DESC LIMIT ?', [accountId, limit],
+      )).map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
     },
   };
 }

@@ -26,9 +26,9 @@ export function passwordService(deps: {
   return {
     async changePassword(account: Account, input: { current: string; next: string }, from: { sessionUid?: string; ip?: string; userAgent?: string }) {
       const key = `reauth:account:${account.id}`;
-      const wait = limiter.attempt([key, REAUTH_LIMIT]);
+      const wait = await limiter.attempt([key, REAUTH_LIMIT]);
       if (wait > 0) throw tooManyAttempts(wait);
-      const credential = accounts.findCredential(account.id, 'password');
+      const credential = await accounts.findCredential(account.id, 'password');
       if (!credential || !(await hasher.verify(credential.secret, input.current)).ok) {
         throw new AppError('invalid_credentials', 'Your current password is not correct.', { fields: { current_password: 'Your current password is not correct.' } });
       }
@@ -38,15 +38,15 @@ export function passwordService(deps: {
       }
       const hash = await hasher.hash(input.next);
       const now = nowSeconds();
-      accounts.transaction(() => {
-        accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });
+      await accounts.transaction(async () => {
+        await accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });
         // A reset link mailed before the change must not undo it.
-        accounts.invalidateTokens(account.id, 'reset_password', now);
+        await accounts.invalidateTokens(account.id, 'reset_password', now);
       });
-      limiter.reset(key);
+      await limiter.reset(key);
       const ended = await deps.sessions.endOtherSessions(account.id, from.sessionUid);
-      deps.twoFactor.forgetTrustedDevices(account.id);
-      audit.record({ accountId: account.id, actor: account.id, event: 'password.changed', ip: from.ip });
+      await deps.twoFactor.forgetTrustedDevices(account.id);
+      await audit.record({ accountId: account.id, actor: account.id, event: 'password.changed', ip: from.ip });
       await deps.notifier.passwordChanged(account, { ip: from.ip, device: deviceLabel(from.userAgent) });
       return ended;
     },

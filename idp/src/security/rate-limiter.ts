@@ -1,5 +1,6 @@
 /**
- * Fixed-window counters kept in the store, so limits hold across worker processes and restarts.
+ * Fixed-window counters kept in the store, so limits hold across worker processes, instances and
+ * restarts.
  *
  * For guessing defences (passwords, codes) use `attempt` BEFORE the slow check: it counts the attempt
  * atomically and says whether it is over the limit, so parallel guesses cannot all slip past a
@@ -15,57 +16,75 @@ export interface Limit {
   windowSeconds: number;
 }
 
-export function rateLimiter(db: Db) {
-  const get = db.prepare('SELECT window_start, count FROM rate_limits WHERE key = ?');
-  const upsert = db.prepare(`INSERT INTO rate_limits (key, window_start, count) VALUES (@key, @start, 1)
+export interface RateLimiter {
+  /** Seconds until the key may be used again, or 0 when it is under its limit. */
+  retryAfter(key: string, limit: Limit): Promise<number>;
+  /** Counts one event; returns the count in the current window. */
+  hit(key: string, limit: Limit): Promise<number>;
+  /**
+   * Counts one attempt on every key (in one transaction) and returns the seconds to wait when any is
+   * now over its limit, else 0. The attempt counts even when refused.
+   */
+  attempt(...keys: [key: string, limit: Limit][]): Promise<number>;
+  reset(key: string): Promise<void>;
+  /** Gives back one attempt (a success should not use up a shared budget such as an IP's). */
+  refund(key: string): Promise<void>;
+  /** Forgets windows older than this; returns how many. */
+  purge(olderThanSeconds: number): Promise<number>;
+}
+
+/** Seconds until a window `{ start, count }` lets the key through again. */
+export function retryAfterOf(row: { window_start: number; count: number } | undefined, limit: Limit, now: number): number {
+  if (!row || row.window_start <= now - limit.windowSeconds || row.count < limit.max) return 0;
+  return row.window_start + limit.windowSeconds - now;
+}
+
+const sql = {
+  get: 'SELECT window_start, count FROM rate_limits WHERE key = ?',
+  upsert: `INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
     ON CONFLICT (key) DO UPDATE SET
-      count = CASE WHEN window_start <= @expired THEN 1 ELSE count + 1 END,
-      window_start = CASE WHEN window_start <= @expired THEN @start ELSE window_start END
-    RETURNING window_start, count`);
-  const del = db.prepare('DELETE FROM rate_limits WHERE key = ?');
-  const refund = db.prepare('UPDATE rate_limits SET count = count - 1 WHERE key = ? AND count > 0');
+      count = CASE WHEN rate_limits.window_start <= ? THEN 1 ELSE rate_limits.count + 1 END,
+      window_start = CASE WHEN rate_limits.window_start <= ? THEN excluded.window_start ELSE rate_limits.window_start END
+    RETURNING window_start, count`,
+  del: 'DELETE FROM rate_limits WHERE key = ?',
+};
+
+export function rateLimiter(db: Db): RateLimiter {
   return {
-    /** Seconds until the key may be used again, or 0 when it is under its limit. */
-    retryAfter(key: string, limit: Limit): number {
-      const row = get.get(key) as { window_start: number; count: number } | undefined;
-      const now = nowSeconds();
-      if (!row || row.window_start <= now - limit.windowSeconds || row.count < limit.max) return 0;
-      return row.window_start + limit.windowSeconds - now;
+    async retryAfter(key, limit) {
+      return retryAfterOf(await db.get<{ window_start: number; count: number }>(sql.get, [key]), limit, nowSeconds());
     },
-    hit(key: string, limit: Limit): number {
+    async hit(key, limit) {
       const now = nowSeconds();
-      const row = upsert.get({ key, start: now, expired: now - limit.windowSeconds }) as { window_start: number; count: number };
-      return row.count;
+      const expired = now - limit.windowSeconds;
+      const row = await db.get<{ window_start: number; count: number }>(sql.upsert, [key, now, expired, expired]);
+      return row!.count;
     },
-    /**
-     * Counts one attempt on every key (in one transaction) and returns the seconds to wait when any is
-     * now over its limit, else 0. The attempt counts even when refused.
-     */
-    attempt(...keys: [key: string, limit: Limit][]): number {
-      return db.transaction(() => {
+    async attempt(...keys) {
+      // Each upsert is atomic on its own; SQLite batches them in one commit, PostgreSQL needs no lock.
+      const count = async () => {
         const now = nowSeconds();
         let wait = 0;
         for (const [key, limit] of keys) {
-          const row = upsert.get({ key, start: now, expired: now - limit.windowSeconds }) as { window_start: number; count: number };
+          const expired = now - limit.windowSeconds;
+          const row = (await db.get<{ window_start: number; count: number }>(sql.upsert, [key, now, expired, expired]))!;
           if (row.count > limit.max) wait = Math.max(wait, row.window_start + limit.windowSeconds - now, 1);
         }
         return wait;
-      }).immediate();
+      };
+      return db.dialect === 'sqlite' ? db.transaction(count) : count();
     },
-    reset(key: string): void {
-      del.run(key);
+    async reset(key) {
+      await db.run(sql.del, [key]);
     },
-    /** Gives back one attempt (a success should not use up a shared budget such as an IP's). */
-    refund(key: string): void {
-      refund.run(key);
+    async refund(key) {
+      await db.run('UPDATE rate_limits SET count = count - 1 WHERE key = ? AND count > 0', [key]);
     },
-    purge(olderThanSeconds: number): number {
-      return db.prepare('DELETE FROM rate_limits WHERE window_start <= ?').run(nowSeconds() - olderThanSeconds).changes;
+    async purge(olderThanSeconds) {
+      return (await db.run('DELETE FROM rate_limits WHERE window_start <= ?', [nowSeconds() - olderThanSeconds])).changes;
     },
   };
 }
-
-export type RateLimiter = ReturnType<typeof rateLimiter>;
 
 /** The one "slow down" answer for guessing defences. */
 export function tooManyAttempts(waitSeconds: number, message = 'Too many failed attempts.'): AppError {

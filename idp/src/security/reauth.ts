@@ -34,27 +34,27 @@ export function assertRecentAuth(loginTs: number | undefined, now = nowSeconds()
 export function reauthService(deps: { accounts: AccountRepository; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository; twoFactor: TwoFactorService }) {
   const { accounts, hasher, limiter, audit, twoFactor } = deps;
   return {
-    needsSecondFactor: (accountId: string) => twoFactor.isEnabled(accountId),
+    needsSecondFactor: async (accountId: string) => await twoFactor.isEnabled(accountId),
     /**
      * Checks the password (and the 2FA code when 2FA is on). Returns the new sign-in time to store in
      * the session. Failures are limited per account.
      */
     async reauthenticate(account: Account, input: { password: string; code?: string }, ip?: string): Promise<number> {
       const key = `reauth:account:${account.id}`;
-      const wait = limiter.attempt([key, REAUTH_LIMIT]);
+      const wait = await limiter.attempt([key, REAUTH_LIMIT]);
       if (wait > 0) throw tooManyAttempts(wait);
-      const credential = accounts.findCredential(account.id, 'password');
+      const credential = await accounts.findCredential(account.id, 'password');
       const ok = credential ? (await hasher.verify(credential.secret, input.password)).ok : false;
       if (!ok) {
-        audit.record({ accountId: account.id, actor: account.id, event: 'reauth.failed', ip });
+        await audit.record({ accountId: account.id, actor: account.id, event: 'reauth.failed', ip });
         throw new AppError('invalid_credentials', 'That password is not correct.', { fields: { reauth_password: 'That password is not correct.' } });
       }
-      if (twoFactor.isEnabled(account.id)) {
+      if (await twoFactor.isEnabled(account.id)) {
         if (!input.code) throw new AppError('invalid_input', 'Enter the 6-digit code from your authenticator app.', { fields: { reauth_code: 'Enter the code from your app.' } });
         await twoFactor.verify(account, input.code, { ip });
       }
-      limiter.reset(key);
-      audit.record({ accountId: account.id, actor: account.id, event: 'reauth.succeeded', ip });
+      await limiter.reset(key);
+      await audit.record({ accountId: account.id, actor: account.id, event: 'reauth.succeeded', ip });
       return nowSeconds();
     },
   };

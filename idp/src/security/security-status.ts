@@ -10,22 +10,22 @@ import type { AuditRepository } from './audit-repository.ts';
 import type { SessionService } from './session-service.ts';
 import type { TwoFactorService } from './two-factor-service.ts';
 
-export type ApiKeyStatusProvider = (accountId: string) => { total: number; expiringWithin7Days: number };
-export const noApiKeys: ApiKeyStatusProvider = () => ({ total: 0, expiringWithin7Days: 0 });
+export type ApiKeyStatusProvider = (accountId: string) => Promise<{ total: number; expiringWithin7Days: number }>;
+export const noApiKeys: ApiKeyStatusProvider = async () => ({ total: 0, expiringWithin7Days: 0 });
 
 
 export function securityStatusService(deps: { accounts: AccountRepository; twoFactor: TwoFactorService; sessions: SessionService; audit: AuditRepository; apiKeys: () => ApiKeyStatusProvider }) {
   return {
-    securityStatus(accountId: string): SecurityStatus | undefined {
-      const account = deps.accounts.findById(accountId);
+    async securityStatus(accountId: string): Promise<SecurityStatus | undefined> {
+      const account = await deps.accounts.findById(accountId);
       if (!account) return undefined;
       const now = nowSeconds();
-      const passwordChangedAt = deps.accounts.findCredential(accountId, 'password')?.created_at ?? account.createdAt;
-      const twoFactorEnabled = deps.twoFactor.isEnabled(accountId);
-      const recoveryCodesLeft = twoFactorEnabled ? deps.twoFactor.recoveryCodesLeft(accountId) : 0;
-      const apiKeys = deps.apiKeys()(accountId);
-      const signedInDevices = deps.sessions.countSessions(accountId);
-      const lastSignIn = deps.audit.lastAt(accountId, 'signin.succeeded');
+      const passwordChangedAt = (await deps.accounts.findCredential(accountId, 'password'))?.created_at ?? account.createdAt;
+      const twoFactorEnabled = await deps.twoFactor.isEnabled(accountId);
+      const recoveryCodesLeft = twoFactorEnabled ? await deps.twoFactor.recoveryCodesLeft(accountId) : 0;
+      const apiKeys = await deps.apiKeys()(accountId);
+      const signedInDevices = await deps.sessions.countSessions(accountId);
+      const lastSignIn = await deps.audit.lastAt(accountId, 'signin.succeeded');
       const passwordAgeDays = Math.max(0, Math.floor((now - passwordChangedAt) / 86400));
       const recommendations: Recommendation[] = [];
       if (!account.emailVerifiedAt) recommendations.push({ code: 'verify_email', message: 'Confirm your email address so you can recover your account.', href: '/my/account' });

@@ -4,6 +4,9 @@
  */
 import type { Db } from '../storage/database.ts';
 import { nowSeconds } from '../storage/database.ts';
+import { redisSessions, type ShortLivedStore } from '../storage/redis.ts';
+
+type SessionPayload = { uid: string; accountId: string; loginTs?: number; authorizations?: StoredSession['authorizations'] };
 
 export interface StoredSession {
   id: string;
@@ -22,70 +25,80 @@ export interface DeviceRow {
   last_seen_at: number;
 }
 
-export function sessionRepository(db: Db) {
-  const upsertDevice = db.prepare(`INSERT INTO session_devices (session_uid, account_id, user_agent, ip, first_seen_at, last_seen_at)
-    VALUES (@uid, @accountId, @userAgent, @ip, @now, @now)
+export function sessionRepository(db: Db, shortLived?: ShortLivedStore) {
+  // With Redis, sessions live there (storage/redis.ts); grants and tokens stay in the SQL store.
+  const redis = shortLived && redisSessions(shortLived);
+  const upsertDevice = `INSERT INTO session_devices (session_uid, account_id, user_agent, ip, first_seen_at, last_seen_at)
+    VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (session_uid) DO UPDATE SET last_seen_at = excluded.last_seen_at, ip = excluded.ip,
-      user_agent = CASE WHEN excluded.user_agent <> '' THEN excluded.user_agent ELSE user_agent END
-    WHERE account_id = excluded.account_id`);
+      user_agent = CASE WHEN excluded.user_agent <> '' THEN excluded.user_agent ELSE session_devices.user_agent END
+    WHERE session_devices.account_id = excluded.account_id`;
+  const refreshTokenClients = db.pick(
+    `SELECT DISTINCT json_extract(payload, '$.clientId') AS client_id FROM oidc_models
+      WHERE model = 'RefreshToken' AND account_id = ? AND consumed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
+    `SELECT DISTINCT payload::jsonb ->> 'clientId' AS client_id FROM oidc_models
+      WHERE model = 'RefreshToken' AND account_id = ? AND consumed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
+  );
   return {
     /** Live sessions of the account with the fields this IdP reads from their payload. */
-    listSessions(accountId: string): StoredSession[] {
-      const rows = db.prepare(`SELECT id, payload FROM oidc_models WHERE model = 'Session' AND account_id = ?
-        AND (expires_at IS NULL OR expires_at > ?)`).all(accountId, nowSeconds()) as { id: string; payload: string }[];
-      return rows.map((r) => {
-        const p = JSON.parse(r.payload) as { uid: string; accountId: string; loginTs?: number; authorizations?: StoredSession['authorizations'] };
-        return { id: r.id, uid: p.uid, accountId: p.accountId, loginTs: p.loginTs, authorizations: p.authorizations ?? {} };
-      });
+    async listSessions(accountId: string): Promise<StoredSession[]> {
+      const rows = redis
+        ? (await redis.list(accountId)).map((r) => ({ id: r.id, payload: r.payload as unknown as SessionPayload }))
+        : (await db.all<{ id: string; payload: string }>(`SELECT id, payload FROM oidc_models WHERE model = 'Session' AND account_id = ?
+          AND (expires_at IS NULL OR expires_at > ?)`, [accountId, nowSeconds()])).map((r) => ({ id: r.id, payload: JSON.parse(r.payload) as SessionPayload }));
+      return rows.map(({ id, payload: p }) => ({ id, uid: p.uid, accountId: p.accountId, loginTs: p.loginTs, authorizations: p.authorizations ?? {} }));
     },
-    deleteSession(id: string): void {
-      db.prepare("DELETE FROM oidc_models WHERE model = 'Session' AND id = ?").run(id);
+    async deleteSession(id: string): Promise<void> {
+      if (redis) await redis.delete(id);
+      else await db.run("DELETE FROM oidc_models WHERE model = 'Session' AND id = ?", [id]);
     },
     /** Grants of the account with their client, newest first. */
-    listGrants(accountId: string): { id: string; clientId: string }[] {
-      const rows = db.prepare(`SELECT id, payload FROM oidc_models WHERE model = 'Grant' AND account_id = ?
-        AND (expires_at IS NULL OR expires_at > ?)`).all(accountId, nowSeconds()) as { id: string; payload: string }[];
+    async listGrants(accountId: string): Promise<{ id: string; clientId: string }[]> {
+      const rows = await db.all<{ id: string; payload: string }>(`SELECT id, payload FROM oidc_models WHERE model = 'Grant' AND account_id = ?
+        AND (expires_at IS NULL OR expires_at > ?)`, [accountId, nowSeconds()]);
       return rows.map((r) => ({ id: r.id, clientId: (JSON.parse(r.payload) as { clientId: string }).clientId }));
     },
     /** Client ids that hold a live refresh token of the account. */
-    clientsWithRefreshTokens(accountId: string): string[] {
-      const rows = db.prepare(`SELECT DISTINCT json_extract(payload, '$.clientId') AS client_id FROM oidc_models
-        WHERE model = 'RefreshToken' AND account_id = ? AND consumed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`)
-        .all(accountId, nowSeconds()) as { client_id: string }[];
+    async clientsWithRefreshTokens(accountId: string): Promise<string[]> {
+      const rows = await db.all<{ client_id: string }>(refreshTokenClients, [accountId, nowSeconds()]);
       return rows.map((r) => r.client_id);
     },
     /** Deletes a grant and every token and code issued under it. */
-    revokeGrant(grantId: string): void {
-      db.prepare("DELETE FROM oidc_models WHERE grant_id = ? OR (model = 'Grant' AND id = ?)").run(grantId, grantId);
+    async revokeGrant(grantId: string): Promise<void> {
+      await db.run("DELETE FROM oidc_models WHERE grant_id = ? OR (model = 'Grant' AND id = ?)", [grantId, grantId]);
     },
     /** Every oidc-provider row of the account (sessions, grants, tokens, pending interactions). */
-    deleteAllOf(accountId: string): void {
-      db.prepare(`DELETE FROM oidc_models WHERE grant_id IN (SELECT id FROM oidc_models WHERE model = 'Grant' AND account_id = ?)`).run(accountId);
-      db.prepare('DELETE FROM oidc_models WHERE account_id = ?').run(accountId);
+    async deleteAllOf(accountId: string): Promise<void> {
+      await db.transaction(async () => {
+        await db.run(`DELETE FROM oidc_models WHERE grant_id IN (SELECT id FROM oidc_models WHERE model = 'Grant' AND account_id = ?)`, [accountId]);
+        await db.run('DELETE FROM oidc_models WHERE account_id = ?', [accountId]);
+      });
+      if (redis) await redis.deleteAll(accountId);
     },
-    recordDevice(d: { uid: string; accountId: string; userAgent: string; ip: string | null }): void {
-      upsertDevice.run({ ...d, now: nowSeconds() });
+    async recordDevice(d: { uid: string; accountId: string; userAgent: string; ip: string | null }): Promise<void> {
+      const now = nowSeconds();
+      await db.run(upsertDevice, [d.uid, d.accountId, d.userAgent, d.ip, now, now]);
     },
-    findDevice(uid: string): DeviceRow | undefined {
-      return db.prepare('SELECT * FROM session_devices WHERE session_uid = ?').get(uid) as DeviceRow | undefined;
+    async findDevice(uid: string): Promise<DeviceRow | undefined> {
+      return db.get<DeviceRow>('SELECT * FROM session_devices WHERE session_uid = ?', [uid]);
     },
-    listDevices(accountId: string): DeviceRow[] {
-      return db.prepare('SELECT * FROM session_devices WHERE account_id = ? ORDER BY last_seen_at DESC').all(accountId) as DeviceRow[];
+    async listDevices(accountId: string): Promise<DeviceRow[]> {
+      return db.all<DeviceRow>('SELECT * FROM session_devices WHERE account_id = ? ORDER BY last_seen_at DESC', [accountId]);
     },
-    deleteDevice(uid: string): void {
-      db.prepare('DELETE FROM session_devices WHERE session_uid = ?').run(uid);
+    async deleteDevice(uid: string): Promise<void> {
+      await db.run('DELETE FROM session_devices WHERE session_uid = ?', [uid]);
     },
-    isKnownDevice(accountId: string, deviceHash: string): boolean {
-      return Boolean(db.prepare('SELECT 1 FROM known_devices WHERE account_id = ? AND device_hash = ?').get(accountId, deviceHash));
+    async isKnownDevice(accountId: string, deviceHash: string): Promise<boolean> {
+      return Boolean(await db.get('SELECT 1 AS one FROM known_devices WHERE account_id = ? AND device_hash = ?', [accountId, deviceHash]));
     },
-    countKnownDevices(accountId: string): number {
-      return (db.prepare('SELECT count(*) AS n FROM known_devices WHERE account_id = ?').get(accountId) as { n: number }).n;
+    async countKnownDevices(accountId: string): Promise<number> {
+      return (await db.get<{ n: number }>('SELECT count(*) AS n FROM known_devices WHERE account_id = ?', [accountId]))!.n;
     },
-    addKnownDevice(accountId: string, deviceHash: string): void {
-      db.prepare('INSERT OR IGNORE INTO known_devices (account_id, device_hash, created_at) VALUES (?, ?, ?)').run(accountId, deviceHash, nowSeconds());
+    async addKnownDevice(accountId: string, deviceHash: string): Promise<void> {
+      await db.run('INSERT INTO known_devices (account_id, device_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [accountId, deviceHash, nowSeconds()]);
     },
-    transaction<T>(fn: () => T): T {
-      return db.transaction(fn).immediate();
+    transaction<T>(fn: () => Promise<T>): Promise<T> {
+      return db.transaction(fn);
     },
   };
 }

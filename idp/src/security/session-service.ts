@@ -60,20 +60,20 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
   /** Ends the chosen sessions; grants held by no remaining session are revoked too when `orphanGrants`. */
   async function end(accountId: string, shouldEnd: (s: StoredSession) => boolean, orphanGrants: boolean): Promise<{ sessions: number; notified: number }> {
     const notices: LogoutNotice[] = [];
-    const ended = repo.transaction(() => {
-      const sessions = repo.listSessions(accountId);
-      const ending = sessions.filter(shouldEnd);
-      const staying = sessions.filter((s) => !shouldEnd(s));
+    const ended = await repo.transaction(async () => {
+      const sessions = await repo.listSessions(accountId);
+      const ending = await sessions.filter(shouldEnd);
+      const staying = await sessions.filter((s) => !shouldEnd(s));
       const keptGrants = new Set(staying.flatMap((s) => Object.values(s.authorizations).map((a) => a.grantId)).filter(Boolean));
       const endingGrants = new Set(ending.flatMap((s) => Object.values(s.authorizations).map((a) => a.grantId)).filter(Boolean));
       for (const s of ending) {
-        repo.deleteSession(s.id);
-        repo.deleteDevice(s.uid);
+        await repo.deleteSession(s.id);
+        await repo.deleteDevice(s.uid);
         for (const [clientId, a] of Object.entries(s.authorizations)) notices.push({ clientId, sub: accountId, sid: a.sid });
       }
-      for (const grant of repo.listGrants(accountId)) {
+      for (const grant of await repo.listGrants(accountId)) {
         if (keptGrants.has(grant.id)) continue;
-        if (orphanGrants || endingGrants.has(grant.id)) repo.revokeGrant(grant.id);
+        if (orphanGrants || endingGrants.has(grant.id)) await repo.revokeGrant(grant.id);
       }
       return ending.length;
     });
@@ -85,25 +85,25 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
     /** "Log out from all devices": every session but `currentUid`, and every grant it does not hold. */
     async endOtherSessions(accountId: string, currentUid: string | undefined, actor = accountId) {
       const result = await end(accountId, (s) => s.uid !== currentUid, true);
-      audit.record({ accountId, actor, event: 'sessions.ended_others', data: { sessions: result.sessions } });
+      await audit.record({ accountId, actor, event: 'sessions.ended_others', data: { sessions: result.sessions } });
       return result;
     },
     /** Every session, grant and token of the account (password reset, deletion). */
     async endAllSessions(accountId: string, actor = accountId) {
       const result = await end(accountId, () => true, true);
-      repo.deleteAllOf(accountId);
-      audit.record({ accountId, actor, event: 'sessions.ended_all', data: { sessions: result.sessions } });
+      await repo.deleteAllOf(accountId);
+      await audit.record({ accountId, actor, event: 'sessions.ended_all', data: { sessions: result.sessions } });
       return result;
     },
     /** Signs one device out. Returns false when it is not a session of this account. */
     async endSession(accountId: string, sessionUid: string): Promise<boolean> {
       const result = await end(accountId, (s) => s.uid === sessionUid, false);
-      if (result.sessions > 0) audit.record({ accountId, actor: accountId, event: 'session.ended', data: { sessionUid } });
+      if (result.sessions > 0) await audit.record({ accountId, actor: accountId, event: 'session.ended', data: { sessionUid } });
       return result.sessions > 0;
     },
     /** Called whenever a session signs in or is used: first and last activity of the browser. */
-    recordActivity(input: { uid: string; accountId: string; userAgent?: string; ip?: string }): void {
-      repo.recordDevice({ uid: input.uid, accountId: input.accountId, userAgent: (input.userAgent ?? '').slice(0, 512), ip: input.ip ?? null });
+    async recordActivity(input: { uid: string; accountId: string; userAgent?: string; ip?: string }): Promise<void> {
+      await repo.recordDevice({ uid: input.uid, accountId: input.accountId, userAgent: (input.userAgent ?? '').slice(0, 512), ip: input.ip ?? null });
     },
     isKnownDevice: repo.isKnownDevice,
     countKnownDevices: repo.countKnownDevices,
@@ -111,9 +111,9 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
 
     /** Signed-in devices (live sessions), newest activity first, with the apps each holds. */
     async listDevices(accountId: string, currentUid?: string): Promise<DeviceSummary[]> {
-      const devices = new Map(repo.listDevices(accountId).map((d) => [d.session_uid, d]));
-      const names = await clientNames(deps.provider, repo.listSessions(accountId).flatMap((s) => Object.keys(s.authorizations)));
-      return repo.listSessions(accountId).map((s) => {
+      const devices = new Map((await repo.listDevices(accountId)).map((d) => [d.session_uid, d]));
+      const names = await clientNames(deps.provider, (await repo.listSessions(accountId)).flatMap((s) => Object.keys(s.authorizations)));
+      return (await repo.listSessions(accountId)).map((s) => {
         const d = devices.get(s.uid);
         const ua = describeUserAgent(d?.user_agent);
         const first = d?.first_seen_at ?? s.loginTs ?? 0;
@@ -131,16 +131,16 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
     },
     /** Applications holding refresh tokens of the account (databases, the extension). */
     async appsWithTokens(accountId: string): Promise<{ clientId: string; name: string }[]> {
-      const ids = repo.clientsWithRefreshTokens(accountId);
+      const ids = await repo.clientsWithRefreshTokens(accountId);
       const names = await clientNames(deps.provider, ids);
       return ids.map((id) => ({ clientId: id, name: names.get(id) ?? id }));
     },
     /** Whether `sessionUid` is a live session of the account. */
-    hasSession(accountId: string, sessionUid: string): boolean {
-      return repo.listSessions(accountId).some((s) => s.uid === sessionUid);
+    async hasSession(accountId: string, sessionUid: string): Promise<boolean> {
+      return (await repo.listSessions(accountId)).some((s) => s.uid === sessionUid);
     },
-    countSessions(accountId: string): number {
-      return repo.listSessions(accountId).length;
+    async countSessions(accountId: string): Promise<number> {
+      return (await repo.listSessions(accountId)).length;
     },
   };
 }

@@ -15,86 +15,92 @@ export interface TotpRow {
 }
 
 export function twoFactorRepository(db: Db) {
-  const insertCredential = db.prepare(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insertCredential = (accountId: string, type: string, secret: string, data: string, now: number) =>
+    db.run(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [randomId('cred_'), accountId, type, secret, data, now, now]);
+  const claim = db.pick(
+    `UPDATE credentials SET data = json_set(data, '$.lastTimeStep', ?), updated_at = ?
+      WHERE id = ? AND coalesce(json_extract(data, '$.lastTimeStep'), -1) < ?`,
+    `UPDATE credentials SET data = jsonb_set(data::jsonb, '{lastTimeStep}', to_jsonb(?::bigint))::text, updated_at = ?
+      WHERE id = ? AND coalesce((data::jsonb ->> 'lastTimeStep')::bigint, -1) < ?`,
+  );
   return {
-    findTotp(accountId: string, type: 'totp' | 'totp_pending'): TotpRow | undefined {
-      const row = db.prepare('SELECT id, secret, data, created_at FROM credentials WHERE account_id = ? AND type = ? ORDER BY created_at DESC LIMIT 1')
-        .get(accountId, type) as { id: string; secret: string; data: string; created_at: number } | undefined;
+    async findTotp(accountId: string, type: 'totp' | 'totp_pending'): Promise<TotpRow | undefined> {
+      const row = await db.get<{ id: string; secret: string; data: string; created_at: number }>(
+        'SELECT id, secret, data, created_at FROM credentials WHERE account_id = ? AND type = ? ORDER BY created_at DESC LIMIT 1', [accountId, type]);
       if (!row) return undefined;
       const data = JSON.parse(row.data) as { lastTimeStep?: number };
       return { id: row.id, secret: row.secret, lastTimeStep: data.lastTimeStep ?? -1, createdAt: row.created_at };
     },
-    savePendingTotp(accountId: string, secret: string): void {
+    async savePendingTotp(accountId: string, secret: string): Promise<void> {
       const now = nowSeconds();
-      db.transaction(() => {
-        db.prepare("DELETE FROM credentials WHERE account_id = ? AND type = 'totp_pending'").run(accountId);
-        insertCredential.run(randomId('cred_'), accountId, 'totp_pending', secret, '{}', now, now);
-      }).immediate();
+      await db.transaction(async () => {
+        await db.run("DELETE FROM credentials WHERE account_id = ? AND type = 'totp_pending'", [accountId]);
+        await insertCredential(accountId, 'totp_pending', secret, '{}', now);
+      });
     },
     /** Turns the pending secret into the active one and stores the recovery code hashes, atomically. */
-    activateTotp(accountId: string, secret: string, timeStep: number, recoveryHashes: string[]): void {
+    async activateTotp(accountId: string, secret: string, timeStep: number, recoveryHashes: string[]): Promise<void> {
       const now = nowSeconds();
-      db.transaction(() => {
-        db.prepare("DELETE FROM credentials WHERE account_id = ? AND type IN ('totp', 'totp_pending', 'recovery_code')").run(accountId);
-        insertCredential.run(randomId('cred_'), accountId, 'totp', secret, JSON.stringify({ lastTimeStep: timeStep }), now, now);
-        for (const hash of recoveryHashes) insertCredential.run(randomId('cred_'), accountId, 'recovery_code', hash, '{}', now, now);
-      }).immediate();
+      await db.transaction(async () => {
+        await db.run("DELETE FROM credentials WHERE account_id = ? AND type IN ('totp', 'totp_pending', 'recovery_code')", [accountId]);
+        await insertCredential(accountId, 'totp', secret, JSON.stringify({ lastTimeStep: timeStep }), now);
+        for (const hash of recoveryHashes) await insertCredential(accountId, 'recovery_code', hash, '{}', now);
+      });
     },
     /** Records `timeStep` as used; false when it (or a later one) was used already (replay). */
-    claimTimeStep(credentialId: string, timeStep: number): boolean {
-      return db.prepare(`UPDATE credentials SET data = json_set(data, '$.lastTimeStep', ?), updated_at = ?
-        WHERE id = ? AND coalesce(json_extract(data, '$.lastTimeStep'), -1) < ?`).run(timeStep, nowSeconds(), credentialId, timeStep).changes === 1;
+    async claimTimeStep(credentialId: string, timeStep: number): Promise<boolean> {
+      return (await db.run(claim, [timeStep, nowSeconds(), credentialId, timeStep])).changes === 1;
     },
-    removeTwoFactor(accountId: string): void {
-      db.prepare("DELETE FROM credentials WHERE account_id = ? AND type IN ('totp', 'totp_pending', 'recovery_code')").run(accountId);
+    async removeTwoFactor(accountId: string): Promise<void> {
+      await db.run("DELETE FROM credentials WHERE account_id = ? AND type IN ('totp', 'totp_pending', 'recovery_code')", [accountId]);
     },
-    replaceRecoveryCodes(accountId: string, hashes: string[]): void {
+    async replaceRecoveryCodes(accountId: string, hashes: string[]): Promise<void> {
       const now = nowSeconds();
-      db.transaction(() => {
-        db.prepare("DELETE FROM credentials WHERE account_id = ? AND type = 'recovery_code'").run(accountId);
-        for (const hash of hashes) insertCredential.run(randomId('cred_'), accountId, 'recovery_code', hash, '{}', now, now);
-      }).immediate();
+      await db.transaction(async () => {
+        await db.run("DELETE FROM credentials WHERE account_id = ? AND type = 'recovery_code'", [accountId]);
+        for (const hash of hashes) await insertCredential(accountId, 'recovery_code', hash, '{}', now);
+      });
     },
     /** Deletes the matching recovery code; true when one was there (each works once). */
-    consumeRecoveryCode(accountId: string, hash: string): boolean {
-      return db.prepare("DELETE FROM credentials WHERE account_id = ? AND type = 'recovery_code' AND secret = ?").run(accountId, hash).changes === 1;
+    async consumeRecoveryCode(accountId: string, hash: string): Promise<boolean> {
+      return (await db.run("DELETE FROM credentials WHERE account_id = ? AND type = 'recovery_code' AND secret = ?", [accountId, hash])).changes === 1;
     },
-    countRecoveryCodes(accountId: string): number {
-      return (db.prepare("SELECT count(*) AS n FROM credentials WHERE account_id = ? AND type = 'recovery_code'").get(accountId) as { n: number }).n;
-    },
-
-    addTrustedDevice(accountId: string, tokenHash: string, userAgent: string, expiresAt: number): void {
-      db.prepare('INSERT INTO trusted_devices (token_hash, account_id, user_agent, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-        .run(tokenHash, accountId, userAgent.slice(0, 512), nowSeconds(), expiresAt);
-    },
-    isTrustedDevice(accountId: string, tokenHash: string): boolean {
-      return Boolean(db.prepare('SELECT 1 FROM trusted_devices WHERE token_hash = ? AND account_id = ? AND expires_at > ?').get(tokenHash, accountId, nowSeconds()));
-    },
-    countTrustedDevices(accountId: string): number {
-      return (db.prepare('SELECT count(*) AS n FROM trusted_devices WHERE account_id = ? AND expires_at > ?').get(accountId, nowSeconds()) as { n: number }).n;
-    },
-    forgetTrustedDevices(accountId: string): number {
-      return db.prepare('DELETE FROM trusted_devices WHERE account_id = ?').run(accountId).changes;
+    async countRecoveryCodes(accountId: string): Promise<number> {
+      return (await db.get<{ n: number }>("SELECT count(*) AS n FROM credentials WHERE account_id = ? AND type = 'recovery_code'", [accountId]))!.n;
     },
 
-    setPending(interactionUid: string, accountId: string, ttlSeconds: number): void {
+    async addTrustedDevice(accountId: string, tokenHash: string, userAgent: string, expiresAt: number): Promise<void> {
+      await db.run('INSERT INTO trusted_devices (token_hash, account_id, user_agent, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+        [tokenHash, accountId, userAgent.slice(0, 512), nowSeconds(), expiresAt]);
+    },
+    async isTrustedDevice(accountId: string, tokenHash: string): Promise<boolean> {
+      return Boolean(await db.get('SELECT 1 AS one FROM trusted_devices WHERE token_hash = ? AND account_id = ? AND expires_at > ?', [tokenHash, accountId, nowSeconds()]));
+    },
+    async countTrustedDevices(accountId: string): Promise<number> {
+      return (await db.get<{ n: number }>('SELECT count(*) AS n FROM trusted_devices WHERE account_id = ? AND expires_at > ?', [accountId, nowSeconds()]))!.n;
+    },
+    async forgetTrustedDevices(accountId: string): Promise<number> {
+      return (await db.run('DELETE FROM trusted_devices WHERE account_id = ?', [accountId])).changes;
+    },
+
+    async setPending(interactionUid: string, accountId: string, ttlSeconds: number): Promise<void> {
       const now = nowSeconds();
-      db.prepare(`INSERT INTO pending_second_factor (interaction_uid, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (interaction_uid) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at, expires_at = excluded.expires_at`)
-        .run(interactionUid, accountId, now, now + ttlSeconds);
+      await db.run(`INSERT INTO pending_second_factor (interaction_uid, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (interaction_uid) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at, expires_at = excluded.expires_at`,
+        [interactionUid, accountId, now, now + ttlSeconds]);
     },
-    findPending(interactionUid: string): string | undefined {
-      const row = db.prepare('SELECT account_id FROM pending_second_factor WHERE interaction_uid = ? AND expires_at > ?').get(interactionUid, nowSeconds()) as { account_id: string } | undefined;
+    async findPending(interactionUid: string): Promise<string | undefined> {
+      const row = await db.get<{ account_id: string }>('SELECT account_id FROM pending_second_factor WHERE interaction_uid = ? AND expires_at > ?', [interactionUid, nowSeconds()]);
       return row?.account_id;
     },
-    clearPending(interactionUid: string): void {
-      db.prepare('DELETE FROM pending_second_factor WHERE interaction_uid = ?').run(interactionUid);
+    async clearPending(interactionUid: string): Promise<void> {
+      await db.run('DELETE FROM pending_second_factor WHERE interaction_uid = ?', [interactionUid]);
     },
-    purgeExpired(): number {
+    async purgeExpired(): Promise<number> {
       const now = nowSeconds();
-      return db.prepare('DELETE FROM pending_second_factor WHERE expires_at <= ?').run(now).changes
-        + db.prepare('DELETE FROM trusted_devices WHERE expires_at <= ?').run(now).changes;
+      return (await db.run('DELETE FROM pending_second_factor WHERE expires_at <= ?', [now])).changes
+        + (await db.run('DELETE FROM trusted_devices WHERE expires_at <= ?', [now])).changes;
     },
   };
 }

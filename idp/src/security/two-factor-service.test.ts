@@ -5,7 +5,8 @@ import { generateSync } from 'otplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../accounts/types.ts';
 import type { MailMessage } from '../mail/mailer.ts';
-import { clock, nowSeconds, openDatabase, type Db } from '../storage/database.ts';
+import { clock, nowSeconds } from '../storage/database.ts';
+import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
 import { auditRepository } from './audit-repository.ts';
 import { securityNotifier } from './notifications.ts';
 import { rateLimiter } from './rate-limiter.ts';
@@ -13,21 +14,21 @@ import { twoFactorRepository } from './two-factor-repository.ts';
 import { twoFactorService } from './two-factor-service.ts';
 
 let dir: string;
-let db: Db;
+let db: SqliteStore;
 const mails: MailMessage[] = [];
 let service: ReturnType<typeof twoFactorService>;
 const account: Account = { id: 'acc_unit', email: 'unit@example.com', emailVerifiedAt: 1, name: 'Unit', locale: 'en', timezone: 'UTC', createdAt: 1, updatedAt: 1 };
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-2fa-'));
-  db = openDatabase(path.join(dir, 'db.sqlite'));
-  db.prepare(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
+  db = openSqliteStore(path.join(dir, 'db.sqlite'));
+  db.raw.prepare(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
     VALUES (@id, @email, @emailVerifiedAt, @name, @locale, @timezone, @createdAt, @updatedAt)`).run(account);
   const notifier = securityNotifier({ mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => 'http://localhost' });
   service = twoFactorService({ repo: twoFactorRepository(db), limiter: rateLimiter(db), audit: auditRepository(db), notifier, issuerName: 'Latchkey' });
 });
-afterAll(() => {
-  db.close();
+afterAll(async () => {
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => { clock.offsetMs = 0; });
@@ -41,14 +42,14 @@ describe('two-factor service', () => {
     // SHA1, 6 digits and 30 s are the otpauth defaults, so the URI leaves them out (or states them).
     expect(enrollment.uri).not.toMatch(/algorithm=(?!SHA1)|digits=(?!6)|period=(?!30)/);
     expect(enrollment.qrDataUrl).toMatch(/^data:image\/svg\+xml;base64,/);
-    expect(service.isEnabled(account.id)).toBe(false);
+    expect(await service.isEnabled(account.id)).toBe(false);
     await expect(service.confirmEnrollment(account, '000000')).rejects.toMatchObject({ code: 'invalid_credentials' });
     const codes = await service.confirmEnrollment(account, code(enrollment.secret));
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
-    expect(service.isEnabled(account.id)).toBe(true);
+    expect(await service.isEnabled(account.id)).toBe(true);
     // Only digests are stored.
-    const stored = db.prepare("SELECT secret FROM credentials WHERE type = 'recovery_code'").all() as { secret: string }[];
+    const stored = db.raw.prepare("SELECT secret FROM credentials WHERE type = 'recovery_code'").all() as { secret: string }[];
     expect(stored.some((r) => codes.includes(r.secret))).toBe(false);
 
     // One step of drift either way is accepted, each step only once, and never an older step.
@@ -62,7 +63,7 @@ describe('two-factor service', () => {
 
     // Recovery codes: any case and spacing, each once, with a mail saying how many are left.
     expect(await service.verify(account, ` ${codes[3]!.toUpperCase().replace('-', ' ')} `)).toBe('recovery_code');
-    expect(service.recoveryCodesLeft(account.id)).toBe(9);
+    expect(await service.recoveryCodesLeft(account.id)).toBe(9);
     expect(mails.at(-1)?.subject).toBe('A recovery code was used');
     // Five failures fill the window: even a right code waits.
     for (let i = 0; i < 5; i++) await expect(service.verify(account, '12345' + i)).rejects.toMatchObject({ code: 'invalid_credentials' });
@@ -70,20 +71,20 @@ describe('two-factor service', () => {
   });
 
   it('regenerates recovery codes, trusts devices by digest, and forgets them when turned off', async () => {
-    db.prepare('DELETE FROM rate_limits').run();
+    db.raw.prepare('DELETE FROM rate_limits').run();
     const fresh = await service.regenerateRecoveryCodes(account);
-    expect(service.recoveryCodesLeft(account.id)).toBe(10);
+    expect(await service.recoveryCodesLeft(account.id)).toBe(10);
     expect(fresh).toHaveLength(10);
-    const { token } = service.trustDevice(account.id, 'UA');
-    expect(service.isTrustedDevice(account.id, token)).toBe(true);
-    expect(service.isTrustedDevice('acc_other', token)).toBe(false);
-    expect(service.isTrustedDevice(account.id, 'x'.repeat(43))).toBe(false);
+    const { token } = await service.trustDevice(account.id, 'UA');
+    expect(await service.isTrustedDevice(account.id, token)).toBe(true);
+    expect(await service.isTrustedDevice('acc_other', token)).toBe(false);
+    expect(await service.isTrustedDevice(account.id, 'x'.repeat(43))).toBe(false);
     clock.offsetMs = 31 * 24 * 3600 * 1000;
-    expect(service.isTrustedDevice(account.id, token)).toBe(false);
+    expect(await service.isTrustedDevice(account.id, token)).toBe(false);
     clock.offsetMs = 0;
     await service.disable(account);
-    expect(service.isEnabled(account.id)).toBe(false);
-    expect(service.countTrustedDevices(account.id)).toBe(0);
-    expect(service.recoveryCodesLeft(account.id)).toBe(0);
+    expect(await service.isEnabled(account.id)).toBe(false);
+    expect(await service.countTrustedDevices(account.id)).toBe(0);
+    expect(await service.recoveryCodesLeft(account.id)).toBe(0);
   });
 });

@@ -70,65 +70,65 @@ export function twoFactorService(deps: {
   }
 
   /** Counts the attempt before checking the code (see rate-limiter.ts); a success resets the count. */
-  function guard(accountId: string): void {
-    const wait = limiter.attempt([`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT]);
+  async function guard(accountId: string): Promise<void> {
+    const wait = await limiter.attempt([`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT]);
     if (wait > 0) throw tooManyAttempts(wait, 'Too many wrong codes.');
   }
 
-  function failed(accountId: string, ip?: string): never {
-    audit.record({ accountId, actor: accountId, event: '2fa.failed', ip });
+  async function failed(accountId: string, ip?: string): Promise<never> {
+    await audit.record({ accountId, actor: accountId, event: '2fa.failed', ip });
     throw new AppError('invalid_credentials', 'That code is not valid. Enter the current 6-digit code from your app, or a recovery code.', {
       fields: { code: 'That code is not valid.' },
     });
   }
 
   return {
-    isEnabled(accountId: string): boolean {
-      return Boolean(repo.findTotp(accountId, 'totp'));
+    async isEnabled(accountId: string): Promise<boolean> {
+      return Boolean(await repo.findTotp(accountId, 'totp'));
     },
-    enabledAt(accountId: string): number | undefined {
-      return repo.findTotp(accountId, 'totp')?.createdAt;
+    async enabledAt(accountId: string): Promise<number | undefined> {
+      return (await repo.findTotp(accountId, 'totp'))?.createdAt;
     },
-    recoveryCodesLeft(accountId: string): number {
-      return repo.countRecoveryCodes(accountId);
+    async recoveryCodesLeft(accountId: string): Promise<number> {
+      return await repo.countRecoveryCodes(accountId);
     },
 
     /** Starts (or restarts) enrollment with a fresh secret; nothing changes until it is confirmed. */
     async startEnrollment(account: Account): Promise<Enrollment> {
-      if (this.isEnabled(account.id)) throw new AppError('conflict', 'Two-factor authentication is already on.');
+      if (await this.isEnabled(account.id)) throw new AppError('conflict', 'Two-factor authentication is already on.');
       const secret = generateSecret({ length: 20 });
-      repo.savePendingTotp(account.id, secret);
-      return describe(account, secret);
+      await repo.savePendingTotp(account.id, secret);
+      return await describe(account, secret);
     },
     async pendingEnrollment(account: Account): Promise<Enrollment | undefined> {
-      const pending = repo.findTotp(account.id, 'totp_pending');
-      return pending && describe(account, pending.secret);
+      const pending = await repo.findTotp(account.id, 'totp_pending');
+      return pending && await describe(account, pending.secret);
     },
     /** Turns 2FA on when `code` matches the pending secret; returns the recovery codes to show once. */
     async confirmEnrollment(account: Account, code: string): Promise<string[]> {
-      const pending = repo.findTotp(account.id, 'totp_pending');
+      const pending = await repo.findTotp(account.id, 'totp_pending');
       if (!pending) throw new AppError('gone', 'Start again: the setup of two-factor authentication expired.');
-      guard(account.id);
+      await guard(account.id);
       const step = matchStep(pending.secret, code.replace(/\s/g, ''));
-      if (step === undefined) failed(account.id);
+      if (step === undefined) return await failed(account.id);
       const { codes, hashes } = newRecoveryCodes();
-      repo.activateTotp(account.id, pending.secret, step, hashes);
-      limiter.reset(`2fa:account:${account.id}`);
-      audit.record({ accountId: account.id, actor: account.id, event: '2fa.enabled' });
+      await repo.activateTotp(account.id, pending.secret, step, hashes);
+      await limiter.reset(`2fa:account:${account.id}`);
+      await audit.record({ accountId: account.id, actor: account.id, event: '2fa.enabled' });
       await notifier.twoFactorEnabled(account);
       return codes;
     },
     async disable(account: Account): Promise<void> {
-      repo.removeTwoFactor(account.id);
-      repo.forgetTrustedDevices(account.id);
-      audit.record({ accountId: account.id, actor: account.id, event: '2fa.disabled' });
+      await repo.removeTwoFactor(account.id);
+      await repo.forgetTrustedDevices(account.id);
+      await audit.record({ accountId: account.id, actor: account.id, event: '2fa.disabled' });
       await notifier.twoFactorDisabled(account);
     },
     async regenerateRecoveryCodes(account: Account): Promise<string[]> {
-      if (!this.isEnabled(account.id)) throw new AppError('conflict', 'Turn on two-factor authentication first.');
+      if (!await this.isEnabled(account.id)) throw new AppError('conflict', 'Turn on two-factor authentication first.');
       const { codes, hashes } = newRecoveryCodes();
-      repo.replaceRecoveryCodes(account.id, hashes);
-      audit.record({ accountId: account.id, actor: account.id, event: '2fa.recovery_codes_regenerated' });
+      await repo.replaceRecoveryCodes(account.id, hashes);
+      await audit.record({ accountId: account.id, actor: account.id, event: '2fa.recovery_codes_regenerated' });
       await notifier.recoveryCodesRegenerated(account);
       return codes;
     },
@@ -138,40 +138,40 @@ export function twoFactorService(deps: {
      * recovery code (each once). Throws `invalid_credentials` or `too_many_requests`.
      */
     async verify(account: Account, input: string, from: SeenFrom = {}): Promise<'totp' | 'recovery_code'> {
-      guard(account.id);
+      await guard(account.id);
       const code = input.trim().replace(/\s/g, '');
-      const totp = repo.findTotp(account.id, 'totp');
+      const totp = await repo.findTotp(account.id, 'totp');
       if (!totp) throw new AppError('conflict', 'Two-factor authentication is not on for this account.');
       if (/^\d{6}$/.test(code)) {
         const step = matchStep(totp.secret, code);
-        if (step === undefined || !repo.claimTimeStep(totp.id, step)) failed(account.id, from.ip ?? undefined);
-        limiter.reset(`2fa:account:${account.id}`);
+        if (step === undefined || !await repo.claimTimeStep(totp.id, step)) return await failed(account.id, from.ip ?? undefined);
+        await limiter.reset(`2fa:account:${account.id}`);
         return 'totp';
       }
       const normalized = normalizeRecoveryCode(code);
-      if (normalized.length !== 10 || !repo.consumeRecoveryCode(account.id, sha256(normalized))) failed(account.id, from.ip ?? undefined);
-      limiter.reset(`2fa:account:${account.id}`);
-      const left = repo.countRecoveryCodes(account.id);
-      audit.record({ accountId: account.id, actor: account.id, event: '2fa.recovery_code_used', ip: from.ip, data: { left } });
+      if (normalized.length !== 10 || !await repo.consumeRecoveryCode(account.id, sha256(normalized))) return await failed(account.id, from.ip ?? undefined);
+      await limiter.reset(`2fa:account:${account.id}`);
+      const left = await repo.countRecoveryCodes(account.id);
+      await audit.record({ accountId: account.id, actor: account.id, event: '2fa.recovery_code_used', ip: from.ip, data: { left } });
       await notifier.recoveryCodeUsed(account, left, from);
       return 'recovery_code';
     },
 
-    trustDevice(accountId: string, userAgent: string): { token: string; maxAgeSeconds: number } {
+    async trustDevice(accountId: string, userAgent: string): Promise<{ token: string; maxAgeSeconds: number }> {
       const token = randomToken();
-      repo.addTrustedDevice(accountId, sha256(token), userAgent, nowSeconds() + TRUSTED_DEVICE_SECONDS);
+      await repo.addTrustedDevice(accountId, sha256(token), userAgent, nowSeconds() + TRUSTED_DEVICE_SECONDS);
       return { token, maxAgeSeconds: TRUSTED_DEVICE_SECONDS };
     },
-    isTrustedDevice(accountId: string, token: string | undefined): boolean {
-      return Boolean(token && /^[A-Za-z0-9_-]{20,100}$/.test(token) && repo.isTrustedDevice(accountId, sha256(token)));
+    async isTrustedDevice(accountId: string, token: string | undefined): Promise<boolean> {
+      return Boolean(token && /^[A-Za-z0-9_-]{20,100}$/.test(token) && await repo.isTrustedDevice(accountId, sha256(token)));
     },
     countTrustedDevices: repo.countTrustedDevices,
-    forgetTrustedDevices(accountId: string): number {
-      return repo.forgetTrustedDevices(accountId);
+    async forgetTrustedDevices(accountId: string): Promise<number> {
+      return await repo.forgetTrustedDevices(accountId);
     },
 
     /** A sign-in whose password was right, waiting for its second factor in interaction `uid`. */
-    setPending: (uid: string, accountId: string) => repo.setPending(uid, accountId, 10 * 60),
+    setPending: async (uid: string, accountId: string) => await repo.setPending(uid, accountId, 10 * 60),
     findPending: repo.findPending,
     clearPending: repo.clearPending,
   };

@@ -3,31 +3,33 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clock, openDatabase, type Db } from './database.ts';
-import { SqliteOidcAdapter, purgeExpiredOidcModels } from './oidc-adapter.ts';
+import { clock } from './database.ts';
+import { StoreOidcAdapter, purgeExpiredOidcModels } from './oidc-adapter.ts';
 import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrations.ts';
+import { postgresMigrations } from './migrations-postgres.ts';
+import { openSqliteStore, openStore, type SqliteStore } from './store.ts';
 
 let dir: string;
-let db: Db;
+let db: SqliteStore;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adapter-'));
-  db = openDatabase(path.join(dir, 'idp.sqlite'));
+  db = openSqliteStore(path.join(dir, 'idp.sqlite'));
 });
-afterEach(() => {
+afterEach(async () => {
   clock.offsetMs = 0;
-  db.close();
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('SqliteOidcAdapter', () => {
+describe('StoreOidcAdapter', () => {
   it('stores, finds by id, uid and user code, consumes and destroys', async () => {
-    const sessions = new SqliteOidcAdapter('Session', db);
+    const sessions = new StoreOidcAdapter('Session', db);
     await sessions.upsert('s1', { uid: 'u1', accountId: 'acc_1', jti: 's1' }, 60);
     expect(await sessions.find('s1')).toMatchObject({ uid: 'u1', accountId: 'acc_1' });
     expect(await sessions.findByUid('u1')).toMatchObject({ jti: 's1' });
-    expect(await new SqliteOidcAdapter('Grant', db).find('s1')).toBeUndefined();
+    expect(await new StoreOidcAdapter('Grant', db).find('s1')).toBeUndefined();
 
-    const codes = new SqliteOidcAdapter('DeviceCode', db);
+    const codes = new StoreOidcAdapter('DeviceCode', db);
     await codes.upsert('d1', { userCode: 'ABCD-EFGH', grantId: 'g1' }, 60);
     expect(await codes.findByUserCode('ABCD-EFGH')).toMatchObject({ grantId: 'g1' });
     await codes.consume('d1');
@@ -37,8 +39,8 @@ describe('SqliteOidcAdapter', () => {
   });
 
   it('revokes everything of a grant', async () => {
-    const at = new SqliteOidcAdapter('AccessToken', db);
-    const rt = new SqliteOidcAdapter('RefreshToken', db);
+    const at = new StoreOidcAdapter('AccessToken', db);
+    const rt = new StoreOidcAdapter('RefreshToken', db);
     await at.upsert('a1', { grantId: 'g1' }, 60);
     await rt.upsert('r1', { grantId: 'g1' }, 60);
     await at.upsert('a2', { grantId: 'g2' }, 60);
@@ -49,20 +51,43 @@ describe('SqliteOidcAdapter', () => {
   });
 
   it('hides expired rows and purges them', async () => {
-    const at = new SqliteOidcAdapter('AccessToken', db);
+    const at = new StoreOidcAdapter('AccessToken', db);
     await at.upsert('a1', { grantId: 'g1' }, 10);
     await at.upsert('forever', { kind: 'Client' }, 0);
     clock.offsetMs = 11_000;
     expect(await at.find('a1')).toBeUndefined();
     expect(await at.find('forever')).toBeDefined();
-    expect(purgeExpiredOidcModels(db)).toBe(1);
+    expect(await purgeExpiredOidcModels(db)).toBe(1);
   });
 });
 
 describe('migrations', () => {
-  it('are applied once and refuse a newer schema', () => {
-    expect(migrate(db)).toBe(latestSchemaVersion);
-    db.pragma(`user_version = ${latestSchemaVersion + 1}`);
-    expect(() => migrate(db)).toThrow(SchemaTooNewError);
+  it('are applied once and refuse a newer schema', async () => {
+    expect(migrate(db.raw)).toBe(latestSchemaVersion);
+    db.raw.pragma(`user_version = ${latestSchemaVersion + 1}`);
+    expect(() => migrate(db.raw)).toThrow(SchemaTooNewError);
+    const file = path.join(dir, 'idp.sqlite');
+    await expect(openStore({ sqliteFile: file })).rejects.toThrow(SchemaTooNewError);
+    await expect(openStore({ sqliteFile: file, migrate: false })).rejects.toThrow(SchemaTooNewError);
+  });
+
+  it.skipIf(!process.env.IDP_TEST_POSTGRES_URL)('are applied once on PostgreSQL and refuse a newer schema there too', async () => {
+    const { createTestDatabase } = await import('../../../test/helpers/postgres.ts');
+    const database = await createTestDatabase(process.env.IDP_TEST_POSTGRES_URL);
+    try {
+      const store = await openStore({ databaseUrl: database.url });
+      expect(await store.migrate()).toBe(latestSchemaVersion);
+      await store.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [latestSchemaVersion + 1, 'future', 0]);
+      await store.close();
+      await expect(openStore({ databaseUrl: database.url })).rejects.toThrow(SchemaTooNewError);
+      await expect(openStore({ databaseUrl: database.url, migrate: false })).rejects.toThrow(SchemaTooNewError);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('exist for PostgreSQL with the same versions as for SQLite', async () => {
+    const { migrations } = await import('./migrations.ts');
+    expect(postgresMigrations.map((m) => m.version).sort()).toEqual(migrations.map((m) => m.version).sort());
   });
 });

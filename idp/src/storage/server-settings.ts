@@ -13,25 +13,27 @@ export type SigningAlgorithm = (typeof signingAlgorithms)[number];
 /** How long a retired key stays published: longer than any token it may have signed lives. */
 export const RETIRED_KEY_PUBLISHED_SECONDS = 15 * 24 * 3600;
 
-export function getOrCreateSetting(db: Db, name: string, create: () => string): string {
-  db.prepare('INSERT INTO server_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, create());
-  return (db.prepare('SELECT value FROM server_settings WHERE name = ?').get(name) as { value: string }).value;
+export async function getOrCreateSetting(db: Db, name: string, create: () => string): Promise<string> {
+  const existing = await db.get<{ value: string }>('SELECT value FROM server_settings WHERE name = ?', [name]);
+  if (existing) return existing.value;
+  await db.run('INSERT INTO server_settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [name, create()]);
+  return (await db.get<{ value: string }>('SELECT value FROM server_settings WHERE name = ?', [name]))!.value;
 }
 
-export function cookieSecrets(db: Db): string[] {
-  const value = getOrCreateSetting(db, 'cookie_secrets', () => JSON.stringify([crypto.randomBytes(32).toString('base64url')]));
+export async function cookieSecrets(db: Db): Promise<string[]> {
+  const value = await getOrCreateSetting(db, 'cookie_secrets', () => JSON.stringify([crypto.randomBytes(32).toString('base64url')]));
   return JSON.parse(value) as string[];
 }
 
 /** A monotonically increasing counter bumped on every key change; processes poll it to reload keys. */
-export function keysVersion(db: Db): number {
-  const row = db.prepare("SELECT value FROM server_settings WHERE name = 'keys_version'").get() as { value: string } | undefined;
+export async function keysVersion(db: Db): Promise<number> {
+  const row = await db.get<{ value: string }>("SELECT value FROM server_settings WHERE name = 'keys_version'");
   return row ? Number(row.value) : 0;
 }
 
-function bumpKeysVersion(db: Db): void {
-  db.prepare(`INSERT INTO server_settings (name, value) VALUES ('keys_version', '1')
-    ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1`).run();
+async function bumpKeysVersion(db: Db): Promise<void> {
+  await db.run(`INSERT INTO server_settings (name, value) VALUES ('keys_version', '1')
+    ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(server_settings.value AS INTEGER) + 1 AS TEXT)`);
 }
 
 async function newKey(alg: SigningAlgorithm): Promise<{ kid: string; jwk: JWK }> {
@@ -41,18 +43,18 @@ async function newKey(alg: SigningAlgorithm): Promise<{ kid: string; jwk: JWK }>
   return { kid, jwk: { ...jwk, kid, alg, use: 'sig' } };
 }
 
+const activeKey = 'SELECT 1 AS one FROM signing_keys WHERE alg = ? AND retired_at IS NULL';
+
 /** Ensures one active key per algorithm exists (first start). */
 export async function ensureSigningKeys(db: Db): Promise<void> {
   for (const alg of signingAlgorithms) {
-    const active = db.prepare('SELECT 1 FROM signing_keys WHERE alg = ? AND retired_at IS NULL').get(alg);
-    if (active) continue;
+    if (await db.get(activeKey, [alg])) continue;
     const { kid, jwk } = await newKey(alg);
-    db.transaction(() => {
-      const again = db.prepare('SELECT 1 FROM signing_keys WHERE alg = ? AND retired_at IS NULL').get(alg);
-      if (again) return;
-      db.prepare('INSERT INTO signing_keys (kid, alg, private_jwk, created_at) VALUES (?, ?, ?, ?)').run(kid, alg, JSON.stringify(jwk), nowSeconds());
-      bumpKeysVersion(db);
-    }).immediate();
+    await db.transaction(async () => {
+      if (await db.get(activeKey, [alg])) return;
+      await db.run('INSERT INTO signing_keys (kid, alg, private_jwk, created_at) VALUES (?, ?, ?, ?)', [kid, alg, JSON.stringify(jwk), nowSeconds()]);
+      await bumpKeysVersion(db);
+    });
   }
 }
 
@@ -66,29 +68,30 @@ export interface RotatedKey {
 export async function rotateSigningKeys(db: Db): Promise<RotatedKey[]> {
   const fresh = await Promise.all(signingAlgorithms.map(async (alg) => ({ alg, ...(await newKey(alg)) })));
   const now = nowSeconds();
-  return db.transaction(() => {
+  return db.transaction(async () => {
     const result: RotatedKey[] = [];
     for (const { alg, kid, jwk } of fresh) {
-      const old = db.prepare('SELECT kid FROM signing_keys WHERE alg = ? AND retired_at IS NULL').all(alg) as { kid: string }[];
-      db.prepare('UPDATE signing_keys SET retired_at = ?, remove_after = ? WHERE alg = ? AND retired_at IS NULL').run(now, now + RETIRED_KEY_PUBLISHED_SECONDS, alg);
-      db.prepare('INSERT INTO signing_keys (kid, alg, private_jwk, created_at) VALUES (?, ?, ?, ?)').run(kid, alg, JSON.stringify(jwk), now);
+      const old = await db.all<{ kid: string }>('SELECT kid FROM signing_keys WHERE alg = ? AND retired_at IS NULL', [alg]);
+      await db.run('UPDATE signing_keys SET retired_at = ?, remove_after = ? WHERE alg = ? AND retired_at IS NULL', [now, now + RETIRED_KEY_PUBLISHED_SECONDS, alg]);
+      await db.run('INSERT INTO signing_keys (kid, alg, private_jwk, created_at) VALUES (?, ?, ?, ?)', [kid, alg, JSON.stringify(jwk), now]);
       result.push({ alg, kid, retired: old.map((k) => k.kid) });
     }
-    db.prepare('DELETE FROM signing_keys WHERE remove_after IS NOT NULL AND remove_after <= ?').run(now);
-    bumpKeysVersion(db);
+    await db.run('DELETE FROM signing_keys WHERE remove_after IS NOT NULL AND remove_after <= ?', [now]);
+    await bumpKeysVersion(db);
     return result;
-  }).immediate();
+  });
 }
 
 /** The private JWKS for oidc-provider: active keys first (they sign), then retired ones (verify only). */
-export function loadJwks(db: Db): { keys: JWK[] } {
-  const rows = db.prepare(`SELECT private_jwk FROM signing_keys WHERE remove_after IS NULL OR remove_after > ?
-    ORDER BY retired_at IS NOT NULL, created_at DESC`).all(nowSeconds()) as { private_jwk: string }[];
+export async function loadJwks(db: Db): Promise<{ keys: JWK[] }> {
+  const rows = await db.all<{ private_jwk: string }>(`SELECT private_jwk FROM signing_keys WHERE remove_after IS NULL OR remove_after > ?
+    ORDER BY retired_at IS NOT NULL, created_at DESC`, [nowSeconds()]);
   return { keys: rows.map((r) => JSON.parse(r.private_jwk) as JWK) };
 }
 
-export function listSigningKeys(db: Db): { kid: string; alg: string; createdAt: number; retiredAt: number | null; removeAfter: number | null }[] {
-  return (db.prepare('SELECT kid, alg, created_at, retired_at, remove_after FROM signing_keys ORDER BY created_at DESC').all() as {
+export async function listSigningKeys(db: Db): Promise<{ kid: string; alg: string; createdAt: number; retiredAt: number | null; removeAfter: number | null }[]> {
+  return (await db.all<{
     kid: string; alg: string; created_at: number; retired_at: number | null; remove_after: number | null;
-  }[]).map((r) => ({ kid: r.kid, alg: r.alg, createdAt: r.created_at, retiredAt: r.retired_at, removeAfter: r.remove_after }));
+  }>('SELECT kid, alg, created_at, retired_at, remove_after FROM signing_keys ORDER BY created_at DESC'))
+    .map((r) => ({ kid: r.kid, alg: r.alg, createdAt: r.created_at, retiredAt: r.retired_at, removeAfter: r.remove_after }));
 }

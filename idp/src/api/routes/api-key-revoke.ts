@@ -13,7 +13,7 @@ export function register(router: AppRouter, api: ApiRouteDeps): void {
     const { id } = parseInput(params, ctx.params);
     assertMayManageKey(ctx, id);
     const caller = ctx.state.apiCaller!;
-    ctx.state.services.apiKeys.revoke(caller.accountId, id, { actor: caller.via === 'api_key' ? `api_key:${caller.keyId}` : caller.accountId, ip: ctx.ip });
+    await ctx.state.services.apiKeys.revoke(caller.accountId, id, { actor: caller.via === 'api_key' ? `api_key:${caller.keyId}` : caller.accountId, ip: ctx.ip });
     ctx.status = 204;
   });
 }

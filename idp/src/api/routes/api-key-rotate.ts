@@ -23,7 +23,7 @@ export function register(router: AppRouter, api: ApiRouteDeps): void {
     const caller = ctx.state.apiCaller!;
     const { apiKeys } = ctx.state.services;
     const { key, secret } = await apiKeys.rotate(caller.accountId, id, graceSeconds as RotationGrace, { actor: caller.via === 'api_key' ? `api_key:${caller.keyId}` : caller.accountId, ip: ctx.ip });
-    const body: RotateApiKeyResponse = { key: apiKeys.summarize(key), secret };
+    const body: RotateApiKeyResponse = { key: await apiKeys.summarize(key), secret };
     ctx.body = body;
   });
 }

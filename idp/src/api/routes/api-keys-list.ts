@@ -6,7 +6,8 @@ import type { ApiRouteDeps } from '../account-api.ts';
 export function register(router: AppRouter, api: ApiRouteDeps): void {
   router.get(`${api.prefix}/api-keys`, api.authenticate, async function listApiKeys(ctx) {
     const { apiKeys } = ctx.state.services;
-    const keys: ApiKeySummary[] = apiKeys.listLive(ctx.state.apiCaller!.accountId).map((k) => apiKeys.summarize(k));
+    const live = await apiKeys.listLive(ctx.state.apiCaller!.accountId);
+    const keys: ApiKeySummary[] = await Promise.all(live.map((k) => apiKeys.summarize(k)));
     ctx.body = keys;
   });
 }

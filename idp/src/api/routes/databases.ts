@@ -6,8 +6,8 @@ import type { ApiRouteDeps } from '../account-api.ts';
 export function register(router: AppRouter, api: ApiRouteDeps): void {
   router.get(`${api.prefix}/databases`, api.authenticate, async function listDatabases(ctx) {
     const { services } = ctx.state;
-    const account = services.accounts.findById(ctx.state.apiCaller!.accountId)!;
-    const databases: DatabaseSummary[] = services.databases.listForAccount(account).map((m) => ({
+    const account = (await services.accounts.findById(ctx.state.apiCaller!.accountId))!;
+    const databases: DatabaseSummary[] = (await services.databases.listForAccount(account)).map((m) => ({
       id: m.database.id, name: m.database.name, url: m.database.url, role: m.role, status: m.status, login: m.login, openUrl: m.openUrl,
     }));
     ctx.body = databases;

@@ -24,7 +24,7 @@ export function register(router: AppRouter, api: ApiRouteDeps): void {
     const caller = ctx.state.apiCaller!;
     if (caller.via === 'api_key') throw new AppError('forbidden', 'An API key cannot log out devices. Sign in to your account to do it.');
     assertRecentUserAuth(ctx);
-    const currentUid = callerSessionUid(ctx);
+    const currentUid = await callerSessionUid(ctx);
     if (!currentUid) throw new AppError('conflict', 'The session you signed in with has ended. Sign in again, then log out the other devices.');
     const { sessions } = await ctx.state.services.security.sessions.endOtherSessions(caller.accountId, currentUid);
     const result: LogoutOthersResponse = { loggedOut: sessions };

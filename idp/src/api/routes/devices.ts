@@ -9,7 +9,7 @@ import { callerSessionUid } from '../authenticate.ts';
 
 export function register(router: AppRouter, api: ApiRouteDeps): void {
   router.get(`${api.prefix}/devices`, api.authenticate, async function listDevices(ctx) {
-    const devices: DeviceSummary[] = await ctx.state.services.security.sessions.listDevices(ctx.state.apiCaller!.accountId, callerSessionUid(ctx));
+    const devices: DeviceSummary[] = await ctx.state.services.security.sessions.listDevices(ctx.state.apiCaller!.accountId, await callerSessionUid(ctx));
     ctx.body = devices;
   });
 }

@@ -6,7 +6,7 @@ import type { ApiRouteDeps } from '../account-api.ts';
 
 export function register(router: AppRouter, api: ApiRouteDeps): void {
   router.get(`${api.prefix}/status`, api.authenticate, async function securityStatus(ctx) {
-    const status: SecurityStatus | undefined = ctx.state.services.security.status.securityStatus(ctx.state.apiCaller!.accountId);
+    const status: SecurityStatus | undefined = await ctx.state.services.security.status.securityStatus(ctx.state.apiCaller!.accountId);
     if (!status) throw new AppError('not_found', 'This account no longer exists.');
     ctx.body = status;
   });

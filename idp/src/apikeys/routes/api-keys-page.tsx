@@ -32,12 +32,12 @@ interface PageState {
   fields?: Record<string, string>;
 }
 
-function renderKeysPage(ctx: AppContext, state: PageState = {}): void {
+async function renderKeysPage(ctx: AppContext, state: PageState = {}): Promise<void> {
   const { account } = ctx.state.portal!;
   const { apiKeys } = ctx.state.services;
-  const enabled = apiKeys.isDeveloperMode(account.id);
-  const keys = enabled ? apiKeys.listLive(account.id) : [];
-  const databases = apiKeys.databaseChoices(account.id);
+  const enabled = await apiKeys.isDeveloperMode(account.id);
+  const keys = enabled ? await apiKeys.listLive(account.id) : [];
+  const databases = await apiKeys.databaseChoices(account.id);
   html(ctx, renderPage(
     <Layout title="API keys" user={account} active="security">
       <p><a href="/my/security">← Connection &amp; Security</a></p>
@@ -77,7 +77,7 @@ async function orFormError(ctx: AppContext, action: () => Promise<void>): Promis
     if (!isAppError(error) || !['invalid_input', 'conflict', 'forbidden', 'not_found'].includes(error.code)) throw error;
     const values = { ...(ctx.request.body as Record<string, unknown>) };
     delete values._csrf;
-    renderKeysPage(ctx, { status: error.status, notice: { kind: 'error', text: error.message }, values, fields: error.fields });
+    await renderKeysPage(ctx, { status: error.status, notice: { kind: 'error', text: error.message }, values, fields: error.fields });
   }
 }
 
@@ -91,7 +91,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   });
 
   router.get(API_KEYS_PATH, noStore, requireAccount(deps), async function showApiKeys(ctx) {
-    renderKeysPage(ctx, ctx.query.done === 'revoked' ? { notice: { kind: 'success', text: 'The API key was revoked.' } } : {});
+    await renderKeysPage(ctx, ctx.query.done === 'revoked' ? { notice: { kind: 'success', text: 'The API key was revoked.' } } : {});
   });
 
   router.post(`${API_KEYS_PATH}/new`, noStore, requireAccount(deps), async function createApiKey(ctx) {
@@ -101,7 +101,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
       await withRecentAuth(ctx, 'add an API key', async () => {
         await orFormError(ctx, async () => {
           const { key, secret } = await ctx.state.services.apiKeys.create(account.id, input, { actor: account.id, ip: ctx.ip });
-          renderKeysPage(ctx, { status: 201, secret: { value: secret, what: `Your new API key "${key.description}"` } });
+          await renderKeysPage(ctx, { status: 201, secret: { value: secret, what: `Your new API key "${key.description}"` } });
         });
       });
     });
@@ -116,7 +116,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
         await orFormError(ctx, async () => {
           const { key, secret } = await ctx.state.services.apiKeys.rotate(account.id, id, grace as RotationGrace, { actor: account.id, ip: ctx.ip });
           const what = grace === 0 ? 'the old secret no longer works' : `the old secret keeps working for ${grace === 3600 ? '1 hour' : '24 hours'}`;
-          renderKeysPage(ctx, { secret: { value: secret, what: `New secret for "${key.description}" (${what})` } });
+          await renderKeysPage(ctx, { secret: { value: secret, what: `New secret for "${key.description}" (${what})` } });
         });
       });
     });
@@ -126,7 +126,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     const { account } = ctx.state.portal!;
     await orFormError(ctx, async () => {
       const { id } = parseInput(keyParams, ctx.params);
-      ctx.state.services.apiKeys.revoke(account.id, id, { actor: account.id, ip: ctx.ip });
+      await ctx.state.services.apiKeys.revoke(account.id, id, { actor: account.id, ip: ctx.ip });
       ctx.status = 303;
       ctx.redirect(`${API_KEYS_PATH}?done=revoked`);
     });
@@ -135,7 +135,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   router.post(`${API_KEYS_PATH}/developer-mode`, noStore, requireAccount(deps), async function enableDeveloperMode(ctx) {
     const { account } = ctx.state.portal!;
     parseBody(ctx, z.object({ enabled: z.literal('on', { error: 'Use the button on the page to turn developer mode on.' }) }));
-    ctx.state.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
+    await ctx.state.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
     ctx.status = 303;
     ctx.redirect(API_KEYS_PATH);
   });
@@ -143,11 +143,11 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   router.get(`${API_KEYS_PATH}/developer-mode/off`, noStore, requireAccount(deps), async function confirmDeveloperModeOff(ctx) {
     const { account } = ctx.state.portal!;
     const { apiKeys } = ctx.state.services;
-    if (!apiKeys.isDeveloperMode(account.id)) {
+    if (!await apiKeys.isDeveloperMode(account.id)) {
       ctx.redirect(API_KEYS_PATH);
       return;
     }
-    const count = apiKeys.listLive(account.id).length;
+    const count = (await apiKeys.listLive(account.id)).length;
     html(ctx, renderPage(
       <Layout title="Turn off developer mode" user={account} active="security">
         <h1>Turn off developer mode?</h1>
@@ -168,7 +168,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     const { account } = ctx.state.portal!;
     const { confirm } = parseBody(ctx, z.object({ confirm: z.string().optional() }));
     if (confirm !== 'yes') throw new AppError('invalid_input', 'Confirm that every API key will be revoked: use the button on the confirmation page.');
-    const revoked = ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
-    renderKeysPage(ctx, { notice: { kind: 'success', text: `Developer mode is off. ${revoked} API key(s) revoked.` } });
+    const revoked = await ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
+    await renderKeysPage(ctx, { notice: { kind: 'success', text: `Developer mode is off. ${revoked} API key(s) revoked.` } });
   });
 }

@@ -22,8 +22,8 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     const { provider, details } = await loadInteraction(ctx, deps);
     const { security, accounts } = ctx.state.services;
     const client = await clientNameOf(provider, details.params.client_id);
-    const accountId = security.twoFactor.findPending(details.uid);
-    const account = accountId ? accounts.findById(accountId) : undefined;
+    const accountId = await security.twoFactor.findPending(details.uid);
+    const account = accountId ? await accounts.findById(accountId) : undefined;
     if (!account || details.prompt.name !== 'login') {
       html(ctx, loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, error: 'Your sign-in took too long. Enter your email and password again.' }), 401);
       return;
@@ -31,8 +31,8 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     try {
       const input = parseBody(ctx, schema);
       const method = await security.twoFactor.verify(account, input.code, { ip: ctx.ip });
-      security.twoFactor.clearPending(details.uid);
-      if (input.remember) rememberDevice(ctx, account.id);
+      await security.twoFactor.clearPending(details.uid);
+      if (input.remember) await rememberDevice(ctx, account.id);
       await completeSignIn(ctx, provider, account, ['pwd', method === 'totp' ? 'otp' : 'mfa']);
     } catch (error) {
       if (!isAppError(error) || error.status >= 500) throw error;

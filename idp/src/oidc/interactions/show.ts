@@ -28,7 +28,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
       return;
     }
     if (details.prompt.name === DATABASE_ACCESS_PROMPT) {
-      const email = details.session?.accountId ? ctx.state.services.accounts.findById(details.session.accountId)?.email : undefined;
+      const email = details.session?.accountId ? (await ctx.state.services.accounts.findById(details.session.accountId))?.email : undefined;
       html(ctx, noAccessView({ uid: details.uid, csrf: ctx.state.csrfToken, databaseName: client.name, email }), 403);
       return;
     }

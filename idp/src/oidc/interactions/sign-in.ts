@@ -23,8 +23,8 @@ function cookieOptions(ctx: AppContext, maxAgeSeconds: number) {
 
 export async function afterPassword(ctx: AppContext, provider: Provider, details: InteractionDetails, account: Account): Promise<void> {
   const { twoFactor } = ctx.state.services.security;
-  if (twoFactor.isEnabled(account.id) && !twoFactor.isTrustedDevice(account.id, ctx.cookies.get(TRUSTED_COOKIE, { signed: true }))) {
-    twoFactor.setPending(details.uid, account.id);
+  if (await twoFactor.isEnabled(account.id) && !await twoFactor.isTrustedDevice(account.id, ctx.cookies.get(TRUSTED_COOKIE, { signed: true }))) {
+    await twoFactor.setPending(details.uid, account.id);
     const client = await clientNameOf(provider, details.params.client_id);
     html(ctx, secondFactorView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name }));
     return;
@@ -42,16 +42,16 @@ export async function completeSignIn(ctx: AppContext, provider: Provider, accoun
   ctx.cookies.set(DEVICE_COOKIE, device, cookieOptions(ctx, 400 * 24 * 3600));
   const hash = sha256(device);
   // The very first sign-in of an account is not news to its owner; any later unknown browser is.
-  if (!security.sessions.isKnownDevice(account.id, hash)) {
-    const firstEver = security.sessions.countKnownDevices(account.id) === 0;
-    security.sessions.addKnownDevice(account.id, hash);
+  if (!await security.sessions.isKnownDevice(account.id, hash)) {
+    const firstEver = await security.sessions.countKnownDevices(account.id) === 0;
+    await security.sessions.addKnownDevice(account.id, hash);
     if (!firstEver) await security.notifier.newDeviceSignIn(account, { ip: ctx.ip, device: deviceLabel(userAgent) });
   }
-  audit.record({ accountId: account.id, actor: account.id, event: 'signin.succeeded', ip: ctx.ip, data: { amr } });
+  await audit.record({ accountId: account.id, actor: account.id, event: 'signin.succeeded', ip: ctx.ip, data: { amr } });
   await finishInteraction(ctx, provider, { login: { accountId: account.id, amr, ts: nowSeconds() } }, false);
 }
 
-export function rememberDevice(ctx: AppContext, accountId: string): void {
-  const { token, maxAgeSeconds } = ctx.state.services.security.twoFactor.trustDevice(accountId, ctx.get('user-agent'));
+export async function rememberDevice(ctx: AppContext, accountId: string): Promise<void> {
+  const { token, maxAgeSeconds } = await ctx.state.services.security.twoFactor.trustDevice(accountId, ctx.get('user-agent'));
   ctx.cookies.set(TRUSTED_COOKIE, token, cookieOptions(ctx, maxAgeSeconds));
 }

@@ -143,9 +143,9 @@ function databaseView(p: PageProps): string {
   );
 }
 
-function render(ctx: AppContext, extra: { notice?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): void {
+async function render(ctx: AppContext, extra: { notice?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
   const { account } = ctx.state.portal!;
-  const view = ctx.state.services.databases.view(ctx.params.id!, account.id);
+  const view = await ctx.state.services.databases.view(ctx.params.id!, account.id);
   html(ctx, databaseView({ account, csrf: ctx.state.csrfToken, ...view, ...extra }), status);
 }
 
@@ -156,7 +156,7 @@ async function act(ctx: AppContext, fn: () => Promise<void> | void): Promise<voi
     await fn();
   } catch (error) {
     if (!isAppError(error) || error.status >= 500 || error.status === 404) throw error;
-    render(ctx, { error: error.message, fields: error.fields }, error.status);
+    await render(ctx, { error: error.message, fields: error.fields }, error.status);
   }
 }
 
@@ -172,7 +172,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   router.get('/my/databases/:id', ...guard, async function showDatabase(ctx) {
     if (!idPattern.test(ctx.params.id ?? '')) throw new AppError('not_found', 'This database does not exist, or you are not a member of it.');
     const notice = typeof ctx.query.notice === 'string' ? databaseNotices[ctx.query.notice] : undefined;
-    render(ctx, { notice });
+    await render(ctx, { notice });
   });
 
   router.post('/my/databases/:id/invite', ...guard, async function inviteMember(ctx) {
@@ -184,8 +184,8 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   });
 
   router.post('/my/databases/:id/members/:member/remove', ...guard, async function removeMember(ctx) {
-    await act(ctx, () => {
-      ctx.state.services.databases.removeMember(ctx.params.id!, String(ctx.params.member), actor(ctx));
+    await act(ctx, async () => {
+      await ctx.state.services.databases.removeMember(ctx.params.id!, String(ctx.params.member), actor(ctx));
       done(ctx, `/my/databases/${ctx.params.id}?notice=removed`);
     });
   });
@@ -194,7 +194,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     await act(ctx, async () => {
       const input = parseBody(ctx, transferSchema);
       await withRecentAuth(ctx, 'transfer the ownership of this database', async () => {
-        ctx.state.services.databases.transferOwnership(ctx.params.id!, input.member, actor(ctx));
+        await ctx.state.services.databases.transferOwnership(ctx.params.id!, input.member, actor(ctx));
         done(ctx, `/my/databases/${ctx.params.id}?notice=transferred`);
       });
     });
@@ -204,7 +204,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     await act(ctx, () => withRecentAuth(ctx, 'regenerate the client secret', async () => {
       const { account } = ctx.state.portal!;
       const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(ctx.params.id!, actor(ctx));
-      const database = ctx.state.services.databases.findById(ctx.params.id!)!;
+      const database = (await ctx.state.services.databases.findById(ctx.params.id!))!;
       html(ctx, renderPage(
         <Layout title="New client secret" user={account} active="databases">
           <h1>New client secret for {database.name}</h1>
@@ -225,8 +225,8 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   });
 
   router.post('/my/databases/:id/leave', ...guard, async function leaveDatabase(ctx) {
-    await act(ctx, () => {
-      ctx.state.services.databases.leave(ctx.params.id!, ctx.state.portal!.account);
+    await act(ctx, async () => {
+      await ctx.state.services.databases.leave(ctx.params.id!, ctx.state.portal!.account);
       done(ctx, '/my/databases?notice=left');
     });
   });

@@ -108,7 +108,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   router.get('/my/databases', noStore, requireAccount(deps), async function showDatabases(ctx) {
     const { account } = ctx.state.portal!;
     const notice = typeof ctx.query.notice === 'string' ? databaseNotices[ctx.query.notice] : undefined;
-    html(ctx, listView({ account, csrf: ctx.state.csrfToken, memberships: ctx.state.services.databases.listForAccount(account), notice }));
+    html(ctx, listView({ account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), notice }));
   });
 
   router.post('/my/databases', noStore, requireAccount(deps), async function createDatabase(ctx) {
@@ -136,7 +136,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     } catch (error) {
       if (!isAppError(error) || error.status >= 500) throw error;
       html(ctx, listView({
-        account, csrf: ctx.state.csrfToken, memberships: databases.listForAccount(account), values,
+        account, csrf: ctx.state.csrfToken, memberships: await databases.listForAccount(account), values,
         fields: error.fields, error: error.message,
       }), error.status);
     }

@@ -20,7 +20,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
   router.get('/my/invitations', noStore, requireAccount(deps), async function showInvitation(ctx) {
     const { account } = ctx.state.portal!;
     const { token } = parseQuery(ctx, linkQuery);
-    const invitation = ctx.state.services.databases.invitationByToken(token);
+    const invitation = await ctx.state.services.databases.invitationByToken(token);
     if (!invitation) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
     const matches = invitation.login.toLowerCase() === account.email.toLowerCase();
     html(ctx, renderPage(
@@ -49,14 +49,14 @@ export function register(router: AppRouter, deps: RouteDeps): void {
 
   router.post('/my/invitations/:id/accept', noStore, requireAccount(deps), async function acceptInvitation(ctx) {
     if (!idPattern.test(ctx.params.id ?? '')) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
-    ctx.state.services.databases.acceptInvitation(ctx.params.id!, ctx.state.portal!.account);
+    await ctx.state.services.databases.acceptInvitation(ctx.params.id!, ctx.state.portal!.account);
     ctx.status = 303;
     ctx.redirect('/my/databases?notice=joined');
   });
 
   router.post('/my/invitations/:id/decline', noStore, requireAccount(deps), async function declineInvitation(ctx) {
     if (!idPattern.test(ctx.params.id ?? '')) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
-    ctx.state.services.databases.declineInvitation(ctx.params.id!, ctx.state.portal!.account);
+    await ctx.state.services.databases.declineInvitation(ctx.params.id!, ctx.state.portal!.account);
     ctx.status = 303;
     ctx.redirect('/my/databases?notice=declined');
   });

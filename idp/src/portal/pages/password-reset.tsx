@@ -34,7 +34,7 @@ function view(csrf: string, token: string, error?: string): string {
 export function register(router: AppRouter): void {
   router.get('/password/reset', noStore, async function showReset(ctx) {
     const { token } = parseQuery(ctx, querySchema);
-    if (!ctx.state.services.accounts.isResetTokenLive(token)) {
+    if (!await ctx.state.services.accounts.isResetTokenLive(token)) {
       html(ctx, renderPage(
         <Layout title="Link expired">
           <h1>This link has expired</h1>
@@ -53,7 +53,7 @@ export function register(router: AppRouter): void {
       const account = await ctx.state.services.accounts.resetPassword(token, password);
       // Every session ends and relying parties are told; remembered 2FA devices are forgotten too.
       await ctx.state.services.security.sessions.endAllSessions(account.id);
-      ctx.state.services.security.twoFactor.forgetTrustedDevices(account.id);
+      await ctx.state.services.security.twoFactor.forgetTrustedDevices(account.id);
       html(ctx, renderPage(
         <Layout title="Password changed">
           <h1>Password changed</h1>

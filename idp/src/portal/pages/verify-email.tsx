@@ -29,7 +29,7 @@ export function register(router: AppRouter): void {
 
   router.post('/verify-email', noStore, async function submitVerifyEmail(ctx) {
     const { token } = parseBody(ctx, schema);
-    const account = ctx.state.services.accounts.verifyEmail(token);
+    const account = await ctx.state.services.accounts.verifyEmail(token);
     html(ctx, renderPage(
       <Layout title="Email confirmed">
         <h1>Email confirmed</h1>

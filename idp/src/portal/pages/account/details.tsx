@@ -20,7 +20,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     const values = Object.fromEntries(['name', 'locale', 'timezone'].filter((k) => typeof body[k] === 'string').map((k) => [k, String(body[k]).slice(0, 120)]));
     try {
       const input = parseBody(ctx, schema);
-      ctx.state.services.security.profile.updateDetails(ctx.state.portal!.account, input);
+      await ctx.state.services.security.profile.updateDetails(ctx.state.portal!.account, input);
       ctx.status = 303;
       ctx.redirect('/my/account?done=details');
     } catch (error) {

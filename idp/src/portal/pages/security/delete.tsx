@@ -17,7 +17,7 @@ const schema = z.object({
 export function register(router: AppRouter, deps: RouteDeps): void {
   router.get('/my/security/delete', noStore, requireAccount(deps), async function showDeleteAccount(ctx) {
     const { account } = ctx.state.portal!;
-    html(ctx, deletePage({ account, csrf: ctx.state.csrfToken, blockers: ctx.state.services.security.deletion.blockersFor(account.id) }));
+    html(ctx, deletePage({ account, csrf: ctx.state.csrfToken, blockers: await ctx.state.services.security.deletion.blockersFor(account.id) }));
   });
 
   router.post('/my/security/delete', noStore, requireAccount(deps), async function deleteAccount(ctx) {
@@ -37,7 +37,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
       });
     } catch (error) {
       if (!isAppError(error) || error.status >= 500) throw error;
-      html(ctx, deletePage({ account, csrf: ctx.state.csrfToken, blockers: deletion.blockersFor(account.id), error: error.message }), error.status);
+      html(ctx, deletePage({ account, csrf: ctx.state.csrfToken, blockers: await deletion.blockersFor(account.id), error: error.message }), error.status);
     }
   });
 }

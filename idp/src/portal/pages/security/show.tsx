@@ -16,11 +16,11 @@ export async function renderSecurity(ctx: AppContext, extra: { done?: string; er
   html(ctx, securityPage({
     account,
     csrf: ctx.state.csrfToken,
-    status: security.status.securityStatus(account.id)!,
+    status: (await security.status.securityStatus(account.id))!,
     devices: await security.sessions.listDevices(account.id, session.uid),
     apps: await security.sessions.appsWithTokens(account.id),
-    trustedDevices: security.twoFactor.countTrustedDevices(account.id),
-    developerMode: ctx.state.services.apiKeys.isDeveloperMode(account.id),
+    trustedDevices: await security.twoFactor.countTrustedDevices(account.id),
+    developerMode: await ctx.state.services.apiKeys.isDeveloperMode(account.id),
     ...extra,
   }), status);
 }

@@ -1,0 +1,278 @@
+/**
+ * The PostgreSQL schema: the same tables, columns and versions as the SQLite migrations (migrations.ts),
+ * written for PostgreSQL. A version added there must be added here too (a unit test checks that both
+ * lists name the same versions). Applied versions are rows of schema_migrations; a schema newer than
+ * this code knows is refused. Migrations run one transaction each, under an advisory lock, so several
+ * instances starting together migrate once.
+ *
+ * Differences from SQLite, and why:
+ * - Case-insensitive text (account emails, database names, membership logins: COLLATE NOCASE in SQLite)
+ *   is `citext`, so the same queries and unique indexes are case-insensitive in both engines.
+ * - Timestamps are BIGINT seconds since the epoch (parsed as JS numbers by the store).
+ * - JSON stays TEXT (as in SQLite): payloads are written and read whole; the few queries that look
+ *   inside cast to jsonb.
+ * - audit_log.id is BIGSERIAL; api_keys.seq (PostgreSQL only) stands in for SQLite's rowid to order keys
+ *   created within the same second.
+ */
+import type pg from 'pg';
+import { latestSchemaVersion, SchemaTooNewError } from './migrations.ts';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const postgresMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'foundation',
+    sql: `
+      CREATE EXTENSION IF NOT EXISTS citext;
+
+      CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        email CITEXT NOT NULL,
+        email_verified_at BIGINT,
+        name TEXT NOT NULL,
+        locale TEXT NOT NULL DEFAULT 'en',
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE UNIQUE INDEX accounts_email ON accounts(email);
+
+      CREATE TABLE credentials (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX credentials_account ON credentials(account_id, type);
+
+      CREATE TABLE account_tokens (
+        token_hash TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT
+      );
+      CREATE INDEX account_tokens_account ON account_tokens(account_id, purpose);
+
+      CREATE TABLE oidc_models (
+        model TEXT NOT NULL,
+        id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        grant_id TEXT,
+        uid TEXT,
+        user_code TEXT,
+        account_id TEXT,
+        expires_at BIGINT,
+        consumed_at BIGINT,
+        PRIMARY KEY (model, id)
+      );
+      CREATE INDEX oidc_models_grant ON oidc_models(grant_id) WHERE grant_id IS NOT NULL;
+      CREATE INDEX oidc_models_uid ON oidc_models(uid) WHERE uid IS NOT NULL;
+      CREATE INDEX oidc_models_user_code ON oidc_models(user_code) WHERE user_code IS NOT NULL;
+      CREATE INDEX oidc_models_account ON oidc_models(account_id, model) WHERE account_id IS NOT NULL;
+      CREATE INDEX oidc_models_expires ON oidc_models(expires_at) WHERE expires_at IS NOT NULL;
+
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        alg TEXT NOT NULL,
+        private_jwk TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        retired_at BIGINT,
+        remove_after BIGINT
+      );
+
+      CREATE TABLE server_settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      CREATE TABLE rate_limits (
+        key TEXT PRIMARY KEY,
+        window_start BIGINT NOT NULL,
+        count BIGINT NOT NULL
+      );
+
+      CREATE TABLE audit_log (
+        id BIGSERIAL PRIMARY KEY,
+        at BIGINT NOT NULL,
+        account_id TEXT,
+        actor TEXT NOT NULL,
+        event TEXT NOT NULL,
+        ip TEXT,
+        data TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_log_account ON audit_log(account_id, at);
+    `,
+  },
+  {
+    version: 2,
+    name: 'security',
+    sql: `
+      CREATE TABLE session_devices (
+        session_uid TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        user_agent TEXT NOT NULL DEFAULT '',
+        ip TEXT,
+        first_seen_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL
+      );
+      CREATE INDEX session_devices_account ON session_devices(account_id);
+
+      CREATE TABLE known_devices (
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        device_hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (account_id, device_hash)
+      );
+
+      CREATE TABLE trusted_devices (
+        token_hash TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        user_agent TEXT NOT NULL DEFAULT '',
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX trusted_devices_account ON trusted_devices(account_id);
+
+      CREATE TABLE pending_second_factor (
+        interaction_uid TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE deleted_subjects (
+        id TEXT PRIMARY KEY,
+        deleted_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'databases',
+    sql: `
+      CREATE TABLE databases (
+        id TEXT PRIMARY KEY,
+        name CITEXT NOT NULL,
+        url TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        owner_id TEXT NOT NULL REFERENCES accounts(id),
+        created_at BIGINT NOT NULL
+      );
+      CREATE UNIQUE INDEX databases_name ON databases(name);
+      CREATE UNIQUE INDEX databases_client ON databases(client_id);
+
+      CREATE TABLE memberships (
+        id TEXT PRIMARY KEY,
+        database_id TEXT NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
+        account_id TEXT REFERENCES accounts(id) ON DELETE CASCADE,
+        login CITEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+        status TEXT NOT NULL CHECK (status IN ('invited', 'active')),
+        invite_token_hash TEXT,
+        invite_expires_at BIGINT,
+        invited_by TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE UNIQUE INDEX memberships_login ON memberships(database_id, login);
+      CREATE UNIQUE INDEX memberships_account ON memberships(database_id, account_id) WHERE account_id IS NOT NULL;
+      CREATE INDEX memberships_by_account ON memberships(account_id) WHERE account_id IS NOT NULL;
+      CREATE INDEX memberships_by_login ON memberships(login, status);
+      CREATE UNIQUE INDEX memberships_invite ON memberships(invite_token_hash) WHERE invite_token_hash IS NOT NULL;
+
+      CREATE TABLE registration_tokens (
+        token_hash TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'api keys',
+    sql: `
+      CREATE TABLE developer_mode (
+        account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        enabled_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        visible_id TEXT NOT NULL,
+        description TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('read', 'read-write')),
+        databases TEXT,
+        secret_hash TEXT NOT NULL,
+        previous_secret_hash TEXT,
+        previous_expires_at BIGINT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        rotated_at BIGINT,
+        last_used_at BIGINT,
+        last_used_ip TEXT,
+        seq BIGSERIAL NOT NULL
+      );
+      CREATE UNIQUE INDEX api_keys_visible ON api_keys(visible_id);
+      CREATE INDEX api_keys_account ON api_keys(account_id, expires_at);
+      CREATE INDEX api_keys_expires ON api_keys(expires_at);
+    `,
+  },
+];
+
+/** Arbitrary constant for the migration advisory lock. */
+const MIGRATION_LOCK = 7_170_500;
+
+export async function postgresSchemaVersion(pool: pg.Pool | pg.PoolClient): Promise<number> {
+  const exists = await pool.query("SELECT to_regclass('schema_migrations') AS t");
+  if (!exists.rows[0].t) return 0;
+  const row = await pool.query('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations');
+  return Number(row.rows[0].v);
+}
+
+export async function migratePostgres(pool: pg.Pool): Promise<number> {
+  const client = await pool.connect();
+  try {
+    // Session-level lock: held across the per-migration transactions, released at the end.
+    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+    try {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+      const current = await postgresSchemaVersion(client);
+      if (current > latestSchemaVersion) {
+        throw new SchemaTooNewError(
+          `The database schema is version ${current} but this IdP knows only up to ${latestSchemaVersion}: upgrade the IdP.`,
+        );
+      }
+      for (const migration of [...postgresMigrations].sort((a, b) => a.version - b.version)) {
+        if (migration.version <= current) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+            [migration.version, migration.name, Math.floor(Date.now() / 1000)]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }
+      return await postgresSchemaVersion(client);
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
+}
