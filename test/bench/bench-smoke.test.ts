@@ -29,14 +29,17 @@ describe('bench --smoke', () => {
     const expected = [
       ...workers.flatMap((w) => ['signin', 'introspection', 'status', 'client_credentials', 'refresh_token', 'discovery', 'jwks', 'memory'].map((id) => `${id}.w${w}`)),
       'bare.client_credentials', 'bare.refresh_token', `signin.w${cores}.a1000`, 'introspection.w1.a1000',
+      `signin.pg.w${cores}`, 'client_credentials.pg.w1', 'refresh_token.pg.w1',
     ];
+    const postgres = Boolean(process.env.IDP_BENCH_POSTGRES_URL || process.env.IDP_TEST_POSTGRES_URL);
     const byId = new Map(result.rows.map((r) => [r.id, r]));
     for (const id of expected) {
       const r = byId.get(id);
       expect(r, id).toBeDefined();
-      // Only the API-key rows may be missing, and only while that feature is not built.
+      // Only the PostgreSQL rows may be missing, and only when no PostgreSQL server is named.
       if (r!.notBuilt) {
-        expect(id).toMatch(/^(introspection|status)\./);
+        expect(id).toMatch(/\.pg\./);
+        expect(postgres, `${id} should have been measured on PostgreSQL`).toBe(false);
         continue;
       }
       expect(r!.errors, id).toBe(0);

@@ -20,7 +20,7 @@ import type { HttpTarget, SignInClient } from '../helpers/http-session.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
 import { loadConfig } from '../../idp/src/config/config.ts';
 import { passwordHasher } from '../../idp/src/accounts/password-hasher.ts';
-import { openSqliteStore } from '../../idp/src/storage/store.ts';
+import { openSqliteStore, openStore } from '../../idp/src/storage/store.ts';
 import { ensureSigningKeys } from '../../idp/src/storage/server-settings.ts';
 import { StoreOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
 import { createServices } from '../../idp/src/services.ts';
@@ -155,7 +155,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function startIdp(dataDir: string, workers: number): Promise<RunningServer> {
+async function startIdp(dataDir: string, workers: number, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, '.bench/profiles')}`] : [];
@@ -163,7 +163,7 @@ async function startIdp(dataDir: string, workers: number): Promise<RunningServer
     cwd: repoRoot,
     env: {
       ...process.env, NODE_ENV: 'production', IDP_ISSUER: origin, PORT: String(port), HOST: '127.0.0.1', IDP_DATA_DIR: dataDir,
-      IDP_WORKERS: String(workers), IDP_LOG_LEVEL: 'info',
+      IDP_WORKERS: String(workers), IDP_LOG_LEVEL: 'info', ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -288,8 +288,8 @@ interface Fixtures {
   statusMissing?: string;
 }
 
-async function seedAccounts(dataDir: string, start: number, count: number): Promise<void> {
-  const out = await runNode([bin, 'account', 'seed', '--count', String(count), '--start', String(start), '--password', PASSWORD, '--prefix', 'bench'], { IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'warn' });
+async function seedAccounts(dataDir: string, start: number, count: number, extraEnv: Record<string, string> = {}): Promise<void> {
+  const out = await runNode([bin, 'account', 'seed', '--count', String(count), '--start', String(start), '--password', PASSWORD, '--prefix', 'bench'], { IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'warn', ...extraEnv });
   const result = JSON.parse(out) as { created: number; seconds: number };
   log(`seeded ${result.created.toLocaleString('en-US')} accounts in ${result.seconds.toFixed(1)} s`);
 }
@@ -444,6 +444,64 @@ async function memoryScenario(server: RunningServer, workers: number, cookies: s
   });
 }
 
+/**
+ * The same sign-in and token figures with the store on PostgreSQL (IDP_DATABASE_URL), beside SQLite's,
+ * when a server is named by IDP_BENCH_POSTGRES_URL (or IDP_TEST_POSTGRES_URL, which .ci/run sets). The
+ * IdP gets a fresh database, dropped afterwards; PostgreSQL runs on the same two cores.
+ */
+async function postgresScenarios(dataDir: string): Promise<void> {
+  const baseUrl = process.env.IDP_BENCH_POSTGRES_URL || process.env.IDP_TEST_POSTGRES_URL;
+  const names = [['signin', 'password sign-in on PostgreSQL', allWorkers], ['client_credentials', 'token: client_credentials on PostgreSQL', 1], ['refresh_token', 'token: refresh_token (rotating) on PostgreSQL', 1]] as const;
+  if (!baseUrl) {
+    for (const [id, name, workers] of names) {
+      row({ id: `${id}.pg.w${workers}`, name, workers, accounts: null, perSecond: null, p50: null, p99: null, errors: 0, notBuilt: true, note: 'n/a — set IDP_BENCH_POSTGRES_URL' });
+    }
+    return;
+  }
+  const { createTestDatabase } = await import('../helpers/postgres.ts');
+  const database = await createTestDatabase(baseUrl);
+  const env = { IDP_DATABASE_URL: database.url };
+  let server: RunningServer | undefined;
+  try {
+    await seedAccounts(dataDir, 1, plan.smallAccounts, env);
+    const store = await openStore({ databaseUrl: database.url });
+    const client: SignInClient = { clientId: 'bench-client', clientSecret: crypto.randomBytes(32).toString('base64url'), redirectUri: 'http://127.0.0.1:9/callback' };
+    try {
+      await ensureSigningKeys(store);
+      await new StoreOidcAdapter('Client', store).upsert(client.clientId, {
+        client_id: client.clientId, client_secret: client.clientSecret, client_name: 'Bench',
+        redirect_uris: [client.redirectUri], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+        response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', first_party: true,
+      }, 0);
+    } finally {
+      await store.close();
+    }
+    for (const workers of workerCounts) {
+      server = await startIdp(dataDir, workers, env);
+      const target = server;
+      const measured = (id: string, name: string, m: Measure) => row({
+        id: `${id}.pg.w${workers}`, name, workers, accounts: plan.smallAccounts, perSecond: m.perSecond, p50: m.p50, p99: m.p99, errors: m.errors, cpuMsPerOp: m.cpuMsPerOp, ...(m.firstError ? { note: m.firstError } : {}),
+      });
+      const flow = (op: LoadSpec['op'], users: number) => load({
+        op, target: target.target, client, concurrency: users, durationMs: plan.flowSeconds * 1000, warmupMs: plan.warmupSeconds * 1000,
+        accounts: { prefix: 'bench', count: plan.smallAccounts, password: PASSWORD },
+      }, target);
+      if (workers === allWorkers) measured('signin', 'password sign-in on PostgreSQL', await flow('sign-in', plan.signInUsers));
+      if (workers === 1) {
+        measured('client_credentials', 'token: client_credentials on PostgreSQL', await cannon(target, {
+          path: '/token', method: 'POST', headers: formHeaders(basic(client.clientId, client.clientSecret)), body: form({ grant_type: 'client_credentials' }),
+        }));
+        measured('refresh_token', 'token: refresh_token (rotating) on PostgreSQL', await flow('refresh', plan.refreshUsers));
+      }
+      await server.stop();
+      server = undefined;
+    }
+  } finally {
+    await server?.stop();
+    await database.drop();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- references and targets
 
 function judge(argon2: { medianMs: number }): void {
@@ -517,6 +575,7 @@ async function main(): Promise<void> {
       server = undefined;
     }
     await bareScenarios();
+    await postgresScenarios(dataDir);
 
     // Scale, then memory, on the large store: all workers first (sign-in at scale is measured before
     // the sessions are added), then one worker (introspection at scale does not read sessions).
