@@ -166,6 +166,16 @@ describe('developer mode and the portal', () => {
     const done = await browser.submit(ask, `${KEYS}/new`, { reauth_password: PASSWORD });
     expect(done.status).toBe(201);
     secretIn(done);
+
+    // Revoking a key and turning developer mode off are sensitive too.
+    clock.offsetMs = 22 * 60 * 1000;
+    const keys = await browser.request(`${idp.issuer}${KEYS}`);
+    const revokeAsk = await browser.submit(keys, '/revoke', {});
+    expect(revokeAsk.status).toBe(401);
+    expect(revokeAsk.body).toContain('Confirm it is you');
+    const offAsk = await browser.request(`${idp.issuer}${KEYS}/developer-mode/off`, { form: { _csrf: (keys.body.match(/name="_csrf" value="([^"]+)"/) ?? [])[1]!, confirm: 'yes' } });
+    expect(offAsk.status).toBe(401);
+    expect(await idp.services.apiKeys.isDeveloperMode(ada.id)).toBe(true);
   });
 });
 

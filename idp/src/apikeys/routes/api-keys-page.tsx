@@ -1,7 +1,8 @@
 /**
- * /my/security/api-keys: developer mode and API keys in the portal. Adding and rotating a key need a
- * sign-in within the last 10 minutes (`withRecentAuth`); the secret is shown once, in the answer to
- * that POST, on a no-store page whose CSP allows only our own copy-button script.
+ * /my/security/api-keys: developer mode and API keys in the portal. Adding, rotating and revoking a key
+ * and turning developer mode off need a sign-in within the last 10 minutes (`withRecentAuth`); a secret
+ * is shown once, in the answer to that POST, on a no-store page whose CSP allows only our own
+ * copy-button script.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -126,9 +127,13 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     const { account } = ctx.state.portal!;
     await orFormError(ctx, async () => {
       const { id } = parseInput(keyParams, ctx.params);
-      await ctx.state.services.apiKeys.revoke(account.id, id, { actor: account.id, ip: ctx.ip });
-      ctx.status = 303;
-      ctx.redirect(`${API_KEYS_PATH}?done=revoked`);
+      await withRecentAuth(ctx, 'revoke an API key', async () => {
+        await orFormError(ctx, async () => {
+          await ctx.state.services.apiKeys.revoke(account.id, id, { actor: account.id, ip: ctx.ip });
+          ctx.status = 303;
+          ctx.redirect(`${API_KEYS_PATH}?done=revoked`);
+        });
+      });
     });
   });
 
@@ -168,7 +173,9 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     const { account } = ctx.state.portal!;
     const { confirm } = parseBody(ctx, z.object({ confirm: z.string().optional() }));
     if (confirm !== 'yes') throw new AppError('invalid_input', 'Confirm that every API key will be revoked: use the button on the confirmation page.');
-    const revoked = await ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
-    await renderKeysPage(ctx, { notice: { kind: 'success', text: `Developer mode is off. ${revoked} API key(s) revoked.` } });
+    await withRecentAuth(ctx, 'turn off developer mode', async () => {
+      const revoked = await ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
+      await renderKeysPage(ctx, { notice: { kind: 'success', text: `Developer mode is off. ${revoked} API key(s) revoked.` } });
+    });
   });
 }
