@@ -44,7 +44,10 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     if (!validationProvider) await ensureSigningKeys(db); // a fresh store (operator command before first start)
     return (validationProvider ??= await createProvider({ issuer: options.issuer(), services, extensionRedirectUris: config.extensionRedirectUris }));
   });
-  const databases = databaseService({ repo: databaseRepository(db), clients, accounts, mailer, audit, issuer: options.issuer });
+  const databases = databaseService({
+    repo: databaseRepository(db), clients, accounts, mailer, audit, issuer: options.issuer,
+    endAccess: (accountId, clientId) => security.sessions.endClientAccess(accountId, clientId),
+  });
   // databases.owner_id has no ON DELETE action: an owner must hand over or delete its databases first
   // (those with other members are named here; the foreign key refuses the rest).
   security.deletionBlockers.push(async (accountId) => {

@@ -248,13 +248,18 @@ describe('invitations and access', () => {
     expect((await stranger.request(`${idp.issuer}/my/invitations?token=bad`)).status).toBe(400);
   });
 
-  it('removes a member, who then gets "no access" even with a live IdP session', async () => {
+  it('removes a member, whose database session ends at once and who then gets "no access" even with a live IdP session', async () => {
+    const signedIn = await newcomerBrowser.request(`${acme.url}/`);
+    expect(signedIn.status).toBe(200);
     const page = await ownerPortal.request(`${idp.issuer}/my/databases/${acme.id}`);
     const memberId = page.body.match(/action="\/my\/databases\/[^/]+\/members\/([^/]+)\/remove"/)![1]!;
     const removed = await ownerPortal.submit(page, `/members/${memberId}/remove`, {});
     expect(removed.body).toContain('The member was removed.');
-    // Their session on the database itself is the database's; a new sign-in there is refused.
-    newcomerBrowser.cookies.delete(new URL(acme.url).host);
+    // The database was told by back-channel logout: its own session for the member is gone.
+    const afterRemoval = await newcomerBrowser.request(`${acme.url}/`);
+    expect(afterRemoval.status).toBe(302);
+    expect(afterRemoval.location).toContain('/login');
+    // And a new sign-in there is refused, although the IdP session lives on.
     const refused = await signInToDatabase(newcomerBrowser, acme.url);
     expect(refused.status).toBe(403);
     expect(refused.body).toContain('No access to Acme');

@@ -34,6 +34,12 @@ export interface DatabaseServiceDeps {
   mailer: Mailer;
   audit: AuditRepository;
   issuer: () => string;
+  /**
+   * Called when an account stops being a member (removed, left): ends what it holds at that database
+   * now (grants, tokens, and the database's own session through back-channel logout), instead of
+   * waiting for its next sign-in to be refused.
+   */
+  endAccess?: (accountId: string, clientId: string) => Promise<unknown>;
 }
 
 export interface MembershipView extends Membership {
@@ -323,6 +329,7 @@ export function databaseService(deps: DatabaseServiceDeps) {
       if (m.role === 'owner') throw new AppError('bad_request', 'The owner cannot be removed. Transfer the ownership first.');
       await repo.deleteMembership(m.id);
       await audit.record({ accountId: m.accountId ?? database.ownerId, actor: actorLabel(actor), event: 'database.member_removed', data: { database: database.name, login: m.login } });
+      if (m.accountId) await deps.endAccess?.(m.accountId, database.clientId);
       return m;
     },
 
@@ -333,6 +340,7 @@ export function databaseService(deps: DatabaseServiceDeps) {
       if (m.role === 'owner') throw new AppError('bad_request', `You own ${database.name}: transfer the ownership to another member, or delete the database.`);
       await repo.deleteMembership(m.id);
       await audit.record({ accountId: account.id, actor: account.id, event: 'database.left', data: { database: database.name } });
+      await deps.endAccess?.(account.id, database.clientId);
     },
 
     async transferOwnership(databaseId: string, toMembershipId: string, actor: Actor): Promise<void> {

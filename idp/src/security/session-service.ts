@@ -62,8 +62,8 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
     const notices: LogoutNotice[] = [];
     const ended = await repo.transaction(async () => {
       const sessions = await repo.listSessions(accountId);
-      const ending = await sessions.filter(shouldEnd);
-      const staying = await sessions.filter((s) => !shouldEnd(s));
+      const ending = sessions.filter(shouldEnd);
+      const staying = sessions.filter((s) => !shouldEnd(s));
       const keptGrants = new Set(staying.flatMap((s) => Object.values(s.authorizations).map((a) => a.grantId)).filter(Boolean));
       const endingGrants = new Set(ending.flatMap((s) => Object.values(s.authorizations).map((a) => a.grantId)).filter(Boolean));
       for (const s of ending) {
@@ -100,6 +100,24 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
       const result = await end(accountId, (s) => s.uid === sessionUid, false);
       if (result.sessions > 0) await audit.record({ accountId, actor: accountId, event: 'session.ended', data: { sessionUid } });
       return result.sessions > 0;
+    },
+    /**
+     * Ends what the account holds at one client (a database it no longer belongs to): every grant with
+     * its tokens, and the client's sessions through back-channel logout. The IdP sessions themselves
+     * stay: the person is still signed in to the IdP and to other databases.
+     */
+    async endClientAccess(accountId: string, clientId: string): Promise<{ notified: number }> {
+      const notices: LogoutNotice[] = [];
+      await repo.transaction(async () => {
+        for (const s of await repo.listSessions(accountId)) {
+          const held = s.authorizations[clientId];
+          if (held) notices.push({ clientId, sub: accountId, sid: held.sid });
+        }
+        for (const grant of await repo.listGrants(accountId)) {
+          if (grant.clientId === clientId) await repo.revokeGrant(grant.id);
+        }
+      });
+      return { notified: await notify(notices) };
     },
     /** Called whenever a session signs in or is used: first and last activity of the browser. */
     async recordActivity(input: { uid: string; accountId: string; userAgent?: string; ip?: string }): Promise<void> {
