@@ -189,6 +189,12 @@ describe('invitations and access', () => {
   it('refuses a non-member with a clear page and access_denied for the database', async () => {
     await idp.createAccount('stranger@example.com', 'outsider phrase 5', 'Sam Stranger');
     const browser = new TestBrowser();
+    // The IdP's form asks a database's users for their sign-in login there, not "Email".
+    const form = await signInToDatabase(new TestBrowser(), acme.url);
+    expect(form.body).toContain('Sign-in login');
+    expect(form.body).toContain('The email address you sign in to Acme with');
+    const portalForm = await new TestBrowser().follow(`${idp.issuer}/my/login`);
+    expect(portalForm.body).not.toContain('Sign-in login');
     const refused = await signInToDatabase(browser, acme.url, { email: 'stranger@example.com', password: 'outsider phrase 5' });
     expect(refused.status).toBe(403);
     expect(refused.body).toContain('No access to Acme');

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import { AppError } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { RouteDeps } from '../../http/router.ts';
+import { loginView } from './views.tsx';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -44,4 +45,12 @@ export async function grantMissing(provider: Provider, details: InteractionDetai
   for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
   const grantId = await grant.save();
   return details.grantId ? undefined : grantId;
+}
+
+/** The sign-in form of this interaction, worded for a database when the client is one. */
+export async function renderLogin(ctx: AppContext, provider: Provider, details: InteractionDetails, extra: { email?: string; error?: string; notice?: string } = {}): Promise<string> {
+  const clientId = typeof details.params.client_id === 'string' ? details.params.client_id : undefined;
+  const client = await clientNameOf(provider, clientId);
+  const forDatabase = clientId ? Boolean(await ctx.state.services.databases.findByClientId(clientId)) : false;
+  return loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, forDatabase, ...extra });
 }

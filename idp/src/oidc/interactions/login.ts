@@ -5,8 +5,7 @@ import { emailField, passwordField } from '../../http/fields.ts';
 import type { AppRouter, RouteDeps } from '../../http/router.ts';
 import { html } from '../../http/router.ts';
 import { parseBody } from '../../http/validate.ts';
-import { clientNameOf, loadInteraction } from './details.ts';
-import { loginView } from './views.tsx';
+import { loadInteraction, renderLogin } from './details.ts';
 import { afterPassword } from './sign-in.ts';
 
 const schema = z.object({ email: emailField, password: passwordField });
@@ -16,8 +15,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     const { provider, details } = await loadInteraction(ctx, deps);
     const rawEmail = typeof (ctx.request.body as Record<string, unknown>)?.email === 'string' ? String((ctx.request.body as Record<string, unknown>).email).slice(0, 254) : undefined;
     const render = async (error: string, status: number) => {
-      const client = await clientNameOf(provider, details.params.client_id);
-      html(ctx, loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, email: rawEmail, error }), status);
+      html(ctx, await renderLogin(ctx, provider, details, { email: rawEmail, error }), status);
     };
     if (details.prompt.name !== 'login') {
       await render('You are already signed in. Go back to the application and start again.', 409);

@@ -7,8 +7,7 @@ import { isAppError } from '../../errors.ts';
 import type { AppRouter, RouteDeps } from '../../http/router.ts';
 import { html } from '../../http/router.ts';
 import { parseBody } from '../../http/validate.ts';
-import { clientNameOf, loadInteraction } from './details.ts';
-import { loginView } from './views.tsx';
+import { clientNameOf, loadInteraction, renderLogin } from './details.ts';
 import { secondFactorView } from './second-factor-view.tsx';
 import { completeSignIn, rememberDevice } from './sign-in.ts';
 
@@ -25,7 +24,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     const accountId = await security.twoFactor.findPending(details.uid);
     const account = accountId ? await accounts.findById(accountId) : undefined;
     if (!account || details.prompt.name !== 'login') {
-      html(ctx, loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, error: 'Your sign-in took too long. Enter your email and password again.' }), 401);
+      html(ctx, await renderLogin(ctx, provider, details, { error: 'Your sign-in took too long. Enter your email and password again.' }), 401);
       return;
     }
     try {

@@ -2,8 +2,8 @@
 import type { AppRouter, RouteDeps } from '../../http/router.ts';
 import { html } from '../../http/router.ts';
 import { noStore } from '../../http/security-headers.ts';
-import { clientNameOf, finishInteraction, grantMissing, loadInteraction } from './details.ts';
-import { consentView, loginView } from './views.tsx';
+import { clientNameOf, finishInteraction, grantMissing, loadInteraction, renderLogin } from './details.ts';
+import { consentView } from './views.tsx';
 import { DATABASE_ACCESS_PROMPT } from '../database-access.ts';
 import { noAccessView } from './database-access.tsx';
 
@@ -13,7 +13,7 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     const client = await clientNameOf(provider, details.params.client_id);
     if (details.prompt.name === 'login') {
       const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint.slice(0, 254) : undefined;
-      html(ctx, loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, email: hint }));
+      html(ctx, await renderLogin(ctx, provider, details, { email: hint }));
       return;
     }
     if (details.prompt.name === 'consent') {

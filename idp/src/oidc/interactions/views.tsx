@@ -8,6 +8,8 @@ export interface LoginViewProps {
   email?: string;
   error?: string;
   notice?: string;
+  /** Signing in to a database: the identifier is the membership's sign-in login. */
+  forDatabase?: boolean;
 }
 
 export function loginView(p: LoginViewProps): string {
@@ -20,8 +22,14 @@ export function loginView(p: LoginViewProps): string {
       <section>
         <form method="post" action={`/interaction/${p.uid}/login`}>
           <CsrfField token={p.csrf} />
-          <Field name="email" label="Email" type="email" autocomplete="username" value={p.email} />
-          <Field name="password" label="Password" type="password" autocomplete="current-password" />
+          {p.forDatabase ? (
+            <Field name="email" label="Sign-in login" type="email" autocomplete="username" value={p.email}
+              hint={`The email address you sign in to ${p.clientName} with (it may differ from your account email).`} />
+          ) : (
+            <Field name="email" label="Email" type="email" autocomplete="username" value={p.email} />
+          )}
+          <Field name="password" label="Password" type="password" autocomplete="current-password"
+            hint={p.forDatabase ? 'Your account password (or a database-specific one, on the database itself).' : undefined} />
           <div class="actions">
             <button type="submit">Sign in</button>
             <a href="/password/forgot">Forgot your password?</a>
