@@ -1,6 +1,7 @@
 /**
- * Starting the IdP: read config, open the store, make sure keys exist, bind the port, then build the app
- * with the issuer (which depends on the bound port when IDP_ISSUER is not set).
+ * Starting the IdP: read config, open the store, make sure keys exist and TOTP secrets are sealed (see
+ * two-factor-repository.ts), bind the port, then build the app with the issuer (which depends on the
+ * bound port when IDP_ISSUER is not set).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,8 @@ import { openConfiguredStore } from './storage/store.ts';
 import { openRedis } from './storage/redis.ts';
 import { ensureSigningKeys } from './storage/server-settings.ts';
 import { startMaintenance } from './maintenance.ts';
+import { loadSecretKey, secretBox } from './security/secret-box.ts';
+import { twoFactorRepository } from './security/two-factor-repository.ts';
 import type { Mailer } from './mail/mailer.ts';
 
 export interface RunningIdp {
@@ -24,9 +27,12 @@ export interface RunningIdp {
 
 export async function startIdp(config: Config, options: { mailer?: Mailer; quiet?: boolean } = {}): Promise<RunningIdp> {
   setLogLevel(config.logLevel);
+  const box = secretBox(loadSecretKey(config)); // before anything is opened: a bad key file stops here
   const db = await openConfiguredStore(config);
   try {
     await ensureSigningKeys(db);
+    const sealed = await twoFactorRepository(db, box).sealLegacySecrets();
+    if (sealed > 0) log.info(`encrypted ${sealed} TOTP secret(s) stored in clear by an earlier version`);
   } catch (error) {
     await db.close();
     throw error;

@@ -460,7 +460,7 @@ async function postgresScenarios(dataDir: string): Promise<void> {
   }
   const { createTestDatabase } = await import('../helpers/postgres.ts');
   const database = await createTestDatabase(baseUrl);
-  const env = { IDP_DATABASE_URL: database.url };
+  const env = { IDP_DATABASE_URL: database.url, IDP_SECRET_KEY: crypto.randomBytes(32).toString('base64') };
   let server: RunningServer | undefined;
   try {
     await seedAccounts(dataDir, 1, plan.smallAccounts, env);

@@ -1,7 +1,8 @@
 /**
  * Two-factor authentication end to end over HTTP: enrollment reads the secret from the page, sign-in
  * asks for the code after the password, a replayed code is refused, recovery codes work once, wrong
- * codes are throttled, remembered devices skip the code, turning 2FA off needs re-authentication.
+ * codes are throttled, remembered devices skip the code, turning 2FA off needs re-authentication; the
+ * secret is stored sealed, and one stored in clear by an earlier version still works and gets sealed.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
@@ -69,6 +70,31 @@ describe('two-factor authentication', () => {
     expect(reused.status).toBe(401);
     const left = await third.request(`${idp.issuer}/my/security`);
     expect(left.body).toContain('<strong id="recovery-left">9</strong>');
+  });
+
+  it('stores the TOTP secret sealed; a secret stored in clear by an earlier version still works and gets sealed', async () => {
+    const email = 'sealed@example.com';
+    const { id } = await idp.createAccount(email, password);
+    const browser = new TestBrowser();
+    await portalSignIn(idp, browser, email, password);
+    const { secret } = await enableTwoFactor(browser, idp);
+    const stored = async () => (await idp.services.db.get<{ secret: string }>("SELECT secret FROM credentials WHERE account_id = ? AND type = 'totp'", [id]))!.secret;
+    expect(await stored()).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(await stored()).not.toContain(secret);
+
+    // A row from before encryption: the clear base32 secret.
+    await idp.services.db.run("UPDATE credentials SET secret = ? WHERE account_id = ? AND type = 'totp'", [secret, id]);
+    advance(30);
+    const legacy = new TestBrowser();
+    const signedIn = await legacy.submit(await portalSignIn(idp, legacy, email, password), '/second-factor', { code: totp(secret) });
+    expect(signedIn.url).toContain('/my/account');
+    // What every start does (main.ts): seal it in place.
+    expect(await idp.services.security.twoFactorRepo.sealLegacySecrets()).toBe(1);
+    expect(await stored()).toMatch(/^v1\./);
+    advance(30);
+    const after = new TestBrowser();
+    const again = await after.submit(await portalSignIn(idp, after, email, password), '/second-factor', { code: totp(secret) });
+    expect(again.url).toContain('/my/account');
   });
 
   it('throttles wrong codes per account with a clear message', async () => {

@@ -2,11 +2,14 @@
  * `idp export` / `idp import`: a SQLite deployment moves to another store (PostgreSQL in
  * the `postgres` vitest project, else a fresh SQLite file) without losing an account, credential,
  * database, membership, API key, signing key or server secret; a non-empty target and a truncated file
- * are refused and change nothing.
+ * are refused and change nothing. Sealed TOTP secrets move as they are: the target uses the source's
+ * IDP_SECRET_KEY.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSync } from 'otplib';
+import { nowSeconds } from '../../idp/src/storage/database.ts';
 import { runIdp } from '../helpers/cli.ts';
 import { startTestIdp, tempDir, type TestIdp } from '../helpers/idp.ts';
 import { createTestDatabase, testOnPostgres, type TestDatabase } from '../helpers/postgres.ts';
@@ -16,7 +19,7 @@ let sourceDir: string;
 let targetEnv: Record<string, string>;
 let target: TestDatabase | undefined;
 let dump: string;
-let before: { kids: string[]; cookieSecrets: string; apiKey: string; clientId: string };
+let before: { kids: string[]; cookieSecrets: string; apiKey: string; clientId: string; totpSecret: string; secretKey: string };
 
 beforeAll(async () => {
   const source = await startTestIdp({}, { store: 'sqlite' });
@@ -34,7 +37,12 @@ beforeAll(async () => {
     const { secret } = await source.services.apiKeys.create(ann.id, { description: 'script', duration: '1m', scope: 'read', databases: null }, { actor: ann.id });
     const kids = ((await (await fetch(`${source.issuer}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort();
     const cookieSecrets = (await source.services.db.get<{ value: string }>("SELECT value FROM server_settings WHERE name = 'cookie_secrets'"))!.value;
-    before = { kids, cookieSecrets, apiKey: secret, clientId };
+    // A second factor: its secret is sealed under the source's key, which the target must share.
+    const annAccount = (await source.services.accounts.findById(ann.id))!;
+    const enrollment = await source.services.security.twoFactor.startEnrollment(annAccount);
+    await source.services.security.twoFactor.confirmEnrollment(annAccount, generateSync({ secret: enrollment.secret, epoch: nowSeconds() }));
+    const secretKey = fs.readFileSync(path.join(source.dataDir, 'secret.key'), 'utf8').trim();
+    before = { kids, cookieSecrets, apiKey: secret, clientId, totpSecret: enrollment.secret, secretKey };
   } finally {
     // Copy the SQLite file out before the helper removes its directory.
     await source.services.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
@@ -44,9 +52,9 @@ beforeAll(async () => {
   dump = path.join(sourceDir, 'export.jsonl');
   if (testOnPostgres) {
     target = await createTestDatabase();
-    targetEnv = { IDP_DATABASE_URL: target.url, IDP_DATA_DIR: tempDir('latchkey-transfer-target-') };
+    targetEnv = { IDP_DATABASE_URL: target.url, IDP_DATA_DIR: tempDir('latchkey-transfer-target-'), IDP_SECRET_KEY: before.secretKey };
   } else {
-    targetEnv = { IDP_DATA_DIR: tempDir('latchkey-transfer-target-') };
+    targetEnv = { IDP_DATA_DIR: tempDir('latchkey-transfer-target-'), IDP_SECRET_KEY: before.secretKey };
   }
 }, 60_000);
 
@@ -91,6 +99,10 @@ describe('idp export and idp import', () => {
       expect(membership).toMatchObject({ role: 'member', status: 'active', login: 'ben@example.com', database: { name: 'Acme' } });
       expect(await idp.services.databases.membershipForClient(before.clientId, ann.id)).toMatchObject({ role: 'owner' });
       expect((await idp.services.apiKeys.authenticate(before.apiKey, null))?.accountId).toBe(ann.id);
+      // The sealed TOTP secret came across as it was and opens with the same IDP_SECRET_KEY.
+      const sealed = (await idp.services.db.get<{ secret: string }>("SELECT secret FROM credentials WHERE type = 'totp'"))!.secret;
+      expect(sealed).toMatch(/^v1\./);
+      expect((await idp.services.security.twoFactorRepo.findTotp(ann.id, 'totp'))?.secret).toBe(before.totpSecret);
       const kids = ((await (await fetch(`${idp.issuer}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort();
       expect(kids).toEqual(before.kids);
       expect((await idp.services.db.get<{ value: string }>("SELECT value FROM server_settings WHERE name = 'cookie_secrets'"))!.value).toBe(before.cookieSecrets);

@@ -23,7 +23,7 @@ export interface TestIdp extends RunningIdp {
 /** Data directories of running test IdPs and the store settings each uses, for `runIdp`. */
 const storeOfDataDir = new Map<string, Record<string, string>>();
 
-/** The store settings of the test IdP that owns `dataDir` (its PostgreSQL and Redis when it has them). */
+/** The store settings of the test IdP that owns `dataDir` (its PostgreSQL, secret key and Redis when it has them). */
 export function storeEnvOf(dataDir: string | undefined): Record<string, string> {
   return (dataDir && storeOfDataDir.get(dataDir)) || {};
 }
@@ -41,7 +41,8 @@ export async function startTestIdp(env: Record<string, string> = {}, options: { 
   let database: TestDatabase | undefined;
   if (testOnPostgres && options.store !== 'sqlite' && !env.IDP_DATABASE_URL) database = await createTestDatabase();
   // Redis beside PostgreSQL, under a prefix of its own (its keys are removed on close).
-  const storeEnv: Record<string, string> = database ? { IDP_DATABASE_URL: database.url } : {};
+  // PostgreSQL needs IDP_SECRET_KEY (SQLite generates $IDP_DATA_DIR/secret.key).
+  const storeEnv: Record<string, string> = database ? { IDP_DATABASE_URL: database.url, IDP_SECRET_KEY: crypto.randomBytes(32).toString('base64') } : {};
   if (database && testRedisUrl) Object.assign(storeEnv, { IDP_REDIS_URL: testRedisUrl, IDP_REDIS_PREFIX: `lktest:${crypto.randomBytes(6).toString('hex')}:` });
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'silent', ...storeEnv, ...env });
   const mails: MailMessage[] = [];
@@ -55,6 +56,7 @@ export async function startTestIdp(env: Record<string, string> = {}, options: { 
   }
   storeOfDataDir.set(dataDir, {
     ...(config.databaseUrl ? { IDP_DATABASE_URL: config.databaseUrl } : {}),
+    ...(config.secretKey ? { IDP_SECRET_KEY: config.secretKey.toString('base64') } : {}),
     ...(config.redisUrl ? { IDP_REDIS_URL: config.redisUrl, IDP_REDIS_PREFIX: config.redisPrefix } : {}),
   });
   return {

@@ -75,7 +75,7 @@ describe.skipIf(!testPostgresUrl)('several IdP instances on one PostgreSQL', () 
     const [portA, portB] = [await freePort(), await freePort()];
     issuer = `http://localhost:${portA}`;
     env = {
-      IDP_DATABASE_URL: database.url, IDP_ISSUER: issuer, IDP_DATA_DIR: tempDir('latchkey-instances-'),
+      IDP_DATABASE_URL: database.url, IDP_SECRET_KEY: crypto.randomBytes(32).toString('base64'), IDP_ISSUER: issuer, IDP_DATA_DIR: tempDir('latchkey-instances-'),
       ...(testRedisUrl ? { IDP_REDIS_URL: testRedisUrl, IDP_REDIS_PREFIX: `lktest:${crypto.randomBytes(6).toString('hex')}:` } : {}),
     };
     const created = await runIdp(['account', 'create', '--email', email, '--password', password], env);

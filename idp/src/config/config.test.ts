@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configWarnings, loadConfig } from './config.ts';
 
@@ -9,7 +10,21 @@ describe('loadConfig', () => {
     expect(config.workers).toBe(1);
     expect(config.databaseFile).toMatch(/data\/idp\.sqlite$/);
     expect(config.argon2).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
-    expect(configWarnings(config, 'http://localhost:3000').join('\n')).toMatch(/plain http.*\n.*IDP_SMTP_URL/s);
+    expect(configWarnings(config, 'http://localhost:3000').join('\n')).toMatch(/plain http.*\n.*IDP_SMTP_URL.*\n.*IDP_SECRET_KEY is not set.*secret\.key/s);
+    expect(config.secretKey).toBeUndefined();
+    expect(config.secretKeyFile).toMatch(/data\/secret\.key$/);
+  });
+
+  it('reads IDP_SECRET_KEY as 32 bytes of base64 or base64url, and requires it with PostgreSQL', () => {
+    const key = crypto.randomBytes(32);
+    expect(loadConfig({ IDP_SECRET_KEY: key.toString('base64') }).secretKey).toEqual(key);
+    expect(loadConfig({ IDP_SECRET_KEY: ` ${key.toString('base64url')}\n` }).secretKey).toEqual(key);
+    expect(configWarnings(loadConfig({ IDP_SECRET_KEY: key.toString('base64') }), 'https://id').join('\n')).not.toMatch(/IDP_SECRET_KEY/);
+    expect(() => loadConfig({ IDP_SECRET_KEY: crypto.randomBytes(16).toString('base64') })).toThrow(/IDP_SECRET_KEY: must be 32 random bytes/);
+    expect(() => loadConfig({ IDP_SECRET_KEY: 'x'.repeat(44) })).toThrow(/IDP_SECRET_KEY/);
+    expect(() => loadConfig({ IDP_SECRET_KEY: '' })).toThrow(/IDP_SECRET_KEY/);
+    expect(() => loadConfig({ IDP_DATABASE_URL: 'postgres://db/latchkey' })).toThrow(/IDP_SECRET_KEY: required when IDP_DATABASE_URL is set/);
+    expect(loadConfig({ IDP_DATABASE_URL: 'postgres://db/latchkey', IDP_SECRET_KEY: key.toString('base64') }).secretKey).toEqual(key);
   });
 
   it('names the bad setting', () => {

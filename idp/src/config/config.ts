@@ -27,6 +27,12 @@ const envSchema = z.object({
    */
   IDP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /**
+   * 32 random bytes in base64 or base64url (`openssl rand -base64 32`) that encrypt TOTP secrets at rest
+   * (AES-256-GCM, see security/secret-box.ts). It never lives in the store. Required with IDP_DATABASE_URL
+   * (every instance needs the same key). Unset with SQLite: generated once into $IDP_DATA_DIR/secret.key.
+   */
+  IDP_SECRET_KEY: z.string().optional(),
+  /**
    * Redis (`redis://host:6379/0` or `rediss://…`) for short-lived state shared by instances: sessions,
    * interactions, authorization codes and other oidc-provider artifacts, and rate-limit counters.
    * Unset: they live in the store.
@@ -67,6 +73,9 @@ export interface Config {
   databaseFile: string;
   /** postgres://… when the store is PostgreSQL; undefined for SQLite (databaseFile). */
   databaseUrl: string | undefined;
+  /** IDP_SECRET_KEY, decoded; undefined on SQLite without it (the key file `secretKeyFile` is used). */
+  secretKey: Buffer | undefined;
+  secretKeyFile: string;
   redisUrl: string | undefined;
   redisPrefix: string;
   outboxDir: string;
@@ -99,6 +108,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else if (production) {
     throw new ConfigError('Invalid configuration:\n  IDP_ISSUER: required when NODE_ENV=production');
   }
+  let secretKey: Buffer | undefined;
+  if (e.IDP_SECRET_KEY !== undefined) {
+    secretKey = parseSecretKey(e.IDP_SECRET_KEY);
+    if (!secretKey) throw new ConfigError('Invalid configuration:\n  IDP_SECRET_KEY: must be 32 random bytes in base64 or base64url (e.g. `openssl rand -base64 32`)');
+  } else if (e.IDP_DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  IDP_SECRET_KEY: required when IDP_DATABASE_URL is set (every instance must share the key that encrypts TOTP secrets); set IDP_SECRET_KEY to 32 random bytes in base64, e.g. `openssl rand -base64 32`');
+  }
   const dataDir = path.resolve(e.IDP_DATA_DIR);
   return {
     port: e.PORT,
@@ -108,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseFile: path.join(dataDir, 'idp.sqlite'),
     databaseUrl: e.IDP_DATABASE_URL,
+    secretKey,
+    secretKeyFile: path.join(dataDir, 'secret.key'),
     redisUrl: e.IDP_REDIS_URL,
     redisPrefix: e.IDP_REDIS_PREFIX,
     outboxDir: path.join(dataDir, 'outbox'),
@@ -119,6 +137,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.IDP_LOG_LEVEL,
     extensionRedirectUris: parseUriList(e.IDP_EXTENSION_REDIRECT_URIS),
   };
+}
+
+/** 32 bytes from base64 or base64url text (surrounding whitespace ignored), or undefined. */
+export function parseSecretKey(text: string): Buffer | undefined {
+  const value = text.trim();
+  if (!/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(value)) return undefined;
+  const key = Buffer.from(value, 'base64');
+  return key.length === 32 ? key : undefined;
 }
 
 function parseUriList(value: string | undefined): string[] {
@@ -138,6 +164,10 @@ export function configWarnings(config: Config, issuer: string): string[] {
   }
   if (!config.smtpUrl) {
     warnings.push(`IDP_SMTP_URL is not set: mail is written to ${config.outboxDir} instead of being sent`);
+  }
+  if (!config.secretKey) {
+    warnings.push(`IDP_SECRET_KEY is not set: TOTP secrets are encrypted with the key generated in ${config.secretKeyFile}; `
+      + 'back it up apart from the database (without it no second factor works) or set IDP_SECRET_KEY');
   }
   return warnings;
 }

@@ -19,6 +19,7 @@ import { reauthService } from './reauth.ts';
 import { noApiKeys, securityStatusService, type ApiKeyStatusProvider } from './security-status.ts';
 import type { SessionRepository } from './session-repository.ts';
 import { providerLink, sessionService } from './session-service.ts';
+import { loadSecretKey, secretBox } from './secret-box.ts';
 import { twoFactorRepository } from './two-factor-repository.ts';
 import { twoFactorService } from './two-factor-service.ts';
 
@@ -29,7 +30,7 @@ export function createSecurity(deps: {
   const { mailer, hasher, limiter, audit, accountsRepo: accounts } = deps;
   const provider = providerLink();
   const notifier = securityNotifier({ mailer, issuer: deps.issuer });
-  const twoFactorRepo = twoFactorRepository(deps.db);
+  const twoFactorRepo = twoFactorRepository(deps.db, secretBox(loadSecretKey(deps.config)));
   const twoFactor = twoFactorService({ repo: twoFactorRepo, limiter, audit, notifier, issuerName: 'Latchkey' });
   const sessions = sessionService({ repo: deps.sessionsRepo, provider, audit });
   const reauth = reauthService({ accounts, hasher, limiter, audit, twoFactor });

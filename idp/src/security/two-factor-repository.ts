@@ -2,9 +2,14 @@
  * SQL for the second factor: the TOTP credential (type 'totp', pending enrollment 'totp_pending'),
  * recovery codes (type 'recovery_code', one row per code, SHA-256 only), trusted devices and sign-ins
  * waiting for their second factor.
+ *
+ * TOTP secrets (active and pending) are stored sealed (secret-box.ts, context `totp:<account id>`) and
+ * opened here; the service only sees clear secrets. Rows written before encryption hold the clear base32
+ * secret: they are still read as such, and `sealLegacySecrets` (run at every start) seals them in place.
  */
 import type { Db } from '../storage/database.ts';
 import { nowSeconds } from '../storage/database.ts';
+import { isSealed, type SecretBox } from './secret-box.ts';
 import { randomId } from './tokens.ts';
 
 export interface TotpRow {
@@ -14,7 +19,10 @@ export interface TotpRow {
   createdAt: number;
 }
 
-export function twoFactorRepository(db: Db) {
+const totpContext = (accountId: string) => `totp:${accountId}`;
+
+export function twoFactorRepository(db: Db, box: SecretBox) {
+  const openTotp = (accountId: string, stored: string) => isSealed(stored) ? box.open(stored, totpContext(accountId)) : stored;
   const insertCredential = (accountId: string, type: string, secret: string, data: string, now: number) =>
     db.run(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       [randomId('cred_'), accountId, type, secret, data, now, now]);
@@ -30,13 +38,13 @@ export function twoFactorRepository(db: Db) {
         'SELECT id, secret, data, created_at FROM credentials WHERE account_id = ? AND type = ? ORDER BY created_at DESC LIMIT 1', [accountId, type]);
       if (!row) return undefined;
       const data = JSON.parse(row.data) as { lastTimeStep?: number };
-      return { id: row.id, secret: row.secret, lastTimeStep: data.lastTimeStep ?? -1, createdAt: row.created_at };
+      return { id: row.id, secret: openTotp(accountId, row.secret), lastTimeStep: data.lastTimeStep ?? -1, createdAt: row.created_at };
     },
     async savePendingTotp(accountId: string, secret: string): Promise<void> {
       const now = nowSeconds();
       await db.transaction(async () => {
         await db.run("DELETE FROM credentials WHERE account_id = ? AND type = 'totp_pending'", [accountId]);
-        await insertCredential(accountId, 'totp_pending', secret, '{}', now);
+        await insertCredential(accountId, 'totp_pending', box.seal(secret, totpContext(accountId)), '{}', now);
       });
     },
     /** Turns the pending secret into the active one and stores the recovery code hashes, atomically. */
@@ -44,13 +52,28 @@ export function twoFactorRepository(db: Db) {
       const now = nowSeconds();
       await db.transaction(async () => {
         await db.run("DELETE FROM credentials WHERE account_id = ? AND type IN ('totp', 'totp_pending', 'recovery_code')", [accountId]);
-        await insertCredential(accountId, 'totp', secret, JSON.stringify({ lastTimeStep: timeStep }), now);
+        await insertCredential(accountId, 'totp', box.seal(secret, totpContext(accountId)), JSON.stringify({ lastTimeStep: timeStep }), now);
         for (const hash of recoveryHashes) await insertCredential(accountId, 'recovery_code', hash, '{}', now);
       });
     },
     /** Records `timeStep` as used; false when it (or a later one) was used already (replay). */
     async claimTimeStep(credentialId: string, timeStep: number): Promise<boolean> {
       return (await db.run(claim, [timeStep, nowSeconds(), credentialId, timeStep])).changes === 1;
+    },
+    /**
+     * Seals TOTP secrets still stored in clear (rows from before encryption, or imported from such a
+     * store). Each update is conditional on the clear value, so instances doing it at once do no harm.
+     */
+    async sealLegacySecrets(): Promise<number> {
+      const rows = await db.all<{ id: string; account_id: string; secret: string }>(
+        "SELECT id, account_id, secret FROM credentials WHERE type IN ('totp', 'totp_pending') AND secret NOT LIKE 'v1.%'");
+      let sealed = 0;
+      for (const row of rows) {
+        if (isSealed(row.secret)) continue;
+        sealed += (await db.run('UPDATE credentials SET secret = ? WHERE id = ? AND secret = ?',
+          [box.seal(row.secret, totpContext(row.account_id)), row.id, row.secret])).changes;
+      }
+      return sealed;
     },
     async removeTwoFactor(accountId: string): Promise<void> {
       await db.run("DELETE FROM credentials WHERE account_id = ? AND type IN ('totp', 'totp_pending', 'recovery_code')", [accountId]);

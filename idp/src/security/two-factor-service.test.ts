@@ -10,13 +10,16 @@ import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
 import { auditRepository } from './audit-repository.ts';
 import { securityNotifier } from './notifications.ts';
 import { rateLimiter } from './rate-limiter.ts';
-import { twoFactorRepository } from './two-factor-repository.ts';
+import crypto from 'node:crypto';
+import { secretBox } from './secret-box.ts';
+import { twoFactorRepository, type TwoFactorRepository } from './two-factor-repository.ts';
 import { twoFactorService } from './two-factor-service.ts';
 
 let dir: string;
 let db: SqliteStore;
 const mails: MailMessage[] = [];
 let service: ReturnType<typeof twoFactorService>;
+let repo: TwoFactorRepository;
 const account: Account = { id: 'acc_unit', email: 'unit@example.com', emailVerifiedAt: 1, name: 'Unit', locale: 'en', timezone: 'UTC', createdAt: 1, updatedAt: 1 };
 
 beforeAll(() => {
@@ -25,7 +28,8 @@ beforeAll(() => {
   db.raw.prepare(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
     VALUES (@id, @email, @emailVerifiedAt, @name, @locale, @timezone, @createdAt, @updatedAt)`).run(account);
   const notifier = securityNotifier({ mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => 'http://localhost' });
-  service = twoFactorService({ repo: twoFactorRepository(db), limiter: rateLimiter(db), audit: auditRepository(db), notifier, issuerName: 'Latchkey' });
+  repo = twoFactorRepository(db, secretBox(crypto.randomBytes(32)));
+  service = twoFactorService({ repo, limiter: rateLimiter(db), audit: auditRepository(db), notifier, issuerName: 'Latchkey' });
 });
 afterAll(async () => {
   await db.close();
@@ -44,7 +48,12 @@ describe('two-factor service', () => {
     expect(enrollment.qrDataUrl).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(await service.isEnabled(account.id)).toBe(false);
     await expect(service.confirmEnrollment(account, '000000')).rejects.toMatchObject({ code: 'invalid_credentials' });
+    const rawSecret = () => (db.raw.prepare("SELECT secret FROM credentials WHERE type IN ('totp', 'totp_pending')").get() as { secret: string }).secret;
+    expect(rawSecret()).toMatch(/^v1\./); // the pending secret is sealed too
     const codes = await service.confirmEnrollment(account, code(enrollment.secret));
+    // The stored TOTP secret is sealed (and bound to this account), never the clear secret.
+    expect(rawSecret()).toMatch(/^v1\./);
+    expect(rawSecret()).not.toContain(enrollment.secret);
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
     expect(await service.isEnabled(account.id)).toBe(true);
@@ -86,5 +95,25 @@ describe('two-factor service', () => {
     expect(await service.isEnabled(account.id)).toBe(false);
     expect(await service.countTrustedDevices(account.id)).toBe(0);
     expect(await service.recoveryCodesLeft(account.id)).toBe(0);
+  });
+
+  it('still verifies a secret stored in clear by an earlier version, and seals it', async () => {
+    db.raw.prepare('DELETE FROM rate_limits').run();
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    db.raw.prepare(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at)
+      VALUES ('cred_legacy', ?, 'totp', ?, '{"lastTimeStep":0}', 1, 1)`).run(account.id, secret);
+    const raw = () => (db.raw.prepare("SELECT secret FROM credentials WHERE id = 'cred_legacy'").get() as { secret: string }).secret;
+    expect(await service.verify(account, code(secret, -1))).toBe('totp');
+    expect(await repo.sealLegacySecrets()).toBe(1);
+    expect(raw()).toMatch(/^v1\./);
+    expect(await repo.sealLegacySecrets()).toBe(0);
+    expect(await service.verify(account, code(secret))).toBe('totp');
+    // A sealed secret copied onto another account does not open there.
+    db.raw.prepare(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
+      VALUES ('acc_thief', 'thief@example.com', 1, 'T', 'en', 'UTC', 1, 1)`).run();
+    db.raw.prepare(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at)
+      VALUES ('cred_copy', 'acc_thief', 'totp', ?, '{}', 1, 1)`).run(raw());
+    await expect(service.verify({ ...account, id: 'acc_thief' }, code(secret, 1))).rejects.toThrow(/does not open/);
+    await service.disable(account);
   });
 });

@@ -9,7 +9,9 @@
  * Invariants: import applies only to an empty store of the same schema version, in one transaction (all
  * rows or none), so no account, credential, database, membership, key or secret is lost or half-copied.
  * Rows are read and written through Kysely page by page (keyset pagination on the primary key, or on the
- * insertion order for API keys), so a million accounts never sit in memory at once.
+ * insertion order for API keys), so a million accounts never sit in memory at once. Values are copied as
+ * they are: TOTP secrets stay sealed under IDP_SECRET_KEY (security/secret-box.ts), so the target must run
+ * with the source's key.
  */
 import fs from 'node:fs';
 import readline from 'node:readline';

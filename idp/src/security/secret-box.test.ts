@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isSealed, loadSecretKey, secretBox } from './secret-box.ts';
+
+const key = crypto.randomBytes(32);
+const box = secretBox(key);
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-secret-box-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('secret box', () => {
+  it('round-trips under the same key and context, with a fresh nonce each time', () => {
+    const sealed = box.seal('JBSWY3DPEHPK3PXP', 'totp:acc_1');
+    expect(sealed).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    expect(sealed).not.toContain('JBSWY3DPEHPK3PXP');
+    expect(isSealed(sealed)).toBe(true);
+    expect(isSealed('JBSWY3DPEHPK3PXP')).toBe(false);
+    expect(box.open(sealed, 'totp:acc_1')).toBe('JBSWY3DPEHPK3PXP');
+    expect(box.seal('JBSWY3DPEHPK3PXP', 'totp:acc_1')).not.toBe(sealed);
+  });
+
+  it('refuses another context, an altered value and another key', () => {
+    const sealed = box.seal('JBSWY3DPEHPK3PXP', 'totp:acc_1');
+    expect(() => box.open(sealed, 'totp:acc_2')).toThrow(/does not open/);
+    const [v, nonce, body] = sealed.split('.') as [string, string, string];
+    const flipped = Buffer.from(body, 'base64url');
+    flipped[0]! ^= 1;
+    expect(() => box.open(`${v}.${nonce}.${flipped.toString('base64url')}`, 'totp:acc_1')).toThrow(/does not open/);
+    expect(() => box.open(`${v}.${Buffer.alloc(12).toString('base64url')}.${body}`, 'totp:acc_1')).toThrow(/does not open/);
+    expect(() => box.open(`${v}.${nonce}`, 'totp:acc_1')).toThrow(/malformed/);
+    expect(() => box.open(`v2.${nonce}.${body}`, 'totp:acc_1')).toThrow(/malformed/);
+    expect(() => secretBox(crypto.randomBytes(32)).open(sealed, 'totp:acc_1')).toThrow(/IDP_SECRET_KEY/);
+  });
+});
+
+describe('loadSecretKey', () => {
+  it('uses IDP_SECRET_KEY when given, else creates the key file once (mode 0600) and keeps it', () => {
+    expect(loadSecretKey({ secretKey: key, secretKeyFile: '/nonexistent/secret.key' })).toBe(key);
+    const file = path.join(tempDir(), 'data', 'secret.key');
+    const first = loadSecretKey({ secretKey: undefined, secretKeyFile: file });
+    expect(first).toHaveLength(32);
+    if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadSecretKey({ secretKey: undefined, secretKeyFile: file })).toEqual(first);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['secret.key']);
+  });
+
+  it('refuses a key file that does not hold 32 bytes', () => {
+    const file = path.join(tempDir(), 'secret.key');
+    fs.writeFileSync(file, 'too short\n');
+    expect(() => loadSecretKey({ secretKey: undefined, secretKeyFile: file })).toThrow(/IDP_SECRET_KEY: the key file .* does not hold 32 bytes/);
+  });
+
+  it('gives processes that start together the same key', async () => {
+    const file = path.join(tempDir(), 'secret.key');
+    const script = `import { loadSecretKey } from ${JSON.stringify(path.resolve(import.meta.dirname, 'secret-box.ts'))};
+      process.stdout.write(loadSecretKey({ secretKey: undefined, secretKeyFile: ${JSON.stringify(file)} }).toString('hex'));`;
+    const run = () => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+    const keys = (await Promise.all(Array.from({ length: 6 }, run))).map((r) => r.stdout);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toBe(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64url').toString('hex'));
+  });
+});
