@@ -145,36 +145,38 @@ export class SqliteStore implements Store {
     return this.#tx !== undefined && transactionContext.getStore() !== this.#tx.context;
   }
 
-  async #wait(): Promise<void> {
-    while (this.#blocked()) await this.#tx!.done;
-  }
+  // Invariant: the lock is checked and the statement run (or the lock taken) in the same synchronous
+  // step. An `await` between the check and the use would let another waiter open a transaction in
+  // between, and this statement would run inside it (and be rolled back with it).
 
   async get<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
-    if (this.#blocked()) await this.#wait();
+    while (this.#blocked()) await this.#tx!.done;
     return this.#statement(sql).get(...params) as T | undefined;
   }
 
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    if (this.#blocked()) await this.#wait();
+    while (this.#blocked()) await this.#tx!.done;
     return this.#statement(sql).all(...params) as T[];
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<RunResult> {
-    if (this.#blocked()) await this.#wait();
+    while (this.#blocked()) await this.#tx!.done;
     return { changes: this.#statement(sql).run(...params).changes };
   }
 
   async exec(sql: string): Promise<void> {
-    if (this.#blocked()) await this.#wait();
+    while (this.#blocked()) await this.#tx!.done;
     this.#db.exec(sql);
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#tx && transactionContext.getStore() === this.#tx.context) return fn(); // nested: part of the outer one
-    await this.#wait();
+    while (this.#tx) await this.#tx.done;
+    // No await from the check above to here: this transaction takes the lock before anyone else can.
     let end!: () => void;
     const context: TxContext = { owner: this };
-    this.#tx = { context, done: new Promise<void>((resolve) => (end = resolve)) };
+    const tx = { context, done: new Promise<void>((resolve) => (end = resolve)) };
+    this.#tx = tx;
     try {
       this.#db.exec('BEGIN IMMEDIATE');
       try {
@@ -186,7 +188,7 @@ export class SqliteStore implements Store {
         throw error;
       }
     } finally {
-      this.#tx = undefined;
+      if (this.#tx === tx) this.#tx = undefined;
       end();
     }
   }
