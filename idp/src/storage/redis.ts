@@ -152,7 +152,8 @@ export function redisSessions(store: ShortLivedStore) {
     async deleteAll(accountId: string): Promise<void> {
       const ids = await store.redis.smembers(index(accountId));
       for (const id of ids) await adapter.destroy(id);
-      await store.redis.del(index(accountId));
+      // Only the ids destroyed here: a session created meanwhile must stay listed (and revocable).
+      if (ids.length) await store.redis.srem(index(accountId), ...ids);
     },
   };
 }

@@ -275,21 +275,26 @@ export class PostgresStore implements Store {
     if (outer?.owner === this && outer.client) return fn();
     const client = await this.pool.connect();
     const context: TxContext = { owner: this, client };
+    // A client whose COMMIT or ROLLBACK failed may still hold a transaction: the pool must drop it.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       try {
         await client.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
         const result = await transactionContext.run(context, fn);
-        await client.query('COMMIT');
+        await client.query('COMMIT').catch((error: Error) => {
+          broken = error;
+          throw error;
+        });
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!broken) await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
         throw error;
       }
     } finally {
       // Work that outlives `fn` but still carries its context must not use a client back in the pool.
       context.client = undefined;
-      client.release();
+      client.release(broken);
     }
   }
 
