@@ -13,7 +13,7 @@ import type { Config } from './config/config.ts';
 import { log, setLogLevel } from './log.ts';
 import { openConfiguredStore } from './storage/store.ts';
 import { cookieSecrets, ensureSigningKeys } from './storage/server-settings.ts';
-import { loadSecretKey } from './security/secret-box.ts';
+import { assertSecretKeyMatches, loadSecretKey } from './security/secret-box.ts';
 
 /** A worker that lived shorter than this is a crash loop candidate: its restart is delayed. */
 const STABLE_AFTER_MS = 10_000;
@@ -26,9 +26,10 @@ const STOP_GRACE_MS = 10_000;
 export async function runPrimary(config: Config): Promise<void> {
   setLogLevel(config.logLevel);
   // Done once here so workers never race to migrate or to create the first keys and secrets.
-  loadSecretKey(config);
+  const key = loadSecretKey(config);
   const db = await openConfiguredStore(config);
   try {
+    await assertSecretKeyMatches(db, key);
     await ensureSigningKeys(db);
     await cookieSecrets(db);
   } finally {

@@ -13,7 +13,7 @@ import { openConfiguredStore } from './storage/store.ts';
 import { openRedis } from './storage/redis.ts';
 import { ensureSigningKeys } from './storage/server-settings.ts';
 import { startMaintenance } from './maintenance.ts';
-import { loadSecretKey, secretBox } from './security/secret-box.ts';
+import { assertSecretKeyMatches, loadSecretKey, secretBox } from './security/secret-box.ts';
 import { twoFactorRepository } from './security/two-factor-repository.ts';
 import type { Mailer } from './mail/mailer.ts';
 
@@ -27,9 +27,11 @@ export interface RunningIdp {
 
 export async function startIdp(config: Config, options: { mailer?: Mailer; quiet?: boolean } = {}): Promise<RunningIdp> {
   setLogLevel(config.logLevel);
-  const box = secretBox(loadSecretKey(config)); // before anything is opened: a bad key file stops here
+  const key = loadSecretKey(config); // before anything is opened: a bad key file stops here
+  const box = secretBox(key);
   const db = await openConfiguredStore(config);
   try {
+    await assertSecretKeyMatches(db, key);
     await ensureSigningKeys(db);
     const sealed = await twoFactorRepository(db, box).sealLegacySecrets();
     if (sealed > 0) log.info(`encrypted ${sealed} TOTP secret(s) stored in clear by an earlier version`);

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isSealed, loadSecretKey, secretBox } from './secret-box.ts';
+import { assertSecretKeyMatches, isSealed, loadSecretKey, secretBox } from './secret-box.ts';
+import { openSqliteStore } from '../storage/store.ts';
 
 const key = crypto.randomBytes(32);
 const box = secretBox(key);
@@ -69,5 +70,23 @@ describe('loadSecretKey', () => {
     const keys = (await Promise.all(Array.from({ length: 6 }, run))).map((r) => r.stdout);
     expect(new Set(keys).size).toBe(1);
     expect(keys[0]).toBe(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64url').toString('hex'));
+  });
+});
+
+describe('assertSecretKeyMatches', () => {
+  it('records the key on first start and refuses another key afterwards', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'key-check-'));
+    const db = openSqliteStore(path.join(dir, 'idp.sqlite'));
+    try {
+      const key = crypto.randomBytes(32);
+      await assertSecretKeyMatches(db, key);
+      await assertSecretKeyMatches(db, Buffer.from(key));
+      await expect(assertSecretKeyMatches(db, crypto.randomBytes(32))).rejects.toThrow(/IDP_SECRET_KEY: this is not the key/);
+      const stored = await db.get<{ value: string }>("SELECT value FROM server_settings WHERE name = 'secret_key_check'");
+      expect(stored!.value).not.toContain(key.toString('base64url'));
+    } finally {
+      await db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,6 +15,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, parseSecretKey, type Config } from '../config/config.ts';
+import type { Db } from '../storage/database.ts';
+import { getOrCreateSetting } from '../storage/server-settings.ts';
+import { safeEqual } from './tokens.ts';
 
 const VERSION = 'v1';
 const NONCE_BYTES = 12;
@@ -82,4 +85,19 @@ export function loadSecretKey(config: Pick<Config, 'secretKey' | 'secretKeyFile'
   const key = parseSecretKey(fs.readFileSync(file, 'utf8'));
   if (!key) throw new ConfigError(`Invalid configuration:\n  IDP_SECRET_KEY: the key file ${file} does not hold 32 bytes in base64 or base64url`);
   return key;
+}
+
+/**
+ * Refuses to run with another key than the one this store's secrets were sealed with (a lost key file,
+ * an unset IDP_SECRET_KEY, instances with different keys, an import from elsewhere): otherwise every
+ * account with 2FA would fail to sign in. The store keeps an HMAC of a constant under the key, never
+ * the key; the first start records it.
+ */
+export async function assertSecretKeyMatches(db: Db, key: Buffer): Promise<void> {
+  const check = crypto.createHmac('sha256', key).update('latchkey secret-key check v1').digest('base64url');
+  const stored = await getOrCreateSetting(db, 'secret_key_check', () => check);
+  if (!safeEqual(stored, check)) {
+    throw new ConfigError('Invalid configuration:\n  IDP_SECRET_KEY: this is not the key that encrypted the two-factor secrets in this store. '
+      + 'Restore the original key (IDP_SECRET_KEY, or the data directory\'s secret.key) and start again.');
+  }
 }
