@@ -31,6 +31,14 @@ export function accountRoutes(deps: HttpDeps) {
     );
   }
 
+  function renderPreferences(ctx: AppContext, extra: { notice?: string | null; email?: string; error?: string }, status = 200) {
+    html(
+      ctx,
+      renderPage(<PreferencesPage dbName={deps.dbName} csrfToken={ctx.state.session!.csrf_token} user={ctx.state.user!} {...extra} />),
+      status,
+    );
+  }
+
   router.get('/', async function home(ctx: AppContext) {
     if (!ctx.state.user) {
       ctx.redirect('/login');
@@ -78,36 +86,15 @@ export function accountRoutes(deps: HttpDeps) {
 
   router.get('/preferences', requireUser(), async function showPreferences(ctx: AppContext) {
     const query = parseInput(settingsQuery, ctx.query);
-    html(
-      ctx,
-      renderPage(
-        <PreferencesPage
-          dbName={deps.dbName}
-          csrfToken={ctx.state.session!.csrf_token}
-          user={ctx.state.user!}
-          notice={query.notice ? noticeMessages[query.notice] : null}
-        />,
-      ),
-    );
+    renderPreferences(ctx, { notice: query.notice ? noticeMessages[query.notice] : null });
   });
 
   router.post('/preferences', requireUser(), requireCsrf(deps), async function savePreferences(ctx: AppContext) {
     const result = preferencesForm.safeParse(ctx.request.body ?? {});
     if (!result.success) {
       const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-      html(
-        ctx,
-        renderPage(
-          <PreferencesPage
-            dbName={deps.dbName}
-            csrfToken={ctx.state.session!.csrf_token}
-            user={ctx.state.user!}
-            email={typeof body.email === 'string' ? body.email.slice(0, 254) : ''}
-            error={result.error.issues[0]!.message}
-          />,
-        ),
-        400,
-      );
+      const email = typeof body.email === 'string' ? body.email.slice(0, 254) : '';
+      renderPreferences(ctx, { email, error: result.error.issues[0]!.message }, 400);
       return;
     }
     deps.service.updatePreferencesEmail(ctx.state.user!, result.data.email);

@@ -19,23 +19,21 @@ export function authRoutes(deps: HttpDeps) {
     ctx.status = 303;
   }
 
+  function renderLogin(ctx: AppContext, props: { returnTo: string; notice?: string | null; email?: string; error?: string }, status = 200) {
+    const session = ensureSession(ctx, deps);
+    ctx.status = status;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'html';
+    ctx.body = renderPage(<LoginPage dbName={deps.dbName} csrfToken={session.csrf_token} {...props} />);
+  }
+
   router.get('/login', async function showLogin(ctx: AppContext) {
     const query = parseInput(loginQuery, ctx.query);
     if (ctx.state.user) {
       ctx.redirect(query.return_to);
       return;
     }
-    const session = ensureSession(ctx, deps);
-    ctx.set('Cache-Control', 'no-store');
-    ctx.type = 'html';
-    ctx.body = renderPage(
-      <LoginPage
-        dbName={deps.dbName}
-        csrfToken={session.csrf_token}
-        returnTo={query.return_to}
-        notice={query.notice ? noticeMessages[query.notice] : null}
-      />,
-    );
+    renderLogin(ctx, { returnTo: query.return_to, notice: query.notice ? noticeMessages[query.notice] : null });
   });
 
   router.post('/login/sso', requireCsrf(deps), async function startSso(ctx: AppContext) {
@@ -50,20 +48,12 @@ export function authRoutes(deps: HttpDeps) {
       form = parseInput(passwordSignInForm, ctx.request.body);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const session = ensureSession(ctx, deps);
       const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-      ctx.status = 400;
-      ctx.set('Cache-Control', 'no-store');
-      ctx.type = 'html';
-      ctx.body = renderPage(
-        <LoginPage
-          dbName={deps.dbName}
-          csrfToken={session.csrf_token}
-          returnTo={result.success ? result.data.return_to : '/'}
-          email={typeof body.email === 'string' ? body.email.slice(0, 254) : ''}
-          error={error.message}
-        />,
-      );
+      renderLogin(ctx, {
+        returnTo: result.success ? result.data.return_to : '/',
+        email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
+        error: error.message,
+      }, 400);
       return;
     }
     const signedIn = await deps.service.signInWithDatabasePassword(ctx.state.session, form.email, form.password);
