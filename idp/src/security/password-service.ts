@@ -11,8 +11,8 @@ import { AppError } from '../errors.ts';
 import { nowSeconds } from '../storage/database.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { SecurityNotifier } from './notifications.ts';
-import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';
-import { REAUTH_LIMIT } from './reauth.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { reauthKey, verifyCurrentPassword } from './reauth.ts';
 import type { SessionService } from './session-service.ts';
 import { randomId } from './tokens.ts';
 import type { TwoFactorService } from './two-factor-service.ts';
@@ -25,11 +25,7 @@ export function passwordService(deps: {
   const { accounts, hasher, limiter, audit } = deps;
   return {
     async changePassword(account: Account, input: { current: string; next: string }, from: { sessionUid?: string; ip?: string; userAgent?: string }) {
-      const key = `reauth:account:${account.id}`;
-      const wait = await limiter.attempt([key, REAUTH_LIMIT]);
-      if (wait > 0) throw tooManyAttempts(wait);
-      const credential = await accounts.findCredential(account.id, 'password');
-      if (!credential || !(await hasher.verify(credential.secret, input.current)).ok) {
+      if (!(await verifyCurrentPassword({ accounts, hasher, limiter }, account.id, input.current))) {
         throw new AppError('invalid_credentials', 'Your current password is not correct.', { fields: { current_password: 'Your current password is not correct.' } });
       }
       checkPassword(input.next, account.email, 'new_password');
@@ -43,7 +39,7 @@ export function passwordService(deps: {
         // A reset link mailed before the change must not undo it.
         await accounts.invalidateTokens(account.id, 'reset_password', now);
       });
-      await limiter.reset(key);
+      await limiter.reset(reauthKey(account.id));
       const ended = await deps.sessions.endOtherSessions(account.id, from.sessionUid);
       await deps.twoFactor.forgetTrustedDevices(account.id);
       await audit.record({ accountId: account.id, actor: account.id, event: 'password.changed', ip: from.ip });

@@ -31,6 +31,24 @@ export function assertRecentAuth(loginTs: number | undefined, now = nowSeconds()
   });
 }
 
+/**
+ * The one check of an account's current password for a signed-in person (re-authentication, change of
+ * password): the attempt is counted per account before the slow verification, and over the limit the
+ * answer is "too many attempts". The caller resets `reauthKey(accountId)` after the whole step succeeds.
+ */
+export async function verifyCurrentPassword(
+  deps: { accounts: AccountRepository; hasher: PasswordHasher; limiter: RateLimiter },
+  accountId: string,
+  password: string,
+): Promise<boolean> {
+  const wait = await deps.limiter.attempt([reauthKey(accountId), REAUTH_LIMIT]);
+  if (wait > 0) throw tooManyAttempts(wait);
+  const credential = await deps.accounts.findCredential(accountId, 'password');
+  return credential ? (await deps.hasher.verify(credential.secret, password)).ok : false;
+}
+
+export const reauthKey = (accountId: string) => `reauth:account:${accountId}`;
+
 export function reauthService(deps: { accounts: AccountRepository; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository; twoFactor: TwoFactorService }) {
   const { accounts, hasher, limiter, audit, twoFactor } = deps;
   return {
@@ -40,12 +58,7 @@ export function reauthService(deps: { accounts: AccountRepository; hasher: Passw
      * the session. Failures are limited per account.
      */
     async reauthenticate(account: Account, input: { password: string; code?: string }, ip?: string): Promise<number> {
-      const key = `reauth:account:${account.id}`;
-      const wait = await limiter.attempt([key, REAUTH_LIMIT]);
-      if (wait > 0) throw tooManyAttempts(wait);
-      const credential = await accounts.findCredential(account.id, 'password');
-      const ok = credential ? (await hasher.verify(credential.secret, input.password)).ok : false;
-      if (!ok) {
+      if (!(await verifyCurrentPassword({ accounts, hasher, limiter }, account.id, input.password))) {
         await audit.record({ accountId: account.id, actor: account.id, event: 'reauth.failed', ip });
         throw new AppError('invalid_credentials', 'That password is not correct.', { fields: { reauth_password: 'That password is not correct.' } });
       }
@@ -53,7 +66,7 @@ export function reauthService(deps: { accounts: AccountRepository; hasher: Passw
         if (!input.code) throw new AppError('invalid_input', 'Enter the 6-digit code from your authenticator app.', { fields: { reauth_code: 'Enter the code from your app.' } });
         await twoFactor.verify(account, input.code, { ip });
       }
-      await limiter.reset(key);
+      await limiter.reset(reauthKey(account.id));
       await audit.record({ accountId: account.id, actor: account.id, event: 'reauth.succeeded', ip });
       return nowSeconds();
     },
