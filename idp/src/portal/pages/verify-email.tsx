@@ -8,7 +8,7 @@ import type { AppRouter } from '../../http/router.ts';
 import { html } from '../../http/router.ts';
 import { parseBody, parseQuery } from '../../http/validate.ts';
 import { noStore } from '../../http/security-headers.ts';
-import { CsrfField, Layout, Notice, renderPage } from '../render.tsx';
+import { ConfirmLinkPage, Layout, Notice, renderPage } from '../render.tsx';
 
 const schema = z.object({ token: tokenField });
 
@@ -16,14 +16,7 @@ export function register(router: AppRouter): void {
   router.get('/verify-email', noStore, async function showVerifyEmail(ctx) {
     const { token } = parseQuery(ctx, schema);
     html(ctx, renderPage(
-      <Layout title="Confirm your email">
-        <h1>Confirm your email address</h1>
-        <form method="post" action="/verify-email">
-          <CsrfField token={ctx.state.csrfToken} />
-          <input type="hidden" name="token" value={token} />
-          <button type="submit">Confirm my address</button>
-        </form>
-      </Layout>,
+      <ConfirmLinkPage title="Confirm your email" heading="Confirm your email address" action="/verify-email" token={token} csrf={ctx.state.csrfToken} button="Confirm my address" />,
     ));
   });
 

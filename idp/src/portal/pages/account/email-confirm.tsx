@@ -8,7 +8,7 @@ import type { AppRouter } from '../../../http/router.ts';
 import { html } from '../../../http/router.ts';
 import { noStore } from '../../../http/security-headers.ts';
 import { parseBody, parseQuery } from '../../../http/validate.ts';
-import { CsrfField, Layout, Notice, renderPage } from '../../render.tsx';
+import { ConfirmLinkPage, Layout, Notice, renderPage } from '../../render.tsx';
 
 const schema = z.object({ token: tokenField });
 
@@ -16,14 +16,7 @@ export function register(router: AppRouter): void {
   router.get('/my/account/email/confirm', noStore, async function showConfirmEmailChange(ctx) {
     const { token } = parseQuery(ctx, schema);
     html(ctx, renderPage(
-      <Layout title="Confirm your new email">
-        <h1>Confirm your new email address</h1>
-        <form method="post" action="/my/account/email/confirm">
-          <CsrfField token={ctx.state.csrfToken} />
-          <input type="hidden" name="token" value={token} />
-          <button type="submit">Use this address for my account</button>
-        </form>
-      </Layout>,
+      <ConfirmLinkPage title="Confirm your new email" heading="Confirm your new email address" action="/my/account/email/confirm" token={token} csrf={ctx.state.csrfToken} button="Use this address for my account" />,
     ));
   });
 
