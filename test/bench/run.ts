@@ -319,7 +319,7 @@ async function prepareStore(dataDir: string): Promise<Fixtures> {
       fixtures.apiKeyMissing = fixtures.statusMissing = 'n/a — not built';
       return fixtures;
     }
-    if (!fs.existsSync(path.join(repoRoot, 'idp/src/api/routes/status.ts'))) fixtures.statusMissing = 'n/a — not built';
+    if (!fs.existsSync(path.join(repoRoot, 'idp/src/account-api/routes/status.ts'))) fixtures.statusMissing = 'n/a — not built';
     try {
       const owner = await services.accounts.findByEmail('bench-1@example.com');
       const created = await (services.databases as unknown as {

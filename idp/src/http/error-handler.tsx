@@ -5,7 +5,7 @@
  */
 import { AppError, isAppError } from '../errors.ts';
 import { log } from '../log.ts';
-import { Layout, Notice, renderPage } from '../portal/render.tsx';
+import { Layout, Notice, renderPage } from '../ui/render.tsx';
 import type { AppContext, AppMiddleware } from './context.ts';
 import { setHtml } from './security-headers.ts';
 

@@ -1,6 +1,6 @@
 /** Pages that oidc-provider renders itself (errors, logout), in our layout. */
 import type { KoaContextWithOIDC, ErrorOut } from 'oidc-provider';
-import { Layout, Notice, renderPage } from '../portal/render.tsx';
+import { Layout, Notice, renderPage } from '../ui/render.tsx';
 import { setHtml } from '../http/security-headers.ts';
 
 const friendly: Record<string, string> = {

@@ -18,9 +18,9 @@ import { log } from '../log.ts';
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection } from '../apikeys/introspection.ts';
-import { accountApiTokenClaims } from '../api/dpop.ts';
+import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
-import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from './database-access.ts';
+import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from '../databases/oidc-glue.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
 

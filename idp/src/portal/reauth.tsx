@@ -8,7 +8,7 @@ import { isAppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import { html } from '../http/router.ts';
 import { isRecentAuth } from '../security/reauth.ts';
-import { CsrfField, Field, Layout, Notice, renderPage } from './render.tsx';
+import { CsrfField, Field, Layout, Notice, renderPage } from '../ui/render.tsx';
 
 const OWN_FIELDS = new Set(['_csrf', 'reauth_password', 'reauth_code']);
 

@@ -16,7 +16,7 @@ import { CSP, noStore } from '../../http/security-headers.ts';
 import { parseBody, parseInput } from '../../http/validate.ts';
 import { requireAccount } from '../../portal/portal-session.ts';
 import { withRecentAuth } from '../../portal/reauth.tsx';
-import { CsrfField, Layout, Notice, renderPage } from '../../portal/render.tsx';
+import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { createKeyForm, keyIdField, rotateKeyForm } from '../schemas.ts';
 import type { RotationGrace } from '../types.ts';
 import { API_KEYS_PATH, CreateKeyForm, KeyList, SecretOnce } from './views.tsx';

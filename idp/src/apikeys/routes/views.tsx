@@ -1,6 +1,6 @@
 /** Presentational pieces of the API keys pages. */
 import type { VNode } from 'preact';
-import { CsrfField, Field, Notice } from '../../portal/render.tsx';
+import { CsrfField, Field, Notice } from '../../ui/render.tsx';
 import { API_KEY_DURATIONS, MAX_LIVE_KEYS_PER_ACCOUNT, type ApiKey } from '../types.ts';
 
 export const API_KEYS_PATH = '/my/security/api-keys';

@@ -1,5 +1,5 @@
 /** The second step of a sign-in with 2FA: a code from the app, or a recovery code. */
-import { CsrfField, Field, Layout, Notice, renderPage } from '../../portal/render.tsx';
+import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 export function secondFactorView(p: { uid: string; csrf: string; clientName: string; error?: string }): string {
   return renderPage(

@@ -4,8 +4,8 @@ import { html } from '../../http/router.ts';
 import { noStore } from '../../http/security-headers.ts';
 import { clientNameOf, finishInteraction, grantMissing, loadInteraction, renderLogin } from './details.ts';
 import { consentView } from './views.tsx';
-import { DATABASE_ACCESS_PROMPT } from '../database-access.ts';
-import { noAccessView } from './database-access.tsx';
+import { DATABASE_ACCESS_PROMPT } from '../../databases/oidc-glue.ts';
+import { noAccessView } from '../../databases/routes/no-access-interaction.tsx';
 
 export function register(router: AppRouter, deps: RouteDeps): void {
   router.get('/interaction/:uid', noStore, async function showInteraction(ctx) {

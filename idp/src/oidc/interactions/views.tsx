@@ -1,5 +1,5 @@
 /** The sign-in, sign-up and consent screens of an authorization request. */
-import { CsrfField, Field, Layout, Notice, renderPage } from '../../portal/render.tsx';
+import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 export interface LoginViewProps {
   uid: string;

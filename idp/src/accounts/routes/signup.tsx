@@ -1,0 +1,71 @@
+/**
+ * /signup: create an account. The answer is the same whether or not the email is already taken (no
+ * account enumeration): a new address gets a confirmation link, a taken one gets a notice telling its
+ * owner that someone tried, and both see "check your inbox".
+ */
+import { z } from 'zod';
+import { isAppError } from '../../errors.ts';
+import { emailField, nameField } from '../../http/fields.ts';
+import type { AppRouter } from '../../http/router.ts';
+import { html } from '../../http/router.ts';
+import { parseBody } from '../../http/validate.ts';
+import { noStore } from '../../http/security-headers.ts';
+import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+
+const schema = z.object({
+  name: nameField,
+  email: emailField,
+  password: z.string({ error: 'Choose a password.' }).min(1, 'Choose a password.').max(1024, 'That password is too long.'),
+});
+
+function signupView(p: { csrf: string; values?: { name?: string; email?: string }; fields?: Record<string, string>; error?: string }): string {
+  return renderPage(
+    <Layout title="Create an account">
+      <h1>Create an account</h1>
+      {p.error && <Notice kind="error">{p.error}</Notice>}
+      <section>
+        <form method="post" action="/signup">
+          <CsrfField token={p.csrf} />
+          <Field name="name" label="Name" autocomplete="name" value={p.values?.name} error={p.fields?.name} />
+          <Field name="email" label="Email" type="email" autocomplete="email" value={p.values?.email} error={p.fields?.email} />
+          <Field name="password" label="Password" type="password" autocomplete="new-password" error={p.fields?.password}
+            hint="At least 8 characters. A long passphrase is best." minLength={8} />
+          <button type="submit">Create account</button>
+        </form>
+      </section>
+      <p>Already have an account? <a href="/my/login">Sign in</a></p>
+    </Layout>,
+  );
+}
+
+function checkInboxView(email: string): string {
+  return renderPage(
+    <Layout title="Check your inbox">
+      <h1>Check your inbox</h1>
+      <Notice kind="success">We sent a message to {email}. Open the link in it to confirm your address, then sign in.</Notice>
+      <p><a class="button" href="/my/login">Sign in</a></p>
+    </Layout>,
+  );
+}
+
+export function register(router: AppRouter): void {
+  router.get('/signup', noStore, async function showSignup(ctx) {
+    html(ctx, signupView({ csrf: ctx.state.csrfToken }));
+  });
+
+  router.post('/signup', noStore, async function submitSignup(ctx) {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const values = {
+      name: typeof body.name === 'string' ? body.name.slice(0, 120) : undefined,
+      email: typeof body.email === 'string' ? body.email.slice(0, 254) : undefined,
+    };
+    try {
+      const input = parseBody(ctx, schema);
+      await ctx.state.services.accounts.signUpWithoutEnumeration(input, ctx.ip);
+      html(ctx, checkInboxView(input.email));
+    } catch (error) {
+      if (!isAppError(error) || error.status >= 500) throw error;
+      html(ctx, signupView({ csrf: ctx.state.csrfToken, values, fields: error.fields, error: error.fields ? undefined : error.message }), error.status);
+    }
+  });
+}

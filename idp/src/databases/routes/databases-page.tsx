@@ -1,0 +1,144 @@
+/**
+ * /my/databases: the database manager. Lists every database the account owns or belongs to (with the
+ * sign-in login of each membership and an "Open" link that starts single sign-on there), pending
+ * invitations to its confirmed email, and the form that creates a database.
+ */
+import { z } from 'zod';
+import type { Account } from '../../accounts/types.ts';
+import type { MembershipView } from '../database-service.ts';
+import { databaseNameField, databaseUrlField } from '../schemas.ts';
+import { isAppError } from '../../errors.ts';
+import type { AppRouter, RouteDeps } from '../../http/router.ts';
+import { html } from '../../http/router.ts';
+import { noStore } from '../../http/security-headers.ts';
+import { parseBody } from '../../http/validate.ts';
+import { DatabaseCredentials } from './database-credentials.tsx';
+import { requireAccount } from '../../portal/portal-session.ts';
+import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+
+const createSchema = z.object({ name: databaseNameField, url: databaseUrlField });
+
+/** Messages shown after an action redirects back here (`?notice=`); nothing else from the URL is echoed. */
+export const databaseNotices: Record<string, string> = {
+  joined: 'You joined the database. Open it from the list below.',
+  declined: 'You declined the invitation.',
+  left: 'You left the database.',
+  deleted: 'The database was deleted.',
+  transferred: 'You transferred the ownership.',
+  invited: 'The invitation was sent.',
+  removed: 'The member was removed.',
+};
+
+interface ListProps {
+  account: Account;
+  csrf: string;
+  memberships: MembershipView[];
+  notice?: string;
+  error?: string;
+  fields?: Record<string, string>;
+  values?: { name?: string; url?: string };
+}
+
+function listView(p: ListProps): string {
+  const invitations = p.memberships.filter((m) => m.status === 'invited');
+  const active = p.memberships.filter((m) => m.status === 'active');
+  return renderPage(
+    <Layout title="Databases" user={p.account} active="databases">
+      <h1>Databases</h1>
+      {p.notice && <Notice kind="success">{p.notice}</Notice>}
+      {p.error && <Notice kind="error">{p.error}</Notice>}
+      {invitations.length > 0 && (
+        <section aria-labelledby="invitations">
+          <h2 id="invitations">Invitations</h2>
+          <ul>
+            {invitations.map((m) => (
+              <li key={m.id} class="invitation">
+                <strong>{m.database.name}</strong> ({m.database.url}) invites <strong>{m.login}</strong>.
+                <div class="actions">
+                  <form method="post" action={`/my/invitations/${m.id}/accept`}>
+                    <CsrfField token={p.csrf} />
+                    <button type="submit">Accept</button>
+                  </form>
+                  <form method="post" action={`/my/invitations/${m.id}/decline`}>
+                    <CsrfField token={p.csrf} />
+                    <button type="submit" class="secondary">Decline</button>
+                  </form>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="mine">
+        <h2 id="mine">Your databases</h2>
+        {active.length === 0 ? (
+          <p>You do not own or belong to any database yet.</p>
+        ) : (
+          <table>
+            <thead><tr><th>Name</th><th>URL</th><th>Role</th><th>Sign-in login</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+            <tbody>
+              {active.map((m) => (
+                <tr key={m.id}>
+                  <td><a href={`/my/databases/${m.database.id}`}>{m.database.name}</a></td>
+                  <td>{m.database.url}</td>
+                  <td>{m.role === 'owner' ? 'Owner' : 'Member'}</td>
+                  <td>{m.login}</td>
+                  <td><a class="button" href={m.openUrl}>Open</a></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p class="hint">You sign in to each database with its sign-in login and your account password. Changing your account email does not change a sign-in login.</p>
+      </section>
+      <section aria-labelledby="create">
+        <h2 id="create">Create a database</h2>
+        <form method="post" action="/my/databases">
+          <CsrfField token={p.csrf} />
+          <Field name="name" label="Name" value={p.values?.name} error={p.fields?.name} maxLength={63} />
+          <Field name="url" label="URL" type="url" value={p.values?.url} error={p.fields?.url} hint="The address of the database, like https://acme.example.com." />
+          <button type="submit">Create database</button>
+        </form>
+      </section>
+    </Layout>,
+  );
+}
+
+export function register(router: AppRouter, deps: RouteDeps): void {
+  router.get('/my/databases', noStore, requireAccount(deps), async function showDatabases(ctx) {
+    const { account } = ctx.state.portal!;
+    const notice = typeof ctx.query.notice === 'string' ? databaseNotices[ctx.query.notice] : undefined;
+    html(ctx, listView({ account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), notice }));
+  });
+
+  router.post('/my/databases', noStore, requireAccount(deps), async function createDatabase(ctx) {
+    const { account } = ctx.state.portal!;
+    const { databases } = ctx.state.services;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const values = { name: typeof body.name === 'string' ? body.name.slice(0, 63) : undefined, url: typeof body.url === 'string' ? body.url.slice(0, 2000) : undefined };
+    try {
+      const input = parseBody(ctx, createSchema);
+      const created = await databases.create(account.id, {
+        name: input.name,
+        url: input.url,
+        redirectUris: [`${input.url}/callback`],
+        postLogoutRedirectUris: [`${input.url}/`],
+        backchannelLogoutUri: `${input.url}/backchannel-logout`,
+        tokenEndpointAuthMethod: 'client_secret_basic',
+      }, { kind: 'account', accountId: account.id });
+      html(ctx, renderPage(
+        <Layout title="Database created" user={account} active="databases">
+          <h1>{created.database.name} is ready</h1>
+          <Notice kind="success">You own {created.database.name}. You sign in to it as {account.email}.</Notice>
+          <DatabaseCredentials database={created.database} clientId={created.clientId} clientSecret={created.clientSecret} issuer={deps.issuer} />
+        </Layout>,
+      ), 201);
+    } catch (error) {
+      if (!isAppError(error) || error.status >= 500) throw error;
+      html(ctx, listView({
+        account, csrf: ctx.state.csrfToken, memberships: await databases.listForAccount(account), values,
+        fields: error.fields, error: error.message,
+      }), error.status);
+    }
+  });
+}
