@@ -1,7 +1,7 @@
 /** Periodic clean-up: expired OIDC artifacts, used or expired mail tokens, stale rate-limit windows, expired API keys. */
 import { log } from './log.ts';
 import type { Services } from './services.ts';
-import { nowSeconds } from './storage/database.ts';
+import { nowSeconds } from './clock.ts';
 import { purgeExpiredOidcModels } from './storage/oidc-adapter.ts';
 
 export async function runMaintenance(services: Services): Promise<{ oidc: number; tokens: number; rateLimits: number; apiKeys: number; secondFactor: number }> {

@@ -11,7 +11,7 @@ import * as oidc from 'openid-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSummary } from '../../shared/account-api.ts';
 import { ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
-import { clock } from '../../idp/src/storage/database.ts';
+import { clock } from '../../idp/src/clock.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { seedClient, type SeededClient } from '../helpers/clients.ts';
 import { startTestIdp, type TestIdp } from '../helpers/idp.ts';

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
-import { clock } from '../../idp/src/storage/database.ts';
+import { clock } from '../../idp/src/clock.ts';
 
 const REDIRECT = 'https://extension.example/cb';
 const PASSWORD = 'correct horse battery';

@@ -9,7 +9,7 @@ import { startDatabaseApp, type DatabaseApp } from '../reference-database/src/ap
 import { TestBrowser, type PageResponse } from '../helpers/browser.ts';
 import { freePort, signInToPortal } from '../helpers/databases.ts';
 import { startTestIdp, tempDir, type TestIdp } from '../helpers/idp.ts';
-import { clock } from '../../idp/src/storage/database.ts';
+import { clock } from '../../idp/src/clock.ts';
 import { runMaintenance } from '../../idp/src/maintenance.ts';
 import { runIdp } from '../helpers/cli.ts';
 

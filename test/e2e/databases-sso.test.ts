@@ -11,7 +11,7 @@ import * as oidc from 'openid-client';
 import { startDatabaseApp, type DatabaseApp } from '../reference-database/src/app.ts';
 import { linkFrom, startTestIdp, tempDir, type TestIdp } from '../helpers/idp.ts';
 import { field, freePort, runIdpCli, signInToDatabase, signInToPortal, TestBrowser } from '../helpers/databases.ts';
-import { nowSeconds } from '../../idp/src/storage/database.ts';
+import { nowSeconds } from '../../idp/src/clock.ts';
 
 let idp: TestIdp;
 let app: DatabaseApp | undefined;

@@ -24,7 +24,7 @@ import type { Page, Target } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
 import { EXPECTED_EXTENSION_ID, launchChromiumWithExtension, type LaunchedExtension } from '../../extension/testing/chromium.ts';
-import { clock } from '../../idp/src/storage/database.ts';
+import { clock } from '../../idp/src/clock.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { findChromium } from '../helpers/chromium.ts';
 import { repoRoot } from '../helpers/databases.ts';

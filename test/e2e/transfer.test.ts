@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSync } from 'otplib';
-import { nowSeconds } from '../../idp/src/storage/database.ts';
+import { nowSeconds } from '../../idp/src/clock.ts';
 import { runIdp } from '../helpers/cli.ts';
 import { startTestIdp, tempDir, type TestIdp } from '../helpers/idp.ts';
 import { createTestDatabase, testOnPostgres, type TestDatabase } from '../helpers/postgres.ts';

@@ -1,7 +1,7 @@
 /** Helpers for the security suites: portal sign-in through the real pages, TOTP codes on the IdP clock. */
 import { generateSync } from 'otplib';
 import { expect } from 'vitest';
-import { clock, nowSeconds } from '../../idp/src/storage/database.ts';
+import { clock, nowSeconds } from '../../idp/src/clock.ts';
 import { TestBrowser, type PageResponse } from './browser.ts';
 import type { TestIdp } from './idp.ts';
 

@@ -13,7 +13,7 @@ import type { AppContext, AppMiddleware } from '../http/context.ts';
 import type { RouteDeps } from '../http/router.ts';
 import { looksLikeApiKey } from '../apikeys/api-key-service.ts';
 import { REAUTH_MAX_AGE_SECONDS } from '../../../shared/account-api.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import { verifyDpopAccessToken } from './dpop.ts';
 
 export type ApiCaller =

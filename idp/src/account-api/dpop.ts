@@ -14,7 +14,8 @@ import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } fro
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
 import type { RouteDeps } from '../http/router.ts';
-import { clock, type Db } from '../storage/database.ts';
+import type { Db } from '../storage/database.ts';
+import { clock } from '../clock.ts';
 import { keysVersion, loadJwks } from '../storage/server-settings.ts';
 
 const PROOF_MAX_AGE_SECONDS = 60;

@@ -9,7 +9,7 @@ import { AppError } from '../errors.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import type { SecurityNotifier } from '../security/notifications.ts';
 import type { SessionService } from '../security/session-service.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import type { AccountRepository } from './account-repository.ts';
 import { normalizeEmail } from './account-service.ts';
 import type { Account } from './types.ts';

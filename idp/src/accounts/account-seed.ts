@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { Db } from '../storage/database.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 
 export interface SeedOptions {

@@ -9,7 +9,7 @@
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
 import { tooManyAttempts, type RateLimiter } from '../security/rate-limiter.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';

@@ -8,7 +8,7 @@ import type { SecurityNotifier } from '../security/notifications.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import type { RateLimiter } from '../security/rate-limiter.ts';
 import { randomToken, sha256 } from '../security/tokens.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { AccountRepository } from './account-repository.ts';
 import { normalizeEmail } from './account-service.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MailMessage } from '../mail/mailer.ts';
 import { auditRepository } from '../security/audit-repository.ts';
-import { clock } from '../storage/database.ts';
+import { clock } from '../clock.ts';
 import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
 import { apiKeyRepository } from './api-key-repository.ts';
 import { apiKeyService, generateApiKey, parseApiKey, type ApiKeyService } from './api-key-service.ts';

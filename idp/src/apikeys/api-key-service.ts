@@ -13,7 +13,7 @@ import { AppError } from '../errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { randomId, randomToken, safeEqual, sha256 } from '../security/tokens.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import type { ApiKeyRepository } from './api-key-repository.ts';
 import {
   API_KEY_DURATIONS, LAST_USED_WRITE_INTERVAL_SECONDS, MAX_LIVE_KEYS_PER_ACCOUNT,

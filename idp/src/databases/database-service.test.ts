@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { createServices, type Services } from '../services.ts';
-import { clock, nowSeconds } from '../storage/database.ts';
+import { clock, nowSeconds } from '../clock.ts';
 import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
 import { INVITATION_TTL } from './database-service.ts';
 

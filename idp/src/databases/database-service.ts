@@ -18,7 +18,7 @@ import { AppError } from '../errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import type { ClientMetadata, ClientRegistry } from './client-registry.ts';
 import type { DatabaseRepository } from './database-repository.ts';
 import { actorLabel, type Actor, type Database, type Membership, type NewDatabaseInput } from './types.ts';

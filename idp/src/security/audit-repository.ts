@@ -1,6 +1,6 @@
 /** The security log: one row per security-relevant event. */
 import type { Db } from '../storage/database.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 
 export interface AuditEvent {
   accountId: string | null;

@@ -4,7 +4,7 @@
  * (API keys call `apiKeyCreated`).
  */
 import type { Mailer } from '../mail/mailer.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 
 export interface Recipient {
   email: string;

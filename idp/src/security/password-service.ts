@@ -8,7 +8,7 @@ import type { PasswordHasher } from '../accounts/password-hasher.ts';
 import { checkPassword } from '../accounts/password-policy.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { SecurityNotifier } from './notifications.ts';
 import type { RateLimiter } from './rate-limiter.ts';

@@ -9,7 +9,7 @@
  */
 import { AppError } from '../errors.ts';
 import type { Db } from '../storage/database.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 
 export interface Limit {
   max: number;

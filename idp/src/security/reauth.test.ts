@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { clock, nowSeconds } from '../storage/database.ts';
+import { clock, nowSeconds } from '../clock.ts';
 import { assertRecentAuth, isRecentAuth } from './reauth.ts';
 
 afterEach(() => { clock.offsetMs = 0; });

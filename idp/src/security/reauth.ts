@@ -11,7 +11,7 @@ import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';
 import type { TwoFactorService } from './two-factor-service.ts';

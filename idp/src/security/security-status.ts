@@ -5,7 +5,7 @@
  */
 import type { Recommendation, SecurityStatus } from '../../../shared/account-api.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { SessionService } from './session-service.ts';
 import type { TwoFactorService } from './two-factor-service.ts';

@@ -3,7 +3,7 @@
  * this IdP keeps beside them (session_devices keyed by the Session uid, known_devices for new-device mail).
  */
 import type { Db } from '../storage/database.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import { redisSessions, type ShortLivedStore } from '../storage/redis.ts';
 
 type SessionPayload = { uid: string; accountId: string; loginTs?: number; authorizations?: StoredSession['authorizations'] };

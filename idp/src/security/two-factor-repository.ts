@@ -8,7 +8,7 @@
  * secret: they are still read as such, and `sealLegacySecrets` (run at every start) seals them in place.
  */
 import type { Db } from '../storage/database.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import { isSealed, type SecretBox } from './secret-box.ts';
 import { randomId } from './tokens.ts';
 

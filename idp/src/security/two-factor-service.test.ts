@@ -5,7 +5,7 @@ import { generateSync } from 'otplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../accounts/types.ts';
 import type { MailMessage } from '../mail/mailer.ts';
-import { clock, nowSeconds } from '../storage/database.ts';
+import { clock, nowSeconds } from '../clock.ts';
 import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
 import { auditRepository } from './audit-repository.ts';
 import { securityNotifier } from './notifications.ts';

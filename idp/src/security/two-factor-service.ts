@@ -12,7 +12,7 @@ import QRCode from 'qrcode';
 import crypto from 'node:crypto';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
-import { nowSeconds } from '../storage/database.ts';
+import { nowSeconds } from '../clock.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { SecurityNotifier, SeenFrom } from './notifications.ts';
 import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clock } from './database.ts';
+import { clock } from '../clock.ts';
 import { StoreOidcAdapter, purgeExpiredOidcModels } from './oidc-adapter.ts';
 import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrations.ts';
 import { postgresMigrations } from './migrations-postgres.ts';

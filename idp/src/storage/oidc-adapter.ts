@@ -13,7 +13,7 @@
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from './database.ts';
-import { nowSeconds } from './database.ts';
+import { nowSeconds } from '../clock.ts';
 import { outsideTransaction } from './store.ts';
 
 interface Row {

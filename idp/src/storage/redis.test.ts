@@ -1,7 +1,7 @@
 /** The Redis adapter and rate limiter (run when IDP_TEST_REDIS_URL is set; each test under its own prefix). */
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clock } from './database.ts';
+import { clock } from '../clock.ts';
 import { openRedis, RedisOidcAdapter, redisRateLimiter, redisSessions, type ShortLivedStore } from './redis.ts';
 
 const url = process.env.IDP_TEST_REDIS_URL;

@@ -13,7 +13,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { nowSeconds } from './database.ts';
+import { nowSeconds } from '../clock.ts';
 import { retryAfterOf, type Limit, type RateLimiter } from '../security/rate-limiter.ts';
 
 /** oidc-provider models kept in Redis when it is configured. */

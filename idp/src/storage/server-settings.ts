@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Db } from './database.ts';
-import { nowSeconds } from './database.ts';
+import { nowSeconds } from '../clock.ts';
 
 export const signingAlgorithms = ['ES256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof signingAlgorithms)[number];
