@@ -8,7 +8,10 @@ import type { MailMessage } from '../mail/mailer.ts';
 import { createServices, type Services } from '../services.ts';
 import { clock, nowSeconds } from '../clock.ts';
 import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
-import { INVITATION_TTL } from './database-service.ts';
+import { databaseLifecycle } from './database-lifecycle.ts';
+import { databaseSignIn } from './database-sign-in.ts';
+import { databaseService, INVITATION_TTL, type DatabaseServiceDeps } from './database-service.ts';
+import { databaseMemberships } from './memberships.ts';
 
 let dir: string;
 let db: SqliteStore;
@@ -98,5 +101,15 @@ describe('database service', () => {
     await expect(services.databases.create(owner.id, { ...input('Delta'), redirectUris: ['https://delta.example/cb#fragment'] }, operator))
       .rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('fragment') });
     expect(await services.databases.findByName('Delta')).toBeUndefined();
+  });
+
+  it('composes its three parts without one method hiding another', () => {
+    // The facade spreads the parts: a name defined twice would silently keep only the last one.
+    const deps = { repo: {}, clients: {}, accounts: {}, mailer: {}, audit: {}, issuer: () => '' } as unknown as DatabaseServiceDeps;
+    const parts = [databaseLifecycle(deps), databaseMemberships(deps), databaseSignIn(deps)].map((p) => Object.keys(p));
+    const names = parts.flat();
+    expect(new Set(names).size).toBe(names.length);
+    expect(Object.keys(databaseService(deps)).sort()).toEqual([...names].sort());
+    expect(names).toHaveLength(26);
   });
 });
