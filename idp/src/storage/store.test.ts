@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type SqliteStore } from './store.ts';
+import { latestSchemaVersion, SchemaTooNewError } from './migrations.ts';
+import { openSqliteStore, openStore, type SqliteStore } from './store.ts';
 
 let dir: string;
 let store: SqliteStore;
@@ -63,5 +64,33 @@ describe('SqliteStore transactions', () => {
     ]);
     expect(both.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
     expect(await values()).toEqual([2]);
+  });
+});
+
+describe('migrations', () => {
+  it('are applied once and refuse a newer schema', async () => {
+    expect(await store.schemaVersion()).toBe(latestSchemaVersion);
+    expect(await store.migrate()).toBe(latestSchemaVersion);
+    await store.exec(`PRAGMA user_version = ${latestSchemaVersion + 1}`);
+    await expect(store.migrate()).rejects.toThrow(SchemaTooNewError);
+    const file = path.join(dir, 'idp.sqlite');
+    await expect(openStore({ sqliteFile: file })).rejects.toThrow(SchemaTooNewError);
+    await expect(openStore({ sqliteFile: file, migrate: false })).rejects.toThrow(SchemaTooNewError);
+  });
+
+  it.skipIf(!process.env.IDP_TEST_POSTGRES_URL)('are applied once on PostgreSQL and refuse a newer schema there too', async () => {
+    const { createTestDatabase } = await import('../../../test/helpers/postgres.ts');
+    const database = await createTestDatabase(process.env.IDP_TEST_POSTGRES_URL);
+    try {
+      const pgStore = await openStore({ databaseUrl: database.url });
+      expect(await pgStore.schemaVersion()).toBe(latestSchemaVersion);
+      expect(await pgStore.migrate()).toBe(latestSchemaVersion);
+      await pgStore.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [latestSchemaVersion + 1, 'future', 0]);
+      await pgStore.close();
+      await expect(openStore({ databaseUrl: database.url })).rejects.toThrow(SchemaTooNewError);
+      await expect(openStore({ databaseUrl: database.url, migrate: false })).rejects.toThrow(SchemaTooNewError);
+    } finally {
+      await database.drop();
+    }
   });
 });
