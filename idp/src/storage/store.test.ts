@@ -94,3 +94,16 @@ describe('migrations', () => {
     }
   });
 });
+
+describe('the escape hatch', () => {
+  it('is store.pick only: no application code branches on store.dialect', () => {
+    const root = path.join(import.meta.dirname, '..');
+    const offenders: string[] = [];
+    for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !/\.tsx?$/.test(entry.name) || entry.name.endsWith('.test.ts')) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      if (/\.dialect\s*[!=]==?|dialect\s*\)\s*\{|switch\s*\([^)]*dialect/.test(fs.readFileSync(file, 'utf8'))) offenders.push(path.relative(root, file));
+    }
+    expect(offenders).toEqual([]);
+  });
+});
