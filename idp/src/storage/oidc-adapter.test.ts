@@ -1,22 +1,19 @@
-/** The oidc-provider storage contract on a real SQLite file. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+/** The oidc-provider storage contract on a real store (a SQLite file, or PostgreSQL in the unit-postgres project). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clock } from '../clock.ts';
 import { StoreOidcAdapter, purgeExpiredOidcModels } from './oidc-adapter.ts';
-import { openSqliteStore, type SqliteStore } from './store.ts';
+import type { Store } from './store.ts';
+import { openTestStore, type TestStore } from '../../../test/helpers/test-store.ts';
 
-let dir: string;
-let db: SqliteStore;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adapter-'));
-  db = openSqliteStore(path.join(dir, 'idp.sqlite'));
+let testStore: TestStore;
+let db: Store;
+beforeEach(async () => {
+  testStore = await openTestStore();
+  db = testStore.store;
 });
 afterEach(async () => {
   clock.offsetMs = 0;
-  await db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await testStore.dispose();
 });
 
 describe('StoreOidcAdapter', () => {
