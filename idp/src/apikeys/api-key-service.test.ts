@@ -158,3 +158,21 @@ describe('create, introspect, rotate, revoke', () => {
     expect(await service.authenticate(forged, null)).toBeUndefined();
   });
 });
+
+describe('key order', () => {
+  it('lists keys created in the same second newest first, in insertion order (api_keys.seq on both engines)', async () => {
+    const repo = apiKeyRepository(db);
+    const at = 1_000_000;
+    const key = (id: string, visibleId: string) => ({
+      id, accountId: 'acc_1', visibleId, description: id, scope: 'read' as const, databases: null, secretHash: `h_${id}`,
+      previousSecretHash: null, previousExpiresAt: null, createdAt: at, expiresAt: at + 3600, rotatedAt: null, lastUsedAt: null, lastUsedIp: null,
+    });
+    // Ids and visible ids sort against insertion order, so only the insertion column can give this order.
+    for (const [id, visibleId] of [['key_c', 'lk_c'], ['key_b', 'lk_b'], ['key_a', 'lk_a']] as const) await repo.insert(key(id, visibleId));
+    await db.run("DELETE FROM api_keys WHERE id = 'key_a'");
+    await repo.insert(key('key_z', 'lk_z'));
+    await repo.insert(key('key_a', 'lk_a'));
+    expect((await repo.listLive('acc_1', at)).map((k) => k.id)).toEqual(['key_a', 'key_z', 'key_b', 'key_c']);
+    expect((await repo.listAllLive(at)).map((k) => k.id)).toEqual(['key_c', 'key_b', 'key_z', 'key_a']);
+  });
+});
