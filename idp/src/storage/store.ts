@@ -7,7 +7,7 @@
  * The one escape hatch: code that must differ by engine (a JSON function, a bulk insert, a write
  * strategy) goes through `store.pick(sqlite, postgres)`, so `grep '\.pick('` finds every difference.
  * `store.dialect` only names the engine for people (messages, `idp` JSON, the export header); nothing
- * branches on it (store-parity.test.ts checks). Columns, indexes and ordering columns are the same in
+ * branches on it (store.test.ts checks). Columns, indexes and ordering columns are the same in
  * both engines (store-parity.test.ts compares the live schemas), so an ORDER BY orders the same way on
  * both: insertion order is an explicit column (`api_keys.seq`), never SQLite's implicit rowid.
  *
