@@ -226,7 +226,9 @@ export const postgresMigrations: Migration[] = [
   {
     version: 5,
     name: 'api key insertion order',
-    // SQLite gains api_keys.seq, which PostgreSQL has had since version 4: nothing to do here.
-    sql: '',
+    // SQLite gains api_keys.seq, which PostgreSQL has had since version 4; both get its index.
+    sql: `
+      CREATE INDEX api_keys_seq ON api_keys(seq);
+    `,
   },
 ];

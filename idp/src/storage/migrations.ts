@@ -253,9 +253,11 @@ export const migrations: Migration[] = [
     sql: `
       -- Insertion order of API keys as a column, as PostgreSQL has had since version 4 (seq BIGSERIAL),
       -- so the same ORDER BY works on both engines. Before, SQLite queries named the implicit rowid,
-      -- which VACUUM may renumber. Existing keys keep their rowid order; a new key gets the next number.
+      -- which VACUUM may renumber. Existing keys keep their rowid order; a new key gets the next number
+      -- (the index keeps max(seq) and the export's keyset pages cheap; PostgreSQL gets the same index).
       ALTER TABLE api_keys ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
       UPDATE api_keys SET seq = rowid;
+      CREATE INDEX api_keys_seq ON api_keys(seq);
       CREATE TRIGGER api_keys_seq AFTER INSERT ON api_keys FOR EACH ROW BEGIN
         UPDATE api_keys SET seq = (SELECT max(seq) FROM api_keys) + 1 WHERE rowid = NEW.rowid;
       END;
