@@ -7,14 +7,14 @@ import { loadConfig } from '../config/config.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { createServices, type Services } from '../services.ts';
 import { clock, nowSeconds } from '../clock.ts';
-import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
+import { openTestStore, type TestStore } from '../../../test/helpers/test-store.ts';
 import { databaseLifecycle } from './database-lifecycle.ts';
 import { databaseSignIn } from './database-sign-in.ts';
 import { databaseService, INVITATION_TTL, type DatabaseServiceDeps } from './database-service.ts';
 import { databaseMemberships } from './memberships.ts';
 
 let dir: string;
-let db: SqliteStore;
+let testStore: TestStore;
 let services: Services;
 const mails: MailMessage[] = [];
 const operator = { kind: 'operator' } as const;
@@ -23,14 +23,14 @@ const input = (name: string) => ({
   postLogoutRedirectUris: [], tokenEndpointAuthMethod: 'client_secret_basic' as const,
 });
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-dbs-'));
   const config = loadConfig({ IDP_DATA_DIR: dir, IDP_LOG_LEVEL: 'silent' });
-  db = openSqliteStore(config.databaseFile);
-  services = createServices(config, db, { issuer: () => 'https://id.example', mailer: { send: async (m) => void mails.push(m), close: () => {} } });
+  testStore = await openTestStore();
+  services = createServices(config, testStore.store, { issuer: () => 'https://id.example', mailer: { send: async (m) => void mails.push(m), close: () => {} } });
 });
 afterAll(async () => {
-  await db.close();
+  await testStore.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => { clock.offsetMs = 0; });
