@@ -63,7 +63,9 @@ export const submitSignup = defineRoute({
       name: typeof body.name === 'string' ? body.name.slice(0, 120) : undefined,
       email: typeof body.email === 'string' ? body.email.slice(0, 254) : undefined,
     };
-    html(ctx, signupView({ csrf: ctx.state.csrfToken, values, fields: error.fields, error: error.fields ? undefined : error.message }));
+    // A message about one field sits beside it; any other (the whole form, the rate limit) goes on top.
+    const besideAField = Object.keys(error.fields ?? {}).some((k) => k === 'name' || k === 'email' || k === 'password');
+    html(ctx, signupView({ csrf: ctx.state.csrfToken, values, fields: error.fields, error: besideAField ? undefined : error.message }));
   },
   handler: async (ctx, { body }) => {
     await ctx.state.services.accounts.signUpWithoutEnumeration(body, ctx.ip);
