@@ -15,6 +15,7 @@ import { createMatcher, routeRunner, type Match } from './http/route.ts';
 import { generalSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { providerHolder } from './oidc/provider.ts';
 import { log } from './log.ts';
+import { withRequestOrigin } from './activity/request-origin.ts';
 import { routeTable } from './route-table.ts';
 import type { Services } from './services.ts';
 import { cookieSecrets, getOrCreateSetting } from './storage/server-settings.ts';
@@ -61,11 +62,11 @@ export async function buildApp(options: AppOptions) {
       return;
     }
     ctx.state.services = services;
-    await errorHandler(ctx, async () => {
+    await withRequestOrigin({ ip: ctx.ip, userAgent: ctx.get('user-agent') }, () => errorHandler(ctx, async () => {
       await parseBody(ctx, async () => {
         await runRoute(ctx, matched);
       });
-    });
+    }));
   });
 
   // The server's request handler: the one place a request is matched.

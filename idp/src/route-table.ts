@@ -39,6 +39,7 @@ import { acceptInvitation, declineInvitation, showInvitation } from './databases
 import * as databaseApi from './databases/routes/database-api.ts';
 import * as apiKeysPage from './apikeys/routes/api-keys-page.tsx';
 import { accountApiRoutes } from './account-api/account-api.ts';
+import { activityApiRoutes, activityPortalRoutes } from './activity/routes/index.ts';
 
 const css = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static/portal.css'));
 
@@ -79,6 +80,8 @@ export const routeTable: readonly Route[] = [
   showSecurity, changePassword, startTwoFactor, confirmTwoFactor, disableTwoFactor, regenerateRecoveryCodes,
   forgetTrustedDevices, logoutOtherDevices, signOutDevice, showDeleteAccount, deleteAccount,
   showForgot, submitForgot, showReset, submitReset,
+  // Security activity, lockdown, trusted devices, connected apps, data export (activity/).
+  ...activityPortalRoutes,
   // Databases: manager pages, invitations, the database API.
   showDatabases, createDatabase,
   databasePage.showDatabase, databasePage.inviteMember, databasePage.removeMember, databasePage.transferOwnership,
@@ -89,7 +92,7 @@ export const routeTable: readonly Route[] = [
   apiKeysPage.apiKeyCopyScript, apiKeysPage.showApiKeys, apiKeysPage.createApiKey, apiKeysPage.rotateApiKey,
   apiKeysPage.revokeApiKey, apiKeysPage.enableDeveloperMode, apiKeysPage.confirmDeveloperModeOff, apiKeysPage.disableDeveloperMode,
   // The account API (/api/v1).
-  ...accountApiRoutes,
+  ...accountApiRoutes, ...activityApiRoutes,
   // Static asset, home, health check.
   portalCss, home, health,
 ];

@@ -22,6 +22,9 @@ import { databaseService } from './databases/database-service.ts';
 import { apiKeyRepository } from './apikeys/api-key-repository.ts';
 import { apiKeyService } from './apikeys/api-key-service.ts';
 import { membershipDirectory } from './apikeys/membership-directory.ts';
+import { activityRepository } from './activity/activity-repository.ts';
+import { activityService } from './activity/activity-service.ts';
+import { clientNames } from './security/session-service.ts';
 
 /**
  * `shortLived`: Redis when IDP_REDIS_URL is set; sessions, interactions, codes and rate limits then live
@@ -57,9 +60,13 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     }
     return blocking;
   });
-  const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer: options.issuer });
+  const activity = activityService({ repo: activityRepository(db), audit, clientNames: (ids) => clientNames(security.provider, ids) });
+  const apiKeys = apiKeyService({
+    repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer: options.issuer,
+    onUseFromNewIp: (key, ip, clientId) => activity.noteApiKeyUse(key, ip, clientId),
+  });
   security.useApiKeyStatus((accountId) => apiKeys.counts(accountId));
-  const services = { config, db, shortLived, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, issuer: options.issuer };
+  const services = { config, db, shortLived, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, issuer: options.issuer };
   return services;
 }
 

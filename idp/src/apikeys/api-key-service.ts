@@ -49,6 +49,8 @@ export interface ApiKeyServiceDeps {
   audit: AuditRepository;
   mailer: Mailer;
   issuer: () => string;
+  /** Told when a key is used from another IP than its last one (the activity notes first uses from new IPs). */
+  onUseFromNewIp?: (key: ApiKey, ip: string, clientId?: string) => Promise<void>;
 }
 
 export interface Actor {
@@ -93,8 +95,9 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
     return { key, exp };
   }
 
-  async function recordUse(key: ApiKey, ip: string | null | undefined): Promise<void> {
+  async function recordUse(key: ApiKey, ip: string | null | undefined, clientId?: string): Promise<void> {
     const now = nowSeconds();
+    if (ip && ip !== key.lastUsedIp) await deps.onUseFromNewIp?.(key, ip, clientId);
     if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_WRITE_INTERVAL_SECONDS) return;
     await repo.touch(key.id, now, ip ?? null);
   }
@@ -216,7 +219,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
       if (key.databases !== null && !key.databases.includes(database.id)) return undefined;
       const membership = await memberships.membership(database.id, key.accountId);
       if (!membership) return undefined;
-      await recordUse(key, ip);
+      await recordUse(key, ip, clientId);
       return {
         active: true, sub: key.accountId, login: membership.login, role: membership.role, scope: key.scope, exp,
         iat: key.rotatedAt ?? key.createdAt, client_id: clientId, token_type: 'api_key', iss: issuer,

@@ -163,7 +163,8 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
   };
 }
 
-async function clientNames(link: ProviderLink, ids: string[]): Promise<Map<string, string>> {
+/** Display names of clients by id (the id itself when unknown). */
+export async function clientNames(link: ProviderLink, ids: string[]): Promise<Map<string, string>> {
   const provider = link.get();
   const names = new Map<string, string>();
   for (const id of new Set(ids)) {
