@@ -14,7 +14,6 @@ import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.tsx';
 import { createRouter, type RouteDeps } from './http/router.ts';
 import { generalSecurityHeaders, securityHeaders } from './http/security-headers.ts';
-import { providerHolder } from './oidc/provider.ts';
 import { log } from './log.ts';
 import type { Services } from './services.ts';
 import { cookieSecrets, getOrCreateSetting } from './storage/server-settings.ts';
@@ -48,8 +47,8 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions) {
   const { issuer, services } = options;
   const secure = issuer.startsWith('https:');
-  const providers = await providerHolder({ issuer, services, extensionRedirectUris: options.extensionRedirectUris ?? [] });
-  services.security.provider.use(() => providers.get());
+  const { providers } = services;
+  await providers.ready();
   const deps: RouteDeps = { providers, issuer, secure };
 
   const router = createRouter();

@@ -7,6 +7,22 @@ import { createServices, type Services } from '../services.ts';
 import { openConfiguredStore, type Store } from '../storage/store.ts';
 import { openRedis } from '../storage/redis.ts';
 
+/** One `idp` subcommand: its options and what it runs (the table is commands.ts). */
+export interface OptionSpec {
+  help: string;
+  type?: 'string' | 'boolean';
+  required?: boolean;
+  multiple?: boolean;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  options: Record<string, OptionSpec>;
+  run(values: Record<string, string | boolean | string[] | undefined>, config: Config): Promise<unknown>;
+}
+
 export function issuerOf(config: Config): string {
   return config.issuer ?? `http://localhost:${config.port}`;
 }

@@ -9,6 +9,7 @@ import { clock, nowSeconds } from '../clock.ts';
 import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
 import { auditRepository } from './audit-repository.ts';
 import { securityNotifier } from './notifications.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import { rateLimiter } from './rate-limiter.ts';
 import crypto from 'node:crypto';
 import { secretBox } from './secret-box.ts';
@@ -27,7 +28,7 @@ beforeAll(() => {
   db = openSqliteStore(path.join(dir, 'db.sqlite'));
   db.raw.prepare(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
     VALUES (@id, @email, @emailVerifiedAt, @name, @locale, @timezone, @createdAt, @updatedAt)`).run(account);
-  const notifier = securityNotifier({ mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => 'http://localhost' });
+  const notifier = securityNotifier({ outbox: mailOutbox({ mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => 'http://localhost' }) });
   repo = twoFactorRepository(db, secretBox(crypto.randomBytes(32)));
   service = twoFactorService({ repo, limiter: rateLimiter(db), audit: auditRepository(db), notifier, issuerName: 'Latchkey' });
 });
