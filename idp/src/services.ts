@@ -13,6 +13,8 @@ import type { Db } from './storage/database.ts';
 import { accountRepository } from './accounts/account-repository.ts';
 import { accountService } from './accounts/account-service.ts';
 import { passwordHasher } from './accounts/password-hasher.ts';
+import { accountDeletion } from './accounts/account-deletion.ts';
+import { profileService } from './accounts/profile-service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { mailOutbox } from './mail/outbox.ts';
 import { rateLimiter } from './security/rate-limiter.ts';
@@ -57,11 +59,14 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     endAccess: (accountId, clientId) => core.sessions.endClientAccess(accountId, clientId),
   });
   const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer });
-  const security = createSecurity(core, {
-    accountsRepo, outbox, limiter, audit,
-    apiKeyStatus: (accountId) => apiKeys.counts(accountId),
-    deletionBlockers: [soleOwnerOfSharedDatabases(databases)],
-  });
+  const deletionBlockers = [soleOwnerOfSharedDatabases(databases)];
+  const security = {
+    ...createSecurity(core, { accountsRepo, audit, apiKeyStatus: (accountId) => apiKeys.counts(accountId) }),
+    // Account information and deletion, reached by routes through `security`.
+    profile: profileService({ accounts: accountsRepo, outbox, notifier: core.notifier, limiter, audit }),
+    deletion: accountDeletion({ accounts: accountsRepo, sessions: core.sessions, notifier: core.notifier, audit, deletionBlockers }),
+    deletionBlockers,
+  };
 
   const providers: ProviderHolder = providerHolder(
     { issuer, extensionRedirectUris: config.extensionRedirectUris, production: config.production, trustProxy: config.trustProxy },

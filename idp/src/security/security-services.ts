@@ -3,8 +3,9 @@
  * the databases and API keys modules sit between them:
  * 1. `securityCore`: 2FA, sessions, re-authentication and the credential lifecycle (what accounts,
  *    databases and API keys build on);
- * 2. `createSecurity`: adds what needs those modules, each given as a constructor argument: the
- *    security summary (`apiKeyStatus`) and account deletion (`deletionBlockers`), and the profile.
+ * 2. `createSecurity`: adds the security summary, which needs the API keys module (`apiKeyStatus`).
+ * The account-side services routes reach through `security` (profile, deletion) are accounts' and
+ * are added by the composition root.
  * Sessions reach oidc-provider only through `relyingParties` (back-channel logout, client names).
  */
 import type { Config } from '../config/config.ts';
@@ -12,8 +13,6 @@ import type { Db } from '../storage/database.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
-import { accountDeletion, type DeletionBlocker } from '../accounts/account-deletion.ts';
-import { profileService } from '../accounts/profile-service.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import { credentialLifecycle } from './credential-lifecycle.ts';
 import { securityNotifier } from './notifications.ts';
@@ -44,18 +43,10 @@ export function securityCore(deps: {
 
 export type SecurityCore = ReturnType<typeof securityCore>;
 
-export function createSecurity(core: SecurityCore, deps: {
-  accountsRepo: AccountRepository; outbox: Outbox; limiter: RateLimiter; audit: AuditRepository;
-  apiKeyStatus: ApiKeyStatusProvider;
-  /** Checks that name what forbids deleting an account now (e.g. databases it solely owns). */
-  deletionBlockers: DeletionBlocker[];
-}) {
-  const { accountsRepo: accounts, outbox, limiter, audit, deletionBlockers } = deps;
-  const { notifier, sessions, twoFactor } = core;
-  const profile = profileService({ accounts, outbox, notifier, limiter, audit });
-  const deletion = accountDeletion({ accounts, sessions, notifier, audit, deletionBlockers });
-  const status = securityStatusService({ accounts, twoFactor, sessions, audit, apiKeys: deps.apiKeyStatus });
-  return { ...core, profile, deletion, status, deletionBlockers };
+export function createSecurity(core: SecurityCore, deps: { accountsRepo: AccountRepository; audit: AuditRepository; apiKeyStatus: ApiKeyStatusProvider }) {
+  const { sessions, twoFactor } = core;
+  const status = securityStatusService({ accounts: deps.accountsRepo, twoFactor, sessions, audit: deps.audit, apiKeys: deps.apiKeyStatus });
+  return { ...core, status };
 }
 
 export type Security = ReturnType<typeof createSecurity>;
