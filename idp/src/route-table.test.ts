@@ -58,6 +58,9 @@ const noRecentSignIn: Record<string, string> = {
   'POST /api/database/members': 'a database acting on its own members with a client-credentials token',
   'DELETE /api/database/members/:id': 'a database acting on its own members with a client-credentials token',
   'DELETE /api/v1/api-keys/:id': 'only takes access away; an API key may revoke only itself',
+  'POST /my/security/lockdown': 'only takes access away, and the person may be unable to sign in again (issue 15: no recent sign-in)',
+  'POST /lockdown': 'signed out; proved by the mailed one-time token; only takes access away',
+  'POST /api/v1/lockdown': 'only takes access away; an access token only, never an API key',
 };
 
 describe('route table', () => {
@@ -96,6 +99,10 @@ describe('route table', () => {
     'GET /password/reset  | csrf:token no-store',
     'POST /password/reset  | csrf:token no-store',
     'GET /my/security/activity  signed-in | csrf:token no-store',
+    'GET /my/security/lockdown  signed-in | csrf:token no-store',
+    'POST /my/security/lockdown  signed-in | csrf:token no-store',
+    'GET /lockdown  | csrf:token no-store',
+    'POST /lockdown  | csrf:token no-store',
     'GET /my/databases  signed-in | csrf:token no-store',
     'POST /my/databases  signed-in | csrf:token no-store',
     'GET /my/databases/:id  signed-in | csrf:token no-store',
@@ -127,6 +134,7 @@ describe('route table', () => {
     'POST /api/v1/api-keys/:id/rotate  api-caller:write recent-sign-in | csrf:authorization-header no-store',
     'DELETE /api/v1/api-keys/:id  api-caller:write | csrf:authorization-header no-store',
     'GET /api/v1/activity  api-caller:read | csrf:authorization-header no-store',
+    'POST /api/v1/lockdown  api-caller:write json-body | csrf:authorization-header no-store',
     'GET /static/portal.css  | csrf:token public:3600',
     'GET /  | csrf:token no-store',
     'GET /healthz  | csrf:token no-store',

@@ -42,3 +42,22 @@ export async function createApiKey(idp: TestIdp, accountId: string, description 
   const { key, secret } = await idp.services.apiKeys.create(accountId, { description, duration: '1m', scope: 'read-write', databases: null }, { actor: accountId });
   return { id: key.id, visibleId: key.visibleId, secret };
 }
+
+/** A database owned by the account (a confidential client), optionally with a back-channel logout URI. */
+export async function createDatabaseFor(idp: TestIdp, ownerId: string, name: string, backchannelLogoutUri?: string, redirectUri = 'http://127.0.0.1:9/callback') {
+  const created = await idp.services.databases.create(ownerId, {
+    name, url: 'http://127.0.0.1:9', redirectUris: [redirectUri], postLogoutRedirectUris: ['http://127.0.0.1:9/'],
+    backchannelLogoutUri, tokenEndpointAuthMethod: 'client_secret_basic',
+  }, { kind: 'account', accountId: ownerId });
+  return { id: created.database.id, clientId: created.clientId, clientSecret: created.clientSecret!, redirectUri };
+}
+
+/** RFC 7662 introspection of `token` by a database's client. */
+export async function introspect(idp: TestIdp, token: string, client: { clientId: string; clientSecret: string }): Promise<Record<string, unknown>> {
+  const res = await fetch(`${idp.issuer}/token/introspection`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }),
+  });
+  return (await res.json()) as Record<string, unknown>;
+}

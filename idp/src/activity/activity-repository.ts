@@ -23,10 +23,6 @@ export function activityRepository(db: Db) {
         data: JSON.parse(r.data) as Record<string, unknown>,
       }));
     },
-    /** Whether entry `id` is one of the account's (an entry id from another account is unknown here). */
-    async belongsTo(accountId: string, id: number): Promise<boolean> {
-      return Boolean(await db.get('SELECT 1 AS one FROM audit_log WHERE id = ? AND account_id = ?', [id, accountId]));
-    },
     /** Deletes events older than `before` (the retention window); returns how many. */
     async purgeOlderThan(before: number): Promise<number> {
       return (await db.run('DELETE FROM audit_log WHERE at < ?', [before])).changes;

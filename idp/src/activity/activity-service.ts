@@ -58,8 +58,10 @@ export function activityService(deps: {
         cursor = Number(next.nextCursor);
       }
     },
-    async isOwnEntry(accountId: string, id: number): Promise<boolean> {
-      return await repo.belongsTo(accountId, id);
+    /** One shown entry of the account by id; undefined when it is not one of its shown entries. */
+    async entry(accountId: string, id: number): Promise<ActivityEntry | undefined> {
+      const found = (await page(accountId, { cursor: id + 1, limit: 1 })).entries[0];
+      return found?.id === String(id) ? found : undefined;
     },
     /** A key used from an IP it was never used from before: one `api_key.new_ip` event. */
     async noteApiKeyUse(key: { id: string; accountId: string; visibleId: string }, ip: string | null, clientId?: string): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { ACCOUNT_API_PREFIX, type ActivityPage } from '../../../../shared/account-api.ts';
 import { defineRoute } from '../../http/route.ts';
-import { apiCaller, apiCsrf } from '../../account-api/authenticate.ts';
+import { apiCaller, apiCsrf } from '../../account-api/routes/authenticate.ts';
 import { activityQuery } from '../schemas.ts';
 
 export const listActivity = defineRoute({
