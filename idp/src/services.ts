@@ -62,7 +62,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     repo: databaseRepository(db), clients, accounts, mailer, audit, issuer,
     endAccess: (accountId, clientId) => core.sessions.endClientAccess(accountId, clientId),
   });
-  const activity = activityService({ repo: activityRepository(db), audit, clientNames: (ids) => clientNames(relyingParties(oidc), ids) });
+  const activity = activityService({ repo: activityRepository(db), audit, outbox, clientNames: (ids) => clientNames(relyingParties(oidc), ids) });
   const apiKeys = apiKeyService({
     repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer,
     onUseFromNewIp: (key, ip, clientId) => activity.noteApiKeyUse(key, ip, clientId),

@@ -8,6 +8,7 @@
  */
 import type { ActivityEntry, ActivityPage } from '../../../shared/account-api.ts';
 import { nowSeconds } from '../clock.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { deviceLabel } from '../security/user-agent.ts';
 import type { ActivityRepository } from './activity-repository.ts';
@@ -19,6 +20,7 @@ const EVENTS = Object.keys(shownEvents);
 export function activityService(deps: {
   repo: ActivityRepository;
   audit: AuditRepository;
+  outbox: Outbox;
   /** Display names of OIDC clients (databases, the extension) by client id. */
   clientNames: (ids: string[]) => Promise<Map<string, string>>;
 }) {
@@ -68,6 +70,10 @@ export function activityService(deps: {
       if (!ip) return;
       if (!await repo.noteKeyIp(key.id, ip, nowSeconds())) return;
       await deps.audit.record({ accountId: key.accountId, actor: key.accountId, event: 'api_key.new_ip', ip, clientId: clientId ?? null, data: { keyId: key.id, visibleId: key.visibleId } });
+    },
+    /** Support acted on the account (operator command): the person is told what and why, by mail. */
+    async tellAboutSupportAction(account: { email: string; name: string }, what: string, reason: string): Promise<void> {
+      await deps.outbox.send(account.email, 'supportAction', { name: account.name, what, reason });
     },
     /** Maintenance: security events past the retention window. */
     async purgeExpired(): Promise<number> {

@@ -58,6 +58,8 @@ export interface Actor {
   /** Account id, or 'operator'. */
   actor: string;
   ip?: string | null;
+  /** Why support acted (operator commands require it); shown in the person's activity. */
+  reason?: string;
 }
 
 const iso = (s: number) => new Date(s * 1000).toISOString();
@@ -207,7 +209,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
     async revoke(accountId: string, keyId: string, by: Actor): Promise<void> {
       const key = await repo.findForAccount(accountId, keyId);
       if (!key || !await repo.delete(accountId, keyId)) throw new AppError('not_found', 'This API key does not exist, has expired or was revoked.');
-      await audit.record({ accountId, actor: by.actor, event: 'api_key.revoked', ip: by.ip, data: { keyId, visibleId: key.visibleId } });
+      await audit.record({ accountId, actor: by.actor, event: 'api_key.revoked', ip: by.ip, data: { keyId, visibleId: key.visibleId, ...(by.reason ? { reason: by.reason } : {}) } });
     },
 
     /**

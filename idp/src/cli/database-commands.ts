@@ -8,6 +8,7 @@ import { parseInput } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
 import { issuerOf, withServices, type Command } from './context.ts';
+import { reasonOption, supportReason } from './support-reason.ts';
 
 const operator = { kind: 'operator' } as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -108,16 +109,20 @@ export const databaseCommands: Command[] = [
   },
   {
     name: 'membership set-login',
-    usage: '--database NAME --account EMAIL --login NEW',
-    summary: 'Support: change the sign-in login of an account on a database (recorded in the audit log).',
+    usage: '--database NAME --account EMAIL --login NEW --reason TEXT',
+    summary: 'Support: change the sign-in login of an account on a database (shown in its security activity with the reason, and mailed to it).',
     options: {
       database: { help: 'database name', required: true },
       account: { help: 'the account\'s current email', required: true },
       login: { help: 'the new sign-in login (an email address)', required: true },
+      reason: reasonOption,
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const result = await services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), operator);
+        const reason = supportReason(values.reason);
+        const result = await services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), { kind: 'operator', reason });
+        const account = await services.accounts.findByEmail(email(values.account, 'account'));
+        if (account) await services.activity.tellAboutSupportAction(account, `changed your sign-in login on the database ${result.database.name} from ${result.oldLogin} to ${result.newLogin}`, reason);
         return { database: result.database.name, account: email(values.account, 'account'), old_login: result.oldLogin, new_login: result.newLogin };
       }),
   },

@@ -160,7 +160,7 @@ export function databaseMemberships(deps: MembershipsDeps) {
       const taken = await repo.membershipByLogin(database.id, login);
       if (taken && taken.id !== m.id) throw new AppError('conflict', `${login} is already the login of another member of ${database.name}.`);
       await repo.setLogin(m.id, login, nowSeconds());
-      await audit.record({ accountId: account.id, actor: actorLabel(actor), event: 'membership.login_changed', data: { database: database.name, old: m.login, new: login } });
+      await audit.record({ accountId: account.id, actor: actorLabel(actor), event: 'membership.login_changed', data: { database: database.name, old: m.login, new: login, ...(actor.kind === 'operator' && actor.reason ? { reason: actor.reason } : {}) } });
       return { database, oldLogin: m.login, newLogin: login };
     },
   };
