@@ -79,6 +79,18 @@ export interface DeviceSummary {
   apps: string[];
 }
 
+/** A device remembered for two-factor authentication ("remember this device"): it skips the code until it expires. */
+export interface TrustedDeviceSummary {
+  id: string;
+  browser: string;
+  os: string;
+  /** Where it was remembered from. */
+  ip: string | null;
+  addedAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string;
+}
+
 export interface ApiKeySummary {
   id: string;
   description: string;

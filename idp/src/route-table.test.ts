@@ -61,6 +61,8 @@ const noRecentSignIn: Record<string, string> = {
   'POST /my/security/lockdown': 'only takes access away, and the person may be unable to sign in again (issue 15: no recent sign-in)',
   'POST /lockdown': 'signed out; proved by the mailed one-time token; only takes access away',
   'POST /api/v1/lockdown': 'only takes access away; an access token only, never an API key',
+  'POST /my/security/trusted-devices/:id/revoke': 'only takes trust away: that device is asked for a code again',
+  'POST /my/security/apps/:clientId/sign-out': 'only takes access away from one database or app',
 };
 
 describe('route table', () => {
@@ -103,6 +105,10 @@ describe('route table', () => {
     'POST /my/security/lockdown  signed-in | csrf:token no-store',
     'GET /lockdown  | csrf:token no-store',
     'POST /lockdown  | csrf:token no-store',
+    'GET /my/security/trusted-devices  signed-in | csrf:token no-store',
+    'POST /my/security/trusted-devices/:id/revoke  signed-in | csrf:token no-store',
+    'GET /my/security/apps  signed-in | csrf:token no-store',
+    'POST /my/security/apps/:clientId/sign-out  signed-in | csrf:token no-store',
     'GET /my/databases  signed-in | csrf:token no-store',
     'POST /my/databases  signed-in | csrf:token no-store',
     'GET /my/databases/:id  signed-in | csrf:token no-store',

@@ -4,6 +4,11 @@ import { listActivity } from './activity-api.ts';
 import { lockDownAccount, showLockdown } from './lockdown-page.tsx';
 import { lockDownFromLink, showLockdownLink } from './lockdown-link.tsx';
 import { lockDownFromApi } from './lockdown-api.ts';
+import { revokeTrustedDevice, showTrustedDevices } from './trusted-devices.tsx';
+import { showConnectedApps, signOutOfApp } from './connected-apps.tsx';
 
-export const activityPortalRoutes = [showActivity, showLockdown, lockDownAccount, showLockdownLink, lockDownFromLink];
+export const activityPortalRoutes = [
+  showActivity, showLockdown, lockDownAccount, showLockdownLink, lockDownFromLink,
+  showTrustedDevices, revokeTrustedDevice, showConnectedApps, signOutOfApp,
+];
 export const activityApiRoutes = [listActivity, lockDownFromApi];

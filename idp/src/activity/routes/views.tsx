@@ -1,5 +1,6 @@
-/** The activity pages: the list of security events, and the lockdown confirmation and result. */
-import type { ActivityEntry } from '../../../../shared/account-api.ts';
+/** The activity pages: security events, lockdown confirmation and result, remembered devices, connected apps. */
+import type { ActivityEntry, TrustedDeviceSummary } from '../../../../shared/account-api.ts';
+import type { ConnectedApp } from '../../security/session-service.ts';
 import type { Account } from '../../accounts/types.ts';
 import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
@@ -79,6 +80,79 @@ export function lockdownDonePage(p: { email: string }): string {
       <h1>Your account is secured</h1>
       <Notice kind="success">Every device was signed out, every API key revoked, and sign-in is locked.</Notice>
       <p>We sent a link to {p.email} to choose a new password; signing in works again once you have. If you cannot find the mail, <a href="/password/forgot">ask for a new link</a>.</p>
+    </Layout>,
+  );
+}
+
+export function trustedDevicesPage(p: { account: Account; csrf: string; devices: TrustedDeviceSummary[]; done?: string }): string {
+  const tz = p.account.timezone;
+  return renderPage(
+    <Layout title="Remembered devices" user={p.account} active="security">
+      <h1>Remembered devices</h1>
+      {p.done === 'revoked' && <Notice kind="success">That device will be asked for a code at its next sign-in.</Notice>}
+      <p>Devices where you chose "remember this device" when entering a two-factor code. They skip the code until they expire.</p>
+      {p.devices.length === 0 ? <Notice kind="info">No device is remembered.</Notice> : (
+        <>
+          <table>
+            <thead><tr><th>Browser</th><th>System</th><th>IP address</th><th>Added</th><th>Last used</th><th>Expires</th><th></th></tr></thead>
+            <tbody>
+              {p.devices.map((d) => (
+                <tr key={d.id} class="trusted-device">
+                  <td>{d.browser}</td>
+                  <td>{d.os}</td>
+                  <td>{d.ip ?? 'unknown'}</td>
+                  <td>{inZone(d.addedAt, tz)}</td>
+                  <td>{d.lastUsedAt ? inZone(d.lastUsedAt, tz) : 'never'}</td>
+                  <td>{inZone(d.expiresAt, tz)}</td>
+                  <td>
+                    <form method="post" action={`/my/security/trusted-devices/${encodeURIComponent(d.id)}/revoke`}>
+                      <CsrfField token={p.csrf} />
+                      <button type="submit" class="secondary">Forget</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <form method="post" action="/my/security/2fa/forget-devices">
+            <CsrfField token={p.csrf} />
+            <button type="submit" class="secondary">Forget all of them</button>
+          </form>
+        </>
+      )}
+      <p><a href="/my/security">Back to Connection &amp; Security</a></p>
+    </Layout>,
+  );
+}
+
+export function connectedAppsPage(p: { account: Account; csrf: string; apps: ConnectedApp[]; done?: string }): string {
+  const tz = p.account.timezone;
+  return renderPage(
+    <Layout title="Connected databases and apps" user={p.account} active="security">
+      <h1>Connected databases and apps</h1>
+      {p.done === 'signed-out' && <Notice kind="success">Signed out of that database or app: its access was revoked and it was told.</Notice>}
+      <p>Databases and apps you signed in to that still hold access to your account. Signing out of one revokes its access and tokens and tells it to end its session; you stay signed in here and elsewhere.</p>
+      {p.apps.length === 0 ? <Notice kind="info">No database or app holds access to your account.</Notice> : (
+        <table>
+          <thead><tr><th>Database or app</th><th>Last used</th><th>Works while you are away</th><th></th></tr></thead>
+          <tbody>
+            {p.apps.map((a) => (
+              <tr key={a.clientId} class="connected-app">
+                <td>{a.name}</td>
+                <td>{a.lastUsedAt ? inZone(a.lastUsedAt, tz) : 'unknown'}</td>
+                <td>{a.offlineAccess ? 'yes' : 'no'}</td>
+                <td>
+                  <form method="post" action={`/my/security/apps/${encodeURIComponent(a.clientId)}/sign-out`}>
+                    <CsrfField token={p.csrf} />
+                    <button type="submit" class="secondary">Sign out of this database</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p><a href="/my/security">Back to Connection &amp; Security</a></p>
     </Layout>,
   );
 }

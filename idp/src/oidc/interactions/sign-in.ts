@@ -62,6 +62,6 @@ export async function completeSignIn(ctx: AppContext, provider: Provider, accoun
 }
 
 export async function rememberDevice(ctx: AppContext, accountId: string): Promise<void> {
-  const { token, maxAgeSeconds } = await ctx.state.services.security.twoFactor.trustDevice(accountId, ctx.get('user-agent'));
+  const { token, maxAgeSeconds } = await ctx.state.services.security.twoFactor.trustDevice(accountId, ctx.get('user-agent'), ctx.ip);
   ctx.cookies.set(TRUSTED_COOKIE, token, cookieOptions(ctx, maxAgeSeconds));
 }
