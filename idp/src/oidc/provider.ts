@@ -20,6 +20,7 @@ import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
+import { REFRESH_TOKEN_TTL_METADATA, refreshTokenTtl, validateExtraClientMetadata } from '../databases/client-metadata.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from '../databases/oidc-glue.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
@@ -65,10 +66,8 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
     // The extension's background calls the token and revocation endpoints with its extension origin.
     clientBasedCORS: clientBasedCors(options.extensionRedirectUris),
     extraClientMetadata: {
-      properties: ['first_party'],
-      validator(_ctx, key, value) {
-        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
-      },
+      properties: ['first_party', REFRESH_TOKEN_TTL_METADATA],
+      validator: (_ctx, key, value) => validateExtraClientMetadata(key, value),
     },
     jwks: jwks as Configuration['jwks'],
     cookies: {
@@ -108,7 +107,8 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
     },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      // A client may revoke only tokens issued to itself.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       introspection: {
         enabled: true,
         // A client may introspect only tokens issued to itself (API keys are answered separately, for
@@ -176,7 +176,7 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
       Interaction: 30 * 60,
       Session: 14 * 24 * 3600,
       Grant: 14 * 24 * 3600,
-      RefreshToken: 14 * 24 * 3600,
+      RefreshToken: refreshTokenTtl as never,
       DeviceCode: 10 * 60,
       BackchannelAuthenticationRequest: 10 * 60,
     },
