@@ -5,7 +5,7 @@
  * the access tokens, a database may choose a shorter lifetime, and everything that revokes grants
  * (log out from all devices, removal from the database) ends it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as oidc from 'openid-client';
 import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
 import { runIdpCli, signInToPortal, TestBrowser } from '../helpers/databases.ts';
@@ -28,6 +28,9 @@ async function signIn(who = owner, cfg = config, params: Record<string, string> 
   const authorization = await authorize(new TestBrowser(), cfg, { redirectUri, scope: 'openid email profile offline_access', params, credentials: who });
   return exchange(cfg, authorization, undefined, dpop);
 }
+
+// Each `idp` command is a process of its own; on a busy machine several of them take a while.
+vi.setConfig({ testTimeout: 180_000 });
 
 beforeAll(async () => {
   idp = await startTestIdp();

@@ -24,19 +24,20 @@ export const databaseUpdateCommand: Command = {
     'id-token-alg': { help: 'ES256, RS256 or EdDSA' },
     'refresh-token-ttl': { help: 'seconds a refresh token lives unused, 300 to 1209600 ("" for the default, 14 days)' },
   },
-  run: (values, config) =>
-    withServices(config, async (services) => {
+  run: async (values, config) => {
+    // Bad input is refused before the store is opened.
+    const changes = parseInput(databaseUpdateSchema, {
+      redirectUris: values['redirect-uri'],
+      postLogoutRedirectUris: values['post-logout-redirect-uri'],
+      backchannelLogoutUri: values['backchannel-logout-uri'],
+      tokenEndpointAuthMethod: values['auth-method'],
+      jwksUri: values['jwks-uri'],
+      idTokenSignedResponseAlg: values['id-token-alg'],
+      refreshTokenTtl: values['refresh-token-ttl'],
+    });
+    return await withServices(config, async (services) => {
       const database = await services.databases.findByName(String(values.database));
       if (!database) throw new AppError('not_found', `No database is named "${String(values.database)}". See \`idp database list\`.`);
-      const changes = parseInput(databaseUpdateSchema, {
-        redirectUris: values['redirect-uri'],
-        postLogoutRedirectUris: values['post-logout-redirect-uri'],
-        backchannelLogoutUri: values['backchannel-logout-uri'],
-        tokenEndpointAuthMethod: values['auth-method'],
-        jwksUri: values['jwks-uri'],
-        idTokenSignedResponseAlg: values['id-token-alg'],
-        refreshTokenTtl: values['refresh-token-ttl'],
-      });
       const { settings, clientSecret } = await services.databases.updateClient(database.id, changes, { kind: 'operator' });
       return {
         name: database.name,
@@ -51,5 +52,6 @@ export const databaseUpdateCommand: Command = {
         id_token_signed_response_alg: settings.idTokenSignedResponseAlg,
         refresh_token_ttl: settings.refreshTokenTtl ?? null,
       };
-    }),
+    });
+  },
 };

@@ -28,7 +28,7 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secre
 export type DatabaseAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 
 /** Algorithms a database may sign client assertions with: HS256 for client_secret_jwt, the others for private_key_jwt. */
-export const CLIENT_AUTH_SIGNING_ALGORITHMS = ['HS256', 'RS256', 'ES256', 'EdDSA'];
+export const CLIENT_AUTH_SIGNING_ALGORITHMS = ['HS256', 'RS256', 'ES256', 'EdDSA'] as const;
 
 export const REFRESH_TOKEN_MAX_TTL = 14 * 24 * 3600;
 export const REFRESH_TOKEN_MIN_TTL = 5 * 60;

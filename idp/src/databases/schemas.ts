@@ -44,7 +44,7 @@ export const jwksUriField = webUrl('JWKS URI');
 export const inviteSchema = z.object({ email: emailField });
 export const loginField = emailField;
 
-const clearable = <T extends z.ZodType>(field: T) => z.union([z.literal('').transform(() => null), field]);
+const clearable = <T extends z.ZodType>(field: T) => z.preprocess((v) => (v === '' ? null : v), field.nullable());
 
 /** `idp database update` and the portal's Advanced section: only what is given changes; '' removes an optional setting. */
 export const databaseUpdateSchema = z.object({

@@ -20,7 +20,7 @@ import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
-import { REFRESH_TOKEN_TTL_METADATA, refreshTokenTtl, validateExtraClientMetadata } from '../databases/client-metadata.ts';
+import { CLIENT_AUTH_SIGNING_ALGORITHMS, ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_TTL_METADATA, refreshTokenTtl, validateExtraClientMetadata } from '../databases/client-metadata.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from '../databases/oidc-glue.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
@@ -181,10 +181,13 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
       BackchannelAuthenticationRequest: 10 * 60,
     },
     enabledJWA: {
-      idTokenSigningAlgValues: ['ES256', 'EdDSA'],
-      userinfoSigningAlgValues: ['ES256', 'EdDSA'],
-      introspectionSigningAlgValues: ['ES256', 'EdDSA'],
-      authorizationSigningAlgValues: ['ES256', 'EdDSA'],
+      // What databases may choose (client-metadata.ts); ES256 stays the default below.
+      idTokenSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      userinfoSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      introspectionSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      authorizationSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      // Advertised in discovery, and each one is exercised by test/e2e/discovery-self-test.test.ts.
+      clientAuthSigningAlgValues: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
     },
     clientDefaults: {
       id_token_signed_response_alg: 'ES256',
