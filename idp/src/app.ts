@@ -28,6 +28,7 @@ import * as accountPage from './accounts/routes/index.ts';
 import * as securityPage from './security/routes/index.ts';
 import * as databasesPage from './databases/routes/databases-page.tsx';
 import * as databasePage from './databases/routes/database-page.tsx';
+import * as databaseAdvanced from './databases/routes/database-advanced.tsx';
 import * as invitationsPage from './databases/routes/invitations.tsx';
 import * as databaseAccessInteraction from './databases/routes/no-access-interaction.tsx';
 import * as databaseApi from './databases/routes/database-api.ts';
@@ -57,7 +58,7 @@ export async function buildApp(options: AppOptions) {
     showInteraction, loginInteraction, secondFactorInteraction, consentInteraction,
     portalLogin, signupPage, accountPage, securityPage, databasesPage,
     verifyEmailPage, forgotPasswordPage, resetPasswordPage,
-    databasePage, invitationsPage, databaseAccessInteraction, databaseApi,
+    databasePage, databaseAdvanced, invitationsPage, databaseAccessInteraction, databaseApi,
     apiKeysPage, accountApi,
   ];
   for (const page of pages) page.register(router, deps);

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as jose from 'jose';
 import * as oidc from 'openid-client';
 import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
-import { runIdpCli, TestBrowser } from '../helpers/databases.ts';
+import { runIdpCli, signInToPortal, TestBrowser } from '../helpers/databases.ts';
+import { findForm } from '../helpers/browser.ts';
 import { authorize, discover, exchange, jwtHeader } from '../helpers/oidc-sign-in.ts';
 
 let idp: TestIdp;
@@ -228,4 +229,64 @@ describe('idp database update', () => {
     expect(noName.code).toBe(2);
     expect(noName.stderr).toContain('--database is required');
   }, 180_000);
+});
+
+describe('the Advanced section of the database page', () => {
+  it('shows the owner the settings, saves them with the same validation, and never shows or accepts them for a member', async () => {
+    const portal = new TestBrowser();
+    await signInToPortal(portal, idp.issuer, owner.email, owner.password);
+    const list = await portal.request(`${idp.issuer}/my/databases`);
+    const created = await portal.submit(list, '/my/databases', { name: 'Portal Advanced', url: 'http://127.0.0.1:9' });
+    expect(created.status).toBe(201);
+    const id = created.body.match(/href="\/my\/databases\/(dbs_[^"]+)"/)![1]!;
+    const page = await portal.request(`${idp.issuer}/my/databases/${id}`);
+    expect(page.body).toContain('<h2 id="advanced">Advanced</h2>');
+    expect(page.body).toContain('<option value="ES256" selected>ES256</option>');
+    const form = {
+      redirectUris: 'http://127.0.0.1:9/callback\nhttp://127.0.0.1:9/other-callback', postLogoutRedirectUris: 'http://127.0.0.1:9/',
+      backchannelLogoutUri: '', tokenEndpointAuthMethod: 'client_secret_jwt', jwksUri: '', idTokenSignedResponseAlg: 'RS256', refreshTokenTtl: '3600',
+    };
+    const saved = await portal.submit(page, '/advanced', form);
+    expect(saved.status, saved.body.slice(0, 400)).toBe(200);
+    expect(saved.body).toContain('The advanced settings were saved.');
+    expect(saved.body).toContain('<option value="RS256" selected>RS256</option>');
+    const database = (await idp.services.databases.findById(id))!;
+    expect(await idp.services.databases.clientSettings(id, { kind: 'operator' })).toEqual({
+      redirectUris: ['http://127.0.0.1:9/callback', 'http://127.0.0.1:9/other-callback'], postLogoutRedirectUris: ['http://127.0.0.1:9/'],
+      tokenEndpointAuthMethod: 'client_secret_jwt', idTokenSignedResponseAlg: 'RS256', refreshTokenTtl: 3600,
+    });
+    const listed = await cli(['database', 'list']);
+    expect(listed.json<{ databases: { client_id: string }[] }>().databases.some((d) => d.client_id === database.clientId)).toBe(true);
+
+    for (const [fields, message] of [
+      [{ redirectUris: '' }, 'Give at least one redirect URI.'],
+      [{ redirectUris: 'javascript:alert(1)' }, 'The redirect URI must be an http:// or https:// address'],
+      [{ idTokenSignedResponseAlg: 'none' }, 'The ID token signing algorithm must be ES256 (the default), RS256 or EdDSA.'],
+      [{ tokenEndpointAuthMethod: 'private_key_jwt' }, 'private_key_jwt needs a JWKS URI.'],
+      [{ refreshTokenTtl: '12' }, 'The refresh token lifetime must be a whole number of seconds'],
+    ] as [Record<string, string>, string][]) {
+      const refused = await portal.submit(saved, '/advanced', { ...form, ...fields });
+      expect(refused.status, JSON.stringify(fields)).toBe(400);
+      expect(refused.body.replace(/&#x27;|&#39;/g, "'")).toContain(message);
+    }
+    const missing = await portal.submit(saved, '/advanced', {});
+    expect(missing.status).toBe(400);
+    expect(missing.body).toContain('Enter the redirect URIs, one per line.');
+
+    // A member sees no Advanced section, and posting it is refused.
+    const member = { email: 'mia@example.com', password: 'member passphrase 9' };
+    const account = await idp.createAccount(member.email, member.password);
+    const invitation = await idp.services.databases.invite(id, member.email, { kind: 'operator' });
+    await idp.services.databases.acceptInvitation(invitation.id, (await idp.services.accounts.findById(account.id))!);
+    const memberPortal = new TestBrowser();
+    await signInToPortal(memberPortal, idp.issuer, member.email, member.password);
+    const memberPage = await memberPortal.request(`${idp.issuer}/my/databases/${id}`);
+    expect(memberPage.status).toBe(200);
+    expect(memberPage.body).not.toContain('id="advanced"');
+    const { hidden } = findForm(memberPage.body, '/leave');
+    const forbidden = await memberPortal.request(`${idp.issuer}/my/databases/${id}/advanced`, { form: { ...hidden, ...form, idTokenSignedResponseAlg: 'EdDSA' } });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body).toContain('Only the owner of Portal Advanced can do this.');
+    expect((await idp.services.databases.clientSettings(id, { kind: 'operator' })).idTokenSignedResponseAlg).toBe('RS256');
+  });
 });

@@ -21,6 +21,8 @@ import { requireAccount } from '../../portal/portal-session.ts';
 import { withRecentAuth } from '../../portal/reauth.tsx';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { databaseNotices } from './databases-page.tsx';
+import type { DatabaseClientSettings } from '../client-metadata.ts';
+import { AdvancedSettings } from './database-advanced.tsx';
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const transferSchema = z.object({ member: z.string({ error: 'Choose the new owner.' }).regex(idPattern, 'Choose the new owner.') });
@@ -32,6 +34,8 @@ interface PageProps {
   database: Database;
   membership: Membership;
   members: MemberView[];
+  /** The owner's view only. */
+  settings?: DatabaseClientSettings;
   notice?: string;
   error?: string;
   fields?: Record<string, string>;
@@ -118,6 +122,7 @@ function databaseView(p: PageProps): string {
           </form>
         </section>
       )}
+      {owner && p.settings && <AdvancedSettings databaseId={database.id} csrf={p.csrf} settings={p.settings} fields={p.fields} />}
       {owner && (
         <section aria-labelledby="delete">
           <h2 id="delete">Delete the database</h2>
@@ -146,11 +151,12 @@ function databaseView(p: PageProps): string {
 async function render(ctx: AppContext, extra: { notice?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
   const { account } = ctx.state.portal!;
   const view = await ctx.state.services.databases.view(ctx.params.id!, account.id);
-  html(ctx, databaseView({ account, csrf: ctx.state.csrfToken, ...view, ...extra }), status);
+  const settings = view.membership.role === 'owner' ? await ctx.state.services.databases.clientSettings(view.database.id, { kind: 'account', accountId: account.id }) : undefined;
+  html(ctx, databaseView({ account, csrf: ctx.state.csrfToken, ...view, settings, ...extra }), status);
 }
 
 /** Runs an action; on a user error re-renders the page with the message (or the error page if the database is gone). */
-async function act(ctx: AppContext, fn: () => Promise<void> | void): Promise<void> {
+export async function act(ctx: AppContext, fn: () => Promise<void> | void): Promise<void> {
   try {
     if (!idPattern.test(ctx.params.id ?? '')) throw new AppError('not_found', 'This database does not exist, or you are not a member of it.');
     await fn();

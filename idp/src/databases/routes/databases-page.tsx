@@ -27,6 +27,7 @@ export const databaseNotices: Record<string, string> = {
   transferred: 'You transferred the ownership.',
   invited: 'The invitation was sent.',
   removed: 'The member was removed.',
+  settings_saved: 'The advanced settings were saved.',
 };
 
 interface ListProps {

@@ -1,0 +1,103 @@
+/**
+ * The "Advanced" section of /my/databases/:id (owners only): the database's redirect, post-logout and
+ * back-channel URIs, client authentication, ID token algorithm and refresh token lifetime, changed with
+ * the same validation as `idp database update`. The change needs a recent sign-in (a new client
+ * authentication may mint a secret, which is then shown once).
+ */
+import type { VNode } from 'preact';
+import { z } from 'zod';
+import { ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_MAX_TTL, TOKEN_ENDPOINT_AUTH_METHODS, type DatabaseClientSettings } from '../client-metadata.ts';
+import { databaseUpdateSchema } from '../schemas.ts';
+import type { AppContext } from '../../http/context.ts';
+import type { AppRouter, RouteDeps } from '../../http/router.ts';
+import { html } from '../../http/router.ts';
+import { noStore } from '../../http/security-headers.ts';
+import { parseBody, parseInput } from '../../http/validate.ts';
+import { requireAccount } from '../../portal/portal-session.ts';
+import { withRecentAuth } from '../../portal/reauth.tsx';
+import { CsrfField, Field, Layout, renderPage } from '../../ui/render.tsx';
+import { DatabaseCredentials } from './database-credentials.tsx';
+import { act as actOnDatabase } from './database-page.tsx';
+
+const lines = (what: string) => z.string({ error: `Enter the ${what}, one per line.` }).max(20_000, `Too many ${what}.`)
+  .transform((v) => v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
+
+/** The form posts every field (then checked by databaseUpdateSchema); an empty optional field removes the setting. */
+export const advancedFormSchema = z.object({
+  redirectUris: lines('redirect URIs'),
+  postLogoutRedirectUris: lines('post-logout redirect URIs'),
+  backchannelLogoutUri: z.string().max(2000).default(''),
+  tokenEndpointAuthMethod: z.string({ error: 'Choose the client authentication.' }).max(40),
+  jwksUri: z.string().max(2000).default(''),
+  idTokenSignedResponseAlg: z.string({ error: 'Choose the ID token signing algorithm.' }).max(20),
+  refreshTokenTtl: z.string().max(20).default(''),
+});
+
+function Select(p: { name: string; label: string; options: readonly string[]; value: string; error?: string; hint?: string }): VNode {
+  return (
+    <div class="field">
+      <label for={`f-${p.name}`}>{p.label}</label>
+      <select id={`f-${p.name}`} name={p.name} aria-invalid={p.error ? 'true' : undefined}>
+        {p.options.map((o) => <option key={o} value={o} selected={o === p.value}>{o}</option>)}
+      </select>
+      {p.hint && <p class="hint">{p.hint}</p>}
+      {p.error && <p class="field-error">{p.error}</p>}
+    </div>
+  );
+}
+
+function TextArea(p: { name: string; label: string; value: string; error?: string; hint?: string }): VNode {
+  return (
+    <div class="field">
+      <label for={`f-${p.name}`}>{p.label}</label>
+      <textarea id={`f-${p.name}`} name={p.name} rows={3} aria-invalid={p.error ? 'true' : undefined}>{p.value}</textarea>
+      {p.hint && <p class="hint">{p.hint}</p>}
+      {p.error && <p class="field-error">{p.error}</p>}
+    </div>
+  );
+}
+
+/** The section on the database page (rendered for the owner only). */
+export function AdvancedSettings(p: { databaseId: string; csrf: string; settings: DatabaseClientSettings; fields?: Record<string, string> }): VNode {
+  const s = p.settings;
+  return (
+    <section aria-labelledby="advanced">
+      <h2 id="advanced">Advanced</h2>
+      <p>How {`this database's`} sign-in is configured. Change these only together with the database's own configuration.</p>
+      <form method="post" action={`/my/databases/${p.databaseId}/advanced`}>
+        <CsrfField token={p.csrf} />
+        <TextArea name="redirectUris" label="Redirect URIs" value={s.redirectUris.join('\n')} error={p.fields?.redirectUris} hint="One per line." />
+        <TextArea name="postLogoutRedirectUris" label="Post-logout redirect URIs" value={s.postLogoutRedirectUris.join('\n')} error={p.fields?.postLogoutRedirectUris} hint="One per line; may be empty." />
+        <Field name="backchannelLogoutUri" label="Back-channel logout URI" value={s.backchannelLogoutUri ?? ''} error={p.fields?.backchannelLogoutUri} required={false} hint="Empty: no back-channel logout." />
+        <Select name="tokenEndpointAuthMethod" label="Client authentication" options={TOKEN_ENDPOINT_AUTH_METHODS} value={s.tokenEndpointAuthMethod} error={p.fields?.tokenEndpointAuthMethod} />
+        <Field name="jwksUri" label="JWKS URI" value={s.jwksUri ?? ''} error={p.fields?.jwksUri} required={false} hint="The database's public keys; needed with private_key_jwt." />
+        <Select name="idTokenSignedResponseAlg" label="ID token signing algorithm" options={ID_TOKEN_ALGORITHMS} value={s.idTokenSignedResponseAlg} error={p.fields?.idTokenSignedResponseAlg} hint="ES256 unless the database can verify only RS256 (or prefers EdDSA)." />
+        <Field name="refreshTokenTtl" label="Refresh token lifetime (seconds)" value={s.refreshTokenTtl === undefined ? '' : String(s.refreshTokenTtl)} error={p.fields?.refreshTokenTtl} required={false} inputmode="numeric" hint={`Empty: ${REFRESH_TOKEN_MAX_TTL} (14 days). From 300 to ${REFRESH_TOKEN_MAX_TTL}.`} />
+        <button type="submit">Save advanced settings</button>
+      </form>
+    </section>
+  );
+}
+
+export function register(router: AppRouter, deps: RouteDeps): void {
+  router.post('/my/databases/:id/advanced', noStore, requireAccount(deps), async function saveAdvancedSettings(ctx: AppContext) {
+    await actOnDatabase(ctx, async () => {
+      const changes = parseInput(databaseUpdateSchema, parseBody(ctx, advancedFormSchema));
+      await withRecentAuth(ctx, 'change the sign-in settings of this database', async () => {
+        const { account } = ctx.state.portal!;
+        const { database, clientSecret } = await ctx.state.services.databases.updateClient(ctx.params.id!, changes, { kind: 'account', accountId: account.id });
+        if (!clientSecret) {
+          ctx.status = 303;
+          ctx.redirect(`/my/databases/${database.id}?notice=settings_saved`);
+          return;
+        }
+        html(ctx, renderPage(
+          <Layout title="New client secret" user={account} active="databases">
+            <h1>New client secret for {database.name}</h1>
+            <DatabaseCredentials database={database} clientId={database.clientId} clientSecret={clientSecret} issuer={deps.issuer} />
+          </Layout>,
+        ));
+      });
+    });
+  });
+}
