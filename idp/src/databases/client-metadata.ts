@@ -27,8 +27,8 @@ export const DEFAULT_ID_TOKEN_ALGORITHM: IdTokenAlgorithm = 'ES256';
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
 export type DatabaseAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 
-/** Algorithms a database may sign client assertions with: HS256 for client_secret_jwt, the others for private_key_jwt. */
-export const CLIENT_AUTH_SIGNING_ALGORITHMS = ['HS256', 'RS256', 'ES256', 'EdDSA'] as const;
+/** Algorithms a database may sign client assertions with: HS256 for client_secret_jwt, the others for private_key_jwt (Ed25519 is the fully-specified name of EdDSA that current clients send). */
+export const CLIENT_AUTH_SIGNING_ALGORITHMS = ['HS256', 'RS256', 'ES256', 'Ed25519', 'EdDSA'] as const;
 
 export const REFRESH_TOKEN_MAX_TTL = 14 * 24 * 3600;
 export const REFRESH_TOKEN_MIN_TTL = 5 * 60;
