@@ -239,6 +239,13 @@ describe('the Advanced section of the database page', () => {
     const created = await portal.submit(list, '/my/databases', { name: 'Portal Advanced', url: 'http://127.0.0.1:9' });
     expect(created.status).toBe(201);
     const id = created.body.match(/href="\/my\/databases\/(dbs_[^"]+)"/)![1]!;
+    // A database made in the portal refreshes too (offline_access with prompt=consent).
+    const clientId = created.body.match(/id="client-id">([^<]+)</)![1]!;
+    const clientSecret = created.body.match(/id="client-secret">([^<]+)</)![1]!;
+    const portalConfig = await discover(idp.issuer, clientId, clientSecret);
+    const authorization = await authorize(new TestBrowser(), portalConfig, { redirectUri: 'http://127.0.0.1:9/callback', scope: 'openid offline_access', params: { prompt: 'consent' }, credentials: owner });
+    const refreshed = await oidc.refreshTokenGrant(portalConfig, (await exchange(portalConfig, authorization)).refresh_token!);
+    expect(refreshed.refresh_token).toBeTruthy();
     const page = await portal.request(`${idp.issuer}/my/databases/${id}`);
     expect(page.body).toContain('<h2 id="advanced">Advanced</h2>');
     expect(page.body).toContain('<option value="ES256" selected>ES256</option>');

@@ -3,11 +3,11 @@
  * owner creates them (the `idp` command, RFC 7591 registration): offline_access with prompt=consent
  * yields a refresh token, it rotates, a reused one revokes the grant, revocation ends it, DPoP binds
  * the access tokens, a database may choose a shorter lifetime, and everything that revokes grants
- * (log out from all devices, removal from the database) ends it.
+ * (log out from all devices, removal from the database, a password reset) ends it.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as oidc from 'openid-client';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { linkFrom, startTestIdp, type TestIdp } from '../helpers/idp.ts';
 import { runIdpCli, signInToPortal, TestBrowser } from '../helpers/databases.ts';
 import { authorize, discover, exchange } from '../helpers/oidc-sign-in.ts';
 
@@ -157,5 +157,17 @@ describe('what revokes grants ends refresh tokens', () => {
     const db = (await idp.services.databases.findByName(database.name))!;
     await idp.services.databases.removeMember(db.id, membershipId, { kind: 'operator' });
     await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  // Last: it changes the owner's password.
+  it('a password reset ends every refresh token of the account', async () => {
+    const tokens = await signIn();
+    const browser = new TestBrowser();
+    const form = await browser.request(`${idp.issuer}/password/forgot`);
+    await browser.submit(form, '/password/forgot', { email: owner.email });
+    const reset = await browser.request(linkFrom(idp.lastMailTo(owner.email), '/password/reset'));
+    const done = await browser.submit(reset, '/password/reset', { password: 'a brand new passphrase 2' });
+    expect(done.body).toContain('Password changed');
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });
