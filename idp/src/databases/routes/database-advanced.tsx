@@ -63,7 +63,7 @@ export function AdvancedSettings(p: { databaseId: string; csrf: string; settings
   return (
     <section aria-labelledby="advanced">
       <h2 id="advanced">Advanced</h2>
-      <p>How {`this database's`} sign-in is configured. Change these only together with the database's own configuration.</p>
+      <p>How this database signs people in. Change these only together with the database's own configuration.</p>
       <form method="post" action={`/my/databases/${p.databaseId}/advanced`}>
         <CsrfField token={p.csrf} />
         <TextArea name="redirectUris" label="Redirect URIs" value={s.redirectUris.join('\n')} error={p.fields?.redirectUris} hint="One per line." />
