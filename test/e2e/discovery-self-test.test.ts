@@ -4,7 +4,8 @@
  * `/.well-known/openid-configuration` again and fails on any advertised value (every endpoint, every
  * element of every *_supported list, every `true`) that no test exercised. Adding something to
  * discovery therefore needs a test here; something not meant to work must not be advertised.
- * A `false` promises nothing and needs no test.
+ * A `false` promises nothing and needs no test. Run the whole file: the last test counts what the
+ * others marked (with `-t` it fails).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

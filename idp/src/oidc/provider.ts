@@ -176,7 +176,7 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
       Interaction: 30 * 60,
       Session: 14 * 24 * 3600,
       Grant: 14 * 24 * 3600,
-      RefreshToken: refreshTokenTtl as never,
+      RefreshToken: refreshTokenTtl,
       DeviceCode: 10 * 60,
       BackchannelAuthenticationRequest: 10 * 60,
     },
