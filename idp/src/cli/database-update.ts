@@ -6,8 +6,7 @@
  */
 import { databaseUpdateSchema } from '../databases/schemas.ts';
 import { parseInput } from '../http/validate.ts';
-import type { Command } from './commands.ts';
-import { issuerOf, withServices } from './context.ts';
+import { issuerOf, withServices, type Command } from './context.ts';
 import { AppError } from '../errors.ts';
 
 export const databaseUpdateCommand: Command = {

@@ -1,6 +1,8 @@
-import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../storage/migrations.ts';
+import { openSqliteStore } from '../storage/store.ts';
 import { applyClientChanges, clientSettingsOf, ClientChangeError, refreshTokenTtl, refreshTokenTtlField, validateExtraClientMetadata } from './client-metadata.ts';
 import { databaseUpdateSchema } from './schemas.ts';
 
@@ -49,21 +51,28 @@ describe('database client settings', () => {
   });
 });
 
-describe('migration 5', () => {
-  it('gives existing database clients the refresh_token grant, once, and leaves other clients alone', () => {
-    const db = new Database(':memory:');
-    migrate(db);
-    db.prepare("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'a@example.com', 'A', 0, 0)").run();
-    db.prepare("INSERT INTO databases (id, name, url, client_id, owner_id, created_at) VALUES ('dbs_1', 'A', 'https://a.example', 'db_1', 'acc_1', 0)").run();
-    const insert = db.prepare("INSERT INTO oidc_models (model, id, payload) VALUES ('Client', ?, ?)");
-    insert.run('db_1', JSON.stringify({ client_id: 'db_1', grant_types: ['authorization_code', 'client_credentials'] }));
-    insert.run('other', JSON.stringify({ client_id: 'other', grant_types: ['authorization_code'] }));
-    db.pragma('user_version = 4');
-    migrate(db);
-    db.pragma('user_version = 4');
-    migrate(db);
-    const grants = (id: string) => JSON.parse((db.prepare("SELECT payload FROM oidc_models WHERE model = 'Client' AND id = ?").get(id) as { payload: string }).payload).grant_types;
-    expect(grants('db_1')).toEqual(['authorization_code', 'client_credentials', 'refresh_token']);
-    expect(grants('other')).toEqual(['authorization_code']);
+describe('migration 6', () => {
+  it('gives existing database clients the refresh_token grant, once, and leaves other clients alone', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-migration-'));
+    const store = openSqliteStore(path.join(dir, 'idp.sqlite'));
+    try {
+      const db = store.raw;
+      db.prepare("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'a@example.com', 'A', 0, 0)").run();
+      db.prepare("INSERT INTO databases (id, name, url, client_id, owner_id, created_at) VALUES ('dbs_1', 'A', 'https://a.example', 'db_1', 'acc_1', 0)").run();
+      const insert = db.prepare("INSERT INTO oidc_models (model, id, payload) VALUES ('Client', ?, ?)");
+      insert.run('db_1', JSON.stringify({ client_id: 'db_1', grant_types: ['authorization_code', 'client_credentials'] }));
+      insert.run('other', JSON.stringify({ client_id: 'other', grant_types: ['authorization_code'] }));
+      // Run migration 6 twice over the same rows: the second run must change nothing.
+      db.pragma('user_version = 5');
+      await store.migrate();
+      db.pragma('user_version = 5');
+      await store.migrate();
+      const grants = (id: string) => JSON.parse((db.prepare("SELECT payload FROM oidc_models WHERE model = 'Client' AND id = ?").get(id) as { payload: string }).payload).grant_types;
+      expect(grants('db_1')).toEqual(['authorization_code', 'client_credentials', 'refresh_token']);
+      expect(grants('other')).toEqual(['authorization_code']);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 /** Input schemas for databases, shared by the portal forms, the operator command and the database API. */
 import { z } from 'zod';
-import { emailField } from '../http/fields.ts';
+import { emailField } from '../fields.ts';
 import { idTokenAlgorithmField, refreshTokenTtlField, tokenEndpointAuthMethodField } from './client-metadata.ts';
 
 export const databaseNameField = z
@@ -42,8 +42,6 @@ export const newDatabaseSchema = z.object({
 export const jwksUriField = webUrl('JWKS URI');
 
 export const inviteSchema = z.object({ email: emailField });
-export const loginField = emailField;
-
 const clearable = <T extends z.ZodType>(field: T) => z.preprocess((v) => (v === '' ? null : v), field.nullable());
 
 /** `idp database update` and the portal's Advanced section: only what is given changes; '' removes an optional setting. */

@@ -1,23 +1,14 @@
 /**
  * The "Advanced" section of /my/databases/:id (owners only): the database's redirect, post-logout and
  * back-channel URIs, client authentication, ID token algorithm and refresh token lifetime, changed with
- * the same validation as `idp database update`. The change needs a recent sign-in (a new client
- * authentication may mint a secret, which is then shown once).
+ * the same validation as `idp database update`. Its route (`saveAdvancedSettings`, with the page's other
+ * actions in database-page.tsx) needs a recent sign-in: a new client authentication may mint a secret,
+ * which is then shown once.
  */
 import type { VNode } from 'preact';
 import { z } from 'zod';
 import { ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_MAX_TTL, TOKEN_ENDPOINT_AUTH_METHODS, type DatabaseClientSettings } from '../client-metadata.ts';
-import { databaseUpdateSchema } from '../schemas.ts';
-import type { AppContext } from '../../http/context.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { parseBody, parseInput } from '../../http/validate.ts';
-import { requireAccount } from '../../portal/portal-session.ts';
-import { withRecentAuth } from '../../portal/reauth.tsx';
-import { CsrfField, Field, Layout, renderPage } from '../../ui/render.tsx';
-import { DatabaseCredentials } from './database-credentials.tsx';
-import { act as actOnDatabase } from './database-page.tsx';
+import { CsrfField, Field } from '../../ui/render.tsx';
 
 const lines = (what: string) => z.string({ error: `Enter the ${what}, one per line.` }).max(20_000, `Too many ${what}.`)
   .transform((v) => v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
@@ -77,27 +68,4 @@ export function AdvancedSettings(p: { databaseId: string; csrf: string; settings
       </form>
     </section>
   );
-}
-
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.post('/my/databases/:id/advanced', noStore, requireAccount(deps), async function saveAdvancedSettings(ctx: AppContext) {
-    await actOnDatabase(ctx, async () => {
-      const changes = parseInput(databaseUpdateSchema, parseBody(ctx, advancedFormSchema));
-      await withRecentAuth(ctx, 'change the sign-in settings of this database', async () => {
-        const { account } = ctx.state.portal!;
-        const { database, clientSecret } = await ctx.state.services.databases.updateClient(ctx.params.id!, changes, { kind: 'account', accountId: account.id });
-        if (!clientSecret) {
-          ctx.status = 303;
-          ctx.redirect(`/my/databases/${database.id}?notice=settings_saved`);
-          return;
-        }
-        html(ctx, renderPage(
-          <Layout title="New client secret" user={account} active="databases">
-            <h1>New client secret for {database.name}</h1>
-            <DatabaseCredentials database={database} clientId={database.clientId} clientSecret={clientSecret} issuer={deps.issuer} />
-          </Layout>,
-        ));
-      });
-    });
-  });
 }
