@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import * as oidc from 'openid-client';
-import { TestBrowser, type PageResponse } from './browser.ts';
+import type { TestBrowser, PageResponse } from './browser.ts';
 
 export interface Authorization {
   /** The last response: the 303 to the redirect URI (query, fragment) or the auto-submitting form (form_post). */

@@ -287,7 +287,8 @@ export function providerHolder(settings: ProviderSettings, ports: ProviderPorts)
     },
     /** The current provider's request handler (for everything our router does not serve). */
     callback(): ReturnType<Provider['callback']> {
-      return (handler ??= get().callback());
+      handler ??= get().callback();
+      return handler;
     },
   };
 }
