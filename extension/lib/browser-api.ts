@@ -4,6 +4,7 @@
  * tests run it against WXT's fake browser (aliased in `extension/vitest.config.ts`).
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import { engineOf, originPattern } from './host-permission.ts';
 
 export type MessageSender = Runtime.MessageSender;
 
@@ -79,15 +80,16 @@ export function launchWebAuthFlow(url: string, interactive: boolean): Promise<st
   return browser.identity.launchWebAuthFlow({ url, interactive });
 }
 
-const originPattern = (origin: string) => `${new URL(origin).origin}/*`;
+/** The pattern this browser matches `origin` with (Firefox's take no port: see host-permission.ts). */
+const patternFor = (origin: string) => originPattern(origin, engineOf(browser.runtime.getURL('/')));
 
 export function hasOriginPermission(origin: string): Promise<boolean> {
-  return browser.permissions.contains({ origins: [originPattern(origin)] });
+  return browser.permissions.contains({ origins: [patternFor(origin)] });
 }
 
 /** Must run inside a user gesture (a click in the popup or options page). */
 export function requestOriginPermission(origin: string): Promise<boolean> {
-  return browser.permissions.request({ origins: [originPattern(origin)] });
+  return browser.permissions.request({ origins: [patternFor(origin)] });
 }
 
 // ---- alarms, badge, notifications, tabs ------------------------------------------------------
@@ -110,7 +112,7 @@ export interface Badge {
 }
 
 export async function setBadge(badge: Badge): Promise<void> {
-  // MV3 (Chrome) has `action`; Firefox MV2 still calls it `browserAction`.
+  // MV3 (Chrome, Firefox) has `action`; an MV2 build would only have `browserAction`.
   const action = browser.action ?? browser.browserAction;
   await action.setBadgeText({ text: badge.text });
   if (badge.text) await action.setBadgeBackgroundColor({ color: badge.color });

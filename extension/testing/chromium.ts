@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DEFAULT_EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
@@ -20,8 +20,14 @@ export const EXPECTED_EXTENSION_ID = 'fidbdcnbmjdaepbknnhbpdanaoaiacmc';
 export interface LaunchedExtension {
   browser: Browser;
   extensionId: string;
-  /** The background service worker, for `evaluate` (e.g. reading storage or calling chrome.* APIs). */
-  worker(): Promise<WebWorker>;
+  /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
+  baseUrl: string;
+  engine: 'chromium' | 'gecko';
+  /**
+   * Runs `fn` where the WebExtension APIs are (`chrome.*` / `browser.*`): the background service
+   * worker in Chromium, an extension page in Firefox. Use it to read storage or the badge.
+   */
+  evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** Opens an extension page (`popup.html`, `options.html`) in a normal tab. */
   openPage(page: string): Promise<Page>;
   /**
@@ -63,7 +69,10 @@ export async function launchChromiumWithExtension(options: { extensionDir?: stri
   return {
     browser,
     extensionId,
-    worker: async () => (await findWorker()).worker,
+    baseUrl: `chrome-extension://${extensionId}/`,
+    engine: 'chromium',
+    // A stopped worker is a new target when it wakes up, so look it up each time.
+    evaluate: async (fn, arg) => (await findWorker()).worker.evaluate(fn as (arg: unknown) => unknown, arg) as never,
     async openPage(page) {
       const tab = await browser.newPage();
       await tab.goto(`chrome-extension://${extensionId}/${page}`);

@@ -63,8 +63,7 @@ function check(condition: unknown, message: string) {
 const { issuer, idp, close } = await serveFakeIdp();
 const ext = await launchChromiumWithExtension();
 try {
-  const worker = await ext.worker();
-  await worker.evaluate((url) => (globalThis as any).chrome.storage.local.set({ idpUrl: url }), issuer);
+  await ext.evaluate((url) => (globalThis as any).chrome.storage.local.set({ idpUrl: url }), issuer);
   check(ext.extensionId === 'fidbdcnbmjdaepbknnhbpdanaoaiacmc', `stable extension id ${ext.extensionId}`);
 
   const signedOut = await popupText(ext);
@@ -102,7 +101,7 @@ try {
   await page.waitForSelector('#new-secret');
   check((await page.$eval('#new-secret', (el) => (el as HTMLInputElement).value)) === 'lk_new_secret_value', 'rotated key secret shown once');
 
-  const badge = await worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}));
+  const badge = await ext.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}), null);
   check(badge === '!', `badge shows "!" for 2FA off (got "${badge}")`);
   const apiProofs = idp.state.apiRequests.filter((r) => typeof r.proof.ath === 'string').length;
   check(apiProofs === idp.state.apiRequests.length && apiProofs > 0, `every API call carried a DPoP proof with ath (${apiProofs})`);

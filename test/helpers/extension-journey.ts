@@ -1,0 +1,325 @@
+/**
+ * The browser extension end to end, once per browser: the real build (WXT, into a temporary directory)
+ * installed into a real headless browser (Chromium over CDP, Firefox ESR over WebDriver BiDi) against
+ * the real IdP started in this process. One account walks through it in order, each step relying on the
+ * previous ones:
+ *
+ * 1. sign in from the popup through `identity.launchWebAuthFlow`, filling the IdP's login form in the
+ *    auth window (the IdP clock is set back 11 minutes for that sign-in, so it is "old" afterwards);
+ * 2. the security summary in the popup and the red badge (2FA off);
+ * 3. the databases list and "Open" (single sign-on starts at the database's sign-in URL);
+ * 4. rotating an API key: the IdP asks for a step-up (RFC 9470), the extension opens the login form
+ *    again, the new secret is shown and the old one is refused by introspection at once;
+ * 5. "Log out other devices": another browser's IdP session ends, the extension stays signed in;
+ * 6. an expired access token is refreshed (DPoP, rotating refresh token);
+ * 7. the badge clears with 2FA on and turns red again once 2FA is turned off;
+ * 8. signing out revokes the extension's refresh token at the IdP.
+ *
+ * Used by test/e2e/extension.test.ts (Chromium) and test/e2e/extension-firefox.test.ts (Firefox).
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page, Target } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
+import type { LaunchedExtension } from '../../extension/testing/chromium.ts';
+import { clock } from '../../idp/src/storage/database.ts';
+import { TestBrowser } from './browser.ts';
+import { repoRoot } from './databases.ts';
+import { startTestIdp, tempDir, type TestIdp } from './idp.ts';
+import { portalSignIn, totp } from './security.ts';
+
+const PASSWORD = 'correct horse battery staple';
+const EMAIL = 'extension-user@example.com';
+const STEP = 20_000;
+
+export interface JourneyBrowser {
+  /** For test names and printed timings. */
+  name: string;
+  /** WXT's target: the build lands in `<dir>/<target>-mv3`. */
+  target: 'chrome' | 'firefox';
+  /** The browser's `identity.getRedirectURL()`, registered at the IdP for the extension's client. */
+  redirectUri: string;
+  launch(extensionDir: string): Promise<LaunchedExtension>;
+  /** Checks only this browser can make (e.g. the extension ID it was loaded with). */
+  afterLaunch?(ext: LaunchedExtension): void;
+}
+
+/** Builds the extension for `target` into a fresh directory; host permissions for loopback are granted at install. */
+export async function buildExtensionForTests(target: 'chrome' | 'firefox'): Promise<string> {
+  const buildDir = tempDir(`latchkey-extension-${target}-`);
+  // Both spellings of loopback: the IdP's issuer is http://localhost:<port>.
+  // tsx, not Node's own type stripping: the engines range starts at Node 22.12, which lacks it by default.
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'extension/testing/build-e2e.ts'), buildDir, target], {
+    cwd: repoRoot, timeout: 120_000, env: { ...process.env, LATCHKEY_E2E_HOSTS: 'http://localhost/*,http://127.0.0.1/*' },
+  });
+  return buildDir;
+}
+
+const bodyText = (page: Page) => page.evaluate(() => document.body.innerText);
+
+export async function waitForText(page: Page, text: string, timeout = STEP): Promise<void> {
+  try {
+    await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout }, text);
+  } catch (error) {
+    throw new Error(`"${text}" did not appear; the page shows:\n${await bodyText(page).catch(() => '?')}`, { cause: error });
+  }
+}
+
+// Functions passed to `ext.evaluate` run in the browser and cannot close over anything here, so each
+// spells out `(globalThis.browser ?? globalThis.chrome)`: `browser.*` in Firefox, `chrome.*` in Chromium.
+
+export function describeExtensionJourney(kind: JourneyBrowser): void {
+  let idp: TestIdp;
+  let ext: LaunchedExtension;
+  let popup: Page;
+  let buildDir: string;
+  let account: { id: string; email: string };
+  let database: { id: string; clientId: string; clientSecret: string; url: string };
+  let databaseServer: http.Server;
+  const databaseRequests: string[] = [];
+  let apiKey: { id: string; secret: string };
+  const seenAuthWindows = new Set<Target>();
+
+  beforeAll(async () => {
+    buildDir = await buildExtensionForTests(kind.target);
+    idp = await startTestIdp({ IDP_EXTENSION_REDIRECT_URIS: kind.redirectUri });
+    account = await idp.createAccount(EMAIL, PASSWORD, 'Extension User');
+
+    databaseServer = http.createServer((req, res) => {
+      databaseRequests.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('the database sign-in page');
+    });
+    await new Promise<void>((resolve) => databaseServer.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(databaseServer.address() as AddressInfo).port}`;
+    const created = await idp.services.databases.create(account.id, {
+      name: 'Acme', url, redirectUris: [`${url}/callback`], postLogoutRedirectUris: [`${url}/`], tokenEndpointAuthMethod: 'client_secret_basic',
+    }, { kind: 'account', accountId: account.id });
+    database = { id: created.database.id, clientId: created.clientId, clientSecret: created.clientSecret!, url };
+
+    await idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
+    const key = await idp.services.apiKeys.create(account.id, { description: 'CI deploy', duration: '1m', scope: 'read-write', databases: null }, { actor: account.id });
+    apiKey = { id: key.key.id, secret: key.secret };
+
+    ext = await kind.launch(path.join(buildDir, `${kind.target}-mv3`));
+    await ext.evaluate((issuer) => ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.set({ idpUrl: issuer }), idp.issuer);
+  }, 180_000);
+
+  afterEach(() => {
+    clock.offsetMs = 0;
+  });
+
+  afterAll(async () => {
+    clock.offsetMs = 0;
+    await ext?.close().catch(() => undefined);
+    await new Promise<void>((resolve) => (databaseServer ? databaseServer.close(() => resolve()) : resolve()));
+    await idp?.close();
+    if (buildDir) fs.rmSync(buildDir, { recursive: true, force: true });
+  });
+
+  /** The next window `launchWebAuthFlow` opens on the IdP's sign-in page (never one seen before). */
+  async function nextAuthWindow(): Promise<Page> {
+    const target = await ext.browser.waitForTarget((t) => t.type() === 'page' && t.url().includes('/interaction/') && !seenAuthWindows.has(t), { timeout: STEP });
+    seenAuthWindows.add(target);
+    const page = await target.asPage();
+    await page.waitForSelector('#f-password', { timeout: STEP });
+    return page;
+  }
+
+  /**
+   * Fills the IdP's login form in the auth window. `afterSignIn` runs once the IdP has checked the
+   * password and before the authorization resumes (the first request to `/auth/` after the form post),
+   * which is where a test can put the IdP clock back.
+   */
+  async function signInInAuthWindow(page: Page, afterSignIn?: () => void): Promise<void> {
+    if (afterSignIn) {
+      let posted = false;
+      await page.setRequestInterception(true);
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().includes('/interaction/')) posted = true;
+        else if (posted && new URL(request.url()).pathname.startsWith('/auth/')) {
+          posted = false;
+          afterSignIn();
+        }
+        request.continue().catch(() => undefined);
+      });
+    }
+    await page.$eval('#f-email', (input) => ((input as HTMLInputElement).value = ''));
+    await page.type('#f-email', EMAIL);
+    await page.type('#f-password', PASSWORD);
+    await page.click('form[action$="/login"] button[type=submit]');
+  }
+
+  const badgeText = () => ext.evaluate(() => ((globalThis as any).browser ?? (globalThis as any).chrome).action.getBadgeText({}) as Promise<string>, null);
+
+  async function waitForBadge(expected: string): Promise<void> {
+    const deadline = Date.now() + STEP;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = await badgeText();
+      if (last === expected) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`badge is "${last}", expected "${expected}"`);
+  }
+
+  async function introspect(token: string): Promise<{ active: boolean }> {
+    const res = await fetch(`${idp.issuer}/token/introspection`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${database.clientId}:${database.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }),
+    });
+    return (await res.json()) as { active: boolean };
+  }
+
+  /** Opens a fresh popup (which refreshes the status on open) and waits for the signed-in view. */
+  async function reopenPopup(): Promise<Page> {
+    await popup?.close().catch(() => undefined);
+    popup = await ext.openPage('popup.html');
+    await popup.waitForSelector('[role=tablist]', { timeout: STEP });
+    return popup;
+  }
+
+  async function showTab(id: 'security' | 'databases' | 'devices' | 'keys'): Promise<void> {
+    await popup.click(`#tab-${id}`);
+  }
+
+  describe(`the browser extension in ${kind.name} against the real IdP`, () => {
+    it('signs in through launchWebAuthFlow with the IdP login form', async () => {
+      kind.afterLaunch?.(ext);
+      popup = await ext.openPage('popup.html');
+      await popup.waitForSelector('.signed-out button.primary', { timeout: STEP });
+      expect(await bodyText(popup)).toContain('Sign in to Latchkey');
+
+      // This sign-in happens 11 minutes "ago" by the IdP clock, so the sensitive actions below need a step-up.
+      clock.offsetMs = -11 * 60 * 1000;
+      await popup.click('.signed-out button.primary');
+      const auth = await nextAuthWindow();
+      expect(auth.url()).toContain(idp.issuer);
+      await signInInAuthWindow(auth, () => {
+        clock.offsetMs = 0;
+      });
+      // The popup reloads itself once the background has signed in.
+      await popup.waitForSelector('[role=tablist]', { timeout: STEP }).catch(async (error: unknown) => {
+        throw new Error(`not signed in; the popup shows:\n${await bodyText(popup)}\nauth window: ${auth.isClosed() ? 'closed' : auth.url()}`, { cause: error });
+      });
+      expect(clock.offsetMs).toBe(0);
+    });
+
+    it('shows the security status in the popup and the red badge while 2FA is off', async () => {
+      await waitForText(popup, EMAIL);
+      await waitForText(popup, 'Two-factor authentication');
+      const text = await bodyText(popup);
+      expect(text).toContain('Turn on two-factor authentication.');
+      await waitForBadge('!');
+    });
+
+    it('lists the databases and opens one by single sign-on', async () => {
+      await showTab('databases');
+      await waitForText(popup, 'Acme');
+      expect(await bodyText(popup)).toContain('owner');
+      const opened = ext.browser.waitForTarget((t) => t.type() === 'page' && t.url().startsWith(`${database.url}/login`), { timeout: STEP });
+      await popup.click('button[aria-label="Open Acme"]');
+      const tab = await (await opened).asPage();
+      expect(tab?.url()).toBe(`${database.url}/login`);
+      await tab?.close();
+      expect(databaseRequests).toContain('/login');
+    });
+
+    it('rotates an API key after a step-up sign-in; the old secret is refused at once', async () => {
+      expect(await introspect(apiKey.secret)).toMatchObject({ active: true });
+      await showTab('keys');
+      await waitForText(popup, 'CI deploy');
+      await popup.click('button[aria-label="Rotate CI deploy"]');
+      await popup.click('.rotate input[type=radio][value="0"]');
+      await popup.click('.rotate button[type=submit]');
+
+      // The sign-in is older than 10 minutes: the API answers with the RFC 9470 challenge, and the
+      // extension opens the IdP's login form again (max_age=600).
+      const auth = await nextAuthWindow();
+      expect(new URL(auth.url()).pathname).toMatch(/^\/interaction\//);
+      await signInInAuthWindow(auth);
+
+      await popup.waitForSelector('#new-secret', { timeout: STEP });
+      const secret = await popup.$eval('#new-secret', (input) => (input as HTMLInputElement).value);
+      expect(secret).toMatch(/^lk_[a-z2-7]{10}_[A-Za-z0-9_-]{43}$/);
+      expect(secret).not.toBe(apiKey.secret);
+      expect(await introspect(apiKey.secret)).toMatchObject({ active: false });
+      expect(await introspect(secret)).toMatchObject({ active: true });
+    });
+
+    it('logs out the other devices and stays signed in itself', async () => {
+      const other = new TestBrowser();
+      await portalSignIn(idp, other, EMAIL, PASSWORD);
+      expect((await other.request(`${idp.issuer}/my/account`)).status).toBe(200);
+
+      await reopenPopup();
+      await showTab('devices');
+      await waitForText(popup, 'this device');
+      expect(await popup.$$eval('ul[aria-label="Signed-in devices"] li', (rows) => rows.length)).toBe(2);
+      await popup.click('button.danger');
+      await popup.waitForSelector('.confirm button.danger', { timeout: STEP });
+      await popup.click('.confirm button.danger');
+      await waitForText(popup, 'Logged out 1 other device.');
+
+      const after = await other.request(`${idp.issuer}/my/account`);
+      expect(after.status).toBe(302);
+      expect(after.location).toContain('/my/login');
+      await popup.waitForFunction(() => document.querySelectorAll('ul[aria-label="Signed-in devices"] li').length === 1, { timeout: STEP });
+      const devices = await idp.services.security.sessions.listDevices(account.id);
+      expect(devices).toHaveLength(1);
+
+      // The extension's own session and grant are intact: a fresh status comes back without an error.
+      await reopenPopup();
+      await waitForText(popup, EMAIL);
+      await popup.waitForFunction(() => !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP });
+      expect(await bodyText(popup)).not.toMatch(/sign in again|Sign in to Latchkey|Cannot reach/i);
+    });
+
+    it('refreshes an expired access token with the rotating refresh token', async () => {
+      const stored = () => ext.evaluate(async () => JSON.stringify((await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('refreshGrant')).refreshGrant), null);
+      const before = await stored();
+      // As if the access token had expired: the background must refresh (DPoP proof, resource, rotation).
+      await ext.evaluate(() => ((globalThis as any).browser ?? (globalThis as any).chrome).storage.session.remove('accessToken'), null);
+      await reopenPopup();
+      const deadline = Date.now() + STEP;
+      let after = before;
+      while (after === before && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        after = await stored();
+      }
+      expect(after).not.toBe(before);
+      expect(after).toContain('refreshToken');
+      await popup.waitForFunction(() => document.body.innerText.includes('Two-factor authentication') && !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP });
+      expect(await bodyText(popup)).not.toMatch(/sign in again|Sign in to Latchkey|Cannot reach/i);
+    });
+
+    it('clears the badge with 2FA on and shows it again after 2FA is turned off', async () => {
+      const person = (await idp.services.accounts.findById(account.id))!;
+      const { twoFactor } = idp.services.security;
+      const { secret } = await twoFactor.startEnrollment(person);
+      await twoFactor.confirmEnrollment(person, totp(secret));
+      await reopenPopup();
+      await waitForBadge('');
+
+      await twoFactor.disable(person);
+      await reopenPopup();
+      await waitForBadge('!');
+      await showTab('security');
+      await waitForText(popup, 'Turn on two-factor authentication.');
+    });
+
+    it("signs out and revokes the extension's refresh token at the IdP", async () => {
+      const extensionHolds = async () => (await idp.services.security.sessions.appsWithTokens(account.id)).some((app) => app.clientId === EXTENSION_CLIENT_ID);
+      expect(await extensionHolds()).toBe(true);
+      await popup.evaluate(() => [...document.querySelectorAll<HTMLButtonElement>('.header-actions button')].find((b) => b.textContent?.trim() === 'Sign out')!.click());
+      await popup.waitForSelector('.signed-out', { timeout: STEP });
+      await waitForBadge('');
+      expect(await extensionHolds()).toBe(false);
+    });
+  });
+}
