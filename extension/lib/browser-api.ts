@@ -81,7 +81,12 @@ export function launchWebAuthFlow(url: string, interactive: boolean): Promise<st
 }
 
 /** The pattern this browser matches `origin` with (Firefox's take no port: see host-permission.ts). */
-const patternFor = (origin: string) => originPattern(origin, engineOf(browser.runtime.getURL('/')));
+export const patternFor = (origin: string) => originPattern(origin, engineOf(browser.runtime.getURL('/')));
+
+/** Host patterns held right now (granted at install or later). */
+export async function grantedOriginPatterns(): Promise<string[]> {
+  return (await browser.permissions.getAll()).origins ?? [];
+}
 
 export function hasOriginPermission(origin: string): Promise<boolean> {
   return browser.permissions.contains({ origins: [patternFor(origin)] });
@@ -90,6 +95,12 @@ export function hasOriginPermission(origin: string): Promise<boolean> {
 /** Must run inside a user gesture (a click in the popup or options page). */
 export function requestOriginPermission(origin: string): Promise<boolean> {
   return browser.permissions.request({ origins: [patternFor(origin)] });
+}
+
+/** Gives back a host permission asked for a server that turned out not to be an IdP. */
+export async function removeOriginPermission(origin: string): Promise<void> {
+  // Install-time (required) host permissions cannot be removed; nothing to give back then.
+  await browser.permissions.remove({ origins: [patternFor(origin)] }).catch(() => undefined);
 }
 
 // ---- alarms, badge, notifications, tabs ------------------------------------------------------

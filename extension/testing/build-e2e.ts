@@ -16,6 +16,7 @@ if (!outDir || (browser !== 'chrome' && browser !== 'firefox')) {
   console.error('usage: node --import tsx extension/testing/build-e2e.ts <outDir> [chrome|firefox]');
   process.exit(2);
 }
-process.env.LATCHKEY_E2E_HOSTS ||= 'http://127.0.0.1/*';
+// Unset: loopback is granted; set but empty (`LATCHKEY_E2E_HOSTS=`): nothing is, the suite grants it through the options page.
+process.env.LATCHKEY_E2E_HOSTS ??= 'http://127.0.0.1/*';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 await build({ root, outDir: path.resolve(outDir), browser, manifestVersion: 3 });

@@ -10,6 +10,7 @@ describeExtensionJourney({
   name: 'Firefox',
   target: 'firefox',
   redirectUri: FIREFOX_REDIRECT_URI,
+  grantHostsAtInstall: false,
   launch: (extensionDir) => launchFirefoxWithExtension({ extensionDir }),
   afterLaunch: (ext) => expect(ext.extensionId).toBe(FIREFOX_ADDON_ID),
 });

@@ -8,6 +8,7 @@ describeExtensionJourney({
   name: 'Chromium',
   target: 'chrome',
   redirectUri: `https://${EXPECTED_EXTENSION_ID}.chromiumapp.org/`,
+  grantHostsAtInstall: true,
   launch: (extensionDir) => launchChromiumWithExtension({ extensionDir, executablePath: findChromium() }),
   afterLaunch: (ext) => expect(ext.extensionId).toBe(EXPECTED_EXTENSION_ID),
 });

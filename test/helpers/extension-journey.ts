@@ -28,6 +28,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
 import type { LaunchedExtension } from '../../extension/testing/chromium.ts';
 import { clock } from '../../idp/src/storage/database.ts';
+import { axeViolations } from './axe.ts';
 import { TestBrowser } from './browser.ts';
 import { repoRoot } from './databases.ts';
 import { startTestIdp, tempDir, type TestIdp } from './idp.ts';
@@ -44,18 +45,25 @@ export interface JourneyBrowser {
   target: 'chrome' | 'firefox';
   /** The browser's `identity.getRedirectURL()`, registered at the IdP for the extension's client. */
   redirectUri: string;
+  /**
+   * Whether the build grants the loopback host permissions at install (`LATCHKEY_E2E_HOSTS`). Chromium
+   * needs it: nobody can click its permission prompt headless. Firefox does not (its prompt is turned
+   * off by a pref), so there the options page's real `permissions.request` grants the IdP origin.
+   */
+  grantHostsAtInstall: boolean;
   launch(extensionDir: string): Promise<LaunchedExtension>;
   /** Checks only this browser can make (e.g. the extension ID it was loaded with). */
   afterLaunch?(ext: LaunchedExtension): void;
 }
 
 /** Builds the extension for `target` into a fresh directory; host permissions for loopback are granted at install. */
-export async function buildExtensionForTests(target: 'chrome' | 'firefox'): Promise<string> {
+export async function buildExtensionForTests(target: 'chrome' | 'firefox', grantHostsAtInstall: boolean): Promise<string> {
   const buildDir = tempDir(`latchkey-extension-${target}-`);
+  const { LATCHKEY_E2E_HOSTS: _unset, ...env } = process.env;
   // Both spellings of loopback: the IdP's issuer is http://localhost:<port>.
   // tsx, not Node's own type stripping: the engines range starts at Node 22.12, which lacks it by default.
   await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'extension/testing/build-e2e.ts'), buildDir, target], {
-    cwd: repoRoot, timeout: 120_000, env: { ...process.env, LATCHKEY_E2E_HOSTS: 'http://localhost/*,http://127.0.0.1/*' },
+    cwd: repoRoot, timeout: 120_000, env: grantHostsAtInstall ? { ...env, LATCHKEY_E2E_HOSTS: 'http://localhost/*,http://127.0.0.1/*' } : { ...env, LATCHKEY_E2E_HOSTS: '' },
   });
   return buildDir;
 }
@@ -86,7 +94,7 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
   const seenAuthWindows = new Set<Target>();
 
   beforeAll(async () => {
-    buildDir = await buildExtensionForTests(kind.target);
+    buildDir = await buildExtensionForTests(kind.target, kind.grantHostsAtInstall);
     idp = await startTestIdp({ IDP_EXTENSION_REDIRECT_URIS: kind.redirectUri });
     account = await idp.createAccount(EMAIL, PASSWORD, 'Extension User');
 
@@ -106,7 +114,6 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
     apiKey = { id: key.key.id, secret: key.secret };
 
     ext = await kind.launch(path.join(buildDir, `${kind.target}-mv3`));
-    await ext.evaluate((issuer) => ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.set({ idpUrl: issuer }), idp.issuer);
   }, 180_000);
 
   afterEach(() => {
@@ -188,12 +195,43 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
     await popup.click(`#tab-${id}`);
   }
 
+  const grantedOrigins = () => ext.evaluate(async () => (await ((globalThis as any).browser ?? (globalThis as any).chrome).permissions.getAll()).origins as string[], null);
+
+  async function saveIdpUrl(options: Page, url: string, expected: string): Promise<void> {
+    await options.$eval('#idp-url', (input) => ((input as HTMLInputElement).value = ''));
+    await options.type('#idp-url', url);
+    await options.click('form button[type=submit]');
+    await options.waitForFunction((t) => document.querySelector('#save-result')?.textContent?.includes(t), { timeout: STEP }, expected).catch(async (error: unknown) => {
+      throw new Error(`"${expected}" did not appear after saving ${url}; the page shows:\n${await bodyText(options)}`, { cause: error });
+    });
+  }
+
   describe(`the browser extension in ${kind.name} against the real IdP`, () => {
-    it('signs in through launchWebAuthFlow with the IdP login form', async () => {
+    it('sets the IdP URL in the options page, asking for exactly that origin; a typo or a non-IdP is refused with a clear message', async () => {
       kind.afterLaunch?.(ext);
+      const options = await ext.openPage('options.html');
+      await options.waitForSelector('#idp-url', { timeout: STEP });
+      expect(await axeViolations(options)).toEqual([]);
+
+      await saveIdpUrl(options, 'login example', 'is not a web address');
+      await saveIdpUrl(options, 'ftp://login.example.com', 'must start with https:// or http://');
+      await saveIdpUrl(options, database.url, `${database.url} is not a Latchkey server`);
+      expect(await ext.evaluate(async () => (await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('idpUrl')).idpUrl ?? null, null)).toBeNull();
+      if (!kind.grantHostsAtInstall) expect(await grantedOrigins()).toEqual([]);
+
+      await saveIdpUrl(options, `${idp.issuer}/`, `Saved. Latchkey will sign in at ${idp.issuer}.`);
+      expect(await ext.evaluate(async () => (await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('idpUrl')).idpUrl, null)).toBe(idp.issuer);
+      // Exactly the IdP's origin, spelled the way this browser matches it (Firefox: no port).
+      if (!kind.grantHostsAtInstall) expect(await grantedOrigins()).toEqual([`${new URL(idp.issuer).protocol}//${new URL(idp.issuer).hostname}/*`]);
+      expect(await axeViolations(options)).toEqual([]);
+      await options.close();
+    });
+
+    it('signs in through launchWebAuthFlow with the IdP login form', async () => {
       popup = await ext.openPage('popup.html');
       await popup.waitForSelector('.signed-out button.primary', { timeout: STEP });
       expect(await bodyText(popup)).toContain('Sign in to Latchkey');
+      expect(await axeViolations(popup)).toEqual([]);
 
       // This sign-in happens 11 minutes "ago" by the IdP clock, so the sensitive actions below need a step-up.
       clock.offsetMs = -11 * 60 * 1000;
