@@ -5,15 +5,18 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { createBackgroundService } from '../lib/background-service.ts';
 import {
+  clearNotification,
   hasOriginPermission,
   identityRedirectUrl,
   launchWebAuthFlow,
   onAlarm,
   onInstalledOrStartup,
+  onNotificationClicked,
   onRuntimeMessage,
   ownExtension,
   schedulePeriodicAlarm,
   setBadge,
+  openTab,
   showNotification,
 } from '../lib/browser-api.ts';
 import { createDpopKeyStore } from '../lib/dpop-key-store.ts';
@@ -37,6 +40,10 @@ export default defineBackground({
 
   onRuntimeMessage(createMessageRouter(service.handlers, ownExtension));
   onAlarm(REFRESH_ALARM, () => void service.periodicRefresh());
+  onNotificationClicked((id) => {
+    void service.notificationTarget(id).then((url) => (url ? openTab(url) : undefined));
+    void clearNotification(id);
+  });
   onInstalledOrStartup(() => {
     void schedulePeriodicAlarm(REFRESH_ALARM, REFRESH_EVERY_MINUTES);
     void service.periodicRefresh();

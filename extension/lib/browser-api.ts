@@ -142,3 +142,11 @@ export async function showNotification(id: string, title: string, message: strin
 export async function openTab(url: string): Promise<void> {
   await browser.tabs.create({ url });
 }
+
+export function onNotificationClicked(listener: (id: string) => void): void {
+  browser.notifications.onClicked.addListener(listener);
+}
+
+export async function clearNotification(id: string): Promise<void> {
+  await browser.notifications.clear(id);
+}

@@ -28,6 +28,8 @@ export interface RefreshGrantRecord {
 export interface CachedStatus {
   issuer: string;
   status: SecurityStatus;
+  /** The devices list fetched with it (new-device check and recent activity); absent in caches from older versions. */
+  devices?: DeviceSummary[];
   /** Epoch milliseconds of the last successful refresh. */
   fetchedAt: number;
 }
@@ -38,7 +40,6 @@ export const refreshGrantItem = defineStorageItem<RefreshGrantRecord | null>('lo
 export const cachedStatusItem = defineStorageItem<CachedStatus | null>('local', 'cachedStatus', null);
 /** Device ids seen at the last refresh; null until the first one, so the first sync never notifies. */
 export const knownDeviceIdsItem = defineStorageItem<string[] | null>('local', 'knownDeviceIds', null);
-export const lastDevicesItem = defineStorageItem<DeviceSummary[] | null>('local', 'lastDevices', null);
 
 /** Which browser notifications the person wants (options page); all on until turned off. */
 export interface NotificationPrefs {
