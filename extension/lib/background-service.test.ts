@@ -82,6 +82,14 @@ describe('background service', () => {
     expect(await service.notificationTarget('two-factor-off-1')).toBe(`${ISSUER}/my/security#two-factor`);
   });
 
+  it('lists activity from /activity, or from the devices while the IdP has no such route', async () => {
+    const { service, fixtures } = setup({ devices: [device('me', true)] });
+    await service.handlers.signIn(null);
+    expect(await service.handlers.listActivity(null)).toMatchObject({ source: 'devices', events: [{ id: 'me', kind: 'sign_in', current: true }] });
+    fixtures['GET /api/v1/activity'] = [{ id: 'e1', kind: 'sign_in', at: '2026-06-01T00:00:00Z', browser: 'Safari', os: 'iOS', ip: null, newDevice: true, current: false }];
+    expect(await service.handlers.listActivity(null)).toMatchObject({ source: 'activity', events: [{ id: 'e1', browser: 'Safari' }] });
+  });
+
   it('caches the devices with the status for the popup', async () => {
     const { service } = setup({ devices: [device('me', true), device('phone')] });
     await service.handlers.signIn(null);

@@ -39,6 +39,10 @@ export async function launchFirefoxWithExtension(options: { extensionDir?: strin
       // Grants permissions.request() without the doorhanger nobody can click headless; the request
       // itself (exact origin, user gesture) still runs through the extension's code.
       'extensions.webextOptionalPermissionPrompts': false,
+      // Firefox's own alert windows instead of the desktop's notification service (absent headless,
+      // where notifications would close at once); kept open so `notifications.getAll()` can see them.
+      'alerts.useSystemBackend': false,
+      'alerts.totalOpenTime': 3_600_000,
     },
   });
   const baseUrl = `moz-extension://${FIREFOX_EXTENSION_UUID}/`;
@@ -49,11 +53,15 @@ export async function launchFirefoxWithExtension(options: { extensionDir?: strin
     const url = `${baseUrl}${page}`;
     // goto() never sees a load event for moz-extension: documents; start it and wait for the page.
     void tab.goto(url, { timeout: STEP }).catch(() => undefined);
-    await tab.waitForFunction((expected) => location.href === expected && document.readyState === 'complete', { timeout: STEP, polling: 50 }, url).catch(async () => {
-      // The first poll may run in about:blank before the navigation replaced it; one more try.
-      await tab.waitForFunction((expected) => location.href === expected && document.readyState === 'complete', { timeout: STEP, polling: 50 }, url);
-    });
-    return tab;
+    // Polled from here, not with waitForFunction: an evaluation that overlaps the navigation fails
+    // (its realm goes away), and that only means "not yet".
+    const deadline = Date.now() + STEP;
+    for (;;) {
+      const ready = await tab.evaluate((expected) => location.href === expected && document.readyState === 'complete', url).catch(() => false);
+      if (ready) return tab;
+      if (Date.now() > deadline) throw new Error(`${url} did not load in Firefox`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   let control: Page | null = null;
@@ -64,7 +72,7 @@ export async function launchFirefoxWithExtension(options: { extensionDir?: strin
     engine: 'gecko',
     async evaluate(fn, arg) {
       control ??= await openPage('options.html');
-      return control.evaluate(fn, arg);
+      return control.evaluate(fn as (arg: unknown) => unknown, arg) as never;
     },
     openPage,
     async waitForAuthWindow(urlPart, timeout = 15_000) {
