@@ -26,7 +26,7 @@ const REFRESH_ALARM = 'refresh-status';
 const REFRESH_EVERY_MINUTES = 15;
 
 export default defineBackground({
-  // Firefox MV2: an event page, unloaded when idle like Chrome's service worker.
+  // Firefox (MV3 `background.scripts`): an event page, unloaded when idle like Chrome's service worker.
   persistent: false,
   main() {
   const service = createBackgroundService({
