@@ -28,6 +28,8 @@ export interface LaunchedExtension {
    * worker in Chromium, an extension page in Firefox. Use it to read storage or the badge.
    */
   evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** `prefers-color-scheme` as the page sees it (dark mode checks). */
+  colorScheme(page: Page, scheme: 'light' | 'dark'): Promise<void>;
   /** Opens an extension page (`popup.html`, `options.html`) in a normal tab. */
   openPage(page: string): Promise<Page>;
   /**
@@ -72,6 +74,7 @@ export async function launchChromiumWithExtension(options: { extensionDir?: stri
     baseUrl: `chrome-extension://${extensionId}/`,
     engine: 'chromium',
     // A stopped worker is a new target when it wakes up, so look it up each time.
+    colorScheme: (page, scheme) => page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]),
     evaluate: async (fn, arg) => (await findWorker()).worker.evaluate(fn as (arg: unknown) => unknown, arg) as never,
     async openPage(page) {
       const tab = await browser.newPage();

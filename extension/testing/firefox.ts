@@ -10,7 +10,9 @@
  *   `--remote-allow-system-access`, and it then reports no load event for them, so `openPage` waits
  *   for the document itself instead of `page.goto`'s navigation;
  * - there is no background target to evaluate in, so `evaluate` runs in an extension page kept open
- *   for that purpose (extension pages have the same `browser.*` APIs as the background).
+ *   for that purpose (extension pages have the same `browser.*` APIs as the background);
+ * - `page.emulateMediaFeatures` needs CDP, so `colorScheme` sets Firefox's own content override pref
+ *   from the browser's chrome context (BiDi `script.evaluate`, allowed by the same flag).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,11 +67,26 @@ export async function launchFirefoxWithExtension(options: { extensionDir?: strin
   }
 
   let control: Page | null = null;
+  // BiDi has no prefers-color-scheme emulation yet; this pref is what Firefox's own settings change.
+  async function setContentColorScheme(scheme: 'light' | 'dark'): Promise<void> {
+    // BidiBrowser exposes its connection; the public Browser type does not declare it.
+    const connection = (browser as unknown as { connection: unknown }).connection as { send(method: string, params: object): Promise<{ result: any }> };
+    const tree = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const context = tree.result.contexts[0]?.context;
+    if (!context) throw new Error('No Firefox chrome window to set the colour scheme from.');
+    // 0 = dark, 1 = light (2 would follow the system, which headless has none of).
+    const value = scheme === 'dark' ? 0 : 1;
+    await connection.send('script.evaluate', { expression: `Services.prefs.setIntPref('layout.css.prefers-color-scheme.content-override', ${value})`, target: { context }, awaitPromise: false });
+  }
   return {
     browser,
     extensionId,
     baseUrl,
     engine: 'gecko',
+    async colorScheme(page, scheme) {
+      await setContentColorScheme(scheme);
+      await page.waitForFunction((dark) => matchMedia('(prefers-color-scheme: dark)').matches === dark, { timeout: STEP }, scheme === 'dark');
+    },
     async evaluate(fn, arg) {
       control ??= await openPage('options.html');
       return control.evaluate(fn as (arg: unknown) => unknown, arg) as never;

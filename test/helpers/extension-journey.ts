@@ -90,19 +90,6 @@ async function waitUntil(check: () => Promise<boolean>, what: string): Promise<v
   }
 }
 
-/** prefers-color-scheme: dark; false when this browser's driver cannot emulate it (printed, not hidden). */
-let darkUnsupportedPrinted = false;
-async function emulateDark(page: Page, dark: boolean): Promise<boolean> {
-  try {
-    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);
-    return true;
-  } catch (error) {
-    if (!darkUnsupportedPrinted) console.log(`dark mode not checked by axe here: ${(error as Error).message}`);
-    darkUnsupportedPrinted = true;
-    return false;
-  }
-}
-
 export function describeExtensionJourney(kind: JourneyBrowser): void {
   let idp: TestIdp;
   let ext: LaunchedExtension;
@@ -246,6 +233,9 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
       // Exactly the IdP's origin, spelled the way this browser matches it (Firefox: no port).
       if (!kind.grantHostsAtInstall) expect(await grantedOrigins()).toEqual([`${new URL(idp.issuer).protocol}//${new URL(idp.issuer).hostname}/*`]);
       expect(await axeViolations(options)).toEqual([]);
+      await ext.colorScheme(options, 'dark');
+      expect(await axeViolations(options), 'options, dark').toEqual([]);
+      await ext.colorScheme(options, 'light');
       await options.close();
     });
 
@@ -313,10 +303,10 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
         });
         expect(overflowing, `tab ${id} at 200% zoom`).toEqual([]);
         expect(await axeViolations(popup), `tab ${id}`).toEqual([]);
-        if (await emulateDark(popup, true)) {
-          expect(await axeViolations(popup), `tab ${id}, dark`).toEqual([]);
-          await emulateDark(popup, false);
-        }
+        await ext.colorScheme(popup, 'dark');
+        expect(await popup.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(27, 31, 39)');
+        expect(await axeViolations(popup), `tab ${id}, dark`).toEqual([]);
+        await ext.colorScheme(popup, 'light');
       }
       await popup.keyboard.press('ArrowRight');
       expect(await popup.evaluate(() => document.activeElement?.id)).toBe('tab-security');
