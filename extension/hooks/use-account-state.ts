@@ -21,10 +21,11 @@ export interface AccountState {
   signOut(): Promise<void>;
 }
 
-export function useAccountState(): AccountState {
+/** `initialCached`: the saved status, read before the first render (see popup/main.tsx). */
+export function useAccountState(initialCached: CachedStatus | null = null): AccountState {
   const [state, setState] = useState<PopupState | null>(null);
-  const [cached, setCachedValue] = useState<CachedStatus | null>(null);
-  const [source, setSource] = useState<StatusSource | null>(null);
+  const [cached, setCachedValue] = useState<CachedStatus | null>(initialCached);
+  const [source, setSource] = useState<StatusSource | null>(initialCached ? 'cache' : null);
   const setCached = useCallback((value: CachedStatus | null, from: StatusSource) => {
     setCachedValue(value);
     setSource(value ? from : null);
@@ -49,13 +50,15 @@ export function useAccountState(): AccountState {
   useEffect(() => {
     let open = true;
     // Storage first: it answers before the background (a stopped service worker must start first).
-    let shown = false;
-    void cachedStatusItem.get().then((value) => {
-      if (open && value && !shown) {
-        shown = true;
-        setCached(value, 'cache');
-      }
-    });
+    let shown = initialCached !== null;
+    if (!shown) {
+      void cachedStatusItem.get().then((value) => {
+        if (open && value && !shown) {
+          shown = true;
+          setCached(value, 'cache');
+        }
+      });
+    }
     void askBackground('getState')
       .then((next) => {
         if (!open) return;
@@ -71,6 +74,7 @@ export function useAccountState(): AccountState {
       open = false;
       unwatch();
     };
+    // initialCached is only the first value; later ones come from the watch and refreshes.
   }, [refresh, setCached]);
 
   const signOut = useCallback(async () => {

@@ -398,15 +398,16 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
     });
 
     it('prints the time to first paint of the status, from the cached state and from the network', async () => {
+      /** [script start, status painted], in ms from the popup's navigation start. */
       const paint = async (source: 'cache' | 'network') => {
         await popup?.close().catch(() => undefined);
         popup = await ext.openPage('popup.html');
         await popup.waitForFunction((name) => performance.getEntriesByName(name).length > 0, { timeout: STEP }, `latchkey:status-painted:${source}`);
-        return popup.evaluate((name) => performance.getEntriesByName(name)[0]!.startTime, `latchkey:status-painted:${source}`);
+        return popup.evaluate((name) => [performance.getEntriesByName('latchkey:script-start')[0]?.startTime ?? NaN, performance.getEntriesByName(name)[0]!.startTime] as const, `latchkey:status-painted:${source}`);
       };
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-      const fromCache: number[] = [];
-      const fromNetwork: number[] = [];
+      const fromCache: (readonly [number, number])[] = [];
+      const fromNetwork: (readonly [number, number])[] = [];
       for (let i = 0; i < 5; i++) fromCache.push(await paint('cache'));
       for (let i = 0; i < 5; i++) {
         // No saved status: the popup must wait for the background's refresh over the network.
@@ -414,8 +415,9 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
         fromNetwork.push(await paint('network'));
         await popup.waitForFunction(() => !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP });
       }
-      const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
-      console.log(`[${kind.name}] popup first paint of the status (ms from navigation start): from cache median ${median(fromCache).toFixed(0)} (${ms(fromCache)}); from network median ${median(fromNetwork).toFixed(0)} (${ms(fromNetwork)}); target < 100 ms from cache`);
+      const line = (runs: (readonly [number, number])[]) =>
+        `median ${median(runs.map((r) => r[1])).toFixed(0)} ms (runs ${runs.map((r) => r[1].toFixed(0)).join(', ')}; our script started at median ${median(runs.map((r) => r[0])).toFixed(0)} ms)`;
+      console.log(`[${kind.name}] popup first paint of the status, from navigation start: from cache ${line(fromCache)}; from the network ${line(fromNetwork)}; target < 100 ms from cache`);
       await popup.waitForSelector('#summary-headline', { timeout: STEP });
     });
 

@@ -15,6 +15,7 @@ import { askBackground } from '../../lib/background-client.ts';
 import { openOptionsPage, openTab, requestOriginPermission } from '../../lib/browser-api.ts';
 import { type ErrorData, toErrorData } from '../../lib/errors.ts';
 import { portalUrl } from '../../lib/safe-url.ts';
+import type { CachedStatus } from '../../lib/storage-items.ts';
 import { buildSecuritySummary } from '../../lib/security-summary.ts';
 import { ActivityPanel, ApiKeysPanel, DatabasesPanel, DevicesPanel } from './panels.tsx';
 
@@ -27,8 +28,8 @@ const TABS: { id: TabId; label: string }[] = [
   { id: 'keys', label: 'API keys' },
 ];
 
-export function App() {
-  const account = useAccountState();
+export function App(props: { initialCached?: CachedStatus | null }) {
+  const account = useAccountState(props.initialCached ?? null);
   const online = useOnline();
   const [tab, setTab] = useState<TabId>('security');
   const [signingIn, setSigningIn] = useState(false);
