@@ -73,9 +73,9 @@ try {
   await page.waitForSelector('.signed-out button.primary');
   await page.click('.signed-out button.primary');
   await page.waitForSelector('[role=tablist]', { timeout: 15_000 });
-  await page.waitForFunction(() => document.body.innerText.includes('Two-factor authentication'), { timeout: 10_000 });
+  await page.waitForSelector('#summary-headline', { timeout: 10_000 });
   const security = await page.evaluate(() => document.body.innerText);
-  check(security.includes('ada@example.test') && security.includes('Off'), 'security status rendered after sign-in');
+  check(security.includes('ada@example.test') && security.includes('Turn on two-factor authentication.') && /\d+ things? to do/.test(security), 'security summary rendered after sign-in');
   check(idp.state.tokenRequests[0]?.get('grant_type') === 'authorization_code', 'code exchanged with DPoP proof and PKCE');
   await page.setViewport({ width: 400, height: 560 });
   await page.screenshot({ path: '/tmp/latchkey-security.png' });

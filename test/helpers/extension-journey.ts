@@ -232,6 +232,14 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
       expect(await ext.evaluate(async () => (await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('idpUrl')).idpUrl, null)).toBe(idp.issuer);
       // Exactly the IdP's origin, spelled the way this browser matches it (Firefox: no port).
       if (!kind.grantHostsAtInstall) expect(await grantedOrigins()).toEqual([`${new URL(idp.issuer).protocol}//${new URL(idp.issuer).hostname}/*`]);
+      // Each notification can be switched off here; the switch is stored at once.
+      const prefs = () => ext.evaluate(async () => (await ((globalThis as any).browser ?? (globalThis as any).chrome).storage.local.get('notificationPrefs')).notificationPrefs ?? null, null);
+      await options.click('#notify-expiringKey');
+      await waitUntil(async () => (await prefs())?.expiringKey === false, 'the expiring-key switch to be stored off');
+      expect(await prefs()).toEqual({ newDevice: true, expiringKey: false, twoFactorOff: true });
+      await options.click('#notify-expiringKey');
+      await waitUntil(async () => (await prefs())?.expiringKey === true, 'the expiring-key switch to be stored on');
+
       expect(await axeViolations(options)).toEqual([]);
       await ext.colorScheme(options, 'dark');
       expect(await axeViolations(options), 'options, dark').toEqual([]);
@@ -455,6 +463,21 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
       // Turned off since the previous refresh saw it on: notified once.
       const notes = await ext.evaluate(() => ((globalThis as any).browser ?? (globalThis as any).chrome).notifications.getAll() as Promise<Record<string, unknown>>, null);
       expect(Object.keys(notes).filter((id) => id.startsWith('two-factor-off-'))).toHaveLength(1);
+    });
+
+    it('notifies once about an API key about to expire and lists it in the summary', async () => {
+      const notes = async () => Object.keys(await ext.evaluate(() => ((globalThis as any).browser ?? (globalThis as any).chrome).notifications.getAll() as Promise<Record<string, unknown>>, null)).filter((id) => id.startsWith('key-expiring-'));
+      const key = await idp.services.apiKeys.create(account.id, { description: 'Nightly backup', duration: '1d', scope: 'read', databases: null }, { actor: account.id });
+      await reopenPopup();
+      await waitForText(popup, 'Rotate 1 API key expiring within 7 days.');
+      await waitUntil(async () => (await notes()).length === 1, 'a key-expiring notification');
+      expect(await notes()).toEqual([`key-expiring-${key.key.id}`]);
+
+      // Dismissed, then another refresh: the cursor remembers the key, nothing is raised again.
+      await ext.evaluate((id) => ((globalThis as any).browser ?? (globalThis as any).chrome).notifications.clear(id), `key-expiring-${key.key.id}`);
+      await reopenPopup();
+      await popup.waitForFunction(() => !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP });
+      expect(await notes()).toEqual([]);
     });
 
     it("signs out and revokes the extension's refresh token at the IdP", async () => {
