@@ -233,8 +233,19 @@ export const postgresMigrations: Migration[] = [
   },
   {
     version: 6,
+    name: 'databases may refresh',
+    sql: `
+      -- Databases created before refresh tokens were offered get the refresh_token grant (issue 17).
+      UPDATE oidc_models SET payload = jsonb_set(payload::jsonb, '{grant_types}', (payload::jsonb -> 'grant_types') || '["refresh_token"]'::jsonb)::text
+       WHERE model = 'Client' AND id IN (SELECT client_id FROM databases)
+         AND jsonb_typeof(payload::jsonb -> 'grant_types') = 'array'
+         AND NOT (payload::jsonb -> 'grant_types') @> '["refresh_token"]'::jsonb;
+    `,
+  },
+  {
+    version: 7,
     name: 'security activity',
-    // Same as SQLite's version 6 (see migrations.ts for what each part is for).
+    // Same as SQLite's version 7 (see migrations.ts for what each part is for).
     sql: `
       ALTER TABLE audit_log ADD COLUMN user_agent TEXT;
       ALTER TABLE audit_log ADD COLUMN client_id TEXT;
