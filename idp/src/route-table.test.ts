@@ -32,6 +32,7 @@ const needsRecentSignIn = [
   'POST /my/security/api-keys/developer-mode/off',
   'POST /api/v1/devices/logout-others',
   'POST /api/v1/api-keys/:id/rotate',
+  'POST /my/security/export',
 ];
 
 /** Every other state-changing route, with the reason it needs no recent sign-in. */
@@ -110,6 +111,8 @@ describe('route table', () => {
     'POST /my/security/trusted-devices/:id/revoke  signed-in | csrf:token no-store',
     'GET /my/security/apps  signed-in | csrf:token no-store',
     'POST /my/security/apps/:clientId/sign-out  signed-in | csrf:token no-store',
+    'GET /my/security/export  signed-in | csrf:token no-store',
+    'POST /my/security/export  signed-in recent-sign-in | csrf:token no-store',
     'GET /my/databases  signed-in | csrf:token no-store',
     'POST /my/databases  signed-in | csrf:token no-store',
     'GET /my/databases/:id  signed-in | csrf:token no-store',

@@ -24,7 +24,7 @@ import { StoreOidcAdapter } from './storage/oidc-adapter.ts';
 import { auditRepository } from './security/audit-repository.ts';
 import { sessionRepository } from './security/session-repository.ts';
 import { createSecurity, securityCore } from './security/security-services.ts';
-import { providerHolder, relyingParties, type ProviderHolder } from './oidc/provider.ts';
+import { PORTAL_CLIENT_ID, providerHolder, relyingParties, type ProviderHolder } from './oidc/provider.ts';
 import { cookieSecrets, ensureSigningKeys, keysVersion, loadJwks } from './storage/server-settings.ts';
 import { clientRegistry } from './databases/client-registry.ts';
 import { databaseRepository } from './databases/database-repository.ts';
@@ -36,6 +36,7 @@ import { activityRepository } from './activity/activity-repository.ts';
 import { activityService } from './activity/activity-service.ts';
 import { clientNames } from './security/session-service.ts';
 import { lockdownService } from './security/lockdown.ts';
+import { dataExport } from './activity/data-export.ts';
 
 /**
  * `shortLived`: Redis when IDP_REDIS_URL is set; sessions, interactions, codes and rate limits then live
@@ -93,7 +94,8 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     },
   );
 
-  return { config, db, shortLived, mailer, outbox, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, providers, issuer };
+  return { config, db, shortLived, mailer, outbox, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, providers, issuer,
+    dataExport: dataExport({ databases, sessions: core.sessions, twoFactor: core.twoFactor, apiKeys, activity, limiter, audit, hiddenClients: [PORTAL_CLIENT_ID] }) };
 }
 
 /**

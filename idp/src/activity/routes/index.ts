@@ -6,9 +6,10 @@ import { lockDownFromLink, showLockdownLink } from './lockdown-link.tsx';
 import { lockDownFromApi } from './lockdown-api.ts';
 import { revokeTrustedDevice, showTrustedDevices } from './trusted-devices.tsx';
 import { showConnectedApps, signOutOfApp } from './connected-apps.tsx';
+import { downloadDataExport, showDataExport } from './data-export.tsx';
 
 export const activityPortalRoutes = [
   showActivity, showLockdown, lockDownAccount, showLockdownLink, lockDownFromLink,
-  showTrustedDevices, revokeTrustedDevice, showConnectedApps, signOutOfApp,
+  showTrustedDevices, revokeTrustedDevice, showConnectedApps, signOutOfApp, showDataExport, downloadDataExport,
 ];
 export const activityApiRoutes = [listActivity, lockDownFromApi];
