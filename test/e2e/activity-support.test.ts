@@ -43,7 +43,7 @@ describe('support acts in the open', () => {
     expect(done.code, done.stderr).toBe(0);
     expect(done.json()).toMatchObject({ old_login: email, new_login: 'renamed@example.com' });
 
-    const page = (await apiWithKey(idp, key.secret, '/activity')).body as ActivityPage;
+    const page = (await apiWithKey<ActivityPage>(idp, key.secret, '/activity')).body;
     const entry = page.entries.find((e) => e.kind === 'membership.login_changed')!;
     expect(entry.detail).toBe(`The sign-in login on database Helpdesk was changed from ${email} to renamed@example.com. By support. Reason given: the person asked by phone, ticket 4711`);
     expect(entry).toMatchObject({ ip: null, device: null });
@@ -67,7 +67,7 @@ describe('support acts in the open', () => {
     const done = await runIdpCli([...args, '--reason', 'found by a secret scanner in a public repository'], env);
     expect(done.code, done.stderr).toBe(0);
     expect((await apiWithKey(idp, leaked.secret, '/status')).status).toBe(401);
-    const page = (await apiWithKey(idp, reader.secret, '/activity')).body as ActivityPage;
+    const page = (await apiWithKey<ActivityPage>(idp, reader.secret, '/activity')).body;
     expect(page.entries.find((e) => e.kind === 'api_key.revoked')!.detail)
       .toBe(`API key ${leaked.visibleId} was revoked. By support. Reason given: found by a secret scanner in a public repository`);
     const mails = outboxTo(email);

@@ -15,9 +15,9 @@ const idp = useTestIdp({ env: { IDP_TRUST_PROXY: 'true' }, resetClock: true });
 const password = 'correct horse battery staple';
 
 async function activityOf(key: string, query = ''): Promise<ActivityPage> {
-  const res = await apiWithKey(idp, key, `/activity${query}`);
+  const res = await apiWithKey<ActivityPage>(idp, key, `/activity${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body as ActivityPage;
+  return res.body;
 }
 
 describe('recent security activity', () => {

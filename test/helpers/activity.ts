@@ -15,7 +15,7 @@ export function browserAt(ip: string, userAgent?: string): TestBrowser {
 }
 
 /** A request to the account API with an API key (Bearer API keys). */
-export async function apiWithKey(idp: TestIdp, key: string, path: string, init: { method?: string; ip?: string; userAgent?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+export async function apiWithKey<T = { message?: string }>(idp: TestIdp, key: string, path: string, init: { method?: string; ip?: string; userAgent?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${idp.issuer}/api/v1${path}`, {
     method: init.method ?? 'GET',
     headers: {
@@ -33,7 +33,7 @@ export async function apiWithKey(idp: TestIdp, key: string, path: string, init: 
   } catch {
     // not JSON: keep the text
   }
-  return { status: res.status, body };
+  return { status: res.status, body: body as T };
 }
 
 /** Creates a read-write API key for the account (developer mode on); returns its secret. */

@@ -3,6 +3,7 @@
  * which is recorded with the event (shown in the person's security activity) and mailed to them.
  */
 import { AppError } from '../errors.ts';
+import { hasControlCharacters } from '../fields.ts';
 import type { OptionSpec } from './context.ts';
 
 export const reasonOption: OptionSpec = { help: 'why support does this (a ticket, a request); shown to the person and mailed to them', required: true };
@@ -12,6 +13,6 @@ export function supportReason(value: unknown): string {
   const reason = typeof value === 'string' ? value.trim() : '';
   if (reason.length < 3) throw new AppError('invalid_input', '--reason: say why support does this (at least 3 characters); the person will read it.');
   if (reason.length > 500) throw new AppError('invalid_input', '--reason: use at most 500 characters.');
-  if (/[\u0000-\u001f\u007f]/.test(reason)) throw new AppError('invalid_input', '--reason: use one line of plain text.');
+  if (hasControlCharacters(reason)) throw new AppError('invalid_input', '--reason: use one line of plain text.');
   return reason;
 }
