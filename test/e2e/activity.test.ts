@@ -123,6 +123,19 @@ describe('recent security activity', () => {
     const page = await browser.request(`${idp.issuer}/my/security/activity?cursor=nope`);
     expect(page.status).toBe(400);
     expect(page.body).toContain('The page cursor is not valid');
+
+  });
+
+  it("shows times in the account's time zone", async () => {
+    const account = await idp.createAccount('zoned@example.com', password);
+    await idp.services.accountsRepo.update(account.id, { timezone: 'Asia/Tokyo' }, Math.floor(Date.now() / 1000));
+    const browser = browserAt('198.51.100.79');
+    await portalSignIn(idp, browser, account.email, password);
+    const page = await browser.request(`${idp.issuer}/my/security/activity`);
+    const signIn = (await idp.services.activity.page(account.id, { limit: 100 })).entries.find((e) => e.kind === 'signin.succeeded')!;
+    const tokyo = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(signIn.at));
+    expect(page.body).toContain(`${tokyo} (Asia/Tokyo)`);
+    expect(page.body).toContain(`datetime="${signIn.at}"`);
   });
 
   it('keeps 90 days: maintenance purges older events', async () => {
