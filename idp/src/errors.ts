@@ -14,6 +14,7 @@ export const errorCodes = {
   not_found: 404,
   conflict: 409,
   gone: 410,
+  unsupported_media_type: 415,
   too_many_requests: 429,
   server_error: 500,
   /** PostgreSQL, Redis or the SQLite file did not answer in time: retry later (Retry-After), not a bug. */

@@ -9,7 +9,7 @@
  * - NUL or invalid UTF-8 (overlong forms, lone surrogates, stray bytes), raw or percent-encoded, in the
  *   path, the query, a form body or a JSON string (keys too, `\u0000` and unpaired `\uD8xx` escapes
  *   included) → 400. PostgreSQL refuses NUL in text and both engines would store mojibake otherwise.
- * - A body larger than `BODY_LIMIT` → 413.
+ * - A body larger than `BODY_LIMIT` → 400 "too large" (as our body parser always answered it).
  *
  * A request with a body is read here, once, and handed on as a replay of the same bytes (a fresh
  * IncomingMessage on the same socket), so both body parsers downstream work unchanged.
@@ -20,7 +20,7 @@ import http from 'node:http';
 export const BODY_LIMIT = 64 * 1024 + 1;
 
 export interface TransportRefusal {
-  status: 400 | 413 | 415;
+  status: 400 | 415;
   message: string;
   headers?: Record<string, string>;
 }
@@ -108,7 +108,7 @@ export function screenHead(req: http.IncomingMessage, options: { trustProxy: boo
 }
 
 /** The checks on a body already read. */
-export function screenBody(body: Buffer, type: string): TransportRefusal | undefined {
+export function screenBodyBytes(body: Buffer, type: string): TransportRefusal | undefined {
   if (type === 'application/x-www-form-urlencoded') {
     if (percentDecodedText(body.toString('latin1')) === undefined) {
       return refuse(400, 'A form field contains a NUL character or bytes that are not UTF-8.');
@@ -162,27 +162,26 @@ function replay(req: http.IncomingMessage, body: Buffer): http.IncomingMessage {
   return copy;
 }
 
-/**
- * Screens one request. On success `req` is the one to hand on (a replay when a body was read); on a
- * refusal, the request to answer on (its body drained or left, the connection is closed after a 413).
- */
-export async function screenRequest(req: http.IncomingMessage, options: { trustProxy: boolean }): Promise<Screened> {
-  const head = screenHead(req, options);
-  if (head) return { ok: false, req, refusal: head };
+/** True when the request carries a form or JSON body, which `screenBody` must read before anyone else. */
+export function needsBodyScreening(req: http.IncomingMessage): boolean {
   const type = mediaType(req);
-  if (!hasBody(req) || (type !== 'application/x-www-form-urlencoded' && type !== 'application/json' && !type.endsWith('+json'))) {
-    return { ok: true, req };
-  }
+  return hasBody(req) && (type === 'application/x-www-form-urlencoded' || type === 'application/json' || type.endsWith('+json'));
+}
+
+/**
+ * Reads and screens the body of a request that `needsBodyScreening`. The request to hand on is a replay
+ * of the bytes read, in both outcomes (a refusal is answered on it too).
+ */
+export async function screenBody(req: http.IncomingMessage): Promise<Screened> {
   let body: Buffer | undefined;
   try {
     body = await readBody(req);
   } catch {
-    return { ok: false, req, refusal: refuse(400, 'The request body could not be read.') };
+    return { ok: false, req, refusal: refuse(400, 'The request body could not be read.', { Connection: 'close' }) };
   }
-  const read = body ?? Buffer.alloc(0);
-  const next = replay(req, read);
-  if (!body) return { ok: false, req: next, refusal: refuse(413, 'The request is too large.', { Connection: 'close' }) };
-  const refusal = screenBody(body, type);
+  const next = replay(req, body ?? Buffer.alloc(0));
+  if (!body) return { ok: false, req: next, refusal: refuse(400, 'The request is too large.', { Connection: 'close' }) };
+  const refusal = screenBodyBytes(body, mediaType(req));
   return refusal ? { ok: false, req: next, refusal } : { ok: true, req: next };
 }
 

@@ -2,6 +2,7 @@
 import type { KoaContextWithOIDC, ErrorOut } from 'oidc-provider';
 import { Layout, Notice, renderPage } from '../ui/render.tsx';
 import { setHtml } from '../http/security-headers.ts';
+import { dependencyUnavailable, isDependencyFailure } from '../errors.ts';
 
 const friendly: Record<string, string> = {
   invalid_request: 'The application that sent you here made an invalid request.',
@@ -12,8 +13,9 @@ const friendly: Record<string, string> = {
   server_error: 'Something went wrong on our side. Try again in a moment.',
 };
 
-export function renderOidcError(ctx: KoaContextWithOIDC, out: ErrorOut): void {
-  const message = friendly[out.error] ?? 'The sign-in request could not be completed.';
+export function renderOidcError(ctx: KoaContextWithOIDC, out: ErrorOut, error?: unknown): void {
+  // The store or Redis did not answer: say "later" (the status becomes 503, dependency-failures.ts).
+  const message = isDependencyFailure(error) ? dependencyUnavailable().message : friendly[out.error] ?? 'The sign-in request could not be completed.';
   setHtml(ctx, renderPage(
     <Layout title="Sign-in problem">
       <h1>Sign-in problem</h1>

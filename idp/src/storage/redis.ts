@@ -12,7 +12,8 @@
  *                                  (security/redis-rate-limiter.ts)
  * Expiry is Redis's TTL, and a payload whose `exp` passed (by the IdP's clock) is treated as gone too.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { GuardedRedis } from './circuit-breaker.ts';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { nowSeconds } from '../clock.ts';
 
@@ -38,7 +39,8 @@ export interface ShortLivedStore {
  */
 export function openRedis(url: string, prefix = 'latchkey:', options: { timeoutMs?: number } = {}): ShortLivedStore {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const redis = new Redis(url, {
+  // GuardedRedis: ioredis with a circuit breaker on its single commands (circuit-breaker.ts).
+  const redis = new GuardedRedis(url, {
     lazyConnect: false,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
