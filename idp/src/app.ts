@@ -119,7 +119,16 @@ export async function buildApp(options: AppOptions) {
     void ourCallback(req, res);
   }
 
+  // Behind a proxy without IDP_TRUST_PROXY every client has the proxy's address and shares its per-IP
+  // limits: say so once, in production, when a request shows a proxy was in the way.
+  let proxyWarned = !services.config.production || services.config.trustProxy;
+
   function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!proxyWarned && req.headers['x-forwarded-for'] !== undefined) {
+      proxyWarned = true;
+      log.warn('requests arrive with X-Forwarded-For but IDP_TRUST_PROXY is off: every client behind the proxy shares one address, '
+        + 'so per-IP sign-in, sign-up and API limits count them together; set IDP_TRUST_PROXY=1 if a reverse proxy you run sets it');
+    }
     const refusal = screenHead(req, screening);
     if (refusal) return refuse(req, res, refusal);
     if (!needsBodyScreening(req)) return route(req, res);

@@ -169,3 +169,21 @@ describe('body size', () => {
     expect(JSON.parse(res.body).error).toBe('invalid_client');
   });
 });
+
+describe('X-Forwarded-For without IDP_TRUST_PROXY', () => {
+  it('warns once in production, and never when the setting is on', async () => {
+    const { startTestIdp } = await import('../helpers/idp.ts');
+    for (const trust of ['0', '1']) {
+      const warn = vi.spyOn(log, 'warn');
+      const prod = await startTestIdp({ NODE_ENV: 'production', IDP_ISSUER: 'http://localhost:1', IDP_TRUST_PROXY: trust }, { store: 'sqlite' });
+      try {
+        for (let i = 0; i < 3; i++) await fetch(`${prod.url}/healthz`, { headers: { 'x-forwarded-for': `203.0.113.${i}` } });
+        const proxyWarnings = warn.mock.calls.filter(([m]) => /X-Forwarded-For but IDP_TRUST_PROXY is off/.test(String(m)));
+        expect(proxyWarnings.length, `IDP_TRUST_PROXY=${trust}`).toBe(trust === '0' ? 1 : 0);
+      } finally {
+        warn.mockRestore();
+        await prod.close();
+      }
+    }
+  });
+});
