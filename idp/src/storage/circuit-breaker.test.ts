@@ -39,3 +39,30 @@ describe('circuit breaker', () => {
     expect(breaker.state()).toBe('open');
   });
 });
+
+describe('GuardedRedis', () => {
+  it('fails commands within the command timeout while Redis is unreachable, then at once once the breaker opens', async () => {
+    const net = await import('node:net');
+    const { GuardedRedis } = await import('./circuit-breaker.ts');
+    // A port nobody listens on: every connect is refused.
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as import('node:net').AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const redis = new GuardedRedis({ host: '127.0.0.1', port, connectTimeout: 200, commandTimeout: 200, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+    redis.on('error', () => {});
+    try {
+      for (let i = 0; i < 5; i++) {
+        const started = Date.now();
+        await expect(redis.get('k')).rejects.toThrow();
+        expect(Date.now() - started).toBeLessThan(1500);
+      }
+      expect(redis.breaker.state()).toBe('open');
+      const started = Date.now();
+      await expect(redis.get('k')).rejects.toMatchObject({ code: 'dependency_unavailable' });
+      expect(Date.now() - started).toBeLessThan(50);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
