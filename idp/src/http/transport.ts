@@ -157,6 +157,8 @@ function replay(req: http.IncomingMessage, body: Buffer): http.IncomingMessage {
   copy.httpVersionMinor = req.httpVersionMinor;
   copy.trailers = req.trailers;
   copy.complete = true;
+  // Everything is pushed below: reading must not resume the socket, which node's HTTP parser owns.
+  copy._read = () => {};
   if (body.length > 0) copy.push(body);
   copy.push(null);
   return copy;
