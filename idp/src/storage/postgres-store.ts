@@ -68,7 +68,8 @@ export class PostgresStore implements Store {
   readonly #url: string;
   readonly #connectMs: number;
   readonly #texts = new Map<string, { text: string; name: string }>();
-  #kysely: Kysely<any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: export/import work on every table, whatever its columns
+  #kysely: Kysely<any> | undefined;
 
   constructor(url: string, poolSize: number, timeouts: PostgresTimeouts = DEFAULT_POSTGRES_TIMEOUTS) {
     const parsed = new URL(url);
@@ -92,7 +93,8 @@ export class PostgresStore implements Store {
   }
 
   get kysely() {
-    return (this.#kysely ??= new Kysely({ dialect: new PostgresDialect({ pool: this.pool }) }));
+    this.#kysely ??= new Kysely({ dialect: new PostgresDialect({ pool: this.pool }) });
+    return this.#kysely;
   }
 
   /** `?` placeholders numbered as $1, $2, …; each text gets a statement name (prepared once per connection). */
