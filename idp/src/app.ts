@@ -130,8 +130,14 @@ export async function buildApp(options: AppOptions) {
         + 'so per-IP sign-in, sign-up and API limits count them together; set IDP_TRUST_PROXY=1 if a reverse proxy you run sets it');
     }
     const refusal = screenHead(req, screening);
-    if (refusal) return refuse(req, res, refusal);
-    if (!needsBodyScreening(req)) return route(req, res);
+    if (refusal) {
+      refuse(req, res, refusal);
+      return;
+    }
+    if (!needsBodyScreening(req)) {
+      route(req, res);
+      return;
+    }
     screenBody(req).then(
       (screened) => (screened.ok ? route(screened.req, res) : refuse(screened.req, res, screened.refusal)),
       (error: unknown) => {

@@ -37,13 +37,22 @@ export function isValidHost(value: string): boolean {
   return found !== null && (found[1] === undefined || Number(found[1]) <= 65535);
 }
 
+/** True when `raw` holds a percent sign, a NUL or a char above ASCII. */
+function needsDecoding(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x25 || c === 0 || c > 0x7f) return true;
+  }
+  return false;
+}
+
 /**
  * The bytes a URL component or form body stands for (percent-escapes decoded, `+` left alone), or
  * undefined when it holds NUL or is not valid UTF-8. `raw` is latin1: Node hands request-line bytes as
  * one char each.
  */
 export function percentDecodedText(raw: string): string | undefined {
-  if (!/[%\u0080-\u00ff\u0000]/.test(raw)) return raw; // plain ASCII without escapes: the common case
+  if (!needsDecoding(raw)) return raw; // plain ASCII without escapes: the common case
   const bytes = Buffer.alloc(raw.length);
   let n = 0;
   for (let i = 0; i < raw.length; i++) {
