@@ -43,7 +43,7 @@ export function errorPage(ctx: AppContext, error: AppError): void {
     ctx.body = { error: error.code, message, ...(error.fields && error.expose ? { fields: error.fields } : {}) };
     return;
   }
-  const title = error.status === 404 ? 'Page not found' : error.status >= 500 ? 'Something went wrong' : 'That did not work';
+  const title = error.status === 404 ? 'Page not found' : error.status === 503 ? 'Temporarily unavailable' : error.status >= 500 ? 'Something went wrong' : 'That did not work';
   setHtml(ctx, renderPage(
     <Layout title={title}>
       <h1>{title}</h1>
