@@ -149,6 +149,7 @@ describe('route table', () => {
     'GET /static/portal.css  | csrf:token public:3600',
     'GET /  | csrf:token no-store',
     'GET /healthz  | csrf:token no-store',
+    'GET /readyz  | csrf:token no-store',
     ]);
   });
 

@@ -19,6 +19,7 @@ import { createMailer, type Mailer } from './mail/mailer.ts';
 import { mailOutbox } from './mail/outbox.ts';
 import { rateLimiter } from './security/rate-limiter.ts';
 import { redisRateLimiter } from './security/redis-rate-limiter.ts';
+import { withInProcessFallback } from './security/fallback-rate-limiter.ts';
 import { RedisOidcAdapter, SHORT_LIVED_MODELS, type ShortLivedStore } from './storage/redis.ts';
 import { StoreOidcAdapter } from './storage/oidc-adapter.ts';
 import { auditRepository } from './security/audit-repository.ts';
@@ -44,11 +45,14 @@ import { dataExport } from './activity/data-export.ts';
  */
 export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer; shortLived?: ShortLivedStore }) {
   const { shortLived, issuer } = options;
-  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
+  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom, timeoutMs: config.timeouts.smtpMs });
   const outbox = mailOutbox({ mailer, issuer });
   const accountsRepo = accountRepository(db);
   const hasher = passwordHasher(config.argon2);
   const limiter = shortLived ? redisRateLimiter(shortLived) : rateLimiter(db);
+  // The account API's failed-authentication limit keeps counting in this process while the shared one
+  // does not answer, so valid API keys keep working through a Redis outage (fallback-rate-limiter.ts).
+  const apiFailureLimiter = withInProcessFallback(limiter);
   const audit = auditRepository(db);
   const sessions = sessionRepository(db, shortLived);
 
@@ -82,7 +86,10 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   };
 
   const providers: ProviderHolder = providerHolder(
-    { issuer, extensionRedirectUris: config.extensionRedirectUris, production: config.production, trustProxy: config.trustProxy },
+    {
+      issuer, extensionRedirectUris: config.extensionRedirectUris, production: config.production, trustProxy: config.trustProxy,
+      outboundTimeoutMs: config.timeouts.outboundMs,
+    },
     {
       // Short-lived artifacts in Redis when it is configured; everything else in the SQL store.
       adapterFactory: (name) => (shortLived && SHORT_LIVED_MODELS.has(name) ? new RedisOidcAdapter(name, shortLived) : new StoreOidcAdapter(name, db)),
@@ -94,7 +101,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     },
   );
 
-  return { config, db, shortLived, mailer, outbox, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, providers, issuer,
+  return { config, db, shortLived, mailer, outbox, hasher, limiter, apiFailureLimiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, providers, issuer,
     dataExport: dataExport({ databases, sessions: core.sessions, twoFactor: core.twoFactor, apiKeys, activity, limiter, audit, hiddenClients: [PORTAL_CLIENT_ID] }) };
 }
 
