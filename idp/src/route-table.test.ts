@@ -67,7 +67,30 @@ const noRecentSignIn: Record<string, string> = {
   'POST /my/security/apps/:clientId/sign-out': 'only takes access away from one database or app',
 };
 
+/** What only a database's owner may do in the portal: each must carry 'database-owner' before 'recent-sign-in'. */
+const ownerOnly = [
+  'POST /my/databases/:id/invite',
+  'POST /my/databases/:id/members/:member/remove',
+  'POST /my/databases/:id/transfer',
+  'POST /my/databases/:id/secret',
+  'POST /my/databases/:id/advanced',
+  'POST /my/databases/:id/delete',
+];
+
 describe('route table', () => {
+  it('declares the owner guard on every owner-only database action, before any password is asked', () => {
+    for (const id of ownerOnly) {
+      const route = routeTable.find((r) => key(r) === id);
+      expect(route, id).toBeDefined();
+      const names = route!.guards.map((g) => g.name);
+      expect(names, id).toContain('database-owner');
+      if (names.includes('recent-sign-in')) expect(names.indexOf('database-owner'), id).toBeLessThan(names.indexOf('recent-sign-in'));
+    }
+    // Every other state-changing route of a database page is one a member may use.
+    const others = unsafe.filter((r) => r.path.startsWith('/my/databases/:id/') && !ownerOnly.includes(key(r)));
+    expect(others.map(key)).toEqual(['POST /my/databases/:id/leave']);
+  });
+
   it('lists every route with its guards', () => {
     expect(routeTable.map(describeRoute)).toEqual([
     'GET /interaction/:uid  interaction | csrf:token no-store',
@@ -116,12 +139,12 @@ describe('route table', () => {
     'GET /my/databases  signed-in | csrf:token no-store',
     'POST /my/databases  signed-in | csrf:token no-store',
     'GET /my/databases/:id  signed-in | csrf:token no-store',
-    'POST /my/databases/:id/invite  signed-in | csrf:token no-store',
-    'POST /my/databases/:id/members/:member/remove  signed-in | csrf:token no-store',
-    'POST /my/databases/:id/transfer  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/databases/:id/secret  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/databases/:id/advanced  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/databases/:id/delete  signed-in recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/invite  signed-in database-owner | csrf:token no-store',
+    'POST /my/databases/:id/members/:member/remove  signed-in database-owner | csrf:token no-store',
+    'POST /my/databases/:id/transfer  signed-in database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/secret  signed-in database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/advanced  signed-in database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/delete  signed-in database-owner recent-sign-in | csrf:token no-store',
     'POST /my/databases/:id/leave  signed-in | csrf:token no-store',
     'GET /my/invitations  signed-in | csrf:token no-store',
     'POST /my/invitations/:id/accept  signed-in | csrf:token no-store',

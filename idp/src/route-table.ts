@@ -5,10 +5,8 @@
  * every route. Whatever no entry matches belongs to oidc-provider (discovery, /auth, /token, /jwks,
  * /session/end, ...). Order matters only between paths of the same shape: the first match wins.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { defineRoute, publicCache, type Route } from './http/route.ts';
+import { defineRoute, type Route } from './http/route.ts';
+import { staticAsset } from './http/static-asset.ts';
 import { DEPENDENCY_RETRY_AFTER_SECONDS } from './errors.ts';
 import { showInteraction } from './oidc/interactions/show.ts';
 import { submitLogin } from './oidc/interactions/login.ts';
@@ -42,17 +40,7 @@ import * as apiKeysPage from './apikeys/routes/api-keys-page.tsx';
 import { accountApiRoutes } from './account-api/routes/account-api-routes.ts';
 import { activityApiRoutes, activityPortalRoutes } from './activity/routes/index.ts';
 
-const css = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static/portal.css'));
-
-const portalCss = defineRoute({
-  method: 'GET',
-  path: '/static/portal.css',
-  cache: publicCache(3600),
-  handler: async (ctx) => {
-    ctx.type = 'text/css';
-    ctx.body = css;
-  },
-});
+const portalCss = staticAsset('portal.css', 'text/css');
 
 const home = defineRoute({
   method: 'GET',

@@ -9,7 +9,7 @@ import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
 import { issuerOf, withServices, type Command } from './context.ts';
 import { reasonOption, supportReason } from './support-reason.ts';
-import { databaseUpdateCommand } from './database-update.ts';
+import { clientOptions, databaseUpdateCommand } from './database-update.ts';
 
 const operator = { kind: 'operator' } as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -49,17 +49,7 @@ export const databaseCommands: Command[] = [
         const ownerEmail = email(values.owner, 'owner');
         const owner = await services.accounts.findByEmail(ownerEmail);
         if (!owner) throw new AppError('not_found', `No account has the email ${ownerEmail}. Create it first with \`idp account create\`.`);
-        const input = parseInput(newDatabaseSchema, {
-          name: values.name,
-          url: values.url,
-          redirectUris: values['redirect-uri'],
-          postLogoutRedirectUris: values['post-logout-redirect-uri'],
-          backchannelLogoutUri: values['backchannel-logout-uri'],
-          tokenEndpointAuthMethod: values['auth-method'],
-          jwksUri: values['jwks-uri'],
-          idTokenSignedResponseAlg: values['id-token-alg'],
-          refreshTokenTtl: values['refresh-token-ttl'],
-        });
+        const input = parseInput(newDatabaseSchema, { name: values.name, url: values.url, ...clientOptions(values) });
         const created = await services.databases.create(owner.id, {
           ...input,
           redirectUris: input.redirectUris ?? [],

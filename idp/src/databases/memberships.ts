@@ -67,6 +67,13 @@ export function databaseMemberships(deps: MembershipsDeps) {
       return (await Promise.all(memberships.map(membershipView))).filter((m): m is MembershipView => m !== undefined);
     },
 
+    /** The account's role at a database (active memberships only), with the database's name for messages. */
+    async roleOf(databaseId: string, accountId: string): Promise<{ role: Membership['role']; databaseName: string } | undefined> {
+      const database = await repo.findById(databaseId);
+      const membership = database && await repo.membershipOf(database.id, accountId);
+      return membership ? { role: membership.role, databaseName: database.name } : undefined;
+    },
+
     /** What an account may see of a database: the owner sees members, a member only itself. */
     async view(databaseId: string, accountId: string): Promise<{ database: Database; membership: Membership; members: MemberView[] }> {
       const database = await requireDatabase(databaseId);
