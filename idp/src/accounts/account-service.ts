@@ -37,6 +37,16 @@ export interface AccountServiceDeps {
   credentials: Pick<CredentialLifecycle, 'resetPassword'>;
 }
 
+/** The sentence every refused action of an unconfirmed account shows (pages, the account API, services). */
+export function confirmFirstMessage(email: string): string {
+  return `Confirm your email address first: we sent a link to ${email}. Open it, or resend it from your account page (Account Information).`;
+}
+
+/** A mailed link opened while signed in to another account than the one it was sent for. */
+export function linkForAnotherAccount(): AppError {
+  return new AppError('forbidden', 'This link was sent for another account than the one you are signed in to. Sign out, sign in to the account it was sent for, then open the link again.');
+}
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -151,9 +161,37 @@ export function accountService(deps: AccountServiceDeps) {
 
     resendVerification: sendVerification,
 
-    async verifyEmail(token: string): Promise<Account> {
+    /**
+     * "Resend the link" of an unconfirmed account (a few an hour: each one is a mail from our sender).
+     * Links sent before keep working until they expire.
+     */
+    async resendConfirmation(account: Account): Promise<void> {
+      if (account.emailVerifiedAt) throw new AppError('conflict', `${account.email} is already confirmed.`);
+      const wait = await limiter.attempt([`verify_resend:${account.id}`, { max: 5, windowSeconds: 3600 }]);
+      if (wait > 0) throw tooManyAttempts(wait, 'We already sent several confirmation links this hour: open the newest one in your mailbox.');
+      await sendVerification(account);
+    },
+
+    /**
+     * What a sign-up confirmation link would confirm, or undefined when it is dead. Lets the page name
+     * the account before anything is spent.
+     */
+    async peekEmailConfirmation(token: string): Promise<{ accountId: string; email: string } | undefined> {
+      const peek = await accounts.peekToken(sha256(token), 'verify_email', nowSeconds());
+      return peek && typeof peek.data.email === 'string' ? { accountId: peek.accountId, email: peek.data.email } : undefined;
+    },
+
+    /**
+     * Confirms the address a sign-up link was mailed to, for `signedInAccountId` only: the mailbox proves
+     * the address, the session proves the account. Without the second, a link mailed to the real owner
+     * would confirm an account someone else created with their address (issue 13, finding 6).
+     */
+    async verifyEmail(token: string, signedInAccountId: string): Promise<Account> {
       const now = nowSeconds();
+      const peek = await accounts.peekToken(sha256(token), 'verify_email', now);
+      if (peek && peek.accountId !== signedInAccountId) throw linkForAnotherAccount();
       const used = await accounts.consumeToken(sha256(token), 'verify_email', now);
+      if (used && used.accountId !== signedInAccountId) throw linkForAnotherAccount();
       const account = used && await accounts.findById(used.accountId);
       // A link for an address the account no longer has must not verify the new one.
       if (!account || used.data.email !== account.email) {
