@@ -50,7 +50,12 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   // oidc-provider is built last (below); until then, and in operator commands that never need it,
   // nobody is told by back-channel logout.
   const oidc = { built: () => providers.built() };
-  const core = securityCore({ db, config, outbox, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, relyingParties: relyingParties(oidc) });
+  // The credential lifecycle revokes every key at a reset; it needs only the keys' repository.
+  const apiKeysRepo = apiKeyRepository(db);
+  const core = securityCore({
+    db, config, outbox, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, relyingParties: relyingParties(oidc),
+    apiKeys: { revokeAll: (accountId) => apiKeysRepo.deleteAllOf(accountId) },
+  });
   const accounts = accountService({ accounts: accountsRepo, hasher, outbox, limiter, audit, credentials: core.credentials });
   // Client metadata is checked by oidc-provider's own rules, with our configuration (client-registry.ts).
   const clients = clientRegistry(db, () => providers.ready());
@@ -58,7 +63,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     repo: databaseRepository(db), clients, accounts, mailer, audit, issuer,
     endAccess: (accountId, clientId) => core.sessions.endClientAccess(accountId, clientId),
   });
-  const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer });
+  const apiKeys = apiKeyService({ repo: apiKeysRepo, memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer });
   const deletionBlockers = [soleOwnerOfSharedDatabases(databases)];
   const security = {
     ...createSecurity(core, { accountsRepo, audit, apiKeyStatus: (accountId) => apiKeys.counts(accountId) }),
