@@ -56,7 +56,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     db, config, outbox, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, relyingParties: relyingParties(oidc),
     apiKeys: { revokeAll: (accountId) => apiKeysRepo.deleteAllOf(accountId) },
   });
-  const accounts = accountService({ accounts: accountsRepo, hasher, outbox, limiter, audit, credentials: core.credentials });
+  const accounts = accountService({ accounts: accountsRepo, hasher, outbox, limiter, audit, credentials: core.credentials, isKnownDevice: (accountId, hash) => sessions.isKnownDevice(accountId, hash) });
   // Client metadata is checked by oidc-provider's own rules, with our configuration (client-registry.ts).
   const clients = clientRegistry(db, () => providers.ready());
   const databases = databaseService({

@@ -21,6 +21,15 @@ function cookieOptions(ctx: AppContext, maxAgeSeconds: number) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.protocol === 'https', path: '/', maxAge: maxAgeSeconds * 1000, signed: true, overwrite: true };
 }
 
+/**
+ * The digest of this browser's device cookie (signed, httpOnly, set at every completed sign-in and
+ * recorded as a known device of the account): what the sign-in limits recognise a returning device by.
+ */
+export function deviceCookieHash(ctx: AppContext): string | undefined {
+  const device = ctx.cookies.get(DEVICE_COOKIE, { signed: true });
+  return device && /^[A-Za-z0-9_-]{20,100}$/.test(device) ? sha256(device) : undefined;
+}
+
 export async function afterPassword(ctx: AppContext, provider: Provider, details: InteractionDetails, account: Account): Promise<void> {
   const { twoFactor } = ctx.state.services.security;
   if (await twoFactor.isEnabled(account.id) && !await twoFactor.isTrustedDevice(account.id, ctx.cookies.get(TRUSTED_COOKIE, { signed: true }))) {
