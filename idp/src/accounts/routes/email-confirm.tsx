@@ -44,7 +44,7 @@ export const confirmEmailChange = defineRoute({
     html(ctx, renderPage(
       <Layout title="Email changed" user={account}>
         <h1>Email changed</h1>
-        <Notice kind="success">The account of {account.name} now uses {account.email}.</Notice>
+        <Notice kind="success">Your account email is now {account.email} (the account of {account.name}).</Notice>
         <p><a class="button" href="/my/account">Continue to your account</a></p>
       </Layout>,
     ));
