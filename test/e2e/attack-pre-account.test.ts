@@ -120,6 +120,7 @@ describe('attack: pre-account takeover (issue 13, finding 1)', () => {
     const enrollment = await idp.services.security.twoFactor.startEnrollment(account);
     await idp.services.security.twoFactor.confirmEnrollment(account, generateSync({ secret: enrollment.secret, epoch: nowSeconds() }));
     await idp.services.security.twoFactor.trustDevice(accountId, 'attacker browser');
+    expect(await idp.services.security.sessions.countKnownDevices(accountId)).toBe(1); // the attacker's browser
 
     // Even before the reset, the key of an unconfirmed account opens nothing.
     const early = await api('/status', key);
@@ -143,6 +144,8 @@ describe('attack: pre-account takeover (issue 13, finding 1)', () => {
     expect(await idp.services.security.twoFactor.isEnabled(accountId)).toBe(false);
     expect(await idp.services.security.twoFactor.recoveryCodesLeft(accountId)).toBe(0);
     expect(await idp.services.security.twoFactor.countTrustedDevices(accountId)).toBe(0);
+    // The attacker's browser is no longer a known device with a guessing budget of its own.
+    expect(await idp.services.security.sessions.countKnownDevices(accountId)).toBe(0);
     const owner = await portalSignIn(idp, new TestBrowser(), email, 'the real owner passphrase');
     expect(owner.url).toContain('/my/account');
     expect(owner.body).toContain('(confirmed)');

@@ -4,7 +4,8 @@
  * - change (signed in, the current password known): every OTHER session ends;
  *   API keys are revoked too when the holder asks (`revokeApiKeys`, a checkbox on the form);
  * - reset (a mailed one-time link, the current password unknown): recovery ends everything
- *   (`revokeAfterReset`): EVERY session, EVERY API key, every trusted device and, for an account whose
+ *   (`revokeAfterReset`): EVERY session, EVERY API key, every trusted device (and every browser known
+ *   to the sign-in limits) and, for an account whose
  *   address was never confirmed before, any second factor and recovery codes, since whoever signed
  *   up with someone else's address may have set them (issue 13). The link proves the mailbox, so the
  *   address is confirmed by it. The notice lists what was ended.
@@ -71,8 +72,11 @@ export function credentialLifecycle(deps: {
     const ended = await sessions.endAllSessions(accountId);
     const revokedKeys = await apiKeys.revokeAll(accountId);
     const trustedDevices = await twoFactor.forgetTrustedDevices(accountId);
+    // Browsers that signed in before lose their own guessing budget (sign-in limits): whoever held the
+    // account may have signed in from them. Each is recognised again at its next sign-in.
+    const knownDevices = await sessions.forgetKnownDevices(accountId);
     const secondFactorRemoved = options.neverConfirmed && await twoFactor.removeAfterRecovery(accountId);
-    await audit.record({ accountId, actor: accountId, event: 'password.reset_revoked', data: { sessions: ended.sessions, apiKeys: revokedKeys, trustedDevices, secondFactorRemoved } });
+    await audit.record({ accountId, actor: accountId, event: 'password.reset_revoked', data: { sessions: ended.sessions, apiKeys: revokedKeys, trustedDevices, knownDevices, secondFactorRemoved } });
     return { sessions: ended.sessions, apiKeys: revokedKeys, trustedDevices, secondFactorRemoved };
   }
 
