@@ -33,6 +33,24 @@ const needsRecentSignIn = [
   'POST /api/v1/devices/logout-others',
   'POST /api/v1/api-keys/:id/rotate',
   'POST /my/security/export',
+  'DELETE /api/v1/api-keys/:id',
+];
+
+/**
+ * The only signed-in routes an account whose email is not confirmed may use (issue 13): see its
+ * address, resend the link, confirm it, change it, delete itself. Every other signed-in route carries
+ * 'confirmed-email' (implied by 'signed-in').
+ */
+const openToUnconfirmed = [
+  'GET /verify-email',
+  'POST /verify-email',
+  'GET /my/account',
+  'POST /my/account/email',
+  'POST /my/account/email/resend',
+  'GET /my/account/email/confirm',
+  'POST /my/account/email/confirm',
+  'GET /my/security/delete',
+  'POST /my/security/delete',
 ];
 
 /** Every other state-changing route, with the reason it needs no recent sign-in. */
@@ -43,7 +61,7 @@ const noRecentSignIn: Record<string, string> = {
   'POST /interaction/:uid/abort': 'cancels a sign-in',
   'POST /interaction/:uid/no-access': 'cancels a sign-in',
   'POST /signup': 'no account yet',
-  'POST /verify-email': 'proved by the mailed one-time token',
+  'POST /verify-email': 'proved by the mailed one-time token and the session of the account it was sent for',
   'POST /my/account/email/confirm': 'proved by the mailed one-time token (the change itself asked for a recent sign-in)',
   'POST /password/forgot': 'signed out; only mails a link',
   'POST /password/reset': 'signed out; proved by the mailed one-time token',
@@ -59,12 +77,12 @@ const noRecentSignIn: Record<string, string> = {
   'POST /my/security/api-keys/developer-mode': 'turns a setting on; adding a key asks for a recent sign-in',
   'POST /api/database/members': 'a database acting on its own members with a client-credentials token',
   'DELETE /api/database/members/:id': 'a database acting on its own members with a client-credentials token',
-  'DELETE /api/v1/api-keys/:id': 'only takes access away; an API key may revoke only itself',
   'POST /my/security/lockdown': 'only takes access away, and the person may be unable to sign in again (issue 15: no recent sign-in)',
   'POST /lockdown': 'signed out; proved by the mailed one-time token; only takes access away',
   'POST /api/v1/lockdown': 'only takes access away; an access token only, never an API key',
   'POST /my/security/trusted-devices/:id/revoke': 'only takes trust away: that device is asked for a code again',
   'POST /my/security/apps/:clientId/sign-out': 'only takes access away from one database or app',
+  'POST /my/account/email/resend': 'mails a new confirmation link to the address the account already has',
 };
 
 /** What only a database's owner may do in the portal: each must carry 'database-owner' before 'recent-sign-in'. */
@@ -103,72 +121,73 @@ describe('route table', () => {
     'GET /my/callback  | csrf:token no-store',
     'GET /signup  | csrf:token no-store',
     'POST /signup  | csrf:token no-store',
-    'GET /verify-email  | csrf:token no-store',
-    'POST /verify-email  | csrf:token no-store',
-    'GET /my/account  signed-in | csrf:token no-store',
-    'POST /my/account/details  signed-in | csrf:token no-store',
-    'POST /my/account/email  signed-in recent-sign-in | csrf:token no-store',
-    'GET /my/account/email/confirm  | csrf:token no-store',
-    'POST /my/account/email/confirm  | csrf:token no-store',
-    'GET /my/security  signed-in | csrf:token no-store',
-    'POST /my/security/password  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/security/2fa/start  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/security/2fa/confirm  signed-in | csrf:token no-store',
-    'POST /my/security/2fa/disable  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/security/2fa/recovery-codes  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/security/2fa/forget-devices  signed-in | csrf:token no-store',
-    'POST /my/security/devices/logout-others  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/security/devices/:id/logout  signed-in recent-sign-in | csrf:token no-store',
-    'GET /my/security/delete  signed-in | csrf:token no-store',
-    'POST /my/security/delete  signed-in recent-sign-in | csrf:token no-store',
+    'GET /verify-email  signed-in unconfirmed-allowed | csrf:token no-store',
+    'POST /verify-email  signed-in unconfirmed-allowed | csrf:token no-store',
+    'GET /my/account  signed-in unconfirmed-allowed | csrf:token no-store',
+    'POST /my/account/details  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/account/email  signed-in unconfirmed-allowed recent-sign-in | csrf:token no-store',
+    'POST /my/account/email/resend  signed-in unconfirmed-allowed | csrf:token no-store',
+    'GET /my/account/email/confirm  signed-in unconfirmed-allowed | csrf:token no-store',
+    'POST /my/account/email/confirm  signed-in unconfirmed-allowed | csrf:token no-store',
+    'GET /my/security  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/password  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/2fa/start  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/2fa/confirm  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/2fa/disable  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/2fa/recovery-codes  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/2fa/forget-devices  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/devices/logout-others  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/devices/:id/logout  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'GET /my/security/delete  signed-in unconfirmed-allowed | csrf:token no-store',
+    'POST /my/security/delete  signed-in unconfirmed-allowed recent-sign-in | csrf:token no-store',
     'GET /password/forgot  | csrf:token no-store',
     'POST /password/forgot  | csrf:token no-store',
     'GET /password/reset  | csrf:token no-store',
     'POST /password/reset  | csrf:token no-store',
-    'GET /my/security/activity  signed-in | csrf:token no-store',
-    'GET /my/security/lockdown  signed-in | csrf:token no-store',
-    'POST /my/security/lockdown  signed-in | csrf:token no-store',
+    'GET /my/security/activity  signed-in confirmed-email | csrf:token no-store',
+    'GET /my/security/lockdown  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/lockdown  signed-in confirmed-email | csrf:token no-store',
     'GET /lockdown  | csrf:token no-store',
     'POST /lockdown  | csrf:token no-store',
-    'GET /my/security/trusted-devices  signed-in | csrf:token no-store',
-    'POST /my/security/trusted-devices/:id/revoke  signed-in | csrf:token no-store',
-    'GET /my/security/apps  signed-in | csrf:token no-store',
-    'POST /my/security/apps/:clientId/sign-out  signed-in | csrf:token no-store',
-    'GET /my/security/export  signed-in | csrf:token no-store',
-    'POST /my/security/export  signed-in recent-sign-in | csrf:token no-store',
-    'GET /my/databases  signed-in | csrf:token no-store',
-    'POST /my/databases  signed-in | csrf:token no-store',
-    'GET /my/databases/:id  signed-in | csrf:token no-store',
-    'POST /my/databases/:id/invite  signed-in database-owner | csrf:token no-store',
-    'POST /my/databases/:id/members/:member/remove  signed-in database-owner | csrf:token no-store',
-    'POST /my/databases/:id/transfer  signed-in database-owner recent-sign-in | csrf:token no-store',
-    'POST /my/databases/:id/secret  signed-in database-owner recent-sign-in | csrf:token no-store',
-    'POST /my/databases/:id/advanced  signed-in database-owner recent-sign-in | csrf:token no-store',
-    'POST /my/databases/:id/delete  signed-in database-owner recent-sign-in | csrf:token no-store',
-    'POST /my/databases/:id/leave  signed-in | csrf:token no-store',
-    'GET /my/invitations  signed-in | csrf:token no-store',
-    'POST /my/invitations/:id/accept  signed-in | csrf:token no-store',
-    'POST /my/invitations/:id/decline  signed-in | csrf:token no-store',
+    'GET /my/security/trusted-devices  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/trusted-devices/:id/revoke  signed-in confirmed-email | csrf:token no-store',
+    'GET /my/security/apps  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/apps/:clientId/sign-out  signed-in confirmed-email | csrf:token no-store',
+    'GET /my/security/export  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/export  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'GET /my/databases  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/databases  signed-in confirmed-email | csrf:token no-store',
+    'GET /my/databases/:id  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/databases/:id/invite  signed-in confirmed-email database-owner | csrf:token no-store',
+    'POST /my/databases/:id/members/:member/remove  signed-in confirmed-email database-owner | csrf:token no-store',
+    'POST /my/databases/:id/transfer  signed-in confirmed-email database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/secret  signed-in confirmed-email database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/advanced  signed-in confirmed-email database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/delete  signed-in confirmed-email database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/leave  signed-in confirmed-email | csrf:token no-store',
+    'GET /my/invitations  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/invitations/:id/accept  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/invitations/:id/decline  signed-in confirmed-email | csrf:token no-store',
     'GET /api/database/members  database-token:members:read | csrf:authorization-header no-store',
     'POST /api/database/members  database-token:members:write | csrf:authorization-header no-store',
     'DELETE /api/database/members/:id  database-token:members:write | csrf:authorization-header no-store',
     'GET /static/api-key-copy.js  | csrf:token public:3600',
-    'GET /my/security/api-keys  signed-in | csrf:token no-store',
-    'POST /my/security/api-keys/new  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/security/api-keys/:id/rotate  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/security/api-keys/:id/revoke  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/security/api-keys/developer-mode  signed-in | csrf:token no-store',
-    'GET /my/security/api-keys/developer-mode/off  signed-in | csrf:token no-store',
-    'POST /my/security/api-keys/developer-mode/off  signed-in recent-sign-in | csrf:token no-store',
-    'GET /api/v1/status  api-caller:read | csrf:authorization-header no-store',
+    'GET /my/security/api-keys  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/api-keys/new  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/api-keys/:id/rotate  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/api-keys/:id/revoke  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/api-keys/developer-mode  signed-in confirmed-email | csrf:token no-store',
+    'GET /my/security/api-keys/developer-mode/off  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/api-keys/developer-mode/off  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'GET /api/v1/status  api-caller:read api-reach:not-database-limited | csrf:authorization-header no-store',
     'GET /api/v1/databases  api-caller:read | csrf:authorization-header no-store',
-    'GET /api/v1/devices  api-caller:read | csrf:authorization-header no-store',
-    'POST /api/v1/devices/logout-others  api-caller:write json-body recent-sign-in | csrf:authorization-header no-store',
+    'GET /api/v1/devices  api-caller:read api-reach:account | csrf:authorization-header no-store',
+    'POST /api/v1/devices/logout-others  api-caller:write api-reach:account json-body recent-sign-in | csrf:authorization-header no-store',
     'GET /api/v1/api-keys  api-caller:read | csrf:authorization-header no-store',
     'POST /api/v1/api-keys/:id/rotate  api-caller:write recent-sign-in | csrf:authorization-header no-store',
-    'DELETE /api/v1/api-keys/:id  api-caller:write | csrf:authorization-header no-store',
-    'GET /api/v1/activity  api-caller:read | csrf:authorization-header no-store',
-    'POST /api/v1/lockdown  api-caller:write json-body | csrf:authorization-header no-store',
+    'DELETE /api/v1/api-keys/:id  api-caller:write recent-sign-in | csrf:authorization-header no-store',
+    'GET /api/v1/activity  api-caller:read api-reach:account | csrf:authorization-header no-store',
+    'POST /api/v1/lockdown  api-caller:write api-reach:account json-body | csrf:authorization-header no-store',
     'GET /static/portal.css  | csrf:token public:3600',
     'GET /  | csrf:token no-store',
     'GET /healthz  | csrf:token no-store',
@@ -228,6 +247,21 @@ describe('route table', () => {
       if (exempt) expect(route.guards.map((g) => g.name), key(route)).not.toContain('recent-sign-in');
     }
     expect(Object.keys(noRecentSignIn).every((k) => unsafe.some((r) => key(r) === k))).toBe(true);
+  });
+
+  it('lets an unconfirmed account use only the named allow-list: every other signed-in route needs a confirmed email', () => {
+    const signedIn = routeTable.filter((r) => r.guards.some((g) => g.name === 'signed-in'));
+    for (const route of signedIn) {
+      const names = route.guards.map((g) => g.name);
+      const open = openToUnconfirmed.includes(key(route));
+      expect(names, key(route)).toContain(open ? 'unconfirmed-allowed' : 'confirmed-email');
+      expect(names, key(route)).not.toContain(open ? 'confirmed-email' : 'unconfirmed-allowed');
+      // Checked right after the session is known, before anything else of the route runs.
+      expect(names.indexOf(open ? 'unconfirmed-allowed' : 'confirmed-email'), key(route)).toBe(names.indexOf('signed-in') + 1);
+    }
+    expect(signedIn.filter((r) => r.guards.some((g) => g.name === 'unconfirmed-allowed')).map(key)).toEqual(openToUnconfirmed);
+    // Nothing but the portal session carries the exemption.
+    expect(routeTable.filter((r) => r.guards.some((g) => g.name === 'unconfirmed-allowed') && !signedIn.includes(r))).toEqual([]);
   });
 
   it('runs the recent sign-in after the guard that says who is asking', () => {

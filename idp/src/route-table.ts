@@ -20,6 +20,7 @@ import { showAccount } from './accounts/routes/account-show.tsx';
 import { saveDetails } from './accounts/routes/account-details.tsx';
 import { requestEmailChange } from './accounts/routes/email-change.tsx';
 import { confirmEmailChange, showConfirmEmailChange } from './accounts/routes/email-confirm.tsx';
+import { resendConfirmation } from './accounts/routes/email-resend.tsx';
 import { showSecurity } from './security/routes/security-show.tsx';
 import { changePassword } from './security/routes/password-change.tsx';
 import { startTwoFactor } from './security/routes/two-factor-start.tsx';
@@ -97,7 +98,7 @@ export const routeTable: readonly Route[] = [
   showInteraction, submitLogin, submitSecondFactor, confirmConsent, abortInteraction, refuseDatabaseAccess,
   // Accounts: portal sign-in, sign-up, email confirmation, Account Information.
   startPortalLogin, finishPortalLogin, showSignup, submitSignup, showVerifyEmail, submitVerifyEmail,
-  showAccount, saveDetails, requestEmailChange, showConfirmEmailChange, confirmEmailChange,
+  showAccount, saveDetails, requestEmailChange, resendConfirmation, showConfirmEmailChange, confirmEmailChange,
   // Connection & Security, password forgot/reset.
   showSecurity, changePassword, startTwoFactor, confirmTwoFactor, disableTwoFactor, regenerateRecoveryCodes,
   forgetTrustedDevices, logoutOtherDevices, signOutDevice, showDeleteAccount, deleteAccount,

@@ -59,8 +59,13 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   // oidc-provider is built last (below); until then, and in operator commands that never need it,
   // nobody is told by back-channel logout.
   const oidc = { built: () => providers.built() };
-  const core = securityCore({ db, config, outbox, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, relyingParties: relyingParties(oidc) });
-  const accounts = accountService({ accounts: accountsRepo, hasher, outbox, limiter, audit, credentials: core.credentials });
+  // The credential lifecycle revokes every key at a reset; it needs only the keys' repository.
+  const apiKeysRepo = apiKeyRepository(db);
+  const core = securityCore({
+    db, config, outbox, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, relyingParties: relyingParties(oidc),
+    apiKeys: { revokeAll: (accountId) => apiKeysRepo.deleteAllOf(accountId) },
+  });
+  const accounts = accountService({ accounts: accountsRepo, hasher, outbox, limiter, audit, credentials: core.credentials, isKnownDevice: (accountId, hash) => sessions.isKnownDevice(accountId, hash) });
   // Client metadata is checked by oidc-provider's own rules, with our configuration (client-registry.ts).
   const clients = clientRegistry(db, () => providers.ready());
   const databases = databaseService({
@@ -69,7 +74,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   });
   const activity = activityService({ repo: activityRepository(db), audit, outbox, clientNames: (ids) => clientNames(relyingParties(oidc), ids) });
   const apiKeys = apiKeyService({
-    repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer,
+    repo: apiKeysRepo, memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer,
     onUseFromNewIp: (key, ip, clientId) => activity.noteApiKeyUse(key, ip, clientId),
   });
   const deletionBlockers = [soleOwnerOfSharedDatabases(databases)];
@@ -81,7 +86,6 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     deletionBlockers,
     lockdown: lockdownService({
       repo: core.lockdowns, accounts: accountsRepo, credentials: core.credentials, limiter, audit, outbox,
-      revokeApiKeys: (accountId) => apiKeys.revokeAll(accountId, { actor: accountId }),
     }),
   };
 

@@ -111,9 +111,12 @@ describe('GET /api/v1/devices', () => {
       expect(d.id).toMatch(/\S/);
     }
 
-    // An API key sees the same devices, none of them "current".
+    // A read-write key for every database sees the same devices, none of them "current"; a read-only
+    // key does not see them at all (issue 13: devices carry IP addresses).
     await idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
-    const { secret } = await idp.services.apiKeys.create(account.id, { description: 'list', duration: '1d', scope: 'read', databases: null }, { actor: account.id });
+    const { secret } = await idp.services.apiKeys.create(account.id, { description: 'list', duration: '1d', scope: 'read-write', databases: null }, { actor: account.id });
+    const { secret: readOnly } = await idp.services.apiKeys.create(account.id, { description: 'read', duration: '1d', scope: 'read', databases: null }, { actor: account.id });
+    expect((await fetch(`${idp.issuer}/api/v1/devices`, { headers: { authorization: `Bearer ${readOnly}` } })).status).toBe(403);
     const byKey = await fetch(`${idp.issuer}/api/v1/devices`, { headers: { authorization: `Bearer ${secret}` } });
     expect(byKey.status).toBe(200);
     const listed = (await byKey.json()) as DeviceSummary[];

@@ -118,5 +118,13 @@ describe('DPoP-bound access tokens', () => {
     const list = `${idp.issuer}/api/v1/api-keys`;
     const reading = await fetch(list, { headers: { authorization: `DPoP ${stale.token}`, dpop: await proof(stale.keys, stale.jwk, 'GET', list, stale.token) } });
     expect(reading.status).toBe(200);
+
+    // Revoking a key is a step-up action too (issue 13): it stops the scripts that use the key.
+    const keyUrl = `${idp.issuer}/api/v1/api-keys/${keyId}`;
+    const staleRevoke = await fetch(keyUrl, { method: 'DELETE', headers: { authorization: `DPoP ${stale.token}`, dpop: await proof(stale.keys, stale.jwk, 'DELETE', keyUrl, stale.token) } });
+    expect(staleRevoke.status).toBe(401);
+    expect(staleRevoke.headers.get('www-authenticate')).toMatch(/error="insufficient_user_authentication".*max_age=600/);
+    const freshRevoke = await fetch(keyUrl, { method: 'DELETE', headers: { authorization: `DPoP ${fresh.token}`, dpop: await proof(fresh.keys, fresh.jwk, 'DELETE', keyUrl, fresh.token) } });
+    expect(freshRevoke.status).toBe(204);
   });
 });

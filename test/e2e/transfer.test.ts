@@ -93,7 +93,7 @@ describe('idp export and idp import', () => {
     let idp: TestIdp | undefined;
     try {
       idp = await startTestIdp(targetEnv, { store: 'sqlite' });
-      const ann = await idp.services.accounts.authenticate('ANN@example.com', password, '127.0.0.1');
+      const ann = await idp.services.accounts.authenticate('ANN@example.com', password, { ip: '127.0.0.1' });
       expect(ann.name).toBe('Ann');
       const [membership] = await idp.services.databases.listForAccount((await idp.services.accounts.findByEmail('ben@example.com'))!);
       expect(membership).toMatchObject({ role: 'member', status: 'active', login: 'ben@example.com', database: { name: 'Acme' } });

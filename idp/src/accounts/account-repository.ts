@@ -101,10 +101,10 @@ export function accountRepository(db: Db) {
         WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ? RETURNING account_id, data`, [now, tokenHash, purpose, now]);
       return row && { accountId: row.account_id, data: JSON.parse(row.data) as Record<string, unknown> };
     },
-    async peekToken(tokenHash: string, purpose: TokenPurpose, now: number): Promise<{ accountId: string } | undefined> {
-      const row = await db.get<{ account_id: string }>('SELECT account_id FROM account_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?',
+    async peekToken(tokenHash: string, purpose: TokenPurpose, now: number): Promise<{ accountId: string; data: Record<string, unknown> } | undefined> {
+      const row = await db.get<{ account_id: string; data: string }>('SELECT account_id, data FROM account_tokens WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?',
         [tokenHash, purpose, now]);
-      return row && { accountId: row.account_id };
+      return row && { accountId: row.account_id, data: JSON.parse(row.data) as Record<string, unknown> };
     },
     async invalidateTokens(accountId: string, purpose: TokenPurpose, now: number): Promise<void> {
       await db.run('UPDATE account_tokens SET used_at = ? WHERE account_id = ? AND purpose = ? AND used_at IS NULL', [now, accountId, purpose]);

@@ -12,7 +12,8 @@ import { log } from '../log.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import { nowSeconds } from '../clock.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
-import { tooManyAttempts, type RateLimiter } from '../security/rate-limiter.ts';
+import { tooManyAttempts, type Limit, type RateLimiter } from '../security/rate-limiter.ts';
+import { clientAddressKey } from '../security/client-address.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { signInAccountKey, type CredentialLifecycle } from '../security/credential-lifecycle.ts';
 import type { AccountRepository } from './account-repository.ts';
@@ -22,10 +23,32 @@ import type { Account } from './types.ts';
 
 const VERIFY_EMAIL_TTL = 48 * 3600;
 const RESET_PASSWORD_TTL = 3600;
+/**
+ * Password guessing limits (OWASP "device cookies"). A device that signed in to the account before
+ * (its signed `lk_device` cookie is a known device of the account) has a budget of its own and is
+ * never refused because of anyone else's failures. Unknown devices count per (account, client
+ * address), with progressive waits (`ladder`: 10 in 15 minutes, then 20 in an hour, then 50 in a day),
+ * and all together per account (`perAccount`, distributed guessing: more than one address can do,
+ * so one stranger cannot lock out even the owner's new devices). Every client address also has a
+ * budget across accounts (`perIp`). IPv6 counts by /64 (client-address.ts).
+ */
 export const SIGN_IN_LIMITS = {
-  perAccount: { max: 10, windowSeconds: 15 * 60 },
+  ladder: [
+    { max: 10, windowSeconds: 15 * 60 },
+    { max: 20, windowSeconds: 3600 },
+    { max: 50, windowSeconds: 24 * 3600 },
+  ],
+  perAccount: { max: 50, windowSeconds: 15 * 60 },
   perIp: { max: 100, windowSeconds: 15 * 60 },
 };
+
+/** Where a sign-in comes from: the client address and the `lk_device` cookie's digest, when it sent one. */
+export interface SignInOrigin {
+  ip: string;
+  deviceHash?: string;
+}
+
+const ladderKeys = (base: string): [string, Limit][] => SIGN_IN_LIMITS.ladder.map((limit) => [`${base}:${limit.windowSeconds}`, limit]);
 
 export interface AccountServiceDeps {
   accounts: AccountRepository;
@@ -35,6 +58,18 @@ export interface AccountServiceDeps {
   audit: AuditRepository;
   /** Sets the password from a reset link, ends every session and tells the account holder. */
   credentials: Pick<CredentialLifecycle, 'resetPassword'>;
+  /** Whether the device (digest of its `lk_device` cookie) signed in to the account before. */
+  isKnownDevice: (accountId: string, deviceHash: string) => Promise<boolean>;
+}
+
+/** The sentence every refused action of an unconfirmed account shows (pages, the account API, services). */
+export function confirmFirstMessage(email: string): string {
+  return `Confirm your email address first: we sent a link to ${email}. Open it, or resend it from your account page (Account Information).`;
+}
+
+/** A mailed link opened while signed in to another account than the one it was sent for. */
+export function linkForAnotherAccount(): AppError {
+  return new AppError('forbidden', 'This link was sent for another account than the one you are signed in to. Sign out, sign in to the account it was sent for, then open the link again.');
 }
 
 export function normalizeEmail(email: string): string {
@@ -93,7 +128,7 @@ export function accountService(deps: AccountServiceDeps) {
     async signUpWithoutEnumeration(input: { email: string; password: string; name: string }, ip: string): Promise<void> {
       const email = normalizeEmail(input.email);
       checkPassword(input.password, email);
-      if (await limiter.hit(`signup:ip:${ip}`, { max: 20, windowSeconds: 3600 }) > 20) {
+      if (await limiter.hit(`signup:ip:${clientAddressKey(ip)}`, { max: 20, windowSeconds: 3600 }) > 20) {
         throw new AppError('too_many_requests', 'Too many sign-ups from your network. Try again in an hour.');
       }
       const existing = await accounts.findByEmail(email);
@@ -112,17 +147,20 @@ export function accountService(deps: AccountServiceDeps) {
 
     /**
      * Checks email and password. Unknown email and wrong password cost the same and fail the same.
-     * Every attempt is counted per account and per IP in the store before the password is checked (so
-     * parallel guesses cannot slip through); over either limit the answer is "too many attempts"
-     * without checking. A success clears the account's count and gives the IP its attempt back.
+     * Every attempt is counted in the store before the password is checked (so parallel guesses cannot
+     * slip through), by the limits of SIGN_IN_LIMITS; over any the answer is "too many attempts"
+     * without checking. A success clears its own ladder and gives shared budgets their attempt back.
      */
-    async authenticate(emailInput: string, password: string, ip: string): Promise<Account> {
+    async authenticate(emailInput: string, password: string, from: SignInOrigin): Promise<Account> {
       const email = normalizeEmail(emailInput);
-      const accountKey = signInAccountKey(email);
-      const ipKey = `signin:ip:${ip}`;
-      const wait = await limiter.attempt([accountKey, SIGN_IN_LIMITS.perAccount], [ipKey, SIGN_IN_LIMITS.perIp]);
+      const known = await accounts.findByEmail(email);
+      const knownDevice = Boolean(known && from.deviceHash && await deps.isKnownDevice(known.id, from.deviceHash));
+      const ipKey = `signin:ip:${clientAddressKey(from.ip)}`;
+      const ladder = ladderKeys(knownDevice ? `signin:device:${email}:${from.deviceHash}` : `signin:account-ip:${email}:${clientAddressKey(from.ip)}`);
+      const shared: [string, Limit][] = knownDevice ? [] : [[signInAccountKey(email), SIGN_IN_LIMITS.perAccount], [ipKey, SIGN_IN_LIMITS.perIp]];
+      const wait = await limiter.attempt(...ladder, ...shared);
       if (wait > 0) throw tooManyAttempts(wait, 'Too many failed sign-in attempts. Reset your password, or wait.');
-      const account = await accounts.findByEmail(email);
+      const account = known;
       const credential = account && await accounts.findCredential(account.id, 'password');
       let ok = false;
       if (account && credential) {
@@ -133,11 +171,11 @@ export function accountService(deps: AccountServiceDeps) {
         await hasher.verifyDummy(password);
       }
       if (!ok || !account) {
-        if (account) await audit.record({ accountId: account.id, actor: 'anonymous', event: 'signin.failed', ip });
+        if (account) await audit.record({ accountId: account.id, actor: 'anonymous', event: 'signin.failed', ip: from.ip, data: { knownDevice } });
         throw new AppError('invalid_credentials', 'Incorrect email or password.');
       }
-      await limiter.reset(accountKey);
-      await limiter.refund(ipKey);
+      for (const [key] of ladder) await limiter.reset(key);
+      for (const [key] of shared) await limiter.refund(key);
       return account;
     },
 
@@ -151,9 +189,37 @@ export function accountService(deps: AccountServiceDeps) {
 
     resendVerification: sendVerification,
 
-    async verifyEmail(token: string): Promise<Account> {
+    /**
+     * "Resend the link" of an unconfirmed account (a few an hour: each one is a mail from our sender).
+     * Links sent before keep working until they expire.
+     */
+    async resendConfirmation(account: Account): Promise<void> {
+      if (account.emailVerifiedAt) throw new AppError('conflict', `${account.email} is already confirmed.`);
+      const wait = await limiter.attempt([`verify_resend:${account.id}`, { max: 5, windowSeconds: 3600 }]);
+      if (wait > 0) throw tooManyAttempts(wait, 'We already sent several confirmation links this hour: open the newest one in your mailbox.');
+      await sendVerification(account);
+    },
+
+    /**
+     * What a sign-up confirmation link would confirm, or undefined when it is dead. Lets the page name
+     * the account before anything is spent.
+     */
+    async peekEmailConfirmation(token: string): Promise<{ accountId: string; email: string } | undefined> {
+      const peek = await accounts.peekToken(sha256(token), 'verify_email', nowSeconds());
+      return peek && typeof peek.data.email === 'string' ? { accountId: peek.accountId, email: peek.data.email } : undefined;
+    },
+
+    /**
+     * Confirms the address a sign-up link was mailed to, for `signedInAccountId` only: the mailbox proves
+     * the address, the session proves the account. Without the second, a link mailed to the real owner
+     * would confirm an account someone else created with their address (issue 13, finding 6).
+     */
+    async verifyEmail(token: string, signedInAccountId: string): Promise<Account> {
       const now = nowSeconds();
+      const peek = await accounts.peekToken(sha256(token), 'verify_email', now);
+      if (peek && peek.accountId !== signedInAccountId) throw linkForAnotherAccount();
       const used = await accounts.consumeToken(sha256(token), 'verify_email', now);
+      if (used && used.accountId !== signedInAccountId) throw linkForAnotherAccount();
       const account = used && await accounts.findById(used.accountId);
       // A link for an address the account no longer has must not verify the new one.
       if (!account || used.data.email !== account.email) {
@@ -168,7 +234,7 @@ export function accountService(deps: AccountServiceDeps) {
     async requestPasswordReset(emailInput: string, ip: string): Promise<void> {
       const email = normalizeEmail(emailInput);
       const key = `reset:${email}`;
-      if (await limiter.attempt([key, { max: 5, windowSeconds: 3600 }], [`reset:ip:${ip}`, { max: 50, windowSeconds: 3600 }]) > 0) return;
+      if (await limiter.attempt([key, { max: 5, windowSeconds: 3600 }], [`reset:ip:${clientAddressKey(ip)}`, { max: 50, windowSeconds: 3600 }]) > 0) return;
       const account = await accounts.findByEmail(email);
       if (!account) return;
       const token = randomToken();

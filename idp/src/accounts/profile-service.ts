@@ -11,7 +11,7 @@ import { randomToken, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { AccountRepository } from './account-repository.ts';
-import { normalizeEmail } from './account-service.ts';
+import { linkForAnotherAccount, normalizeEmail } from './account-service.ts';
 import type { Account } from './types.ts';
 
 const CHANGE_EMAIL_TTL = 24 * 3600;
@@ -50,11 +50,25 @@ export function profileService(deps: { accounts: AccountRepository; outbox: Outb
       await deps.notifier.emailChangeRequested(account, email);
     },
 
-    async confirmEmailChange(token: string): Promise<Account> {
+    /** What an email change link would do, or undefined when it is dead (the page names the account first). */
+    async peekEmailChange(token: string): Promise<{ accountId: string; email: string } | undefined> {
+      const peek = await accounts.peekToken(sha256(token), 'change_email', nowSeconds());
+      return peek && typeof peek.data.email === 'string' ? { accountId: peek.accountId, email: peek.data.email } : undefined;
+    },
+
+    /**
+     * Makes the new address the account's, for `signedInAccountId` only: the mailbox proves the address,
+     * the session proves which account asked. Someone who asks to move their own account to your address
+     * cannot get it by you opening the link (issue 13, finding 6).
+     */
+    async confirmEmailChange(token: string, signedInAccountId: string): Promise<Account> {
       const now = nowSeconds();
       const gone = new AppError('gone', 'This confirmation link is invalid, was already used or has expired. Ask for the change again.');
+      const peek = await accounts.peekToken(sha256(token), 'change_email', now);
+      if (peek && peek.accountId !== signedInAccountId) throw linkForAnotherAccount();
       const result = await accounts.transaction(async () => {
         const used = await accounts.consumeToken(sha256(token), 'change_email', now);
+        if (used && used.accountId !== signedInAccountId) throw linkForAnotherAccount();
         const account = used && await accounts.findById(used.accountId);
         if (!account || typeof used.data.email !== 'string' || used.data.from !== account.email) throw gone;
         const email = used.data.email;

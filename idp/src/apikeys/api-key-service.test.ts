@@ -25,14 +25,14 @@ beforeEach(async () => {
   clock.offsetMs = 0;
   testStore = await openTestStore();
   db = testStore.store;
-  await db.run("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 'Ada', 0, 0)");
+  await db.run("INSERT INTO accounts (id, email, name, email_verified_at, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 'Ada', 1, 0, 0)");
   members.clear();
   members.set('db_a:acc_1', { login: 'ada@acme.example', role: 'owner' });
   members.set('db_b:acc_1', { login: 'ada@example.com', role: 'member' });
   mails = [];
   service = apiKeyService({
     repo: apiKeyRepository(db), memberships: directory, audit: auditRepository(db),
-    accounts: { findById: (id) => db.get('SELECT id, email, name FROM accounts WHERE id = ?', [id]) as never },
+    accounts: { findById: (id) => db.get('SELECT id, email, name, email_verified_at AS "emailVerifiedAt" FROM accounts WHERE id = ?', [id]) as never },
     mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => ISSUER,
   });
 });
@@ -53,6 +53,21 @@ describe('key format', () => {
     expect(generateApiKey().secret).not.toBe(a.secret);
     expect(parseApiKey('lk_short')).toBeUndefined();
     expect(parseApiKey(`${a.secret}x`)).toBeUndefined();
+  });
+});
+
+describe('an account whose email is not confirmed', () => {
+  it('cannot turn on developer mode or create a key, and a key it had opens nothing (the operator may still act)', async () => {
+    await service.enableDeveloperMode('acc_1', me);
+    const { secret } = await newKey();
+    await db.run('UPDATE accounts SET email_verified_at = NULL WHERE id = ?', ['acc_1']);
+    expect(await service.authenticate(secret, null)).toBeUndefined();
+    expect(await service.introspect(secret, 'client-a', null, ISSUER)).toBeUndefined();
+    await expect(newKey()).rejects.toThrow('Confirm your email address first');
+    await service.disableDeveloperMode('acc_1', me);
+    await expect(service.enableDeveloperMode('acc_1', me)).rejects.toThrow('Confirm your email address first');
+    await service.enableDeveloperMode('acc_1', { actor: 'operator' });
+    expect(await service.isDeveloperMode('acc_1')).toBe(true);
   });
 });
 

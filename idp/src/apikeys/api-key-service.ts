@@ -8,6 +8,7 @@
  * lookup, the rest carries 256 random bits.
  */
 import type { ApiKeySummary } from '../../../shared/account-api.ts';
+import { confirmFirstMessage } from '../accounts/account-service.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -74,6 +75,13 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
     }
   }
 
+  /** Developer mode and new keys need a confirmed address; the operator (CLI) is trusted. */
+  async function requireConfirmed(accountId: string, by: Actor): Promise<void> {
+    if (by.actor === 'operator') return;
+    const account = await deps.accounts.findById(accountId);
+    if (account && !account.emailVerifiedAt) throw new AppError('forbidden', confirmFirstMessage(account.email));
+  }
+
   async function findLive(accountId: string, keyId: string): Promise<ApiKey> {
     const key = await repo.findForAccount(accountId, keyId);
     if (!key || key.expiresAt <= nowSeconds()) throw new AppError('not_found', 'This API key does not exist, has expired or was revoked.');
@@ -94,7 +102,10 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
       if (!inGrace || !safeEqual(hash, key.previousSecretHash!)) return undefined;
       exp = Math.min(exp, key.previousExpiresAt!);
     }
-    if (!await deps.accounts.findById(key.accountId)) return undefined;
+    // A key of an account whose address is not confirmed (any more) opens nothing: anyone can sign up
+    // with someone else's address, and what they set up must not work for the real owner (issue 13).
+    const account = await deps.accounts.findById(key.accountId);
+    if (!account?.emailVerifiedAt) return undefined;
     if (await repo.developerModeSince(key.accountId) === undefined) return undefined;
     return { key, exp };
   }
@@ -121,6 +132,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
     },
 
     async enableDeveloperMode(accountId: string, by: Actor): Promise<void> {
+      await requireConfirmed(accountId, by);
       if (await repo.developerModeSince(accountId) !== undefined) return;
       await repo.enableDeveloperMode(accountId, nowSeconds());
       await audit.record({ accountId, actor: by.actor, event: 'developer_mode.enabled', ip: by.ip });
@@ -142,6 +154,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
     },
 
     async create(accountId: string, input: NewApiKeyInput, by: Actor): Promise<{ key: ApiKey; secret: string }> {
+      await requireConfirmed(accountId, by);
       await requireDeveloperMode(accountId);
       let databases: string[] | null = null;
       if (input.databases !== null) {

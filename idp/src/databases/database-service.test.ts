@@ -46,11 +46,11 @@ describe('database service', () => {
     expect(clientSecret).toBeTruthy();
     expect(await services.databases.membershipForClient(clientId, ann.id)).toMatchObject({ login: 'ann@example.com', role: 'owner', status: 'active' });
     await services.accountsRepo.update(ann.id, { email: 'ann.b@example.com' }, nowSeconds());
-    await expect(services.databases.authenticate(clientId, 'ANN@example.com', 'a long passphrase 1', '1.1.1.1')).resolves.toMatchObject({ id: ann.id });
-    await expect(services.databases.authenticate(clientId, 'ann.b@example.com', 'a long passphrase 1', '1.1.1.1')).rejects.toThrow(/On Alpha you sign in as ann@example.com/);
-    await expect(services.databases.authenticate(clientId, 'ann@example.com', 'wrong password 1', '1.1.1.1')).rejects.toThrow('Incorrect email or password.');
+    await expect(services.databases.authenticate(clientId, 'ANN@example.com', 'a long passphrase 1', { ip: '1.1.1.1' })).resolves.toMatchObject({ id: ann.id });
+    await expect(services.databases.authenticate(clientId, 'ann.b@example.com', 'a long passphrase 1', { ip: '1.1.1.1' })).rejects.toThrow(/On Alpha you sign in as ann@example.com/);
+    await expect(services.databases.authenticate(clientId, 'ann@example.com', 'wrong password 1', { ip: '1.1.1.1' })).rejects.toThrow('Incorrect email or password.');
     // Other clients (the portal) still use the account email.
-    await expect(services.databases.authenticate('latchkey-portal', 'ann.b@example.com', 'a long passphrase 1', '1.1.1.1')).resolves.toMatchObject({ id: ann.id });
+    await expect(services.databases.authenticate('latchkey-portal', 'ann.b@example.com', 'a long passphrase 1', { ip: '1.1.1.1' })).resolves.toMatchObject({ id: ann.id });
     const changed = await services.databases.setLogin('alpha', 'ann.b@example.com', 'ann.b@example.com', operator);
     expect(changed).toMatchObject({ oldLogin: 'ann@example.com', newLogin: 'ann.b@example.com' });
     expect((await services.audit.listForAccount(ann.id))[0]).toMatchObject({ event: 'membership.login_changed', actor: 'operator', data: { database: 'Alpha', old: 'ann@example.com', new: 'ann.b@example.com' } });

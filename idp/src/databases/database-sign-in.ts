@@ -11,7 +11,7 @@
  *   ("no access"); only active members get through it.
  */
 import type { Account } from '../accounts/types.ts';
-import type { AccountService } from '../accounts/account-service.ts';
+import type { AccountService, SignInOrigin } from '../accounts/account-service.ts';
 import { normalizeEmail } from '../accounts/account-service.ts';
 import { AppError } from '../errors.ts';
 import type { DatabaseRepository } from './database-repository.ts';
@@ -42,13 +42,13 @@ export function databaseSignIn(deps: DatabaseSignInDeps) {
      * that signs in with its email but has a different login on this database is told which login to
      * use. A person who is not a member at all signs in normally and then sees "no access".
      */
-    async authenticate(clientId: string | undefined, identifier: string, password: string, ip: string): Promise<Account> {
+    async authenticate(clientId: string | undefined, identifier: string, password: string, from: SignInOrigin): Promise<Account> {
       const database = clientId ? await repo.findByClientId(clientId) : undefined;
-      if (!database) return await accounts.authenticate(identifier, password, ip);
+      if (!database) return await accounts.authenticate(identifier, password, from);
       const byLogin = await repo.membershipByLogin(database.id, normalizeEmail(identifier));
       const member = byLogin?.status === 'active' && byLogin.accountId ? await accounts.findById(byLogin.accountId) : undefined;
-      if (member) return await accounts.authenticate(member.email, password, ip);
-      const account = await accounts.authenticate(identifier, password, ip);
+      if (member) return await accounts.authenticate(member.email, password, from);
+      const account = await accounts.authenticate(identifier, password, from);
       const own = await repo.membershipOf(database.id, account.id);
       if (own) {
         throw new AppError('invalid_credentials', `On ${database.name} you sign in as ${own.login}, the address your membership was created with. Changing your account email does not change it; ask support to.`, {

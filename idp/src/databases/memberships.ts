@@ -147,9 +147,10 @@ export function databaseMemberships(deps: MembershipsDeps) {
     },
 
     async leave(databaseId: string, account: Account): Promise<void> {
+      // A non-member gets the answer of an unknown id: the name of a database is not theirs to learn.
       const database = await requireDatabase(databaseId);
       const m = await repo.membershipOf(database.id, account.id);
-      if (!m) throw new AppError('not_found', `You are not a member of ${database.name}.`);
+      if (!m) throw new AppError('not_found', 'This database does not exist, or was deleted.');
       if (m.role === 'owner') throw new AppError('bad_request', `You own ${database.name}: transfer the ownership to another member, or delete the database.`);
       await repo.deleteMembership(m.id);
       await audit.record({ accountId: account.id, actor: account.id, event: 'database.left', data: { database: database.name } });

@@ -13,6 +13,9 @@
  *   a failure is a 4xx with the schema's sentence (params use `paramsError`, e.g. `not_found`).
  * - Form errors: a route with `rerender` draws its own page again with the message of any 4xx thrown
  *   once the access guards passed; the error handler does that (error-handler.tsx), not the handler.
+ * - Implied guards: a guard may bring others with it (`implies`), inserted right after it unless the
+ *   route lists a guard that `exempts` them by name. So `signed-in` brings `confirmed-email`, and only a
+ *   route that names the exemption (`unconfirmed-allowed(why)`) goes without it: the default is safe.
  */
 import type { z } from 'zod';
 import { AppError, type ErrorCode } from '../errors.ts';
@@ -31,10 +34,21 @@ export interface Guard {
    * re-authentication page). Throws an AppError to refuse.
    */
   readonly check: (ctx: AppContext, deps: RouteDeps) => Promise<boolean>;
+  /** Guards that come with this one (inserted right after it) unless the route exempts them. */
+  readonly implies?: readonly Guard[];
+  /** Names of implied guards this one stands in for: listing it is the route's named exemption. */
+  readonly exempts?: readonly string[];
 }
 
-export function defineGuard(name: string, check: Guard['check'], phase: Guard['phase'] = 'access'): Guard {
-  return { name, phase, check };
+export function defineGuard(name: string, check: Guard['check'], phase: Guard['phase'] = 'access', more: { implies?: readonly Guard[]; exempts?: readonly string[] } = {}): Guard {
+  return { name, phase, check, ...more };
+}
+
+/** The route's guards with the implied ones inserted after the guard that implies them (see the header). */
+function withImpliedGuards(guards: readonly Guard[]): Guard[] {
+  const exempt = new Set(guards.flatMap((g) => g.exempts ?? []));
+  const listed = new Set(guards.map((g) => g.name));
+  return guards.flatMap((g) => [g, ...(g.implies ?? []).filter((i) => !exempt.has(i.name) && !listed.has(i.name))]);
 }
 
 export type CachePolicy = { kind: 'no-store' } | { kind: 'public'; maxAgeSeconds: number };
@@ -93,7 +107,7 @@ export function defineRoute<I extends InputSchemas = Record<never, never>>(spec:
   return {
     method: spec.method,
     path: spec.path,
-    guards: spec.guards ?? [],
+    guards: withImpliedGuards(spec.guards ?? []),
     input: spec.input ?? {},
     paramsError: spec.paramsError ?? 'invalid_input',
     csrf: spec.csrf ?? csrfToken,

@@ -34,6 +34,23 @@ const hello = (name: string, body: string) => `Hello ${name},\n\n${body}\n`;
 const notYou = (site: Site) => `If it was not you, reset your password at ${site.issuer}/password/forgot and review ${site.issuer}/my/security.`;
 const apiKeysFooter = (site: Site) => `You can see and revoke your API keys at ${site.issuer}/my/security/api-keys.\nIf this was not you, revoke the key, change your password and contact support.`;
 
+/** What a password reset ended (security/credential-lifecycle.ts), listed in its notice. */
+export interface ResetEnded {
+  sessions: number;
+  apiKeys: number;
+  trustedDevices: number;
+  /** Second factor and recovery codes set up before the address was ever confirmed, removed. */
+  secondFactorRemoved: boolean;
+}
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const endedLines = (e: ResetEnded) => [
+  `${count(e.sessions, 'signed-in session', 'signed-in sessions')} ended`,
+  `${count(e.apiKeys, 'API key', 'API keys')} revoked`,
+  `${count(e.trustedDevices, 'remembered device', 'remembered devices')} forgotten (each asks for a second factor again)`,
+  ...(e.secondFactorRemoved ? ['two-factor authentication and its recovery codes removed: they were set up before this address was confirmed, so maybe not by you. Turn it on again at Connection & Security.'] : []),
+];
+
 interface Named {
   /** The account holder's name, for the greeting. */
   name: string;
@@ -59,13 +76,13 @@ export const messages = {
   }),
 
   // Security notices.
-  passwordChanged: (d: Site & Named & { from?: SeenFrom }): Message => ({
+  passwordChanged: (d: Site & Named & { from?: SeenFrom; revokedApiKeys?: number }): Message => ({
     subject: 'Your password was changed',
-    text: hello(d.name, `The password of your account was changed on ${utc(d.at)}${seen(d.from)}.\nEvery other device was signed out.\n${notYou(d)}`),
+    text: hello(d.name, `The password of your account was changed on ${utc(d.at)}${seen(d.from)}.\nEvery other device was signed out.${d.revokedApiKeys ? `\n${count(d.revokedApiKeys, 'API key was', 'API keys were')} revoked, as asked.` : ''}\n${notYou(d)}`),
   }),
-  passwordReset: (d: Site & Named): Message => ({
+  passwordReset: (d: Site & Named & { ended?: ResetEnded }): Message => ({
     subject: 'Your password was changed',
-    text: hello(d.name, `The password of your account was just reset. Every device was signed out.\nIf it was not you, reset your password again at ${d.issuer}/password/forgot and contact support.`),
+    text: hello(d.name, `The password of your account was just reset. Every device was signed out.${d.ended ? `\nWhat the reset ended:\n${endedLines(d.ended).map((l) => `- ${l}`).join('\n')}` : ''}\nIf it was not you, reset your password again at ${d.issuer}/password/forgot and contact support.`),
   }),
   emailChanged: (d: Site & Named & { newEmail: string }): Message => ({
     subject: 'Your account email was changed',

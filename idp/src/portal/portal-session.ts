@@ -4,10 +4,11 @@
  * the account (into `ctx.state.portal`) or sends the browser to sign in.
  */
 import type Provider from 'oidc-provider';
+import { confirmFirstMessage } from '../accounts/account-service.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext, RouteDeps } from '../http/context.ts';
-import { defineGuard } from '../http/route.ts';
+import { defineGuard, type Guard } from '../http/route.ts';
 
 export interface PortalSession {
   account: Account;
@@ -23,7 +24,28 @@ export async function currentSession(ctx: AppContext, deps: RouteDeps): Promise<
   return { account, session };
 }
 
-/** A portal account is signed in: GET and HEAD go to sign in and come back, other methods get a 401. */
+/**
+ * Until its email is confirmed an account may only confirm it (resend the link, change the address)
+ * or delete itself: anyone can sign up with someone else's address, and nothing such an account sets
+ * up (keys, databases, second factors, memberships) may be waiting for the real owner (issue 13).
+ * Implied by `signedIn`; a route goes without it only by naming `unconfirmedAllowed(why)`.
+ */
+export const confirmedEmail = defineGuard('confirmed-email', async (ctx) => {
+  const { account } = portalOf(ctx);
+  if (!account.emailVerifiedAt) throw new AppError('forbidden', confirmFirstMessage(account.email));
+  return true;
+});
+
+/** The named exemption from `confirmedEmail`, for the routes an unconfirmed account needs (the allow-list). */
+export function unconfirmedAllowed(why: string): Guard {
+  if (why.length < 10) throw new Error('unconfirmedAllowed: say why this route is open to an unconfirmed account');
+  return defineGuard('unconfirmed-allowed', async () => true, 'access', { exempts: ['confirmed-email'] });
+}
+
+/**
+ * A portal account is signed in: GET and HEAD go to sign in and come back, other methods get a 401.
+ * Brings `confirmedEmail` with it unless the route names `unconfirmedAllowed`.
+ */
 export const signedIn = defineGuard('signed-in', async (ctx, deps) => {
   const current = await currentSession(ctx, deps);
   if (!current) {
@@ -36,7 +58,7 @@ export const signedIn = defineGuard('signed-in', async (ctx, deps) => {
   ctx.state.portal = current;
   await ctx.state.services.security.sessions.recordActivity({ uid: current.session.uid, accountId: current.account.id, userAgent: ctx.get('user-agent'), ip: ctx.ip });
   return true;
-});
+}, 'access', { implies: [confirmedEmail] });
 
 /** The signed-in portal session; only valid behind the `signedIn` guard. */
 export function portalOf(ctx: AppContext): PortalSession {

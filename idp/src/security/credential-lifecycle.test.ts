@@ -58,8 +58,8 @@ describe('credential lifecycle', () => {
     expect(await services.security.twoFactor.isTrustedDevice(account.id, trusted)).toBe(false);
     expect(lastMailTo(email)).toMatchObject({ subject: 'Your password was changed' });
     expect(lastMailTo(email).text).toContain('was just reset. Every device was signed out.');
-    await expect(services.accounts.authenticate(email, password, '192.0.2.1')).rejects.toThrow('Incorrect email or password.');
-    expect((await services.accounts.authenticate(email, 'the brand new passphrase', '192.0.2.1')).id).toBe(account.id);
+    await expect(services.accounts.authenticate(email, password, { ip: '192.0.2.1' })).rejects.toThrow('Incorrect email or password.');
+    expect((await services.accounts.authenticate(email, 'the brand new passphrase', { ip: '192.0.2.1' })).id).toBe(account.id);
     // The link is single use.
     await expect(services.accounts.resetPassword(token, 'yet another passphrase')).rejects.toThrow('invalid or has expired');
   });

@@ -2,9 +2,14 @@
  * The password's lifecycle: the one place a password is replaced, and what must follow.
  *
  * - change (signed in, the current password known): every OTHER session ends;
- * - reset (a mailed one-time link, the current password unknown): EVERY session ends, and whatever
- *   else `revokeAfterReset` lists, since whoever held the account may still hold something.
- * Both then forget trusted 2FA devices, kill reset links mailed before, record the event and tell the
+ *   API keys are revoked too when the holder asks (`revokeApiKeys`, a checkbox on the form);
+ * - reset (a mailed one-time link, the current password unknown): recovery ends everything
+ *   (`revokeAfterReset`): EVERY session, EVERY API key, every trusted device (and every browser known
+ *   to the sign-in limits) and, for an account whose
+ *   address was never confirmed before, any second factor and recovery codes, since whoever signed
+ *   up with someone else's address may have set them (issue 13). The link proves the mailbox, so the
+ *   address is confirmed by it. The notice lists what was ended.
+ * Both forget trusted 2FA devices, kill reset links mailed before, record the event and tell the
  * account holder. Ending a session revokes its grants and tokens and tells relying parties by
  * back-channel logout (session-service.ts).
  *
@@ -16,6 +21,7 @@ import { checkPassword } from '../accounts/password-policy.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import { nowSeconds } from '../clock.ts';
+import type { ResetEnded } from '../mail/messages.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { LockdownRepository } from './lockdown-repository.ts';
 import type { SecurityNotifier } from './notifications.ts';
@@ -36,13 +42,19 @@ export interface ChangeOrigin {
   userAgent?: string;
 }
 
+/** The API keys module as the lifecycle needs it (built after it; the composition root hands the repository). */
+export interface ApiKeyRevoker {
+  /** Revokes every key of the account; returns how many. */
+  revokeAll(accountId: string): Promise<number>;
+}
+
 export function credentialLifecycle(deps: {
   accounts: AccountRepository; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository;
-  sessions: SessionService; twoFactor: TwoFactorService; notifier: SecurityNotifier;
+  sessions: SessionService; twoFactor: TwoFactorService; notifier: SecurityNotifier; apiKeys: ApiKeyRevoker;
   /** Accounts in lockdown (lockdown.ts): a reset from a mailed link ends it. */
   lockdowns: LockdownRepository;
 }) {
-  const { accounts, hasher, limiter, audit, sessions, twoFactor, notifier } = deps;
+  const { accounts, hasher, limiter, audit, sessions, twoFactor, notifier, apiKeys } = deps;
   const resetGone = () => new AppError('gone', 'This reset link is invalid or has expired. Ask for a new one.');
 
   /** Stores the new hash; `inside` runs in the same transaction first (a reset consumes its link there). */
@@ -56,16 +68,22 @@ export function credentialLifecycle(deps: {
   }
 
   /**
-   * Everything a password reset revokes besides the password itself. Issue 13 adds API keys here.
-   * Returns what the sessions step ended.
+   * Everything a password reset revokes besides the password itself: every session, every API key,
+   * every trusted device, and (`neverConfirmed`) the second factor and recovery codes.
    */
-  async function revokeAfterReset(accountId: string) {
+  async function revokeAfterReset(accountId: string, options: { neverConfirmed: boolean } = { neverConfirmed: false }): Promise<ResetEnded> {
     const ended = await sessions.endAllSessions(accountId);
-    await twoFactor.forgetTrustedDevices(accountId);
-    return ended;
+    const revokedKeys = await apiKeys.revokeAll(accountId);
+    const trustedDevices = await twoFactor.forgetTrustedDevices(accountId);
+    // Browsers that signed in before lose their own guessing budget (sign-in limits): whoever held the
+    // account may have signed in from them. Each is recognised again at its next sign-in.
+    const knownDevices = await sessions.forgetKnownDevices(accountId);
+    const secondFactorRemoved = options.neverConfirmed && await twoFactor.removeAfterRecovery(accountId);
+    await audit.record({ accountId, actor: accountId, event: 'password.reset_revoked', data: { sessions: ended.sessions, apiKeys: revokedKeys, trustedDevices, knownDevices, secondFactorRemoved } });
+    return { sessions: ended.sessions, apiKeys: revokedKeys, trustedDevices, secondFactorRemoved };
   }
 
-  async function changePassword(account: Account, input: { current: string; next: string }, from: ChangeOrigin) {
+  async function changePassword(account: Account, input: { current: string; next: string; revokeApiKeys?: boolean }, from: ChangeOrigin) {
     if (!(await verifyCurrentPassword({ accounts, hasher, limiter }, account.id, input.current))) {
       throw new AppError('invalid_credentials', 'Your current password is not correct.', { fields: { current_password: 'Your current password is not correct.' } });
     }
@@ -77,9 +95,10 @@ export function credentialLifecycle(deps: {
     await limiter.reset(reauthKey(account.id));
     const ended = await sessions.endOtherSessions(account.id, from.sessionUid);
     await twoFactor.forgetTrustedDevices(account.id);
-    await audit.record({ accountId: account.id, actor: account.id, event: 'password.changed', ip: from.ip });
-    await notifier.passwordChanged(account, { ip: from.ip, device: deviceLabel(from.userAgent) });
-    return ended;
+    const revokedApiKeys = input.revokeApiKeys ? await apiKeys.revokeAll(account.id) : 0;
+    await audit.record({ accountId: account.id, actor: account.id, event: 'password.changed', ip: from.ip, data: { revokedApiKeys } });
+    await notifier.passwordChanged(account, { ip: from.ip, device: deviceLabel(from.userAgent) }, revokedApiKeys);
+    return { ...ended, revokedApiKeys };
   }
 
   /** Sets a new password from a mailed reset link (single use, bound to the address it was sent to). */
@@ -89,16 +108,19 @@ export function credentialLifecycle(deps: {
     const account = peek && await accounts.findById(peek.accountId);
     if (!account) throw resetGone();
     checkPassword(password, account.email);
+    const neverConfirmed = !account.emailVerifiedAt;
     await storePassword(account.id, await hasher.hash(password), now, async () => {
       const used = await accounts.consumeToken(sha256(token), 'reset_password', now);
       if (!used || used.data.email !== account.email) throw resetGone();
+      // The link was mailed to this address and opened: that confirms it.
+      if (neverConfirmed) await accounts.update(account.id, { emailVerifiedAt: now }, now);
     });
     await limiter.reset(signInAccountKey(account.email));
-    await revokeAfterReset(account.id);
+    const ended = await revokeAfterReset(account.id, { neverConfirmed });
     await audit.record({ accountId: account.id, actor: account.id, event: 'password.reset' });
     if (await deps.lockdowns.lift(account.id)) await audit.record({ accountId: account.id, actor: account.id, event: 'account.lockdown_lifted' });
-    await notifier.passwordReset(account);
-    return account;
+    await notifier.passwordReset(account, ended);
+    return (await accounts.findById(account.id)) ?? account;
   }
 
   return { changePassword, resetPassword, revokeAfterReset };

@@ -32,9 +32,9 @@ const PER_IP = { max: 20, windowSeconds: 3600 };
 export type LockdownVia = 'portal' | 'mail' | 'api';
 
 export function lockdownService(deps: {
-  repo: LockdownRepository; accounts: AccountRepository; credentials: Pick<CredentialLifecycle, 'revokeAfterReset'>;
-  /** Revokes every API key of the account; returns how many (the API keys module). */
-  revokeApiKeys: (accountId: string) => Promise<number>;
+  repo: LockdownRepository; accounts: AccountRepository;
+  /** What a reset ends (sessions, API keys, trusted devices): lockdown ends the same, from the same code. */
+  credentials: Pick<CredentialLifecycle, 'revokeAfterReset'>;
   limiter: RateLimiter; audit: AuditRepository; outbox: Outbox;
 }) {
   const { repo, accounts, limiter, audit } = deps;
@@ -46,7 +46,7 @@ export function lockdownService(deps: {
     const now = nowSeconds();
     await repo.lock(account.id, now);
     const ended = await deps.credentials.revokeAfterReset(account.id);
-    const apiKeysRevoked = await deps.revokeApiKeys(account.id);
+    const apiKeysRevoked = ended.apiKeys;
     // Only a link mailed now can end the lockdown: earlier reset links (maybe requested by whoever got in) die.
     const token = randomToken();
     await accounts.transaction(async () => {

@@ -4,7 +4,7 @@
  * sign-in interaction tell the person through here.
  */
 import type { Outbox } from '../mail/outbox.ts';
-import type { SeenFrom } from '../mail/messages.ts';
+import type { ResetEnded, SeenFrom } from '../mail/messages.ts';
 
 export type { SeenFrom } from '../mail/messages.ts';
 
@@ -16,8 +16,8 @@ export interface Recipient {
 export function securityNotifier(deps: { outbox: Outbox }) {
   const { outbox } = deps;
   return {
-    passwordChanged: (to: Recipient, from?: SeenFrom) => outbox.send(to.email, 'passwordChanged', { name: to.name, from }),
-    passwordReset: (to: Recipient) => outbox.send(to.email, 'passwordReset', { name: to.name }),
+    passwordChanged: (to: Recipient, from?: SeenFrom, revokedApiKeys?: number) => outbox.send(to.email, 'passwordChanged', { name: to.name, from, revokedApiKeys }),
+    passwordReset: (to: Recipient, ended?: ResetEnded) => outbox.send(to.email, 'passwordReset', { name: to.name, ended }),
     emailChanged: (to: Recipient, newEmail: string) => outbox.send(to.email, 'emailChanged', { name: to.name, newEmail }),
     emailChangeRequested: (to: Recipient, newEmail: string) => outbox.send(to.email, 'emailChangeRequested', { name: to.name, newEmail }),
     twoFactorEnabled: (to: Recipient) => outbox.send(to.email, 'twoFactorEnabled', { name: to.name }),

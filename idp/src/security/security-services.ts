@@ -14,7 +14,7 @@ import type { Outbox } from '../mail/outbox.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
 import type { AuditRepository } from './audit-repository.ts';
-import { credentialLifecycle } from './credential-lifecycle.ts';
+import { credentialLifecycle, type ApiKeyRevoker } from './credential-lifecycle.ts';
 import { lockdownRepository } from './lockdown-repository.ts';
 import { securityNotifier } from './notifications.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -29,6 +29,8 @@ import { twoFactorService } from './two-factor-service.ts';
 export function securityCore(deps: {
   db: Db; config: Config; outbox: Outbox; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository;
   accountsRepo: AccountRepository; sessionsRepo: SessionRepository; relyingParties: RelyingParties;
+  /** API keys as the credential lifecycle revokes them (the keys module is built later). */
+  apiKeys: ApiKeyRevoker;
 }) {
   const { outbox, hasher, limiter, audit, accountsRepo: accounts } = deps;
   const notifier = securityNotifier({ outbox });
@@ -37,7 +39,7 @@ export function securityCore(deps: {
   const sessions = sessionService({ repo: deps.sessionsRepo, relyingParties: deps.relyingParties, audit });
   const reauth = reauthService({ accounts, hasher, limiter, audit, twoFactor });
   const lockdowns = lockdownRepository(deps.db);
-  const credentials = credentialLifecycle({ accounts, hasher, limiter, audit, sessions, twoFactor, notifier, lockdowns });
+  const credentials = credentialLifecycle({ accounts, hasher, limiter, audit, sessions, twoFactor, notifier, lockdowns, apiKeys: deps.apiKeys });
   // The name routes call for a password change; the work is the lifecycle's.
   const passwords = { changePassword: credentials.changePassword };
   return { notifier, twoFactor, twoFactorRepo, sessions, reauth, credentials, passwords, lockdowns };

@@ -103,6 +103,10 @@ export function sessionRepository(db: Db, shortLived?: ShortLivedStore) {
     async countKnownDevices(accountId: string): Promise<number> {
       return (await db.get<{ n: number }>('SELECT count(*) AS n FROM known_devices WHERE account_id = ?', [accountId]))!.n;
     },
+    /** Forgets every browser the account signed in from (a reset: none of them is vouched for any more). */
+    async forgetKnownDevices(accountId: string): Promise<number> {
+      return (await db.run('DELETE FROM known_devices WHERE account_id = ?', [accountId])).changes;
+    },
     async addKnownDevice(accountId: string, deviceHash: string): Promise<void> {
       await db.run('INSERT INTO known_devices (account_id, device_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [accountId, deviceHash, nowSeconds()]);
     },

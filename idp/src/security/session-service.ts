@@ -125,6 +125,7 @@ export function sessionService(deps: { repo: SessionRepository; relyingParties: 
     isKnownDevice: repo.isKnownDevice,
     countKnownDevices: repo.countKnownDevices,
     addKnownDevice: repo.addKnownDevice,
+    forgetKnownDevices: repo.forgetKnownDevices,
 
     /** Signed-in devices (live sessions), newest activity first, with the apps each holds. */
     async listDevices(accountId: string, currentUid?: string): Promise<DeviceSummary[]> {

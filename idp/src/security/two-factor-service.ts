@@ -128,6 +128,17 @@ export function twoFactorService(deps: {
       await audit.record({ accountId: account.id, actor: account.id, event: '2fa.disabled' });
       await notifier.twoFactorDisabled(account);
     },
+    /**
+     * A password reset of an account never confirmed before removes 2FA (on or half set up) and its
+     * recovery codes: whoever signed up with the address may have set them. True when there was any.
+     */
+    async removeAfterRecovery(accountId: string): Promise<boolean> {
+      const had = Boolean(await repo.findTotp(accountId, 'totp') ?? await repo.findTotp(accountId, 'totp_pending')) || await repo.countRecoveryCodes(accountId) > 0;
+      if (!had) return false;
+      await repo.removeTwoFactor(accountId);
+      await audit.record({ accountId, actor: accountId, event: '2fa.removed_by_recovery' });
+      return true;
+    },
     async regenerateRecoveryCodes(account: Account): Promise<string[]> {
       if (!await isEnabled(account.id)) throw new AppError('conflict', 'Turn on two-factor authentication first.');
       const { codes, hashes } = newRecoveryCodes();

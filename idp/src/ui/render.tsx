@@ -99,10 +99,11 @@ export function Field({ name, label, type = 'text', value, error, autocomplete, 
  * The GET side of a one-time mailed link: a page with one button that POSTs the token. Mail scanners that
  * prefetch links only GET, so they cannot spend it.
  */
-export function ConfirmLinkPage(p: { title: string; heading: string; action: string; token: string; csrf: string; button: string }): VNode {
+export function ConfirmLinkPage(p: { title: string; heading: string; action: string; token: string; csrf: string; button: string; children?: ComponentChildren }): VNode {
   return (
     <Layout title={p.title}>
       <h1>{p.heading}</h1>
+      {p.children}
       <form method="post" action={p.action}>
         <CsrfField token={p.csrf} />
         <input type="hidden" name="token" value={p.token} />

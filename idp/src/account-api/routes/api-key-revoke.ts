@@ -1,17 +1,19 @@
 /**
  * DELETE /api/v1/api-keys/:id: revokes the key at once (204). An API key may revoke only itself.
- * No recent sign-in: revoking only takes access away (the route-table test lists this exemption).
+ * A recent sign-in, as the portal's revoke asks: revoking another key stops the scripts that use it,
+ * so a stolen extension token must not be able to do that hours later (an API key passes: it can only
+ * revoke itself).
  */
 import { z } from 'zod';
 import { ACCOUNT_API_PREFIX } from '../../../../shared/account-api.ts';
 import { defineRoute } from '../../http/route.ts';
 import { keyIdField } from '../../apikeys/schemas.ts';
-import { apiCaller, apiCsrf, assertMayManageKey } from './authenticate.ts';
+import { apiCaller, apiCsrf, assertMayManageKey, recentUserAuth } from './authenticate.ts';
 
 export const revokeApiKey = defineRoute({
   method: 'DELETE',
   path: `${ACCOUNT_API_PREFIX}/api-keys/:id`,
-  guards: [apiCaller('write')],
+  guards: [apiCaller('write'), recentUserAuth],
   csrf: apiCsrf,
   input: { params: z.object({ id: keyIdField }) },
   handler: async (ctx, { params }) => {

@@ -13,12 +13,14 @@ import type { AppContext } from '../../http/context.ts';
 import { authorizationHeader } from '../../http/csrf.ts';
 import { defineGuard, type Guard } from '../../http/route.ts';
 import { looksLikeApiKey } from '../../apikeys/api-key-service.ts';
+import { confirmFirstMessage } from '../../accounts/account-service.ts';
 import { REAUTH_MAX_AGE_SECONDS } from '../../../../shared/account-api.ts';
 import { nowSeconds } from '../../clock.ts';
+import { clientAddressKey } from '../../security/client-address.ts';
 import { verifyDpop } from '../dpop.ts';
 
 export type ApiCaller =
-  | { via: 'api_key'; accountId: string; keyId: string; scope: 'read' | 'read-write' }
+  | { via: 'api_key'; accountId: string; keyId: string; scope: 'read' | 'read-write'; databases: string[] | null }
   | { via: 'access_token'; accountId: string; authTime: number | undefined; scope: 'read-write'; sessionUid: string | undefined };
 
 declare module '../../http/context.ts' {
@@ -41,7 +43,7 @@ export function apiCaller(access: 'read' | 'write'): Guard {
   return defineGuard(`api-caller:${access}`, async (ctx, deps) => {
     // The failure count degrades to this process when Redis is down; the DPoP replay check does not.
     const { limiter, apiFailureLimiter, apiKeys } = ctx.state.services;
-    const failureKey = `api:auth-fail:${ctx.ip}`;
+    const failureKey = `api:auth-fail:${clientAddressKey(ctx.ip)}`;
     const wait = await apiFailureLimiter.retryAfter(failureKey, FAILURE_LIMIT);
     if (wait > 0) throw new AppError('too_many_requests', `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
 
@@ -56,7 +58,7 @@ export function apiCaller(access: 'read' | 'write'): Guard {
         await apiFailureLimiter.hit(failureKey, FAILURE_LIMIT);
         throw unauthorized('This API key is not valid: it may have expired or been revoked.', 'Bearer', ', error="invalid_token"');
       }
-      ctx.state.apiCaller = { via: 'api_key', accountId: key.accountId, keyId: key.id, scope: key.scope };
+      ctx.state.apiCaller = { via: 'api_key', accountId: key.accountId, keyId: key.id, scope: key.scope, databases: key.databases };
     } else {
       const verified = await verifyDpop({ method: ctx.method, path: ctx.path, dpop: ctx.req.headers.dpop }, {
         issuer: deps.issuer, db: ctx.state.services.db, limiter,
@@ -68,9 +70,10 @@ export function apiCaller(access: 'read' | 'write'): Guard {
       });
       ctx.state.apiCaller = { via: 'access_token', accountId: verified.sub, authTime: verified.authTime, scope: 'read-write', sessionUid: verified.sessionUid };
     }
-    if (!await ctx.state.services.accounts.findById(ctx.state.apiCaller.accountId)) {
-      throw unauthorized('This account no longer exists.', scheme, ', error="invalid_token"');
-    }
+    const account = await ctx.state.services.accounts.findById(ctx.state.apiCaller.accountId);
+    if (!account) throw unauthorized('This account no longer exists.', scheme, ', error="invalid_token"');
+    // An unconfirmed account can do nothing but confirm its address (API keys of one never verify).
+    if (!account.emailVerifiedAt) throw new AppError('forbidden', confirmFirstMessage(account.email));
     if (access === 'write' && ctx.state.apiCaller.scope === 'read') {
       throw new AppError('forbidden', 'This API key is read-only: it can only read (GET).', {
         headers: { 'WWW-Authenticate': 'Bearer realm="latchkey", error="insufficient_scope", scope="read-write"' },
@@ -79,6 +82,37 @@ export function apiCaller(access: 'read' | 'write'): Guard {
     return true;
   });
 }
+
+/**
+ * What an API key may read at the account API (README, "Account API"): the signed-in person (a DPoP
+ * access token) and a read-write key for every database see the whole account. A read-only key sees the
+ * security status, the databases and itself, not the devices (with their IP addresses) nor the other
+ * keys. A key limited to some databases sees only those databases and itself: not the status, devices
+ * or other keys. A leaked narrow key must not map the whole account.
+ */
+export type ApiReach = 'account' | 'read' | 'databases';
+
+export function reachOf(caller: ApiCaller): ApiReach {
+  if (caller.via === 'access_token') return 'account';
+  if (caller.databases !== null) return 'databases';
+  return caller.scope === 'read-write' ? 'account' : 'read';
+}
+
+/** Only callers that see the whole account: devices and their IP addresses, the activity, signing devices out. */
+export const accountWide = defineGuard('api-reach:account', async (ctx) => {
+  if (reachOf(ctx.state.apiCaller!) !== 'account') {
+    throw new AppError('forbidden', 'This API key cannot see account-wide data (devices, activity): only a read-write key for every database, or the signed-in person, can.');
+  }
+  return true;
+});
+
+/** Not a key limited to some databases: the account's security status. */
+export const notDatabaseLimited = defineGuard('api-reach:not-database-limited', async (ctx) => {
+  if (reachOf(ctx.state.apiCaller!) === 'databases') {
+    throw new AppError('forbidden', 'This API key is limited to some databases: it can read those databases and itself, not the security status of the account.');
+  }
+  return true;
+});
 
 /** The one CSRF opt-out of the account API, named in each of its declarations. */
 export const apiCsrf = authorizationHeader('the account API authenticates by an API key or a DPoP access token in the Authorization header, never by cookie');

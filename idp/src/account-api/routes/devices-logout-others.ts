@@ -11,12 +11,12 @@ import { z } from 'zod';
 import { ACCOUNT_API_PREFIX, type LogoutOthersResponse } from '../../../../shared/account-api.ts';
 import { AppError } from '../../errors.ts';
 import { defineRoute, jsonBody } from '../../http/route.ts';
-import { apiCaller, apiCsrf, callerSessionUid, recentUserAuth } from './authenticate.ts';
+import { accountWide, apiCaller, apiCsrf, callerSessionUid, recentUserAuth } from './authenticate.ts';
 
 export const logoutOtherDevices = defineRoute({
   method: 'POST',
   path: `${ACCOUNT_API_PREFIX}/devices/logout-others`,
-  guards: [apiCaller('write'), jsonBody('Send the body as JSON: {}.'), recentUserAuth],
+  guards: [apiCaller('write'), accountWide, jsonBody('Send the body as JSON: {}.'), recentUserAuth],
   csrf: apiCsrf,
   input: { body: z.strictObject({}, { error: 'This request takes an empty JSON object as its body.' }) },
   handler: async (ctx) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../http/context.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
 import { accountPage } from './views.tsx';
 
 export function renderAccount(ctx: AppContext, extra: { done?: string; error?: string; fields?: Record<string, string>; values?: Record<string, string> } = {}, status = 200): void {
@@ -14,7 +14,7 @@ export function renderAccount(ctx: AppContext, extra: { done?: string; error?: s
 export const showAccount = defineRoute({
   method: 'GET',
   path: '/my/account',
-  guards: [signedIn],
+  guards: [signedIn, unconfirmedAllowed('shows the address to confirm, with resend and change')],
   input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
   handler: async (ctx, { query }) => {
     renderAccount(ctx, { done: query.done });

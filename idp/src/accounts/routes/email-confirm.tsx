@@ -1,22 +1,35 @@
 /**
  * /my/account/email/confirm?token=…: GET shows a button, POST makes the new address the account's
- * (mail scanners only GET, so they cannot spend the link).
+ * (mail scanners only GET, so they cannot spend the link). Both need the session of the account that
+ * asked for the change, and the page names it: the mailbox alone must not move an address to an
+ * account its owner never heard of (issue 13, finding 6).
  */
 import { z } from 'zod';
+import { AppError } from '../../errors.ts';
 import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
+import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
 import { ConfirmLinkPage, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { linkForAnotherAccount } from '../account-service.ts';
 
 const schema = z.object({ token: tokenField });
+const confirming = unconfirmedAllowed('confirms a change of address, which an unconfirmed account may make');
 
 export const showConfirmEmailChange = defineRoute({
   method: 'GET',
   path: '/my/account/email/confirm',
+  guards: [signedIn, confirming],
   input: { query: schema },
   handler: async (ctx, { query }) => {
+    const { account } = portalOf(ctx);
+    const link = await ctx.state.services.security.profile.peekEmailChange(query.token);
+    if (!link) throw new AppError('gone', 'This confirmation link is invalid, was already used or has expired. Ask for the change again.');
+    if (link.accountId !== account.id) throw linkForAnotherAccount();
     html(ctx, renderPage(
-      <ConfirmLinkPage title="Confirm your new email" heading="Confirm your new email address" action="/my/account/email/confirm" token={query.token} csrf={ctx.state.csrfToken} button="Use this address for my account" />,
+      <ConfirmLinkPage title="Confirm your new email" heading="Confirm your new email address" action="/my/account/email/confirm" token={query.token} csrf={ctx.state.csrfToken} button="Use this address for my account">
+        <p>This makes <strong>{link.email}</strong> the address of the account you are signed in to: <strong>{account.name}</strong> (now {account.email}).</p>
+      </ConfirmLinkPage>,
     ));
   },
 });
@@ -24,13 +37,14 @@ export const showConfirmEmailChange = defineRoute({
 export const confirmEmailChange = defineRoute({
   method: 'POST',
   path: '/my/account/email/confirm',
+  guards: [signedIn, confirming],
   input: { body: schema },
   handler: async (ctx, { body }) => {
-    const account = await ctx.state.services.security.profile.confirmEmailChange(body.token);
+    const account = await ctx.state.services.security.profile.confirmEmailChange(body.token, portalOf(ctx).account.id);
     html(ctx, renderPage(
-      <Layout title="Email changed">
+      <Layout title="Email changed" user={account}>
         <h1>Email changed</h1>
-        <Notice kind="success">Your account email is now {account.email}.</Notice>
+        <Notice kind="success">Your account email is now {account.email} (the account of {account.name}).</Notice>
         <p><a class="button" href="/my/account">Continue to your account</a></p>
       </Layout>,
     ));

@@ -1,22 +1,37 @@
 /**
  * /verify-email?token=…: GET shows a button, POST confirms. Mail scanners that prefetch links only GET,
  * so they cannot spend the one-time token.
+ *
+ * Both need the session of the account the link was sent for (signed out: sign in first, then back
+ * here): the mailbox proves the address, the session proves the account. A link opened in another
+ * account's session is refused and attaches nothing (issue 13, finding 6). The page names the account.
  */
 import { z } from 'zod';
+import { AppError } from '../../errors.ts';
 import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
+import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
 import { ConfirmLinkPage, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { linkForAnotherAccount } from '../account-service.ts';
 
 const schema = z.object({ token: tokenField });
+const confirming = unconfirmedAllowed('this is the confirmation itself');
 
 export const showVerifyEmail = defineRoute({
   method: 'GET',
   path: '/verify-email',
+  guards: [signedIn, confirming],
   input: { query: schema },
   handler: async (ctx, { query }) => {
+    const { account } = portalOf(ctx);
+    const link = await ctx.state.services.accounts.peekEmailConfirmation(query.token);
+    if (!link) throw new AppError('gone', 'This confirmation link is invalid or has expired. Ask for a new one on your account page.');
+    if (link.accountId !== account.id) throw linkForAnotherAccount();
     html(ctx, renderPage(
-      <ConfirmLinkPage title="Confirm your email" heading="Confirm your email address" action="/verify-email" token={query.token} csrf={ctx.state.csrfToken} button="Confirm my address" />,
+      <ConfirmLinkPage title="Confirm your email" heading="Confirm your email address" action="/verify-email" token={query.token} csrf={ctx.state.csrfToken} button="Confirm my address">
+        <p>This confirms <strong>{link.email}</strong> for the account you are signed in to: <strong>{account.name}</strong> ({account.email}).</p>
+      </ConfirmLinkPage>,
     ));
   },
 });
@@ -24,13 +39,14 @@ export const showVerifyEmail = defineRoute({
 export const submitVerifyEmail = defineRoute({
   method: 'POST',
   path: '/verify-email',
+  guards: [signedIn, confirming],
   input: { body: schema },
   handler: async (ctx, { body }) => {
-    const account = await ctx.state.services.accounts.verifyEmail(body.token);
+    const account = await ctx.state.services.accounts.verifyEmail(body.token, portalOf(ctx).account.id);
     html(ctx, renderPage(
-      <Layout title="Email confirmed">
+      <Layout title="Email confirmed" user={account}>
         <h1>Email confirmed</h1>
-        <Notice kind="success">{account.email} is confirmed.</Notice>
+        <Notice kind="success">{account.email} is confirmed for the account of {account.name}.</Notice>
         <p><a class="button" href="/my/account">Continue to your account</a></p>
       </Layout>,
     ));

@@ -7,6 +7,7 @@ const done: Record<string, string> = {
   details: 'Your details were saved.',
   'email-sent': 'We sent a confirmation link to your new address. Your email changes when you open it.',
   'email-changed': 'Your email address was changed.',
+  'confirmation-sent': 'We sent a new confirmation link. Open it in this browser, signed in to this account.',
 };
 
 let zones: string[] | undefined;
@@ -20,7 +21,16 @@ export function accountPage(p: { account: Account; csrf: string; done?: string; 
       <h1>Account Information</h1>
       {p.done && done[p.done] && <Notice kind="success">{done[p.done]}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
-      {!a.emailVerifiedAt && <Notice kind="info">Your email address is not confirmed yet. Open the link we mailed you.</Notice>}
+      {!a.emailVerifiedAt && (
+        <Notice kind="info">
+          <p>Confirm your email address first: we sent a link to {a.email}, or resend it. Until then this account can only confirm its address, change it, or be deleted.</p>
+          <form method="post" action="/my/account/email/resend">
+            <CsrfField token={p.csrf} />
+            <button type="submit">Resend the confirmation link</button>
+          </form>
+          <p><a href="/my/security/delete">Delete this account</a></p>
+        </Notice>
+      )}
       <section aria-labelledby="details">
         <h2 id="details">Your details</h2>
         <form method="post" action="/my/account/details">

@@ -4,13 +4,13 @@
  */
 import { ACCOUNT_API_PREFIX, type ActivityPage } from '../../../../shared/account-api.ts';
 import { defineRoute } from '../../http/route.ts';
-import { apiCaller, apiCsrf } from '../../account-api/routes/authenticate.ts';
+import { accountWide, apiCaller, apiCsrf } from '../../account-api/routes/authenticate.ts';
 import { activityQuery } from '../schemas.ts';
 
 export const listActivity = defineRoute({
   method: 'GET',
   path: `${ACCOUNT_API_PREFIX}/activity`,
-  guards: [apiCaller('read')],
+  guards: [apiCaller('read'), accountWide],
   csrf: apiCsrf,
   input: { query: activityQuery },
   handler: async (ctx, { query }) => {

@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { ACCOUNT_API_PREFIX, type LockdownResponse } from '../../../../shared/account-api.ts';
 import { AppError } from '../../errors.ts';
 import { defineRoute, jsonBody } from '../../http/route.ts';
-import { apiCaller, apiCsrf } from '../../account-api/routes/authenticate.ts';
+import { accountWide, apiCaller, apiCsrf } from '../../account-api/routes/authenticate.ts';
 
 export const lockDownFromApi = defineRoute({
   method: 'POST',
   path: `${ACCOUNT_API_PREFIX}/lockdown`,
-  guards: [apiCaller('write'), jsonBody('Send the body as JSON: {}.')],
+  guards: [apiCaller('write'), accountWide, jsonBody('Send the body as JSON: {}.')],
   csrf: apiCsrf,
   input: { body: z.strictObject({}, { error: 'This request takes an empty JSON object as its body.' }) },
   handler: async (ctx) => {

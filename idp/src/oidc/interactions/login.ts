@@ -5,7 +5,7 @@ import { emailField, passwordField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { interaction, interactionOf, renderLogin } from './details.ts';
-import { afterPassword } from './sign-in.ts';
+import { afterPassword, deviceCookieHash } from './sign-in.ts';
 
 export const submitLogin = defineRoute({
   method: 'POST',
@@ -22,7 +22,7 @@ export const submitLogin = defineRoute({
     const { provider, details } = interactionOf(ctx);
     if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
     // For a database the identifier is the membership's sign-in login, not necessarily the account email.
-    const account = await ctx.state.services.databases.authenticate(details.params.client_id as string | undefined, body.email, body.password, ctx.ip);
+    const account = await ctx.state.services.databases.authenticate(details.params.client_id as string | undefined, body.email, body.password, { ip: ctx.ip, deviceHash: deviceCookieHash(ctx) });
     await afterPassword(ctx, provider, details, account);
   },
 });

@@ -29,6 +29,15 @@ async function refuseIfLockedDown(ctx: AppContext, account: Account): Promise<vo
   throw new AppError('forbidden', 'This account was secured after a report that someone else used it. Choose a new password with the link we mailed you (or ask for a new one under "Forgot your password?"), then sign in.');
 }
 
+/**
+ * The digest of this browser's device cookie (signed, httpOnly, set at every completed sign-in and
+ * recorded as a known device of the account): what the sign-in limits recognise a returning device by.
+ */
+export function deviceCookieHash(ctx: AppContext): string | undefined {
+  const device = ctx.cookies.get(DEVICE_COOKIE, { signed: true });
+  return device && /^[A-Za-z0-9_-]{20,100}$/.test(device) ? sha256(device) : undefined;
+}
+
 export async function afterPassword(ctx: AppContext, provider: Provider, details: InteractionDetails, account: Account): Promise<void> {
   await refuseIfLockedDown(ctx, account);
   const { twoFactor } = ctx.state.services.security;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { deletePage } from './views.tsx';
@@ -14,7 +14,7 @@ const schema = z.object({
 export const showDeleteAccount = defineRoute({
   method: 'GET',
   path: '/my/security/delete',
-  guards: [signedIn],
+  guards: [signedIn, unconfirmedAllowed('an account may always delete itself')],
   handler: async (ctx) => {
     const { account } = portalOf(ctx);
     html(ctx, deletePage({ account, csrf: ctx.state.csrfToken, blockers: await ctx.state.services.security.deletion.blockersFor(account.id) }));
@@ -24,7 +24,7 @@ export const showDeleteAccount = defineRoute({
 export const deleteAccount = defineRoute({
   method: 'POST',
   path: '/my/security/delete',
-  guards: [signedIn, recentAuth('delete your account')],
+  guards: [signedIn, unconfirmedAllowed('an account may always delete itself'), recentAuth('delete your account')],
   input: { body: schema },
   rerender: async (ctx, error) => {
     const { account } = portalOf(ctx);

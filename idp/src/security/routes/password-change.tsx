@@ -1,4 +1,7 @@
-/** POST /my/security/password: change the password (current one required); other devices are signed out. */
+/**
+ * POST /my/security/password: change the password (current one required); other devices are signed
+ * out, and every API key is revoked when the "also revoke my API keys" box is ticked (default off).
+ */
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
@@ -8,6 +11,7 @@ import { renderSecurity } from './security-show.tsx';
 const schema = z.object({
   current_password: z.string({ error: 'Enter your current password.' }).min(1, 'Enter your current password.').max(1024, 'That password is too long.'),
   new_password: z.string({ error: 'Choose a new password.' }).min(1, 'Choose a new password.').max(1024, 'That password is too long.'),
+  revoke_api_keys: z.literal('on', { error: 'Tick the box to revoke your API keys, or leave it empty.' }).optional(),
 });
 
 export const changePassword = defineRoute({
@@ -18,9 +22,10 @@ export const changePassword = defineRoute({
   rerender: (ctx, error) => renderSecurity(ctx, { error: error.message, fields: error.fields }),
   handler: async (ctx, { body }) => {
     const { account, session } = portalOf(ctx);
-    await ctx.state.services.security.passwords.changePassword(account, { current: body.current_password, next: body.new_password },
+    await ctx.state.services.security.passwords.changePassword(account,
+      { current: body.current_password, next: body.new_password, revokeApiKeys: body.revoke_api_keys === 'on' },
       { sessionUid: session.uid, ip: ctx.ip, userAgent: ctx.get('user-agent') });
     ctx.status = 303;
-    ctx.redirect('/my/security?done=password#password');
+    ctx.redirect(`/my/security?done=${body.revoke_api_keys === 'on' ? 'password-keys' : 'password'}#password`);
   },
 });

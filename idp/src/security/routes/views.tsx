@@ -7,6 +7,7 @@ import { DeveloperModeSection } from '../../apikeys/routes/views.tsx';
 
 export const doneMessages: Record<string, string> = {
   password: 'Your password was changed. Every other device was signed out.',
+  'password-keys': 'Your password was changed. Every other device was signed out and every API key was revoked.',
   '2fa-off': 'Two-factor authentication is off.',
   'logged-out-others': 'Every other device was signed out.',
   'device-out': 'That device was signed out.',
@@ -58,6 +59,10 @@ export function securityPage(p: SecurityPageProps): string {
           <Field name="current_password" label="Current password" type="password" autocomplete="current-password" error={p.fields?.current_password} />
           <Field name="new_password" label="New password" type="password" autocomplete="new-password" minLength={8} error={p.fields?.new_password}
             hint="At least 8 characters. A long passphrase is best; very common passwords are refused." />
+          <div class="field">
+            <label><input type="checkbox" name="revoke_api_keys" value="on" /> Also revoke every API key of this account</label>
+            <p class="hint">Tick it if someone else may have had your password: scripts using your keys stop working.</p>
+          </div>
           <button type="submit">Change password</button>
         </form>
       </section>

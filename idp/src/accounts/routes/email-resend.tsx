@@ -1,0 +1,18 @@
+/** POST /my/account/email/resend: mails a new confirmation link to an account's unconfirmed address. */
+import { buttonForm } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
+import { renderAccount } from './account-show.tsx';
+
+export const resendConfirmation = defineRoute({
+  method: 'POST',
+  path: '/my/account/email/resend',
+  guards: [signedIn, unconfirmedAllowed('resending the link is how an account gets confirmed')],
+  input: { body: buttonForm },
+  rerender: (ctx, error) => renderAccount(ctx, { error: error.message }),
+  handler: async (ctx) => {
+    await ctx.state.services.accounts.resendConfirmation(portalOf(ctx).account);
+    ctx.status = 303;
+    ctx.redirect('/my/account?done=confirmation-sent');
+  },
+});
