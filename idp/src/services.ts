@@ -45,7 +45,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     return (validationProvider ??= await createProvider({ issuer: options.issuer(), services, extensionRedirectUris: config.extensionRedirectUris }));
   });
   const databases = databaseService({
-    repo: databaseRepository(db), clients, accounts, mailer, audit, issuer: options.issuer,
+    repo: databaseRepository(db), clients, accounts, mailer, audit, limiter, production: config.production, issuer: options.issuer,
     endAccess: (accountId, clientId) => security.sessions.endClientAccess(accountId, clientId),
   });
   // databases.owner_id has no ON DELETE action: an owner must hand over or delete its databases first

@@ -20,7 +20,8 @@ import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
-import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from '../databases/oidc-glue.ts';
+import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, keepErrorsAtTheIdp, membershipClaims } from '../databases/oidc-glue.ts';
+import { TRUSTED_CLIENT_METADATA } from '../databases/database-service.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
 
@@ -50,6 +51,7 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
         grant_types: ['authorization_code'],
         response_types: ['code'],
         first_party: true,
+        [TRUSTED_CLIENT_METADATA]: true,
       },
       {
         client_id: EXTENSION_CLIENT_ID,
@@ -60,14 +62,17 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         first_party: true,
+        [TRUSTED_CLIENT_METADATA]: true,
       },
     ],
     // The extension's background calls the token and revocation endpoints with its extension origin.
     clientBasedCORS: clientBasedCors(options.extensionRedirectUris),
+    // first_party: consent is silent. trusted: authorization errors may be redirected to the client
+    // before anyone signed in (databases/oidc-glue.ts keepErrorsAtTheIdp); only the operator sets it.
     extraClientMetadata: {
-      properties: ['first_party'],
+      properties: ['first_party', TRUSTED_CLIENT_METADATA],
       validator(_ctx, key, value) {
-        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
+        if ((key === 'first_party' || key === TRUSTED_CLIENT_METADATA) && value !== undefined && typeof value !== 'boolean') throw new Error(`${key} must be a boolean`);
       },
     },
     jwks: jwks as Configuration['jwks'],
@@ -203,6 +208,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   const [jwks, cookieKeys] = await Promise.all([loadJwks(db), cookieSecrets(db)]);
   const provider = new Provider(options.issuer, buildConfiguration(options, jwks, cookieKeys));
   provider.proxy = options.services.config.trustProxy;
+  keepErrorsAtTheIdp(provider);
   (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(() => options.services.apiKeys, options.issuer));
