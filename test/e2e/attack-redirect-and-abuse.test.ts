@@ -264,4 +264,70 @@ describe('mail and creation abuse (finding 5)', () => {
     expect(refused.body).toContain('value="Made Too Many"');
     expect(await idp.services.databases.findByName('Made Too Many')).toBeUndefined();
   });
+
+  /** Posts the form at `path` from `ip` (X-Forwarded-For, trusted here), as a script would. */
+  async function postFrom(ip: string, path: string, fields: Record<string, string>): Promise<PageResponse> {
+    const browser = new TestBrowser();
+    const page = await browser.request(`${idp.issuer}${path}`, { headers: { 'x-forwarded-for': ip } });
+    const { hidden } = findForm(page.body, path);
+    return browser.request(`${idp.issuer}${path}`, { form: { ...hidden, ...fields }, headers: { 'x-forwarded-for': ip } });
+  }
+  /** What the page says, with the address and the per-request CSRF token taken out. */
+  const said = (page: PageResponse, address: string) => ({
+    status: page.status,
+    retryAfter: page.headers.get('retry-after') !== null,
+    body: text(page.body).replaceAll(address, '<address>').replace(/name="_csrf" value="[^"]+"/g, ''),
+  });
+
+  it('limits sign-ups per address and per network, answering the same whether the address has an account', async () => {
+    await idp.createAccount('taken-flood@example.com', 'owner of taken 6', 'Taken');
+    const max = ABUSE_LIMITS.signUpsPerAddress.max;
+    const answers: Record<string, ReturnType<typeof said>[]> = {};
+    for (const [address, ip] of [['fresh-flood@example.com', '192.0.2.10'], ['taken-flood@example.com', '192.0.2.11']] as const) {
+      answers[address] = [];
+      for (let i = 0; i <= max; i++) answers[address]!.push(said(await postFrom(ip, '/signup', { name: 'Flood', email: address, password: 'flooding passphrase 7' }), address));
+    }
+    const fresh = answers['fresh-flood@example.com']!;
+    expect(fresh.map((a) => a.status)).toEqual([...Array(max).fill(200), 429]);
+    expect(fresh.at(-1)!.retryAfter).toBe(true);
+    expect(fresh.at(-1)!.body).toContain(`${ABUSE_LIMITS.signUpsPerAddress.says} Try again in`);
+    // No account enumeration: the taken address gets exactly the same answers.
+    expect(answers['taken-flood@example.com']).toEqual(fresh);
+    // And its owner got at most `max` notices.
+    expect(idp.mails.filter((m) => m.to === 'taken-flood@example.com')).toHaveLength(max);
+
+    const perIp = ABUSE_LIMITS.signUpsPerIp.max;
+    const statuses: number[] = [];
+    for (let i = 0; i <= perIp; i++) statuses.push((await postFrom('192.0.2.20', '/signup', { name: 'Net', email: `net-${i}@example.com`, password: 'flooding passphrase 8' })).status);
+    expect(statuses).toEqual([...Array(perIp).fill(200), 429]);
+    const refused = await postFrom('192.0.2.20', '/signup', { name: 'Net', email: 'net-last@example.com', password: 'flooding passphrase 8' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(text(refused.body)).toContain(`${ABUSE_LIMITS.signUpsPerIp.says} Try again in`);
+    expect(await idp.services.accounts.findByEmail('net-last@example.com')).toBeUndefined();
+    // Another network is not held back by it.
+    expect((await postFrom('192.0.2.21', '/signup', { name: 'Net', email: 'net-other@example.com', password: 'flooding passphrase 8' })).status).toBe(200);
+  });
+
+  it('limits password reset mails per address and per network, alike for known and unknown addresses', async () => {
+    await idp.createAccount('reset-flood@example.com', 'owner of reset 9', 'Reset');
+    const max = ABUSE_LIMITS.resetMailsPerAddress.max;
+    const answers: Record<string, ReturnType<typeof said>[]> = {};
+    for (const [address, ip] of [['reset-flood@example.com', '192.0.2.30'], ['nobody-flood@example.com', '192.0.2.31']] as const) {
+      answers[address] = [];
+      for (let i = 0; i <= max; i++) answers[address]!.push(said(await postFrom(ip, '/password/forgot', { email: address }), address));
+    }
+    const known = answers['reset-flood@example.com']!;
+    expect(known.map((a) => a.status)).toEqual([...Array(max).fill(200), 429]);
+    expect(known.at(-1)!.retryAfter).toBe(true);
+    expect(known.at(-1)!.body).toContain(`${ABUSE_LIMITS.resetMailsPerAddress.says} Try again in`);
+    expect(answers['nobody-flood@example.com']).toEqual(known);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // reset mails are sent without waiting
+    expect(idp.mails.filter((m) => m.to === 'reset-flood@example.com')).toHaveLength(max);
+
+    const perIp = ABUSE_LIMITS.resetMailsPerIp.max;
+    const statuses: number[] = [];
+    for (let i = 0; i <= perIp; i++) statuses.push((await postFrom('192.0.2.40', '/password/forgot', { email: `reset-net-${i}@example.com` })).status);
+    expect(statuses).toEqual([...Array(perIp).fill(200), 429]);
+  });
 });
+
