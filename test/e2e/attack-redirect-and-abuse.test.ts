@@ -145,6 +145,9 @@ describe('open redirector (finding 4)', () => {
     const operatorMade = await idp.services.databases.create(owner.id, {
       name: 'Operator Made', url: 'https://partner.example', redirectUris: ['https://partner.example/callback'], postLogoutRedirectUris: [], tokenEndpointAuthMethod: 'client_secret_basic',
     }, { kind: 'operator' });
+    // Its invitations name its address: the operator vouched for it.
+    await idp.services.databases.invite(operatorMade.database.id, 'partner-guest@example.com', { kind: 'account', accountId: owner.id });
+    expect(idp.lastMailTo('partner-guest@example.com')!.text).toContain('a database named "Operator Made", at https://partner.example. Its owner chose this name and address.');
     const bounced = await new TestBrowser().request(authorizeUrl(operatorMade.clientId, { redirect_uri: 'https://partner.example/callback', state: 's' }));
     expect(bounced.status).toBe(303);
     const back = new URL(bounced.location!);
@@ -197,6 +200,10 @@ describe('mail and creation abuse (finding 5)', () => {
     const max = ABUSE_LIMITS.invitationsPerDatabase.max;
     expect(statuses).toEqual([...Array(max).fill(201), ...Array(30 - max).fill(429)]);
     expect(mailsTo('flood-')).toBe(max);
+    // The mail quotes the name the attacker chose, and leaves out the address of an untrusted database.
+    const mail = idp.lastMailTo('flood-1@example.com')!;
+    expect(mail.text).toContain('You are invited to join a database named "Flood". Its owner chose this name.');
+    expect(mail.text).not.toContain('flood.example');
     const retryAfter = Number(refused!.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(23 * 3600);
     expect(retryAfter).toBeLessThanOrEqual(24 * 3600);

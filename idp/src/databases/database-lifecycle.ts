@@ -26,7 +26,7 @@ import { randomId, randomToken, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
 import type { ClientMetadata, ClientRegistry } from './client-registry.ts';
 import type { DatabaseRepository } from './database-repository.ts';
-import { requireDatabase as requireDatabaseIn, requireManager } from './database-rules.ts';
+import { requireDatabase as requireDatabaseIn, requireManager, TRUSTED_CLIENT_METADATA } from './database-rules.ts';
 import { checkClientUris } from './redirect-uri-policy.ts';
 import { actorLabel, type Actor, type Database, type NewDatabaseInput } from './types.ts';
 import { ABUSE_LIMITS, refuseOverLimit } from '../security/abuse-limits.ts';
@@ -34,8 +34,6 @@ import type { RateLimiter } from '../security/rate-limiter.ts';
 
 export const REGISTRATION_TOKEN_TTL = 24 * 3600;
 export const DATABASE_REGISTRATION_POLICY = 'latchkey-database';
-/** Client metadata (a boolean, see provider.ts extraClientMetadata) set only by the operator. */
-export const TRUSTED_CLIENT_METADATA = 'trusted';
 
 export interface DatabaseLifecycleDeps {
   repo: DatabaseRepository;

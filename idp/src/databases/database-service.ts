@@ -18,9 +18,9 @@ import { databaseLifecycle } from './database-lifecycle.ts';
 import { databaseSignIn } from './database-sign-in.ts';
 import { databaseMemberships } from './memberships.ts';
 
-export { DATABASE_REGISTRATION_POLICY, REGISTRATION_TOKEN_TTL, TRUSTED_CLIENT_METADATA } from './database-lifecycle.ts';
+export { DATABASE_REGISTRATION_POLICY, REGISTRATION_TOKEN_TTL } from './database-lifecycle.ts';
 export { INVITATION_TTL } from './memberships.ts';
-export { openUrlOf, type MembershipView, type MemberView } from './database-rules.ts';
+export { openUrlOf, TRUSTED_CLIENT_METADATA, type MembershipView, type MemberView } from './database-rules.ts';
 
 export interface DatabaseServiceDeps {
   repo: DatabaseRepository;

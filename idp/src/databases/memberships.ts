@@ -13,20 +13,23 @@
  * - Losing a membership ends the access it gave at once (`endAccess`), not at the next sign-in.
  * - An owner sees the members of its database; a member sees only its own membership.
  * - Invitations are mail from the IdP's own address with words a database chose: pending and daily
- *   invitations are limited per database and per owner (abuse-limits.ts) unless the operator invites.
+ *   invitations are limited per database and per owner (abuse-limits.ts) unless the operator invites,
+ *   and the mail quotes the name, naming the URL only for a trusted database (mail/messages.ts).
  */
 import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import { normalizeEmail } from '../accounts/account-service.ts';
 import { AppError } from '../errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { ABUSE_LIMITS, overLimit, PENDING_INVITATIONS, refuseOverLimit } from '../security/abuse-limits.ts';
 import type { RateLimiter } from '../security/rate-limiter.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
+import type { ClientRegistry } from './client-registry.ts';
 import type { DatabaseRepository } from './database-repository.ts';
-import { membershipView as membershipViewIn, requireDatabase as requireDatabaseIn, requireManager, type MembershipView, type MemberView } from './database-rules.ts';
+import { membershipView as membershipViewIn, requireDatabase as requireDatabaseIn, requireManager, TRUSTED_CLIENT_METADATA, type MembershipView, type MemberView } from './database-rules.ts';
 import { actorLabel, type Actor, type Database, type Membership } from './types.ts';
 
 export const INVITATION_TTL = 14 * 24 * 3600;
@@ -37,13 +40,16 @@ export interface MembershipsDeps {
   mailer: Mailer;
   audit: AuditRepository;
   limiter: RateLimiter;
+  /** The database's client, for its trust flag (the invitation mail names a trusted database's URL). */
+  clients: Pick<ClientRegistry, 'find'>;
   issuer: () => string;
   /** Ends what an account holds at a database once it stops being a member (see DatabaseServiceDeps). */
   endAccess?: (accountId: string, clientId: string) => Promise<unknown>;
 }
 
 export function databaseMemberships(deps: MembershipsDeps) {
-  const { repo, accounts, mailer, audit, limiter } = deps;
+  const { repo, accounts, audit, limiter } = deps;
+  const outbox = mailOutbox({ mailer: deps.mailer, issuer: deps.issuer });
   const requireDatabase = (id: string) => requireDatabaseIn(repo, id);
   const membershipView = (m: Membership) => membershipViewIn(repo, m);
 
@@ -118,11 +124,8 @@ export function databaseMemberships(deps: MembershipsDeps) {
       };
       await repo.insertMembership({ ...membership, inviteTokenHash: sha256(token) });
       await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.member_invited', data: { database: database.name, login } });
-      await mailer.send({
-        to: login,
-        subject: `You are invited to ${database.name}`,
-        text: `Hello,\n\nYou are invited to join the database ${database.name} (${database.url}).\nOpen this link within 14 days to accept; sign in with, or create, an account with this email address (${login}):\n${deps.issuer()}/my/invitations?token=${token}\n\nIf you do not expect this, ignore this message.\n`,
-      });
+      const trusted = (await deps.clients.find(database.clientId))?.[TRUSTED_CLIENT_METADATA] === true;
+      await outbox.send(login, 'databaseInvitation', { database: database.name, url: trusted ? database.url : undefined, login, token });
       return membership;
     },
 

@@ -1,6 +1,6 @@
 /** /password/reset?token=…: choose a new password from a mailed link; every session of the account ends. */
 import { z } from 'zod';
-import { tokenField } from '../../http/fields.ts';
+import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
@@ -57,10 +57,8 @@ export const submitReset = defineRoute({
     html(ctx, view(ctx.state.csrfToken, input.body.token, error.message));
   },
   handler: async (ctx, { body }) => {
-    const account = await ctx.state.services.accounts.resetPassword(body.token, body.password);
-    // Every session ends and relying parties are told; remembered 2FA devices are forgotten too.
-    await ctx.state.services.security.sessions.endAllSessions(account.id);
-    await ctx.state.services.security.twoFactor.forgetTrustedDevices(account.id);
+    // The credential lifecycle ends every session (relying parties are told) and forgets trusted devices.
+    await ctx.state.services.accounts.resetPassword(body.token, body.password);
     html(ctx, renderPage(
       <Layout title="Password changed">
         <h1>Password changed</h1>
