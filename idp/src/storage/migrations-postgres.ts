@@ -231,4 +231,15 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX api_keys_seq ON api_keys(seq);
     `,
   },
+  {
+    version: 6,
+    name: 'databases may refresh',
+    sql: `
+      -- Databases created before refresh tokens were offered get the refresh_token grant (issue 17).
+      UPDATE oidc_models SET payload = jsonb_set(payload::jsonb, '{grant_types}', (payload::jsonb -> 'grant_types') || '["refresh_token"]'::jsonb)::text
+       WHERE model = 'Client' AND id IN (SELECT client_id FROM databases)
+         AND jsonb_typeof(payload::jsonb -> 'grant_types') = 'array'
+         AND NOT (payload::jsonb -> 'grant_types') @> '["refresh_token"]'::jsonb;
+    `,
+  },
 ];

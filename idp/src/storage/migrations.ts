@@ -263,6 +263,18 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    name: 'databases may refresh',
+    sql: `
+      -- Databases created before refresh tokens were offered get the refresh_token grant (issue 17);
+      -- oidc-provider still issues one only for offline_access with prompt=consent.
+      UPDATE oidc_models SET payload = json_insert(payload, '$.grant_types[#]', 'refresh_token')
+       WHERE model = 'Client' AND id IN (SELECT client_id FROM databases)
+         AND json_type(payload, '$.grant_types') = 'array'
+         AND NOT EXISTS (SELECT 1 FROM json_each(oidc_models.payload, '$.grant_types') WHERE value = 'refresh_token');
+    `,
+  },
 ];
 
 // Migrations may be appended out of order by parallel work; apply them by version.

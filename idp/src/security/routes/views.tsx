@@ -13,7 +13,7 @@ export const doneMessages: Record<string, string> = {
   'trusted-forgotten': 'Every remembered device will be asked for a code again.',
 };
 
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
+const day = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 export interface SecurityPageProps {
   account: Account;
