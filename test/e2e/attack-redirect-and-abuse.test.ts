@@ -140,6 +140,23 @@ describe('open redirector (finding 4)', () => {
     expect(fine.url).toContain('/interaction/');
   });
 
+  it('applies the same address rule when the settings of a database change', async () => {
+    const page = await attackerPortal.request(`${idp.issuer}/my/databases/${evil.id}`);
+    const advanced = { redirectUris: 'https://attacker.example/callback\nhttp://attacker.example/callback', postLogoutRedirectUris: '', backchannelLogoutUri: '', jwksUri: '', tokenEndpointAuthMethod: 'client_secret_basic', idTokenSignedResponseAlg: 'ES256', refreshTokenTtl: '' };
+    const refused = await attackerPortal.submit(page, '/advanced', advanced);
+    expect(refused.status).toBe(400);
+    expect(text(refused.body)).toContain('The redirect URI http://attacker.example/callback must be an https:// address');
+    const saved = await attackerPortal.submit(page, '/advanced', { ...advanced, redirectUris: 'https://attacker.example/callback\nhttp://127.0.0.1:8080/callback' });
+    expect(saved.status, saved.body.slice(0, 300)).toBe(200);
+    expect(saved.body).toContain(`/my/databases/${evil.id}`);
+
+    const update = (env: Record<string, string>) => runIdpCli(['database', 'update', '--database', 'Intranet', '--redirect-uri', 'http://intranet.example/other'], { IDP_DATA_DIR: idp.dataDir, ...env });
+    const production = await update({ NODE_ENV: 'production', IDP_ISSUER: 'https://id.example' });
+    expect(production.code).toBe(2);
+    expect(production.stderr).toContain('must be an https:// address in production');
+    expect((await update({})).code).toBe(0);
+  });
+
   it('still redirects errors to a trusted database: made by the operator, or marked by it', async () => {
     const owner = (await idp.services.accounts.findByEmail(attacker.email))!;
     const operatorMade = await idp.services.databases.create(owner.id, {
