@@ -69,7 +69,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   // Client metadata is checked by oidc-provider's own rules, with our configuration (client-registry.ts).
   const clients = clientRegistry(db, () => providers.ready());
   const databases = databaseService({
-    repo: databaseRepository(db), clients, accounts, mailer, audit, issuer,
+    repo: databaseRepository(db), clients, accounts, mailer, audit, limiter, production: config.production, issuer,
     endAccess: (accountId, clientId) => core.sessions.endClientAccess(accountId, clientId),
   });
   const activity = activityService({ repo: activityRepository(db), audit, outbox, clientNames: (ids) => clientNames(relyingParties(oidc), ids) });

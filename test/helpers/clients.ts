@@ -28,6 +28,9 @@ export async function seedClient(idp: TestIdp, metadata: Record<string, unknown>
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
+    // Written by hand into the store, as only the operator can: trusted, so its errors are redirected
+    // to it as to an operator-made database (databases/oidc-glue.ts keepErrorsAtTheIdp).
+    ...({ trusted: true } as Record<string, unknown>),
     ...metadata,
   }, 0);
   return { clientId, clientSecret, redirectUri };

@@ -14,6 +14,7 @@ import { nowSeconds } from '../clock.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
 import { tooManyAttempts, type Limit, type RateLimiter } from '../security/rate-limiter.ts';
 import { clientAddressKey } from '../security/client-address.ts';
+import { ABUSE_LIMITS, refuseOverLimit } from '../security/abuse-limits.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { signInAccountKey, type CredentialLifecycle } from '../security/credential-lifecycle.ts';
 import type { AccountRepository } from './account-repository.ts';
@@ -128,9 +129,9 @@ export function accountService(deps: AccountServiceDeps) {
     async signUpWithoutEnumeration(input: { email: string; password: string; name: string }, ip: string): Promise<void> {
       const email = normalizeEmail(input.email);
       checkPassword(input.password, email);
-      if (await limiter.hit(`signup:ip:${clientAddressKey(ip)}`, { max: 20, windowSeconds: 3600 }) > 20) {
-        throw new AppError('too_many_requests', 'Too many sign-ups from your network. Try again in an hour.');
-      }
+      // Each sign-up mails the address (a link, or a notice to its owner): limited per network and per
+      // address, counted before looking the address up so a 429 says nothing about it (abuse-limits.ts).
+      await refuseOverLimit(limiter, [[`signup:ip:${clientAddressKey(ip)}`, ABUSE_LIMITS.signUpsPerIp], [`signup:address:${email}`, ABUSE_LIMITS.signUpsPerAddress]]);
       const existing = await accounts.findByEmail(email);
       if (existing) {
         await hasher.hash(input.password); // same cost as a real sign-up
@@ -187,16 +188,13 @@ export function accountService(deps: AccountServiceDeps) {
       return await accounts.findByEmail(normalizeEmail(email));
     },
 
-    resendVerification: sendVerification,
-
     /**
-     * "Resend the link" of an unconfirmed account (a few an hour: each one is a mail from our sender).
+     * "Resend the link" of an unconfirmed account (a few an hour, abuse-limits.ts: each one is a mail from our sender).
      * Links sent before keep working until they expire.
      */
     async resendConfirmation(account: Account): Promise<void> {
       if (account.emailVerifiedAt) throw new AppError('conflict', `${account.email} is already confirmed.`);
-      const wait = await limiter.attempt([`verify_resend:${account.id}`, { max: 5, windowSeconds: 3600 }]);
-      if (wait > 0) throw tooManyAttempts(wait, 'We already sent several confirmation links this hour: open the newest one in your mailbox.');
+      await refuseOverLimit(limiter, [[`verify-mail:account:${account.id}`, ABUSE_LIMITS.confirmationMailsPerAccount]]);
       await sendVerification(account);
     },
 
@@ -230,11 +228,14 @@ export function accountService(deps: AccountServiceDeps) {
       return (await accounts.findById(account.id))!;
     },
 
-    /** Sends a reset link when the account exists; says nothing either way. */
+    /**
+     * Sends a reset link when the account exists; says nothing either way. Over the per-address or
+     * per-network limit it answers 429, counted before the address is looked up, so known and unknown
+     * addresses are refused alike.
+     */
     async requestPasswordReset(emailInput: string, ip: string): Promise<void> {
       const email = normalizeEmail(emailInput);
-      const key = `reset:${email}`;
-      if (await limiter.attempt([key, { max: 5, windowSeconds: 3600 }], [`reset:ip:${clientAddressKey(ip)}`, { max: 50, windowSeconds: 3600 }]) > 0) return;
+      await refuseOverLimit(limiter, [[`reset:${email}`, ABUSE_LIMITS.resetMailsPerAddress], [`reset:ip:${clientAddressKey(ip)}`, ABUSE_LIMITS.resetMailsPerIp]]);
       const account = await accounts.findByEmail(email);
       if (!account) return;
       const token = randomToken();

@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import type { SecurityNotifier } from '../security/notifications.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import type { RateLimiter } from '../security/rate-limiter.ts';
+import { ABUSE_LIMITS, refuseOverLimit } from '../security/abuse-limits.ts';
 import { randomToken, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
 import type { Outbox } from '../mail/outbox.ts';
@@ -38,9 +39,7 @@ export function profileService(deps: { accounts: AccountRepository; outbox: Outb
     async requestEmailChange(account: Account, newEmailInput: string): Promise<void> {
       const email = normalizeEmail(newEmailInput);
       if (email === account.email) throw new AppError('invalid_input', 'That is already your email address.', { fields: { email: 'That is already your email address.' } });
-      if (await deps.limiter.hit(`change_email:${account.id}`, { max: 5, windowSeconds: 3600 }) > 5) {
-        throw new AppError('too_many_requests', 'Too many email changes asked for. Try again in an hour.');
-      }
+      await refuseOverLimit(deps.limiter, [[`change_email:${account.id}`, ABUSE_LIMITS.emailChangeMailsPerAccount]]);
       const now = nowSeconds();
       await accounts.invalidateTokens(account.id, 'change_email', now);
       const token = randomToken();

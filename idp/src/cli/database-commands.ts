@@ -87,6 +87,21 @@ export const databaseCommands: Command[] = [
       }),
   },
   {
+    name: 'database trust',
+    usage: '--database NAME [--off]',
+    summary: 'Trust a database made in the portal or by registration: authorization errors then go back to it even before anyone signed in (databases made with `idp database create` are trusted already). --off stops trusting it.',
+    options: {
+      database: { help: 'database name', required: true },
+      off: { help: 'stop trusting it: errors before sign-in are shown on the IdP\'s own page', type: 'boolean' },
+    },
+    run: (values, config) =>
+      withServices(config, async (services) => {
+        const database = await requireDatabase(services, values.database);
+        await services.databases.setTrusted(database.id, values.off !== true, operator);
+        return { database: database.name, trusted: await services.databases.isTrusted(database.id) };
+      }),
+  },
+  {
     name: 'database list',
     usage: '',
     summary: 'List every database with its owner and members.',
@@ -100,6 +115,7 @@ export const databaseCommands: Command[] = [
           client_id: d.clientId,
           owner: (await services.accounts.findById(d.ownerId))?.email ?? null,
           created_at: iso(d.createdAt),
+          trusted: await services.databases.isTrusted(d.id),
           members: await Promise.all((await services.databases.members(d.id)).map(async (m) => ({ login: m.login, role: m.role, status: m.status, account: m.accountId ? (await services.accounts.findById(m.accountId))?.email ?? null : null }))),
         }))),
       })),

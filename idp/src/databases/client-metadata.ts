@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { randomToken } from '../security/tokens.ts';
+import { TRUSTED_CLIENT_METADATA } from './database-rules.ts';
 
 export const DATABASE_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'];
 
@@ -61,7 +62,7 @@ export function newClientSecret(): string {
 
 /** oidc-provider's extraClientMetadata validator for the fields we add to clients. */
 export function validateExtraClientMetadata(key: string, value: unknown): void {
-  if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
+  if ((key === 'first_party' || key === TRUSTED_CLIENT_METADATA) && value !== undefined && typeof value !== 'boolean') throw new Error(`${key} must be a boolean`);
   if (key === REFRESH_TOKEN_TTL_METADATA && value !== undefined && !refreshTokenTtlField.safeParse(value).success) {
     throw new Error(`${REFRESH_TOKEN_TTL_METADATA}: ${ttlMessage}`);
   }

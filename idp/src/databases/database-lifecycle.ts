@@ -11,6 +11,12 @@
  *   removes the database first, so a failure leaves at worst an orphan client nobody can sign in to.
  * - Database names are unique, compared case-insensitively (checked again inside the transaction).
  * - Registration tokens are single-use and stored as their SHA-256.
+ * - A self-service database (made in the portal or by dynamic registration) has a confirmed owner and
+ *   only the addresses redirect-uri-policy.ts allows; the portal limits creations per account
+ *   (abuse-limits.ts). The operator is trusted with both.
+ * - Trusted databases (TRUSTED_CLIENT_METADATA on the client) get oidc-provider's error redirects before
+ *   anyone signed in (oidc-glue.ts): only the operator makes one, by creating it with the `idp` command or
+ *   by `idp database trust`. Nothing a registrant or an owner sends sets it.
  */
 import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/account-service.ts';
@@ -21,8 +27,11 @@ import { nowSeconds } from '../clock.ts';
 import type { ClientMetadata, ClientRegistry } from './client-registry.ts';
 import { applyClientChanges, ClientChangeError, clientSettingsOf, DATABASE_GRANT_TYPES, DEFAULT_ID_TOKEN_ALGORITHM, newClientSecret, REFRESH_TOKEN_TTL_METADATA, usesClientSecret, type DatabaseClientChanges, type DatabaseClientSettings } from './client-metadata.ts';
 import type { DatabaseRepository } from './database-repository.ts';
-import { requireDatabase as requireDatabaseIn, requireManager } from './database-rules.ts';
+import { requireDatabase as requireDatabaseIn, requireManager, TRUSTED_CLIENT_METADATA } from './database-rules.ts';
+import { checkClientUris } from './redirect-uri-policy.ts';
 import { actorLabel, type Actor, type Database, type NewDatabaseInput } from './types.ts';
+import { ABUSE_LIMITS, refuseOverLimit } from '../security/abuse-limits.ts';
+import type { RateLimiter } from '../security/rate-limiter.ts';
 
 export const REGISTRATION_TOKEN_TTL = 24 * 3600;
 export const DATABASE_REGISTRATION_POLICY = 'latchkey-database';
@@ -32,10 +41,20 @@ export interface DatabaseLifecycleDeps {
   clients: ClientRegistry;
   accounts: Pick<AccountService, 'findById' | 'findByEmail'>;
   audit: AuditRepository;
+  limiter: RateLimiter;
+  /** NODE_ENV=production: the operator may no longer register http addresses (redirect-uri-policy.ts). */
+  production: boolean;
+}
+
+/** Confirmed email first: an unconfirmed account may be someone else's address (issue 13, finding 1). */
+function requireConfirmedOwner(owner: Account, what: string): void {
+  if (!owner.emailVerifiedAt) {
+    throw new AppError('forbidden', `Confirm your email address before you ${what}: open the link we sent to ${owner.email}.`);
+  }
 }
 
 export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
-  const { repo, clients, accounts, audit } = deps;
+  const { repo, clients, accounts, audit, limiter } = deps;
   const requireDatabase = (id: string) => requireDatabaseIn(repo, id);
 
   function clientMetadataFor(clientId: string, secret: string | undefined, input: NewDatabaseInput): ClientMetadata {
@@ -86,11 +105,18 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
     async create(ownerId: string, input: NewDatabaseInput, actor: Actor): Promise<{ database: Database; clientId: string; clientSecret?: string }> {
       const owner = await accounts.findById(ownerId);
       if (!owner) throw new AppError('not_found', 'The owner account does not exist.');
+      const selfService = actor.kind !== 'operator';
+      if (selfService) requireConfirmedOwner(owner, 'create a database');
+      checkClientUris(input, { selfService, production: deps.production });
       await assertNameFree(input.name);
+      if (selfService) {
+        await refuseOverLimit(limiter, [[`database-create:account:${owner.id}`, ABUSE_LIMITS.databaseCreationsPerAccount]]);
+      }
       const now = nowSeconds();
       const clientId = randomId('db_');
       const secret = usesClientSecret(input.tokenEndpointAuthMethod) ? newClientSecret() : undefined;
       const metadata = clientMetadataFor(clientId, secret, input);
+      if (!selfService) metadata[TRUSTED_CLIENT_METADATA] = true;
       await clients.validate(metadata);
       const database: Database = { id: randomId('dbs_'), name: input.name, url: input.url, clientId, ownerId: owner.id, createdAt: now };
       await insertDatabaseWithOwner(database, owner, now);
@@ -104,6 +130,11 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
       return { database, clientId, clientSecret: secret };
     },
 
+    /** The addresses of RFC 7591 client metadata against redirect-uri-policy.ts; throws ClientUriError. */
+    checkRegisteredUris(properties: Record<string, unknown>): void {
+      checkClientUris(registeredUris(properties), { selfService: true, production: deps.production });
+    },
+
     /**
      * Dynamic client registration (RFC 7591): called by the registration policy before oidc-provider
      * stores the client, with the metadata it is about to store. Records the database and its owner.
@@ -111,6 +142,9 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
     async recordRegisteredClient(ownerId: string, properties: Record<string, unknown>): Promise<Database> {
       const owner = await accounts.findById(ownerId);
       if (!owner) throw new AppError('not_found', 'The owner of this registration token no longer exists.');
+      requireConfirmedOwner(owner, 'register a database');
+      if (properties[TRUSTED_CLIENT_METADATA] !== undefined) throw new AppError('invalid_input', 'A registered database cannot choose to be trusted.');
+      checkClientUris(registeredUris(properties), { selfService: true, production: deps.production });
       const name = String(properties.client_name ?? '');
       const url = String(properties.client_uri ?? '');
       const database: Database = { id: randomId('dbs_'), name, url: new URL(url).origin, clientId: String(properties.client_id), ownerId, createdAt: nowSeconds() };
@@ -170,10 +204,33 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
         if (error instanceof ClientChangeError) throw new AppError('invalid_input', error.message);
         throw error;
       }
+      // The same address rule as at creation: an owner gets https (or loopback) only, the operator
+      // also http outside production (redirect-uri-policy.ts).
+      checkClientUris(registeredUris(next.metadata), { selfService: actor.kind !== 'operator', production: deps.production });
       await clients.save(next.metadata);
       const changed = Object.keys(changes).filter((k) => changes[k as keyof DatabaseClientChanges] !== undefined);
       await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.client_updated', data: { database: database.name, changed } });
       return { database, settings: clientSettingsOf(next.metadata), clientSecret: next.clientSecret };
+    },
+
+    /** Whether oidc-provider may redirect errors to this database before anyone signed in (see oidc-glue.ts). */
+    async isTrusted(databaseId: string): Promise<boolean> {
+      const database = await requireDatabase(databaseId);
+      return (await clients.find(database.clientId))?.[TRUSTED_CLIENT_METADATA] === true;
+    },
+
+    /** The operator's flag: trusts a database made in the portal or by registration, or stops trusting one. */
+    async setTrusted(databaseId: string, trusted: boolean, actor: Actor): Promise<Database> {
+      const database = await requireDatabase(databaseId);
+      if (actor.kind !== 'operator') throw new AppError('forbidden', 'Only the operator decides which databases are trusted.');
+      const metadata = await clients.find(database.clientId);
+      if (!metadata) throw new AppError('not_found', 'The client of this database is missing.');
+      const next: ClientMetadata = { ...metadata };
+      if (trusted) next[TRUSTED_CLIENT_METADATA] = true;
+      else delete next[TRUSTED_CLIENT_METADATA];
+      await clients.save(next);
+      await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: trusted ? 'database.trusted' : 'database.untrusted', data: { database: database.name } });
+      return database;
     },
 
     async listAll(): Promise<Database[]> {
@@ -228,6 +285,19 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
       await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.deleted', data: { database: database.name, clientId: database.clientId } });
       return database;
     },
+  };
+}
+
+/** The addresses in RFC 7591 client metadata, as redirect-uri-policy.ts names them. */
+export function registeredUris(properties: Record<string, unknown>) {
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
+  const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    url: one(properties.client_uri),
+    redirectUris: list(properties.redirect_uris),
+    postLogoutRedirectUris: list(properties.post_logout_redirect_uris),
+    backchannelLogoutUri: one(properties.backchannel_logout_uri),
+    jwksUri: one(properties.jwks_uri),
   };
 }
 

@@ -65,6 +65,19 @@ export function databaseRepository(db: Db) {
     /** Active memberships of an account, and pending invitations to its email address when `verified` is 1. */
     listForAccount: many(`SELECT * FROM memberships WHERE (account_id = ? AND status = 'active') OR (status = 'invited' AND login = ? AND ? = 1)
       ORDER BY created_at`, toMembership),
+    /** Pending invitations of one database, and when the first of them expires. */
+    async pendingInvitationsOf(databaseId: string, now: number): Promise<{ count: number; firstExpiry: number | null }> {
+      const row = await db.get<{ count: number | string; first_expiry: number | string | null }>(`SELECT count(*) AS count, min(invite_expires_at) AS first_expiry
+        FROM memberships WHERE database_id = ? AND status = 'invited' AND invite_expires_at > ?`, [databaseId, now]);
+      return { count: Number(row?.count ?? 0), firstExpiry: row?.first_expiry == null ? null : Number(row.first_expiry) };
+    },
+    /** Pending invitations of every database an account owns, and when the first of them expires. */
+    async pendingInvitationsOfOwner(ownerId: string, now: number): Promise<{ count: number; firstExpiry: number | null }> {
+      const row = await db.get<{ count: number | string; first_expiry: number | string | null }>(`SELECT count(*) AS count, min(m.invite_expires_at) AS first_expiry
+        FROM memberships m JOIN databases d ON d.id = m.database_id
+        WHERE d.owner_id = ? AND m.status = 'invited' AND m.invite_expires_at > ?`, [ownerId, now]);
+      return { count: Number(row?.count ?? 0), firstExpiry: row?.first_expiry == null ? null : Number(row.first_expiry) };
+    },
     async insertMembership(m: Membership & { inviteTokenHash: string | null }): Promise<void> {
       await db.run(`INSERT INTO memberships (id, database_id, account_id, login, role, status, invite_token_hash, invite_expires_at, invited_by, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [m.id, m.databaseId, m.accountId, m.login, m.role, m.status, m.inviteTokenHash,

@@ -3,11 +3,19 @@
  * - a database that does not exist (or was deleted) is `not_found`, whoever asks;
  * - only its manager changes a database: its owner (portal), the operator (CLI), or the database app
  *   itself (its API); anyone else is `forbidden`.
+ * - a database is trusted only when its client carries TRUSTED_CLIENT_METADATA, which the operator
+ *   alone sets (lifecycle: created by the `idp` command, or `idp database trust`).
  * And the shape the portal lists memberships in (a membership with its database and where "Open" goes).
  */
 import { AppError } from '../errors.ts';
 import type { DatabaseRepository } from './database-repository.ts';
 import type { Actor, Database, Membership } from './types.ts';
+
+/**
+ * Client metadata (a boolean, see oidc/provider.ts extraClientMetadata): authorization errors may go back
+ * to this client before anyone signed in (oidc-glue.ts), and its invitations name its URL.
+ */
+export const TRUSTED_CLIENT_METADATA = 'trusted';
 
 export interface MembershipView extends Membership {
   database: Database;

@@ -11,6 +11,7 @@
 import type { AccountService } from '../accounts/account-service.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
+import type { RateLimiter } from '../security/rate-limiter.ts';
 import type { ClientRegistry } from './client-registry.ts';
 import type { DatabaseRepository } from './database-repository.ts';
 import { databaseLifecycle } from './database-lifecycle.ts';
@@ -19,7 +20,7 @@ import { databaseMemberships } from './memberships.ts';
 
 export { DATABASE_REGISTRATION_POLICY, REGISTRATION_TOKEN_TTL } from './database-lifecycle.ts';
 export { INVITATION_TTL } from './memberships.ts';
-export { openUrlOf, type MembershipView, type MemberView } from './database-rules.ts';
+export { openUrlOf, TRUSTED_CLIENT_METADATA, type MembershipView, type MemberView } from './database-rules.ts';
 
 export interface DatabaseServiceDeps {
   repo: DatabaseRepository;
@@ -27,6 +28,10 @@ export interface DatabaseServiceDeps {
   accounts: AccountService;
   mailer: Mailer;
   audit: AuditRepository;
+  /** Invitation and creation limits (security/abuse-limits.ts). */
+  limiter: RateLimiter;
+  /** NODE_ENV=production (redirect-uri-policy.ts). */
+  production: boolean;
   issuer: () => string;
   /**
    * Called when an account stops being a member (removed, left): ends what it holds at that database

@@ -12,6 +12,9 @@
  * - The owner is never removed and never leaves: ownership is transferred first (lifecycle).
  * - Losing a membership ends the access it gave at once (`endAccess`), not at the next sign-in.
  * - An owner sees the members of its database; a member sees only its own membership.
+ * - Invitations are mail from the IdP's own address with words a database chose: pending and daily
+ *   invitations are limited per database and per owner (abuse-limits.ts) unless the operator invites,
+ *   and the mail quotes the name, naming the URL only for a trusted database (mail/messages.ts).
  */
 import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/account-service.ts';
@@ -20,10 +23,13 @@ import { AppError } from '../errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { mailOutbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
+import { ABUSE_LIMITS, overLimit, PENDING_INVITATIONS, refuseOverLimit } from '../security/abuse-limits.ts';
+import type { RateLimiter } from '../security/rate-limiter.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
+import type { ClientRegistry } from './client-registry.ts';
 import type { DatabaseRepository } from './database-repository.ts';
-import { membershipView as membershipViewIn, requireDatabase as requireDatabaseIn, requireManager, type MembershipView, type MemberView } from './database-rules.ts';
+import { membershipView as membershipViewIn, requireDatabase as requireDatabaseIn, requireManager, TRUSTED_CLIENT_METADATA, type MembershipView, type MemberView } from './database-rules.ts';
 import { actorLabel, type Actor, type Database, type Membership } from './types.ts';
 
 export const INVITATION_TTL = 14 * 24 * 3600;
@@ -33,16 +39,34 @@ export interface MembershipsDeps {
   accounts: Pick<AccountService, 'findById' | 'findByEmail'>;
   mailer: Mailer;
   audit: AuditRepository;
+  limiter: RateLimiter;
+  /** The database's client, for its trust flag (the invitation mail names a trusted database's URL). */
+  clients: Pick<ClientRegistry, 'find'>;
   issuer: () => string;
   /** Ends what an account holds at a database once it stops being a member (see DatabaseServiceDeps). */
   endAccess?: (accountId: string, clientId: string) => Promise<unknown>;
 }
 
 export function databaseMemberships(deps: MembershipsDeps) {
-  const { repo, accounts, audit } = deps;
+  const { repo, accounts, audit, limiter } = deps;
   const outbox = mailOutbox({ mailer: deps.mailer, issuer: deps.issuer });
   const requireDatabase = (id: string) => requireDatabaseIn(repo, id);
   const membershipView = (m: Membership) => membershipViewIn(repo, m);
+
+  /** Throws 429 when `database` may not mail one more invitation now (see abuse-limits.ts). */
+  async function refuseInvitationFlood(database: Database, now: number): Promise<void> {
+    const pending = [
+      { ...await repo.pendingInvitationsOf(database.id, now), limit: PENDING_INVITATIONS.perDatabase, says: `${database.name} has ${PENDING_INVITATIONS.perDatabase.max} invitations waiting for an answer, the most a database may have. Withdraw some, or wait until they are answered or expire.` },
+      { ...await repo.pendingInvitationsOfOwner(database.ownerId, now), limit: PENDING_INVITATIONS.perOwner, says: `The databases of this owner have ${PENDING_INVITATIONS.perOwner.max} invitations waiting for an answer, the most an owner may have. Withdraw some, or wait until they are answered or expire.` },
+    ];
+    for (const p of pending) {
+      if (p.count >= p.limit.max) throw overLimit(p.says, (p.firstExpiry ?? now + 1) - now);
+    }
+    await refuseOverLimit(limiter, [
+      [`invite:database:${database.id}`, ABUSE_LIMITS.invitationsPerDatabase],
+      [`invite:owner:${database.ownerId}`, ABUSE_LIMITS.invitationsPerOwner],
+    ]);
+  }
 
   async function members(databaseId: string): Promise<MemberView[]> {
     return Promise.all((await repo.membersOf(databaseId)).map(async (m) => ({ ...m, name: m.accountId ? ((await accounts.findById(m.accountId))?.name ?? null) : null })));
@@ -98,15 +122,17 @@ export function databaseMemberships(deps: MembershipsDeps) {
       if (invitee && await repo.membershipOf(database.id, invitee.id)) {
         throw new AppError('conflict', `The account with ${login} is already a member of ${database.name}.`, { fields: { email: 'Already a member.' } });
       }
-      const token = randomToken();
       const now = nowSeconds();
+      if (actor.kind !== 'operator') await refuseInvitationFlood(database, now);
+      const token = randomToken();
       const membership: Membership = {
         id: randomId('mem_'), databaseId: database.id, accountId: null, login, role: 'member', status: 'invited',
         invitedBy: actorLabel(actor), inviteExpiresAt: now + INVITATION_TTL, createdAt: now, updatedAt: now,
       };
       await repo.insertMembership({ ...membership, inviteTokenHash: sha256(token) });
       await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.member_invited', data: { database: database.name, login } });
-      await outbox.send(login, 'databaseInvitation', { database: database.name, url: database.url, login, token });
+      const trusted = (await deps.clients.find(database.clientId))?.[TRUSTED_CLIENT_METADATA] === true;
+      await outbox.send(login, 'databaseInvitation', { database: database.name, url: trusted ? database.url : undefined, login, token });
       return membership;
     },
 

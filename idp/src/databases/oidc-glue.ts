@@ -6,12 +6,17 @@
  *   removed member loses access even with a live IdP session and an earlier grant;
  * - the `login` and `role` claims of the membership (in the `profile` scope);
  * - the database API resource (client credentials, opaque tokens, only for database clients);
- * - dynamic client registration (RFC 7591) with single-use initial access tokens that name an owner.
+ * - dynamic client registration (RFC 7591) with single-use initial access tokens that name an owner;
+ * - where authorization errors go (`keepErrorsAtTheIdp`): to the client only when the IdP trusts it
+ *   (RFC 9700 §4.11.2), otherwise to the IdP's own error page, so a registered redirect URI cannot turn
+ *   the authorization endpoint into an open redirector.
  * The portal and the extension are not databases and pass through untouched.
  */
+import type Provider from 'oidc-provider';
 import { errors as oidcErrors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { isAppError } from '../errors.ts';
-import { DATABASE_REGISTRATION_POLICY } from './database-service.ts';
+import { DATABASE_REGISTRATION_POLICY, TRUSTED_CLIENT_METADATA } from './database-service.ts';
+import { ClientUriError } from './redirect-uri-policy.ts';
 import { newDatabaseSchema } from './schemas.ts';
 import { DATABASE_GRANT_TYPES, DEFAULT_ID_TOKEN_ALGORITHM, newClientSecret, REFRESH_TOKEN_TTL_METADATA } from './client-metadata.ts';
 import { randomId } from '../security/tokens.ts';
@@ -24,7 +29,7 @@ export const DATABASE_API_SCOPES = { read: 'members:read', write: 'members:write
 type Policy = ReturnType<typeof interactionPolicy.base>;
 
 /** What the provider asks of the databases module. */
-export type DatabaseAccess = Pick<DatabaseService, 'isDatabaseClient' | 'membershipForClient' | 'findByName' | 'takeRegistrationToken' | 'recordRegisteredClient'>;
+export type DatabaseAccess = Pick<DatabaseService, 'isDatabaseClient' | 'membershipForClient' | 'findByName' | 'checkRegisteredUris' | 'takeRegistrationToken' | 'recordRegisteredClient'>;
 
 /** Adds the membership check right after the login prompt. */
 export function addDatabaseAccessPrompt(policy: Policy, databases: DatabaseAccess): Policy {
@@ -103,7 +108,16 @@ export function databaseRegistration(databases: DatabaseAccess): Registration {
           id_token_signed_response_alg: parsed.data.idTokenSignedResponseAlg,
           first_party: true,
         });
+        // Only the operator trusts a database (`idp database trust`); a registrant's say is dropped, as first_party's is.
+        delete properties[TRUSTED_CLIENT_METADATA];
         if (properties.backchannel_logout_uri) properties.backchannel_logout_session_required ??= true;
+        // Checked before the single-use token is spent, so a registrant can correct an address.
+        try {
+          databases.checkRegisteredUris(properties);
+        } catch (error) {
+          if (error instanceof ClientUriError) throw new oidcErrors.InvalidClientMetadata(`${error.metadataField}: ${error.message}`);
+          throw error;
+        }
         await ctx.oidc.provider.Client.validate(properties as never);
         // Single use: the owner is taken (and the token forgotten) atomically before anything is stored.
         const owner = token && await databases.takeRegistrationToken(token.jti);
@@ -118,4 +132,41 @@ export function databaseRegistration(databases: DatabaseAccess): Registration {
       },
     },
   };
+}
+
+/**
+ * Errors that answer for the person (they signed in, and then refused, or the database refused them), as
+ * opposed to errors about the request itself. Only these reach an untrusted database, and only once
+ * someone is signed in at the IdP: they tell the database what it needs to know about a real sign-in.
+ */
+const ANSWERS_ABOUT_A_SIGNED_IN_PERSON: ReadonlySet<string> = new Set([
+  'access_denied', 'login_required', 'consent_required', 'interaction_required', 'account_selection_required',
+]);
+
+/**
+ * May oidc-provider send this authorization error to the client's (registered) redirect URI? Always for
+ * a trusted client. For any other one, only an answer about a person signed in at the IdP: an error
+ * about the request (a missing PKCE challenge, a bad scope), or anything before someone signed in, is
+ * shown on the IdP's own error page instead, which is what makes "send the victim a link to the IdP
+ * that bounces to my site" fail (RFC 9700 §4.11.2).
+ */
+export function mayRedirectError(input: { trusted: boolean; signedIn: boolean; error: string }): boolean {
+  return input.trusted || (input.signedIn && ANSWERS_ABOUT_A_SIGNED_IN_PERSON.has(input.error));
+}
+
+/**
+ * Makes oidc-provider render untrusted authorization errors instead of redirecting them. Its
+ * authorization error handler emits `authorization.error` synchronously and only then reads the error's
+ * `allow_redirect` to choose between the redirect and `renderError` (as its own request-object check
+ * does, oidc-provider lib/shared/authorization_error_handler.js); the client and the session are loaded
+ * by then, and the trust flag is client metadata, so the decision needs no I/O.
+ */
+export function keepErrorsAtTheIdp(provider: Provider): void {
+  provider.on('authorization.error', (ctx: KoaContextWithOIDC, error: { error?: string; allow_redirect?: boolean }) => {
+    if (!error.allow_redirect) return;
+    const client = ctx.oidc?.client as unknown as Record<string, unknown> | undefined;
+    const trusted = client?.[TRUSTED_CLIENT_METADATA] === true;
+    const signedIn = Boolean(ctx.oidc?.session?.accountId);
+    if (!mayRedirectError({ trusted, signedIn, error: String(error.error) })) error.allow_redirect = false;
+  });
 }

@@ -128,9 +128,12 @@ export const messages = {
   }),
 
   // Databases.
-  databaseInvitation: (d: Site & { database: string; url: string; login: string; token: string }): Message => ({
+  // The name (and URL) are the owner's words in the IdP's mail: quoted as data, never as our prose. The
+  // URL is given only for a trusted database (`url` absent otherwise): anyone can make a self-service
+  // database with any name and address, and the only link that matters is ours.
+  databaseInvitation: (d: Site & { database: string; url?: string; login: string; token: string }): Message => ({
     subject: `You are invited to ${d.database}`,
-    text: `Hello,\n\nYou are invited to join the database ${d.database} (${d.url}).\nOpen this link within 14 days to accept; sign in with, or create, an account with this email address (${d.login}):\n${d.issuer}/my/invitations?token=${d.token}\n\nIf you do not expect this, ignore this message.\n`,
+    text: `Hello,\n\nYou are invited to join a database named "${d.database}"${d.url ? `, at ${d.url}` : ''}. Its owner chose ${d.url ? 'this name and address' : 'this name'}.\nOpen this link within 14 days to accept or decline; sign in with, or create, an account with this email address (${d.login}):\n${d.issuer}/my/invitations?token=${d.token}\n\nIf you do not expect this, ignore this message.\n`,
   }),
 
   // API keys.

@@ -26,7 +26,8 @@ import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introsp
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
 import { CLIENT_AUTH_SIGNING_ALGORITHMS, ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_TTL_METADATA, refreshTokenTtl, validateExtraClientMetadata } from '../databases/client-metadata.ts';
-import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims, type DatabaseAccess } from '../databases/oidc-glue.ts';
+import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, keepErrorsAtTheIdp, membershipClaims, type DatabaseAccess } from '../databases/oidc-glue.ts';
+import { TRUSTED_CLIENT_METADATA } from '../databases/database-service.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
 
@@ -69,6 +70,7 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
         grant_types: ['authorization_code'],
         response_types: ['code'],
         first_party: true,
+        [TRUSTED_CLIENT_METADATA]: true,
       },
       {
         client_id: EXTENSION_CLIENT_ID,
@@ -79,12 +81,15 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         first_party: true,
+        [TRUSTED_CLIENT_METADATA]: true,
       },
     ],
     // The extension's background calls the token and revocation endpoints with its extension origin.
     clientBasedCORS: clientBasedCors(settings.extensionRedirectUris),
+    // first_party: consent is silent. trusted: authorization errors may be redirected to the client
+    // before anyone signed in (databases/oidc-glue.ts keepErrorsAtTheIdp); only the operator sets it.
     extraClientMetadata: {
-      properties: ['first_party', REFRESH_TOKEN_TTL_METADATA],
+      properties: ['first_party', REFRESH_TOKEN_TTL_METADATA, TRUSTED_CLIENT_METADATA],
       validator: (_ctx, key, value) => validateExtraClientMetadata(key, value),
     },
     jwks: jwks as Configuration['jwks'],
@@ -224,6 +229,7 @@ async function createProvider(settings: ProviderSettings, ports: ProviderPorts):
   const [jwks, cookieKeys] = await Promise.all([ports.keys.jwks(), ports.keys.cookieSecrets()]);
   const provider = new Provider(issuer, buildConfiguration(settings, ports, issuer, jwks, cookieKeys));
   provider.proxy = settings.trustProxy;
+  keepErrorsAtTheIdp(provider);
   (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
   // The store or Redis not answering is a 503 with Retry-After, not a 500 (outermost of our middleware).
   answerDependencyFailures(provider);
