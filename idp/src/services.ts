@@ -22,6 +22,8 @@ import { databaseService } from './databases/database-service.ts';
 import { apiKeyRepository } from './apikeys/api-key-repository.ts';
 import { apiKeyService } from './apikeys/api-key-service.ts';
 import { membershipDirectory } from './apikeys/membership-directory.ts';
+import { passkeyRepository } from './passkeys/passkey-repository.ts';
+import { passkeyService } from './passkeys/passkey-service.ts';
 
 /**
  * `shortLived`: Redis when IDP_REDIS_URL is set; sessions, interactions, codes and rate limits then live
@@ -59,7 +61,9 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   });
   const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer: options.issuer });
   security.useApiKeyStatus((accountId) => apiKeys.counts(accountId));
-  const services = { config, db, shortLived, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, issuer: options.issuer };
+  const passkeys = passkeyService({ repo: passkeyRepository(db), accounts: accountsRepo, limiter, audit, mailer, issuer: options.issuer });
+  security.usePasskeyCount((accountId) => passkeys.count(accountId));
+  const services = { config, db, shortLived, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, passkeys, issuer: options.issuer };
   return services;
 }
 

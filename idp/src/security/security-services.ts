@@ -16,7 +16,7 @@ import { securityNotifier } from './notifications.ts';
 import { passwordService } from './password-service.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { reauthService } from './reauth.ts';
-import { noApiKeys, securityStatusService, type ApiKeyStatusProvider } from './security-status.ts';
+import { noApiKeys, noPasskeys, securityStatusService, type ApiKeyStatusProvider, type PasskeyCountProvider } from './security-status.ts';
 import type { SessionRepository } from './session-repository.ts';
 import { providerLink, sessionService } from './session-service.ts';
 import { loadSecretKey, secretBox } from './secret-box.ts';
@@ -39,12 +39,17 @@ export function createSecurity(deps: {
   const deletionBlockers: DeletionBlocker[] = [];
   const deletion = accountDeletion({ accounts, sessions, notifier, audit, deletionBlockers });
   let apiKeyStatus: ApiKeyStatusProvider = noApiKeys;
-  const status = securityStatusService({ accounts, twoFactor, sessions, audit, apiKeys: () => apiKeyStatus });
+  let passkeyCount: PasskeyCountProvider = noPasskeys;
+  const status = securityStatusService({ accounts, twoFactor, sessions, audit, apiKeys: () => apiKeyStatus, passkeys: () => passkeyCount });
   return {
     provider, notifier, twoFactor, twoFactorRepo, sessions, reauth, passwords, profile, deletion, status,
     deletionBlockers,
     useApiKeyStatus(fn: ApiKeyStatusProvider): void {
       apiKeyStatus = fn;
+    },
+    /** The passkeys module reports how many passkeys an account has. */
+    usePasskeyCount(fn: PasskeyCountProvider): void {
+      passkeyCount = fn;
     },
   };
 }

@@ -40,6 +40,8 @@ export const exportTables: TableSpec[] = [
   { name: 'registration_tokens', key: ['token_hash'] },
   { name: 'developer_mode', key: ['account_id'] },
   { name: 'api_keys', key: 'insertion' },
+  { name: 'webauthn_credentials', key: ['id'] },
+  { name: 'webauthn_challenges', key: ['challenge_hash'] },
   { name: 'oidc_models', key: ['model', 'id'] },
   { name: 'signing_keys', key: ['kid'] },
   { name: 'server_settings', key: ['name'] },
