@@ -36,6 +36,7 @@ import * as forgotPasswordPage from './security/routes/password-forgot.tsx';
 import * as resetPasswordPage from './security/routes/password-reset.tsx';
 import * as apiKeysPage from './apikeys/routes/api-keys-page.tsx';
 import * as accountApi from './account-api/account-api.ts';
+import * as passkeyRoutes from './passkeys/routes/index.ts';
 
 const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static');
 
@@ -58,7 +59,7 @@ export async function buildApp(options: AppOptions) {
     portalLogin, signupPage, accountPage, securityPage, databasesPage,
     verifyEmailPage, forgotPasswordPage, resetPasswordPage,
     databasePage, invitationsPage, databaseAccessInteraction, databaseApi,
-    apiKeysPage, accountApi,
+    apiKeysPage, accountApi, passkeyRoutes,
   ];
   for (const page of pages) page.register(router, deps);
 

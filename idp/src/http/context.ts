@@ -8,6 +8,8 @@ export interface AppState {
   csrfToken: string;
   /** Nonce-free CSP: our pages load no inline script. */
   nonce?: string;
+  /** The page being rendered loads our own same-origin scripts (CSP script-src 'self'), e.g. passkeys. */
+  ownScripts?: boolean;
 }
 
 export type AppContext = Koa.ParameterizedContext<AppState>;

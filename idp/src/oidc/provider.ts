@@ -21,6 +21,7 @@ import { apiKeyIntrospection } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from '../databases/oidc-glue.ts';
+import { ACR_VALUES } from './acr.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
 
@@ -77,12 +78,17 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
       short: { httpOnly: true, sameSite: 'lax', secure },
     },
     claims: {
-      openid: ['sub'],
+      // acr and amr with every ID token (oidc-provider gives them only when asked for otherwise): how the
+      // person signed in, so a database can tell a passkey sign-in from a password one.
+      openid: ['sub', 'acr', 'amr'],
       email: ['email', 'email_verified'],
       // login and role: the membership of the account in the database asking (absent for other clients).
       profile: ['name', 'locale', 'zoneinfo', 'updated_at', 'login', 'role'],
     },
     scopes: ['openid', 'offline_access', 'email', 'profile', ACCOUNT_API_SCOPE],
+    // ID tokens say how the person signed in: `amr` (RFC 8176: pwd, otp, hwk/swk + user + pop for a
+    // passkey) and `acr` (oidc/acr.ts: phrh/phr for passkeys), so a database can ask for a passkey.
+    acrValues: ACR_VALUES,
     async findAccount(ctx, sub) {
       const account = await services.accounts.findById(sub);
       if (!account) return undefined;

@@ -1,7 +1,8 @@
 /**
  * The portal side of re-authentication: a sensitive POST runs its action when the session signed in
  * within the last 10 minutes; otherwise it answers with a page asking for the password (and a 2FA code
- * when 2FA is on) in a form that re-posts the same fields to the same address. A successful
+ * when 2FA is on), or one of the account's passkeys instead, in a form that re-posts the same fields to
+ * the same address. A successful
  * re-authentication moves the session's `loginTs` forward, then the action runs.
  */
 import { isAppError } from '../errors.ts';
@@ -9,8 +10,9 @@ import type { AppContext } from '../http/context.ts';
 import { html } from '../http/router.ts';
 import { isRecentAuth } from '../security/reauth.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../ui/render.tsx';
+import { PasskeyReauth, usesPasskeyScript } from '../passkeys/routes/views.tsx';
 
-const OWN_FIELDS = new Set(['_csrf', 'reauth_password', 'reauth_code']);
+const OWN_FIELDS = new Set(['_csrf', 'reauth_password', 'reauth_code', 'reauth_passkey']);
 
 export async function withRecentAuth(ctx: AppContext, what: string, action: () => Promise<void>): Promise<void> {
   const { account, session } = ctx.state.portal!;
@@ -21,13 +23,17 @@ export async function withRecentAuth(ctx: AppContext, what: string, action: () =
   }
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   const password = typeof body.reauth_password === 'string' ? body.reauth_password.slice(0, 1024) : undefined;
+  // A passkey answer (a user-verified passkey is two factors on its own), bound to this portal session.
+  const passkey = typeof body.reauth_passkey === 'string' && body.reauth_passkey !== '' ? body.reauth_passkey : undefined;
   let error: string | undefined;
   let status = 401;
-  if (password !== undefined) {
+  if (password !== undefined || passkey !== undefined) {
     let ok = false;
     try {
       const code = typeof body.reauth_code === 'string' ? body.reauth_code.slice(0, 40) : undefined;
-      session.loginTs = await security.reauth.reauthenticate(account, { password, code }, ctx.ip);
+      session.loginTs = passkey !== undefined
+        ? await ctx.state.services.passkeys.reauthenticate(account, session.uid, passkey, ctx.ip)
+        : await security.reauth.reauthenticate(account, { password: password!, code }, ctx.ip);
       await session.persist();
       ok = true;
     } catch (e) {
@@ -42,6 +48,8 @@ export async function withRecentAuth(ctx: AppContext, what: string, action: () =
     }
   }
   const needsCode = await security.reauth.needsSecondFactor(account.id);
+  const hasPasskeys = (await ctx.state.services.passkeys.count(account.id)) > 0;
+  if (hasPasskeys) usesPasskeyScript(ctx);
   const carried = Object.entries(body).filter(([k, v]) => !OWN_FIELDS.has(k) && typeof v === 'string') as [string, string][];
   html(ctx, renderPage(
     <Layout title="Confirm it is you" user={account} active="security">
@@ -61,6 +69,7 @@ export async function withRecentAuth(ctx: AppContext, what: string, action: () =
             <a href="/my/security">Cancel</a>
           </div>
         </form>
+        {hasPasskeys && <PasskeyReauth action={ctx.path} csrf={ctx.state.csrfToken} carried={carried} />}
       </section>
     </Layout>,
   ), status);

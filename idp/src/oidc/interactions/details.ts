@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import { AppError } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
 import type { RouteDeps } from '../../http/router.ts';
+import { usesPasskeyScript } from '../../passkeys/routes/views.tsx';
 import { loginView } from './views.tsx';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -52,5 +53,6 @@ export async function renderLogin(ctx: AppContext, provider: Provider, details: 
   const clientId = typeof details.params.client_id === 'string' ? details.params.client_id : undefined;
   const client = await clientNameOf(provider, clientId);
   const forDatabase = clientId ? Boolean(await ctx.state.services.databases.findByClientId(clientId)) : false;
+  usesPasskeyScript(ctx); // "Sign in with a passkey"
   return loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, forDatabase, ...extra });
 }

@@ -6,6 +6,7 @@ import { html } from '../../http/router.ts';
 import { noStore } from '../../http/security-headers.ts';
 import { parseQuery } from '../../http/validate.ts';
 import { requireAccount } from '../../portal/portal-session.ts';
+import { usesPasskeyScript } from '../../passkeys/routes/views.tsx';
 import { securityPage } from './views.tsx';
 
 const query = z.object({ done: z.string().max(40).optional().catch(undefined) });
@@ -13,6 +14,7 @@ const query = z.object({ done: z.string().max(40).optional().catch(undefined) })
 export async function renderSecurity(ctx: AppContext, extra: { done?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
   const { account, session } = ctx.state.portal!;
   const { security } = ctx.state.services;
+  usesPasskeyScript(ctx);
   html(ctx, securityPage({
     account,
     csrf: ctx.state.csrfToken,
@@ -21,6 +23,7 @@ export async function renderSecurity(ctx: AppContext, extra: { done?: string; er
     apps: await security.sessions.appsWithTokens(account.id),
     trustedDevices: await security.twoFactor.countTrustedDevices(account.id),
     developerMode: await ctx.state.services.apiKeys.isDeveloperMode(account.id),
+    passkeys: await ctx.state.services.passkeys.list(account.id),
     ...extra,
   }), status);
 }

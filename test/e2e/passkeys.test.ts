@@ -1,0 +1,318 @@
+/**
+ * Passkeys over HTTP, with the real IdP and a software authenticator (test/helpers/webauthn.ts) that
+ * makes real WebAuthn answers: add one on Connection & Security, sign in to the portal with it alone,
+ * open a database by SSO and read amr/acr in its ID token, confirm it is you with it, and every bad
+ * input (malformed JSON, wrong origin or rp id, unknown credential, reused or expired challenge, a
+ * cloned counter) refused with a 4xx and a sentence, nothing stored. This file runs on both engines
+ * (the browser suite, passkeys-browser.test.ts, drives Chromium's virtual authenticator).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as oidc from 'openid-client';
+import { linkFrom, startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { TestBrowser, type PageResponse } from '../helpers/browser.ts';
+import { advance, resetClock } from '../helpers/security.ts';
+import { softAuthenticator } from '../helpers/webauthn.ts';
+
+let idp: TestIdp;
+const password = 'correct horse battery staple';
+
+beforeAll(async () => {
+  idp = await startTestIdp();
+});
+afterAll(async () => {
+  await idp?.close();
+});
+afterEach(() => resetClock());
+
+const csrfOf = (page: PageResponse) => page.body.match(/name="_csrf" value="([^"]+)"/)![1]!;
+const decode = (s: string) => s.replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
+async function portal(email: string): Promise<{ browser: TestBrowser; csrf: string }> {
+  const browser = new TestBrowser();
+  const login = await browser.follow(`${idp.issuer}/my/login`);
+  const done = await browser.submit(login, '/login', { email, password });
+  expect(done.status, done.body.slice(0, 300)).toBe(200);
+  const security = await browser.request(`${idp.issuer}/my/security`);
+  return { browser, csrf: csrfOf(security) };
+}
+
+async function jsonPost(browser: TestBrowser, url: string, csrf: string): Promise<{ status: number; json: Record<string, any> }> {
+  const res = await browser.request(url, { method: 'POST', form: { _csrf: csrf }, headers: { accept: 'application/json' } });
+  return { status: res.status, json: JSON.parse(res.body) as Record<string, any> };
+}
+
+async function addPasskey(browser: TestBrowser, csrf: string, authenticator = softAuthenticator({ origin: idp.issuer }), name = 'Laptop') {
+  const options = await jsonPost(browser, `${idp.issuer}/my/security/passkeys/options`, csrf);
+  expect(options.status, JSON.stringify(options.json)).toBe(200);
+  const res = await browser.request(`${idp.issuer}/my/security/passkeys`, { form: { _csrf: csrf, name, response: JSON.stringify(authenticator.register(options.json as never)) } });
+  return { authenticator, options: options.json, res };
+}
+
+/** Opens the sign-in page of an authorization (the portal's unless `start` is given); returns it with its passkey options. */
+async function signInPage(browser: TestBrowser, start = `${idp.issuer}/my/login`) {
+  const page = await browser.follow(start);
+  expect(page.url).toContain('/interaction/');
+  const uid = page.url.match(/\/interaction\/([^/?#]+)/)![1]!;
+  const csrf = csrfOf(page);
+  const options = await jsonPost(browser, `${idp.issuer}/interaction/${uid}/passkey/options`, csrf);
+  return { page, uid, csrf, options: options.json };
+}
+
+const postAssertion = (browser: TestBrowser, uid: string, csrf: string, response: unknown) =>
+  browser.request(`${idp.issuer}/interaction/${uid}/passkey`, { form: { _csrf: csrf, response: typeof response === 'string' ? response : JSON.stringify(response) } });
+
+const countPasskeys = async (accountId: string) => (await idp.services.passkeys.list(accountId)).length;
+
+describe('passkeys over HTTP', () => {
+  it('adds a passkey on Connection & Security (mail, audit), lists it, and signs in to the portal with it alone', async () => {
+    const email = 'pk-ada@example.com';
+    const { id } = await idp.createAccount(email, password, 'Ada');
+    const { browser, csrf } = await portal(email);
+    const before = await browser.request(`${idp.issuer}/my/security`);
+    expect(before.body).toContain('id="passkeys"');
+    expect(before.body).toContain('data-passkey-register');
+    expect(before.body).toContain('src="/static/passkeys.js"');
+    expect(before.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(before.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(decode(before.body)).toContain('Add a passkey: sign in with your fingerprint');
+    const script = await fetch(`${idp.issuer}/static/passkeys.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+
+    const { options, res } = await addPasskey(browser, csrf);
+    expect(options.rp.id).toBe('localhost');
+    expect(options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
+    expect(res.status).toBe(303);
+    expect(res.location).toContain('done=passkey-added');
+    const after = await browser.request(`${idp.issuer}/my/security`);
+    expect(after.body).toContain('value="Laptop"');
+    expect(after.body).toContain('This device only');
+    expect(idp.lastMailTo(email)?.subject).toBe('A passkey was added to your account');
+    expect((await idp.services.audit.listForAccount(id)).map((e) => e.event)).toContain('passkey.added');
+    expect((await idp.services.security.status.securityStatus(id))!.passkeys).toBe(1);
+
+    // A new browser: no email, no password, only the passkey.
+    const authenticator = (await addPasskeyFor(email)).authenticator;
+    const fresh = new TestBrowser();
+    const { uid, csrf: loginCsrf, options: request, page } = await signInPage(fresh);
+    expect(page.body).toContain('Sign in with a passkey');
+    expect(page.body).toContain('autocomplete="username webauthn"');
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    expect(request.allowCredentials ?? []).toEqual([]);
+    expect(JSON.stringify(request)).not.toContain(email);
+    const signedIn = await postAssertion(fresh, uid, loginCsrf, authenticator.assert(request as never));
+    expect(signedIn.status).toBe(303);
+    const home = await fresh.follow(signedIn.location!);
+    expect(home.url).toContain('/my/account');
+    expect(home.body).toContain(email);
+    const events = await idp.services.audit.listForAccount(id);
+    expect(events.find((e) => e.event === 'signin.succeeded')?.data).toMatchObject({ amr: ['hwk', 'user', 'pop'] });
+  });
+
+  it('opens a database through SSO with a passkey: amr and acr in its ID token, membership rules unchanged', async () => {
+    const email = 'pk-olivia@example.com';
+    const { id } = await idp.createAccount(email, password, 'Olivia');
+    const { authenticator } = await addPasskeyFor(email, true);
+    const url = 'http://localhost:9';
+    const created = await idp.services.databases.create(id, { name: 'Passkey Acme', url, redirectUris: [`${url}/callback`], postLogoutRedirectUris: [], tokenEndpointAuthMethod: 'client_secret_basic' }, { kind: 'account', accountId: id });
+    const config = await oidc.discovery(new URL(idp.issuer), created.clientId, created.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+    expect(config.serverMetadata().acr_values_supported).toEqual(expect.arrayContaining(['phr', 'phrh']));
+    const verifier = oidc.randomPKCECodeVerifier();
+    const authUrl = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${url}/callback`, scope: 'openid email profile', state: 's', nonce: 'n',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    const browser = new TestBrowser();
+    const { uid, csrf, options, page } = await signInPage(browser, authUrl.toString());
+    expect(page.body).toContain('Sign-in login');
+    const answer = await postAssertion(browser, uid, csrf, authenticator.assert(options as never));
+    const back = await browser.follow(answer.location!, { stopAt: (u) => u.origin === url });
+    expect(back.location, back.body.slice(0, 400)).toContain(`${url}/callback`);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.location!), { pkceCodeVerifier: verifier, expectedState: 's', expectedNonce: 'n' });
+    expect(tokens.claims()).toMatchObject({ sub: id, login: email, role: 'owner', amr: ['swk', 'user', 'pop'], acr: 'phr' });
+
+    // A non-member's passkey signs in to the IdP but the database refuses it, as after a password.
+    const stranger = 'pk-stranger@example.com';
+    await idp.createAccount(stranger, password);
+    const strangerKey = (await addPasskeyFor(stranger)).authenticator;
+    const other = new TestBrowser();
+    const verifier2 = oidc.randomPKCECodeVerifier();
+    const url2 = oidc.buildAuthorizationUrl(config, { redirect_uri: `${url}/callback`, scope: 'openid', state: 't', code_challenge: await oidc.calculatePKCECodeChallenge(verifier2), code_challenge_method: 'S256' });
+    const second = await signInPage(other, url2.toString());
+    const refused = await postAssertion(other, second.uid, second.csrf, strangerKey.assert(second.options as never));
+    const stop = await other.follow(refused.location!, { stopAt: (u) => u.origin === url });
+    expect(stop.status).toBe(403);
+  });
+
+  it('counts a passkey sign-in as a recent sign-in, and confirms it is you with a passkey later', async () => {
+    const email = 'pk-reauth@example.com';
+    const { id } = await idp.createAccount(email, password);
+    const { browser, csrf } = await portal(email);
+    const first = await addPasskey(browser, csrf, undefined, 'First');
+    expect(first.res.status).toBe(303);
+    const second = await addPasskey(browser, csrf, undefined, 'Second');
+    expect(second.res.status).toBe(303);
+    const [one] = await idp.services.passkeys.list(id);
+    advance(11 * 60);
+    const stale = await browser.request(`${idp.issuer}/my/security/passkeys/${one!.id}/delete`, { form: { _csrf: csrf } });
+    expect(stale.status).toBe(401);
+    expect(stale.body).toContain('Use a passkey instead');
+    expect(stale.body).toContain('data-passkey-reauth');
+    const options = await jsonPost(browser, `${idp.issuer}/my/security/passkeys/reauth-options`, csrf);
+    expect(options.json.allowCredentials).toHaveLength(2);
+    // The wrong answer (a passkey of another account) is refused, nothing deleted.
+    const foreign = softAuthenticator({ origin: idp.issuer });
+    foreign.register({ challenge: 'x'.repeat(43), user: { id: 'dXNlcg' } });
+    const wrong = await browser.request(`${idp.issuer}/my/security/passkeys/${one!.id}/delete`, { form: { _csrf: csrf, reauth_passkey: JSON.stringify(foreign.assert(options.json as never)) } });
+    expect(wrong.status).toBe(401);
+    expect(decode(wrong.body)).toContain("not one of your account's passkeys");
+    expect(await countPasskeys(id)).toBe(2);
+    const again = await jsonPost(browser, `${idp.issuer}/my/security/passkeys/reauth-options`, csrf);
+    const done = await browser.request(`${idp.issuer}/my/security/passkeys/${one!.id}/delete`, { form: { _csrf: csrf, reauth_passkey: JSON.stringify(second.authenticator.assert(again.json as never)) } });
+    expect(done.status, done.body.slice(0, 500)).toBe(303);
+    expect(await countPasskeys(id)).toBe(1);
+    expect(idp.lastMailTo(email)?.subject).toBe('A passkey was removed from your account');
+
+    // Signed in with the passkey: the session is recent, a sensitive action runs at once.
+    const fresh = new TestBrowser();
+    const login = await signInPage(fresh);
+    const signedIn = await postAssertion(fresh, login.uid, login.csrf, second.authenticator.assert(login.options as never));
+    await fresh.follow(signedIn.location!);
+    const page = await fresh.request(`${idp.issuer}/my/security`);
+    const renamed = await fresh.request(`${idp.issuer}/my/security/passkeys/options`, { method: 'POST', form: { _csrf: csrfOf(page) }, headers: { accept: 'application/json' } });
+    expect(renamed.status).toBe(200);
+  });
+});
+
+describe('bad passkey input over HTTP: a 4xx with a sentence, nothing stored', () => {
+  let email: string;
+  let accountId: string;
+  let browser: TestBrowser;
+  let csrf: string;
+  let authenticator: ReturnType<typeof softAuthenticator>;
+
+  beforeAll(async () => {
+    email = 'pk-bad@example.com';
+    accountId = (await idp.createAccount(email, password)).id;
+    ({ browser, csrf } = await portal(email));
+    ({ authenticator } = await addPasskey(browser, csrf));
+  });
+
+  async function registerWith(response: string): Promise<PageResponse> {
+    return browser.request(`${idp.issuer}/my/security/passkeys`, { form: { _csrf: csrf, name: 'Bad', response } });
+  }
+
+  it('refuses bad registrations: malformed JSON, wrong shape, wrong origin, wrong rp id, reused and expired challenges', async () => {
+    const cases: [string, () => Promise<string>, RegExp][] = [
+      ['malformed JSON', async () => '{"id": ', /not valid JSON/],
+      ['wrong shape', async () => JSON.stringify({ id: 'abc', type: 'password' }), /passkey answer/],
+      ['wrong origin', async () => JSON.stringify(softAuthenticator({ origin: idp.issuer }).register((await jsonPost(browser, `${idp.issuer}/my/security/passkeys/options`, csrf)).json as never, { origin: 'https://evil.example' })), /made for another site/],
+      ['wrong rp id', async () => JSON.stringify(softAuthenticator({ origin: idp.issuer }).register((await jsonPost(browser, `${idp.issuer}/my/security/passkeys/options`, csrf)).json as never, { rpId: 'evil.example' })), /relying party id/],
+      ['unknown challenge', async () => JSON.stringify(softAuthenticator({ origin: idp.issuer }).register({ challenge: 'A'.repeat(43), user: { id: 'dXNlcg' } })), /expired or was already used/],
+    ];
+    for (const [name, make, message] of cases) {
+      const res = await registerWith(await make());
+      expect(res.status, name).toBeGreaterThanOrEqual(400);
+      expect(res.status, name).toBeLessThan(500);
+      expect(decode(res.body), name).toMatch(message);
+    }
+    // Reused: a good answer works once.
+    const options = (await jsonPost(browser, `${idp.issuer}/my/security/passkeys/options`, csrf)).json;
+    const good = JSON.stringify(softAuthenticator({ origin: idp.issuer }).register(options as never));
+    expect((await registerWith(good)).status).toBe(303);
+    const replay = await registerWith(good);
+    expect(replay.status).toBe(400);
+    expect(decode(replay.body)).toContain('expired or was already used');
+    // Expired: 5 minutes.
+    const late = (await jsonPost(browser, `${idp.issuer}/my/security/passkeys/options`, csrf)).json;
+    advance(5 * 60 + 5);
+    // (the portal session is no longer recent either: confirm with the password in the same post)
+    const expired = await browser.request(`${idp.issuer}/my/security/passkeys`, { form: { _csrf: csrf, reauth_password: password, response: JSON.stringify(softAuthenticator({ origin: idp.issuer }).register(late as never)) } });
+    expect(expired.status).toBe(400);
+    expect(decode(expired.body)).toContain('expired or was already used');
+    expect(await countPasskeys(accountId)).toBe(2);
+  });
+
+  it('refuses bad sign-ins: malformed JSON, wrong origin, wrong rp id, unknown credential, reused and expired challenges', async () => {
+    const stranger = softAuthenticator({ origin: idp.issuer });
+    stranger.register({ challenge: 'x'.repeat(43), user: { id: 'dXNlcg' } });
+    const cases: [string, (options: Record<string, any>) => unknown, number, RegExp][] = [
+      ['malformed JSON', () => '{"id": ', 400, /not valid JSON/],
+      ['empty answer', () => '', 400, /no answer from it was sent/],
+      ['wrong origin', (o) => authenticator.assert(o as never, { origin: 'https://evil.example' }), 400, /made for another site/],
+      ['wrong rp id', (o) => authenticator.assert(o as never, { rpId: 'evil.example' }), 400, /relying party id/],
+      ['unknown credential', (o) => stranger.assert(o as never), 401, /not registered here/],
+      ['unknown challenge', () => authenticator.assert({ challenge: 'B'.repeat(43) }), 400, /expired or was already used/],
+    ];
+    for (const [name, make, status, message] of cases) {
+      const b = new TestBrowser();
+      const { uid, csrf: c, options } = await signInPage(b);
+      const res = await postAssertion(b, uid, c, make(options));
+      expect(res.status, name).toBe(status);
+      expect(decode(res.body), name).toMatch(message);
+      expect(res.body, name).toContain('Sign in with a passkey'); // the sign-in form again
+    }
+    // Reused: a right answer signs in once; replayed in another browser's interaction it is refused.
+    const b1 = new TestBrowser();
+    const first = await signInPage(b1);
+    const answer = authenticator.assert(first.options as never);
+    expect((await postAssertion(b1, first.uid, first.csrf, answer)).status).toBe(303);
+    const b2 = new TestBrowser();
+    const second = await signInPage(b2);
+    const replay = await postAssertion(b2, second.uid, second.csrf, answer);
+    expect(replay.status).toBe(400);
+    expect(decode(replay.body)).toContain('expired or was already used');
+    // Expired.
+    const b3 = new TestBrowser();
+    const third = await signInPage(b3);
+    advance(5 * 60 + 5);
+    const late = await postAssertion(b3, third.uid, third.csrf, authenticator.assert(third.options as never));
+    expect(late.status).toBe(400);
+    expect(decode(late.body)).toContain('expired or was already used');
+  });
+
+  it('refuses a cloned-counter answer and logs it', async () => {
+    const b = new TestBrowser();
+    const { uid, csrf: c, options } = await signInPage(b);
+    const stored = authenticator.passkey.counter;
+    const res = await postAssertion(b, uid, c, authenticator.assert(options as never, { counter: Math.max(0, stored - 1) }));
+    expect(res.status).toBe(401);
+    expect(decode(res.body)).toContain('signature counter went backwards');
+    const events = await idp.services.audit.listForAccount(accountId);
+    expect(events.find((e) => e.event === 'passkey.counter_regression')).toBeTruthy();
+  });
+
+  it('refuses bad rename and delete input, and options without CSRF or outside a sign-in', async () => {
+    const [passkey] = await idp.services.passkeys.list(accountId);
+    const long = await browser.request(`${idp.issuer}/my/security/passkeys/${passkey!.id}/rename`, { form: { _csrf: csrf, name: 'x'.repeat(61) } });
+    expect(long.status).toBe(400);
+    expect(long.body).toContain('at most 60 characters');
+    const empty = await browser.request(`${idp.issuer}/my/security/passkeys/${passkey!.id}/rename`, { form: { _csrf: csrf, name: ' ' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toContain('Enter a name for the passkey.');
+    const unknown = await browser.request(`${idp.issuer}/my/security/passkeys/pk_doesnotexist1/rename`, { form: { _csrf: csrf, name: 'x' } });
+    expect(unknown.status).toBe(404);
+    const badId = await browser.request(`${idp.issuer}/my/security/passkeys/nonsense/delete`, { form: { _csrf: csrf } });
+    expect(badId.status).toBe(400);
+    expect(badId.body).toContain('That passkey does not exist');
+    const noCsrf = await browser.request(`${idp.issuer}/my/security/passkeys/options`, { method: 'POST', form: {}, headers: { accept: 'application/json' } });
+    expect(noCsrf.status).toBe(403);
+    expect(JSON.parse(noCsrf.body).message).toContain('Reload the page');
+    const signedOut = await new TestBrowser().request(`${idp.issuer}/my/security/passkeys/options`, { method: 'POST', form: { _csrf: 'x' }, headers: { accept: 'application/json' } });
+    expect(signedOut.status).toBeGreaterThanOrEqual(400);
+    expect(signedOut.status).toBeLessThan(500);
+    const renamed = await browser.request(`${idp.issuer}/my/security/passkeys/${passkey!.id}/rename`, { form: { _csrf: csrf, name: 'Work laptop' } });
+    expect(renamed.status).toBe(303);
+    expect((await idp.services.passkeys.list(accountId))[0]!.name).toBe('Work laptop');
+  });
+});
+
+/** Seeds a passkey for `email` through the service (the HTTP path is tested above), returning its authenticator. */
+async function addPasskeyFor(email: string, synced = false) {
+  const account = (await idp.services.accounts.findByEmail(email))!;
+  const authenticator = softAuthenticator({ origin: idp.issuer, backupEligible: synced });
+  const options = await idp.services.passkeys.registrationOptions(account, 'seed-session');
+  await idp.services.passkeys.register(account, 'seed-session', authenticator.register(options as never), 'Seeded');
+  return { authenticator };
+}
+
+export { linkFrom };
