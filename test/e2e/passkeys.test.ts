@@ -183,6 +183,43 @@ describe('passkeys over HTTP', () => {
   });
 });
 
+describe('a password reset (account recovery) and passkeys', () => {
+  it('lists the passkeys on the reset form, ticked for removal, removes the ticked ones and names both in the mail', async () => {
+    const email = 'pk-reset@example.com';
+    const { id } = await idp.createAccount(email, password);
+    const keep = await addPasskeyFor(email, false, 'Mine');
+    await addPasskeyFor(email, false, 'Planted');
+    const [mine, planted] = await idp.services.passkeys.list(id);
+    const browser = new TestBrowser();
+    const forgot = await browser.follow(`${idp.issuer}/password/forgot`);
+    await browser.submit(forgot, '/password/forgot', { email });
+    const link = linkFrom(idp.lastMailTo(email), '/password/reset');
+    const form = await browser.request(link);
+    expect(form.status).toBe(200);
+    for (const p of [mine!, planted!]) expect(form.body).toMatch(new RegExp(`<input type="checkbox" name="remove_passkey" value="${p.id}" checked`));
+    expect(decode(form.body)).toContain('Remove "Planted"');
+
+    const bad = await browser.request(`${idp.issuer}/password/reset`, { form: { _csrf: csrfOf(form), token: link.searchParams.get('token')!, password: 'a brand new passphrase', remove_passkey: 'nonsense' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toContain('A passkey named in the form does not exist');
+    expect(await countPasskeys(id)).toBe(2);
+
+    // The owner unticks their own passkey: only the planted one goes.
+    const done = await browser.request(`${idp.issuer}/password/reset`, { form: { _csrf: csrfOf(form), token: link.searchParams.get('token')!, password: 'a brand new passphrase', remove_passkey: planted!.id } });
+    expect(done.status, done.body.slice(0, 500)).toBe(200);
+    expect(decode(done.body)).toContain('Passkeys removed: "Planted".');
+    expect((await idp.services.passkeys.list(id)).map((p) => p.name)).toEqual(['Mine']);
+    const mail = idp.lastMailTo(email)!;
+    expect(mail.subject).toBe('Your password was changed');
+    expect(mail.text).toContain('Passkeys removed: "Planted".');
+    expect(mail.text).toContain('Passkeys kept (they can still sign in): "Mine".');
+    // The kept passkey still signs in.
+    const fresh = new TestBrowser();
+    const login = await signInPage(fresh);
+    expect((await postAssertion(fresh, login.uid, login.csrf, keep.authenticator.assert(login.options as never))).status).toBe(303);
+  });
+});
+
 describe('bad passkey input over HTTP: a 4xx with a sentence, nothing stored', () => {
   let email: string;
   let accountId: string;
@@ -307,12 +344,11 @@ describe('bad passkey input over HTTP: a 4xx with a sentence, nothing stored', (
 });
 
 /** Seeds a passkey for `email` through the service (the HTTP path is tested above), returning its authenticator. */
-async function addPasskeyFor(email: string, synced = false) {
+async function addPasskeyFor(email: string, synced = false, name = 'Seeded') {
   const account = (await idp.services.accounts.findByEmail(email))!;
   const authenticator = softAuthenticator({ origin: idp.issuer, backupEligible: synced });
   const options = await idp.services.passkeys.registrationOptions(account, 'seed-session');
-  await idp.services.passkeys.register(account, 'seed-session', authenticator.register(options as never), 'Seeded');
+  await idp.services.passkeys.register(account, 'seed-session', authenticator.register(options as never), name);
   return { authenticator };
 }
 
-export { linkFrom };

@@ -191,8 +191,12 @@ export function accountService(deps: AccountServiceDeps) {
       return Boolean(await accounts.peekToken(sha256(token), 'reset_password', nowSeconds()));
     },
 
-    /** Sets a new password from a reset link. Returns the account so callers can end its sessions. */
-    async resetPassword(token: string, password: string): Promise<Account> {
+    /**
+     * Sets a new password from a reset link. Returns the account so callers can end its sessions.
+     * `afterReset` runs once the new password is in place (e.g. removing passkeys); what it returns is
+     * added to the confirmation mail.
+     */
+    async resetPassword(token: string, password: string, afterReset?: (account: Account) => Promise<string | undefined>): Promise<Account> {
       const now = nowSeconds();
       const peek = await accounts.peekToken(sha256(token), 'reset_password', now);
       const account = peek && await accounts.findById(peek.accountId);
@@ -209,10 +213,11 @@ export function accountService(deps: AccountServiceDeps) {
       });
       await limiter.reset(`signin:account:${account.email}`);
       await audit.record({ accountId: account.id, actor: account.id, event: 'password.reset' });
+      const more = afterReset ? await afterReset(account) : undefined;
       await mailer.send({
         to: account.email,
         subject: 'Your password was changed',
-        text: `Hello ${account.name},\n\nThe password of your account was just reset. Every device was signed out.\nIf it was not you, reset your password again at ${deps.issuer()}/password/forgot and contact support.\n`,
+        text: `Hello ${account.name},\n\nThe password of your account was just reset. Every device was signed out.\n${more ? `${more}\n` : ''}If it was not you, reset your password again at ${deps.issuer()}/password/forgot and contact support.\n`,
       });
       return account;
     },
