@@ -38,6 +38,12 @@ import { passkeyMails } from './passkey-mails.ts';
 import type { PasskeyRepository } from './passkey-repository.ts';
 import { CHALLENGE_TTL_SECONDS, MAX_PASSKEYS, type ChallengePurpose, type Passkey } from './types.ts';
 
+/**
+ * Signature algorithms we accept: ES256, EdDSA, RS256 (what passkey providers use). The library's
+ * default list now starts with ML-DSA, which Node verifies only through an experimental API and whose
+ * 2.4 kB signatures a browser would then prefer.
+ */
+const SUPPORTED_ALGORITHMS = [-7, -8, -257];
 /** Outstanding challenges one session or interaction may hold (each options call adds one). */
 const MAX_OUTSTANDING_CHALLENGES = 10;
 /** Options calls per IP: each writes a row, so they are bounded like sign-in attempts. */
@@ -218,6 +224,7 @@ export function passkeyService(deps: {
         attestationType: 'none',
         excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
         authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
+        supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
       });
     },
 
@@ -230,7 +237,7 @@ export function passkeyService(deps: {
       try {
         verified = await verifyRegistrationResponse({
           response: answer, expectedChallenge: challenge, expectedOrigin: origin, expectedRPID: rpId,
-          requireUserVerification: true, requireUserPresence: true,
+          requireUserVerification: true, requireUserPresence: true, supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
         });
       } catch (error) {
         throw verificationFailed(error, origin);
