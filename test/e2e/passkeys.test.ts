@@ -331,7 +331,7 @@ describe('bad passkey input over HTTP: a 4xx with a sentence, nothing stored', (
     const unknown = await browser.request(`${idp.issuer}/my/security/passkeys/pk_doesnotexist1/rename`, { form: { _csrf: csrf, name: 'x' } });
     expect(unknown.status).toBe(404);
     const badId = await browser.request(`${idp.issuer}/my/security/passkeys/nonsense/delete`, { form: { _csrf: csrf } });
-    expect(badId.status).toBe(400);
+    expect(badId.status).toBe(404);
     expect(badId.body).toContain('That passkey does not exist');
     const noCsrf = await browser.request(`${idp.issuer}/my/security/passkeys/options`, { method: 'POST', form: {}, headers: { accept: 'application/json' } });
     expect(noCsrf.status).toBe(403);

@@ -13,7 +13,7 @@ import * as jose from 'jose';
 import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
-import type { RouteDeps } from '../http/router.ts';
+import type { RouteDeps } from '../http/context.ts';
 import type { Db } from '../storage/database.ts';
 import { clock } from '../clock.ts';
 import { keysVersion, loadJwks } from '../storage/server-settings.ts';

@@ -32,13 +32,6 @@ export function securityHeaders(options: { https: boolean }): AppMiddleware {
   };
 }
 
-/** Pages that show account data must never be cached or stored. */
-export const noStore: AppMiddleware = async function noStore(ctx, next) {
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Pragma', 'no-cache');
-  await next();
-};
-
 /**
  * Writes an HTML page with the strict CSP. Works on our context and on oidc-provider's. A page that
  * loads our own scripts says so with `ctx.state.ownScripts` (set while rendering it).
@@ -49,3 +42,6 @@ export function setHtml(ctx: { status: number; type: string; body: unknown; set(
   ctx.set('Content-Security-Policy', ctx.state?.ownScripts ? CSP_WITH_OWN_SCRIPTS : CSP);
   ctx.body = body;
 }
+
+/** The short name route files use. */
+export { setHtml as html };

@@ -6,7 +6,8 @@ import { clock } from '../clock.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { auditRepository } from '../security/audit-repository.ts';
 import { rateLimiter } from '../security/rate-limiter.ts';
-import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
+import type { Store } from '../storage/store.ts';
+import { openTestStore, type TestStore } from '../../../test/helpers/test-store.ts';
 import { passkeyRepository } from './passkey-repository.ts';
 import { passkeyService, type PasskeyService } from './passkey-service.ts';
 import { MAX_PASSKEYS } from './types.ts';
@@ -14,16 +15,18 @@ import { MAX_PASSKEYS } from './types.ts';
 const ISSUER = 'https://id.example.com';
 const SESSION = 'session-uid-1';
 const IP = '203.0.113.7';
-let db: SqliteStore;
+let testStore: TestStore;
+let db: Store;
 let service: PasskeyService;
 let mails: MailMessage[];
 let ada: Account;
 
 beforeEach(async () => {
   clock.offsetMs = 0;
-  db = openSqliteStore(':memory:');
-  db.raw.prepare("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 'Ada', 0, 0)").run();
-  db.raw.prepare("INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at) VALUES ('cred_1', 'acc_1', 'password', 'x', '{}', 0, 0)").run();
+  testStore = await openTestStore();
+  db = testStore.store;
+  await db.run("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 'Ada', 0, 0)");
+  await db.run("INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at) VALUES ('cred_1', 'acc_1', 'password', 'x', '{}', 0, 0)");
   mails = [];
   const accounts = accountRepository(db);
   ada = (await accounts.findById('acc_1'))!;
@@ -34,11 +37,11 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   clock.offsetMs = 0;
-  await db.close();
+  await testStore.dispose();
 });
 
-const events = () => db.raw.prepare('SELECT event, data FROM audit_log ORDER BY id').all() as { event: string; data: string }[];
-const rows = () => (db.raw.prepare('SELECT count(*) AS n FROM webauthn_credentials').get() as { n: number }).n;
+const events = () => db.all<{ event: string; data: string }>('SELECT event, data FROM audit_log ORDER BY id');
+const rows = async () => Number((await db.get<{ n: number }>('SELECT count(*) AS n FROM webauthn_credentials'))!.n);
 
 async function addPasskey(authenticator = softAuthenticator({ origin: ISSUER }), name = 'Laptop') {
   const options = await service.registrationOptions(ada, SESSION, IP);
@@ -60,7 +63,7 @@ describe('registration', () => {
     const { passkey } = await addPasskey();
     expect(passkey).toMatchObject({ accountId: 'acc_1', name: 'Laptop', signCount: 0, backupEligible: false, transports: ['internal'] });
     expect(await service.list('acc_1')).toHaveLength(1);
-    expect(events().map((e) => e.event)).toContain('passkey.added');
+    expect((await events()).map((e) => e.event)).toContain('passkey.added');
     expect(mails.at(-1)?.subject).toBe('A passkey was added to your account');
     const next = await service.registrationOptions(ada, SESSION);
     expect(next.excludeCredentials?.map((c) => c.id)).toEqual([passkey.credentialId]);
@@ -77,7 +80,7 @@ describe('registration', () => {
       const answer = softAuthenticator({ origin: ISSUER }).register(options, spoil);
       await expect(service.register(ada, SESSION, answer, 'x')).rejects.toMatchObject({ status: 400, message: expect.stringMatching(message) });
     }
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
   });
 
   it('uses a challenge once, only for its session and account, and not after 5 minutes', async () => {
@@ -91,7 +94,7 @@ describe('registration', () => {
     const late = await service.registrationOptions(ada, SESSION);
     clock.offsetMs = 5 * 60 * 1000 + 1000;
     await expect(service.register(ada, SESSION, authenticator.register(late), 'x')).rejects.toMatchObject({ message: expect.stringMatching(/expired/) });
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
   });
 
   it('refuses malformed answers with a sentence', async () => {
@@ -163,7 +166,7 @@ describe('sign-in', () => {
     }
     const options = await service.signInOptions('i', IP);
     await expect(service.signIn('i', authenticator.assert(options, { counter: 2 }), IP)).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/counter went backwards/) });
-    const logged = events().find((e) => e.event === 'passkey.counter_regression');
+    const logged = (await events()).find((e) => e.event === 'passkey.counter_regression');
     expect(JSON.parse(logged!.data)).toMatchObject({ stored: 3, received: 2 });
     expect((await service.list('acc_1'))[0]!.signCount).toBe(3);
   });
@@ -203,13 +206,13 @@ describe('re-authentication, rename, delete, reset', () => {
     const { passkey } = await addPasskey();
     expect((await service.rename(ada, passkey.id, 'Phone')).name).toBe('Phone');
     await expect(service.rename(ada, 'pk_nope', 'x')).rejects.toMatchObject({ status: 404 });
-    db.raw.prepare("DELETE FROM credentials WHERE type = 'password'").run();
+    await db.run("DELETE FROM credentials WHERE type = 'password'");
     await expect(service.remove(ada, passkey.id)).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/only way left to sign in/) });
     const second = await addPasskey(undefined, 'Key');
     await service.remove(ada, passkey.id);
     expect(mails.at(-1)?.subject).toBe('A passkey was removed from your account');
     await expect(service.remove(ada, second.passkey.id)).rejects.toMatchObject({ status: 409 });
-    expect(rows()).toBe(1);
+    expect(await rows()).toBe(1);
   });
 
   it('deletes every passkey while a password exists', async () => {
@@ -217,7 +220,7 @@ describe('re-authentication, rename, delete, reset', () => {
     const b = await addPasskey(undefined, 'Key');
     await service.remove(ada, a.passkey.id);
     await service.remove(ada, b.passkey.id);
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
   });
 
   it('removes the ticked passkeys on a password reset and reports the kept ones', async () => {
@@ -231,7 +234,7 @@ describe('re-authentication, rename, delete, reset', () => {
 
   it('removes the passkeys with the account', async () => {
     await addPasskey();
-    db.raw.prepare("DELETE FROM accounts WHERE id = 'acc_1'").run();
-    expect(rows()).toBe(0);
+    await db.run("DELETE FROM accounts WHERE id = 'acc_1'");
+    expect(await rows()).toBe(0);
   });
 });

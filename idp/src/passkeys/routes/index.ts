@@ -1,15 +1,14 @@
-/** Passkeys: one file per route, registered together (app.ts lists this module once). */
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import * as script from './static-script.ts';
-import * as registrationOptions from './registration-options.ts';
-import * as add from './passkey-add.tsx';
-import * as rename from './passkey-rename.ts';
-import * as remove from './passkey-delete.ts';
-import * as reauthOptions from './reauth-options.ts';
-import * as signInOptions from './sign-in-options.ts';
-import * as signIn from './sign-in.ts';
+/** Every passkey route, for the route table (route-table.ts); fixed paths before the `:id` ones of the same shape. */
+import { passkeyScript } from './static-script.ts';
+import { passkeyRegistrationOptions } from './registration-options.ts';
+import { passkeyReauthOptions } from './reauth-options.ts';
+import { addPasskey } from './passkey-add.tsx';
+import { renamePasskey } from './passkey-rename.ts';
+import { deletePasskey } from './passkey-delete.ts';
+import { passkeySignInOptions } from './sign-in-options.ts';
+import { signInWithPasskey } from './sign-in.ts';
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  // The fixed paths (options, reauth-options) before the :id ones.
-  for (const route of [script, registrationOptions, reauthOptions, add, rename, remove, signInOptions, signIn]) route.register(router, deps);
-}
+/** Sign-in (interaction) routes. */
+export const passkeySignInRoutes = [passkeySignInOptions, signInWithPasskey];
+/** Connection & Security routes and the script. */
+export const passkeyPortalRoutes = [passkeyRegistrationOptions, passkeyReauthOptions, addPasskey, renamePasskey, deletePasskey, passkeyScript];

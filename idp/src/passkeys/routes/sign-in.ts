@@ -4,41 +4,26 @@
  * counts as a recent sign-in. Databases apply their membership rules after it, as after a password.
  * Failures re-render the sign-in form with the reason.
  */
-import type { z } from 'zod';
-import { isAppError } from '../../errors.ts';
-import type { AppContext } from '../../http/context.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { parseBody } from '../../http/validate.ts';
-import { loadInteraction, renderLogin } from '../../oidc/interactions/details.ts';
+import { AppError } from '../../errors.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
+import { interaction, interactionOf, renderLogin } from '../../oidc/interactions/details.ts';
 import { completeSignIn } from '../../oidc/interactions/sign-in.ts';
 import { signInInput } from './schemas.ts';
 
-export const input = signInInput;
-
-export async function handler(ctx: AppContext, deps: RouteDeps): Promise<void> {
-  const { provider, details } = await loadInteraction(ctx, deps);
-  const render = async (error: string, status: number) => {
-    html(ctx, await renderLogin(ctx, provider, details, { error }), status);
-  };
-  if (details.prompt.name !== 'login') {
-    await render('You are already signed in. Go back to the application and start again.', 409);
-    return;
-  }
-  try {
-    const values: z.infer<typeof input> = parseBody(ctx, input);
-    const { account, amr } = await ctx.state.services.passkeys.signIn(details.uid, values.response, ctx.ip);
+export const signInWithPasskey = defineRoute({
+  method: 'POST',
+  path: '/interaction/:uid/passkey',
+  guards: [interaction],
+  input: { body: signInInput },
+  rerender: async (ctx, error) => {
+    const { provider, details } = interactionOf(ctx);
+    html(ctx, await renderLogin(ctx, provider, details, { error: error.message }));
+  },
+  handler: async (ctx, { body }) => {
+    const { provider, details } = interactionOf(ctx);
+    if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
+    const { account, amr } = await ctx.state.services.passkeys.signIn(details.uid, body.response, ctx.ip);
     await completeSignIn(ctx, provider, account, amr);
-  } catch (error) {
-    if (!isAppError(error) || error.status >= 500) throw error;
-    for (const [k, v] of Object.entries(error.headers ?? {})) ctx.set(k, v);
-    await render(error.message, error.status);
-  }
-}
-
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.post('/interaction/:uid/passkey', noStore, async function signInWithPasskey(ctx) {
-    await handler(ctx, deps);
-  });
-}
+  },
+});

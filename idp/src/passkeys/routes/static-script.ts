@@ -2,15 +2,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AppRouter } from '../../http/router.ts';
+import { defineRoute, publicCache } from '../../http/route.ts';
 import { PASSKEY_SCRIPT } from './views.tsx';
 
 const script = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../static/passkeys.js'));
 
-export function register(router: AppRouter): void {
-  router.get(PASSKEY_SCRIPT, async function passkeyScript(ctx) {
+export const passkeyScript = defineRoute({
+  method: 'GET',
+  path: PASSKEY_SCRIPT,
+  cache: publicCache(3600),
+  handler: async (ctx) => {
     ctx.type = 'text/javascript';
-    ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = script;
-  });
-}
+  },
+});

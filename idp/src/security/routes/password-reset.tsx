@@ -3,12 +3,9 @@
  * The account's passkeys are listed, ticked for removal (passkeys/routes/password-reset.ts).
  */
 import { z } from 'zod';
-import { isAppError } from '../../errors.ts';
 import { tokenField } from '../../http/fields.ts';
-import type { AppRouter } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { parseBody, parseQuery } from '../../http/validate.ts';
-import { noStore } from '../../http/security-headers.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { ResetPasskeyList } from '../../passkeys/routes/views.tsx';
 import type { Passkey } from '../../passkeys/types.ts';
@@ -39,10 +36,12 @@ function view(csrf: string, token: string, error?: string, passkeys: Passkey[] =
   );
 }
 
-export function register(router: AppRouter): void {
-  router.get('/password/reset', noStore, async function showReset(ctx) {
-    const { token } = parseQuery(ctx, querySchema);
-    if (!await ctx.state.services.accounts.isResetTokenLive(token)) {
+export const showReset = defineRoute({
+  method: 'GET',
+  path: '/password/reset',
+  input: { query: querySchema },
+  handler: async (ctx, { query }) => {
+    if (!await ctx.state.services.accounts.isResetTokenLive(query.token)) {
       html(ctx, renderPage(
         <Layout title="Link expired">
           <h1>This link has expired</h1>
@@ -52,31 +51,36 @@ export function register(router: AppRouter): void {
       ), 410);
       return;
     }
-    html(ctx, view(ctx.state.csrfToken, token, undefined, await passkeysOfResetToken(ctx.state.services, token)));
-  });
+    html(ctx, view(ctx.state.csrfToken, query.token, undefined, await passkeysOfResetToken(ctx.state.services, query.token)));
+  },
+});
 
-  router.post('/password/reset', noStore, async function submitReset(ctx) {
-    const { token, password, remove_passkey: removePasskeys } = parseBody(ctx, bodySchema);
+export const submitReset = defineRoute({
+  method: 'POST',
+  path: '/password/reset',
+  input: { body: bodySchema },
+  // A refused form (no usable token) or a spent link gets the error page; a refused password, the form again.
+  rerender: async (ctx, error, input) => {
+    if (!input.body || error.code === 'gone') throw error;
+    html(ctx, view(ctx.state.csrfToken, input.body.token, error.message, await passkeysOfResetToken(ctx.state.services, input.body.token)));
+  },
+  handler: async (ctx, { body }) => {
+    // Ticked passkeys go with the reset (after the new password is in place); the mail names both lists.
     let passkeyReport: string | undefined;
-    try {
-      const account = await ctx.state.services.accounts.resetPassword(token, password, async (reset) => {
-        passkeyReport = await removeTickedPasskeys(ctx.state.services, reset.id, removePasskeys);
-        return passkeyReport;
-      });
-      // Every session ends and relying parties are told; remembered 2FA devices are forgotten too.
-      await ctx.state.services.security.sessions.endAllSessions(account.id);
-      await ctx.state.services.security.twoFactor.forgetTrustedDevices(account.id);
-      html(ctx, renderPage(
-        <Layout title="Password changed">
-          <h1>Password changed</h1>
-          <Notice kind="success">Your password was changed and every device was signed out.</Notice>
-          {passkeyReport && passkeyReport.split('\n').map((line) => <p key={line}>{line}</p>)}
-          <p><a class="button" href="/my/login">Sign in</a></p>
-        </Layout>,
-      ));
-    } catch (error) {
-      if (!isAppError(error) || error.status >= 500 || error.code === 'gone') throw error;
-      html(ctx, view(ctx.state.csrfToken, token, error.message, await passkeysOfResetToken(ctx.state.services, token)), error.status);
-    }
-  });
-}
+    const account = await ctx.state.services.accounts.resetPassword(body.token, body.password, async (reset) => {
+      passkeyReport = await removeTickedPasskeys(ctx.state.services, reset.id, body.remove_passkey);
+      return passkeyReport;
+    });
+    // Every session ends and relying parties are told; remembered 2FA devices are forgotten too.
+    await ctx.state.services.security.sessions.endAllSessions(account.id);
+    await ctx.state.services.security.twoFactor.forgetTrustedDevices(account.id);
+    html(ctx, renderPage(
+      <Layout title="Password changed">
+        <h1>Password changed</h1>
+        <Notice kind="success">Your password was changed and every device was signed out.</Notice>
+        {passkeyReport && passkeyReport.split('\n').map((line) => <p key={line}>{line}</p>)}
+        <p><a class="button" href="/my/login">Sign in</a></p>
+      </Layout>,
+    ));
+  },
+});
