@@ -13,7 +13,6 @@ import { csrfProtection } from './http/csrf.ts';
 import { errorHandler } from './http/error-handler.tsx';
 import { createMatcher, routeRunner, type Match } from './http/route.ts';
 import { generalSecurityHeaders, securityHeaders } from './http/security-headers.ts';
-import { providerHolder } from './oidc/provider.ts';
 import { log } from './log.ts';
 import { routeTable } from './route-table.ts';
 import type { Services } from './services.ts';
@@ -37,8 +36,8 @@ const matches = new WeakMap<http.IncomingMessage, Match | 'wrong-method'>();
 export async function buildApp(options: AppOptions) {
   const { issuer, services } = options;
   const secure = issuer.startsWith('https:');
-  const providers = await providerHolder({ issuer, services, extensionRedirectUris: options.extensionRedirectUris ?? [] });
-  services.security.provider.use(() => providers.get());
+  const { providers } = services;
+  await providers.ready();
   const deps: RouteDeps = { providers, issuer, secure };
   const match = createMatcher(routeTable);
 

@@ -38,7 +38,7 @@ import * as databasePage from './databases/routes/database-page.tsx';
 import { acceptInvitation, declineInvitation, showInvitation } from './databases/routes/invitations.tsx';
 import * as databaseApi from './databases/routes/database-api.ts';
 import * as apiKeysPage from './apikeys/routes/api-keys-page.tsx';
-import { accountApiRoutes } from './account-api/account-api.ts';
+import { accountApiRoutes } from './account-api/routes/account-api-routes.ts';
 import { passkeyPortalRoutes, passkeySignInRoutes } from './passkeys/routes/index.ts';
 
 const css = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static/portal.css'));

@@ -1,12 +1,13 @@
 /** The table of operator commands. Each opens the store, does one thing and returns JSON-able data. */
-import type { Config } from '../config/config.ts';
 import { ensureSigningKeys, listSigningKeys, rotateSigningKeys } from '../storage/server-settings.ts';
 import { latestSchemaVersion } from '../storage/migrations.ts';
 
 import { runMaintenance } from '../maintenance.ts';
 import { setLogLevel } from '../log.ts';
 import { serve } from './serve.ts';
-import { withServices, withStore } from './context.ts';
+import { withServices, withStore, type Command } from './context.ts';
+
+export type { Command, OptionSpec } from './context.ts';
 import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
 import { seedAccounts } from '../accounts/account-seed.ts';
@@ -14,22 +15,6 @@ import { passwordHasher } from '../accounts/password-hasher.ts';
 import { AppError } from '../errors.ts';
 import fs from 'node:fs';
 import { exportStore, importStore, ImportError } from '../storage/transfer.ts';
-
-export interface OptionSpec {
-  help: string;
-  type?: 'string' | 'boolean';
-  required?: boolean;
-  multiple?: boolean;
-}
-
-export interface Command {
-  name: string;
-  usage: string;
-  summary: string;
-  options: Record<string, OptionSpec>;
-  run(values: Record<string, string | boolean | string[] | undefined>, config: Config): Promise<unknown>;
-}
-
 
 export const commands: Command[] = [
   {

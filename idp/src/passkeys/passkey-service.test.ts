@@ -4,6 +4,7 @@ import { accountRepository } from '../accounts/account-repository.ts';
 import type { Account } from '../accounts/types.ts';
 import { clock } from '../clock.ts';
 import type { MailMessage } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import { auditRepository } from '../security/audit-repository.ts';
 import { rateLimiter } from '../security/rate-limiter.ts';
 import type { Store } from '../storage/store.ts';
@@ -32,7 +33,7 @@ beforeEach(async () => {
   ada = (await accounts.findById('acc_1'))!;
   service = passkeyService({
     repo: passkeyRepository(db), accounts, limiter: rateLimiter(db), audit: auditRepository(db),
-    mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => ISSUER,
+    outbox: mailOutbox({ mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => ISSUER }), issuer: () => ISSUER,
   });
 });
 afterEach(async () => {

@@ -29,12 +29,12 @@ import { SIGN_IN_LIMITS } from '../accounts/account-service.ts';
 import type { Account } from '../accounts/types.ts';
 import { nowSeconds } from '../clock.ts';
 import { AppError } from '../errors.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import type { SeenFrom } from '../mail/messages.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { tooManyAttempts, type RateLimiter } from '../security/rate-limiter.ts';
 import { REAUTH_LIMIT, reauthKey } from '../security/reauth.ts';
 import { randomId, sha256 } from '../security/tokens.ts';
-import { passkeyMails } from './passkey-mails.ts';
 import type { PasskeyRepository } from './passkey-repository.ts';
 import { CHALLENGE_TTL_SECONDS, MAX_PASSKEYS, type ChallengePurpose, type Passkey } from './types.ts';
 
@@ -49,10 +49,6 @@ const MAX_OUTSTANDING_CHALLENGES = 10;
 /** Options calls per IP: each writes a row, so they are bounded like sign-in attempts. */
 const OPTIONS_LIMIT = { max: 120, windowSeconds: 15 * 60 };
 
-export interface SeenFrom {
-  ip?: string;
-  device?: string;
-}
 
 /** RFC 8176 methods of a passkey sign-in: key kind (device-bound = hardware, synced = software), user verified, proof of possession. */
 export function passkeyAmr(passkey: Pick<Passkey, 'backupEligible'>): string[] {
@@ -136,11 +132,10 @@ function verificationFailed(error: unknown, origin: string): AppError {
 }
 
 export function passkeyService(deps: {
-  repo: PasskeyRepository; accounts: AccountRepository; limiter: RateLimiter; audit: AuditRepository; mailer: Mailer;
+  repo: PasskeyRepository; accounts: AccountRepository; limiter: RateLimiter; audit: AuditRepository; outbox: Outbox;
   issuer: () => string; rpName?: string;
 }) {
   const { repo, accounts, limiter, audit } = deps;
-  const mails = passkeyMails({ mailer: deps.mailer, issuer: deps.issuer });
   const rp = () => {
     const url = new URL(deps.issuer());
     return { id: url.hostname, origin: url.origin };
@@ -267,7 +262,7 @@ export function passkeyService(deps: {
         throw new AppError('conflict', `You already have ${MAX_PASSKEYS} passkeys, the most an account can have. Delete one you no longer use first.`);
       }
       await audit.record({ accountId: account.id, actor: account.id, event: 'passkey.added', ip: from.ip, data: { passkey: passkey.id, name: passkey.name, synced: passkey.backupEligible } });
-      await mails.added(account, passkey.name, from);
+      await deps.outbox.send(account.email, 'passkeyAdded', { name: account.name, passkey: passkey.name, from });
       return passkey;
     },
 
@@ -361,7 +356,7 @@ export function passkeyService(deps: {
       }
       if (!await repo.delete(account.id, id)) throw new AppError('not_found', 'That passkey does not exist (it may have been deleted already).');
       await audit.record({ accountId: account.id, actor: account.id, event: 'passkey.deleted', ip: from.ip, data: { passkey: id, name: passkey.name } });
-      await mails.removed(account, passkey.name, from);
+      await deps.outbox.send(account.email, 'passkeyRemoved', { name: account.name, passkey: passkey.name, from });
       return passkey;
     },
 

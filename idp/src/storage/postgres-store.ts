@@ -7,7 +7,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { postgresMigrations } from './migrations-postgres.ts';
 import { assertKnownSchemaVersion } from './migrations.ts';
-import type { RunResult, Store } from './store.ts';
+import type { RunResult, Store } from './store-contract.ts';
 import { transactionContext, type TxContext } from './transaction-context.ts';
 
 /** Arbitrary constant: the advisory lock every write transaction holds (one writer at a time, as in SQLite). */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { assertKnownSchemaVersion, migrations } from './migrations.ts';
-import type { RunResult, Store } from './store.ts';
+import type { RunResult, Store } from './store-contract.ts';
 import { transactionContext, type TxContext } from './transaction-context.ts';
 
 /** Opens (creating it if needed) and, unless `migrate: false`, migrates the file; a newer schema is refused. */

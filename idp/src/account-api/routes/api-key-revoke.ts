@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ACCOUNT_API_PREFIX } from '../../../../shared/account-api.ts';
 import { defineRoute } from '../../http/route.ts';
 import { keyIdField } from '../../apikeys/schemas.ts';
-import { apiCaller, apiCsrf, assertMayManageKey } from '../authenticate.ts';
+import { apiCaller, apiCsrf, assertMayManageKey } from './authenticate.ts';
 
 export const revokeApiKey = defineRoute({
   method: 'DELETE',

@@ -8,7 +8,7 @@ import { ACCOUNT_API_PREFIX, type RotateApiKeyResponse } from '../../../../share
 import { defineRoute } from '../../http/route.ts';
 import { keyIdField, rotateKeyRequest } from '../../apikeys/schemas.ts';
 import type { RotationGrace } from '../../apikeys/types.ts';
-import { apiCaller, apiCsrf, assertMayManageKey, recentUserAuth } from '../authenticate.ts';
+import { apiCaller, apiCsrf, assertMayManageKey, recentUserAuth } from './authenticate.ts';
 
 export const rotateApiKey = defineRoute({
   method: 'POST',

@@ -1,7 +1,7 @@
 /** GET /api/v1/api-keys: the account's live API keys (`ApiKeySummary[]`), never their secrets. */
 import { ACCOUNT_API_PREFIX, type ApiKeySummary } from '../../../../shared/account-api.ts';
 import { defineRoute } from '../../http/route.ts';
-import { apiCaller, apiCsrf } from '../authenticate.ts';
+import { apiCaller, apiCsrf } from './authenticate.ts';
 
 export const listApiKeys = defineRoute({
   method: 'GET',

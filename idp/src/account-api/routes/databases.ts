@@ -1,7 +1,7 @@
 /** GET /api/v1/databases: every database the account is a member of or invited to (`DatabaseSummary[]`). */
 import { ACCOUNT_API_PREFIX, type DatabaseSummary } from '../../../../shared/account-api.ts';
 import { defineRoute } from '../../http/route.ts';
-import { apiCaller, apiCsrf } from '../authenticate.ts';
+import { apiCaller, apiCsrf } from './authenticate.ts';
 
 export const listDatabases = defineRoute({
   method: 'GET',

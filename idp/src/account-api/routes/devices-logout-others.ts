@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ACCOUNT_API_PREFIX, type LogoutOthersResponse } from '../../../../shared/account-api.ts';
 import { AppError } from '../../errors.ts';
 import { defineRoute, jsonBody } from '../../http/route.ts';
-import { apiCaller, apiCsrf, callerSessionUid, recentUserAuth } from '../authenticate.ts';
+import { apiCaller, apiCsrf, callerSessionUid, recentUserAuth } from './authenticate.ts';
 
 export const logoutOtherDevices = defineRoute({
   method: 'POST',

@@ -4,7 +4,7 @@
  */
 import { ACCOUNT_API_PREFIX, type DeviceSummary } from '../../../../shared/account-api.ts';
 import { defineRoute } from '../../http/route.ts';
-import { apiCaller, apiCsrf, callerSessionUid } from '../authenticate.ts';
+import { apiCaller, apiCsrf, callerSessionUid } from './authenticate.ts';
 
 export const listDevices = defineRoute({
   method: 'GET',

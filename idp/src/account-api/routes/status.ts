@@ -2,7 +2,7 @@
 import { ACCOUNT_API_PREFIX, type SecurityStatus } from '../../../../shared/account-api.ts';
 import { AppError } from '../../errors.ts';
 import { defineRoute } from '../../http/route.ts';
-import { apiCaller, apiCsrf } from '../authenticate.ts';
+import { apiCaller, apiCsrf } from './authenticate.ts';
 
 export const securityStatus = defineRoute({
   method: 'GET',

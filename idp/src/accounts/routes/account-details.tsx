@@ -1,6 +1,6 @@
 /** POST /my/account/details: name, language and time zone. */
 import { z } from 'zod';
-import { nameField } from '../../http/fields.ts';
+import { nameField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { renderAccount } from './account-show.tsx';

@@ -1,6 +1,6 @@
 /** POST /my/account/email: asks to change the email (re-authentication required); effective on confirmation. */
 import { z } from 'zod';
-import { emailField } from '../../http/fields.ts';
+import { emailField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { returnToField } from '../../http/fields.ts';
+import { returnToField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { AppError } from '../../errors.ts';
 import { PORTAL_CLIENT_ID } from '../../oidc/provider.ts';

@@ -4,7 +4,7 @@
  * owner that someone tried, and both see "check your inbox".
  */
 import { z } from 'zod';
-import { emailField, nameField } from '../../http/fields.ts';
+import { emailField, nameField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';

@@ -3,7 +3,7 @@
  * so they cannot spend the one-time token.
  */
 import { z } from 'zod';
-import { tokenField } from '../../http/fields.ts';
+import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { ConfirmLinkPage, Layout, Notice, renderPage } from '../../ui/render.tsx';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { AppContext } from '../../http/context.ts';
-import { buttonForm } from '../../http/fields.ts';
+import { buttonForm } from '../../fields.ts';
 import { defineRoute, publicCache, type InputSchemas, type Rerender } from '../../http/route.ts';
 import { CSP, html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';

@@ -11,7 +11,7 @@ import { openUrlOf } from '../database-service.ts';
 import { inviteSchema } from '../schemas.ts';
 import type { Database, Membership } from '../types.ts';
 import type { AppContext } from '../../http/context.ts';
-import { buttonForm } from '../../http/fields.ts';
+import { buttonForm } from '../../fields.ts';
 import { defineRoute, type InputSchemas, type Rerender } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';

@@ -4,7 +4,7 @@
  * invitations are also listed under /my/databases, so the link is a convenience, not a credential.
  */
 import { z } from 'zod';
-import { buttonForm, tokenField } from '../../http/fields.ts';
+import { buttonForm, tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { AppError } from '../../errors.ts';

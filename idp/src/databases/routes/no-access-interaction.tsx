@@ -2,7 +2,7 @@
  * The `database_access` prompt: a signed-in account that is not a member of the database asking. The
  * page says so; its one button returns `access_denied` to the database. (GET is in show.ts.)
  */
-import { buttonForm } from '../../http/fields.ts';
+import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { DATABASE_ACCESS_PROMPT } from '../oidc-glue.ts';

@@ -1,5 +1,5 @@
 /** POST /interaction/:uid/confirm and /abort: the person allows or refuses the application. */
-import { buttonForm } from '../../http/fields.ts';
+import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { finishInteraction, grantMissing, interaction, interactionOf } from './details.ts';
 

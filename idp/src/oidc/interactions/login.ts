@@ -1,7 +1,7 @@
 /** POST /interaction/:uid/login: email and password; failures re-render the form with one generic message. */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { emailField, passwordField } from '../../http/fields.ts';
+import { emailField, passwordField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { interaction, interactionOf, renderLogin } from './details.ts';

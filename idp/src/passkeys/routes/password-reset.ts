@@ -1,7 +1,8 @@
 /**
  * The passkey part of a password reset (account recovery): the reset form lists the account's passkeys,
  * each ticked for removal, and the reset removes the ticked ones; the confirmation mail and page name
- * what was removed and what was kept. The token is only peeked here; the reset itself spends it.
+ * what was removed and what was kept. The removal itself is the credential lifecycle's (security/
+ * credential-lifecycle.ts); the token is only peeked here, the reset spends it.
  */
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
@@ -21,13 +22,11 @@ export async function passkeysOfResetToken(services: Services, token: string): P
   return live ? services.passkeys.list(live.accountId) : [];
 }
 
-/** Removes the ticked passkeys of the account just reset; returns the sentences for the mail and the page. */
-export async function removeTickedPasskeys(services: Services, accountId: string, ids: string[]): Promise<string | undefined> {
-  const { removed, kept } = await services.passkeys.removeForReset(accountId, ids);
+/** The sentences of the reset's confirmation page about passkeys (the mail says the same, see mail/messages.ts). */
+export function passkeyLines(removed: Passkey[], kept: Passkey[]): string[] {
   const names = (list: Passkey[]) => list.map((p) => `"${p.name}"`).join(', ');
-  const lines = [
+  return [
     removed.length > 0 ? `Passkeys removed: ${names(removed)}.` : undefined,
     kept.length > 0 ? `Passkeys kept (they can still sign in): ${names(kept)}.` : undefined,
-  ].filter(Boolean);
-  return lines.length > 0 ? lines.join('\n') : undefined;
+  ].filter((line): line is string => line !== undefined);
 }

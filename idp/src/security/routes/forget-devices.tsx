@@ -1,5 +1,5 @@
 /** POST /my/security/2fa/forget-devices: every remembered device is asked for a code again. */
-import { buttonForm } from '../../http/fields.ts';
+import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 

@@ -1,5 +1,5 @@
 /** POST /my/security/devices/logout-others: "Log out from all devices" except this one (re-authentication required). */
-import { buttonForm } from '../../http/fields.ts';
+import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';

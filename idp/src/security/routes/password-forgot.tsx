@@ -1,6 +1,6 @@
 /** /password/forgot: asks for an email and always answers the same, whether or not it has an account. */
 import { z } from 'zod';
-import { emailField } from '../../http/fields.ts';
+import { emailField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';

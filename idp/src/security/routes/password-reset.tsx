@@ -3,13 +3,13 @@
  * The account's passkeys are listed, ticked for removal (passkeys/routes/password-reset.ts).
  */
 import { z } from 'zod';
-import { tokenField } from '../../http/fields.ts';
+import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { ResetPasskeyList } from '../../passkeys/routes/views.tsx';
 import type { Passkey } from '../../passkeys/types.ts';
-import { passkeysOfResetToken, removePasskeysField, removeTickedPasskeys } from '../../passkeys/routes/password-reset.ts';
+import { passkeyLines, passkeysOfResetToken, removePasskeysField } from '../../passkeys/routes/password-reset.ts';
 
 const querySchema = z.object({ token: tokenField });
 const bodySchema = z.object({
@@ -65,20 +65,17 @@ export const submitReset = defineRoute({
     html(ctx, view(ctx.state.csrfToken, input.body.token, error.message, await passkeysOfResetToken(ctx.state.services, input.body.token)));
   },
   handler: async (ctx, { body }) => {
-    // Ticked passkeys go with the reset (after the new password is in place); the mail names both lists.
-    let passkeyReport: string | undefined;
-    const account = await ctx.state.services.accounts.resetPassword(body.token, body.password, async (reset) => {
-      passkeyReport = await removeTickedPasskeys(ctx.state.services, reset.id, body.remove_passkey);
-      return passkeyReport;
-    });
-    // Every session ends and relying parties are told; remembered 2FA devices are forgotten too.
-    await ctx.state.services.security.sessions.endAllSessions(account.id);
-    await ctx.state.services.security.twoFactor.forgetTrustedDevices(account.id);
+    // The credential lifecycle ends every session (relying parties are told), forgets trusted devices and
+    // removes the ticked passkeys; the page says which passkeys are gone and which are kept.
+    const before = await passkeysOfResetToken(ctx.state.services, body.token);
+    const account = await ctx.state.services.accounts.resetPassword(body.token, body.password, { removePasskeys: body.remove_passkey });
+    const kept = await ctx.state.services.passkeys.list(account.id);
+    const passkeyReport = passkeyLines(before.filter((p) => !kept.some((k) => k.id === p.id)), kept);
     html(ctx, renderPage(
       <Layout title="Password changed">
         <h1>Password changed</h1>
         <Notice kind="success">Your password was changed and every device was signed out.</Notice>
-        {passkeyReport && passkeyReport.split('\n').map((line) => <p key={line}>{line}</p>)}
+        {passkeyReport.map((line) => <p key={line}>{line}</p>)}
         <p><a class="button" href="/my/login">Sign in</a></p>
       </Layout>,
     ));

@@ -1,5 +1,5 @@
 /** POST /my/security/2fa/recovery-codes: ten new recovery codes replace the old ones (re-authentication required). */
-import { buttonForm } from '../../http/fields.ts';
+import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';

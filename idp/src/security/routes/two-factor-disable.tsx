@@ -1,5 +1,5 @@
 /** POST /my/security/2fa/disable: turns 2FA off (re-authentication required); remembered devices are forgotten. */
-import { buttonForm } from '../../http/fields.ts';
+import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';

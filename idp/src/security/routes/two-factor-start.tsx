@@ -1,5 +1,5 @@
 /** POST /my/security/2fa/start: a new secret with its QR code; 2FA turns on only after a right code. */
-import { buttonForm } from '../../http/fields.ts';
+import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';

@@ -3,12 +3,12 @@
  * caller (the `apiCaller` guard, authenticate.ts), then one file per route parses, calls a service and
  * answers JSON. Errors are `{error, message}` from the shared error handler. Listed in route-table.ts.
  */
-import { securityStatus } from './routes/status.ts';
-import { listDatabases } from './routes/databases.ts';
-import { listDevices } from './routes/devices.ts';
-import { logoutOtherDevices } from './routes/devices-logout-others.ts';
-import { listApiKeys } from './routes/api-keys-list.ts';
-import { rotateApiKey } from './routes/api-key-rotate.ts';
-import { revokeApiKey } from './routes/api-key-revoke.ts';
+import { securityStatus } from './status.ts';
+import { listDatabases } from './databases.ts';
+import { listDevices } from './devices.ts';
+import { logoutOtherDevices } from './devices-logout-others.ts';
+import { listApiKeys } from './api-keys-list.ts';
+import { rotateApiKey } from './api-key-rotate.ts';
+import { revokeApiKey } from './api-key-revoke.ts';
 
 export const accountApiRoutes = [securityStatus, listDatabases, listDevices, logoutOtherDevices, listApiKeys, rotateApiKey, revokeApiKey];

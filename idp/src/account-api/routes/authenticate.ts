@@ -8,20 +8,20 @@
  *
  * Failed attempts are counted per IP; past the limit the answer is 429 before any lookup.
  */
-import { AppError } from '../errors.ts';
-import type { AppContext } from '../http/context.ts';
-import { authorizationHeader } from '../http/csrf.ts';
-import { defineGuard, type Guard } from '../http/route.ts';
-import { looksLikeApiKey } from '../apikeys/api-key-service.ts';
-import { REAUTH_MAX_AGE_SECONDS } from '../../../shared/account-api.ts';
-import { nowSeconds } from '../clock.ts';
-import { verifyDpopAccessToken } from './dpop.ts';
+import { AppError } from '../../errors.ts';
+import type { AppContext } from '../../http/context.ts';
+import { authorizationHeader } from '../../http/csrf.ts';
+import { defineGuard, type Guard } from '../../http/route.ts';
+import { looksLikeApiKey } from '../../apikeys/api-key-service.ts';
+import { REAUTH_MAX_AGE_SECONDS } from '../../../../shared/account-api.ts';
+import { nowSeconds } from '../../clock.ts';
+import { verifyDpop } from '../dpop.ts';
 
 export type ApiCaller =
   | { via: 'api_key'; accountId: string; keyId: string; scope: 'read' | 'read-write' }
   | { via: 'access_token'; accountId: string; authTime: number | undefined; scope: 'read-write'; sessionUid: string | undefined };
 
-declare module '../http/context.ts' {
+declare module '../../http/context.ts' {
   interface AppState {
     apiCaller?: ApiCaller;
   }
@@ -57,7 +57,10 @@ export function apiCaller(access: 'read' | 'write'): Guard {
       }
       ctx.state.apiCaller = { via: 'api_key', accountId: key.accountId, keyId: key.id, scope: key.scope };
     } else {
-      const verified = await verifyDpopAccessToken(ctx, deps, token).catch(async (error: unknown) => {
+      const verified = await verifyDpop({ method: ctx.method, path: ctx.path, dpop: ctx.req.headers.dpop }, {
+        issuer: deps.issuer, db: ctx.state.services.db, limiter,
+        sessionIsLive: async (uid) => Boolean(await deps.providers.get().Session.findByUid(uid)),
+      }, token).catch(async (error: unknown) => {
         await limiter.hit(failureKey, FAILURE_LIMIT);
         throw error;
       });
