@@ -130,6 +130,34 @@ describe('passkeys over HTTP', () => {
     const tokens = await oidc.authorizationCodeGrant(config, new URL(back.location!), { pkceCodeVerifier: verifier, expectedState: 's', expectedNonce: 'n' });
     expect(tokens.claims()).toMatchObject({ sub: id, login: email, role: 'owner', amr: ['swk', 'user', 'pop'], acr: 'phr' });
 
+    // The database asks for a passkey (acr_values=phr): a password session is asked to sign in again,
+    // a password is refused there, the passkey passes; a request for a device-bound one refuses this synced one.
+    const withPassword = new TestBrowser();
+    const portalLogin = await withPassword.follow(`${idp.issuer}/my/login`);
+    await withPassword.submit(portalLogin, '/login', { email, password });
+    const strict = async (acr: string) => {
+      const v = oidc.randomPKCECodeVerifier();
+      const u = oidc.buildAuthorizationUrl(config, { redirect_uri: `${url}/callback`, scope: 'openid', state: 'a', acr_values: acr, code_challenge: await oidc.calculatePKCECodeChallenge(v), code_challenge_method: 'S256' });
+      return { v, u: u.toString() };
+    };
+    const phr = await strict('phr');
+    const asked = await signInPage(withPassword, phr.u);
+    expect(decode(asked.page.body)).toContain('Passkey Acme asks you to sign in with a passkey, not a password.');
+    const typed = await withPassword.submit(asked.page, '/login', { email, password });
+    expect(typed.status).toBe(403);
+    expect(decode(typed.body)).toContain('asks you to sign in with a passkey');
+    const withKey = await postAssertion(withPassword, asked.uid, asked.csrf, authenticator.assert(asked.options as never));
+    const strictBack = await withPassword.follow(withKey.location!, { stopAt: (u) => u.origin === url });
+    const strictTokens = await oidc.authorizationCodeGrant(config, new URL(strictBack.location!), { pkceCodeVerifier: phr.v, expectedState: 'a' });
+    expect(strictTokens.claims()).toMatchObject({ acr: 'phr', amr: ['swk', 'user', 'pop'] });
+    const phrh = await strict('phrh');
+    const b3 = new TestBrowser();
+    const hardware = await signInPage(b3, phrh.u);
+    expect(decode(hardware.page.body)).toContain('asks you to sign in with a passkey kept on one device');
+    const synced = await postAssertion(b3, hardware.uid, hardware.csrf, authenticator.assert(hardware.options as never));
+    expect(synced.status).toBe(403);
+    expect(decode(synced.body)).toContain('not a synced one');
+
     // A non-member's passkey signs in to the IdP but the database refuses it, as after a password.
     const stranger = 'pk-stranger@example.com';
     await idp.createAccount(stranger, password);

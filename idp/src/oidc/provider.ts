@@ -25,7 +25,7 @@ import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introsp
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims, type DatabaseAccess } from '../databases/oidc-glue.ts';
-import { ACR_VALUES } from './acr.ts';
+import { ACR_VALUES, requirePasskeyWhenAsked } from './acr.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
 
@@ -125,7 +125,7 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: addDatabaseAccessPrompt(interactionPolicy.base(), databaseAccess),
+      policy: requirePasskeyWhenAsked(addDatabaseAccessPrompt(interactionPolicy.base(), databaseAccess)),
     },
     features: {
       devInteractions: { enabled: false },

@@ -7,7 +7,8 @@
 import { AppError } from '../../errors.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { interaction, interactionOf, renderLogin } from '../../oidc/interactions/details.ts';
+import { acrFor, meetsAcr, requiredPasskeyAcr } from '../../oidc/acr.ts';
+import { clientNameOf, interaction, interactionOf, passkeyRequirement, renderLogin } from '../../oidc/interactions/details.ts';
 import { completeSignIn } from '../../oidc/interactions/sign-in.ts';
 import { signInInput } from './schemas.ts';
 
@@ -24,6 +25,9 @@ export const signInWithPasskey = defineRoute({
     const { provider, details } = interactionOf(ctx);
     if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
     const { account, amr } = await ctx.state.services.passkeys.signIn(details.uid, body.response, ctx.ip);
+    // A synced passkey does not meet a request for a device-bound one (acr_values=phrh).
+    const required = requiredPasskeyAcr(details.params.acr_values);
+    if (required && !meetsAcr(acrFor(amr), required)) throw new AppError('forbidden', passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name)!);
     await completeSignIn(ctx, provider, account, amr);
   },
 });
