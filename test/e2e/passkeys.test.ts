@@ -71,6 +71,8 @@ describe('passkeys over HTTP', () => {
     const before = await browser.request(`${idp.issuer}/my/security`);
     expect(before.body).toContain('id="passkeys"');
     expect(before.body).toContain('data-passkey-register');
+    // Without JavaScript (or WebAuthn) the passkey controls stay hidden; the script shows them.
+    expect(before.body).toMatch(/<form[^>]*data-passkey-register[^>]*hidden/);
     expect(before.body).toContain('src="/static/passkeys.js"');
     expect(before.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(before.headers.get('content-security-policy')).not.toContain('unsafe-inline');
@@ -95,6 +97,7 @@ describe('passkeys over HTTP', () => {
     const fresh = new TestBrowser();
     const { uid, csrf: loginCsrf, options: request, page } = await signInPage(fresh);
     expect(page.body).toContain('Sign in with a passkey');
+    expect(page.body).toMatch(/<form[^>]*data-passkey-signin[^>]*hidden/);
     expect(page.body).toContain('autocomplete="username webauthn"');
     expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
     expect(request.allowCredentials ?? []).toEqual([]);
