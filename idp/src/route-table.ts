@@ -86,7 +86,7 @@ export const routeTable: readonly Route[] = [
   // Databases: manager pages, invitations, the database API.
   showDatabases, createDatabase,
   databasePage.showDatabase, databasePage.inviteMember, databasePage.removeMember, databasePage.transferOwnership,
-  databasePage.regenerateSecret, databasePage.deleteDatabase, databasePage.leaveDatabase,
+  databasePage.regenerateSecret, databasePage.saveAdvancedSettings, databasePage.deleteDatabase, databasePage.leaveDatabase,
   showInvitation, acceptInvitation, declineInvitation,
   databaseApi.listMembers, databaseApi.inviteMember, databaseApi.removeMember,
   // API keys (developer pages).

@@ -49,9 +49,9 @@
     }
   }
   function browserError(error) {
-    if (error && error.name === 'NotAllowedError') return 'The passkey request was cancelled or timed out. Try again.';
-    if (error && error.name === 'InvalidStateError') return 'This device already has a passkey for your account.';
-    return (error && error.message) || 'Your browser could not use a passkey. Try again.';
+    if (error?.name === 'NotAllowedError') return 'The passkey request was cancelled or timed out. Try again.';
+    if (error?.name === 'InvalidStateError') return 'This device already has a passkey for your account.';
+    return error?.message || 'Your browser could not use a passkey. Try again.';
   }
 
   /** POSTs to the form's data-options URL; resolves to the options, or rejects with the server's sentence and code. */
@@ -105,7 +105,11 @@
   let conditional;
   async function assertWith(form, fieldName, mediation) {
     const options = await fetchOptions(form);
-    const signal = mediation === 'conditional' ? (conditional = new AbortController()).signal : undefined;
+    let signal;
+    if (mediation === 'conditional') {
+      conditional = new AbortController();
+      signal = conditional.signal;
+    }
     const credential = await navigator.credentials.get({ publicKey: requestOptions(options), ...(mediation ? { mediation } : {}), ...(signal ? { signal } : {}) });
     submitWith(form, fieldName, answerJSON(credential));
   }

@@ -202,7 +202,7 @@ describe('using a key at a database', () => {
   });
 
   it('refuses unknown, malformed and foreign-client answers', async () => {
-    expect((await me('lk_aaaaaaaaaa_' + 'A'.repeat(43))).status).toBe(401);
+    expect((await me(`lk_aaaaaaaaaa_${'A'.repeat(43)}`)).status).toBe(401);
     expect((await me('not-a-key')).status).toBe(401);
     const { secret } = await createInPortal(ada.email);
     const wrongSecret = await fetch(`${idp.issuer}/token/introspection`, {
@@ -318,7 +318,7 @@ describe('the account API with a key', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
     expect(await none.json()).toMatchObject({ error: 'unauthorized' });
-    expect((await api('/status', 'lk_aaaaaaaaaa_' + 'B'.repeat(43))).status).toBe(401);
+    expect((await api('/status', `lk_aaaaaaaaaa_${'B'.repeat(43)}`)).status).toBe(401);
     const keys = (await (await api('/api-keys', secret)).json()) as { id: string; visibleId: string }[];
     const id = keys.find((k) => secret.startsWith(k.visibleId))!.id;
     const badGrace = await api(`/api-keys/${id}/rotate`, secret, { method: 'POST', body: JSON.stringify({ graceSeconds: 60 }) });

@@ -24,6 +24,10 @@ afterAll(async () => {
 });
 afterEach(() => resetClock());
 
+/** JSON answers (WebAuthn options, errors), read loosely. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests read options and errors field by field
+type Json = Record<string, any>;
+
 const csrfOf = (page: PageResponse) => page.body.match(/name="_csrf" value="([^"]+)"/)![1]!;
 const decode = (s: string) => s.replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
@@ -36,9 +40,9 @@ async function portal(email: string): Promise<{ browser: TestBrowser; csrf: stri
   return { browser, csrf: csrfOf(security) };
 }
 
-async function jsonPost(browser: TestBrowser, url: string, csrf: string): Promise<{ status: number; json: Record<string, any> }> {
+async function jsonPost(browser: TestBrowser, url: string, csrf: string): Promise<{ status: number; json: Json }> {
   const res = await browser.request(url, { method: 'POST', form: { _csrf: csrf }, headers: { accept: 'application/json' } });
-  return { status: res.status, json: JSON.parse(res.body) as Record<string, any> };
+  return { status: res.status, json: JSON.parse(res.body) as Json };
 }
 
 async function addPasskey(browser: TestBrowser, csrf: string, authenticator = softAuthenticator({ origin: idp.issuer }), name = 'Laptop') {
@@ -305,7 +309,7 @@ describe('bad passkey input over HTTP: a 4xx with a sentence, nothing stored', (
   it('refuses bad sign-ins: malformed JSON, wrong origin, wrong rp id, unknown credential, reused and expired challenges', async () => {
     const stranger = softAuthenticator({ origin: idp.issuer });
     stranger.register({ challenge: 'x'.repeat(43), user: { id: 'dXNlcg' } });
-    const cases: [string, (options: Record<string, any>) => unknown, number, RegExp][] = [
+    const cases: [string, (options: Json) => unknown, number, RegExp][] = [
       ['malformed JSON', () => '{"id": ', 400, /not valid JSON/],
       ['empty answer', () => '', 400, /no answer from it was sent/],
       ['wrong origin', (o) => authenticator.assert(o as never, { origin: 'https://evil.example' }), 400, /made for another site/],

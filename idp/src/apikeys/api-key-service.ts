@@ -235,7 +235,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
         description: key.description,
         visibleId: key.visibleId,
         scope: key.scope,
-        databases: key.databases && key.databases.map((id) => names!.get(id) ?? `${id} (no longer a member)`),
+        databases: key.databases ? key.databases.map((id) => names!.get(id) ?? `${id} (no longer a member)`) : null,
         createdAt: iso(key.createdAt),
         expiresAt: iso(key.expiresAt),
         lastUsedAt: key.lastUsedAt === null ? null : iso(key.lastUsedAt),

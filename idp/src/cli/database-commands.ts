@@ -8,10 +8,10 @@ import { parseInput } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
 import { issuerOf, withServices, type Command } from './context.ts';
+import { databaseUpdateCommand } from './database-update.ts';
 
 const operator = { kind: 'operator' } as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-
 
 
 async function requireDatabase(services: Services, name: unknown) {
@@ -29,7 +29,7 @@ function email(value: unknown, option: string): string {
 export const databaseCommands: Command[] = [
   {
     name: 'database create',
-    usage: '--owner EMAIL --name N --url U --redirect-uri R [--redirect-uri R2] [--backchannel-logout-uri B] [--post-logout-redirect-uri P] [--auth-method M --jwks-uri J]',
+    usage: '--owner EMAIL --name N --url U --redirect-uri R [--redirect-uri R2] [--backchannel-logout-uri B] [--post-logout-redirect-uri P] [--auth-method M [--jwks-uri J]] [--id-token-alg A] [--refresh-token-ttl S]',
     summary: 'Register a database (a confidential OpenID Connect client) owned by an account; prints client_id and client_secret.',
     options: {
       owner: { help: 'email of the owner account; it becomes the owner\'s sign-in login', required: true },
@@ -38,8 +38,10 @@ export const databaseCommands: Command[] = [
       'redirect-uri': { help: 'redirect URI (repeatable), e.g. https://acme.example.com/callback', required: true, multiple: true },
       'backchannel-logout-uri': { help: 'back-channel logout URI, e.g. https://acme.example.com/backchannel-logout' },
       'post-logout-redirect-uri': { help: 'post-logout redirect URI (repeatable; default: the URL followed by /)', multiple: true },
-      'auth-method': { help: 'client_secret_basic (default) or private_key_jwt' },
+      'auth-method': { help: 'client_secret_basic (default), client_secret_post, client_secret_jwt or private_key_jwt' },
       'jwks-uri': { help: 'the database\'s public keys, required with private_key_jwt' },
+      'id-token-alg': { help: 'ES256 (default), RS256 or EdDSA: the algorithm that signs its ID tokens' },
+      'refresh-token-ttl': { help: 'seconds a refresh token lives unused, from 300 to 1209600 (default: 1209600, 14 days)' },
     },
     run: (values, config) =>
       withServices(config, async (services) => {
@@ -54,6 +56,8 @@ export const databaseCommands: Command[] = [
           backchannelLogoutUri: values['backchannel-logout-uri'],
           tokenEndpointAuthMethod: values['auth-method'],
           jwksUri: values['jwks-uri'],
+          idTokenSignedResponseAlg: values['id-token-alg'],
+          refreshTokenTtl: values['refresh-token-ttl'],
         });
         const created = await services.databases.create(owner.id, {
           ...input,
@@ -70,9 +74,12 @@ export const databaseCommands: Command[] = [
           client_id: created.clientId,
           ...(created.clientSecret ? { client_secret: created.clientSecret } : {}),
           token_endpoint_auth_method: input.tokenEndpointAuthMethod,
+          id_token_signed_response_alg: input.idTokenSignedResponseAlg,
+          ...(input.refreshTokenTtl ? { refresh_token_ttl: input.refreshTokenTtl } : {}),
         };
       }),
   },
+  databaseUpdateCommand,
   {
     name: 'database invite',
     usage: '--database NAME --email E',

@@ -98,7 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  let issuer = e.IDP_ISSUER?.replace(/\/+$/, '');
+  const issuer = e.IDP_ISSUER?.replace(/\/+$/, '');
   if (issuer) {
     const url = new URL(issuer);
     if (url.search || url.hash) throw new ConfigError('Invalid configuration:\n  IDP_ISSUER: must not have a query or fragment');

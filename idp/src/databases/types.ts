@@ -26,7 +26,7 @@ export interface Membership {
   updatedAt: number;
 }
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'private_key_jwt';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt';
 
 export interface NewDatabaseInput {
   name: string;
@@ -37,6 +37,10 @@ export interface NewDatabaseInput {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** Required with private_key_jwt. */
   jwksUri?: string;
+  /** ES256 unless the database needs another (see client-metadata.ts). */
+  idTokenSignedResponseAlg?: 'ES256' | 'RS256' | 'EdDSA';
+  /** Seconds; shorter than the default refresh token lifetime. */
+  refreshTokenTtl?: number;
 }
 
 /** Who performs an action: an account (portal), the operator (CLI) or a database app (its API). */

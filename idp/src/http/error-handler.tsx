@@ -57,7 +57,8 @@ function report(ctx: AppContext, error: unknown, appError: AppError): void {
 export const errorHandler: AppMiddleware = async function errorHandler(ctx, next) {
   try {
     await next();
-  } catch (error) {
+  } catch (thrown) {
+    let error = thrown;
     let appError = toAppError(error);
     const { rerender } = ctx.state;
     ctx.state.rerender = undefined;

@@ -22,7 +22,7 @@ export function renderOidcError(ctx: KoaContextWithOIDC, out: ErrorOut): void {
       <p class="muted">Error code: <code>{out.error}</code></p>
       <p><a href="/my/account">Go to your account</a></p>
     </Layout>,
-  ), ctx.status >= 400 ? ctx.status : 400);
+  ), Math.max(ctx.status, 400));
 }
 
 export function renderLogoutConfirm(ctx: KoaContextWithOIDC, form: string): void {

@@ -24,6 +24,7 @@ import { outboundFetch } from '../security/outbound-fetch.ts';
 import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
+import { CLIENT_AUTH_SIGNING_ALGORITHMS, ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_TTL_METADATA, refreshTokenTtl, validateExtraClientMetadata } from '../databases/client-metadata.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims, type DatabaseAccess } from '../databases/oidc-glue.ts';
 import { ACR_VALUES, requirePasskeyWhenAsked } from './acr.ts';
 
@@ -81,10 +82,8 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
     // The extension's background calls the token and revocation endpoints with its extension origin.
     clientBasedCORS: clientBasedCors(settings.extensionRedirectUris),
     extraClientMetadata: {
-      properties: ['first_party'],
-      validator(_ctx, key, value) {
-        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
-      },
+      properties: ['first_party', REFRESH_TOKEN_TTL_METADATA],
+      validator: (_ctx, key, value) => validateExtraClientMetadata(key, value),
     },
     jwks: jwks as Configuration['jwks'],
     cookies: {
@@ -129,7 +128,8 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
     },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      // A client may revoke only tokens issued to itself.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       introspection: {
         enabled: true,
         // A client may introspect only tokens issued to itself (API keys are answered separately, for
@@ -197,15 +197,18 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       Interaction: 30 * 60,
       Session: 14 * 24 * 3600,
       Grant: 14 * 24 * 3600,
-      RefreshToken: 14 * 24 * 3600,
+      RefreshToken: refreshTokenTtl,
       DeviceCode: 10 * 60,
       BackchannelAuthenticationRequest: 10 * 60,
     },
     enabledJWA: {
-      idTokenSigningAlgValues: ['ES256', 'EdDSA'],
-      userinfoSigningAlgValues: ['ES256', 'EdDSA'],
-      introspectionSigningAlgValues: ['ES256', 'EdDSA'],
-      authorizationSigningAlgValues: ['ES256', 'EdDSA'],
+      // What databases may choose (client-metadata.ts); ES256 stays the default below.
+      idTokenSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      userinfoSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      introspectionSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      authorizationSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      // Advertised in discovery, and each one is exercised by test/e2e/discovery-self-test.test.ts.
+      clientAuthSigningAlgValues: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
     },
     clientDefaults: {
       id_token_signed_response_alg: 'ES256',
@@ -290,7 +293,8 @@ export function providerHolder(settings: ProviderSettings, ports: ProviderPorts)
     },
     /** The current provider's request handler (for everything our router does not serve). */
     callback(): ReturnType<Provider['callback']> {
-      return (handler ??= get().callback());
+      handler ??= get().callback();
+      return handler;
     },
   };
 }

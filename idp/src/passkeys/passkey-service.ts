@@ -171,7 +171,7 @@ export function passkeyService(deps: {
    */
   async function verifyAssertion(answer: AuthenticationResponseJSON, passkey: Passkey, challenge: string, ip?: string): Promise<Passkey> {
     const { id: rpId, origin } = rp();
-    let verified;
+    let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
     try {
       verified = await verifyAuthenticationResponse({
         response: answer, expectedChallenge: challenge, expectedOrigin: origin, expectedRPID: rpId, requireUserVerification: true,
@@ -228,7 +228,7 @@ export function passkeyService(deps: {
       const answer = parseAnswer(registrationAnswer, input) as RegistrationResponseJSON;
       const challenge = await takeChallenge(answer.response.clientDataJSON, 'register', sessionUid, account.id);
       const { id: rpId, origin } = rp();
-      let verified;
+      let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
       try {
         verified = await verifyRegistrationResponse({
           response: answer, expectedChallenge: challenge, expectedOrigin: origin, expectedRPID: rpId,

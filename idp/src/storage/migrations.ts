@@ -265,13 +265,26 @@ export const migrations: Migration[] = [
   },
   {
     version: 6,
+    name: 'databases may refresh',
+    sql: `
+      -- Databases created before refresh tokens were offered get the refresh_token grant (issue 17);
+      -- oidc-provider still issues one only for offline_access with prompt=consent.
+      UPDATE oidc_models SET payload = json_insert(payload, '$.grant_types[#]', 'refresh_token')
+       WHERE model = 'Client' AND id IN (SELECT client_id FROM databases)
+         AND json_type(payload, '$.grant_types') = 'array'
+         AND NOT EXISTS (SELECT 1 FROM json_each(oidc_models.payload, '$.grant_types') WHERE value = 'refresh_token');
+    `,
+  },
+  {
+    version: 7,
     name: 'passkeys',
     sql: `
       -- Passkeys (WebAuthn credentials), a credential of the account beside its password and TOTP.
       -- credential_id and public_key are base64url; public_key is the COSE key, not a secret (a copy of
       -- the store cannot sign with it). transports is a JSON array; backup_* are 0/1 (synced or
       -- device-bound). sign_count only moves forward: a lower one is refused (a cloned authenticator).
-      CREATE TABLE webauthn_credentials (
+      -- IF NOT EXISTS: running it again over the same store (a test re-running earlier versions) changes nothing.
+      CREATE TABLE IF NOT EXISTS webauthn_credentials (
         id TEXT PRIMARY KEY,
         account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
         credential_id TEXT NOT NULL,
@@ -285,19 +298,19 @@ export const migrations: Migration[] = [
         created_at INTEGER NOT NULL,
         last_used_at INTEGER
       );
-      CREATE UNIQUE INDEX webauthn_credentials_credential ON webauthn_credentials(credential_id);
-      CREATE INDEX webauthn_credentials_account ON webauthn_credentials(account_id, created_at);
+      CREATE UNIQUE INDEX IF NOT EXISTS webauthn_credentials_credential ON webauthn_credentials(credential_id);
+      CREATE INDEX IF NOT EXISTS webauthn_credentials_account ON webauthn_credentials(account_id, created_at);
 
       -- Outstanding WebAuthn challenges, keyed by their SHA-256, each bound to the portal session or
       -- sign-in interaction (binding) that asked for it, single use (deleted when taken) and short-lived.
-      CREATE TABLE webauthn_challenges (
+      CREATE TABLE IF NOT EXISTS webauthn_challenges (
         challenge_hash TEXT PRIMARY KEY,
         purpose TEXT NOT NULL CHECK (purpose IN ('register', 'sign_in', 'reauth')),
         binding TEXT NOT NULL,
         account_id TEXT REFERENCES accounts(id) ON DELETE CASCADE,
         expires_at INTEGER NOT NULL
       );
-      CREATE INDEX webauthn_challenges_expires ON webauthn_challenges(expires_at);
+      CREATE INDEX IF NOT EXISTS webauthn_challenges_expires ON webauthn_challenges(expires_at);
     `,
   },
 ];

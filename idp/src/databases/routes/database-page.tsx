@@ -19,6 +19,10 @@ import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { noticeOf, noticeQuery } from './databases-page.tsx';
+import type { DatabaseClientSettings } from '../client-metadata.ts';
+import { advancedFormSchema, AdvancedSettings } from './database-advanced.tsx';
+import { databaseUpdateSchema } from '../schemas.ts';
+import { parseInput } from '../../http/validate.ts';
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const transferSchema = z.object({ member: z.string({ error: 'Choose the new owner.' }).regex(idPattern, 'Choose the new owner.') });
@@ -30,6 +34,8 @@ interface PageProps {
   database: Database;
   membership: Membership;
   members: MemberView[];
+  /** The owner's view only. */
+  settings?: DatabaseClientSettings;
   notice?: string;
   error?: string;
   fields?: Record<string, string>;
@@ -116,6 +122,7 @@ function databaseView(p: PageProps): string {
           </form>
         </section>
       )}
+      {owner && p.settings && <AdvancedSettings databaseId={database.id} csrf={p.csrf} settings={p.settings} fields={p.fields} />}
       {owner && (
         <section aria-labelledby="delete">
           <h2 id="delete">Delete the database</h2>
@@ -148,7 +155,8 @@ const memberParams = databaseParams.extend({ member: z.string({ error: 'This mem
 async function render(ctx: AppContext, databaseId: string, extra: { notice?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
   const { account } = portalOf(ctx);
   const view = await ctx.state.services.databases.view(databaseId, account.id);
-  html(ctx, databaseView({ account, csrf: ctx.state.csrfToken, ...view, ...extra }), status);
+  const settings = view.membership.role === 'owner' ? await ctx.state.services.databases.clientSettings(view.database.id, { kind: 'account', accountId: account.id }) : undefined;
+  html(ctx, databaseView({ account, csrf: ctx.state.csrfToken, ...view, settings, ...extra }), status);
 }
 
 /** A user error re-renders the page with the message; a database that is gone (404) gets the error page. */
@@ -230,6 +238,30 @@ export const regenerateSecret = defineRoute({
       <Layout title="New client secret" user={account} active="databases">
         <h1>New client secret for {database.name}</h1>
         <DatabaseCredentials database={database} clientId={clientId} clientSecret={clientSecret} issuer={deps.issuer} />
+      </Layout>,
+    ));
+  },
+});
+
+export const saveAdvancedSettings = defineRoute({
+  method: 'POST',
+  path: page('/advanced'),
+  guards: [signedIn, recentAuth('change the sign-in settings of this database')],
+  input: { params: databaseParams, body: advancedFormSchema },
+  paramsError: 'not_found',
+  rerender,
+  handler: async (ctx, { params, body }, deps) => {
+    const { account } = portalOf(ctx);
+    const changes = parseInput(databaseUpdateSchema, body);
+    const { database, clientSecret } = await ctx.state.services.databases.updateClient(params.id, changes, actor(ctx));
+    if (!clientSecret) {
+      done(ctx, `/my/databases/${database.id}?notice=settings_saved`);
+      return;
+    }
+    html(ctx, renderPage(
+      <Layout title="New client secret" user={account} active="databases">
+        <h1>New client secret for {database.name}</h1>
+        <DatabaseCredentials database={database} clientId={database.clientId} clientSecret={clientSecret} issuer={deps.issuer} />
       </Layout>,
     ));
   },

@@ -46,7 +46,7 @@ export async function clientNameOf(provider: Provider, clientId: unknown): Promi
   const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
   return {
     name: (client?.clientName as string | undefined) ?? (typeof clientId === 'string' ? clientId : 'the application'),
-    firstParty: client?.['first_party'] === true,
+    firstParty: client?.first_party === true,
   };
 }
 

@@ -1,11 +1,12 @@
 /** Input schemas of the passkey routes, with messages for people. The passkey answers themselves are checked by the service (passkey-service.ts). */
 import { z } from 'zod';
+import { hasControlCharacters } from '../../fields.ts';
 
 export const passkeyNameField = z
   .string({ error: 'Enter a name for the passkey.' })
   .trim()
   .max(60, 'Use at most 60 characters for the name of a passkey.')
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'The name contains characters that are not allowed.');
+  .refine((v) => !hasControlCharacters(v), 'The name contains characters that are not allowed.');
 
 export const passkeyIdParam = z.object({
   id: z.string().regex(/^pk_[A-Za-z0-9_-]{8,40}$/, 'That passkey does not exist (it may have been deleted already).'),

@@ -17,7 +17,7 @@ export const passkeyDoneMessages: Record<string, string> = {
   'passkey-deleted': 'The passkey was deleted. It can no longer sign in to your account.',
 };
 
-const when = (seconds: number | null) => (seconds === null ? 'never' : new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+const when = (seconds: number | null) => (seconds === null ? 'never' : `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 
 /** The script tag; the page's CSP must allow our own scripts (see `usesPasskeyScript`). */
 export function PasskeyScript(): VNode {

@@ -16,7 +16,7 @@ export const doneMessages: Record<string, string> = {
   ...passkeyDoneMessages,
 };
 
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
+const day = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 export interface SecurityPageProps {
   account: Account;
