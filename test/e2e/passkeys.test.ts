@@ -344,6 +344,15 @@ describe('bad passkey input over HTTP: a 4xx with a sentence, nothing stored', (
     expect(decode(late.body)).toContain('expired or was already used');
   });
 
+  it('refuses a passkey for an account whose email is not confirmed', async () => {
+    const unconfirmed = 'pk-unconfirmed@example.com';
+    await idp.services.accounts.signUp({ email: unconfirmed, password, name: 'Not Yet' }, { sendVerification: false, verified: false });
+    const { browser: b, csrf: c } = await portal(unconfirmed);
+    const refused = await jsonPost(b, `${idp.issuer}/my/security/passkeys/options`, c);
+    expect(refused.status).toBe(403);
+    expect(refused.json.message).toContain('Confirm your email address first');
+  });
+
   it('refuses a cloned-counter answer and logs it', async () => {
     const b = new TestBrowser();
     const { uid, csrf: c, options } = await signInPage(b);

@@ -26,7 +26,7 @@ beforeEach(async () => {
   clock.offsetMs = 0;
   testStore = await openTestStore();
   db = testStore.store;
-  await db.run("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 'Ada', 0, 0)");
+  await db.run("INSERT INTO accounts (id, email, email_verified_at, name, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 1, 'Ada', 0, 0)");
   await db.run("INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at) VALUES ('cred_1', 'acc_1', 'password', 'x', '{}', 0, 0)");
   mails = [];
   const accounts = accountRepository(db);
@@ -115,6 +115,14 @@ describe('registration', () => {
     await expect(service.register(ada, SESSION, first.register(again), 'again')).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/already registered/) });
     for (let i = 1; i < MAX_PASSKEYS; i++) await addPasskey(undefined, `Key ${i}`);
     await expect(service.registrationOptions(ada, SESSION)).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/already have 20 passkeys/) });
+  });
+
+  it('refuses an account whose email is not confirmed', async () => {
+    const unconfirmed = { ...ada, emailVerifiedAt: null };
+    await expect(service.registrationOptions(unconfirmed, SESSION)).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/Confirm your email address first/) });
+    const options = await service.registrationOptions(ada, SESSION);
+    await expect(service.register(unconfirmed, SESSION, softAuthenticator({ origin: ISSUER }).register(options), 'x')).rejects.toMatchObject({ status: 403 });
+    expect(await rows()).toBe(0);
   });
 
   it('names a synced passkey as such', async () => {

@@ -16,6 +16,8 @@
  *   credential names one; re-authentication shares the password re-authentication budget.
  * - An account never loses its last way to sign in: the last passkey of an account without a password
  *   cannot be deleted.
+ * - Only an account with a confirmed email adds a passkey: someone who signed up with another person's
+ *   address must not plant a way in before the owner recovers the account (issue 13).
  */
 import crypto from 'node:crypto';
 import {
@@ -111,6 +113,12 @@ function parseAnswer<S extends z.ZodType>(schema: S, input: unknown): z.infer<S>
   return parsed.data;
 }
 
+function assertConfirmed(account: Account): void {
+  if (!account.emailVerifiedAt) {
+    throw new AppError('forbidden', 'Confirm your email address first (see Account Information): only then can you add a passkey.');
+  }
+}
+
 function challengeOf(clientDataJSON: string): string {
   try {
     const data = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8')) as { challenge?: unknown };
@@ -203,6 +211,7 @@ export function passkeyService(deps: {
 
     /** Creation options for a new passkey of `account`, bound to its portal session. */
     async registrationOptions(account: Account, sessionUid: string, ip?: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
+      assertConfirmed(account);
       const existing = await repo.listByAccount(account.id);
       if (existing.length >= MAX_PASSKEYS) {
         throw new AppError('conflict', `You already have ${MAX_PASSKEYS} passkeys, the most an account can have. Delete one you no longer use first.`);
@@ -225,6 +234,7 @@ export function passkeyService(deps: {
 
     /** Verifies a registration answer and stores the passkey; nothing is stored when anything is wrong. */
     async register(account: Account, sessionUid: string, input: unknown, name: string | undefined, from: SeenFrom = {}): Promise<Passkey> {
+      assertConfirmed(account);
       const answer = parseAnswer(registrationAnswer, input) as RegistrationResponseJSON;
       const challenge = await takeChallenge(answer.response.clientDataJSON, 'register', sessionUid, account.id);
       const { id: rpId, origin } = rp();
