@@ -381,7 +381,7 @@ describe('operator commands', () => {
     expect(listed.developerMode).toBe(true);
     expect(listed.keys.map((k) => k.description)).toContain('leaked on a forum');
     expect(list.stdout).not.toContain(secret);
-    const revoke = await runIdp(['apikey', 'revoke', '--account', ada.email, '--key', secret.slice(0, 13)], env);
+    const revoke = await runIdp(['apikey', 'revoke', '--account', ada.email, '--key', secret.slice(0, 13), '--reason', 'found in a public repository by a secret scanner'], env);
     expect(revoke.code, revoke.stderr).toBe(0);
     expect((await me(secret)).status).toBe(401);
     const unknown = await runIdp(['apikey', 'list', '--account', 'nobody@example.com'], env);

@@ -42,6 +42,11 @@ import { portalSignIn, totp } from './security.ts';
 const PASSWORD = 'correct horse battery staple';
 const EMAIL = 'extension-user@example.com';
 const STEP = 20_000;
+/**
+ * Poll page conditions on a timer: puppeteer's default polls on requestAnimationFrame, which a page
+ * stops running once another tab (the lockdown page this journey opens) has taken the foreground.
+ */
+const POLL_MS = 100;
 
 export interface JourneyBrowser {
   /** For test names and printed timings. */
@@ -77,7 +82,7 @@ const bodyText = (page: Page) => page.evaluate(() => document.body.innerText);
 
 export async function waitForText(page: Page, text: string, timeout = STEP): Promise<void> {
   try {
-    await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout }, text);
+    await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout, polling: POLL_MS }, text);
   } catch (error) {
     throw new Error(`"${text}" did not appear; the page shows:\n${await bodyText(page).catch(() => '?')}`, { cause: error });
   }
@@ -214,7 +219,7 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
     await options.$eval('#idp-url', (input) => ((input as HTMLInputElement).value = ''));
     await options.type('#idp-url', url);
     await options.click('form button[type=submit]');
-    await options.waitForFunction((t) => document.querySelector('#save-result')?.textContent?.includes(t), { timeout: STEP }, expected).catch(async (error: unknown) => {
+    await options.waitForFunction((t) => document.querySelector('#save-result')?.textContent?.includes(t), { timeout: STEP, polling: POLL_MS }, expected).catch(async (error: unknown) => {
       throw new Error(`"${expected}" did not appear after saving ${url}; the page shows:\n${await bodyText(options)}`, { cause: error });
     });
   }
@@ -308,7 +313,7 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
         const focused = await popup.evaluate(() => ({ id: document.activeElement?.id, selected: document.activeElement?.getAttribute('aria-selected') }));
         expect(focused).toEqual({ id: `tab-${id}`, selected: 'true' });
         // Loaded (no loading line left) before it is checked.
-        await popup.waitForFunction(() => !document.querySelector('.panel [role=status].muted') && document.querySelector('.panel')!.textContent!.trim().length > 0, { timeout: STEP });
+        await popup.waitForFunction(() => !document.querySelector('.panel [role=status].muted') && document.querySelector('.panel')!.textContent!.trim().length > 0, { timeout: STEP, polling: POLL_MS });
         const overflowing = await popup.evaluate(() => {
           const right = document.querySelector('#app')!.getBoundingClientRect().right;
           return [...document.querySelectorAll('#app *')].filter((el) => el.getBoundingClientRect().right > right + 0.5).map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent?.slice(0, 40)}`);
@@ -396,7 +401,7 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
       await popup.click('button.danger');
       await popup.waitForSelector('.confirm button.danger', { timeout: STEP });
       await popup.keyboard.press('Escape');
-      await popup.waitForFunction(() => !document.querySelector('.confirm') && document.activeElement?.textContent?.includes('Log out other devices'), { timeout: STEP });
+      await popup.waitForFunction(() => !document.querySelector('.confirm') && document.activeElement?.textContent?.includes('Log out other devices'), { timeout: STEP, polling: POLL_MS });
       await popup.click('button.danger');
       await popup.waitForSelector('.confirm button.danger', { timeout: STEP });
       await popup.click('.confirm button.danger');
@@ -405,14 +410,14 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
       const after = await other.request(`${idp.issuer}/my/account`);
       expect(after.status).toBe(302);
       expect(after.location).toContain('/my/login');
-      await popup.waitForFunction(() => document.querySelectorAll('ul[aria-label="Signed-in devices"] li').length === 1, { timeout: STEP });
+      await popup.waitForFunction(() => document.querySelectorAll('ul[aria-label="Signed-in devices"] li').length === 1, { timeout: STEP, polling: POLL_MS });
       const devices = await idp.services.security.sessions.listDevices(account.id);
       expect(devices).toHaveLength(1);
 
       // The extension's own session and grant are intact: a fresh status comes back without an error.
       await reopenPopup();
       await waitForText(popup, EMAIL);
-      await popup.waitForFunction(() => !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP });
+      await popup.waitForFunction(() => !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP, polling: POLL_MS });
       expect(await bodyText(popup)).not.toMatch(/sign in again|Sign in to Latchkey|Cannot reach/i);
       expect(await newDeviceNotes()).toHaveLength(1);
     });
@@ -423,7 +428,7 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
         await popup?.close().catch(() => undefined);
         const openedAt = Date.now();
         popup = await ext.openPage('popup.html');
-        await popup.waitForFunction((name) => performance.getEntriesByName(name).length > 0, { timeout: STEP }, `latchkey:status-painted:${source}`);
+        await popup.waitForFunction((name) => performance.getEntriesByName(name).length > 0, { timeout: STEP, polling: POLL_MS }, `latchkey:status-painted:${source}`);
         const times = await popup.evaluate((name) => [performance.getEntriesByName('latchkey:script-start')[0]?.startTime ?? NaN, performance.getEntriesByName(name)[0]!.startTime] as const, `latchkey:status-painted:${source}`);
         // Let the refresh this popup started write its status first, or it would land in storage after
         // the next run removed it and that run would paint from a cache again.
@@ -460,7 +465,7 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
       }
       expect(after).not.toBe(before);
       expect(after).toContain('refreshToken');
-      await popup.waitForFunction(() => document.querySelector('#summary-headline') && !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP });
+      await popup.waitForFunction(() => document.querySelector('#summary-headline') && !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP, polling: POLL_MS });
       expect(await bodyText(popup)).not.toMatch(/sign in again|Sign in to Latchkey|Cannot reach/i);
     });
 
@@ -493,7 +498,7 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
       // Dismissed, then another refresh: the cursor remembers the key, nothing is raised again.
       await ext.evaluate((id) => ((globalThis as unknown as WebExtensionGlobal).browser ?? (globalThis as unknown as WebExtensionGlobal).chrome)!.notifications.clear(id), `key-expiring-${key.key.id}`);
       await reopenPopup();
-      await popup.waitForFunction(() => !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP });
+      await popup.waitForFunction(() => !document.querySelector('.header-actions [aria-busy="true"]'), { timeout: STEP, polling: POLL_MS });
       expect(await notes()).toEqual([]);
     });
 

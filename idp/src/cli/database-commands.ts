@@ -8,7 +8,8 @@ import { parseInput } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
 import { issuerOf, withServices, type Command } from './context.ts';
-import { databaseUpdateCommand } from './database-update.ts';
+import { reasonOption, supportReason } from './support-reason.ts';
+import { clientOptions, databaseUpdateCommand } from './database-update.ts';
 
 const operator = { kind: 'operator' } as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -48,17 +49,7 @@ export const databaseCommands: Command[] = [
         const ownerEmail = email(values.owner, 'owner');
         const owner = await services.accounts.findByEmail(ownerEmail);
         if (!owner) throw new AppError('not_found', `No account has the email ${ownerEmail}. Create it first with \`idp account create\`.`);
-        const input = parseInput(newDatabaseSchema, {
-          name: values.name,
-          url: values.url,
-          redirectUris: values['redirect-uri'],
-          postLogoutRedirectUris: values['post-logout-redirect-uri'],
-          backchannelLogoutUri: values['backchannel-logout-uri'],
-          tokenEndpointAuthMethod: values['auth-method'],
-          jwksUri: values['jwks-uri'],
-          idTokenSignedResponseAlg: values['id-token-alg'],
-          refreshTokenTtl: values['refresh-token-ttl'],
-        });
+        const input = parseInput(newDatabaseSchema, { name: values.name, url: values.url, ...clientOptions(values) });
         const created = await services.databases.create(owner.id, {
           ...input,
           redirectUris: input.redirectUris ?? [],
@@ -115,16 +106,20 @@ export const databaseCommands: Command[] = [
   },
   {
     name: 'membership set-login',
-    usage: '--database NAME --account EMAIL --login NEW',
-    summary: 'Support: change the sign-in login of an account on a database (recorded in the audit log).',
+    usage: '--database NAME --account EMAIL --login NEW --reason TEXT',
+    summary: 'Support: change the sign-in login of an account on a database (shown in its security activity with the reason, and mailed to it).',
     options: {
       database: { help: 'database name', required: true },
       account: { help: 'the account\'s current email', required: true },
       login: { help: 'the new sign-in login (an email address)', required: true },
+      reason: reasonOption,
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const result = await services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), operator);
+        const reason = supportReason(values.reason);
+        const result = await services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), { kind: 'operator', reason });
+        const account = await services.accounts.findByEmail(email(values.account, 'account'));
+        if (account) await services.activity.tellAboutSupportAction(account, `changed your sign-in login on the database ${result.database.name} from ${result.oldLogin} to ${result.newLogin}`, reason);
         return { database: result.database.name, account: email(values.account, 'account'), old_login: result.oldLogin, new_login: result.newLogin };
       }),
   },

@@ -9,6 +9,19 @@ import { parseInput } from '../http/validate.ts';
 import { issuerOf, withServices, type Command } from './context.ts';
 import { AppError } from '../errors.ts';
 
+/** The client settings `database create` and `database update` share, from their options to schema fields. */
+export function clientOptions(values: Record<string, unknown>) {
+  return {
+    redirectUris: values['redirect-uri'],
+    postLogoutRedirectUris: values['post-logout-redirect-uri'],
+    backchannelLogoutUri: values['backchannel-logout-uri'],
+    tokenEndpointAuthMethod: values['auth-method'],
+    jwksUri: values['jwks-uri'],
+    idTokenSignedResponseAlg: values['id-token-alg'],
+    refreshTokenTtl: values['refresh-token-ttl'],
+  };
+}
+
 export const databaseUpdateCommand: Command = {
   name: 'database update',
   usage: '--database NAME [--redirect-uri R ...] [--post-logout-redirect-uri P ...] [--backchannel-logout-uri B] [--auth-method M] [--jwks-uri J] [--id-token-alg A] [--refresh-token-ttl S]',
@@ -25,15 +38,7 @@ export const databaseUpdateCommand: Command = {
   },
   run: async (values, config) => {
     // Bad input is refused before the store is opened.
-    const changes = parseInput(databaseUpdateSchema, {
-      redirectUris: values['redirect-uri'],
-      postLogoutRedirectUris: values['post-logout-redirect-uri'],
-      backchannelLogoutUri: values['backchannel-logout-uri'],
-      tokenEndpointAuthMethod: values['auth-method'],
-      jwksUri: values['jwks-uri'],
-      idTokenSignedResponseAlg: values['id-token-alg'],
-      refreshTokenTtl: values['refresh-token-ttl'],
-    });
+    const changes = parseInput(databaseUpdateSchema, clientOptions(values));
     return await withServices(config, async (services) => {
       const database = await services.databases.findByName(String(values.database));
       if (!database) throw new AppError('not_found', `No database is named "${String(values.database)}". See \`idp database list\`.`);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../storage/store.ts';
+import { migrations } from '../storage/migrations.ts';
 import { applyClientChanges, clientSettingsOf, ClientChangeError, refreshTokenTtl, refreshTokenTtlField, validateExtraClientMetadata } from './client-metadata.ts';
 import { databaseUpdateSchema } from './schemas.ts';
 
@@ -62,11 +63,11 @@ describe('migration 6', () => {
       const insert = db.prepare("INSERT INTO oidc_models (model, id, payload) VALUES ('Client', ?, ?)");
       insert.run('db_1', JSON.stringify({ client_id: 'db_1', grant_types: ['authorization_code', 'client_credentials'] }));
       insert.run('other', JSON.stringify({ client_id: 'other', grant_types: ['authorization_code'] }));
-      // Run migration 6 twice over the same rows: the second run must change nothing.
-      db.pragma('user_version = 5');
-      await store.migrate();
-      db.pragma('user_version = 5');
-      await store.migrate();
+      // Run migration 6 twice over the same rows: the second run must change nothing. Its SQL runs by
+      // itself, so later migrations (not idempotent schema changes) are not replayed.
+      const migration6 = migrations.find((m) => m.version === 6)!.sql;
+      db.exec(migration6);
+      db.exec(migration6);
       const grants = (id: string) => JSON.parse((db.prepare("SELECT payload FROM oidc_models WHERE model = 'Client' AND id = ?").get(id) as { payload: string }).payload).grant_types;
       expect(grants('db_1')).toEqual(['authorization_code', 'client_credentials', 'refresh_token']);
       expect(grants('other')).toEqual(['authorization_code']);

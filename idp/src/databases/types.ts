@@ -44,7 +44,8 @@ export interface NewDatabaseInput {
 }
 
 /** Who performs an action: an account (portal), the operator (CLI) or a database app (its API). */
-export type Actor = { kind: 'account'; accountId: string } | { kind: 'operator' } | { kind: 'database'; clientId: string };
+/** An operator (support) always says why (`idp ... --reason`); the reason is shown to the person. */
+export type Actor = { kind: 'account'; accountId: string } | { kind: 'operator'; reason?: string } | { kind: 'database'; clientId: string };
 
 export function actorLabel(actor: Actor): string {
   return actor.kind === 'account' ? actor.accountId : actor.kind === 'operator' ? 'operator' : `client:${actor.clientId}`;

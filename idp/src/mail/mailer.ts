@@ -20,9 +20,13 @@ export interface Mailer {
   close(): void;
 }
 
-export function createMailer(options: { smtpUrl?: string; outboxDir: string; from: string }): Mailer {
+/** `timeoutMs` (IDP_SMTP_TIMEOUT_MS) bounds connecting, the greeting and each silence of the SMTP server. */
+export function createMailer(options: { smtpUrl?: string; outboxDir: string; from: string; timeoutMs?: number }): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const transport = nodemailer.createTransport({
+      url: options.smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
+    });
     return {
       async send(message) {
         await transport.sendMail({ from: options.from, ...message });

@@ -21,6 +21,7 @@ import type { RelyingParties } from '../security/session-service.ts';
 import { log } from '../log.ts';
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
+import { answerDependencyFailures } from './dependency-failures.ts';
 import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
@@ -37,6 +38,8 @@ export interface ProviderSettings {
   extensionRedirectUris: string[];
   production: boolean;
   trustProxy: boolean;
+  /** Bound of each outgoing request (back-channel logout, request objects): IDP_OUTBOUND_TIMEOUT_MS. */
+  outboundTimeoutMs?: number;
 }
 
 /** Everything the provider needs from the rest of the IdP. */
@@ -175,7 +178,7 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       return accountApiTokenClaims(ctx, token as never, apiResource);
     },
     // Back-channel logout to databases: loopback allowed outside production only (see outbound-fetch.ts).
-    fetch: outboundFetch({ production: settings.production }),
+    fetch: outboundFetch({ production: settings.production, timeoutMs: settings.outboundTimeoutMs }),
     pkce: { required: () => true },
     rotateRefreshToken: true,
     // The extension is a first-party public client whose tokens are DPoP-bound: it gets a refresh token
@@ -217,7 +220,7 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       token_endpoint_auth_method: 'client_secret_basic',
     },
     responseTypes: ['code'],
-    renderError: async (ctx, out) => renderOidcError(ctx, out),
+    renderError: async (ctx, out, error) => renderOidcError(ctx, out, error),
   };
 }
 
@@ -228,6 +231,8 @@ async function createProvider(settings: ProviderSettings, ports: ProviderPorts):
   const provider = new Provider(issuer, buildConfiguration(settings, ports, issuer, jwks, cookieKeys));
   provider.proxy = settings.trustProxy;
   (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
+  // The store or Redis not answering is a 503 with Retry-After, not a 500 (outermost of our middleware).
+  answerDependencyFailures(provider);
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(ports.apiKeyIntrospection, issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).

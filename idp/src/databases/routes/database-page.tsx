@@ -17,6 +17,7 @@ import { html } from '../../http/security-headers.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
+import { databaseOwner } from './database-guards.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { noticeOf, noticeQuery } from './databases-page.tsx';
 import type { DatabaseClientSettings } from '../client-metadata.ts';
@@ -187,7 +188,7 @@ export const showDatabase = defineRoute({
 export const inviteMember = defineRoute({
   method: 'POST',
   path: page('/invite'),
-  guards: [signedIn],
+  guards: [signedIn, databaseOwner],
   input: { params: databaseParams, body: inviteSchema },
   paramsError: 'not_found',
   rerender,
@@ -200,7 +201,7 @@ export const inviteMember = defineRoute({
 export const removeMember = defineRoute({
   method: 'POST',
   path: page('/members/:member/remove'),
-  guards: [signedIn],
+  guards: [signedIn, databaseOwner],
   input: { params: memberParams, body: buttonForm },
   paramsError: 'not_found',
   rerender,
@@ -213,7 +214,7 @@ export const removeMember = defineRoute({
 export const transferOwnership = defineRoute({
   method: 'POST',
   path: page('/transfer'),
-  guards: [signedIn, recentAuth('transfer the ownership of this database')],
+  guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')],
   input: { params: databaseParams, body: transferSchema },
   paramsError: 'not_found',
   rerender,
@@ -226,7 +227,7 @@ export const transferOwnership = defineRoute({
 export const regenerateSecret = defineRoute({
   method: 'POST',
   path: page('/secret'),
-  guards: [signedIn, recentAuth('regenerate the client secret')],
+  guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')],
   input: { params: databaseParams, body: buttonForm },
   paramsError: 'not_found',
   rerender,
@@ -246,7 +247,7 @@ export const regenerateSecret = defineRoute({
 export const saveAdvancedSettings = defineRoute({
   method: 'POST',
   path: page('/advanced'),
-  guards: [signedIn, recentAuth('change the sign-in settings of this database')],
+  guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')],
   input: { params: databaseParams, body: advancedFormSchema },
   paramsError: 'not_found',
   rerender,
@@ -270,7 +271,7 @@ export const saveAdvancedSettings = defineRoute({
 export const deleteDatabase = defineRoute({
   method: 'POST',
   path: page('/delete'),
-  guards: [signedIn, recentAuth('delete this database')],
+  guards: [signedIn, databaseOwner, recentAuth('delete this database')],
   input: { params: databaseParams, body: deleteSchema },
   paramsError: 'not_found',
   rerender,

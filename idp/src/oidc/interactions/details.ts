@@ -6,6 +6,7 @@ import { defineGuard } from '../../http/route.ts';
 import { usesPasskeyScript } from '../../passkeys/routes/views.tsx';
 import { ACR, requiredPasskeyAcr } from '../acr.ts';
 import { loginView } from './views.tsx';
+import { noteRequestClient } from '../../activity/request-origin.ts';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -30,6 +31,7 @@ export const interaction = defineGuard('interaction', async (ctx, deps) => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (details.uid !== ctx.state.routeParams.uid) throw new Error('uid mismatch');
     ctx.state.interaction = { provider, details };
+    noteRequestClient(details.params.client_id); // the database or app of this sign-in, for the security log
     return true;
   } catch {
     throw new AppError('gone', 'This sign-in request has expired or was already completed. Go back to the application and start again.');

@@ -48,6 +48,12 @@ export function securityPage(p: SecurityPageProps): string {
         </section>
       )}
 
+      <section aria-labelledby="activity">
+        <h2 id="activity">Recent security activity</h2>
+        <p>Who signed in to your account, from where, and what changed. <a href="/my/security/activity">See recent security activity</a></p>
+        <p><a href="/my/security/apps">Connected databases and apps</a> · <a href="/my/security/trusted-devices">Remembered devices</a> · <a href="/my/security/export">Download my data</a></p>
+      </section>
+
       <section aria-labelledby="password">
         <h2 id="password">Password</h2>
         <p>Last changed {day(s.passwordChangedAt)} ({s.passwordAgeDays} day(s) ago).{s.lastSignInAt ? ` Last sign-in ${day(s.lastSignInAt)}.` : ''}</p>
