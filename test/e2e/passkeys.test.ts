@@ -218,6 +218,29 @@ describe('passkeys over HTTP', () => {
   });
 });
 
+describe('passkeys in the security activity and under a lockdown', () => {
+  it('shows passkey events in the activity, and refuses a passkey sign-in while the account is locked down', async () => {
+    const email = 'pk-lockdown@example.com';
+    await idp.createAccount(email, password);
+    const { authenticator } = await addPasskeyFor(email, false, 'Desk key');
+    const fresh = new TestBrowser();
+    const login = await signInPage(fresh);
+    const signedIn = await postAssertion(fresh, login.uid, login.csrf, authenticator.assert(login.options as never));
+    await fresh.follow(signedIn.location!);
+    const activity = decode((await fresh.request(`${idp.issuer}/my/security/activity`)).body);
+    expect(activity).toContain('A passkey was added ("Desk key").');
+    expect(activity).toContain('Signed in with a passkey.');
+
+    const account = (await idp.services.accounts.findByEmail(email))!;
+    await idp.services.security.lockdown.lockDown(account, 'portal');
+    const other = new TestBrowser();
+    const again = await signInPage(other);
+    const refused = await postAssertion(other, again.uid, again.csrf, authenticator.assert(again.options as never));
+    expect(refused.status).toBe(403);
+    expect(decode(refused.body)).toContain('This account was secured after a report that someone else used it.');
+  });
+});
+
 describe('a password reset (account recovery) and passkeys', () => {
   it('lists the passkeys on the reset form, ticked for removal, removes the ticked ones and names both in the mail', async () => {
     const email = 'pk-reset@example.com';
