@@ -106,7 +106,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   );
 
   return { config, db, shortLived, mailer, outbox, hasher, limiter, apiFailureLimiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, passkeys, providers, issuer,
-    dataExport: dataExport({ databases, sessions: core.sessions, twoFactor: core.twoFactor, apiKeys, activity, limiter, audit, hiddenClients: [PORTAL_CLIENT_ID] }) };
+    dataExport: dataExport({ databases, sessions: core.sessions, twoFactor: core.twoFactor, apiKeys, activity, passkeys, limiter, audit, hiddenClients: [PORTAL_CLIENT_ID] }) };
 }
 
 /**

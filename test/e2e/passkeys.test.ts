@@ -230,6 +230,12 @@ describe('passkeys in the security activity and under a lockdown', () => {
     const activity = decode((await fresh.request(`${idp.issuer}/my/security/activity`)).body);
     expect(activity).toContain('A passkey was added ("Desk key").');
     expect(activity).toContain('Signed in with a passkey.');
+    const security = await fresh.request(`${idp.issuer}/my/security`);
+    const exported = await fresh.request(`${idp.issuer}/my/security/export`, { form: { _csrf: csrfOf(security) } });
+    expect(exported.status, exported.body.slice(0, 300)).toBe(200);
+    const data = JSON.parse(exported.body) as { passkeys: { name: string; synced: boolean }[] };
+    expect(data.passkeys).toEqual([expect.objectContaining({ name: 'Desk key', synced: false })]);
+    expect(exported.body).not.toContain(Buffer.from(authenticator.passkey.credentialId).toString('base64url'));
 
     const account = (await idp.services.accounts.findByEmail(email))!;
     await idp.services.security.lockdown.lockDown(account, 'portal');
