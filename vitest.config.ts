@@ -33,6 +33,7 @@ const projects: (TestProjectInlineConfiguration | string)[] = [
 const storeUnitTests = [
   'idp/src/apikeys/api-key-service.test.ts',
   'idp/src/databases/database-service.test.ts',
+  'idp/src/passkeys/passkey-service.test.ts',
   'idp/src/security/secret-box.test.ts',
   'idp/src/security/two-factor-service.test.ts',
   'idp/src/storage/oidc-adapter.test.ts',

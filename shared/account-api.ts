@@ -30,7 +30,7 @@ export interface ApiError {
 }
 
 export interface Recommendation {
-  code: 'enable_2fa' | 'regenerate_recovery_codes' | 'verify_email' | 'rotate_expiring_key' | 'review_devices';
+  code: 'enable_2fa' | 'regenerate_recovery_codes' | 'verify_email' | 'rotate_expiring_key' | 'review_devices' | 'add_passkey';
   message: string;
   /** Absolute path on the IdP portal where the person can act, e.g. `/my/security#two-factor`. */
   href: string;
@@ -49,6 +49,8 @@ export interface SecurityStatus {
   signedInDevices: number;
   lastSignInAt: string | null;
   apiKeys: { total: number; expiringWithin7Days: number };
+  /** How many passkeys the account has (absent from IdPs without passkeys). */
+  passkeys?: number;
   recommendations: Recommendation[];
 }
 

@@ -1,10 +1,10 @@
-/** Periodic clean-up: expired OIDC artifacts, used or expired mail tokens, stale rate-limit windows, expired API keys, security events past 90 days. */
+/** Periodic clean-up: expired OIDC artifacts, used or expired mail tokens, stale rate-limit windows, expired API keys, security events past 90 days, expired passkey challenges. */
 import { log } from './log.ts';
 import type { Services } from './services.ts';
 import { nowSeconds } from './clock.ts';
 import { purgeExpiredOidcModels } from './storage/oidc-adapter.ts';
 
-export async function runMaintenance(services: Services): Promise<{ oidc: number; tokens: number; rateLimits: number; apiKeys: number; secondFactor: number; activity: number }> {
+export async function runMaintenance(services: Services): Promise<{ oidc: number; tokens: number; rateLimits: number; apiKeys: number; secondFactor: number; activity: number; passkeyChallenges: number }> {
   return {
     oidc: await purgeExpiredOidcModels(services.db),
     tokens: await services.accountsRepo.purgeExpiredTokens(nowSeconds()),
@@ -12,6 +12,7 @@ export async function runMaintenance(services: Services): Promise<{ oidc: number
     secondFactor: await services.security.twoFactorRepo.purgeExpired(),
     apiKeys: await services.apiKeys.purgeExpired(),
     activity: await services.activity.purgeExpired(),
+    passkeyChallenges: await services.passkeys.purgeExpiredChallenges(),
   };
 }
 

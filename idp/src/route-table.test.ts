@@ -32,6 +32,9 @@ const needsRecentSignIn = [
   'POST /my/security/api-keys/developer-mode/off',
   'POST /api/v1/devices/logout-others',
   'POST /api/v1/api-keys/:id/rotate',
+  'POST /my/security/passkeys/options',
+  'POST /my/security/passkeys',
+  'POST /my/security/passkeys/:id/delete',
   'POST /my/security/export',
   'DELETE /api/v1/api-keys/:id',
 ];
@@ -60,6 +63,10 @@ const noRecentSignIn: Record<string, string> = {
   'POST /interaction/:uid/confirm': 'consent inside a sign-in',
   'POST /interaction/:uid/abort': 'cancels a sign-in',
   'POST /interaction/:uid/no-access': 'cancels a sign-in',
+  'POST /interaction/:uid/passkey/options': 'a one-time challenge for the sign-in, the same for everyone (no email)',
+  'POST /interaction/:uid/passkey': 'this is the sign-in',
+  'POST /my/security/passkeys/reauth-options': 'a one-time challenge for re-authenticating itself',
+  'POST /my/security/passkeys/:id/rename': 'a label only; no credential changes',
   'POST /signup': 'no account yet',
   'POST /verify-email': 'proved by the mailed one-time token and the session of the account it was sent for',
   'POST /my/account/email/confirm': 'proved by the mailed one-time token (the change itself asked for a recent sign-in)',
@@ -117,6 +124,8 @@ describe('route table', () => {
     'POST /interaction/:uid/confirm  interaction | csrf:token no-store',
     'POST /interaction/:uid/abort  interaction | csrf:token no-store',
     'POST /interaction/:uid/no-access  interaction | csrf:token no-store',
+    'POST /interaction/:uid/passkey/options  interaction | csrf:token no-store',
+    'POST /interaction/:uid/passkey  interaction | csrf:token no-store',
     'GET /my/login  | csrf:token no-store',
     'GET /my/callback  | csrf:token no-store',
     'GET /signup  | csrf:token no-store',
@@ -144,6 +153,12 @@ describe('route table', () => {
     'POST /password/forgot  | csrf:token no-store',
     'GET /password/reset  | csrf:token no-store',
     'POST /password/reset  | csrf:token no-store',
+    'POST /my/security/passkeys/options  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/passkeys/reauth-options  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/passkeys  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'POST /my/security/passkeys/:id/rename  signed-in confirmed-email | csrf:token no-store',
+    'POST /my/security/passkeys/:id/delete  signed-in confirmed-email recent-sign-in | csrf:token no-store',
+    'GET /static/passkeys.js  | csrf:token public:3600',
     'GET /my/security/activity  signed-in confirmed-email | csrf:token no-store',
     'GET /my/security/lockdown  signed-in confirmed-email | csrf:token no-store',
     'POST /my/security/lockdown  signed-in confirmed-email | csrf:token no-store',
@@ -228,7 +243,7 @@ describe('route table', () => {
     for (const route of routeTable.filter((r) => r.path.startsWith('/my/') || r.path.startsWith('/api/') || r.path.startsWith('/interaction/'))) {
       expect(route.cache.kind, key(route)).toBe('no-store');
     }
-    expect(routeTable.filter((r) => r.cache.kind !== 'no-store').map(key)).toEqual(['GET /static/api-key-copy.js', 'GET /static/portal.css']);
+    expect(routeTable.filter((r) => r.cache.kind !== 'no-store').map(key)).toEqual(['GET /static/passkeys.js', 'GET /static/api-key-copy.js', 'GET /static/portal.css']);
   });
 
   it('asks for a recent sign-in before a change of credentials, sessions, keys or ownership', () => {

@@ -39,6 +39,7 @@ import { acceptInvitation, declineInvitation, showInvitation } from './databases
 import * as databaseApi from './databases/routes/database-api.ts';
 import * as apiKeysPage from './apikeys/routes/api-keys-page.tsx';
 import { accountApiRoutes } from './account-api/routes/account-api-routes.ts';
+import { passkeyPortalRoutes, passkeySignInRoutes } from './passkeys/routes/index.ts';
 import { activityApiRoutes, activityPortalRoutes } from './activity/routes/index.ts';
 
 const portalCss = staticAsset('portal.css', 'text/css');
@@ -96,6 +97,7 @@ const readiness = defineRoute({
 export const routeTable: readonly Route[] = [
   // Sign-in interactions (oidc-provider prompts).
   showInteraction, submitLogin, submitSecondFactor, confirmConsent, abortInteraction, refuseDatabaseAccess,
+  ...passkeySignInRoutes,
   // Accounts: portal sign-in, sign-up, email confirmation, Account Information.
   startPortalLogin, finishPortalLogin, showSignup, submitSignup, showVerifyEmail, submitVerifyEmail,
   showAccount, saveDetails, requestEmailChange, resendConfirmation, showConfirmEmailChange, confirmEmailChange,
@@ -103,6 +105,8 @@ export const routeTable: readonly Route[] = [
   showSecurity, changePassword, startTwoFactor, confirmTwoFactor, disableTwoFactor, regenerateRecoveryCodes,
   forgetTrustedDevices, logoutOtherDevices, signOutDevice, showDeleteAccount, deleteAccount,
   showForgot, submitForgot, showReset, submitReset,
+  // Passkeys (Connection & Security; their sign-in routes are with the interactions above).
+  ...passkeyPortalRoutes,
   // Security activity, lockdown, trusted devices, connected apps, data export (activity/).
   ...activityPortalRoutes,
   // Databases: manager pages, invitations, the database API.

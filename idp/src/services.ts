@@ -3,7 +3,7 @@
  * order, and hands each the narrow ports it needs. Routes and the CLI receive this object; nothing
  * else constructs services.
  *
- * Order: storage and mail → security core (2FA, sessions, credential lifecycle) → accounts →
+ * Order: storage and mail → passkeys → security core (2FA, sessions, credential lifecycle) → accounts →
  * databases → API keys → the security summary and account deletion (which need databases and keys) →
  * oidc-provider, last, on first use. The only call that runs against the order is into the provider
  * (back-channel logout, client names, client metadata checks): those read the holder when called.
@@ -33,6 +33,8 @@ import { databaseService, type DatabaseService } from './databases/database-serv
 import { apiKeyRepository } from './apikeys/api-key-repository.ts';
 import { apiKeyService } from './apikeys/api-key-service.ts';
 import { membershipDirectory } from './apikeys/membership-directory.ts';
+import { passkeyRepository } from './passkeys/passkey-repository.ts';
+import { passkeyService } from './passkeys/passkey-service.ts';
 import { activityRepository } from './activity/activity-repository.ts';
 import { activityService } from './activity/activity-service.ts';
 import { clientNames } from './security/session-service.ts';
@@ -61,9 +63,11 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   const oidc = { built: () => providers.built() };
   // The credential lifecycle revokes every key at a reset; it needs only the keys' repository.
   const apiKeysRepo = apiKeyRepository(db);
+  // Passkeys need only storage and mail; the credential lifecycle removes the ticked ones on a reset.
+  const passkeys = passkeyService({ repo: passkeyRepository(db), accounts: accountsRepo, limiter, audit, outbox, issuer });
   const core = securityCore({
     db, config, outbox, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, relyingParties: relyingParties(oidc),
-    apiKeys: { revokeAll: (accountId) => apiKeysRepo.deleteAllOf(accountId) },
+    apiKeys: { revokeAll: (accountId) => apiKeysRepo.deleteAllOf(accountId) }, passkeys,
   });
   const accounts = accountService({ accounts: accountsRepo, hasher, outbox, limiter, audit, credentials: core.credentials, isKnownDevice: (accountId, hash) => sessions.isKnownDevice(accountId, hash) });
   // Client metadata is checked by oidc-provider's own rules, with our configuration (client-registry.ts).
@@ -79,7 +83,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   });
   const deletionBlockers = [soleOwnerOfSharedDatabases(databases)];
   const security = {
-    ...createSecurity(core, { accountsRepo, audit, apiKeyStatus: (accountId) => apiKeys.counts(accountId) }),
+    ...createSecurity(core, { accountsRepo, audit, apiKeyStatus: (accountId) => apiKeys.counts(accountId), passkeyCount: (accountId) => passkeys.count(accountId) }),
     // Account information and deletion, reached by routes through `security`.
     profile: profileService({ accounts: accountsRepo, outbox, notifier: core.notifier, limiter, audit }),
     deletion: accountDeletion({ accounts: accountsRepo, sessions: core.sessions, notifier: core.notifier, audit, deletionBlockers }),
@@ -105,8 +109,8 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     },
   );
 
-  return { config, db, shortLived, mailer, outbox, hasher, limiter, apiFailureLimiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, providers, issuer,
-    dataExport: dataExport({ databases, sessions: core.sessions, twoFactor: core.twoFactor, apiKeys, activity, limiter, audit, hiddenClients: [PORTAL_CLIENT_ID] }) };
+  return { config, db, shortLived, mailer, outbox, hasher, limiter, apiFailureLimiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, passkeys, providers, issuer,
+    dataExport: dataExport({ databases, sessions: core.sessions, twoFactor: core.twoFactor, apiKeys, activity, passkeys, limiter, audit, hiddenClients: [PORTAL_CLIENT_ID] }) };
 }
 
 /**

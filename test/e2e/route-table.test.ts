@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { Route } from '../../idp/src/http/route.ts';
 import { routeTable } from '../../idp/src/route-table.ts';
+import { passkeyRepository } from '../../idp/src/passkeys/passkey-repository.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
 import { portalSignIn } from '../helpers/security.ts';
@@ -46,7 +47,13 @@ beforeAll(async () => {
     postLogoutRedirectUris: ['https://badinput.example/'], backchannelLogoutUri: 'https://badinput.example/backchannel-logout', tokenEndpointAuthMethod: 'client_secret_basic',
   }, { kind: 'account', accountId: account.id });
   const membership = (await databases.members(created.database.id))[0]!;
-  ids = [created.database.id, membership.id, 'key_AAAAAAAAAAAAAAAA', interactionUid];
+  // A stored passkey (not a usable one: only its id matters), so rename and delete reach their body schemas.
+  const passkey = {
+    id: 'pk_badinputAAAAAAAAAAAA', accountId: account.id, credentialId: 'AAAA', publicKey: 'AAAA', signCount: 0, transports: [],
+    backupEligible: false, backupState: false, aaguid: '00000000-0000-0000-0000-000000000000', name: 'Bad input', createdAt: 0, lastUsedAt: null,
+  };
+  expect(await passkeyRepository(idp.services.db).insertUnderLimit(passkey, 20)).toBe(true);
+  ids = [created.database.id, membership.id, 'key_AAAAAAAAAAAAAAAA', interactionUid, passkey.id];
 
   await apiKeys.enableDeveloperMode(account.id, { actor: account.id });
   apiKey = (await apiKeys.create(account.id, { description: 'bad input', duration: '1d', scope: 'read-write', databases: null }, { actor: account.id })).secret;

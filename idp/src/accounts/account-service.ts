@@ -49,7 +49,8 @@ export interface SignInOrigin {
   deviceHash?: string;
 }
 
-const ladderKeys = (base: string): [string, Limit][] => SIGN_IN_LIMITS.ladder.map((limit) => [`${base}:${limit.windowSeconds}`, limit]);
+/** The growing windows of one (account, device or address) pair: password and passkey sign-ins count alike. */
+export const ladderKeys = (base: string): [string, Limit][] => SIGN_IN_LIMITS.ladder.map((limit) => [`${base}:${limit.windowSeconds}`, limit]);
 
 export interface AccountServiceDeps {
   accounts: AccountRepository;
@@ -255,7 +256,7 @@ export function accountService(deps: AccountServiceDeps) {
      * Sets a new password from a reset link and does everything a reset implies (every session ends,
      * trusted devices are forgotten, the holder is told): see security/credential-lifecycle.ts.
      */
-    resetPassword: (token: string, password: string): Promise<Account> => deps.credentials.resetPassword(token, password),
+    resetPassword: (token: string, password: string, choices?: { removePasskeys?: readonly string[] }): Promise<Account> => deps.credentials.resetPassword(token, password, choices),
 
     async passwordChangedAt(accountId: string): Promise<number | undefined> {
       return (await accounts.findCredential(accountId, "password"))?.created_at;

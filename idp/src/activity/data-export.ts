@@ -1,7 +1,7 @@
 /**
  * "Download my data" (GDPR articles 15 and 20): one JSON document with what the IdP holds about the
  * account: the account, its memberships, signed-in devices, remembered devices, connected apps, 2FA
- * state, API key metadata and the security activity. Limited per account (it is a heavy read).
+ * state, API key metadata, passkey metadata and the security activity. Limited per account (it is a heavy read).
  *
  * Invariant: the document is built from summaries that hold no secret: never a password hash, TOTP
  * secret, recovery code, API key secret or digest, token, or trusted-device cookie digest. The e2e test
@@ -16,6 +16,7 @@ import { tooManyAttempts, type RateLimiter } from '../security/rate-limiter.ts';
 import type { SessionService } from '../security/session-service.ts';
 import type { TwoFactorService } from '../security/two-factor-service.ts';
 import type { ActivityService } from './activity-service.ts';
+import type { Passkey } from '../passkeys/types.ts';
 
 export const EXPORT_LIMIT = { max: 5, windowSeconds: 3600 };
 const iso = (s: number) => new Date(s * 1000).toISOString();
@@ -23,6 +24,7 @@ const iso = (s: number) => new Date(s * 1000).toISOString();
 export function dataExport(deps: {
   databases: Pick<DatabaseService, 'listForAccount'>; sessions: SessionService; twoFactor: TwoFactorService;
   apiKeys: ApiKeyService; activity: ActivityService; limiter: RateLimiter; audit: AuditRepository;
+  passkeys: { list(accountId: string): Promise<Passkey[]> };
   /** Clients that are this site itself (the portal), left out of connected apps. */
   hiddenClients: readonly string[];
 }) {
@@ -47,6 +49,10 @@ export function dataExport(deps: {
         twoFactor: { enabled: await deps.twoFactor.isEnabled(account.id), recoveryCodesLeft: await deps.twoFactor.recoveryCodesLeft(account.id) },
         developerMode: await deps.apiKeys.isDeveloperMode(account.id),
         apiKeys: await Promise.all((await deps.apiKeys.listLive(account.id)).map((k) => deps.apiKeys.summarize(k))),
+        // Names and dates only: the public keys and credential ids stay out (nothing a person reads).
+        passkeys: (await deps.passkeys.list(account.id)).map((p) => ({
+          name: p.name, synced: p.backupEligible, createdAt: iso(p.createdAt), lastUsedAt: p.lastUsedAt === null ? null : iso(p.lastUsedAt),
+        })),
         activity: await deps.activity.all(account.id),
       };
       await deps.audit.record({ accountId: account.id, actor: account.id, event: 'data.exported', ip: from.ip });

@@ -35,9 +35,13 @@ export const shownEvents: Record<string, Describe> = {
     const amr = Array.isArray(d.amr) ? d.amr : [];
     return amr.includes('otp') ? 'Signed in with a code from the authenticator app.'
       : amr.includes('mfa') ? 'Signed in with a recovery code.'
-      : amr.includes('passkey') ? 'Signed in with a passkey.' : 'Signed in.';
+      : amr.includes('hwk') || amr.includes('swk') || amr.includes('passkey') ? 'Signed in with a passkey.' : 'Signed in.';
   },
-  'signin.failed': () => 'Failed sign-in: wrong password.',
+  'signin.failed': (d) => (d.method === 'passkey' ? 'Failed sign-in with a passkey.' : 'Failed sign-in: wrong password.'),
+  'passkey.added': (d) => `A passkey was added${d.name ? ` ("${str(d.name)}")` : ''}.`,
+  'passkey.renamed': (d) => `A passkey was renamed${d.to ? ` to "${str(d.to)}"` : ''}.`,
+  'passkey.deleted': (d) => `A passkey was removed${d.name ? ` ("${str(d.name)}")` : ''}${d.reason === 'password_reset' ? ' with the password reset' : ''}.`,
+  'passkey.counter_regression': (d) => `A passkey${d.name ? ` ("${str(d.name)}")` : ''} was refused: its counter went backwards, as when a passkey is copied.`,
   'signin.refused_locked': () => 'Sign-in refused: the account is locked until its password is reset.',
   '2fa.failed': () => 'A wrong two-factor code was entered.',
   '2fa.enabled': () => 'Two-factor authentication was turned on.',

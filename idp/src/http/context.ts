@@ -23,6 +23,8 @@ export interface AppState {
    * error handler calls it for a 4xx instead of drawing the error page.
    */
   rerender?: (error: AppError) => Promise<void> | void;
+  /** The page being rendered loads our own same-origin scripts (CSP script-src 'self'), e.g. passkeys. */
+  ownScripts?: boolean;
 }
 
 export type AppContext = Koa.ParameterizedContext<AppState>;

@@ -6,6 +6,8 @@
 import type { AppMiddleware } from './context.ts';
 
 export const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
+/** Pages that run our own same-origin scripts (passkeys: a script file and a same-origin options call), still no inline script. */
+export const CSP_WITH_OWN_SCRIPTS = `${CSP}; script-src 'self'; connect-src 'self'`;
 
 /** The headers every response carries, ours and oidc-provider's. */
 export function generalSecurityHeaders(options: { https: boolean }): [string, string][] {
@@ -30,11 +32,14 @@ export function securityHeaders(options: { https: boolean }): AppMiddleware {
   };
 }
 
-/** Writes an HTML page with the strict CSP. Works on our context and on oidc-provider's. */
-export function setHtml(ctx: { status: number; type: string; body: unknown; set(k: string, v: string): void }, body: string, status = 200): void {
+/**
+ * Writes an HTML page with the strict CSP. Works on our context and on oidc-provider's. A page that
+ * loads our own scripts says so with `ctx.state.ownScripts` (set while rendering it).
+ */
+export function setHtml(ctx: { status: number; type: string; body: unknown; set(k: string, v: string): void; state?: { ownScripts?: boolean } }, body: string, status = 200): void {
   ctx.status = status;
   ctx.type = 'html';
-  ctx.set('Content-Security-Policy', CSP);
+  ctx.set('Content-Security-Policy', ctx.state?.ownScripts ? CSP_WITH_OWN_SCRIPTS : CSP);
   ctx.body = body;
 }
 

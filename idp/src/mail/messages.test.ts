@@ -22,7 +22,7 @@ describe('mail messages', () => {
   });
 
   it('greets by name and leaves no undefined or [object Object] in any text', () => {
-    const data = { ...site, name: 'Ann', token: 't', email: 'e@example.com', newEmail: 'n@example.com', left: 3, from: {}, database: 'D', url: 'https://d.example', login: 'l@example.com', description: 'ci', visibleId: 'lk_1', scope: 'read', expiresAt: site.at, what: 'changed your sign-in login', reason: 'ticket 42' };
+    const data = { ...site, name: 'Ann', token: 't', email: 'e@example.com', newEmail: 'n@example.com', left: 3, from: {}, database: 'D', url: 'https://d.example', login: 'l@example.com', passkey: 'Laptop', description: 'ci', visibleId: 'lk_1', scope: 'read', expiresAt: site.at, what: 'changed your sign-in login', reason: 'ticket 42' };
     for (const [name, compose] of Object.entries(messages)) {
       const { subject, text } = (compose as (d: typeof data) => { subject: string; text: string })(data);
       expect(subject, name).not.toBe('');

@@ -51,6 +51,15 @@ const endedLines = (e: ResetEnded) => [
   ...(e.secondFactorRemoved ? ['two-factor authentication and its recovery codes removed: they were set up before this address was confirmed, so maybe not by you. Turn it on again at Connection & Security.'] : []),
 ];
 
+/** What a password reset did to the account's passkeys (the person ticked the ones to remove). */
+const passkeyLists = (d: { passkeysRemoved?: string[]; passkeysKept?: string[] }) => {
+  const names = (list: string[]) => list.map((n) => `"${n}"`).join(', ');
+  return [
+    d.passkeysRemoved?.length ? `Passkeys removed: ${names(d.passkeysRemoved)}.\n` : '',
+    d.passkeysKept?.length ? `Passkeys kept (they can still sign in): ${names(d.passkeysKept)}.\n` : '',
+  ].join('');
+};
+
 interface Named {
   /** The account holder's name, for the greeting. */
   name: string;
@@ -80,9 +89,17 @@ export const messages = {
     subject: 'Your password was changed',
     text: hello(d.name, `The password of your account was changed on ${utc(d.at)}${seen(d.from)}.\nEvery other device was signed out.${d.revokedApiKeys ? `\n${count(d.revokedApiKeys, 'API key was', 'API keys were')} revoked, as asked.` : ''}\n${notYou(d)}`),
   }),
-  passwordReset: (d: Site & Named & { ended?: ResetEnded }): Message => ({
+  passwordReset: (d: Site & Named & { ended?: ResetEnded; passkeysRemoved?: string[]; passkeysKept?: string[] }): Message => ({
     subject: 'Your password was changed',
-    text: hello(d.name, `The password of your account was just reset. Every device was signed out.${d.ended ? `\nWhat the reset ended:\n${endedLines(d.ended).map((l) => `- ${l}`).join('\n')}` : ''}\nIf it was not you, reset your password again at ${d.issuer}/password/forgot and contact support.`),
+    text: hello(d.name, `The password of your account was just reset. Every device was signed out.${d.ended ? `\nWhat the reset ended:\n${endedLines(d.ended).map((l) => `- ${l}`).join('\n')}` : ''}\n${passkeyLists(d)}If it was not you, reset your password again at ${d.issuer}/password/forgot and contact support.`),
+  }),
+  passkeyAdded: (d: Site & Named & { passkey: string; from?: SeenFrom }): Message => ({
+    subject: 'A passkey was added to your account',
+    text: hello(d.name, `A passkey "${d.passkey}" was added to your account on ${utc(d.at)}${seen(d.from)}. It can now sign in to your account without a password.\n${notYou(d)}`),
+  }),
+  passkeyRemoved: (d: Site & Named & { passkey: string; from?: SeenFrom }): Message => ({
+    subject: 'A passkey was removed from your account',
+    text: hello(d.name, `The passkey "${d.passkey}" was removed from your account on ${utc(d.at)}${seen(d.from)}. It can no longer sign in.\n${notYou(d)}`),
   }),
   emailChanged: (d: Site & Named & { newEmail: string }): Message => ({
     subject: 'Your account email was changed',

@@ -28,6 +28,7 @@ import { clientBasedCors } from './client-cors.ts';
 import { CLIENT_AUTH_SIGNING_ALGORITHMS, ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_TTL_METADATA, refreshTokenTtl, validateExtraClientMetadata } from '../databases/client-metadata.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, keepErrorsAtTheIdp, membershipClaims, type DatabaseAccess } from '../databases/oidc-glue.ts';
 import { TRUSTED_CLIENT_METADATA } from '../databases/database-service.ts';
+import { ACR_VALUES, requirePasskeyWhenAsked } from './acr.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
 
@@ -99,12 +100,17 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       short: { httpOnly: true, sameSite: 'lax', secure },
     },
     claims: {
-      openid: ['sub'],
+      // acr and amr with every ID token (oidc-provider gives them only when asked for otherwise): how the
+      // person signed in, so a database can tell a passkey sign-in from a password one.
+      openid: ['sub', 'acr', 'amr'],
       email: ['email', 'email_verified'],
       // login and role: the membership of the account in the database asking (absent for other clients).
       profile: ['name', 'locale', 'zoneinfo', 'updated_at', 'login', 'role'],
     },
     scopes: ['openid', 'offline_access', 'email', 'profile', ACCOUNT_API_SCOPE],
+    // ID tokens say how the person signed in: `amr` (RFC 8176: pwd, otp, hwk/swk + user + pop for a
+    // passkey) and `acr` (oidc/acr.ts: phrh/phr for passkeys), so a database can ask for a passkey.
+    acrValues: ACR_VALUES,
     async findAccount(ctx, sub) {
       const account = await ports.findAccount(sub);
       if (!account) return undefined;
@@ -126,7 +132,7 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: addDatabaseAccessPrompt(interactionPolicy.base(), databaseAccess),
+      policy: requirePasskeyWhenAsked(addDatabaseAccessPrompt(interactionPolicy.base(), databaseAccess)),
     },
     features: {
       devInteractions: { enabled: false },

@@ -1,7 +1,8 @@
 /**
  * The `recentAuth(what)` guard, the portal side of re-authentication: a sensitive request goes on when
  * the session signed in within the last 10 minutes; otherwise it answers with a page asking for the
- * password (and a 2FA code when 2FA is on) in a form that re-posts to the same address. A successful
+ * password (and a 2FA code when 2FA is on), or one of the account's passkeys instead, in a form that
+ * re-posts to the same address. A successful
  * re-authentication moves the session's `loginTs` forward, then the request goes on.
  *
  * Invariant: the page carries only non-secret fields of the original form as hidden inputs; a field
@@ -14,9 +15,10 @@ import { defineGuard, type Guard } from '../http/route.ts';
 import { html } from '../http/security-headers.ts';
 import { isRecentAuth } from '../security/reauth.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../ui/render.tsx';
+import { PasskeyReauth, usesPasskeyScript } from '../passkeys/routes/views.tsx';
 import { portalOf } from './portal-session.ts';
 
-const OWN_FIELDS = new Set(['_csrf', 'reauth_password', 'reauth_code']);
+const OWN_FIELDS = new Set(['_csrf', 'reauth_password', 'reauth_code', 'reauth_passkey']);
 const SECRET_NAME = /pass|secret|code|token|otp/i;
 
 /** The fields of the original form that may go back into the page. */
@@ -35,12 +37,16 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
   if (isRecentAuth(session.loginTs)) return true;
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   const password = typeof body.reauth_password === 'string' ? body.reauth_password.slice(0, 1024) : undefined;
+  // A passkey answer (a user-verified passkey is two factors on its own), bound to this portal session.
+  const passkey = typeof body.reauth_passkey === 'string' && body.reauth_passkey !== '' ? body.reauth_passkey : undefined;
   let error: string | undefined;
   let status = 401;
-  if (password !== undefined) {
+  if (password !== undefined || passkey !== undefined) {
     try {
       const code = typeof body.reauth_code === 'string' ? body.reauth_code.slice(0, 40) : undefined;
-      session.loginTs = await security.reauth.reauthenticate(account, { password, code }, ctx.ip);
+      session.loginTs = passkey !== undefined
+        ? await ctx.state.services.passkeys.reauthenticate(account, session.uid, passkey, ctx.ip)
+        : await security.reauth.reauthenticate(account, { password: password!, code }, ctx.ip);
       await session.persist();
       return true;
     } catch (e) {
@@ -52,6 +58,8 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
     }
   }
   const needsCode = await security.reauth.needsSecondFactor(account.id);
+  const hasPasskeys = (await ctx.state.services.passkeys.count(account.id)) > 0;
+  if (hasPasskeys) usesPasskeyScript(ctx);
   const carried = carriedFields(body);
   html(ctx, renderPage(
     <Layout title="Confirm it is you" user={account} active="security">
@@ -71,6 +79,7 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
             <a href="/my/security">Cancel</a>
           </div>
         </form>
+        {hasPasskeys && <PasskeyReauth action={ctx.path} csrf={ctx.state.csrfToken} carried={carried} />}
       </section>
     </Layout>,
   ), status);

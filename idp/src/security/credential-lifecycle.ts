@@ -10,7 +10,9 @@
  *   up with someone else's address may have set them (issue 13). The link proves the mailbox, so the
  *   address is confirmed by it. The notice lists what was ended.
  * Both forget trusted 2FA devices, kill reset links mailed before, record the event and tell the
- * account holder. Ending a session revokes its grants and tokens and tells relying parties by
+ * account holder. A reset also removes the passkeys the person ticked on the reset form (the mail names
+ * the removed and the kept ones): a way in someone else added must not survive recovery unseen.
+ * Ending a session revokes its grants and tokens and tells relying parties by
  * back-channel logout (session-service.ts).
  *
  * Routes only parse and call; they never finish this work themselves.
@@ -48,9 +50,14 @@ export interface ApiKeyRevoker {
   revokeAll(accountId: string): Promise<number>;
 }
 
+/** The passkeys module, as a reset needs it: remove the ticked ones, say what is left. */
+export interface PasskeyReset {
+  removeForReset(accountId: string, ids: readonly string[]): Promise<{ removed: { name: string }[]; kept: { name: string }[] }>;
+}
+
 export function credentialLifecycle(deps: {
   accounts: AccountRepository; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository;
-  sessions: SessionService; twoFactor: TwoFactorService; notifier: SecurityNotifier; apiKeys: ApiKeyRevoker;
+  sessions: SessionService; twoFactor: TwoFactorService; notifier: SecurityNotifier; apiKeys: ApiKeyRevoker; passkeys?: PasskeyReset;
   /** Accounts in lockdown (lockdown.ts): a reset from a mailed link ends it. */
   lockdowns: LockdownRepository;
 }) {
@@ -101,8 +108,11 @@ export function credentialLifecycle(deps: {
     return { ...ended, revokedApiKeys };
   }
 
-  /** Sets a new password from a mailed reset link (single use, bound to the address it was sent to). */
-  async function resetPassword(token: string, password: string): Promise<Account> {
+  /**
+   * Sets a new password from a mailed reset link (single use, bound to the address it was sent to);
+   * `removePasskeys` are the passkeys ticked on the reset form.
+   */
+  async function resetPassword(token: string, password: string, choices: { removePasskeys?: readonly string[] } = {}): Promise<Account> {
     const now = nowSeconds();
     const peek = await accounts.peekToken(sha256(token), 'reset_password', now);
     const account = peek && await accounts.findById(peek.accountId);
@@ -117,9 +127,10 @@ export function credentialLifecycle(deps: {
     });
     await limiter.reset(signInAccountKey(account.email));
     const ended = await revokeAfterReset(account.id, { neverConfirmed });
+    const passkeys = await deps.passkeys?.removeForReset(account.id, choices.removePasskeys ?? []);
     await audit.record({ accountId: account.id, actor: account.id, event: 'password.reset' });
     if (await deps.lockdowns.lift(account.id)) await audit.record({ accountId: account.id, actor: account.id, event: 'account.lockdown_lifted' });
-    await notifier.passwordReset(account, ended);
+    await notifier.passwordReset(account, ended, passkeys && { removed: passkeys.removed.map((p) => p.name), kept: passkeys.kept.map((p) => p.name) });
     return (await accounts.findById(account.id)) ?? account;
   }
 

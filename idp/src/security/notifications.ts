@@ -17,7 +17,8 @@ export function securityNotifier(deps: { outbox: Outbox }) {
   const { outbox } = deps;
   return {
     passwordChanged: (to: Recipient, from?: SeenFrom, revokedApiKeys?: number) => outbox.send(to.email, 'passwordChanged', { name: to.name, from, revokedApiKeys }),
-    passwordReset: (to: Recipient, ended?: ResetEnded) => outbox.send(to.email, 'passwordReset', { name: to.name, ended }),
+    passwordReset: (to: Recipient, ended?: ResetEnded, passkeys?: { removed: string[]; kept: string[] }) =>
+      outbox.send(to.email, 'passwordReset', { name: to.name, ended, passkeysRemoved: passkeys?.removed, passkeysKept: passkeys?.kept }),
     emailChanged: (to: Recipient, newEmail: string) => outbox.send(to.email, 'emailChanged', { name: to.name, newEmail }),
     emailChangeRequested: (to: Recipient, newEmail: string) => outbox.send(to.email, 'emailChangeRequested', { name: to.name, newEmail }),
     twoFactorEnabled: (to: Recipient) => outbox.send(to.email, 'twoFactorEnabled', { name: to.name }),

@@ -14,12 +14,12 @@ import type { Outbox } from '../mail/outbox.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
 import type { AuditRepository } from './audit-repository.ts';
-import { credentialLifecycle, type ApiKeyRevoker } from './credential-lifecycle.ts';
+import { credentialLifecycle, type ApiKeyRevoker, type PasskeyReset } from './credential-lifecycle.ts';
 import { lockdownRepository } from './lockdown-repository.ts';
 import { securityNotifier } from './notifications.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { reauthService } from './reauth.ts';
-import { securityStatusService, type ApiKeyStatusProvider } from './security-status.ts';
+import { securityStatusService, type ApiKeyStatusProvider, type PasskeyCountProvider } from './security-status.ts';
 import type { SessionRepository } from './session-repository.ts';
 import { sessionService, type RelyingParties } from './session-service.ts';
 import { loadSecretKey, secretBox } from './secret-box.ts';
@@ -31,6 +31,7 @@ export function securityCore(deps: {
   accountsRepo: AccountRepository; sessionsRepo: SessionRepository; relyingParties: RelyingParties;
   /** API keys as the credential lifecycle revokes them (the keys module is built later). */
   apiKeys: ApiKeyRevoker;
+  passkeys?: PasskeyReset;
 }) {
   const { outbox, hasher, limiter, audit, accountsRepo: accounts } = deps;
   const notifier = securityNotifier({ outbox });
@@ -39,7 +40,7 @@ export function securityCore(deps: {
   const sessions = sessionService({ repo: deps.sessionsRepo, relyingParties: deps.relyingParties, audit });
   const reauth = reauthService({ accounts, hasher, limiter, audit, twoFactor });
   const lockdowns = lockdownRepository(deps.db);
-  const credentials = credentialLifecycle({ accounts, hasher, limiter, audit, sessions, twoFactor, notifier, lockdowns, apiKeys: deps.apiKeys });
+  const credentials = credentialLifecycle({ accounts, hasher, limiter, audit, sessions, twoFactor, notifier, lockdowns, apiKeys: deps.apiKeys, passkeys: deps.passkeys });
   // The name routes call for a password change; the work is the lifecycle's.
   const passwords = { changePassword: credentials.changePassword };
   return { notifier, twoFactor, twoFactorRepo, sessions, reauth, credentials, passwords, lockdowns };
@@ -47,9 +48,9 @@ export function securityCore(deps: {
 
 export type SecurityCore = ReturnType<typeof securityCore>;
 
-export function createSecurity(core: SecurityCore, deps: { accountsRepo: AccountRepository; audit: AuditRepository; apiKeyStatus: ApiKeyStatusProvider }) {
+export function createSecurity(core: SecurityCore, deps: { accountsRepo: AccountRepository; audit: AuditRepository; apiKeyStatus: ApiKeyStatusProvider; passkeyCount: PasskeyCountProvider }) {
   const { sessions, twoFactor } = core;
-  const status = securityStatusService({ accounts: deps.accountsRepo, twoFactor, sessions, audit: deps.audit, apiKeys: deps.apiKeyStatus });
+  const status = securityStatusService({ accounts: deps.accountsRepo, twoFactor, sessions, audit: deps.audit, apiKeys: deps.apiKeyStatus, passkeys: deps.passkeyCount });
   return { ...core, status };
 }
 

@@ -11,8 +11,9 @@ import type { SessionService } from './session-service.ts';
 import type { TwoFactorService } from './two-factor-service.ts';
 
 export type ApiKeyStatusProvider = (accountId: string) => Promise<{ total: number; expiringWithin7Days: number }>;
+export type PasskeyCountProvider = (accountId: string) => Promise<number>;
 
-export function securityStatusService(deps: { accounts: AccountRepository; twoFactor: TwoFactorService; sessions: SessionService; audit: AuditRepository; apiKeys: ApiKeyStatusProvider }) {
+export function securityStatusService(deps: { accounts: AccountRepository; twoFactor: TwoFactorService; sessions: SessionService; audit: AuditRepository; apiKeys: ApiKeyStatusProvider; passkeys: PasskeyCountProvider }) {
   return {
     async securityStatus(accountId: string): Promise<SecurityStatus | undefined> {
       const account = await deps.accounts.findById(accountId);
@@ -22,11 +23,13 @@ export function securityStatusService(deps: { accounts: AccountRepository; twoFa
       const twoFactorEnabled = await deps.twoFactor.isEnabled(accountId);
       const recoveryCodesLeft = twoFactorEnabled ? await deps.twoFactor.recoveryCodesLeft(accountId) : 0;
       const apiKeys = await deps.apiKeys(accountId);
+      const passkeys = await deps.passkeys(accountId);
       const signedInDevices = await deps.sessions.countSessions(accountId);
       const lastSignIn = await deps.audit.lastAt(accountId, 'signin.succeeded');
       const passwordAgeDays = Math.max(0, Math.floor((now - passwordChangedAt) / 86400));
       const recommendations: Recommendation[] = [];
       if (!account.emailVerifiedAt) recommendations.push({ code: 'verify_email', message: 'Confirm your email address so you can recover your account.', href: '/my/account' });
+      if (passkeys === 0) recommendations.push({ code: 'add_passkey', message: 'Add a passkey: sign in with your fingerprint, face or screen lock instead of a password.', href: '/my/security#passkeys' });
       if (!twoFactorEnabled) recommendations.push({ code: 'enable_2fa', message: 'Turn on two-factor authentication.', href: '/my/security#two-factor' });
       if (twoFactorEnabled && recoveryCodesLeft <= 3) recommendations.push({ code: 'regenerate_recovery_codes', message: `Only ${recoveryCodesLeft} recovery code(s) left: create new ones.`, href: '/my/security#two-factor' });
       if (apiKeys.expiringWithin7Days > 0) recommendations.push({ code: 'rotate_expiring_key', message: `${apiKeys.expiringWithin7Days} API key(s) expire within 7 days.`, href: '/my/security#api-keys' });
@@ -45,6 +48,7 @@ export function securityStatusService(deps: { accounts: AccountRepository; twoFa
         signedInDevices,
         lastSignInAt: lastSignIn ? new Date(lastSignIn * 1000).toISOString() : null,
         apiKeys,
+        passkeys,
         recommendations,
       };
     },

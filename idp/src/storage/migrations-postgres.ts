@@ -271,4 +271,42 @@ export const postgresMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'passkeys',
+    sql: `
+      -- Passkeys (WebAuthn credentials), a credential of the account beside its password and TOTP.
+      -- credential_id and public_key are base64url; public_key is the COSE key, not a secret (a copy of
+      -- the store cannot sign with it). transports is a JSON array; backup_* are 0/1 (synced or
+      -- device-bound). sign_count only moves forward: a lower one is refused (a cloned authenticator).
+      -- IF NOT EXISTS: running it again over the same store (a test re-running earlier versions) changes nothing.
+      CREATE TABLE IF NOT EXISTS webauthn_credentials (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        credential_id TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        sign_count BIGINT NOT NULL,
+        transports TEXT NOT NULL,
+        backup_eligible INTEGER NOT NULL,
+        backup_state INTEGER NOT NULL,
+        aaguid TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS webauthn_credentials_credential ON webauthn_credentials(credential_id);
+      CREATE INDEX IF NOT EXISTS webauthn_credentials_account ON webauthn_credentials(account_id, created_at);
+
+      -- Outstanding WebAuthn challenges, keyed by their SHA-256, each bound to the portal session or
+      -- sign-in interaction (binding) that asked for it, single use (deleted when taken) and short-lived.
+      CREATE TABLE IF NOT EXISTS webauthn_challenges (
+        challenge_hash TEXT PRIMARY KEY,
+        purpose TEXT NOT NULL CHECK (purpose IN ('register', 'sign_in', 'reauth')),
+        binding TEXT NOT NULL,
+        account_id TEXT REFERENCES accounts(id) ON DELETE CASCADE,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS webauthn_challenges_expires ON webauthn_challenges(expires_at);
+    `,
+  },
 ];

@@ -42,6 +42,8 @@ export const exportTables: TableSpec[] = [
   { name: 'developer_mode', key: ['account_id'] },
   { name: 'api_keys', key: ['seq'] },
   { name: 'api_key_ips', key: ['key_id', 'ip'] },
+  { name: 'webauthn_credentials', key: ['id'] },
+  { name: 'webauthn_challenges', key: ['challenge_hash'] },
   { name: 'oidc_models', key: ['model', 'id'] },
   { name: 'signing_keys', key: ['kid'] },
   { name: 'server_settings', key: ['name'] },

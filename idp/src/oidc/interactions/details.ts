@@ -3,6 +3,8 @@ import type Provider from 'oidc-provider';
 import { AppError } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
 import { defineGuard } from '../../http/route.ts';
+import { usesPasskeyScript } from '../../passkeys/routes/views.tsx';
+import { ACR, requiredPasskeyAcr } from '../acr.ts';
 import { loginView } from './views.tsx';
 import { noteRequestClient } from '../../activity/request-origin.ts';
 
@@ -76,5 +78,16 @@ export async function renderLogin(ctx: AppContext, provider: Provider, details: 
   const clientId = typeof details.params.client_id === 'string' ? details.params.client_id : undefined;
   const client = await clientNameOf(provider, clientId);
   const forDatabase = clientId ? Boolean(await ctx.state.services.databases.findByClientId(clientId)) : false;
-  return loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, forDatabase, ...extra });
+  usesPasskeyScript(ctx); // "Sign in with a passkey"
+  const passkeyOnly = passkeyRequirement(details, client.name);
+  return loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, forDatabase, ...(passkeyOnly ? { notice: passkeyOnly } : {}), ...extra });
+}
+
+/** When the application asked for a passkey sign-in (acr_values, see oidc/acr.ts): the sentence that says so. */
+export function passkeyRequirement(details: InteractionDetails, clientName: string): string | undefined {
+  const required = requiredPasskeyAcr(details.params.acr_values);
+  if (!required) return undefined;
+  return required === ACR.phishingResistantHardware
+    ? `${clientName} asks you to sign in with a passkey kept on one device (a security key or this device's screen lock), not a synced one or a password.`
+    : `${clientName} asks you to sign in with a passkey, not a password. Use "Sign in with a passkey".`;
 }

@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import { emailField, passwordField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { interaction, interactionOf, renderLogin } from './details.ts';
+import { clientNameOf, interaction, interactionOf, passkeyRequirement, renderLogin } from './details.ts';
 import { afterPassword, deviceCookieHash } from './sign-in.ts';
 
 export const submitLogin = defineRoute({
@@ -21,6 +21,9 @@ export const submitLogin = defineRoute({
   handler: async (ctx, { body }) => {
     const { provider, details } = interactionOf(ctx);
     if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
+    // The application asked for a passkey (acr_values): a password would not meet it.
+    const passkeyOnly = passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name);
+    if (passkeyOnly) throw new AppError('forbidden', passkeyOnly);
     // For a database the identifier is the membership's sign-in login, not necessarily the account email.
     const account = await ctx.state.services.databases.authenticate(details.params.client_id as string | undefined, body.email, body.password, { ip: ctx.ip, deviceHash: deviceCookieHash(ctx) });
     await afterPassword(ctx, provider, details, account);

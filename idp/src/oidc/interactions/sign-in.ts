@@ -10,6 +10,7 @@ import type { Account } from '../../accounts/types.ts';
 import type { AppContext } from '../../http/context.ts';
 import { html } from '../../http/security-headers.ts';
 import { nowSeconds } from '../../clock.ts';
+import { acrFor } from '../acr.ts';
 import { randomToken, sha256 } from '../../security/tokens.ts';
 import { deviceLabel } from '../../security/user-agent.ts';
 import { clientNameOf, finishInteraction, type InteractionDetails } from './details.ts';
@@ -67,7 +68,7 @@ export async function completeSignIn(ctx: AppContext, provider: Provider, accoun
     if (!firstEver) await security.notifier.newDeviceSignIn(account, { ip: ctx.ip, device: deviceLabel(userAgent) }, await security.lockdown.issueMailLink(account.id));
   }
   await audit.record({ accountId: account.id, actor: account.id, event: 'signin.succeeded', ip: ctx.ip, data: { amr } });
-  await finishInteraction(ctx, provider, { login: { accountId: account.id, amr, ts: nowSeconds() } }, false);
+  await finishInteraction(ctx, provider, { login: { accountId: account.id, amr, acr: acrFor(amr), ts: nowSeconds() } }, false);
 }
 
 export async function rememberDevice(ctx: AppContext, accountId: string): Promise<void> {

@@ -1,5 +1,6 @@
 /** The sign-in, sign-up and consent screens of an authorization request. */
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { PasskeySignIn } from '../../passkeys/routes/views.tsx';
 
 export interface LoginViewProps {
   uid: string;
@@ -23,10 +24,10 @@ export function loginView(p: LoginViewProps): string {
         <form method="post" action={`/interaction/${p.uid}/login`}>
           <CsrfField token={p.csrf} />
           {p.forDatabase ? (
-            <Field name="email" label="Sign-in login" type="email" autocomplete="username" value={p.email}
+            <Field name="email" label="Sign-in login" type="email" autocomplete="username webauthn" value={p.email}
               hint={`The email address you sign in to ${p.clientName} with (it may differ from your account email).`} />
           ) : (
-            <Field name="email" label="Email" type="email" autocomplete="username" value={p.email} />
+            <Field name="email" label="Email" type="email" autocomplete="username webauthn" value={p.email} />
           )}
           <Field name="password" label="Password" type="password" autocomplete="current-password"
             hint={p.forDatabase ? 'Your account password (or a database-specific one, on the database itself).' : undefined} />
@@ -35,6 +36,7 @@ export function loginView(p: LoginViewProps): string {
             <a href="/password/forgot">Forgot your password?</a>
           </div>
         </form>
+        <PasskeySignIn uid={p.uid} csrf={p.csrf} />
       </section>
       <p>
         No account yet? <a href="/signup">Create an account</a>

@@ -4,11 +4,13 @@ import type { AppContext } from '../../http/context.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { usesPasskeyScript } from '../../passkeys/routes/views.tsx';
 import { securityPage } from './views.tsx';
 
 export async function renderSecurity(ctx: AppContext, extra: { done?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
   const { account, session } = portalOf(ctx);
   const { security } = ctx.state.services;
+  usesPasskeyScript(ctx);
   html(ctx, securityPage({
     account,
     csrf: ctx.state.csrfToken,
@@ -17,6 +19,7 @@ export async function renderSecurity(ctx: AppContext, extra: { done?: string; er
     apps: await security.sessions.appsWithTokens(account.id),
     trustedDevices: await security.twoFactor.countTrustedDevices(account.id),
     developerMode: await ctx.state.services.apiKeys.isDeveloperMode(account.id),
+    passkeys: await ctx.state.services.passkeys.list(account.id),
     ...extra,
   }), status);
 }

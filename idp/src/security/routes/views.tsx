@@ -4,6 +4,8 @@ import type { Account } from '../../accounts/types.ts';
 import type { Enrollment } from '../two-factor-service.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { DeveloperModeSection } from '../../apikeys/routes/views.tsx';
+import type { Passkey } from '../../passkeys/types.ts';
+import { PasskeySection, passkeyDoneMessages } from '../../passkeys/routes/views.tsx';
 
 export const doneMessages: Record<string, string> = {
   password: 'Your password was changed. Every other device was signed out.',
@@ -12,6 +14,7 @@ export const doneMessages: Record<string, string> = {
   'logged-out-others': 'Every other device was signed out.',
   'device-out': 'That device was signed out.',
   'trusted-forgotten': 'Every remembered device will be asked for a code again.',
+  ...passkeyDoneMessages,
 };
 
 const day = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -25,6 +28,8 @@ export interface SecurityPageProps {
   trustedDevices: number;
   /** Developer mode (API keys module). */
   developerMode?: boolean;
+  /** The account's passkeys (passkeys module). */
+  passkeys?: Passkey[];
   done?: string;
   error?: string;
   fields?: Record<string, string>;
@@ -66,6 +71,8 @@ export function securityPage(p: SecurityPageProps): string {
           <button type="submit">Change password</button>
         </form>
       </section>
+
+      <PasskeySection csrf={p.csrf} passkeys={p.passkeys ?? []} />
 
       <section aria-labelledby="two-factor">
         <h2 id="two-factor">Two-factor authentication</h2>

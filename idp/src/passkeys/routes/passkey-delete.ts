@@ -1,0 +1,27 @@
+/**
+ * POST /my/security/passkeys/:id/delete: deletes one passkey (recent sign-in required; a mail tells the
+ * owner). The last way to sign in of an account without a password is refused with the reason.
+ */
+import { defineRoute } from '../../http/route.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { recentAuth } from '../../portal/reauth.tsx';
+import { renderSecurity } from '../../security/routes/security-show.tsx';
+import { deviceLabel } from '../../security/user-agent.ts';
+import { optionsInput, passkeyIdParam } from './schemas.ts';
+import { PASSKEYS_PATH } from './views.tsx';
+
+export const deletePasskey = defineRoute({
+  method: 'POST',
+  path: `${PASSKEYS_PATH}/:id/delete`,
+  guards: [signedIn, recentAuth('delete a passkey')],
+  input: { params: passkeyIdParam, body: optionsInput },
+  paramsError: 'not_found',
+  rerender: async (ctx, error) => {
+    await renderSecurity(ctx, { error: error.message }, error.status);
+  },
+  handler: async (ctx, { params }) => {
+    await ctx.state.services.passkeys.remove(portalOf(ctx).account, params.id, { ip: ctx.ip, device: deviceLabel(ctx.get('user-agent')) });
+    ctx.status = 303;
+    ctx.redirect('/my/security?done=passkey-deleted#passkeys');
+  },
+});

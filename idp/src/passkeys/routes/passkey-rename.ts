@@ -1,0 +1,22 @@
+/** POST /my/security/passkeys/:id/rename: a new name for one of the account's passkeys. */
+import { defineRoute } from '../../http/route.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { renderSecurity } from '../../security/routes/security-show.tsx';
+import { passkeyIdParam, renameInput } from './schemas.ts';
+import { PASSKEYS_PATH } from './views.tsx';
+
+export const renamePasskey = defineRoute({
+  method: 'POST',
+  path: `${PASSKEYS_PATH}/:id/rename`,
+  guards: [signedIn],
+  input: { params: passkeyIdParam, body: renameInput },
+  paramsError: 'not_found',
+  rerender: async (ctx, error) => {
+    await renderSecurity(ctx, { error: error.message }, error.status);
+  },
+  handler: async (ctx, { params, body }) => {
+    await ctx.state.services.passkeys.rename(portalOf(ctx).account, params.id, body.name);
+    ctx.status = 303;
+    ctx.redirect('/my/security?done=passkey-renamed#passkeys');
+  },
+});

@@ -1,0 +1,33 @@
+/**
+ * POST /interaction/:uid/passkey: signs in with a passkey. The account is the one the passkey belongs
+ * to; the sign-in needs no second factor (a user-verified passkey is already two factors) and its time
+ * counts as a recent sign-in. Databases apply their membership rules after it, as after a password.
+ * Failures re-render the sign-in form with the reason.
+ */
+import { AppError } from '../../errors.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
+import { acrFor, meetsAcr, requiredPasskeyAcr } from '../../oidc/acr.ts';
+import { clientNameOf, interaction, interactionOf, passkeyRequirement, renderLogin } from '../../oidc/interactions/details.ts';
+import { completeSignIn } from '../../oidc/interactions/sign-in.ts';
+import { signInInput } from './schemas.ts';
+
+export const signInWithPasskey = defineRoute({
+  method: 'POST',
+  path: '/interaction/:uid/passkey',
+  guards: [interaction],
+  input: { body: signInInput },
+  rerender: async (ctx, error) => {
+    const { provider, details } = interactionOf(ctx);
+    html(ctx, await renderLogin(ctx, provider, details, { error: error.message }));
+  },
+  handler: async (ctx, { body }) => {
+    const { provider, details } = interactionOf(ctx);
+    if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
+    const { account, amr } = await ctx.state.services.passkeys.signIn(details.uid, body.response, ctx.ip);
+    // A synced passkey does not meet a request for a device-bound one (acr_values=phrh).
+    const required = requiredPasskeyAcr(details.params.acr_values);
+    if (required && !meetsAcr(acrFor(amr), required)) throw new AppError('forbidden', passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name)!);
+    await completeSignIn(ctx, provider, account, amr);
+  },
+});

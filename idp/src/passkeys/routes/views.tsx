@@ -1,0 +1,142 @@
+/**
+ * The passkey parts of other pages: the Passkeys section of Connection & Security, the passkey button of
+ * the sign-in page and of the re-authentication page, the list on the password reset form. Every control
+ * that needs WebAuthn is rendered `hidden`; /static/passkeys.js shows it when the browser can use it.
+ */
+import type { VNode } from 'preact';
+import type { AppContext } from '../../http/context.ts';
+import { CsrfField, Field } from '../../ui/render.tsx';
+import { MAX_PASSKEYS, type Passkey } from '../types.ts';
+
+export const PASSKEYS_PATH = '/my/security/passkeys';
+export const PASSKEY_SCRIPT = '/static/passkeys.js';
+
+export const passkeyDoneMessages: Record<string, string> = {
+  'passkey-added': 'Your passkey was added. You can now sign in with it instead of your password.',
+  'passkey-renamed': 'The passkey was renamed.',
+  'passkey-deleted': 'The passkey was deleted. It can no longer sign in to your account.',
+};
+
+const when = (seconds: number | null) => (seconds === null ? 'never' : `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+
+/** The script tag; the page's CSP must allow our own scripts (see `usesPasskeyScript`). */
+export function PasskeyScript(): VNode {
+  return <script src={PASSKEY_SCRIPT} defer />;
+}
+
+/** Marks the page being rendered as one that loads /static/passkeys.js (CSP script-src 'self'). */
+export function usesPasskeyScript(ctx: AppContext): void {
+  ctx.state.ownScripts = true;
+}
+
+function ErrorSlot(): VNode {
+  return <p class="field-error" data-passkey-error hidden role="alert" />;
+}
+
+/** The add form: a name, then the browser's passkey prompt (the script fills `response`). */
+export function PasskeyAddForm({ csrf, name, full }: { csrf: string; name?: string; full: boolean }): VNode {
+  if (full) return <p>You have {MAX_PASSKEYS} passkeys, the most an account can have. Delete one to add another.</p>;
+  return (
+    <form method="post" action={PASSKEYS_PATH} data-passkey-register data-options={`${PASSKEYS_PATH}/options`} hidden>
+      <CsrfField token={csrf} />
+      <input type="hidden" name="response" value="" />
+      <Field name="name" label="Name of the new passkey" value={name} required={false} maxLength={60}
+        hint="For example the device or password manager that keeps it." />
+      <ErrorSlot />
+      <button type="submit">Add a passkey</button>
+    </form>
+  );
+}
+
+export function PasskeySection({ csrf, passkeys }: { csrf: string; passkeys: Passkey[] }): VNode {
+  return (
+    <section aria-labelledby="passkeys">
+      <h2 id="passkeys">Passkeys</h2>
+      <p>A passkey signs you in with your fingerprint, face or screen lock instead of your password, here and on every database linked to your account. It cannot be phished: it works only on this site.</p>
+      {passkeys.length === 0 ? <p id="passkey-count">You have no passkey yet.</p> : (
+        <table>
+          <thead><tr><th>Name</th><th>Kind</th><th>Added</th><th>Last used</th><th></th></tr></thead>
+          <tbody>
+            {passkeys.map((p) => (
+              <tr key={p.id} class="passkey" data-passkey-id={p.id}>
+                <td>
+                  <form method="post" action={`${PASSKEYS_PATH}/${encodeURIComponent(p.id)}/rename`} class="actions">
+                    <CsrfField token={csrf} />
+                    <label class="visually-hidden" for={`rename-${p.id}`}>Name</label>
+                    <input id={`rename-${p.id}`} name="name" value={p.name} maxLength={60} required />
+                    <button type="submit" class="secondary">Rename</button>
+                  </form>
+                </td>
+                <td>{p.backupEligible ? 'Synced' : 'This device only'}</td>
+                <td>{when(p.createdAt)}</td>
+                <td>{when(p.lastUsedAt)}</td>
+                <td>
+                  <form method="post" action={`${PASSKEYS_PATH}/${encodeURIComponent(p.id)}/delete`}>
+                    <CsrfField token={csrf} />
+                    <button type="submit" class="danger">Delete</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <PasskeyAddForm csrf={csrf} full={passkeys.length >= MAX_PASSKEYS} />
+      <noscript><p class="hint">Adding a passkey needs JavaScript and a browser that supports passkeys.</p></noscript>
+      <PasskeyScript />
+    </section>
+  );
+}
+
+/** "Sign in with a passkey" on the IdP's sign-in page (discoverable: no email needed). */
+export function PasskeySignIn({ uid, csrf }: { uid: string; csrf: string }): VNode {
+  return (
+    <>
+      <form method="post" action={`/interaction/${uid}/passkey`} data-passkey-signin data-options={`/interaction/${uid}/passkey/options`} hidden>
+        <CsrfField token={csrf} />
+        <input type="hidden" name="response" value="" />
+        <ErrorSlot />
+        <button type="submit" class="secondary">Sign in with a passkey</button>
+      </form>
+      <PasskeyScript />
+    </>
+  );
+}
+
+/** "Use a passkey instead" on the re-authentication page: posts the same fields with the passkey's answer. */
+export function PasskeyReauth({ action, csrf, carried }: { action: string; csrf: string; carried: [string, string][] }): VNode {
+  return (
+    <>
+      <form method="post" action={action} data-passkey-reauth data-options={`${PASSKEYS_PATH}/reauth-options`} hidden>
+        <CsrfField token={csrf} />
+        {carried.map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+        <input type="hidden" name="reauth_passkey" value="" />
+        <ErrorSlot />
+        <button type="submit" class="secondary">Use a passkey instead</button>
+      </form>
+      <PasskeyScript />
+    </>
+  );
+}
+
+/**
+ * The passkeys on the password reset form, each ticked for removal: a reset is account recovery, and a
+ * passkey someone else added must not survive it unseen.
+ */
+export function ResetPasskeyList({ passkeys }: { passkeys: Passkey[] }): VNode | null {
+  if (passkeys.length === 0) return null;
+  return (
+    <fieldset id="reset-passkeys">
+      <legend>Passkeys of this account</legend>
+      <p class="hint">Ticked passkeys are removed with the reset. Keep only the ones you recognise.</p>
+      {passkeys.map((p) => (
+        <div key={p.id}>
+          <label>
+            <input type="checkbox" name="remove_passkey" value={p.id} checked />
+            {' '}Remove "{p.name}" (added {when(p.createdAt)}, last used {when(p.lastUsedAt)})
+          </label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
