@@ -1,45 +1,85 @@
-/** Recent sign-ins, newest first; every one that is not this browser offers "This wasn't me". */
-import type { ActivityEvent } from '../lib/activity.ts';
+/**
+ * The account's security activity, newest first (`ActivityEntry` from the account API): what happened,
+ * from which device and app, when and from which IP. Every entry offers "This wasn't me" (the portal's
+ * lockdown page for that entry); "Show older" appends the next page.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ActivityEntry } from '../../shared/account-api.ts';
+import { isFailedAttempt } from '../lib/activity.ts';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
-const what = (event: ActivityEvent) => (event.kind === 'sign_in' ? 'Signed in' : event.kind.replaceAll('_', ' '));
 
-export function ActivityList(props: { events: ActivityEvent[]; fromDevices: boolean; lockdownHref: string | null; onLockdown: () => void }) {
-  if (props.events.length === 0) return <p class="muted">No recent activity.</p>;
+export function ActivityList(props: {
+  entries: ActivityEntry[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onShowOlder: () => void;
+  lockdownHref: (entry: ActivityEntry) => string | null;
+  onLockdown: (entry: ActivityEntry) => void;
+}) {
+  const list = useRef<HTMLUListElement>(null);
+  // After "Show older", the focus goes to the first entry it added (the button may be gone).
+  const [focusFrom, setFocusFrom] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusFrom === null || props.loadingOlder) return;
+    (list.current?.children[focusFrom] as HTMLElement | undefined)?.focus();
+    setFocusFrom(null);
+  }, [focusFrom, props.loadingOlder, props.entries.length]);
+
+  if (props.entries.length === 0) return <p class="muted">No recent activity.</p>;
   return (
     <div>
-      {props.fromDevices && <p class="muted small">Sign-ins of the devices still signed in to your account.</p>}
-      <ul class="rows" aria-label="Recent activity">
-        {props.events.map((event) => (
-          <li key={event.id} class="row row-wrap">
-            <div class="row-main">
-              <strong>
-                {what(event)}: {event.browser} on {event.os}
-                {event.current && <span class="tag">this device</span>}
-                {event.newDevice && <span class="tag tag-warn">new device</span>}
-              </strong>
-              <span class="muted">
-                <time dateTime={event.at}>{when(event.at)}</time> · {event.ip ?? 'unknown IP'}
-              </span>
-            </div>
-            {!event.current && props.lockdownHref && (
-              <a
-                class="danger-link"
-                href={props.lockdownHref}
-                target="_blank"
-                rel="noreferrer"
-                onClick={(e) => {
-                  e.preventDefault();
-                  props.onLockdown();
-                }}
-              >
-                This wasn't me
-                <span class="visually-hidden">: {event.browser} on {event.os}, {when(event.at)}</span>
-              </a>
-            )}
-          </li>
-        ))}
+      <ul class="rows" aria-label="Recent activity" ref={list}>
+        {props.entries.map((entry) => {
+          const href = props.lockdownHref(entry);
+          return (
+            <li key={entry.id} class="row row-wrap" tabIndex={-1} data-entry={entry.id}>
+              <div class="row-main">
+                <strong>
+                  {entry.detail}
+                  {isFailedAttempt(entry) && <span class="tag tag-warn">failed</span>}
+                </strong>
+                <span class="muted">
+                  {entry.device ?? 'Unknown device'}
+                  {entry.app && ` · ${entry.app}`}
+                </span>
+                <span class="muted">
+                  <time dateTime={entry.at}>{when(entry.at)}</time> · {entry.ip ?? 'unknown IP'}
+                </span>
+              </div>
+              {href && (
+                <a
+                  class="danger-link"
+                  href={href}
+                  target="_blank"
+                  rel="noreferrer"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    props.onLockdown(entry);
+                  }}
+                >
+                  This wasn't me
+                  <span class="visually-hidden">: {entry.detail} {when(entry.at)}</span>
+                </a>
+              )}
+            </li>
+          );
+        })}
       </ul>
+      {props.hasOlder && (
+        <button
+          type="button"
+          class="more"
+          disabled={props.loadingOlder}
+          aria-busy={props.loadingOlder}
+          onClick={() => {
+            setFocusFrom(props.entries.length);
+            props.onShowOlder();
+          }}
+        >
+          {props.loadingOlder ? 'Loading older activity…' : 'Show older'}
+        </button>
+      )}
     </div>
   );
 }

@@ -98,3 +98,27 @@ describe('invalid_token', () => {
     await expect(account.apiKeys()).rejects.toMatchObject({ code: 'api_error', message: 'No such route.', detail: { status: 404, apiError: 'not_found' } });
   });
 });
+
+describe('activity', () => {
+  const entry = (id: string) => ({ id, at: '2026-06-01T00:00:00Z', kind: 'signin.succeeded', ip: null, device: 'Firefox 140 on Linux', app: null, detail: 'Signed in.' });
+
+  it('asks for a page of the popup size, passing the cursor of the previous page for older ones', async () => {
+    const fixtures = { 'GET /api/v1/activity': (query: URLSearchParams) => (query.get('cursor') === '7' ? { entries: [entry('6')], nextCursor: null } : { entries: [entry('8'), entry('7')], nextCursor: '7' }) };
+    const { idp, session, account } = createSessionStack({ fixtures });
+    await session.signIn();
+    await expect(account.activity(null)).resolves.toEqual({ entries: [entry('8'), entry('7')], nextCursor: '7' });
+    await expect(account.activity('7')).resolves.toEqual({ entries: [entry('6')], nextCursor: null });
+    expect(idp.state.apiRequests.map((r) => r.query)).toEqual(['?limit=10', '?limit=10&cursor=7']);
+  });
+
+  it('answers null from an IdP without the route (404), and passes other errors on', async () => {
+    const without = createSessionStack();
+    await without.session.signIn();
+    await expect(without.account.activity(null)).resolves.toBeNull();
+
+    const message = 'The page cursor is not valid. Start again from the first page.';
+    const refusing = createSessionStack({ fixtures: { 'GET /api/v1/activity': () => Response.json({ error: 'invalid_request', message }, { status: 400 }) } });
+    await refusing.session.signIn();
+    await expect(refusing.account.activity('999')).rejects.toMatchObject({ code: 'api_error', message, detail: { status: 400 } });
+  });
+});

@@ -9,6 +9,7 @@
 import {
   ACCOUNT_API_PREFIX,
   accountApiRoutes,
+  type ActivityPage,
   type ApiError,
   type ApiKeySummary,
   type DatabaseSummary,
@@ -18,13 +19,13 @@ import {
   type RotateApiKeyResponse,
   type SecurityStatus,
 } from '../../shared/account-api.ts';
-import { ACTIVITY_PATH, type ActivityEvent } from './activity.ts';
+import { ACTIVITY_PAGE_SIZE } from './activity.ts';
 import type { AuthSession } from './auth-session.ts';
 import type { DpopFetch } from './dpop-fetch.ts';
 import { ExtensionError } from './errors.ts';
 import { challengeError, stepUpMaxAge } from './www-authenticate.ts';
 
-type Route = (typeof accountApiRoutes)[keyof typeof accountApiRoutes] | { method: 'GET'; path: typeof ACTIVITY_PATH };
+type Route = (typeof accountApiRoutes)[keyof typeof accountApiRoutes];
 
 export interface AccountClient {
   status(): Promise<SecurityStatus>;
@@ -33,8 +34,8 @@ export interface AccountClient {
   logoutOthers(): Promise<LogoutOthersResponse>;
   apiKeys(): Promise<ApiKeySummary[]>;
   rotateApiKey(id: string, request: RotateApiKeyRequest): Promise<RotateApiKeyResponse>;
-  /** `GET /activity`, or null while the IdP does not have that route (404). */
-  activity(): Promise<ActivityEvent[] | null>;
+  /** One page of `GET /activity` (the newest without a cursor), or null from an IdP without that route (404). */
+  activity(cursor: string | null): Promise<ActivityPage | null>;
 }
 
 export interface AccountClientDeps {
@@ -46,8 +47,9 @@ export interface AccountClientDeps {
 }
 
 export function createAccountClient(deps: AccountClientDeps): AccountClient {
-  async function call<T>(route: Route, options: { id?: string; body?: unknown } = {}): Promise<T> {
-    const path = route.path.replace(':id', encodeURIComponent(options.id ?? ''));
+  async function call<T>(route: Route, options: { id?: string; body?: unknown; query?: Record<string, string> } = {}): Promise<T> {
+    const query = options.query ? `?${new URLSearchParams(options.query)}` : '';
+    const path = route.path.replace(':id', encodeURIComponent(options.id ?? '')) + query;
     const send = (accessToken: string) =>
       deps.dpopFetch({
         url: `${deps.issuer}${ACCOUNT_API_PREFIX}${path}`,
@@ -93,8 +95,8 @@ export function createAccountClient(deps: AccountClientDeps): AccountClient {
     logoutOthers: () => call(accountApiRoutes.logoutOthers, { body: {} }),
     apiKeys: () => call(accountApiRoutes.apiKeys),
     rotateApiKey: (id, request) => call(accountApiRoutes.rotateApiKey, { id, body: request }),
-    activity: () =>
-      call<ActivityEvent[]>({ method: 'GET', path: ACTIVITY_PATH }).catch((error: unknown) => {
+    activity: (cursor) =>
+      call<ActivityPage>(accountApiRoutes.activity, { query: { limit: String(ACTIVITY_PAGE_SIZE), ...(cursor ? { cursor } : {}) } }).catch((error: unknown) => {
         if (error instanceof ExtensionError && error.code === 'api_error' && error.detail.status === 404) return null;
         throw error;
       }),

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { activityFromDevices } from './activity.ts';
+import { isActivityCursor, isFailedAttempt, lockdownPathOf } from './activity.ts';
 
-const NOW = Date.parse('2026-06-01T12:00:00Z');
-const at = (daysAgo: number) => new Date(NOW - daysAgo * 86_400_000).toISOString();
-const device = (id: string, daysAgo: number, current = false) => ({ id, browser: 'Chrome 156', os: 'Linux', ip: '198.51.100.4', firstSeenAt: at(daysAgo), lastSeenAt: at(0), current, apps: [] });
+describe('activity helpers', () => {
+  it("links each entry's \"This wasn't me\" to the portal's lockdown page for that entry", () => {
+    expect(lockdownPathOf({ id: '42' })).toBe('/my/security/lockdown?entry=42');
+    expect(lockdownPathOf({ id: 'a&b=c' })).toBe('/my/security/lockdown?entry=a%26b%3Dc');
+  });
 
-describe('activityFromDevices', () => {
-  it('turns each session into a sign-in, newest first, flagging other devices new this week', () => {
-    const events = activityFromDevices([device('me', 20, true), device('old', 9), device('new', 1)], NOW);
-    expect(events.map((e) => [e.id, e.newDevice, e.current])).toEqual([['new', true, false], ['old', false, false], ['me', false, true]]);
-    expect(events[0]).toMatchObject({ kind: 'sign_in', at: at(1), ip: '198.51.100.4' });
+  it('accepts only plain cursor tokens', () => {
+    expect(isActivityCursor('123')).toBe(true);
+    expect(isActivityCursor('abc_DEF-9')).toBe(true);
+    for (const bad of ['', '1&limit=100', '../x', 'x'.repeat(129), 12, null, undefined]) expect(isActivityCursor(bad)).toBe(false);
+  });
+
+  it('marks failed attempts', () => {
+    expect(['signin.failed', '2fa.failed', 'reauth.failed', 'signin.refused_locked'].map((kind) => isFailedAttempt({ kind }))).toEqual([true, true, true, true]);
+    expect(['signin.succeeded', 'password.changed', 'api_key.new_ip'].map((kind) => isFailedAttempt({ kind }))).toEqual([false, false, false]);
   });
 });

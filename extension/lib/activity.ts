@@ -1,46 +1,33 @@
 /**
- * Recent account activity for the popup. The account API's `GET /api/v1/activity` is being built in
- * another issue; until an IdP answers it (404 before), the devices list stands in: each live session
- * is one sign-in, at the time it was first seen. `ActivityEvent` is the shape the extension expects
- * from that route (a bare JSON array, newest first).
+ * Recent account activity for the popup: pages of `ActivityEntry` from `GET /api/v1/activity`
+ * (`shared/account-api.ts` is the contract; no type of its own here), newest first, each older page
+ * fetched with the previous page's `nextCursor`.
+ *
+ * An IdP from before that route answers 404: the feed is then `null` and the popup says so and points
+ * to the Devices tab. There is no stand-in built from the devices list: those IdPs have no lockdown
+ * page either (both came in the same change), so "This wasn't me" would lead nowhere.
  */
-import type { DeviceSummary } from '../../shared/account-api.ts';
-import { NEW_DEVICE_WINDOW_MS } from './security-summary.ts';
+import type { ActivityEntry } from '../../shared/account-api.ts';
 
-export const ACTIVITY_PATH = '/activity';
+/** Entries per page in the popup: a screenful or two; "Show older" fetches the next. */
+export const ACTIVITY_PAGE_SIZE = 10;
 
-export interface ActivityEvent {
-  id: string;
-  /** `sign_in` for now; other kinds are shown with their `kind` as text. */
-  kind: 'sign_in' | (string & {});
-  /** ISO timestamp. */
-  at: string;
-  browser: string;
-  os: string;
-  ip: string | null;
-  /** The first sign-in from this device (browser) within the last 7 days. */
-  newDevice: boolean;
-  /** The session the extension itself signed in through. */
-  current: boolean;
+/**
+ * The cursor is opaque (the IdP's own format); the extension only bounds what it passes on, so a
+ * message from a page cannot smuggle anything but a plain token into the query string.
+ */
+const CURSOR = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function isActivityCursor(value: unknown): value is string {
+  return typeof value === 'string' && CURSOR.test(value);
 }
 
-export interface ActivityFeed {
-  events: ActivityEvent[];
-  /** `devices` while the IdP has no activity route: the popup says the list is sessions, not a full log. */
-  source: 'activity' | 'devices';
+/** The portal's "This wasn't me" page for one entry: it shows that entry, then offers the lockdown. */
+export function lockdownPathOf(entry: Pick<ActivityEntry, 'id'>): string {
+  return `/my/security/lockdown?entry=${encodeURIComponent(entry.id)}`;
 }
 
-export function activityFromDevices(devices: readonly DeviceSummary[], now: number): ActivityEvent[] {
-  return devices
-    .map((device) => ({
-      id: device.id,
-      kind: 'sign_in',
-      at: device.firstSeenAt,
-      browser: device.browser,
-      os: device.os,
-      ip: device.ip,
-      newDevice: !device.current && now - Date.parse(device.firstSeenAt) < NEW_DEVICE_WINDOW_MS,
-      current: device.current,
-    }))
-    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+/** A failed attempt (wrong password, wrong code): marked so it stands out in the list. */
+export function isFailedAttempt(entry: Pick<ActivityEntry, 'kind'>): boolean {
+  return entry.kind.endsWith('.failed') || entry.kind.endsWith('.refused_locked');
 }

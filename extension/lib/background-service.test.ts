@@ -82,12 +82,15 @@ describe('background service', () => {
     expect(await service.notificationTarget('two-factor-off-1')).toBe(`${ISSUER}/my/security#two-factor`);
   });
 
-  it('lists activity from /activity, or from the devices while the IdP has no such route', async () => {
-    const { service, fixtures } = setup({ devices: [device('me', true)] });
+  it('lists the activity page by page, and null from an IdP without the route', async () => {
+    const { service, fixtures, idp } = setup({ devices: [device('me', true)] });
     await service.handlers.signIn(null);
-    expect(await service.handlers.listActivity(null)).toMatchObject({ source: 'devices', events: [{ id: 'me', kind: 'sign_in', current: true }] });
-    fixtures['GET /api/v1/activity'] = [{ id: 'e1', kind: 'sign_in', at: '2026-06-01T00:00:00Z', browser: 'Safari', os: 'iOS', ip: null, newDevice: true, current: false }];
-    expect(await service.handlers.listActivity(null)).toMatchObject({ source: 'activity', events: [{ id: 'e1', browser: 'Safari' }] });
+    expect(await service.handlers.listActivity({ cursor: null })).toBeNull();
+    const entry = { id: '5', at: '2026-06-01T00:00:00Z', kind: 'signin.succeeded', ip: '203.0.113.7', device: 'Safari 18 on iOS', app: null, detail: 'Signed in.' };
+    fixtures['GET /api/v1/activity'] = (query: URLSearchParams) => ({ entries: [{ ...entry, id: query.get('cursor') ?? '5' }], nextCursor: query.get('cursor') ? null : '5' });
+    expect(await service.handlers.listActivity({ cursor: null })).toEqual({ entries: [entry], nextCursor: '5' });
+    expect(await service.handlers.listActivity({ cursor: '5' })).toEqual({ entries: [entry], nextCursor: null });
+    expect(idp.state.apiRequests.filter((r) => r.path === 'GET /api/v1/activity').map((r) => r.query)).toEqual(['?limit=10', '?limit=10', '?limit=10&cursor=5']);
   });
 
   it('caches the devices with the status for the popup', async () => {

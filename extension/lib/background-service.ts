@@ -4,7 +4,6 @@
  * caches the status, sets the badge and notifies about new devices.
  */
 import { createAccountClient, type AccountClient } from './account-client.ts';
-import { activityFromDevices } from './activity.ts';
 import { createAuthSession, type AuthSession } from './auth-session.ts';
 import { computeBadge } from './badge.ts';
 import type { Badge } from './browser-api.ts';
@@ -150,11 +149,7 @@ export function createBackgroundService(platform: BackgroundPlatform) {
     },
     listDatabases: async () => (await current()).account.databases(),
     listDevices: async () => (await current()).account.devices(),
-    async listActivity() {
-      const { account } = await current();
-      const events = await account.activity();
-      return events ? { events, source: 'activity' } : { events: activityFromDevices(await account.devices(), now()), source: 'devices' };
-    },
+    listActivity: async ({ cursor }) => (await current()).account.activity(cursor),
     logoutOtherDevices: async () => (await current()).account.logoutOthers(),
     listApiKeys: async () => (await current()).account.apiKeys(),
     rotateApiKey: async ({ id, graceSeconds }) => (await current()).account.rotateApiKey(id, { graceSeconds }),

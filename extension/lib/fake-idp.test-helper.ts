@@ -25,7 +25,11 @@ export interface FakeIdpOptions {
   requireNonce?: boolean;
   accessTokenLifetime?: number;
   issuer?: string;
-  /** Extra API routes (`GET /api/v1/databases` → body), for smoke tests in a real browser. */
+  /**
+   * Extra API routes (`GET /api/v1/databases` → body), for smoke tests in a real browser. A function
+   * is called with the query string's parameters (paged routes) and returns the body, or a whole
+   * `Response` for an error.
+   */
   fixtures?: Record<string, unknown>;
 }
 
@@ -41,7 +45,8 @@ export function createFakeIdp(options: FakeIdpOptions = {}) {
     authorizeRequests: [] as URLSearchParams[],
     tokenRequests: [] as URLSearchParams[],
     revoked: [] as string[],
-    apiRequests: [] as { path: string; token: string; proof: Record<string, unknown> }[],
+    /** `path` is `METHOD /pathname`; `query` the query string, '' without one. */
+    apiRequests: [] as { path: string; query: string; token: string; proof: Record<string, unknown> }[],
     /** Any API call whose session is older than this answers with the RFC 9470 challenge. */
     stepUpMaxAge: null as number | null,
     /** Access tokens the API rejects with invalid_token. */
@@ -123,7 +128,7 @@ export function createFakeIdp(options: FakeIdpOptions = {}) {
     if (pathname.startsWith('/api/v1/')) {
       const token = String((init.headers as Record<string, string>).Authorization ?? '').replace(/^DPoP /, '');
       const { payload } = await checkProof(init, method, url, token);
-      state.apiRequests.push({ path: `${method} ${pathname}`, token, proof: payload });
+      state.apiRequests.push({ path: `${method} ${pathname}`, query: new URL(url).search, token, proof: payload });
       if (options.requireNonce && payload.nonce !== nonce) {
         return json(401, { error: 'use_dpop_nonce', message: 'nonce' }, { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': nonce });
       }
@@ -137,6 +142,10 @@ export function createFakeIdp(options: FakeIdpOptions = {}) {
       }
       if (pathname === '/api/v1/devices/logout-others') return json(200, { loggedOut: 2 });
       const fixture = options.fixtures?.[`${method} ${pathname}`];
+      if (typeof fixture === 'function') {
+        const body = (fixture as (query: URLSearchParams) => unknown)(new URL(url).searchParams);
+        return body instanceof Response ? body : json(200, body);
+      }
       if (fixture !== undefined) return json(200, fixture);
       if (pathname === '/api/v1/status') return json(200, { accountId: 'acct-1', twoFactorEnabled: true });
       return json(404, { error: 'not_found', message: 'No such route.' });

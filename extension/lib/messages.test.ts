@@ -14,7 +14,7 @@ function handlers(): MessageHandlers {
     signOut: fail,
     listDatabases: fail,
     listDevices: fail,
-    listActivity: fail,
+    listActivity: vi.fn(async () => ({ entries: [], nextCursor: null })),
     logoutOtherDevices: vi.fn(async () => ({ loggedOut: 1 })),
     listApiKeys: fail,
     rotateApiKey: vi.fn(async () => ({ key: {} as never, secret: 'lk_secret' })),
@@ -55,6 +55,19 @@ describe('message table', () => {
     expect(h.rotateApiKey).not.toHaveBeenCalled();
     await expect(route({ type: 'rotateApiKey', payload: { id: 'k1', graceSeconds: 3600, extra: 1 } }, popup)).resolves.toMatchObject({ ok: true });
     expect(h.rotateApiKey).toHaveBeenCalledWith({ id: 'k1', graceSeconds: 3600 });
+  });
+
+  it('passes on only a plain activity cursor', async () => {
+    const h = handlers();
+    const route = createMessageRouter(h, () => self);
+    for (const payload of [{ cursor: '1&limit=100' }, { cursor: 7 }, 'cursor']) {
+      await expect(route({ type: 'listActivity', payload }, popup)).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    expect(h.listActivity).not.toHaveBeenCalled();
+    await expect(route({ type: 'listActivity', payload: { cursor: '41', limit: 100 } }, popup)).resolves.toMatchObject({ ok: true });
+    await expect(route({ type: 'listActivity', payload: { cursor: null } }, popup)).resolves.toMatchObject({ ok: true });
+    expect(h.listActivity).toHaveBeenNthCalledWith(1, { cursor: '41' });
+    expect(h.listActivity).toHaveBeenNthCalledWith(2, { cursor: null });
   });
 
   it('lets the popup unwrap results and errors', async () => {

@@ -7,6 +7,7 @@
  * data, never thrown objects, and never contain tokens.
  */
 import type {
+  ActivityPage,
   ApiKeySummary,
   DatabaseSummary,
   DeviceSummary,
@@ -14,7 +15,7 @@ import type {
   RotateApiKeyRequest,
   RotateApiKeyResponse,
 } from '../../shared/account-api.ts';
-import type { ActivityFeed } from './activity.ts';
+import { isActivityCursor } from './activity.ts';
 import type { MessageSender } from './browser-api.ts';
 import { type ErrorData, ExtensionError, toErrorData } from './errors.ts';
 import type { CachedStatus } from './storage-items.ts';
@@ -31,6 +32,11 @@ export interface RotateRequest extends RotateApiKeyRequest {
   id: string;
 }
 
+export interface ActivityRequest {
+  /** The previous page's `nextCursor`; null for the newest page. */
+  cursor: string | null;
+}
+
 export interface MessageTable {
   getState: { request: null; response: PopupState };
   refreshStatus: { request: null; response: CachedStatus };
@@ -38,7 +44,8 @@ export interface MessageTable {
   signOut: { request: null; response: PopupState };
   listDatabases: { request: null; response: DatabaseSummary[] };
   listDevices: { request: null; response: DeviceSummary[] };
-  listActivity: { request: null; response: ActivityFeed };
+  /** null: the IdP has no activity route (404). */
+  listActivity: { request: ActivityRequest; response: ActivityPage | null };
   logoutOtherDevices: { request: null; response: LogoutOthersResponse };
   listApiKeys: { request: null; response: ApiKeySummary[] };
   rotateApiKey: { request: RotateRequest; response: RotateApiKeyResponse };
@@ -65,7 +72,11 @@ export const requestParsers: { [K in MessageType]: (payload: unknown) => Request
   signOut: noPayload,
   listDatabases: noPayload,
   listDevices: noPayload,
-  listActivity: noPayload,
+  listActivity(payload) {
+    const { cursor = null } = (typeof payload === 'object' && payload !== null ? payload : {}) as Partial<ActivityRequest>;
+    if ((payload !== null && typeof payload !== 'object') || (cursor !== null && !isActivityCursor(cursor))) throw new ExtensionError('bad_request', 'The activity page asked for is not valid. Reload the list.');
+    return { cursor };
+  },
   logoutOtherDevices: noPayload,
   listApiKeys: noPayload,
   rotateApiKey(payload) {

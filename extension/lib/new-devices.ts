@@ -1,4 +1,15 @@
-/** New-device detection: compare the device ids seen at the previous refresh with the current list. */
+/**
+ * New-device detection: compare the device ids seen at the previous refresh with the current list.
+ *
+ * Why the devices list and not the activity log (`signin.succeeded` entries after a cursor): an
+ * `ActivityEntry` names its device only by a label ("Chrome 130 on Linux") and carries no session id
+ * and no new-device mark (the IdP decides "new browser" from its device cookie for the mail it sends,
+ * but does not record that decision). So the extension could not tell its own sign-ins (the first one
+ * and every step-up are `signin.succeeded` entries from this very browser) from someone else's, except
+ * by comparing labels, which would also hide an intruder using the same browser. A device, in contrast,
+ * is one IdP session and the API marks `current` the one this extension's token belongs to. Switch once
+ * the IdP records the new-browser decision (and the session) with the sign-in entry.
+ */
 import type { DeviceSummary } from '../../shared/account-api.ts';
 
 /**

@@ -10,7 +10,9 @@
  * 3. the databases list and "Open" (single sign-on starts at the database's sign-in URL);
  * 4. rotating an API key: the IdP asks for a step-up (RFC 9470), the extension opens the login form
  *    again, the new secret is shown and the old one is refused by introspection at once;
- * 5. "Log out other devices": another browser's IdP session ends, the extension stays signed in;
+ * 5. another browser signs in after failed guesses: one new-device notification, the Activity tab shows the
+ *    IdP's activity page by page ("Show older") with "This wasn't me" on each entry; "Log out other
+ *    devices" ends that browser's IdP session, the extension stays signed in;
  * 6. an expired access token is refreshed (DPoP, rotating refresh token);
  * 7. the badge clears with 2FA on and turns red again once 2FA is turned off;
  * 8. signing out revokes the extension's refresh token at the IdP.
@@ -27,6 +29,7 @@ import { promisify } from 'node:util';
 import type { Page, Target } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
+import { ACTIVITY_PAGE_SIZE } from '../../extension/lib/activity.ts';
 import type { LaunchedExtension } from '../../extension/testing/chromium.ts';
 import { clock } from '../../idp/src/clock.ts';
 import { axeViolations } from './axe.ts';
@@ -373,6 +376,9 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
     });
 
     it('logs out the other devices and stays signed in itself', async () => {
+      // Someone guessed at the password before the other browser got in: six failed sign-ins, which
+      // with the earlier events make more than one popup page of activity.
+      for (let i = 0; i < 6; i++) await expect(idp.services.accounts.authenticate(EMAIL, 'wrong guess', '203.0.113.9')).rejects.toThrow('Incorrect email or password.');
       const other = new TestBrowser();
       await portalSignIn(idp, other, EMAIL, PASSWORD);
       expect((await other.request(`${idp.issuer}/my/account`)).status).toBe(200);
@@ -382,17 +388,48 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
       const newDeviceNotes = async () => Object.keys(await ext.evaluate(() => ((globalThis as unknown as WebExtensionGlobal).browser ?? (globalThis as unknown as WebExtensionGlobal).chrome)!.notifications.getAll() as Promise<Record<string, unknown>>, null)).filter((id) => id.startsWith('new-device-'));
       await waitUntil(async () => (await newDeviceNotes()).length === 1, 'a new-device notification');
 
-      // Recent activity (from the devices list until /api/v1/activity exists): the other browser's
-      // sign-in is new and offers "This wasn't me", which opens the portal's lockdown page.
+      // Recent activity (GET /api/v1/activity): the newest page, exactly as the IdP keeps it, newest
+      // first; the other browser's sign-in on top. Every entry offers "This wasn't me", which opens the
+      // portal's lockdown page for that entry.
+      const expected = (await idp.services.activity.page(account.id, { limit: 100 })).entries;
+      expect(expected.length).toBeGreaterThan(ACTIVITY_PAGE_SIZE);
+      expect(expected.length).toBeLessThanOrEqual(2 * ACTIVITY_PAGE_SIZE);
+      expect(expected[0]).toMatchObject({ kind: 'signin.succeeded', device: 'Chrome 130 on Linux', detail: 'Signed in.' });
       await showTab('activity');
-      await waitForText(popup, 'new device');
-      const rows = await popup.$$eval('ul[aria-label="Recent activity"] li', (items) => items.map((li) => ({ text: li.textContent ?? '', href: li.querySelector('a')?.getAttribute('href') ?? null })));
-      expect(rows).toHaveLength(2);
-      expect(rows.filter((row) => row.href === `${idp.issuer}/my/security/activity`)).toHaveLength(1);
-      expect(rows.find((row) => row.text.includes('this device'))?.href).toBeNull();
-      const lockdown = ext.browser.waitForTarget((t) => t.type() === 'page' && t.url() === `${idp.issuer}/my/security/activity`, { timeout: STEP });
-      await popup.click('a.danger-link');
+      await popup.waitForSelector('ul[aria-label="Recent activity"] li', { timeout: STEP });
+      const rows = () =>
+        popup.$$eval('ul[aria-label="Recent activity"] li', (items) =>
+          items.map((li) => ({ id: (li as HTMLElement).dataset.entry, text: li.textContent ?? '', at: li.querySelector('time')?.getAttribute('datetime') ?? null, href: li.querySelector('a.danger-link')?.getAttribute('href') ?? null })),
+        );
+      const lockdownUrl = (id: string) => `${idp.issuer}/my/security/lockdown?entry=${id}`;
+      const expectShown = (shown: Awaited<ReturnType<typeof rows>>, entries: typeof expected) => {
+        expect(shown.map((row) => row.id)).toEqual(entries.map((entry) => entry.id));
+        for (const [index, entry] of entries.entries()) {
+          const row = shown[index]!;
+          expect(row).toMatchObject({ at: entry.at, href: lockdownUrl(entry.id) });
+          for (const part of [entry.detail, entry.device ?? 'Unknown device', entry.app, entry.ip ?? 'unknown IP']) if (part) expect(row.text).toContain(part);
+        }
+      };
+      expectShown(await rows(), expected.slice(0, ACTIVITY_PAGE_SIZE));
+
+      // "Show older" appends the next page (the cursor of this one) and is gone after the last page;
+      // the focus moves to the first entry it added.
+      await popup.click('button.more');
+      await popup.waitForFunction((n) => document.querySelectorAll('ul[aria-label="Recent activity"] li').length === n, { timeout: STEP, polling: POLL_MS }, expected.length);
+      expectShown(await rows(), expected);
+      expect(await popup.$('button.more')).toBeNull();
+      expect(await popup.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.entry)).toBe(expected[ACTIVITY_PAGE_SIZE]!.id);
+      const failed = (await rows()).filter((row) => row.text.includes('Failed sign-in: wrong password.'));
+      expect(failed).toHaveLength(6);
+      for (const row of failed) expect(row.text).toMatch(/failed.*203\.0\.113\.9/s);
+      expect(await axeViolations(popup), 'activity, every page').toEqual([]);
+
+      const lockdown = ext.browser.waitForTarget((t) => t.type() === 'page' && t.url() === lockdownUrl(expected[0]!.id), { timeout: STEP });
+      await popup.click(`a.danger-link[href="${lockdownUrl(expected[0]!.id)}"]`);
       await (await (await lockdown).asPage()).close();
+      // Back to the popup, as a person would be: the browser may have brought another tab forward, and a
+      // hidden page runs no animation frames (the confirmation below gives the focus back in one).
+      await popup.bringToFront();
 
       await showTab('devices');
       await waitForText(popup, 'this device');

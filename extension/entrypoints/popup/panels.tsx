@@ -8,24 +8,32 @@ import { DeviceList } from '../../components/device-list.tsx';
 import { NewSecret } from '../../components/new-secret.tsx';
 import { ErrorNotice, Loading, Notice } from '../../components/notice.tsx';
 import { useBackgroundList } from '../../hooks/use-background-list.ts';
-import { useBackgroundValue } from '../../hooks/use-background-value.ts';
+import { useActivityFeed } from '../../hooks/use-activity-feed.ts';
+import { lockdownPathOf } from '../../lib/activity.ts';
 import { askBackground } from '../../lib/background-client.ts';
 import { openTab } from '../../lib/browser-api.ts';
 import { type ErrorData, toErrorData } from '../../lib/errors.ts';
 import { httpUrlOrNull } from '../../lib/safe-url.ts';
-import { PORTAL } from '../../lib/security-summary.ts';
 
 export function ActivityPanel(props: { portalHref: (path: string) => string | null; onOpenPortal: (path: string) => void }) {
-  const feed = useBackgroundValue('listActivity');
-  if (feed.error) return <ErrorNotice error={feed.error} onRetry={() => void feed.reload()} />;
-  if (!feed.value) return <Loading label="Loading recent activity…" />;
+  const activity = useActivityFeed();
+  if (activity.error) return <ErrorNotice error={activity.error} onRetry={() => void activity.reload()} />;
+  if (activity.feed === undefined) return <Loading label="Loading recent activity…" />;
+  if (activity.feed === null) {
+    return <p class="muted">This Latchkey server does not keep a security activity log yet. The Devices tab lists where you are signed in.</p>;
+  }
   return (
-    <ActivityList
-      events={feed.value.events}
-      fromDevices={feed.value.source === 'devices'}
-      lockdownHref={props.portalHref(PORTAL.activity)}
-      onLockdown={() => props.onOpenPortal(PORTAL.activity)}
-    />
+    <>
+      <ActivityList
+        entries={activity.feed.entries}
+        hasOlder={activity.feed.nextCursor !== null}
+        loadingOlder={activity.loadingOlder}
+        onShowOlder={() => void activity.showOlder()}
+        lockdownHref={(entry) => props.portalHref(lockdownPathOf(entry))}
+        onLockdown={(entry) => props.onOpenPortal(lockdownPathOf(entry))}
+      />
+      {activity.olderError && <ErrorNotice error={activity.olderError} onRetry={() => void activity.showOlder()} />}
+    </>
   );
 }
 
