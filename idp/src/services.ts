@@ -7,7 +7,8 @@ import type { Db } from './storage/database.ts';
 import { accountRepository } from './accounts/account-repository.ts';
 import { accountService } from './accounts/account-service.ts';
 import { passwordHasher } from './accounts/password-hasher.ts';
-import { createMailer, type Mailer } from './mail/mailer.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { outboxFor } from './mail/outbox-setup.ts';
 import { rateLimiter } from './security/rate-limiter.ts';
 import { redisRateLimiter, type ShortLivedStore } from './storage/redis.ts';
 import { auditRepository } from './security/audit-repository.ts';
@@ -29,7 +30,8 @@ import { membershipDirectory } from './apikeys/membership-directory.ts';
  */
 export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer; shortLived?: ShortLivedStore }) {
   const shortLived = options.shortLived;
-  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
+  // Every mail goes through the durable outbox (mail/outbox.ts); a mailer handed in (tests) gets it at once.
+  const mailer = outboxFor(config, db, options.issuer, options.mailer);
   const accountsRepo = accountRepository(db);
   const hasher = passwordHasher(config.argon2);
   const limiter = shortLived ? redisRateLimiter(shortLived) : rateLimiter(db);

@@ -13,16 +13,24 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** `<id@host>`, stable across retries (set by the outbox), so a repeated delivery is recognisable. */
+  messageId?: string;
 }
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
-  close(): void;
+  close(): void | Promise<void>;
 }
+
+/**
+ * Bounds on one SMTP delivery, well inside the outbox lease (mail/outbox.ts): a delivery that hangs fails
+ * and is retried instead of outliving its claim and being delivered twice.
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
 
 export function createMailer(options: { smtpUrl?: string; outboxDir: string; from: string }): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    const transport = nodemailer.createTransport({ url: options.smtpUrl, ...SMTP_TIMEOUTS });
     return {
       async send(message) {
         await transport.sendMail({ from: options.from, ...message });
