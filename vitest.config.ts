@@ -4,7 +4,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
 // run under WXT's vitest plugin with its fake browser (extension/vitest.config.ts). With
 // IDP_TEST_POSTGRES_URL set (`.ci/run` sets it when a server answers), the in-process end-to-end suites
 // run a second time with every test IdP on its own fresh PostgreSQL database (and on Redis for
-// short-lived state when IDP_TEST_REDIS_URL is set), plus the multi-instance suite.
+// short-lived state when IDP_TEST_REDIS_URL is set), plus the multi-instance suite; and the unit tests
+// that open a store run a second time, each on a fresh PostgreSQL database.
 const node = {
   environment: 'node',
   testTimeout: 60_000,
@@ -25,7 +26,22 @@ const projects: (TestProjectInlineConfiguration | string)[] = [
   'extension/vitest.config.ts',
 ];
 
+/**
+ * The unit tests that open a store (through test/helpers/test-store.ts): rerun on PostgreSQL by the
+ * `unit-postgres` project (store.test.ts checks that every such test is listed here).
+ */
+const storeUnitTests = [
+  'idp/src/apikeys/api-key-service.test.ts',
+  'idp/src/databases/database-service.test.ts',
+  'idp/src/security/secret-box.test.ts',
+  'idp/src/security/two-factor-service.test.ts',
+  'idp/src/storage/oidc-adapter.test.ts',
+];
+
 if (process.env.IDP_TEST_POSTGRES_URL) {
+  projects.push({
+    test: { ...node, name: 'unit-postgres', include: storeUnitTests, env: { IDP_TEST_STORE: 'postgres' } },
+  });
   projects.push({
     test: {
       ...node,

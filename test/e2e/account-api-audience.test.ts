@@ -3,23 +3,21 @@
  * members never see a consent screen), so if it could ask for the `${issuer}/api` resource it would get
  * tokens that rotate its members' API keys. The provider refuses the resource to any other client.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser } from '../helpers/browser.ts';
-import { seedClient } from '../helpers/clients.ts';
+import { discoverClient, seedClient } from '../helpers/clients.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp();
 beforeAll(async () => {
-  idp = await startTestIdp();
   await idp.createAccount('victim@example.com', 'correct horse battery', 'Victim');
 });
-afterAll(async () => idp?.close());
 
 describe('account API audience', () => {
   it('refuses the account API resource to a database client, at authorization and at the token endpoint', async () => {
     const client = await seedClient(idp, { first_party: true, grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] });
-    const config = await oidc.discovery(new URL(idp.issuer), client.clientId, client.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await discoverClient(idp, client);
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: client.redirectUri, scope: 'openid account', resource: `${idp.issuer}/api`, state: 's',

@@ -8,36 +8,29 @@
 import crypto from 'node:crypto';
 import * as jose from 'jose';
 import * as oidc from 'openid-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSummary } from '../../shared/account-api.ts';
-import { ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
+import { ACCOUNT_API_SCOPE } from '../../shared/account-api.ts';
 import { clock } from '../../idp/src/clock.ts';
 import { TestBrowser } from '../helpers/browser.ts';
-import { seedClient, type SeededClient } from '../helpers/clients.ts';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { discoverClient, discoverExtension, seedClient, type SeededClient } from '../helpers/clients.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../helpers/relying-party.ts';
 import { portalSignIn } from '../helpers/security.ts';
 
 const REDIRECT = 'https://extension.example/cb';
 const PASSWORD = 'correct horse battery';
-let idp: TestIdp;
+const idp = useTestIdp({ env: { IDP_EXTENSION_REDIRECT_URIS: REDIRECT }, resetClock: true });
 let extension: oidc.Configuration;
 let rp: LogoutReceiver;
 let rpClient: SeededClient;
 
 beforeAll(async () => {
-  idp = await startTestIdp({ IDP_EXTENSION_REDIRECT_URIS: REDIRECT });
   rp = await startLogoutReceiver(idp.issuer, () => rpClient.clientId);
   rpClient = await seedClient(idp, { backchannel_logout_uri: rp.url, backchannel_logout_session_required: true });
-  extension = await oidc.discovery(new URL(idp.issuer), EXTENSION_CLIENT_ID, {}, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  extension = await discoverExtension(idp);
 });
-afterEach(() => {
-  clock.offsetMs = 0;
-});
-afterAll(async () => {
-  await rp?.close();
-  await idp?.close();
-});
+afterAll(async () => rp?.close());
 
 interface Signed {
   browser: TestBrowser;
@@ -80,7 +73,7 @@ async function call(s: Signed, method: string, path: string, init: { body?: stri
 
 /** Signs `browser` in to the relying party, so its session holds an authorization for it. */
 async function signInToRp(browser: TestBrowser, email: string) {
-  const config = await oidc.discovery(new URL(idp.issuer), rpClient.clientId, rpClient.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  const config = await discoverClient(idp, rpClient);
   const verifier = oidc.randomPKCECodeVerifier();
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: rpClient.redirectUri, scope: 'openid', prompt: 'consent', state: 's',

@@ -3,15 +3,12 @@
  * sign in through the portal, forgot/reset password (same answer for unknown emails, one-time links,
  * sessions ended), CSRF and security headers on our pages.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkFrom, startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { describe, expect, it } from 'vitest';
+import { linkFrom } from '../helpers/idp.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser, findForm } from '../helpers/browser.ts';
 
-let idp: TestIdp;
-beforeAll(async () => {
-  idp = await startTestIdp();
-});
-afterAll(async () => idp?.close());
+const idp = useTestIdp();
 
 async function portalSignIn(browser: TestBrowser, email: string, password: string) {
   const login = await browser.follow(`${idp.issuer}/my/login`);

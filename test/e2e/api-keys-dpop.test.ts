@@ -6,30 +6,26 @@
 import crypto from 'node:crypto';
 import * as jose from 'jose';
 import * as oidc from 'openid-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT_API_SCOPE } from '../../shared/account-api.ts';
 import { TestBrowser } from '../helpers/browser.ts';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { discoverExtension } from '../helpers/clients.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { clock } from '../../idp/src/clock.ts';
 
 const REDIRECT = 'https://extension.example/cb';
 const PASSWORD = 'correct horse battery';
-let idp: TestIdp;
+const idp = useTestIdp({ env: { IDP_EXTENSION_REDIRECT_URIS: REDIRECT }, resetClock: true });
 let config: oidc.Configuration;
 let account: { id: string; email: string };
 let keyId: string;
 
 beforeAll(async () => {
-  idp = await startTestIdp({ IDP_EXTENSION_REDIRECT_URIS: REDIRECT });
   account = await idp.createAccount('eve@example.com', PASSWORD, 'Eve');
-  config = await oidc.discovery(new URL(idp.issuer), EXTENSION_CLIENT_ID, {}, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+  config = await discoverExtension(idp);
   await idp.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id });
   keyId = (await idp.services.apiKeys.create(account.id, { description: 'k', duration: '1w', scope: 'read', databases: null }, { actor: account.id })).key.id;
 });
-afterEach(() => {
-  clock.offsetMs = 0;
-});
-afterAll(async () => idp?.close());
 
 async function dpopToken(): Promise<{ token: string; keys: CryptoKeyPair; jwk: jose.JWK }> {
   const keys = await oidc.randomDPoPKeyPair('ES256');

@@ -4,18 +4,19 @@
  * reference database (token introspection), the account API with keys, expiry by the moved clock, and a
  * key refused once its account left the database or was deleted.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabaseApp, type DatabaseApp } from '../reference-database/src/app.ts';
 import { TestBrowser, type PageResponse } from '../helpers/browser.ts';
 import { freePort, signInToPortal } from '../helpers/databases.ts';
-import { startTestIdp, tempDir, type TestIdp } from '../helpers/idp.ts';
+import { tempDir } from '../helpers/idp.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { clock } from '../../idp/src/clock.ts';
 import { runMaintenance } from '../../idp/src/maintenance.ts';
 import { runIdp } from '../helpers/cli.ts';
 
 const KEYS = '/my/security/api-keys';
 const PASSWORD = 'correct horse battery';
-let idp: TestIdp;
+const idp = useTestIdp({ resetClock: true });
 let acme: DatabaseApp;
 let acmeId: string;
 let bolt: { id: string; clientId: string; clientSecret: string };
@@ -81,7 +82,6 @@ async function introspect(key: string, client: { clientId: string; clientSecret:
 }
 
 beforeAll(async () => {
-  idp = await startTestIdp();
   ada = await idp.createAccount('ada@example.com', PASSWORD, 'Ada');
   const port = await freePort();
   const url = `http://localhost:${port}`;
@@ -93,13 +93,7 @@ beforeAll(async () => {
   }, { log: () => {} });
   bolt = await createDatabase('Bolt', ada.id, 'http://localhost:9');
 });
-afterEach(() => {
-  clock.offsetMs = 0;
-});
-afterAll(async () => {
-  await acme?.close();
-  await idp?.close();
-});
+afterAll(async () => acme?.close());
 
 describe('developer mode and the portal', () => {
   it('shows developer mode on Connection & Security, creates a key shown once, and lists it without the secret', async () => {

@@ -3,25 +3,23 @@
  * is picked up without a restart (new kid signs, old kid still published), and bad input exits non-zero
  * with a message for people.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { runIdp } from '../helpers/cli.ts';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser } from '../helpers/browser.ts';
-import { seedClient } from '../helpers/clients.ts';
+import { discoverClient, seedClient } from '../helpers/clients.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp();
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  idp = await startTestIdp();
   env = { IDP_DATA_DIR: idp.dataDir };
 });
-afterAll(async () => idp?.close());
 
 async function signInAndGetIdToken(email: string, password: string): Promise<string> {
   const client = await seedClient(idp);
-  const config = await oidc.discovery(new URL(idp.issuer), client.clientId, client.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  const config = await discoverClient(idp, client);
   const verifier = oidc.randomPKCECodeVerifier();
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: client.redirectUri, scope: 'openid email', state: 's', prompt: 'consent',

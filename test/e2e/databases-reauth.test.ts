@@ -3,19 +3,13 @@
  * sign-in within the last 10 minutes, like every sensitive account action: otherwise the page asks for
  * the password first and nothing changes until it is given.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser } from '../helpers/browser.ts';
-import { advance, portalSignIn, resetClock } from '../helpers/security.ts';
+import { advance, portalSignIn } from '../helpers/security.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp({ resetClock: true });
 const password = 'correct horse battery staple';
-
-beforeAll(async () => {
-  idp = await startTestIdp();
-});
-afterAll(async () => idp?.close());
-afterEach(() => resetClock());
 
 describe('re-authentication for database actions', () => {
   it('asks for the password before deleting a database or regenerating its secret when the sign-in is old', async () => {

@@ -9,11 +9,13 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { startDatabaseApp, type DatabaseApp } from '../reference-database/src/app.ts';
-import { linkFrom, startTestIdp, tempDir, type TestIdp } from '../helpers/idp.ts';
+import { linkFrom, tempDir } from '../helpers/idp.ts';
+import { discoverClient } from '../helpers/clients.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { field, freePort, runIdpCli, signInToDatabase, signInToPortal, TestBrowser } from '../helpers/databases.ts';
 import { nowSeconds } from '../../idp/src/clock.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp();
 let app: DatabaseApp | undefined;
 const dirs: string[] = [];
 const owner = { email: 'olivia@example.com', password: 'first passphrase 1', name: 'Olivia Owner' };
@@ -22,14 +24,12 @@ const ownerPortal = new TestBrowser();
 let acme: { id: string; clientId: string; clientSecret: string; url: string };
 
 beforeAll(async () => {
-  idp = await startTestIdp();
   ownerId = (await idp.createAccount(owner.email, owner.password, owner.name)).id;
   await signInToPortal(ownerPortal, idp.issuer, owner.email, owner.password);
 });
 
 afterAll(async () => {
   await app?.close();
-  await idp?.close();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -77,7 +77,7 @@ describe('the database manager and single sign-on', () => {
   });
 
   it('puts login and role in the ID token and userinfo of a database, and only there', async () => {
-    const config = await oidc.discovery(new URL(idp.issuer), acme.clientId, acme.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await discoverClient(idp, acme);
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: `${acme.url}/callback`, scope: 'openid email profile', state: 's', nonce: 'n',
@@ -205,7 +205,7 @@ describe('invitations and access', () => {
     expect(atDatabase.status).toBe(403);
     expect(text(atDatabase.body)).toContain('does not have access to Acme');
     // prompt=none gets access_denied at once.
-    const config = await oidc.discovery(new URL(idp.issuer), acme.clientId, acme.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await discoverClient(idp, acme);
     const silent = oidc.buildAuthorizationUrl(config, { redirect_uri: `${acme.url}/callback`, scope: 'openid', prompt: 'none', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
     const answer = await browser.follow(silent, { stopAt: (u) => u.pathname === '/callback' });
     expect(new URL(answer.location!).searchParams.get('error')).toBe('access_denied');

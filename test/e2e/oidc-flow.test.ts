@@ -3,25 +3,23 @@
  * with code + PKCE, validates the ID token, reads userinfo, refreshes (with rotation), revokes and ends
  * the session; and every broken request gets the right OAuth error or a clear page, never a 500.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser } from '../helpers/browser.ts';
-import { seedClient, type SeededClient } from '../helpers/clients.ts';
+import { discoverClient, seedClient, type SeededClient } from '../helpers/clients.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp();
 let client: SeededClient;
 let config: oidc.Configuration;
 const email = 'ada@example.com';
 const password = 'correct horse battery staple';
 
 beforeAll(async () => {
-  idp = await startTestIdp();
   await idp.createAccount(email, password, 'Ada Lovelace');
   client = await seedClient(idp);
-  config = await oidc.discovery(new URL(idp.issuer), client.clientId, client.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  config = await discoverClient(idp, client);
 });
-afterAll(async () => idp?.close());
 
 const atRedirect = (u: URL) => u.origin === 'http://127.0.0.1:9';
 

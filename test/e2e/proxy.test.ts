@@ -3,16 +3,14 @@
  * the rightmost X-Forwarded-For entry. Entries further left are whatever the client wrote, and per-IP
  * limits, device lists and the audit log must not believe them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp({ env: { IDP_TRUST_PROXY: 'true' } });
 beforeAll(async () => {
-  idp = await startTestIdp({ IDP_TRUST_PROXY: 'true' });
   await idp.createAccount('proxied@example.com', 'correct horse battery', 'Proxied');
 });
-afterAll(async () => idp?.close());
 
 describe('trusted proxy', () => {
   it('records the address the proxy saw, not one the client forged', async () => {

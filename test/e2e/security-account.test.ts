@@ -4,19 +4,14 @@
  * deletion (typed email, irreversible, subject never reused, blockers), and sign-in throttling that
  * answers unknown emails and wrong passwords alike.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { linkFrom, startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { describe, expect, it } from 'vitest';
+import { linkFrom } from '../helpers/idp.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser } from '../helpers/browser.ts';
-import { advance, portalSignIn, resetClock } from '../helpers/security.ts';
+import { advance, portalSignIn } from '../helpers/security.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp({ resetClock: true });
 const password = 'correct horse battery staple';
-
-beforeAll(async () => {
-  idp = await startTestIdp();
-});
-afterAll(async () => idp?.close());
-afterEach(() => resetClock());
 
 describe('account information', () => {
   it('edits name, language and time zone, refusing bad input with clear messages', async () => {

@@ -4,23 +4,22 @@
  * used once; "Log out from all devices" from one browser context ends the session of another and
  * reaches a relying party by back-channel logout; deleting the account makes its sign-in fail.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import * as oidc from 'openid-client';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { launchChromium } from '../helpers/chromium.ts';
-import { seedClient, type SeededClient } from '../helpers/clients.ts';
+import { discoverClient, seedClient, type SeededClient } from '../helpers/clients.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../helpers/relying-party.ts';
-import { advance, resetClock, totp } from '../helpers/security.ts';
+import { advance, totp } from '../helpers/security.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp({ resetClock: true });
 let chromium: Browser;
 let rp: LogoutReceiver;
 let client: SeededClient;
 const password = 'correct horse battery staple';
 
 beforeAll(async () => {
-  idp = await startTestIdp();
   rp = await startLogoutReceiver(idp.issuer, () => client.clientId);
   client = await seedClient(idp, { backchannel_logout_uri: rp.url, backchannel_logout_session_required: true, redirect_uris: ['http://127.0.0.1:9/callback'] });
   chromium = await launchChromium();
@@ -28,9 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await chromium?.close();
   await rp?.close();
-  await idp?.close();
 });
-afterEach(() => resetClock());
 
 async function fresh(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.createBrowserContext();
@@ -106,7 +103,7 @@ describe('security controls in Chromium', () => {
     await signIn(laptop.page, email);
     // The phone signs in to the relying party: its IdP session holds an authorization for the client.
     const phone = await fresh();
-    const config = await oidc.discovery(new URL(idp.issuer), client.clientId, client.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await discoverClient(idp, client);
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: client.redirectUri, scope: 'openid', prompt: 'consent', state: 's', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
     let callback: string | undefined;

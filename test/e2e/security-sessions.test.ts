@@ -4,15 +4,16 @@
  * signing one device out, password change and reset ending other sessions, and the re-authentication
  * window on these actions.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { linkFrom, startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { linkFrom } from '../helpers/idp.ts';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser } from '../helpers/browser.ts';
-import { seedClient, type SeededClient } from '../helpers/clients.ts';
+import { discoverClient, seedClient, type SeededClient } from '../helpers/clients.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../helpers/relying-party.ts';
-import { advance, portalSignIn, resetClock } from '../helpers/security.ts';
+import { advance, portalSignIn } from '../helpers/security.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp({ resetClock: true });
 let client: SeededClient;
 let config: oidc.Configuration;
 let rp: LogoutReceiver;
@@ -20,16 +21,11 @@ const password = 'correct horse battery staple';
 const atRedirect = (u: URL) => u.origin === 'http://127.0.0.1:9';
 
 beforeAll(async () => {
-  idp = await startTestIdp();
   rp = await startLogoutReceiver(idp.issuer, () => client.clientId);
   client = await seedClient(idp, { backchannel_logout_uri: rp.url, backchannel_logout_session_required: true });
-  config = await oidc.discovery(new URL(idp.issuer), client.clientId, client.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  config = await discoverClient(idp, client);
 });
-afterAll(async () => {
-  await rp?.close();
-  await idp?.close();
-});
-afterEach(() => resetClock());
+afterAll(async () => rp?.close());
 
 /** Signs `browser` in to the relying party (code + PKCE); returns its tokens. */
 async function signInToRp(browser: TestBrowser, email: string) {

@@ -4,19 +4,13 @@
  * codes are throttled, remembered devices skip the code, turning 2FA off needs re-authentication; the
  * secret is stored sealed, and one stored in clear by an earlier version still works and gets sealed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser } from '../helpers/browser.ts';
-import { advance, enableTwoFactor, portalSignIn, resetClock, totp } from '../helpers/security.ts';
+import { advance, enableTwoFactor, portalSignIn, totp } from '../helpers/security.ts';
 
-let idp: TestIdp;
+const idp = useTestIdp({ resetClock: true });
 const password = 'correct horse battery staple';
-
-beforeAll(async () => {
-  idp = await startTestIdp();
-});
-afterAll(async () => idp?.close());
-afterEach(() => resetClock());
 
 describe('two-factor authentication', () => {
   it('enrolls, then asks for a code at sign-in, refuses a replay and accepts a recovery code once', async () => {

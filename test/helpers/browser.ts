@@ -3,6 +3,8 @@
  * tests can stop at a client's redirect URI), and form helpers that read hidden fields (CSRF tokens)
  * from the page like a real browser would submit them.
  */
+import { cookieHeader, storeSetCookies, type CookieJar } from './cookie-jar.ts';
+
 export interface PageResponse {
   status: number;
   url: string;
@@ -12,32 +14,13 @@ export interface PageResponse {
 }
 
 export class TestBrowser {
-  readonly cookies = new Map<string, Map<string, string>>();
+  readonly cookies: CookieJar = new Map();
   userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
-
-  #cookieHeader(url: URL): string {
-    const jar = this.cookies.get(url.host);
-    return jar ? [...jar].map(([k, v]) => `${k}=${v}`).join('; ') : '';
-  }
-
-  #store(url: URL, headers: Headers): void {
-    for (const line of headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      let jar = this.cookies.get(url.host);
-      if (!jar) this.cookies.set(url.host, (jar = new Map()));
-      const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || attrs.some((a) => /^\s*max-age=0/i.test(a)) || value === '';
-      if (expired) jar.delete(name);
-      else jar.set(name, value);
-    }
-  }
 
   async request(input: string | URL, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<PageResponse> {
     const url = new URL(input);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'text/html', ...init.headers };
-    const cookie = this.#cookieHeader(url);
+    const cookie = cookieHeader(this.cookies, url);
     if (cookie) headers.cookie = cookie;
     let body: string | undefined;
     if (init.form) {
@@ -46,7 +29,7 @@ export class TestBrowser {
       body = new URLSearchParams(init.form).toString();
     }
     const res = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
-    this.#store(url, res.headers);
+    storeSetCookies(this.cookies, url, res.headers);
     const location = res.headers.get('location') ?? undefined;
     return { status: res.status, url: url.toString(), headers: res.headers, body: await res.text(), location: location ? new URL(location, url).toString() : undefined };
   }

@@ -1,6 +1,9 @@
 /**
- * Finds a Chromium for browser tests and launches it headless: PUPPETEER_EXECUTABLE_PATH, then
- * /usr/bin/chromium, then a browser in puppeteer's cache directory; otherwise a clear error.
+ * The one Chromium finder for every browser test (the end-to-end suites, and the extension's loader in
+ * extension/testing/chromium.ts), in the README's order: PUPPETEER_EXECUTABLE_PATH, then
+ * /usr/bin/chromium, then a browser in puppeteer's cache directory ($PUPPETEER_CACHE_DIR or
+ * ~/.cache/puppeteer); otherwise a clear error saying how to get one. `launchChromium` starts it
+ * headless with CHROMIUM_ARGS (no sandbox, GPU, first-run or background traffic: CI containers).
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,5 +1,11 @@
-/** Seeds OIDC clients straight into the store (the databases issue adds the real registration paths). */
+/**
+ * Seeds OIDC clients straight into the store (the databases issue adds the real registration paths),
+ * and gives openid-client's view of a client (the test IdP listens on plain-HTTP loopback, which
+ * openid-client only accepts when told).
+ */
 import crypto from 'node:crypto';
+import * as oidc from 'openid-client';
+import { EXTENSION_CLIENT_ID } from '../../shared/account-api.ts';
 import { StoreOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
 import type { TestIdp } from './idp.ts';
 
@@ -25,4 +31,14 @@ export async function seedClient(idp: TestIdp, metadata: Record<string, unknown>
     ...metadata,
   }, 0);
   return { clientId, clientSecret, redirectUri };
+}
+
+/** A confidential client (client_secret_basic) as openid-client sees it after discovery. */
+export function discoverClient(idp: { issuer: string }, client: { clientId: string; clientSecret: string }): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(idp.issuer), client.clientId, client.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+}
+
+/** The browser extension, a public client (no secret), as openid-client sees it after discovery. */
+export function discoverExtension(idp: { issuer: string }): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(idp.issuer), EXTENSION_CLIENT_ID, {}, oidc.None(), { execute: [oidc.allowInsecureRequests] });
 }

@@ -3,15 +3,13 @@
  * client is registered), the `idp` command as a child process, and the sign-in journeys a person
  * makes between a database and the IdP.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { TestBrowser, type PageResponse } from './browser.ts';
-import { storeEnvOf } from './idp.ts';
+import { repoRoot, runIdp, type CliResult } from './cli.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { repoRoot, type CliResult };
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -21,25 +19,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json<T = Record<string, unknown>>(): T;
-}
-
-/** Runs `idp <args>` on the store in `dataDir`, as an operator would. */
+/** Runs `idp <args>` on the store in `dataDir`, as an operator would (quietly: only its own output). */
 export function runIdpCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(repoRoot, 'idp/bin/idp.js'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, IDP_LOG_LEVEL: 'silent', ...storeEnvOf(env.IDP_DATA_DIR), ...env },
-      timeout: 60_000,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) });
-    });
-  });
+  return runIdp(args, { IDP_LOG_LEVEL: 'silent', ...env });
 }
 
 /** Starts a long-running child process and waits until `ready` matches its output. */

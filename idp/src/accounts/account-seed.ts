@@ -53,8 +53,8 @@ export async function seedAccounts(db: Db, hasher: PasswordHasher, options: Seed
       });
     }
     await db.transaction(async () => {
-      if (db.dialect === 'postgres') {
-        // One statement per table and batch: a round trip per row would take hours for a million.
+      if (db.pick('row by row', 'one statement per batch') === 'one statement per batch') {
+        // PostgreSQL: one statement per table and batch: a round trip per row would take hours for a million.
         const inserted = await db.all<{ id: string }>(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
           SELECT id, email, ?, name, 'en', 'UTC', ?, ? FROM unnest(?::text[], ?::text[], ?::text[]) AS t(id, email, name)
           ON CONFLICT (email) DO NOTHING RETURNING id`, [now, now, now, rows.map((r) => r.accountId), rows.map((r) => r.email), rows.map((r) => r.name)]);

@@ -40,8 +40,6 @@ const columns = `id, account_id, visible_id, description, scope, databases, secr
   previous_expires_at, created_at, expires_at, rotated_at, last_used_at, last_used_ip`;
 
 export function apiKeyRepository(db: Db) {
-  // Keys created within the same second: insertion order (rowid in SQLite, seq in PostgreSQL).
-  const insertionOrder = db.pick('rowid', 'seq');
   const byVisibleId = `SELECT ${columns} FROM api_keys WHERE visible_id = ?`;
   return {
     async developerModeSince(accountId: string): Promise<number | undefined> {
@@ -65,14 +63,14 @@ export function apiKeyRepository(db: Db) {
     /** Keys that have not expired yet, newest first. */
     async listLive(accountId: string, now: number): Promise<ApiKey[]> {
       return (await db.all<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE account_id = ? AND expires_at > ?
-        ORDER BY created_at DESC, ${insertionOrder} DESC`, [accountId, now])).map(toApiKey);
+        ORDER BY created_at DESC, seq DESC`, [accountId, now])).map(toApiKey);
     },
     async countLive(accountId: string, now: number): Promise<number> {
       return (await db.get<{ n: number }>('SELECT count(*) AS n FROM api_keys WHERE account_id = ? AND expires_at > ?', [accountId, now]))!.n;
     },
     /** Every account's live keys, for the operator command. */
     async listAllLive(now: number): Promise<ApiKey[]> {
-      return (await db.all<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE expires_at > ? ORDER BY account_id, created_at`, [now])).map(toApiKey);
+      return (await db.all<ApiKeyRow>(`SELECT ${columns} FROM api_keys WHERE expires_at > ? ORDER BY account_id, created_at, seq`, [now])).map(toApiKey);
     },
     async insert(k: ApiKey): Promise<void> {
       await db.run(`INSERT INTO api_keys (id, account_id, visible_id, description, scope, databases, secret_hash, previous_secret_hash,

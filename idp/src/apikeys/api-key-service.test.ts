@@ -2,13 +2,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MailMessage } from '../mail/mailer.ts';
 import { auditRepository } from '../security/audit-repository.ts';
 import { clock } from '../clock.ts';
-import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
+import type { Store } from '../storage/store.ts';
+import { openTestStore, type TestStore } from '../../../test/helpers/test-store.ts';
 import { apiKeyRepository } from './api-key-repository.ts';
 import { apiKeyService, generateApiKey, parseApiKey, type ApiKeyService } from './api-key-service.ts';
 import type { MembershipDirectory } from './types.ts';
 
 const ISSUER = 'https://id.example.com';
-let db: SqliteStore;
+let testStore: TestStore;
+let db: Store;
 let service: ApiKeyService;
 let mails: MailMessage[];
 const members = new Map<string, { login: string; role: 'owner' | 'member' }>(); // `${databaseId}:${accountId}`
@@ -19,23 +21,24 @@ const directory: MembershipDirectory = {
 };
 const me = { actor: 'acc_1', ip: '203.0.113.9' };
 
-beforeEach(() => {
+beforeEach(async () => {
   clock.offsetMs = 0;
-  db = openSqliteStore(':memory:');
-  db.raw.prepare("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 'Ada', 0, 0)").run();
+  testStore = await openTestStore();
+  db = testStore.store;
+  await db.run("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'ada@example.com', 'Ada', 0, 0)");
   members.clear();
   members.set('db_a:acc_1', { login: 'ada@acme.example', role: 'owner' });
   members.set('db_b:acc_1', { login: 'ada@example.com', role: 'member' });
   mails = [];
   service = apiKeyService({
     repo: apiKeyRepository(db), memberships: directory, audit: auditRepository(db),
-    accounts: { findById: (id) => db.raw.prepare('SELECT id, email, name FROM accounts WHERE id = ?').get(id) as never },
+    accounts: { findById: (id) => db.get('SELECT id, email, name FROM accounts WHERE id = ?', [id]) as never },
     mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => ISSUER,
   });
 });
 afterEach(async () => {
   clock.offsetMs = 0;
-  await db.close();
+  await testStore.dispose();
 });
 
 const newKey = async (over: Partial<Parameters<ApiKeyService['create']>[1]> = {}) =>
@@ -70,7 +73,7 @@ describe('create, introspect, rotate, revoke', () => {
 
   it('stores only a hash and mails the owner', async () => {
     const { key, secret } = await newKey();
-    const row = db.raw.prepare('SELECT * FROM api_keys').get() as Record<string, unknown>;
+    const row = await db.get<Record<string, unknown>>('SELECT * FROM api_keys');
     expect(JSON.stringify(row)).not.toContain(secret.slice(14));
     expect(key.expiresAt - key.createdAt).toBe(7 * 24 * 3600);
     expect(mails.at(-1)?.subject).toMatch(/new API key/);
@@ -144,14 +147,32 @@ describe('create, introspect, rotate, revoke', () => {
 
   it('dies with the account', async () => {
     const { secret } = await newKey();
-    db.raw.prepare("DELETE FROM accounts WHERE id = 'acc_1'").run();
+    await db.run("DELETE FROM accounts WHERE id = 'acc_1'");
     expect(await service.authenticate(secret, null)).toBeUndefined();
-    expect(db.raw.prepare('SELECT count(*) AS n FROM api_keys').get()).toEqual({ n: 0 });
+    expect(await db.get('SELECT count(*) AS n FROM api_keys')).toEqual({ n: 0 });
   });
 
   it('rejects a forged secret with a real visible id', async () => {
     const { secret } = await newKey();
     const forged = `${secret.slice(0, 14)}${'A'.repeat(43)}`;
     expect(await service.authenticate(forged, null)).toBeUndefined();
+  });
+});
+
+describe('key order', () => {
+  it('lists keys created in the same second newest first, in insertion order (api_keys.seq on both engines)', async () => {
+    const repo = apiKeyRepository(db);
+    const at = 1_000_000;
+    const key = (id: string, visibleId: string) => ({
+      id, accountId: 'acc_1', visibleId, description: id, scope: 'read' as const, databases: null, secretHash: `h_${id}`,
+      previousSecretHash: null, previousExpiresAt: null, createdAt: at, expiresAt: at + 3600, rotatedAt: null, lastUsedAt: null, lastUsedIp: null,
+    });
+    // Ids and visible ids sort against insertion order, so only the insertion column can give this order.
+    for (const [id, visibleId] of [['key_c', 'lk_c'], ['key_b', 'lk_b'], ['key_a', 'lk_a']] as const) await repo.insert(key(id, visibleId));
+    await db.run("DELETE FROM api_keys WHERE id = 'key_a'");
+    await repo.insert(key('key_z', 'lk_z'));
+    await repo.insert(key('key_a', 'lk_a'));
+    expect((await repo.listLive('acc_1', at)).map((k) => k.id)).toEqual(['key_a', 'key_z', 'key_b', 'key_c']);
+    expect((await repo.listAllLive(at)).map((k) => k.id)).toEqual(['key_c', 'key_b', 'key_z', 'key_a']);
   });
 });

@@ -7,11 +7,14 @@ import { loadConfig } from '../config/config.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { createServices, type Services } from '../services.ts';
 import { clock, nowSeconds } from '../clock.ts';
-import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
-import { INVITATION_TTL } from './database-service.ts';
+import { openTestStore, type TestStore } from '../../../test/helpers/test-store.ts';
+import { databaseLifecycle } from './database-lifecycle.ts';
+import { databaseSignIn } from './database-sign-in.ts';
+import { databaseService, INVITATION_TTL, type DatabaseServiceDeps } from './database-service.ts';
+import { databaseMemberships } from './memberships.ts';
 
 let dir: string;
-let db: SqliteStore;
+let testStore: TestStore;
 let services: Services;
 const mails: MailMessage[] = [];
 const operator = { kind: 'operator' } as const;
@@ -20,14 +23,14 @@ const input = (name: string) => ({
   postLogoutRedirectUris: [], tokenEndpointAuthMethod: 'client_secret_basic' as const,
 });
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-dbs-'));
   const config = loadConfig({ IDP_DATA_DIR: dir, IDP_LOG_LEVEL: 'silent' });
-  db = openSqliteStore(config.databaseFile);
-  services = createServices(config, db, { issuer: () => 'https://id.example', mailer: { send: async (m) => void mails.push(m), close: () => {} } });
+  testStore = await openTestStore();
+  services = createServices(config, testStore.store, { issuer: () => 'https://id.example', mailer: { send: async (m) => void mails.push(m), close: () => {} } });
 });
 afterAll(async () => {
-  await db.close();
+  await testStore.dispose();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => { clock.offsetMs = 0; });
@@ -98,5 +101,15 @@ describe('database service', () => {
     await expect(services.databases.create(owner.id, { ...input('Delta'), redirectUris: ['https://delta.example/cb#fragment'] }, operator))
       .rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('fragment') });
     expect(await services.databases.findByName('Delta')).toBeUndefined();
+  });
+
+  it('composes its three parts without one method hiding another', () => {
+    // The facade spreads the parts: a name defined twice would silently keep only the last one.
+    const deps = { repo: {}, clients: {}, accounts: {}, mailer: {}, audit: {}, issuer: () => '' } as unknown as DatabaseServiceDeps;
+    const parts = [databaseLifecycle(deps), databaseMemberships(deps), databaseSignIn(deps)].map((p) => Object.keys(p));
+    const names = parts.flat();
+    expect(new Set(names).size).toBe(names.length);
+    expect(Object.keys(databaseService(deps)).sort()).toEqual([...names].sort());
+    expect(names).toHaveLength(26);
   });
 });

@@ -37,4 +37,3 @@ export const newDatabaseSchema = z.object({
 }).refine((v) => v.tokenEndpointAuthMethod !== 'private_key_jwt' || v.jwksUri, { message: 'private_key_jwt needs a JWKS URI.', path: ['jwksUri'] });
 
 export const inviteSchema = z.object({ email: emailField });
-export const loginField = emailField;

@@ -72,7 +72,7 @@ export function rateLimiter(db: Db): RateLimiter {
         }
         return wait;
       };
-      return db.dialect === 'sqlite' ? db.transaction(count) : count();
+      return db.pick(() => db.transaction(count), count)();
     },
     async reset(key) {
       await db.run(sql.del, [key]);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertSecretKeyMatches, isSealed, loadSecretKey, secretBox } from './secret-box.ts';
-import { openSqliteStore } from '../storage/store.ts';
+import { openTestStore } from '../../../test/helpers/test-store.ts';
 
 const key = crypto.randomBytes(32);
 const box = secretBox(key);
@@ -75,8 +75,7 @@ describe('loadSecretKey', () => {
 
 describe('assertSecretKeyMatches', () => {
   it('records the key on first start and refuses another key afterwards', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'key-check-'));
-    const db = openSqliteStore(path.join(dir, 'idp.sqlite'));
+    const { store: db, dispose } = await openTestStore();
     try {
       const key = crypto.randomBytes(32);
       await assertSecretKeyMatches(db, key);
@@ -85,8 +84,7 @@ describe('assertSecretKeyMatches', () => {
       const stored = await db.get<{ value: string }>("SELECT value FROM server_settings WHERE name = 'secret_key_check'");
       expect(stored!.value).not.toContain(key.toString('base64url'));
     } finally {
-      await db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 });

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { generateSync } from 'otplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../accounts/types.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { clock, nowSeconds } from '../clock.ts';
-import { openSqliteStore, type SqliteStore } from '../storage/store.ts';
+import type { Store } from '../storage/store.ts';
+import { openTestStore, type TestStore } from '../../../test/helpers/test-store.ts';
 import { auditRepository } from './audit-repository.ts';
 import { securityNotifier } from './notifications.ts';
 import { rateLimiter } from './rate-limiter.ts';
@@ -15,25 +13,24 @@ import { secretBox } from './secret-box.ts';
 import { twoFactorRepository, type TwoFactorRepository } from './two-factor-repository.ts';
 import { twoFactorService } from './two-factor-service.ts';
 
-let dir: string;
-let db: SqliteStore;
+let testStore: TestStore;
+let db: Store;
 const mails: MailMessage[] = [];
 let service: ReturnType<typeof twoFactorService>;
 let repo: TwoFactorRepository;
 const account: Account = { id: 'acc_unit', email: 'unit@example.com', emailVerifiedAt: 1, name: 'Unit', locale: 'en', timezone: 'UTC', createdAt: 1, updatedAt: 1 };
 
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-2fa-'));
-  db = openSqliteStore(path.join(dir, 'db.sqlite'));
-  db.raw.prepare(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
-    VALUES (@id, @email, @emailVerifiedAt, @name, @locale, @timezone, @createdAt, @updatedAt)`).run(account);
+beforeAll(async () => {
+  testStore = await openTestStore();
+  db = testStore.store;
+  await db.run(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [account.id, account.email, account.emailVerifiedAt, account.name, account.locale, account.timezone, account.createdAt, account.updatedAt]);
   const notifier = securityNotifier({ mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => 'http://localhost' });
   repo = twoFactorRepository(db, secretBox(crypto.randomBytes(32)));
   service = twoFactorService({ repo, limiter: rateLimiter(db), audit: auditRepository(db), notifier, issuerName: 'Latchkey' });
 });
 afterAll(async () => {
-  await db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await testStore.dispose();
 });
 afterEach(() => { clock.offsetMs = 0; });
 
@@ -48,17 +45,17 @@ describe('two-factor service', () => {
     expect(enrollment.qrDataUrl).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(await service.isEnabled(account.id)).toBe(false);
     await expect(service.confirmEnrollment(account, '000000')).rejects.toMatchObject({ code: 'invalid_credentials' });
-    const rawSecret = () => (db.raw.prepare("SELECT secret FROM credentials WHERE type IN ('totp', 'totp_pending')").get() as { secret: string }).secret;
-    expect(rawSecret()).toMatch(/^v1\./); // the pending secret is sealed too
+    const rawSecret = async () => (await db.get<{ secret: string }>("SELECT secret FROM credentials WHERE type IN ('totp', 'totp_pending')"))!.secret;
+    expect(await rawSecret()).toMatch(/^v1\./); // the pending secret is sealed too
     const codes = await service.confirmEnrollment(account, code(enrollment.secret));
     // The stored TOTP secret is sealed (and bound to this account), never the clear secret.
-    expect(rawSecret()).toMatch(/^v1\./);
-    expect(rawSecret()).not.toContain(enrollment.secret);
+    expect(await rawSecret()).toMatch(/^v1\./);
+    expect(await rawSecret()).not.toContain(enrollment.secret);
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
     expect(await service.isEnabled(account.id)).toBe(true);
     // Only digests are stored.
-    const stored = db.raw.prepare("SELECT secret FROM credentials WHERE type = 'recovery_code'").all() as { secret: string }[];
+    const stored = await db.all<{ secret: string }>("SELECT secret FROM credentials WHERE type = 'recovery_code'");
     expect(stored.some((r) => codes.includes(r.secret))).toBe(false);
 
     // One step of drift either way is accepted, each step only once, and never an older step.
@@ -80,7 +77,7 @@ describe('two-factor service', () => {
   });
 
   it('regenerates recovery codes, trusts devices by digest, and forgets them when turned off', async () => {
-    db.raw.prepare('DELETE FROM rate_limits').run();
+    await db.run('DELETE FROM rate_limits');
     const fresh = await service.regenerateRecoveryCodes(account);
     expect(await service.recoveryCodesLeft(account.id)).toBe(10);
     expect(fresh).toHaveLength(10);
@@ -98,21 +95,21 @@ describe('two-factor service', () => {
   });
 
   it('still verifies a secret stored in clear by an earlier version, and seals it', async () => {
-    db.raw.prepare('DELETE FROM rate_limits').run();
+    await db.run('DELETE FROM rate_limits');
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-    db.raw.prepare(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at)
-      VALUES ('cred_legacy', ?, 'totp', ?, '{"lastTimeStep":0}', 1, 1)`).run(account.id, secret);
-    const raw = () => (db.raw.prepare("SELECT secret FROM credentials WHERE id = 'cred_legacy'").get() as { secret: string }).secret;
+    await db.run(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at)
+      VALUES ('cred_legacy', ?, 'totp', ?, '{"lastTimeStep":0}', 1, 1)`, [account.id, secret]);
+    const raw = async () => (await db.get<{ secret: string }>("SELECT secret FROM credentials WHERE id = 'cred_legacy'"))!.secret;
     expect(await service.verify(account, code(secret, -1))).toBe('totp');
     expect(await repo.sealLegacySecrets()).toBe(1);
-    expect(raw()).toMatch(/^v1\./);
+    expect(await raw()).toMatch(/^v1\./);
     expect(await repo.sealLegacySecrets()).toBe(0);
     expect(await service.verify(account, code(secret))).toBe('totp');
     // A sealed secret copied onto another account does not open there.
-    db.raw.prepare(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
-      VALUES ('acc_thief', 'thief@example.com', 1, 'T', 'en', 'UTC', 1, 1)`).run();
-    db.raw.prepare(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at)
-      VALUES ('cred_copy', 'acc_thief', 'totp', ?, '{}', 1, 1)`).run(raw());
+    await db.run(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
+      VALUES ('acc_thief', 'thief@example.com', 1, 'T', 'en', 'UTC', 1, 1)`);
+    await db.run(`INSERT INTO credentials (id, account_id, type, secret, data, created_at, updated_at)
+      VALUES ('cred_copy', 'acc_thief', 'totp', ?, '{}', 1, 1)`, [await raw()]);
     await expect(service.verify({ ...account, id: 'acc_thief' }, code(secret, 1))).rejects.toThrow(/does not open/);
     await service.disable(account);
   });

@@ -1,9 +1,9 @@
 /**
  * The PostgreSQL schema: the same tables, columns and versions as the SQLite migrations (migrations.ts),
- * written for PostgreSQL. A version added there must be added here too (a unit test checks that both
- * lists name the same versions). Applied versions are rows of schema_migrations; a schema newer than
- * this code knows is refused. Migrations run one transaction each, under an advisory lock, so several
- * instances starting together migrate once.
+ * written for PostgreSQL. A version added there must be added here too (store-parity.test.ts checks
+ * that both lists name the same versions and build the same tables, columns, keys and indexes). Applied
+ * versions are rows of schema_migrations; postgres-store.ts applies them, one transaction each, under an
+ * advisory lock, so several instances starting together migrate once.
  *
  * Differences from SQLite, and why:
  * - Case-insensitive text (account emails, database names, membership logins: COLLATE NOCASE in SQLite)
@@ -11,17 +11,11 @@
  * - Timestamps are BIGINT seconds since the epoch (parsed as JS numbers by the store).
  * - JSON stays TEXT (as in SQLite): payloads are written and read whole; the few queries that look
  *   inside cast to jsonb.
- * - audit_log.id is BIGSERIAL; api_keys.seq (PostgreSQL only) stands in for SQLite's rowid to order keys
- *   created within the same second.
+ * - audit_log.id is BIGSERIAL (SQLite: INTEGER PRIMARY KEY AUTOINCREMENT); api_keys.seq, the insertion
+ *   order of keys created within the same second, is BIGSERIAL (SQLite: a column its trigger numbers,
+ *   since version 5).
  */
-import type pg from 'pg';
-import { latestSchemaVersion, SchemaTooNewError } from './migrations.ts';
-
-interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from './migrations.ts';
 
 export const postgresMigrations: Migration[] = [
   {
@@ -231,6 +225,14 @@ export const postgresMigrations: Migration[] = [
   },
   {
     version: 5,
+    name: 'api key insertion order',
+    // SQLite gains api_keys.seq, which PostgreSQL has had since version 4; both get its index.
+    sql: `
+      CREATE INDEX api_keys_seq ON api_keys(seq);
+    `,
+  },
+  {
+    version: 6,
     name: 'mail outbox',
     // Identical on both engines. Subject and body are sealed (mail/outbox.ts); a delivered row is deleted.
     sql: `
@@ -252,49 +254,3 @@ export const postgresMigrations: Migration[] = [
     `,
   },
 ];
-
-/** Arbitrary constant for the migration advisory lock. */
-const MIGRATION_LOCK = 7_170_500;
-
-export async function postgresSchemaVersion(pool: pg.Pool | pg.PoolClient): Promise<number> {
-  const exists = await pool.query("SELECT to_regclass('schema_migrations') AS t");
-  if (!exists.rows[0].t) return 0;
-  const row = await pool.query('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations');
-  return Number(row.rows[0].v);
-}
-
-export async function migratePostgres(pool: pg.Pool): Promise<number> {
-  const client = await pool.connect();
-  try {
-    // Session-level lock: held across the per-migration transactions, released at the end.
-    await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
-    try {
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
-      const current = await postgresSchemaVersion(client);
-      if (current > latestSchemaVersion) {
-        throw new SchemaTooNewError(
-          `The database schema is version ${current} but this IdP knows only up to ${latestSchemaVersion}: upgrade the IdP.`,
-        );
-      }
-      for (const migration of [...postgresMigrations].sort((a, b) => a.version - b.version)) {
-        if (migration.version <= current) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(migration.sql);
-          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
-            [migration.version, migration.name, Math.floor(Date.now() / 1000)]);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw error;
-        }
-      }
-      return await postgresSchemaVersion(client);
-    } finally {
-      await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => {});
-    }
-  } finally {
-    client.release();
-  }
-}

@@ -1,13 +1,14 @@
 /**
- * Versioned schema migrations, applied in order at start inside one transaction each. A database whose
- * version is newer than this code knows is refused (an older binary must not write a newer schema).
- * Never edit a migration that has shipped; add a new one.
+ * Versioned schema migrations (the SQLite list; migrations-postgres.ts has the same versions for
+ * PostgreSQL), applied in order at start inside one transaction each by the engine's store
+ * (sqlite-store.ts). A database whose version is newer than this code knows is refused (an older binary
+ * must not write a newer schema): `assertKnownSchemaVersion` is that one check, for both engines.
+ * Never edit a migration that has shipped; add a new one at the end, in both lists
+ * (store-parity.test.ts compares the schemas they build).
  *
  * Timestamps are integer seconds since the epoch. Secrets are never stored in clear: only hashes.
  */
-import type Database from 'better-sqlite3';
-
-interface Migration {
+export interface Migration {
   version: number;
   name: string;
   sql: string;
@@ -248,6 +249,22 @@ export const migrations: Migration[] = [
   },
   {
     version: 5,
+    name: 'api key insertion order',
+    sql: `
+      -- Insertion order of API keys as a column, as PostgreSQL has had since version 4 (seq BIGSERIAL),
+      -- so the same ORDER BY works on both engines. Before, SQLite queries named the implicit rowid,
+      -- which VACUUM may renumber. Existing keys keep their rowid order; a new key gets the next number
+      -- (the index keeps max(seq) and the export's keyset pages cheap; PostgreSQL gets the same index).
+      ALTER TABLE api_keys ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE api_keys SET seq = rowid;
+      CREATE INDEX api_keys_seq ON api_keys(seq);
+      CREATE TRIGGER api_keys_seq AFTER INSERT ON api_keys FOR EACH ROW BEGIN
+        UPDATE api_keys SET seq = (SELECT max(seq) FROM api_keys) + 1 WHERE rowid = NEW.rowid;
+      END;
+    `,
+  },
+  {
+    version: 6,
     name: 'mail outbox',
     // Identical on both engines. Subject and body are sealed (mail/outbox.ts); a delivered row is deleted.
     sql: `
@@ -275,22 +292,11 @@ export const latestSchemaVersion = Math.max(...migrations.map((m) => m.version))
 
 export class SchemaTooNewError extends Error {}
 
-export function migrate(db: Database.Database): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
+/** The one version check, for both engines: an older binary must not write a newer schema. */
+export function assertKnownSchemaVersion(current: number): void {
   if (current > latestSchemaVersion) {
     throw new SchemaTooNewError(
       `The database schema is version ${current} but this IdP knows only up to ${latestSchemaVersion}: upgrade the IdP.`,
     );
   }
-  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      // Re-read inside the write transaction: another process may have migrated meanwhile.
-      const now = db.pragma('user_version', { simple: true }) as number;
-      if (now >= migration.version) return;
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    }).immediate();
-  }
-  return db.pragma('user_version', { simple: true }) as number;
 }

@@ -1,24 +1,19 @@
-/** The oidc-provider storage contract on a real SQLite file. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+/** The oidc-provider storage contract on a real store (a SQLite file, or PostgreSQL in the unit-postgres project). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clock } from '../clock.ts';
 import { StoreOidcAdapter, purgeExpiredOidcModels } from './oidc-adapter.ts';
-import { latestSchemaVersion, migrate, SchemaTooNewError } from './migrations.ts';
-import { postgresMigrations } from './migrations-postgres.ts';
-import { openSqliteStore, openStore, type SqliteStore } from './store.ts';
+import type { Store } from './store.ts';
+import { openTestStore, type TestStore } from '../../../test/helpers/test-store.ts';
 
-let dir: string;
-let db: SqliteStore;
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adapter-'));
-  db = openSqliteStore(path.join(dir, 'idp.sqlite'));
+let testStore: TestStore;
+let db: Store;
+beforeEach(async () => {
+  testStore = await openTestStore();
+  db = testStore.store;
 });
 afterEach(async () => {
   clock.offsetMs = 0;
-  await db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await testStore.dispose();
 });
 
 describe('StoreOidcAdapter', () => {
@@ -58,36 +53,5 @@ describe('StoreOidcAdapter', () => {
     expect(await at.find('a1')).toBeUndefined();
     expect(await at.find('forever')).toBeDefined();
     expect(await purgeExpiredOidcModels(db)).toBe(1);
-  });
-});
-
-describe('migrations', () => {
-  it('are applied once and refuse a newer schema', async () => {
-    expect(migrate(db.raw)).toBe(latestSchemaVersion);
-    db.raw.pragma(`user_version = ${latestSchemaVersion + 1}`);
-    expect(() => migrate(db.raw)).toThrow(SchemaTooNewError);
-    const file = path.join(dir, 'idp.sqlite');
-    await expect(openStore({ sqliteFile: file })).rejects.toThrow(SchemaTooNewError);
-    await expect(openStore({ sqliteFile: file, migrate: false })).rejects.toThrow(SchemaTooNewError);
-  });
-
-  it.skipIf(!process.env.IDP_TEST_POSTGRES_URL)('are applied once on PostgreSQL and refuse a newer schema there too', async () => {
-    const { createTestDatabase } = await import('../../../test/helpers/postgres.ts');
-    const database = await createTestDatabase(process.env.IDP_TEST_POSTGRES_URL);
-    try {
-      const store = await openStore({ databaseUrl: database.url });
-      expect(await store.migrate()).toBe(latestSchemaVersion);
-      await store.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [latestSchemaVersion + 1, 'future', 0]);
-      await store.close();
-      await expect(openStore({ databaseUrl: database.url })).rejects.toThrow(SchemaTooNewError);
-      await expect(openStore({ databaseUrl: database.url, migrate: false })).rejects.toThrow(SchemaTooNewError);
-    } finally {
-      await database.drop();
-    }
-  });
-
-  it('exist for PostgreSQL with the same versions as for SQLite', async () => {
-    const { migrations } = await import('./migrations.ts');
-    expect(postgresMigrations.map((m) => m.version).sort()).toEqual(migrations.map((m) => m.version).sort());
   });
 });

@@ -14,7 +14,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from './database.ts';
 import { nowSeconds } from '../clock.ts';
-import { outsideTransaction } from './store.ts';
+import { outsideTransaction } from './transaction-context.ts';
 
 interface Row {
   payload: string;
@@ -93,7 +93,7 @@ const writers = new WeakMap<Db, (sql: string, params: unknown[]) => Promise<void
 function writerFor(db: Db): (sql: string, params: unknown[]) => Promise<void> {
   let writer = writers.get(db);
   if (!writer) {
-    writer = db.dialect === 'sqlite' ? groupCommit(db) : async (text, params) => void (await db.run(text, params));
+    writer = db.pick(groupCommit(db), async (text, params) => void (await db.run(text, params)));
     writers.set(db, writer);
   }
   return writer;

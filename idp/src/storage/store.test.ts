@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type SqliteStore } from './store.ts';
+import Database from 'better-sqlite3';
+import { latestSchemaVersion, migrations, SchemaTooNewError } from './migrations.ts';
+import { openSqliteStore, openStore, type SqliteStore } from './store.ts';
 
 let dir: string;
 let store: SqliteStore;
@@ -63,5 +65,93 @@ describe('SqliteStore transactions', () => {
     ]);
     expect(both.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
     expect(await values()).toEqual([2]);
+  });
+});
+
+describe('migrations', () => {
+  it('are applied once and refuse a newer schema', async () => {
+    expect(await store.schemaVersion()).toBe(latestSchemaVersion);
+    expect(await store.migrate()).toBe(latestSchemaVersion);
+    await store.exec(`PRAGMA user_version = ${latestSchemaVersion + 1}`);
+    await expect(store.migrate()).rejects.toThrow(SchemaTooNewError);
+    const file = path.join(dir, 'idp.sqlite');
+    await expect(openStore({ sqliteFile: file })).rejects.toThrow(SchemaTooNewError);
+    await expect(openStore({ sqliteFile: file, migrate: false })).rejects.toThrow(SchemaTooNewError);
+  });
+
+  it.skipIf(!process.env.IDP_TEST_POSTGRES_URL)('are applied once on PostgreSQL and refuse a newer schema there too', async () => {
+    const { createTestDatabase } = await import('../../../test/helpers/postgres.ts');
+    const database = await createTestDatabase(process.env.IDP_TEST_POSTGRES_URL);
+    try {
+      const pgStore = await openStore({ databaseUrl: database.url });
+      expect(await pgStore.schemaVersion()).toBe(latestSchemaVersion);
+      expect(await pgStore.migrate()).toBe(latestSchemaVersion);
+      await pgStore.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [latestSchemaVersion + 1, 'future', 0]);
+      await pgStore.close();
+      await expect(openStore({ databaseUrl: database.url })).rejects.toThrow(SchemaTooNewError);
+      await expect(openStore({ databaseUrl: database.url, migrate: false })).rejects.toThrow(SchemaTooNewError);
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('migration 5 (api_keys.seq on SQLite)', () => {
+  it('numbers existing keys in rowid order and new keys after them', async () => {
+    const file = path.join(dir, 'v4.sqlite');
+    const raw = new Database(file);
+    for (const m of migrations.filter((m) => m.version <= 4)) raw.exec(m.sql);
+    raw.pragma('user_version = 4');
+    raw.exec("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'a@example.com', 'A', 0, 0)");
+    const insert = raw.prepare(`INSERT INTO api_keys (id, account_id, visible_id, description, scope, secret_hash, created_at, expires_at)
+      VALUES (?, 'acc_1', ?, '', 'read', '', 0, 10)`);
+    for (const id of ['k3', 'k1', 'k2']) insert.run(id, `v_${id}`);
+    raw.close();
+    const upgraded = openSqliteStore(file);
+    try {
+      await upgraded.run(`INSERT INTO api_keys (id, account_id, visible_id, description, scope, secret_hash, created_at, expires_at)
+        VALUES ('k0', 'acc_1', 'v_k0', '', 'read', '', 0, 10)`);
+      expect(await upgraded.all('SELECT id, seq FROM api_keys ORDER BY seq')).toEqual([
+        { id: 'k3', seq: 1 }, { id: 'k1', seq: 2 }, { id: 'k2', seq: 3 }, { id: 'k0', seq: 4 },
+      ]);
+    } finally {
+      await upgraded.close();
+    }
+  });
+});
+
+describe('the unit-postgres project', () => {
+  it('lists every unit test that opens a store through test-store.ts', () => {
+    const root = path.join(import.meta.dirname, '..', '..', '..');
+    const config = fs.readFileSync(path.join(root, 'vitest.config.ts'), 'utf8');
+    const missing: string[] = [];
+    for (const entry of fs.readdirSync(path.join(root, 'idp', 'src'), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.test.ts')) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      const relative = path.relative(root, file).split(path.sep).join('/');
+      const opensStore = /from '(\.\.\/)+test\/helpers\/test-store\.ts'/.test(fs.readFileSync(file, 'utf8'));
+      if (opensStore && !config.includes(`'${relative}'`)) missing.push(relative);
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('the escape hatch', () => {
+  const sources = () => {
+    const root = path.join(import.meta.dirname, '..');
+    return fs.readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.test.ts'))
+      .map((entry) => path.join(entry.parentPath, entry.name))
+      .map((file) => ({ file: path.relative(root, file), text: fs.readFileSync(file, 'utf8') }));
+  };
+
+  it('is store.pick only: no application code branches on store.dialect', () => {
+    const offenders = sources().filter((s) => /\.dialect\s*[!=]==?|dialect\s*\)\s*\{|switch\s*\([^)]*dialect/.test(s.text));
+    expect(offenders.map((s) => s.file)).toEqual([]);
+  });
+
+  it('leaves no query ordering by SQLite\'s implicit rowid (migrations aside): both engines have the same columns', () => {
+    const offenders = sources().filter((s) => !/^storage\/migrations/.test(s.file) && /\browid\b/i.test(s.text.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')));
+    expect(offenders.map((s) => s.file)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@
  * Invariants: import applies only to an empty store of the same schema version, in one transaction (all
  * rows or none), so no account, credential, database, membership, key or secret is lost or half-copied.
  * Rows are read and written through Kysely page by page (keyset pagination on the primary key, or on the
- * insertion order for API keys), so a million accounts never sit in memory at once. Values are copied as
+ * insertion order `seq` for API keys, which the target numbers again in the same order), so a million accounts never sit in memory at once. Values are copied as
  * they are: TOTP secrets stay sealed under IDP_SECRET_KEY (security/secret-box.ts), so the target must run
  * with the source's key.
  */
@@ -21,8 +21,8 @@ import { latestSchemaVersion } from './migrations.ts';
 
 interface TableSpec {
   name: string;
-  /** Key columns for keyset pagination; `insertion` = rowid in SQLite, seq in PostgreSQL. */
-  key: string[] | 'insertion';
+  /** Key columns for keyset pagination (the same in both engines). */
+  key: string[];
 }
 
 /** Every table, parents before children. */
@@ -39,23 +39,25 @@ export const exportTables: TableSpec[] = [
   { name: 'memberships', key: ['id'] },
   { name: 'registration_tokens', key: ['token_hash'] },
   { name: 'developer_mode', key: ['account_id'] },
-  { name: 'api_keys', key: 'insertion' },
+  { name: 'api_keys', key: ['seq'] },
   { name: 'oidc_models', key: ['model', 'id'] },
   { name: 'signing_keys', key: ['kid'] },
   { name: 'server_settings', key: ['name'] },
   { name: 'rate_limits', key: ['key'] },
   { name: 'audit_log', key: ['id'] },
+  // Queued mail moves with the store (sealed under IDP_SECRET_KEY, which the target must share).
+  { name: 'mail_outbox', key: ['id'] },
 ];
 
-/** Columns that exist in one engine only (derived on insert). */
-const ENGINE_ONLY_COLUMNS = new Set(['seq']);
+/** Columns each engine derives on insert (api_keys.seq: insertion order), so never copied. */
+const DERIVED_COLUMNS = new Set(['seq']);
 const PAGE = 1000;
 
 type Row = Record<string, unknown>;
 
 export async function* exportRows(db: Store): AsyncGenerator<{ table: string; row: Row }> {
   for (const table of exportTables) {
-    const keyColumns = table.key === 'insertion' ? [db.pick('rowid', 'seq')] : table.key;
+    const keyColumns = table.key;
     let after: unknown[] | undefined;
     for (;;) {
       let query = db.kysely.selectFrom(table.name).selectAll()
@@ -68,7 +70,7 @@ export async function* exportRows(db: Store): AsyncGenerator<{ table: string; ro
       for (const row of rows) {
         const clean: Row = {};
         for (const [column, value] of Object.entries(row)) {
-          if (!/^_k\d+$/.test(column) && !ENGINE_ONLY_COLUMNS.has(column)) clean[column] = value;
+          if (!/^_k\d+$/.test(column) && !DERIVED_COLUMNS.has(column)) clean[column] = value;
         }
         yield { table: table.name, row: clean };
       }
@@ -79,19 +81,13 @@ export async function* exportRows(db: Store): AsyncGenerator<{ table: string; ro
   }
 }
 
-export async function schemaVersionOf(db: Store): Promise<number> {
-  return db.dialect === 'sqlite'
-    ? ((await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0)
-    : ((await db.get<{ v: number }>('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations'))?.v ?? 0);
-}
-
 /** Writes the export to `out` (a file path, or stdout when undefined); returns row counts per table. */
 export async function exportStore(db: Store, out: NodeJS.WritableStream): Promise<{ rows: number; tables: Record<string, number> }> {
   const write = (line: unknown) => new Promise<void>((resolve, reject) => {
     if (out.write(`${JSON.stringify(line)}\n`)) resolve();
     else out.once('drain', resolve).once('error', reject);
   });
-  await write({ format: 'latchkey-export', schemaVersion: await schemaVersionOf(db), from: db.dialect, exportedAt: new Date().toISOString() });
+  await write({ format: 'latchkey-export', schemaVersion: await db.schemaVersion(), from: db.dialect, exportedAt: new Date().toISOString() });
   const tables: Record<string, number> = {};
   let rows = 0;
   for await (const entry of exportRows(db)) {
@@ -107,7 +103,7 @@ export class ImportError extends Error {}
 
 /** Reads an export and inserts every row into `db` (migrated, empty, same schema version) in one transaction. */
 export async function importStore(db: Store, file: string): Promise<{ rows: number; tables: Record<string, number> }> {
-  const version = await schemaVersionOf(db);
+  const version = await db.schemaVersion();
   if (version !== latestSchemaVersion) throw new ImportError(`The target store is at schema version ${version}; run \`idp migrate\` first.`);
   for (const table of exportTables) {
     const found = await db.get(`SELECT 1 AS one FROM ${table.name} LIMIT 1`);
@@ -154,10 +150,10 @@ export async function importStore(db: Store, file: string): Promise<{ rows: numb
     }
     await flush();
     if (!ended) throw new ImportError('The export is truncated (no end line): nothing was imported.');
-    if (db.dialect === 'postgres') {
-      // Rows came with their ids: move the sequence past them.
+    // PostgreSQL: rows came with their ids, so move the sequence past them (SQLite's rowid follows by itself).
+    await db.pick(async () => {}, async () => {
       await sql`SELECT setval(pg_get_serial_sequence('audit_log', 'id'), coalesce((SELECT max(id) FROM audit_log), 0) + 1, false)`.execute(trx);
-    }
+    })();
   });
   return { rows, tables };
 }

@@ -1,7 +1,10 @@
 /**
  * A tiny browser for tests: plain fetch, manual redirects and a cookie jar keyed by host:port
- * (the app and the stand-in OP run on different hosts, localhost and 127.0.0.1).
+ * (the app and the stand-in OP run on different hosts, localhost and 127.0.0.1), the one the IdP
+ * suites' browser keeps too (test/helpers/cookie-jar.ts).
  */
+import { cookieHeader, storeSetCookies, type CookieJar } from '../../../helpers/cookie-jar.ts';
+
 export interface Step {
   url: string;
   status: number;
@@ -9,10 +12,10 @@ export interface Step {
 }
 
 export class TestBrowser {
-  readonly jar = new Map<string, Map<string, string>>();
+  readonly jar: CookieJar = new Map();
 
   cookieHeader(url: URL): string {
-    return [...(this.jar.get(url.host) ?? new Map()).entries()].map(([name, value]) => `${name}=${value}`).join('; ');
+    return cookieHeader(this.jar, url);
   }
 
   cookie(url: string, name: string): string | undefined {
@@ -37,7 +40,7 @@ export class TestBrowser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const response = await fetch(target, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) this.store(target, line);
+    storeSetCookies(this.jar, target, response.headers);
     return response;
   }
 
@@ -61,23 +64,6 @@ export class TestBrowser {
       response = await this.request(current);
     }
     return { response, steps, url: current };
-  }
-
-  private store(url: URL, line: string) {
-    const [pair, ...attributes] = line.split(';');
-    const index = pair!.indexOf('=');
-    const name = pair!.slice(0, index).trim();
-    const value = pair!.slice(index + 1).trim();
-    if (!this.jar.has(url.host)) this.jar.set(url.host, new Map());
-    const cookies = this.jar.get(url.host)!;
-    const expired = attributes.some((attribute) => {
-      const [key, raw] = attribute.split('=').map((part) => part.trim());
-      if (key!.toLowerCase() === 'max-age') return Number(raw) <= 0;
-      if (key!.toLowerCase() === 'expires') return new Date(raw!).getTime() <= Date.now();
-      return false;
-    });
-    if (expired || value === '') cookies.delete(name);
-    else cookies.set(name, value);
   }
 }
 

@@ -1,0 +1,171 @@
+/**
+ * Who belongs to a database: the lists people see, invitations (invite, accept, decline), removal,
+ * leaving, and the operator's change of a sign-in login.
+ *
+ * Invariants:
+ * - A membership's `login` is fixed when it is created (the owner's account email at creation; the
+ *   invited address for an invitation). Changing the account email never changes it; only the
+ *   operator (`setLogin`, audited) does. Within a database, logins are unique.
+ * - An invitation is accepted only by a signed-in account whose *verified* email equals the invited
+ *   address; the mailed token only locates it (stored as its SHA-256). It expires after INVITATION_TTL
+ *   and is used at most once (activation is conditional, inside a transaction).
+ * - The owner is never removed and never leaves: ownership is transferred first (lifecycle).
+ * - Losing a membership ends the access it gave at once (`endAccess`), not at the next sign-in.
+ * - An owner sees the members of its database; a member sees only its own membership.
+ */
+import type { Account } from '../accounts/types.ts';
+import type { AccountService } from '../accounts/account-service.ts';
+import { normalizeEmail } from '../accounts/account-service.ts';
+import { AppError } from '../errors.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { AuditRepository } from '../security/audit-repository.ts';
+import { randomId, randomToken, sha256 } from '../security/tokens.ts';
+import { nowSeconds } from '../clock.ts';
+import type { DatabaseRepository } from './database-repository.ts';
+import { membershipView as membershipViewIn, requireDatabase as requireDatabaseIn, requireManager, type MembershipView, type MemberView } from './database-rules.ts';
+import { actorLabel, type Actor, type Database, type Membership } from './types.ts';
+
+export const INVITATION_TTL = 14 * 24 * 3600;
+
+export interface MembershipsDeps {
+  repo: DatabaseRepository;
+  accounts: Pick<AccountService, 'findById' | 'findByEmail'>;
+  mailer: Mailer;
+  audit: AuditRepository;
+  issuer: () => string;
+  /** Ends what an account holds at a database once it stops being a member (see DatabaseServiceDeps). */
+  endAccess?: (accountId: string, clientId: string) => Promise<unknown>;
+}
+
+export function databaseMemberships(deps: MembershipsDeps) {
+  const { repo, accounts, mailer, audit } = deps;
+  const requireDatabase = (id: string) => requireDatabaseIn(repo, id);
+  const membershipView = (m: Membership) => membershipViewIn(repo, m);
+
+  async function members(databaseId: string): Promise<MemberView[]> {
+    return Promise.all((await repo.membersOf(databaseId)).map(async (m) => ({ ...m, name: m.accountId ? ((await accounts.findById(m.accountId))?.name ?? null) : null })));
+  }
+
+  async function pendingInvitationFor(membershipId: string, account: Account): Promise<MembershipView> {
+    const m = await repo.membership(membershipId);
+    const view = m && m.status === 'invited' && (m.inviteExpiresAt ?? 0) > nowSeconds() ? await membershipView(m) : undefined;
+    if (!view) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
+    if (normalizeEmail(view.login) !== normalizeEmail(account.email) || !account.emailVerifiedAt) {
+      throw new AppError('forbidden', `This invitation is for ${view.login}. Sign in with the account that has this confirmed email address.`);
+    }
+    return view;
+  }
+
+  return {
+    /** The database manager's list: every active membership plus pending invitations to the verified email. */
+    async listForAccount(account: Account): Promise<MembershipView[]> {
+      const now = nowSeconds();
+      const memberships = (await repo.listForAccount(account.id, account.email, account.emailVerifiedAt ? 1 : 0))
+        .filter((m) => m.status === 'active' || (m.inviteExpiresAt ?? 0) > now);
+      return (await Promise.all(memberships.map(membershipView))).filter((m): m is MembershipView => m !== undefined);
+    },
+
+    /** What an account may see of a database: the owner sees members, a member only itself. */
+    async view(databaseId: string, accountId: string): Promise<{ database: Database; membership: Membership; members: MemberView[] }> {
+      const database = await requireDatabase(databaseId);
+      const membership = await repo.membershipOf(database.id, accountId);
+      if (!membership) throw new AppError('not_found', 'This database does not exist, or you are not a member of it.');
+      return { database, membership, members: membership.role === 'owner' ? await members(database.id) : [] };
+    },
+
+    members,
+
+    async invite(databaseId: string, email: string, actor: Actor): Promise<Membership> {
+      const database = await requireDatabase(databaseId);
+      requireManager(database, actor);
+      const login = normalizeEmail(email);
+      const existing = await repo.membershipByLogin(database.id, login);
+      if (existing) {
+        throw new AppError('conflict', existing.status === 'invited' ? `${login} is already invited to ${database.name}.` : `${login} is already a member of ${database.name}.`, {
+          fields: { email: 'Already invited or a member.' },
+        });
+      }
+      const invitee = await accounts.findByEmail(login);
+      if (invitee && await repo.membershipOf(database.id, invitee.id)) {
+        throw new AppError('conflict', `The account with ${login} is already a member of ${database.name}.`, { fields: { email: 'Already a member.' } });
+      }
+      const token = randomToken();
+      const now = nowSeconds();
+      const membership: Membership = {
+        id: randomId('mem_'), databaseId: database.id, accountId: null, login, role: 'member', status: 'invited',
+        invitedBy: actorLabel(actor), inviteExpiresAt: now + INVITATION_TTL, createdAt: now, updatedAt: now,
+      };
+      await repo.insertMembership({ ...membership, inviteTokenHash: sha256(token) });
+      await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.member_invited', data: { database: database.name, login } });
+      await mailer.send({
+        to: login,
+        subject: `You are invited to ${database.name}`,
+        text: `Hello,\n\nYou are invited to join the database ${database.name} (${database.url}).\nOpen this link within 14 days to accept; sign in with, or create, an account with this email address (${login}):\n${deps.issuer()}/my/invitations?token=${token}\n\nIf you do not expect this, ignore this message.\n`,
+      });
+      return membership;
+    },
+
+    /** The invitation behind a mailed link, if it is still pending. */
+    async invitationByToken(token: string): Promise<MembershipView | undefined> {
+      const m = await repo.membershipByInviteHash(sha256(token));
+      return m && (m.inviteExpiresAt ?? 0) > nowSeconds() ? await membershipView(m) : undefined;
+    },
+
+    pendingInvitationFor,
+
+    async acceptInvitation(membershipId: string, account: Account): Promise<MembershipView> {
+      const view = await pendingInvitationFor(membershipId, account);
+      await repo.transaction(async () => {
+        if (await repo.membershipOf(view.databaseId, account.id)) throw new AppError('conflict', `You are already a member of ${view.database.name}.`);
+        if (!await repo.activate(view.id, account.id, nowSeconds())) throw new AppError('gone', 'This invitation was withdrawn or already used.');
+      });
+      await audit.record({ accountId: account.id, actor: account.id, event: 'database.invitation_accepted', data: { database: view.database.name, login: view.login } });
+      return { ...view, accountId: account.id, status: 'active' };
+    },
+
+    async declineInvitation(membershipId: string, account: Account): Promise<void> {
+      const view = await pendingInvitationFor(membershipId, account);
+      await repo.deleteMembership(view.id);
+      await audit.record({ accountId: account.id, actor: account.id, event: 'database.invitation_declined', data: { database: view.database.name } });
+    },
+
+    async removeMember(databaseId: string, membershipId: string, actor: Actor): Promise<Membership> {
+      const database = await requireDatabase(databaseId);
+      requireManager(database, actor);
+      const m = await repo.membership(membershipId);
+      if (!m || m.databaseId !== database.id) throw new AppError('not_found', 'This member does not exist.');
+      if (m.role === 'owner') throw new AppError('bad_request', 'The owner cannot be removed. Transfer the ownership first.');
+      await repo.deleteMembership(m.id);
+      await audit.record({ accountId: m.accountId ?? database.ownerId, actor: actorLabel(actor), event: 'database.member_removed', data: { database: database.name, login: m.login } });
+      if (m.accountId) await deps.endAccess?.(m.accountId, database.clientId);
+      return m;
+    },
+
+    async leave(databaseId: string, account: Account): Promise<void> {
+      const database = await requireDatabase(databaseId);
+      const m = await repo.membershipOf(database.id, account.id);
+      if (!m) throw new AppError('not_found', `You are not a member of ${database.name}.`);
+      if (m.role === 'owner') throw new AppError('bad_request', `You own ${database.name}: transfer the ownership to another member, or delete the database.`);
+      await repo.deleteMembership(m.id);
+      await audit.record({ accountId: account.id, actor: account.id, event: 'database.left', data: { database: database.name } });
+      await deps.endAccess?.(account.id, database.clientId);
+    },
+
+    /** Support only: changes the sign-in login of one membership, recorded in the audit log. */
+    async setLogin(databaseName: string, accountEmail: string, newLogin: string, actor: Actor): Promise<{ database: Database; oldLogin: string; newLogin: string }> {
+      const database = await repo.findByName(databaseName.trim());
+      if (!database) throw new AppError('not_found', `No database is named "${databaseName}".`);
+      const account = await accounts.findByEmail(accountEmail);
+      const m = account && await repo.membershipOf(database.id, account.id);
+      if (!account || !m) throw new AppError('not_found', `No account with the email ${accountEmail} is a member of ${database.name}.`);
+      const login = normalizeEmail(newLogin);
+      const taken = await repo.membershipByLogin(database.id, login);
+      if (taken && taken.id !== m.id) throw new AppError('conflict', `${login} is already the login of another member of ${database.name}.`);
+      await repo.setLogin(m.id, login, nowSeconds());
+      await audit.record({ accountId: account.id, actor: actorLabel(actor), event: 'membership.login_changed', data: { database: database.name, old: m.login, new: login } });
+      return { database, oldLogin: m.login, newLogin: login };
+    },
+  };
+}
+
+export type DatabaseMemberships = ReturnType<typeof databaseMemberships>;
