@@ -8,6 +8,11 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(`idp needs Node.js 22.12 or newer; this is ${process.versions.node}. See the README.\n`);
   process.exit(1);
 }
+// Memory of `idp serve` (issue 16: ≤ 150 MB per worker): each argon2id verification allocates 19 MiB
+// in a libuv thread, and glibc keeps that block in the thread's malloc arena for reuse, so RSS grows with
+// the number of threads that ever hashed. Two threads per process still keep the cores busy (the cluster
+// runs one process per core). Set before anything can start the pool; an explicit value wins.
+if (process.argv[2] === 'serve') process.env.UV_THREADPOOL_SIZE ??= '2';
 const { distEntry, distIsFresh } = await import('../scripts/source-stamp.js');
 let fresh = distIsFresh();
 if (!fresh && process.env.npm_lifecycle_event === 'start') {

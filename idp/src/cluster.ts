@@ -28,6 +28,13 @@ const MAX_RESTART_DELAY_MS = 30_000;
 /** How long workers get to finish their requests on shutdown before they are killed. */
 const STOP_GRACE_MS = 10_000;
 
+/**
+ * Node flags of the serving workers, beside the primary's own: a young generation of 4 MB semi-spaces
+ * instead of V8's default (up to 32 MB each) keeps ~40 MB of RSS per worker for a few more scavenges
+ * (measured: no change in CPU per sign-in). `npm start` passes the same flag to a single process.
+ */
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 /** Marks the preparation worker (an internal variable, not a setting). */
 export const PREPARE_ROLE_ENV = 'LATCHKEY_CLUSTER_ROLE';
 
@@ -64,6 +71,7 @@ function prepare(): Promise<PreparedMessage | number> {
 
 /** Primary side: prepare the store, fork the workers and supervise them until SIGINT/SIGTERM. Returns the exit code. */
 export async function runPrimary(): Promise<number> {
+  cluster.setupPrimary({ execArgv: [...process.execArgv.filter((a) => !a.startsWith('--max-semi-space-size')), ...WORKER_NODE_FLAGS] });
   const prepared = await prepare();
   if (typeof prepared === 'number') return prepared;
   setLogLevel(prepared.logLevel);

@@ -4,7 +4,8 @@
  * row of schema_migrations, read by `readSchemaVersion` only.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import type { Kysely } from 'kysely';
+import { loadKysely } from './lazy-kysely.ts';
 import { postgresMigrations } from './migrations-postgres.ts';
 import { assertKnownSchemaVersion } from './migrations.ts';
 import type { RunResult, Store } from './store.ts';
@@ -53,6 +54,7 @@ export class PostgresStore implements Store {
   }
 
   get kysely() {
+    const { Kysely, PostgresDialect } = loadKysely();
     return (this.#kysely ??= new Kysely({ dialect: new PostgresDialect({ pool: this.pool }) }));
   }
 
