@@ -205,10 +205,14 @@ const entries = {
   compiled: [path.join(repoRoot, 'dist/idp/src/cli/bin.js')],
 };
 
+/** The node flags `npm start` gives `idp serve` (package.json), so the bench runs what production runs. */
+const startFlags = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .match(/^node((?: --\S+)*) /)?.[1]?.trim().split(' ').filter(Boolean) ?? [];
+
 async function startIdp(dataDir: string, workers: number, extraEnv: Record<string, string> = {}, entry: keyof typeof entries = 'default'): Promise<RunningServer & { startupMs: number }> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, '.bench/profiles')}`] : [];
+  const nodeArgs = [...startFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, '.bench/profiles')}`] : [])];
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, ...entries[entry], 'serve'], {
     cwd: repoRoot,
