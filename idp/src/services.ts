@@ -1,25 +1,35 @@
 /**
- * Composition root of the domain: builds every repository and service on one store. Routes and the CLI
- * receive this object; nothing else constructs services.
+ * Composition root of the domain: builds every repository and service on one store, in dependency
+ * order, and hands each the narrow ports it needs. Routes and the CLI receive this object; nothing
+ * else constructs services.
+ *
+ * Order: storage and mail → security core (2FA, sessions, credential lifecycle) → accounts →
+ * databases → API keys → the security summary and account deletion (which need databases and keys) →
+ * oidc-provider, last, on first use. The only call that runs against the order is into the provider
+ * (back-channel logout, client names, client metadata checks): those read the holder when called.
  */
 import type { Config } from './config/config.ts';
 import type { Db } from './storage/database.ts';
 import { accountRepository } from './accounts/account-repository.ts';
 import { accountService } from './accounts/account-service.ts';
 import { passwordHasher } from './accounts/password-hasher.ts';
+import { accountDeletion } from './accounts/account-deletion.ts';
+import { profileService } from './accounts/profile-service.ts';
 import type { Mailer } from './mail/mailer.ts';
-import { outboxFor } from './mail/outbox-setup.ts';
+import { mailQueueFor } from './mail/mail-queue-setup.ts';
+import { mailOutbox } from './mail/outbox.ts';
 import { rateLimiter } from './security/rate-limiter.ts';
-import { redisRateLimiter, type ShortLivedStore } from './storage/redis.ts';
+import { redisRateLimiter } from './security/redis-rate-limiter.ts';
+import { RedisOidcAdapter, SHORT_LIVED_MODELS, type ShortLivedStore } from './storage/redis.ts';
+import { StoreOidcAdapter } from './storage/oidc-adapter.ts';
 import { auditRepository } from './security/audit-repository.ts';
 import { sessionRepository } from './security/session-repository.ts';
-import { createSecurity } from './security/security-services.ts';
-import type Provider from 'oidc-provider';
-import { createProvider } from './oidc/provider.ts';
-import { ensureSigningKeys } from './storage/server-settings.ts';
+import { createSecurity, securityCore } from './security/security-services.ts';
+import { providerHolder, relyingParties, type ProviderHolder } from './oidc/provider.ts';
+import { cookieSecrets, ensureSigningKeys, keysVersion, loadJwks } from './storage/server-settings.ts';
 import { clientRegistry } from './databases/client-registry.ts';
 import { databaseRepository } from './databases/database-repository.ts';
-import { databaseService } from './databases/database-service.ts';
+import { databaseService, type DatabaseService } from './databases/database-service.ts';
 import { apiKeyRepository } from './apikeys/api-key-repository.ts';
 import { apiKeyService } from './apikeys/api-key-service.ts';
 import { membershipDirectory } from './apikeys/membership-directory.ts';
@@ -29,40 +39,65 @@ import { membershipDirectory } from './apikeys/membership-directory.ts';
  * there (see storage/redis.ts), everything else in `db`.
  */
 export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer; shortLived?: ShortLivedStore }) {
-  const shortLived = options.shortLived;
-  // Every mail goes through the durable outbox (mail/outbox.ts); a mailer handed in (tests) gets it at once.
-  const mailer = outboxFor(config, db, options.issuer, options.mailer);
+  const { shortLived, issuer } = options;
+  // Every mail is queued durably in the store (mail/mail-queue.ts); a mailer handed in (tests) gets it at once.
+  const mailer = mailQueueFor(config, db, issuer, options.mailer);
+  const outbox = mailOutbox({ mailer, issuer });
   const accountsRepo = accountRepository(db);
   const hasher = passwordHasher(config.argon2);
   const limiter = shortLived ? redisRateLimiter(shortLived) : rateLimiter(db);
   const audit = auditRepository(db);
-  const accounts = accountService({ accounts: accountsRepo, hasher, mailer, limiter, audit, issuer: options.issuer });
   const sessions = sessionRepository(db, shortLived);
-  const security = createSecurity({ db, config, mailer, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, issuer: options.issuer });
-  // Databases validate client metadata with oidc-provider's own rules: a provider built from the same
-  // configuration (cheap, stateless) is made on first use.
-  let validationProvider: Provider | undefined;
-  const clients = clientRegistry(db, async () => {
-    if (!validationProvider) await ensureSigningKeys(db); // a fresh store (operator command before first start)
-    return (validationProvider ??= await createProvider({ issuer: options.issuer(), services, extensionRedirectUris: config.extensionRedirectUris }));
-  });
+
+  // oidc-provider is built last (below); until then, and in operator commands that never need it,
+  // nobody is told by back-channel logout.
+  const oidc = { built: () => providers.built() };
+  const core = securityCore({ db, config, outbox, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, relyingParties: relyingParties(oidc) });
+  const accounts = accountService({ accounts: accountsRepo, hasher, outbox, limiter, audit, credentials: core.credentials });
+  // Client metadata is checked by oidc-provider's own rules, with our configuration (client-registry.ts).
+  const clients = clientRegistry(db, () => providers.ready());
   const databases = databaseService({
-    repo: databaseRepository(db), clients, accounts, mailer, audit, issuer: options.issuer,
-    endAccess: (accountId, clientId) => security.sessions.endClientAccess(accountId, clientId),
+    repo: databaseRepository(db), clients, accounts, mailer, audit, issuer,
+    endAccess: (accountId, clientId) => core.sessions.endClientAccess(accountId, clientId),
   });
-  // databases.owner_id has no ON DELETE action: an owner must hand over or delete its databases first
-  // (those with other members are named here; the foreign key refuses the rest).
-  security.deletionBlockers.push(async (accountId) => {
+  const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer });
+  const deletionBlockers = [soleOwnerOfSharedDatabases(databases)];
+  const security = {
+    ...createSecurity(core, { accountsRepo, audit, apiKeyStatus: (accountId) => apiKeys.counts(accountId) }),
+    // Account information and deletion, reached by routes through `security`.
+    profile: profileService({ accounts: accountsRepo, outbox, notifier: core.notifier, limiter, audit }),
+    deletion: accountDeletion({ accounts: accountsRepo, sessions: core.sessions, notifier: core.notifier, audit, deletionBlockers }),
+    deletionBlockers,
+  };
+
+  const providers: ProviderHolder = providerHolder(
+    { issuer, extensionRedirectUris: config.extensionRedirectUris, production: config.production, trustProxy: config.trustProxy },
+    {
+      // Short-lived artifacts in Redis when it is configured; everything else in the SQL store.
+      adapterFactory: (name) => (shortLived && SHORT_LIVED_MODELS.has(name) ? new RedisOidcAdapter(name, shortLived) : new StoreOidcAdapter(name, db)),
+      keys: { ensure: () => ensureSigningKeys(db), version: () => keysVersion(db), jwks: () => loadJwks(db), cookieSecrets: () => cookieSecrets(db) },
+      findAccount: (accountId) => accounts.findById(accountId),
+      databaseAccess: databases,
+      apiKeyIntrospection: apiKeys.introspect,
+      recordSessionActivity: (input) => core.sessions.recordActivity(input),
+    },
+  );
+
+  return { config, db, shortLived, mailer, outbox, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, providers, issuer };
+}
+
+/**
+ * databases.owner_id has no ON DELETE action: an owner must hand over or delete its databases first
+ * (those with other members are named here; the foreign key refuses the rest).
+ */
+function soleOwnerOfSharedDatabases(databases: DatabaseService) {
+  return async (accountId: string): Promise<string[]> => {
     const blocking: string[] = [];
     for (const d of await databases.listOwnedBy(accountId)) {
       if ((await databases.members(d.id)).some((m) => m.status === 'active' && m.accountId !== accountId)) blocking.push(d.name);
     }
     return blocking;
-  });
-  const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer: options.issuer });
-  security.useApiKeyStatus((accountId) => apiKeys.counts(accountId));
-  const services = { config, db, shortLived, mailer, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, issuer: options.issuer };
-  return services;
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -108,5 +108,7 @@ describe('IdP and reference database as separate processes', () => {
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: idp ${name}`);
     }
-  });
+    // Nineteen separate `idp` processes, each starting Node and the TypeScript loader: on two busy cores
+    // that alone approaches the default 60 s.
+  }, 180_000);
 });

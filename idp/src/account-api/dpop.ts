@@ -12,9 +12,8 @@ import crypto from 'node:crypto';
 import * as jose from 'jose';
 import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
 import { AppError } from '../errors.ts';
-import type { AppContext } from '../http/context.ts';
-import type { RouteDeps } from '../http/router.ts';
 import type { Db } from '../storage/database.ts';
+import type { RateLimiter } from '../security/rate-limiter.ts';
 import { clock } from '../clock.ts';
 import { keysVersion, loadJwks } from '../storage/server-settings.ts';
 
@@ -50,11 +49,30 @@ export interface VerifiedAccessToken {
   sessionUid: string | undefined;
 }
 
-export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, token: string): Promise<VerifiedAccessToken> {
+/** The parts of an HTTP request a DPoP proof is checked against. */
+export interface DpopRequest {
+  method: string;
+  /** The request path (the proof's `htu` is the issuer followed by it). */
+  path: string;
+  /** The `DPoP` header as received. */
+  dpop: string | string[] | undefined;
+}
+
+export interface DpopDeps {
+  issuer: string;
+  /** The store holding our signing keys. */
+  db: Db;
+  /** Remembers proof `jti`s (replay) across worker processes. */
+  limiter: RateLimiter;
+  /** Whether the IdP session (by uid) a token was issued through is still live. */
+  sessionIsLive(sessionUid: string): Promise<boolean>;
+}
+
+export async function verifyDpop(request: DpopRequest, deps: DpopDeps, token: string): Promise<VerifiedAccessToken> {
   const now = new Date(clock.now());
   let claims: jose.JWTPayload & { cnf?: { jkt?: string }; scope?: string; auth_time?: number; sid?: unknown; client_id?: unknown };
   try {
-    ({ payload: claims } = await jose.jwtVerify(token, await ownKeys(ctx.state.services.db), {
+    ({ payload: claims } = await jose.jwtVerify(token, await ownKeys(deps.db), {
       issuer: deps.issuer, audience: `${deps.issuer}${ACCOUNT_API_RESOURCE_PATH}`, typ: 'at+jwt', algorithms: ['ES256', 'EdDSA'],
       requiredClaims: ['sub', 'exp'], currentDate: now,
     }));
@@ -67,7 +85,7 @@ export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, to
   if (typeof jkt !== 'string') throw invalid('This access token is not DPoP-bound; the account API needs a DPoP-bound token.');
   if (!(claims.scope ?? '').split(' ').includes(ACCOUNT_API_SCOPE)) throw invalid(`This access token lacks the "${ACCOUNT_API_SCOPE}" scope.`);
 
-  const proofs = ctx.req.headers.dpop;
+  const proofs = request.dpop;
   if (typeof proofs !== 'string' || proofs.length > 8192) throw badProof('Send exactly one DPoP proof in the DPoP header.');
   let proof: jose.JWTPayload & { htm?: unknown; htu?: unknown; ath?: unknown };
   let header: jose.JWTHeaderParameters;
@@ -78,18 +96,18 @@ export async function verifyDpopAccessToken(ctx: AppContext, deps: RouteDeps, to
   }
   if (!header.jwk || PRIVATE_MEMBERS.some((m) => m in header.jwk!)) throw badProof('The DPoP proof must carry a public key.');
   if ((await jose.calculateJwkThumbprint(header.jwk, 'sha256')) !== jkt) throw badProof('The DPoP proof is signed by another key than the one the token is bound to.');
-  const htu = `${deps.issuer}${ctx.path}`;
-  if (proof.htm !== ctx.method || typeof proof.htu !== 'string' || proof.htu.split(/[?#]/)[0] !== htu) throw badProof('The DPoP proof is for another request (htm/htu).');
+  const htu = `${deps.issuer}${request.path}`;
+  if (proof.htm !== request.method || typeof proof.htu !== 'string' || proof.htu.split(/[?#]/)[0] !== htu) throw badProof('The DPoP proof is for another request (htm/htu).');
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (typeof proof.iat !== 'number' || Math.abs(nowSeconds - proof.iat) > PROOF_MAX_AGE_SECONDS) throw badProof('The DPoP proof is too old or from the future (iat).');
   if (proof.ath !== crypto.createHash('sha256').update(token).digest('base64url')) throw badProof('The DPoP proof is not for this access token (ath).');
   if (typeof proof.jti !== 'string' || proof.jti.length < 8 || proof.jti.length > 200) throw badProof('The DPoP proof needs a unique jti.');
   const replayKey = `dpop:jti:${jkt}:${crypto.createHash('sha256').update(proof.jti).digest('base64url')}`;
-  if (await ctx.state.services.limiter.hit(replayKey, { max: 1, windowSeconds: 2 * PROOF_MAX_AGE_SECONDS + 1 }) > 1) throw badProof('This DPoP proof was already used.');
+  if (await deps.limiter.hit(replayKey, { max: 1, windowSeconds: 2 * PROOF_MAX_AGE_SECONDS + 1 }) > 1) throw badProof('This DPoP proof was already used.');
   // A JWT cannot be revoked, but the IdP session it was issued through can end (log out, "log out
   // from all devices", password change, account deletion): the token dies with it, not 10 minutes later.
   const sessionUid = typeof claims.sid === 'string' ? claims.sid : undefined;
-  if (!sessionUid || !(await deps.providers.get().Session.findByUid(sessionUid))) {
+  if (!sessionUid || !(await deps.sessionIsLive(sessionUid))) {
     throw invalid('The sign-in behind this access token has ended. Sign in again.');
   }
   return { sub: claims.sub!, authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined, jkt, sessionUid };

@@ -1,6 +1,6 @@
 /**
- * Deleting an account: irreversible. Refused while a blocker says so (the databases module reports the
- * databases this account is the only owner of while they have other members). Otherwise every session
+ * Deleting an account: irreversible. Refused while a blocker says so (the composition root passes the
+ * databases module's: the databases this account is the only owner of while they have other members). Otherwise every session
  * ends (relying parties told by back-channel logout), every grant and token goes, the account row is
  * deleted (credentials, devices, API keys and memberships cascade by foreign key) and its subject is
  * retired for good: the same email can sign up again and gets a new subject.
@@ -18,17 +18,17 @@ import { isForeignKeyViolation } from '../storage/errors.ts';
 /** Each returns human-readable reasons (e.g. database names) that forbid deleting the account now. */
 export type DeletionBlocker = (accountId: string) => Promise<string[]>;
 
-export function accountDeletion(deps: { accounts: AccountRepository; sessions: SessionService; notifier: SecurityNotifier; audit: AuditRepository; deletionBlockers: DeletionBlocker[] }) {
+export function accountDeletion(deps: { accounts: AccountRepository; sessions: SessionService; notifier: SecurityNotifier; audit: AuditRepository; deletionBlockers: readonly DeletionBlocker[] }) {
+  async function blockersFor(accountId: string): Promise<string[]> {
+    return (await Promise.all(deps.deletionBlockers.map((check) => check(accountId)))).flat();
+  }
   return {
-    deletionBlockers: deps.deletionBlockers,
-    async blockersFor(accountId: string): Promise<string[]> {
-      return (await Promise.all(deps.deletionBlockers.map((check) => check(accountId)))).flat();
-    },
+    blockersFor,
     async deleteAccount(account: Account, confirmEmail: string): Promise<void> {
       if (normalizeEmail(confirmEmail) !== account.email) {
         throw new AppError('invalid_input', 'Type your account email exactly to confirm.', { fields: { confirm_email: 'This is not your account email.' } });
       }
-      const blockers = await this.blockersFor(account.id);
+      const blockers = await blockersFor(account.id);
       if (blockers.length > 0) {
         throw new AppError('conflict', `You are the only owner of databases that have other members: ${blockers.join(', ')}. Give another member the owner role or remove the members first.`);
       }

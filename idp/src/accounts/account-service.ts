@@ -1,6 +1,7 @@
 /**
- * Accounts: sign up, sign in, email verification and password reset. Pure domain logic over the
- * repository; never sees an HTTP context.
+ * Accounts: sign up, sign in, email verification and password reset links. Pure domain logic over the
+ * repository; never sees an HTTP context. Setting a password from a reset link is the credential
+ * lifecycle's (security/credential-lifecycle.ts); `resetPassword` here hands it over.
  *
  * Invariants: an email belongs to at most one account (case-insensitive); a password is stored only as
  * an argon2id hash; one-time links are stored as SHA-256 digests and die on first use; "forgot
@@ -8,11 +9,12 @@
  */
 import { AppError } from '../errors.ts';
 import { log } from '../log.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import { nowSeconds } from '../clock.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
 import { tooManyAttempts, type RateLimiter } from '../security/rate-limiter.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
+import { signInAccountKey, type CredentialLifecycle } from '../security/credential-lifecycle.ts';
 import type { AccountRepository } from './account-repository.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { checkPassword } from './password-policy.ts';
@@ -28,10 +30,11 @@ export const SIGN_IN_LIMITS = {
 export interface AccountServiceDeps {
   accounts: AccountRepository;
   hasher: PasswordHasher;
-  mailer: Mailer;
+  outbox: Outbox;
   limiter: RateLimiter;
   audit: AuditRepository;
-  issuer: () => string;
+  /** Sets the password from a reset link, ends every session and tells the account holder. */
+  credentials: Pick<CredentialLifecycle, 'resetPassword'>;
 }
 
 export function normalizeEmail(email: string): string {
@@ -39,50 +42,48 @@ export function normalizeEmail(email: string): string {
 }
 
 export function accountService(deps: AccountServiceDeps) {
-  const { accounts, hasher, mailer, limiter, audit } = deps;
+  const { accounts, hasher, outbox, limiter, audit } = deps;
 
   async function sendVerification(account: Account): Promise<void> {
     const token = randomToken();
     await accounts.insertToken(sha256(token), account.id, 'verify_email', nowSeconds() + VERIFY_EMAIL_TTL, { email: account.email });
-    await mailer.send({
-      to: account.email,
-      subject: 'Confirm your email address',
-      text: `Hello ${account.name},\n\nConfirm your email address by opening this link within 48 hours:\n${deps.issuer()}/verify-email?token=${token}\n\nIf you did not create an account, ignore this message.\n`,
+    await outbox.send(account.email, 'verifyEmail', { name: account.name, token });
+  }
+
+  async function signUp(input: { email: string; password: string; name: string }, options: { sendVerification?: boolean; verified?: boolean } = {}): Promise<Account> {
+    const email = normalizeEmail(input.email);
+    checkPassword(input.password, email);
+    const hash = await hasher.hash(input.password);
+    const now = nowSeconds();
+    const account: Account = {
+      id: randomId('acc_'),
+      email,
+      emailVerifiedAt: options.verified ? now : null,
+      name: input.name.trim(),
+      locale: 'en',
+      timezone: 'UTC',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await accounts.transaction(async () => {
+      if (await accounts.findByEmail(email)) {
+        throw new AppError('conflict', 'An account with this email already exists. Sign in, or reset your password.', {
+          fields: { email: 'An account with this email already exists.' },
+        });
+      }
+      await accounts.insert(account);
+      await accounts.replaceCredential({
+        id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash,
+        data: '{}', created_at: now, updated_at: now,
+      });
     });
+    await audit.record({ accountId: account.id, actor: account.id, event: 'account.created' });
+    if (options.sendVerification !== false && !account.emailVerifiedAt) await sendVerification(account);
+    return account;
   }
 
   return {
-    async signUp(input: { email: string; password: string; name: string }, options: { sendVerification?: boolean; verified?: boolean } = {}): Promise<Account> {
-      const email = normalizeEmail(input.email);
-      checkPassword(input.password, email);
-      const hash = await hasher.hash(input.password);
-      const now = nowSeconds();
-      const account: Account = {
-        id: randomId('acc_'),
-        email,
-        emailVerifiedAt: options.verified ? now : null,
-        name: input.name.trim(),
-        locale: 'en',
-        timezone: 'UTC',
-        createdAt: now,
-        updatedAt: now,
-      };
-      await accounts.transaction(async () => {
-        if (await accounts.findByEmail(email)) {
-          throw new AppError('conflict', 'An account with this email already exists. Sign in, or reset your password.', {
-            fields: { email: 'An account with this email already exists.' },
-          });
-        }
-        await accounts.insert(account);
-        await accounts.replaceCredential({
-          id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash,
-          data: '{}', created_at: now, updated_at: now,
-        });
-      });
-      await audit.record({ accountId: account.id, actor: account.id, event: 'account.created' });
-      if (options.sendVerification !== false && !account.emailVerifiedAt) await sendVerification(account);
-      return account;
-    },
+    signUp,
 
     /**
      * Sign-up as the public form does it: a taken address gets a notice to its owner instead of an error,
@@ -98,15 +99,11 @@ export function accountService(deps: AccountServiceDeps) {
       const existing = await accounts.findByEmail(email);
       if (existing) {
         await hasher.hash(input.password); // same cost as a real sign-up
-        await mailer.send({
-          to: existing.email,
-          subject: 'Someone tried to create an account with your address',
-          text: `Hello ${existing.name},\n\nSomeone tried to create a new account with this email address, which already has one.\nIf it was you, sign in at ${deps.issuer()}/my/login or reset your password at ${deps.issuer()}/password/forgot.\nIf not, you can ignore this message.\n`,
-        });
+        await outbox.send(existing.email, 'signUpWithTakenAddress', { name: existing.name });
         return;
       }
       try {
-        await this.signUp(input);
+        await signUp(input);
       } catch (error) {
         // Lost a race with another sign-up for the same address: answer as for a taken address.
         if (!(error instanceof AppError && error.code === 'conflict')) throw error;
@@ -121,7 +118,7 @@ export function accountService(deps: AccountServiceDeps) {
      */
     async authenticate(emailInput: string, password: string, ip: string): Promise<Account> {
       const email = normalizeEmail(emailInput);
-      const accountKey = `signin:account:${email}`;
+      const accountKey = signInAccountKey(email);
       const ipKey = `signin:ip:${ip}`;
       const wait = await limiter.attempt([accountKey, SIGN_IN_LIMITS.perAccount], [ipKey, SIGN_IN_LIMITS.perIp]);
       if (wait > 0) throw tooManyAttempts(wait, 'Too many failed sign-in attempts. Reset your password, or wait.');
@@ -180,42 +177,18 @@ export function accountService(deps: AccountServiceDeps) {
       await audit.record({ accountId: account.id, actor: 'anonymous', event: 'password.reset_requested', ip });
       // Not awaited: the answer must take as long for a known address as for an unknown one, and an
       // SMTP round trip would tell them apart.
-      void mailer.send({
-        to: account.email,
-        subject: 'Reset your password',
-        text: `Hello ${account.name},\n\nSomeone asked to reset the password of your account. To choose a new password, open this link within one hour:\n${deps.issuer()}/password/reset?token=${token}\n\nIf it was not you, ignore this message: your password stays as it is.\n`,
-      }).catch((error: unknown) => log.warn(`reset mail to ${account.email} failed: ${String(error)}`));
+      void outbox.send(account.email, 'passwordResetLink', { name: account.name, token }).catch((error: unknown) => log.warn(`reset mail to ${account.email} failed: ${String(error)}`));
     },
 
     async isResetTokenLive(token: string): Promise<boolean> {
       return Boolean(await accounts.peekToken(sha256(token), 'reset_password', nowSeconds()));
     },
 
-    /** Sets a new password from a reset link. Returns the account so callers can end its sessions. */
-    async resetPassword(token: string, password: string): Promise<Account> {
-      const now = nowSeconds();
-      const peek = await accounts.peekToken(sha256(token), 'reset_password', now);
-      const account = peek && await accounts.findById(peek.accountId);
-      if (!account) throw new AppError('gone', 'This reset link is invalid or has expired. Ask for a new one.');
-      checkPassword(password, account.email);
-      const hash = await hasher.hash(password);
-      await accounts.transaction(async () => {
-        const used = await accounts.consumeToken(sha256(token), 'reset_password', now);
-        if (!used || used.data.email !== account.email) {
-          throw new AppError('gone', 'This reset link is invalid or has expired. Ask for a new one.');
-        }
-        await accounts.replaceCredential({ id: randomId('cred_'), account_id: account.id, type: 'password', secret: hash, data: '{}', created_at: now, updated_at: now });
-        await accounts.invalidateTokens(account.id, 'reset_password', now);
-      });
-      await limiter.reset(`signin:account:${account.email}`);
-      await audit.record({ accountId: account.id, actor: account.id, event: 'password.reset' });
-      await mailer.send({
-        to: account.email,
-        subject: 'Your password was changed',
-        text: `Hello ${account.name},\n\nThe password of your account was just reset. Every device was signed out.\nIf it was not you, reset your password again at ${deps.issuer()}/password/forgot and contact support.\n`,
-      });
-      return account;
-    },
+    /**
+     * Sets a new password from a reset link and does everything a reset implies (every session ends,
+     * trusted devices are forgotten, the holder is told): see security/credential-lifecycle.ts.
+     */
+    resetPassword: (token: string, password: string): Promise<Account> => deps.credentials.resetPassword(token, password),
 
     async passwordChangedAt(accountId: string): Promise<number | undefined> {
       return (await accounts.findCredential(accountId, "password"))?.created_at;

@@ -9,7 +9,7 @@ import type { AuditRepository } from '../security/audit-repository.ts';
 import type { RateLimiter } from '../security/rate-limiter.ts';
 import { randomToken, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import type { AccountRepository } from './account-repository.ts';
 import { normalizeEmail } from './account-service.ts';
 import type { Account } from './types.ts';
@@ -24,7 +24,7 @@ export function isTimeZone(value: string): boolean {
   return value === 'UTC' || Intl.supportedValuesOf('timeZone').includes(value);
 }
 
-export function profileService(deps: { accounts: AccountRepository; mailer: Mailer; notifier: SecurityNotifier; limiter: RateLimiter; audit: AuditRepository; issuer: () => string }) {
+export function profileService(deps: { accounts: AccountRepository; outbox: Outbox; notifier: SecurityNotifier; limiter: RateLimiter; audit: AuditRepository }) {
   const { accounts, audit } = deps;
   return {
     async updateDetails(account: Account, input: { name: string; locale: string; timezone: string }): Promise<Account> {
@@ -46,11 +46,7 @@ export function profileService(deps: { accounts: AccountRepository; mailer: Mail
       const token = randomToken();
       await accounts.insertToken(sha256(token), account.id, 'change_email', now + CHANGE_EMAIL_TTL, { email, from: account.email });
       await audit.record({ accountId: account.id, actor: account.id, event: 'email.change_requested', data: { email } });
-      await deps.mailer.send({
-        to: email,
-        subject: 'Confirm your new email address',
-        text: `Hello ${account.name},\n\nTo make ${email} the email address of your account, open this link within 24 hours:\n${deps.issuer()}/my/account/email/confirm?token=${token}\n\nIf you did not ask for this, ignore this message.\n`,
-      });
+      await deps.outbox.send(email, 'confirmNewEmail', { name: account.name, email, token });
       await deps.notifier.emailChangeRequested(account, email);
     },
 

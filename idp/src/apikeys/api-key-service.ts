@@ -11,6 +11,7 @@ import type { ApiKeySummary } from '../../../shared/account-api.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { randomId, randomToken, safeEqual, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
@@ -60,7 +61,8 @@ export interface Actor {
 const iso = (s: number) => new Date(s * 1000).toISOString();
 
 export function apiKeyService(deps: ApiKeyServiceDeps) {
-  const { repo, memberships, audit, mailer } = deps;
+  const { repo, memberships, audit } = deps;
+  const outbox = mailOutbox({ mailer: deps.mailer, issuer: deps.issuer });
 
   async function requireDeveloperMode(accountId: string): Promise<void> {
     if (await repo.developerModeSince(accountId) === undefined) {
@@ -103,14 +105,9 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
     return new Map((await memberships.databasesOf(accountId)).map((d) => [d.id, d.name]));
   }
 
-  async function notify(accountId: string, subject: string, what: string): Promise<void> {
-    const account = await deps.accounts.findById(accountId);
-    if (!account) return;
-    await mailer.send({
-      to: account.email,
-      subject,
-      text: `Hello ${account.name},\n\n${what}\n\nYou can see and revoke your API keys at ${deps.issuer()}/my/security/api-keys.\nIf this was not you, revoke the key, change your password and contact support.\n`,
-    });
+  /** Tells the key's owner (text in mail/messages.ts). */
+  async function owner(accountId: string): Promise<Account | undefined> {
+    return await deps.accounts.findById(accountId);
   }
 
   return {
@@ -170,8 +167,8 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
         }
       });
       await audit.record({ accountId, actor: by.actor, event: 'api_key.created', ip: by.ip, data: { keyId: key.created.id, visibleId: key.created.visibleId, scope: input.scope, expiresAt: key.created.expiresAt } });
-      await notify(accountId, 'A new API key was added to your account',
-        `A new API key "${input.description}" (${key.created.visibleId}, ${input.scope}) was added to your account. It expires on ${iso(key.created.expiresAt).slice(0, 10)}.`);
+      const to = await owner(accountId);
+      if (to) await outbox.send(to.email, 'apiKeyCreated', { name: to.name, description: input.description, visibleId: key.created.visibleId, scope: input.scope, expiresAt: key.created.expiresAt });
       return { key: key.created, secret: key.secret };
     },
 
@@ -192,8 +189,8 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
       const previous = graceSeconds > 0 ? { hash: key.secretHash, expiresAt: Math.min(now + graceSeconds, key.expiresAt) } : null;
       await repo.rotate(key.id, sha256(secret), previous, now);
       await audit.record({ accountId, actor: by.actor, event: 'api_key.rotated', ip: by.ip, data: { keyId: key.id, visibleId: key.visibleId, graceSeconds } });
-      const grace = graceSeconds === 0 ? 'The previous secret stopped working at once.' : `The previous secret keeps working until ${iso(previous!.expiresAt)}.`;
-      await notify(accountId, 'One of your API keys was rotated', `The API key "${key.description}" (${key.visibleId}) got a new secret. ${grace}`);
+      const to = await owner(accountId);
+      if (to) await outbox.send(to.email, 'apiKeyRotated', { name: to.name, description: key.description, visibleId: key.visibleId, previousExpiresAt: previous?.expiresAt });
       return { key: await findLive(accountId, keyId), secret };
     },
 

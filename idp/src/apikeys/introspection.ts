@@ -8,7 +8,10 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ApiKeyService } from './api-key-service.ts';
 import { looksLikeApiKey } from './api-key-service.ts';
 
-export function apiKeyIntrospection(apiKeys: () => ApiKeyService, issuer: string) {
+/** The API keys module's answer for a key presented by `clientId` (ApiKeyService#introspect). */
+export type ApiKeyIntrospector = ApiKeyService['introspect'];
+
+export function apiKeyIntrospection(introspect: ApiKeyIntrospector, issuer: string) {
   return async function introspectApiKey(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
     await next();
     if (ctx.oidc?.route !== 'introspection' || ctx.status !== 200) return;
@@ -16,7 +19,7 @@ export function apiKeyIntrospection(apiKeys: () => ApiKeyService, issuer: string
     const token = ctx.oidc.params?.token;
     const clientId = ctx.oidc.client?.clientId;
     if (body?.active !== false || !looksLikeApiKey(token) || !clientId) return;
-    const answer = await apiKeys().introspect(token, clientId, ctx.ip || null, issuer);
+    const answer = await introspect(token, clientId, ctx.ip || null, issuer);
     if (answer) ctx.body = answer;
   };
 }

@@ -3,8 +3,7 @@
  * secret, never a hash) and revoke one, e.g. after a secret scanner reported a leaked key.
  */
 import { AppError } from '../errors.ts';
-import type { Command } from './commands.ts';
-import { requireAccountByEmail, withServices } from './context.ts';
+import { requireAccountByEmail, withServices, type Command } from './context.ts';
 
 export const apiKeyCommands: Command[] = [
   {

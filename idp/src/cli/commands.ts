@@ -5,30 +5,15 @@
  * app). `idp serve` with several workers makes this process the cluster primary, which must not carry
  * the app it never runs (issue 16: ≤ 60 MB); each command imports what it needs when it runs.
  */
-import type { Config } from '../config/config.ts';
 import { setLogLevel } from '../log.ts';
-import { withServices, withStore } from './context.ts';
+import { withServices, withStore, type Command } from './context.ts';
+
+export type { Command, OptionSpec } from './context.ts';
 import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
 import { mailCommands } from './mail-commands.ts';
 import { AppError } from '../errors.ts';
 import fs from 'node:fs';
-
-export interface OptionSpec {
-  help: string;
-  type?: 'string' | 'boolean';
-  required?: boolean;
-  multiple?: boolean;
-}
-
-export interface Command {
-  name: string;
-  usage: string;
-  summary: string;
-  options: Record<string, OptionSpec>;
-  run(values: Record<string, string | boolean | string[] | undefined>, config: Config): Promise<unknown>;
-}
-
 
 export const commands: Command[] = [
   {

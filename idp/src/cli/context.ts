@@ -4,10 +4,26 @@
  */
 import type { Config } from '../config/config.ts';
 import { AppError } from '../errors.ts';
-import { emailField } from '../http/fields.ts';
+import { emailField } from '../fields.ts';
 import { setLogLevel } from '../log.ts';
 import type { Services } from '../services.ts';
 import type { Store } from '../storage/store.ts';
+
+/** One `idp` subcommand: its options and what it runs (the table is commands.ts). */
+export interface OptionSpec {
+  help: string;
+  type?: 'string' | 'boolean';
+  required?: boolean;
+  multiple?: boolean;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  options: Record<string, OptionSpec>;
+  run(values: Record<string, string | boolean | string[] | undefined>, config: Config): Promise<unknown>;
+}
 
 export function issuerOf(config: Config): string {
   return config.issuer ?? `http://localhost:${config.port}`;

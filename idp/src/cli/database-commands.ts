@@ -3,12 +3,11 @@
  * through the same schemas as the portal; results are JSON.
  */
 import { newDatabaseSchema } from '../databases/schemas.ts';
-import { emailField } from '../http/fields.ts';
+import { emailField } from '../fields.ts';
 import { parseInput } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
-import type { Command } from './commands.ts';
-import { issuerOf, withServices } from './context.ts';
+import { issuerOf, withServices, type Command } from './context.ts';
 
 const operator = { kind: 'operator' } as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();

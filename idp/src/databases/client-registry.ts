@@ -14,7 +14,10 @@ import { StoreOidcAdapter } from '../storage/oidc-adapter.ts';
 
 export type ClientMetadata = Record<string, unknown> & { client_id: string };
 
-/** `provider` gives an oidc-provider built from our configuration (signing keys must exist: they decide the allowed algorithms). */
+/**
+ * `provider` gives the IdP's oidc-provider (the composition root's holder, built on first use; it makes
+ * the signing keys of a fresh store first, since they decide the allowed algorithms).
+ */
 export function clientRegistry(db: Db, provider: () => Promise<Provider>) {
   const adapter = new StoreOidcAdapter('Client', db);
   async function validate(metadata: ClientMetadata): Promise<void> {

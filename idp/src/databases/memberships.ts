@@ -18,6 +18,7 @@ import type { AccountService } from '../accounts/account-service.ts';
 import { normalizeEmail } from '../accounts/account-service.ts';
 import { AppError } from '../errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
@@ -38,7 +39,8 @@ export interface MembershipsDeps {
 }
 
 export function databaseMemberships(deps: MembershipsDeps) {
-  const { repo, accounts, mailer, audit } = deps;
+  const { repo, accounts, audit } = deps;
+  const outbox = mailOutbox({ mailer: deps.mailer, issuer: deps.issuer });
   const requireDatabase = (id: string) => requireDatabaseIn(repo, id);
   const membershipView = (m: Membership) => membershipViewIn(repo, m);
 
@@ -97,11 +99,7 @@ export function databaseMemberships(deps: MembershipsDeps) {
       };
       await repo.insertMembership({ ...membership, inviteTokenHash: sha256(token) });
       await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.member_invited', data: { database: database.name, login } });
-      await mailer.send({
-        to: login,
-        subject: `You are invited to ${database.name}`,
-        text: `Hello,\n\nYou are invited to join the database ${database.name} (${database.url}).\nOpen this link within 14 days to accept; sign in with, or create, an account with this email address (${login}):\n${deps.issuer()}/my/invitations?token=${token}\n\nIf you do not expect this, ignore this message.\n`,
-      });
+      await outbox.send(login, 'databaseInvitation', { database: database.name, url: database.url, login, token });
       return membership;
     },
 

@@ -14,7 +14,7 @@ import { isAppError } from '../errors.ts';
 import { DATABASE_REGISTRATION_POLICY } from './database-service.ts';
 import { newDatabaseSchema } from './schemas.ts';
 import { randomId } from '../security/tokens.ts';
-import type { Services } from '../services.ts';
+import type { DatabaseService } from './database-service.ts';
 
 export const DATABASE_ACCESS_PROMPT = 'database_access';
 export const DATABASE_API_PATH = '/database-api';
@@ -22,8 +22,11 @@ export const DATABASE_API_SCOPES = { read: 'members:read', write: 'members:write
 
 type Policy = ReturnType<typeof interactionPolicy.base>;
 
+/** What the provider asks of the databases module. */
+export type DatabaseAccess = Pick<DatabaseService, 'isDatabaseClient' | 'membershipForClient' | 'findByName' | 'takeRegistrationToken' | 'recordRegisteredClient'>;
+
 /** Adds the membership check right after the login prompt. */
-export function addDatabaseAccessPrompt(policy: Policy, services: Services): Policy {
+export function addDatabaseAccessPrompt(policy: Policy, databases: DatabaseAccess): Policy {
   const { Prompt, Check } = interactionPolicy;
   const at = policy.findIndex((p) => p.name === 'login') + 1;
   policy.add(new Prompt(
@@ -31,24 +34,24 @@ export function addDatabaseAccessPrompt(policy: Policy, services: Services): Pol
     new Check('not_a_member', 'this account is not a member of this database', 'access_denied', async (ctx: KoaContextWithOIDC) => {
       const clientId = ctx.oidc.client?.clientId;
       const accountId = ctx.oidc.session?.accountId;
-      if (!clientId || !accountId || !await services.databases.isDatabaseClient(clientId)) return Check.NO_NEED_TO_PROMPT;
-      return await services.databases.membershipForClient(clientId, accountId) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      if (!clientId || !accountId || !await databases.isDatabaseClient(clientId)) return Check.NO_NEED_TO_PROMPT;
+      return await databases.membershipForClient(clientId, accountId) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
   ), at);
   return policy;
 }
 
 /** The membership claims of `accountId` for the client of this request, or nothing. */
-export async function membershipClaims(services: Services, ctx: KoaContextWithOIDC | undefined, accountId: string): Promise<{ login?: string; role?: string }> {
+export async function membershipClaims(databases: DatabaseAccess, ctx: KoaContextWithOIDC | undefined, accountId: string): Promise<{ login?: string; role?: string }> {
   const clientId = ctx?.oidc?.client?.clientId;
-  const membership = clientId ? await services.databases.membershipForClient(clientId, accountId) : undefined;
+  const membership = clientId ? await databases.membershipForClient(clientId, accountId) : undefined;
   return membership ? { login: membership.login, role: membership.role } : {};
 }
 
 /** Resource server info for the database API, or undefined when `indicator` is another resource. */
-export async function databaseApiResourceServer(services: Services, issuer: string, indicator: string, clientId: string | undefined) {
+export async function databaseApiResourceServer(databases: DatabaseAccess, issuer: string, indicator: string, clientId: string | undefined) {
   if (indicator !== `${issuer}${DATABASE_API_PATH}`) return undefined;
-  if (!clientId || !await services.databases.isDatabaseClient(clientId)) throw new oidcErrors.InvalidTarget('only databases may use the database API');
+  if (!clientId || !await databases.isDatabaseClient(clientId)) throw new oidcErrors.InvalidTarget('only databases may use the database API');
   return {
     scope: `${DATABASE_API_SCOPES.read} ${DATABASE_API_SCOPES.write}`,
     audience: indicator,
@@ -65,7 +68,7 @@ type Registration = NonNullable<NonNullable<Configuration['features']>['registra
  * `client_name` (the database name), `client_uri` (its URL) and its URIs; everything that makes it a
  * database (first party, code flow, confidential authentication) is set here.
  */
-export function databaseRegistration(services: Services): Registration {
+export function databaseRegistration(databases: DatabaseAccess): Registration {
   return {
     enabled: true,
     initialAccessToken: true,
@@ -86,7 +89,7 @@ export function databaseRegistration(services: Services): Registration {
           const field = ({ name: 'client_name', url: 'client_uri', redirectUris: 'redirect_uris', tokenEndpointAuthMethod: 'token_endpoint_auth_method', jwksUri: 'jwks_uri' } as Record<string, string>)[String(issue.path[0])] ?? 'metadata';
           throw new oidcErrors.InvalidClientMetadata(`${field}: ${issue.message}`);
         }
-        if (await services.databases.findByName(parsed.data.name)) throw new oidcErrors.InvalidClientMetadata(`client_name: a database named "${parsed.data.name}" already exists`);
+        if (await databases.findByName(parsed.data.name)) throw new oidcErrors.InvalidClientMetadata(`client_name: a database named "${parsed.data.name}" already exists`);
         Object.assign(properties, {
           client_name: parsed.data.name,
           client_uri: parsed.data.url,
@@ -99,11 +102,11 @@ export function databaseRegistration(services: Services): Registration {
         if (properties.backchannel_logout_uri) properties.backchannel_logout_session_required ??= true;
         await ctx.oidc.provider.Client.validate(properties as never);
         // Single use: the owner is taken (and the token forgotten) atomically before anything is stored.
-        const owner = token && await services.databases.takeRegistrationToken(token.jti);
+        const owner = token && await databases.takeRegistrationToken(token.jti);
         if (!owner) throw new oidcErrors.InvalidToken('initial access token already used');
         await token.destroy();
         try {
-          await services.databases.recordRegisteredClient(owner, properties);
+          await databases.recordRegisteredClient(owner, properties);
         } catch (error) {
           if (isAppError(error) && error.expose) throw new oidcErrors.InvalidClientMetadata(error.message);
           throw error;

@@ -1,6 +1,6 @@
 /** Input schemas for databases, shared by the portal forms, the operator command and the database API. */
 import { z } from 'zod';
-import { emailField } from '../http/fields.ts';
+import { emailField } from '../fields.ts';
 
 export const databaseNameField = z
   .string({ error: 'Enter a name for the database.' })

@@ -1,14 +1,36 @@
-/** The typed Koa state every route sees; nothing is hung on `ctx` directly. */
+/**
+ * The typed Koa state every route sees; nothing is hung on `ctx` directly. `http/` never imports a
+ * feature: the service bag is the empty `AppServices` interface here, which the composition root
+ * (app.ts) merges with the real `Services` type; features add their own state fields by augmenting
+ * `AppState` the same way.
+ */
 import type Koa from 'koa';
-import type { Services } from '../services.ts';
+import type Provider from 'oidc-provider';
+import type { AppError } from '../errors.ts';
+
+// Filled in by declaration merging in app.ts (`interface AppServices extends Services {}`).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface AppServices {}
 
 export interface AppState {
-  services: Services;
+  services: AppServices;
   /** CSRF token to embed in forms rendered for this request. */
   csrfToken: string;
-  /** Nonce-free CSP: our pages load no inline script. */
-  nonce?: string;
+  /** The matched path's params, decoded but not validated (handlers get the validated ones as input). */
+  routeParams: Record<string, string>;
+  /**
+   * Set by the route runner once the access guards passed, for a route that declares `rerender`: the
+   * error handler calls it for a 4xx instead of drawing the error page.
+   */
+  rerender?: (error: AppError) => Promise<void> | void;
 }
 
 export type AppContext = Koa.ParameterizedContext<AppState>;
 export type AppMiddleware = Koa.Middleware<AppState>;
+
+/** What routes may need from the server besides the services: the current oidc-provider, the issuer, https or not. */
+export interface RouteDeps {
+  providers: { get(): Provider };
+  issuer: string;
+  secure: boolean;
+}

@@ -3,25 +3,43 @@
  * form token that is an HMAC of it under a server secret (so a cookie planted by a sibling domain cannot
  * be paired with a forged token). Unsafe methods must carry the token (form field `_csrf` or header
  * `X-CSRF-Token`) and, when the browser sends Origin, come from our own origin.
+ *
+ * Routes get it by default (route.ts); the only opt-out is `authorizationHeader`, for APIs whose caller
+ * authenticates with an Authorization header: such a request carries no ambient credential a foreign
+ * page could use. A request to such a route without that header is still checked.
  */
 import crypto from 'node:crypto';
 import { AppError } from '../errors.ts';
-import { safeEqual } from '../security/tokens.ts';
-import type { AppMiddleware } from './context.ts';
+import type { AppContext } from './context.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function csrfProtection(options: { secret: string; issuer: string; secure: boolean }): AppMiddleware {
+/** Constant-time comparison of digests, so neither the content nor the length of the sent token leaks. */
+function sameToken(sent: string, expected: string): boolean {
+  const digest = (v: string) => crypto.createHash('sha256').update(v).digest();
+  return crypto.timingSafeEqual(digest(sent), digest(expected));
+}
+
+/** How a route is protected against cross-site requests. */
+export type CsrfPolicy =
+  | { kind: 'token' }
+  | { kind: 'authorization-header'; why: string };
+
+export const csrfToken: CsrfPolicy = { kind: 'token' };
+
+/** The named opt-out: this route authenticates by `Authorization: Bearer|DPoP`, never by cookie. */
+export function authorizationHeader(why: string): CsrfPolicy {
+  return { kind: 'authorization-header', why };
+}
+
+export type CsrfCheck = (ctx: AppContext, policy: CsrfPolicy) => void;
+
+export function csrfProtection(options: { secret: string; issuer: string; secure: boolean }): CsrfCheck {
   const cookieName = options.secure ? '__Host-lk_csrf' : 'lk_csrf';
   const origin = new URL(options.issuer).origin;
   const sign = (value: string) => crypto.createHmac('sha256', options.secret).update(value).digest('base64url');
-  return async function csrf(ctx, next) {
-    // API calls authenticated by an Authorization header carry no ambient credential a foreign page
-    // could use, so they need no CSRF token (their handlers ignore cookies).
-    if (ctx.path.startsWith('/api/') && /^(Bearer|DPoP) /i.test(ctx.get('Authorization'))) {
-      await next();
-      return;
-    }
+  return function csrf(ctx, policy) {
+    if (policy.kind === 'authorization-header' && /^(Bearer|DPoP) /i.test(ctx.get('Authorization'))) return;
     let cookie = ctx.cookies.get(cookieName);
     if (!cookie || !/^[A-Za-z0-9_-]{32,64}$/.test(cookie)) {
       cookie = crypto.randomBytes(24).toString('base64url');
@@ -35,10 +53,9 @@ export function csrfProtection(options: { secret: string; issuer: string; secure
       }
       const body = ctx.request.body as Record<string, unknown> | undefined;
       const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? ctx.get('X-CSRF-Token');
-      if (!sent || !safeEqual(sent, ctx.state.csrfToken)) {
+      if (!sent || !sameToken(sent, ctx.state.csrfToken)) {
         throw new AppError('csrf_failed', 'Your session for this form expired. Reload the page and try again.');
       }
     }
-    await next();
   };
 }

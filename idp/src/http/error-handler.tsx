@@ -1,13 +1,17 @@
 /**
  * The single error boundary of our routes: AppError becomes its status with a message for people, as
- * JSON for API and JSON requests, as a page otherwise. Anything else is logged and shown as a generic
- * 500 without internals. Bad bodies rejected by the body parser become clear 4xx answers.
+ * JSON for API and JSON requests, as a page otherwise. A 4xx on a route that declares `rerender` draws
+ * that route's page again with the message (the one form-error path; see route.ts). Anything else is
+ * logged and shown as a generic 500 without internals: a message not marked `expose` never reaches a
+ * person. Bad bodies rejected by the body parser become clear 4xx answers.
  */
 import { AppError, isAppError } from '../errors.ts';
 import { log } from '../log.ts';
 import { Layout, Notice, renderPage } from '../ui/render.tsx';
 import type { AppContext, AppMiddleware } from './context.ts';
 import { setHtml } from './security-headers.ts';
+
+const GENERIC = 'Something went wrong on our side. Try again in a moment.';
 
 function wantsJson(ctx: AppContext): boolean {
   return ctx.path.startsWith('/api/') || (ctx.accepts('html', 'json') === 'json');
@@ -21,32 +25,57 @@ export function toAppError(error: unknown): AppError {
     if (e.status === 415) return new AppError('bad_request', 'Send the form as application/x-www-form-urlencoded or JSON.');
     return new AppError('bad_request', e.expose && e.message ? e.message : 'The request could not be read.');
   }
-  return new AppError('server_error', 'Something went wrong on our side. Try again in a moment.', { cause: error });
+  return new AppError('server_error', GENERIC, { cause: error });
+}
+
+function setErrorHeaders(ctx: AppContext, error: AppError): void {
+  for (const [k, v] of Object.entries(error.headers ?? {})) ctx.set(k, v);
 }
 
 export function errorPage(ctx: AppContext, error: AppError): void {
   ctx.status = error.status;
-  for (const [k, v] of Object.entries(error.headers ?? {})) ctx.set(k, v);
+  setErrorHeaders(ctx, error);
+  const message = error.expose ? error.message : GENERIC;
   if (wantsJson(ctx)) {
-    ctx.body = { error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) };
+    ctx.body = { error: error.code, message, ...(error.fields && error.expose ? { fields: error.fields } : {}) };
     return;
   }
   const title = error.status === 404 ? 'Page not found' : error.status >= 500 ? 'Something went wrong' : 'That did not work';
   setHtml(ctx, renderPage(
     <Layout title={title}>
       <h1>{title}</h1>
-      <Notice kind="error">{error.message}</Notice>
+      <Notice kind="error">{message}</Notice>
       <p><a href="/my/account">Go to your account</a></p>
     </Layout>,
   ), error.status);
+}
+
+function report(ctx: AppContext, error: unknown, appError: AppError): void {
+  if (appError.status >= 500) log.warn(`${ctx.method} ${ctx.path} failed: ${(error as Error)?.stack ?? String(error)}`);
 }
 
 export const errorHandler: AppMiddleware = async function errorHandler(ctx, next) {
   try {
     await next();
   } catch (error) {
-    const appError = toAppError(error);
-    if (appError.status >= 500) log.warn(`${ctx.method} ${ctx.path} failed: ${(error as Error)?.stack ?? String(error)}`);
+    let appError = toAppError(error);
+    const { rerender } = ctx.state;
+    ctx.state.rerender = undefined;
+    if (rerender && isAppError(error) && appError.status < 500) {
+      try {
+        setErrorHeaders(ctx, appError);
+        await rerender(appError);
+        // The page answers with the error's status, unless the rerender chose another one itself.
+        if (ctx.status === 200) ctx.status = appError.status;
+        return;
+      } catch (again) {
+        if (again !== error) {
+          error = again;
+          appError = toAppError(again);
+        }
+      }
+    }
+    report(ctx, error, appError);
     errorPage(ctx, appError);
   }
 };

@@ -30,13 +30,6 @@ export function securityHeaders(options: { https: boolean }): AppMiddleware {
   };
 }
 
-/** Pages that show account data must never be cached or stored. */
-export const noStore: AppMiddleware = async function noStore(ctx, next) {
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Pragma', 'no-cache');
-  await next();
-};
-
 /** Writes an HTML page with the strict CSP. Works on our context and on oidc-provider's. */
 export function setHtml(ctx: { status: number; type: string; body: unknown; set(k: string, v: string): void }, body: string, status = 200): void {
   ctx.status = status;
@@ -44,3 +37,6 @@ export function setHtml(ctx: { status: number; type: string; body: unknown; set(
   ctx.set('Content-Security-Policy', CSP);
   ctx.body = body;
 }
+
+/** The short name route files use. */
+export { setHtml as html };

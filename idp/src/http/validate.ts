@@ -3,8 +3,17 @@ import type { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
+/**
+ * A sentence for a check that has none of its own (zod's defaults are written for developers): our
+ * schemas word their own messages, this covers the rest (a nested item, a body that is not an object).
+ */
+function fallbackMessage(issue: { path?: PropertyKey[] }): string {
+  const name = issue.path?.[0];
+  return name === undefined ? 'The request is invalid: send the form fields, or a JSON object.' : `The value of "${String(name)}" is not valid.`;
+}
+
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input ?? {});
+  const result = schema.safeParse(input ?? {}, { error: fallbackMessage });
   if (result.success) return result.data;
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {

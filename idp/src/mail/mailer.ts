@@ -23,7 +23,7 @@ export interface Mailer {
 }
 
 /**
- * Bounds on one SMTP delivery, well inside the outbox lease (mail/outbox.ts): a delivery that hangs fails
+ * Bounds on one SMTP delivery, well inside the mail queue lease (mail/mail-queue.ts): a delivery that hangs fails
  * and is retried instead of outliving its claim and being delivered twice.
  */
 const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };

@@ -3,44 +3,59 @@
  * signing keys change in the store, so `idp keys rotate` takes effect in every running process without
  * a restart; everything else it needs is read per request.
  *
+ * It sees the rest of the IdP only through `ProviderPorts`, built by the composition root (services.ts):
+ * storage adapters, keys and cookie secrets, account lookup, database access, API key introspection and
+ * session activity. It is built last, on first use; what calls into it (back-channel logout, client
+ * names, client metadata checks) reads the holder at call time.
+ *
  * Security choices: PKCE S256 required for every client, refresh tokens rotate on every use, our own
  * interaction pages (devInteractions off), access tokens for the account API are JWTs bound to the
  * `${issuer}/api` resource.
  */
 import Provider, { errors as oidcErrors, interactionPolicy, type Configuration, type KoaContextWithOIDC, type ClaimsParameterMember } from 'oidc-provider';
 import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
-import type { Services } from '../services.ts';
-import { StoreOidcAdapter } from '../storage/oidc-adapter.ts';
-import { RedisOidcAdapter, SHORT_LIVED_MODELS } from '../storage/redis.ts';
-import { cookieSecrets, keysVersion, loadJwks } from '../storage/server-settings.ts';
+import type { Adapter } from 'oidc-provider';
 import type { JWK } from 'jose';
+import type { Account } from '../accounts/types.ts';
+import type { RelyingParties } from '../security/session-service.ts';
 import { log } from '../log.ts';
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
-import { apiKeyIntrospection } from '../apikeys/introspection.ts';
+import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
-import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims } from '../databases/oidc-glue.ts';
+import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims, type DatabaseAccess } from '../databases/oidc-glue.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
 
-export interface ProviderOptions {
-  issuer: string;
-  services: Services;
+export interface ProviderSettings {
+  /** Read when the provider is built (the issuer may depend on the port bound at start). */
+  issuer: () => string;
   /** Redirect URIs of the browser extension (chromiumapp.org / Firefox). */
   extensionRedirectUris: string[];
+  production: boolean;
+  trustProxy: boolean;
 }
 
-function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, cookieKeys: string[]): Configuration {
-  const { services, issuer } = options;
-  const { db } = services;
+/** Everything the provider needs from the rest of the IdP. */
+export interface ProviderPorts {
+  /** The storage of each oidc-provider model (the SQL store, or Redis for short-lived ones). */
+  adapterFactory: (model: string) => Adapter;
+  /** Signing keys and cookie secrets; `version` moves when the keys rotate, `ensure` creates the first ones. */
+  keys: { ensure(): Promise<void>; version(): Promise<number>; jwks(): Promise<{ keys: JWK[] }>; cookieSecrets(): Promise<string[]> };
+  findAccount(accountId: string): Promise<Account | undefined>;
+  databaseAccess: DatabaseAccess;
+  apiKeyIntrospection: ApiKeyIntrospector;
+  /** A signed-in session completed an authorization: activity of that browser (devices list). */
+  recordSessionActivity(input: { uid: string; accountId: string; userAgent?: string; ip?: string }): Promise<void>;
+}
+
+function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, issuer: string, jwks: { keys: JWK[] }, cookieKeys: string[]): Configuration {
+  const { databaseAccess } = ports;
   const secure = issuer.startsWith('https:');
   const apiResource = `${issuer}${ACCOUNT_API_RESOURCE_PATH}`;
   return {
-    // Short-lived artifacts in Redis when it is configured; everything else in the SQL store.
-    adapter: (name: string) => (services.shortLived && SHORT_LIVED_MODELS.has(name)
-      ? new RedisOidcAdapter(name, services.shortLived)
-      : new StoreOidcAdapter(name, db)),
+    adapter: ports.adapterFactory,
     clients: [
       {
         client_id: PORTAL_CLIENT_ID,
@@ -56,14 +71,14 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
         client_name: 'Latchkey browser extension',
         application_type: 'web',
         token_endpoint_auth_method: 'none',
-        redirect_uris: options.extensionRedirectUris,
+        redirect_uris: settings.extensionRedirectUris,
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         first_party: true,
       },
     ],
     // The extension's background calls the token and revocation endpoints with its extension origin.
-    clientBasedCORS: clientBasedCors(options.extensionRedirectUris),
+    clientBasedCORS: clientBasedCors(settings.extensionRedirectUris),
     extraClientMetadata: {
       properties: ['first_party'],
       validator(_ctx, key, value) {
@@ -84,7 +99,7 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
     },
     scopes: ['openid', 'offline_access', 'email', 'profile', ACCOUNT_API_SCOPE],
     async findAccount(ctx, sub) {
-      const account = await services.accounts.findById(sub);
+      const account = await ports.findAccount(sub);
       if (!account) return undefined;
       return {
         accountId: account.id,
@@ -97,14 +112,14 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
             locale: account.locale,
             zoneinfo: account.timezone,
             updated_at: account.updatedAt,
-            ...(await membershipClaims(services, ctx, account.id)),
+            ...(await membershipClaims(databaseAccess, ctx, account.id)),
           };
         },
       };
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: addDatabaseAccessPrompt(interactionPolicy.base(), services),
+      policy: addDatabaseAccessPrompt(interactionPolicy.base(), databaseAccess),
     },
     features: {
       devInteractions: { enabled: false },
@@ -116,7 +131,7 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
       clientCredentials: { enabled: true },
-      registration: databaseRegistration(services),
+      registration: databaseRegistration(databaseAccess),
       backchannelLogout: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
@@ -129,7 +144,7 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
         defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx, resourceIndicator, client) => {
-          const databaseApi = await databaseApiResourceServer(services, issuer, resourceIndicator, client?.clientId);
+          const databaseApi = await databaseApiResourceServer(databaseAccess, issuer, resourceIndicator, client?.clientId);
           if (databaseApi) return databaseApi;
           if (resourceIndicator !== apiResource) throw new oidcErrors.InvalidTarget();
           // The account API can rotate keys and end sessions: only our own extension may hold tokens
@@ -154,7 +169,7 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
       return accountApiTokenClaims(ctx, token as never, apiResource);
     },
     // Back-channel logout to databases: loopback allowed outside production only (see outbound-fetch.ts).
-    fetch: outboundFetch({ production: services.config.production }),
+    fetch: outboundFetch({ production: settings.production }),
     pkce: { required: () => true },
     rotateRefreshToken: true,
     // The extension is a first-party public client whose tokens are DPoP-bound: it gets a refresh token
@@ -198,14 +213,14 @@ function buildConfiguration(options: ProviderOptions, jwks: { keys: JWK[] }, coo
 }
 
 /** A provider on the store's current signing keys and cookie secrets. */
-export async function createProvider(options: ProviderOptions): Promise<Provider> {
-  const { db } = options.services;
-  const [jwks, cookieKeys] = await Promise.all([loadJwks(db), cookieSecrets(db)]);
-  const provider = new Provider(options.issuer, buildConfiguration(options, jwks, cookieKeys));
-  provider.proxy = options.services.config.trustProxy;
+async function createProvider(settings: ProviderSettings, ports: ProviderPorts): Promise<Provider> {
+  const issuer = settings.issuer();
+  const [jwks, cookieKeys] = await Promise.all([ports.keys.jwks(), ports.keys.cookieSecrets()]);
+  const provider = new Provider(issuer, buildConfiguration(settings, ports, issuer, jwks, cookieKeys));
+  provider.proxy = settings.trustProxy;
   (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
-  provider.use(apiKeyIntrospection(() => options.services.apiKeys, options.issuer));
+  provider.use(apiKeyIntrospection(ports.apiKeyIntrospection, issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).
   // The event cannot wait; the middleware below holds the response until the row is written.
   const recording = new WeakMap<object, Promise<void>>();
@@ -216,7 +231,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
   provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
     const session = ctx.oidc.session;
     if (session?.accountId) {
-      recording.set(ctx, options.services.security.sessions.recordActivity({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip })
+      recording.set(ctx, ports.recordSessionActivity({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip })
         .catch((error: unknown) => log.warn(`recording session activity failed: ${String(error)}`)));
     }
   });
@@ -224,44 +239,75 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
 }
 
 /**
- * Holds the current provider and rebuilds it when the store's key version moves (`idp keys rotate` on any
- * process or instance). `refresh()` is awaited once per request; it costs one indexed read at most once
- * a second per process.
+ * Holds the current provider: built on first `ready()` (or `refresh()`), rebuilt when the store's key
+ * version moves (`idp keys rotate` on any process or instance). `refresh()` is awaited once per request;
+ * it costs one indexed read at most once a second per process.
  */
-export async function providerHolder(options: ProviderOptions) {
-  let version = await keysVersion(options.services.db);
-  let provider = await createProvider(options);
-  let checkedAt = Date.now();
+export function providerHolder(settings: ProviderSettings, ports: ProviderPorts) {
+  let current: { provider: Provider; version: number } | undefined;
+  let checkedAt = 0;
   let checking: Promise<void> | undefined;
   // Koa's callback() composes the middleware on every call: build it once per provider.
   let handler: ReturnType<Provider['callback']> | undefined;
   async function check(): Promise<void> {
-    const latest = await keysVersion(options.services.db);
-    if (latest !== version) {
-      const next = await createProvider(options);
-      version = latest;
-      provider = next;
+    if (!current) await ports.keys.ensure(); // a fresh store (an operator command before the first start)
+    const latest = await ports.keys.version();
+    if (!current || latest !== current.version) {
+      const provider = await createProvider(settings, ports);
+      current = { provider, version: latest };
       handler = undefined;
     }
   }
+  const once = () => (checking ??= check().finally(() => (checking = undefined)));
+  function get(): Provider {
+    if (!current) throw new Error('oidc-provider is not built yet: await providers.ready() first');
+    return current.provider;
+  }
   return {
-    /** The current provider (as of the last refresh). */
-    get(): Provider {
-      return provider;
+    /** The provider, built now if it was not yet. */
+    async ready(): Promise<Provider> {
+      if (!current) await once();
+      return current!.provider;
     },
-    /** Rebuilds the provider when the keys changed; concurrent requests share one check. */
+    /** The provider if it was built, else undefined (nothing has needed it yet). */
+    built(): Provider | undefined {
+      return current?.provider;
+    },
+    /** The current provider (as of the last refresh); `ready()` must have been awaited once. */
+    get,
+    /** Builds the provider, or rebuilds it when the keys changed; concurrent requests share one check. */
     async refresh(): Promise<void> {
       const now = Date.now();
-      if (now - checkedAt < 1000) return;
+      if (current && now - checkedAt < 1000) return;
       checkedAt = now;
-      checking ??= check().finally(() => (checking = undefined));
-      await checking;
+      await once();
     },
     /** The current provider's request handler (for everything our router does not serve). */
     callback(): ReturnType<Provider['callback']> {
-      return (handler ??= provider.callback());
+      return (handler ??= get().callback());
     },
   };
 }
 
-export type ProviderHolder = Awaited<ReturnType<typeof providerHolder>>;
+export type ProviderHolder = ReturnType<typeof providerHolder>;
+
+/**
+ * The relying parties as the current provider knows them, for the session service. Nothing is sent
+ * while no provider was built (an operator command that needed none).
+ */
+export function relyingParties(providers: Pick<ProviderHolder, 'built'>): RelyingParties {
+  return {
+    async backchannelLogout(clientId, sub, sid) {
+      const provider = providers.built();
+      const client = provider && await provider.Client.find(clientId);
+      if (!client?.backchannelLogoutUri) return false;
+      // Not in @types/oidc-provider, but a documented part of the Client model (end_session uses it).
+      await (client as unknown as { backchannelLogout(sub: string, sid?: string): Promise<void> }).backchannelLogout(sub, sid);
+      return true;
+    },
+    async clientName(clientId) {
+      const client = await providers.built()?.Client.find(clientId);
+      return client?.clientName as string | undefined;
+    },
+  };
+}

@@ -1,48 +1,58 @@
 /**
- * The portal side of re-authentication: a sensitive POST runs its action when the session signed in
- * within the last 10 minutes; otherwise it answers with a page asking for the password (and a 2FA code
- * when 2FA is on) in a form that re-posts the same fields to the same address. A successful
- * re-authentication moves the session's `loginTs` forward, then the action runs.
+ * The `recentAuth(what)` guard, the portal side of re-authentication: a sensitive request goes on when
+ * the session signed in within the last 10 minutes; otherwise it answers with a page asking for the
+ * password (and a 2FA code when 2FA is on) in a form that re-posts to the same address. A successful
+ * re-authentication moves the session's `loginTs` forward, then the request goes on.
+ *
+ * Invariant: the page carries only non-secret fields of the original form as hidden inputs; a field
+ * whose name looks like a password, secret, code or token is never echoed back into the page (the
+ * person types it again on the form if the action needs it).
  */
 import { isAppError } from '../errors.ts';
 import type { AppContext } from '../http/context.ts';
-import { html } from '../http/router.ts';
+import { defineGuard, type Guard } from '../http/route.ts';
+import { html } from '../http/security-headers.ts';
 import { isRecentAuth } from '../security/reauth.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../ui/render.tsx';
+import { portalOf } from './portal-session.ts';
 
 const OWN_FIELDS = new Set(['_csrf', 'reauth_password', 'reauth_code']);
+const SECRET_NAME = /pass|secret|code|token|otp/i;
 
-export async function withRecentAuth(ctx: AppContext, what: string, action: () => Promise<void>): Promise<void> {
-  const { account, session } = ctx.state.portal!;
+/** The fields of the original form that may go back into the page. */
+export function carriedFields(body: Record<string, unknown>): [string, string][] {
+  return Object.entries(body).filter(([k, v]) => !OWN_FIELDS.has(k) && !SECRET_NAME.test(k) && typeof v === 'string') as [string, string][];
+}
+
+/** Re-authentication within the last 10 minutes; `what` completes "To …, enter your password". Needs `signedIn` first. */
+export function recentAuth(what: string): Guard {
+  return defineGuard('recent-sign-in', async (ctx) => askUnlessRecent(ctx, what), 'confirm');
+}
+
+async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> {
+  const { account, session } = portalOf(ctx);
   const { security } = ctx.state.services;
-  if (isRecentAuth(session.loginTs)) {
-    await action();
-    return;
-  }
+  if (isRecentAuth(session.loginTs)) return true;
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   const password = typeof body.reauth_password === 'string' ? body.reauth_password.slice(0, 1024) : undefined;
   let error: string | undefined;
   let status = 401;
   if (password !== undefined) {
-    let ok = false;
     try {
       const code = typeof body.reauth_code === 'string' ? body.reauth_code.slice(0, 40) : undefined;
       session.loginTs = await security.reauth.reauthenticate(account, { password, code }, ctx.ip);
       await session.persist();
-      ok = true;
+      return true;
     } catch (e) {
+      // The re-authentication form is this guard's own page: its errors are shown here, not on the route's form.
       if (!isAppError(e) || e.status >= 500) throw e;
       for (const [k, v] of Object.entries(e.headers ?? {})) ctx.set(k, v);
       error = e.message;
       status = e.status;
     }
-    if (ok) {
-      await action();
-      return;
-    }
   }
   const needsCode = await security.reauth.needsSecondFactor(account.id);
-  const carried = Object.entries(body).filter(([k, v]) => !OWN_FIELDS.has(k) && typeof v === 'string') as [string, string][];
+  const carried = carriedFields(body);
   html(ctx, renderPage(
     <Layout title="Confirm it is you" user={account} active="security">
       <h1>Confirm it is you</h1>
@@ -64,4 +74,5 @@ export async function withRecentAuth(ctx: AppContext, what: string, action: () =
       </section>
     </Layout>,
   ), status);
+  return false;
 }

@@ -1,52 +1,52 @@
 /**
- * The security services on one store, built by services.ts. Two hooks for other modules:
- * `deletionBlockers` (push a check that names what forbids deleting an account, e.g. databases it solely
- * owns) and `useApiKeyStatus` (the API keys module reports totals and expiries for the status summary).
- * `provider.use()` is called once the oidc-provider exists (back-channel logout, client names).
+ * The security services on one store, built by the composition root (services.ts) in two steps, since
+ * the databases and API keys modules sit between them:
+ * 1. `securityCore`: 2FA, sessions, re-authentication and the credential lifecycle (what accounts,
+ *    databases and API keys build on);
+ * 2. `createSecurity`: adds the security summary, which needs the API keys module (`apiKeyStatus`).
+ * The account-side services routes reach through `security` (profile, deletion) are accounts' and
+ * are added by the composition root.
+ * Sessions reach oidc-provider only through `relyingParties` (back-channel logout, client names).
  */
 import type { Config } from '../config/config.ts';
 import type { Db } from '../storage/database.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
-import { accountDeletion, type DeletionBlocker } from '../accounts/account-deletion.ts';
-import { profileService } from '../accounts/profile-service.ts';
 import type { AuditRepository } from './audit-repository.ts';
+import { credentialLifecycle } from './credential-lifecycle.ts';
 import { securityNotifier } from './notifications.ts';
-import { passwordService } from './password-service.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { reauthService } from './reauth.ts';
-import { noApiKeys, securityStatusService, type ApiKeyStatusProvider } from './security-status.ts';
+import { securityStatusService, type ApiKeyStatusProvider } from './security-status.ts';
 import type { SessionRepository } from './session-repository.ts';
-import { providerLink, sessionService } from './session-service.ts';
+import { sessionService, type RelyingParties } from './session-service.ts';
 import { loadSecretKey, secretBox } from './secret-box.ts';
 import { twoFactorRepository } from './two-factor-repository.ts';
 import { twoFactorService } from './two-factor-service.ts';
 
-export function createSecurity(deps: {
-  db: Db; config: Config; mailer: Mailer; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository;
-  accountsRepo: AccountRepository; sessionsRepo: SessionRepository; issuer: () => string;
+export function securityCore(deps: {
+  db: Db; config: Config; outbox: Outbox; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository;
+  accountsRepo: AccountRepository; sessionsRepo: SessionRepository; relyingParties: RelyingParties;
 }) {
-  const { mailer, hasher, limiter, audit, accountsRepo: accounts } = deps;
-  const provider = providerLink();
-  const notifier = securityNotifier({ mailer, issuer: deps.issuer });
+  const { outbox, hasher, limiter, audit, accountsRepo: accounts } = deps;
+  const notifier = securityNotifier({ outbox });
   const twoFactorRepo = twoFactorRepository(deps.db, secretBox(loadSecretKey(deps.config)));
   const twoFactor = twoFactorService({ repo: twoFactorRepo, limiter, audit, notifier, issuerName: 'Latchkey' });
-  const sessions = sessionService({ repo: deps.sessionsRepo, provider, audit });
+  const sessions = sessionService({ repo: deps.sessionsRepo, relyingParties: deps.relyingParties, audit });
   const reauth = reauthService({ accounts, hasher, limiter, audit, twoFactor });
-  const passwords = passwordService({ accounts, hasher, limiter, audit, sessions, twoFactor, notifier });
-  const profile = profileService({ accounts, mailer, notifier, limiter, audit, issuer: deps.issuer });
-  const deletionBlockers: DeletionBlocker[] = [];
-  const deletion = accountDeletion({ accounts, sessions, notifier, audit, deletionBlockers });
-  let apiKeyStatus: ApiKeyStatusProvider = noApiKeys;
-  const status = securityStatusService({ accounts, twoFactor, sessions, audit, apiKeys: () => apiKeyStatus });
-  return {
-    provider, notifier, twoFactor, twoFactorRepo, sessions, reauth, passwords, profile, deletion, status,
-    deletionBlockers,
-    useApiKeyStatus(fn: ApiKeyStatusProvider): void {
-      apiKeyStatus = fn;
-    },
-  };
+  const credentials = credentialLifecycle({ accounts, hasher, limiter, audit, sessions, twoFactor, notifier });
+  // The name routes call for a password change; the work is the lifecycle's.
+  const passwords = { changePassword: credentials.changePassword };
+  return { notifier, twoFactor, twoFactorRepo, sessions, reauth, credentials, passwords };
+}
+
+export type SecurityCore = ReturnType<typeof securityCore>;
+
+export function createSecurity(core: SecurityCore, deps: { accountsRepo: AccountRepository; audit: AuditRepository; apiKeyStatus: ApiKeyStatusProvider }) {
+  const { sessions, twoFactor } = core;
+  const status = securityStatusService({ accounts: deps.accountsRepo, twoFactor, sessions, audit: deps.audit, apiKeys: deps.apiKeyStatus });
+  return { ...core, status };
 }
 
 export type Security = ReturnType<typeof createSecurity>;

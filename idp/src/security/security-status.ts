@@ -1,7 +1,7 @@
 /**
  * One summary of an account's security, for the Connection & Security page and the extension's
- * account API (`SecurityStatus` in shared/account-api.ts). API key numbers come from a pluggable
- * provider so the API keys module can report them without this file knowing its tables.
+ * account API (`SecurityStatus` in shared/account-api.ts). API key numbers come from the API keys
+ * module through `apiKeys` (passed by the composition root), so this file does not know its tables.
  */
 import type { Recommendation, SecurityStatus } from '../../../shared/account-api.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
@@ -11,10 +11,8 @@ import type { SessionService } from './session-service.ts';
 import type { TwoFactorService } from './two-factor-service.ts';
 
 export type ApiKeyStatusProvider = (accountId: string) => Promise<{ total: number; expiringWithin7Days: number }>;
-export const noApiKeys: ApiKeyStatusProvider = async () => ({ total: 0, expiringWithin7Days: 0 });
 
-
-export function securityStatusService(deps: { accounts: AccountRepository; twoFactor: TwoFactorService; sessions: SessionService; audit: AuditRepository; apiKeys: () => ApiKeyStatusProvider }) {
+export function securityStatusService(deps: { accounts: AccountRepository; twoFactor: TwoFactorService; sessions: SessionService; audit: AuditRepository; apiKeys: ApiKeyStatusProvider }) {
   return {
     async securityStatus(accountId: string): Promise<SecurityStatus | undefined> {
       const account = await deps.accounts.findById(accountId);
@@ -23,7 +21,7 @@ export function securityStatusService(deps: { accounts: AccountRepository; twoFa
       const passwordChangedAt = (await deps.accounts.findCredential(accountId, 'password'))?.created_at ?? account.createdAt;
       const twoFactorEnabled = await deps.twoFactor.isEnabled(accountId);
       const recoveryCodesLeft = twoFactorEnabled ? await deps.twoFactor.recoveryCodesLeft(accountId) : 0;
-      const apiKeys = await deps.apiKeys()(accountId);
+      const apiKeys = await deps.apiKeys(accountId);
       const signedInDevices = await deps.sessions.countSessions(accountId);
       const lastSignIn = await deps.audit.lastAt(accountId, 'signin.succeeded');
       const passwordAgeDays = Math.max(0, Math.floor((now - passwordChangedAt) / 86400));

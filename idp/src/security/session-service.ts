@@ -8,27 +8,21 @@
  * Back-Channel Logout token (sub + sid), sent by oidc-provider's own Client#backchannelLogout. Delivery
  * is best effort: a relying party that does not answer never blocks the person's action.
  */
-import type Provider from 'oidc-provider';
 import type { DeviceSummary } from '../../../shared/account-api.ts';
 import { log } from '../log.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { SessionRepository, StoredSession } from './session-repository.ts';
 import { describeUserAgent } from './user-agent.ts';
 
-/** Late link to the provider: services are built before the provider that needs them. */
-export function providerLink() {
-  let get: (() => Provider) | undefined;
-  return {
-    use(getProvider: () => Provider): void {
-      get = getProvider;
-    },
-    get(): Provider | undefined {
-      return get?.();
-    },
-  };
+/**
+ * The relying parties as oidc-provider knows them (oidc/provider.ts fulfils it). Before the provider
+ * exists (an operator command that built none), nobody is told and client ids stand for names.
+ */
+export interface RelyingParties {
+  /** Sends an OpenID Connect Back-Channel Logout token; false when the client registered no URI. */
+  backchannelLogout(clientId: string, sub: string, sid?: string): Promise<boolean>;
+  clientName(clientId: string): Promise<string | undefined>;
 }
-
-export type ProviderLink = ReturnType<typeof providerLink>;
 
 export interface LogoutNotice {
   clientId: string;
@@ -36,19 +30,14 @@ export interface LogoutNotice {
   sid?: string;
 }
 
-export function sessionService(deps: { repo: SessionRepository; provider: ProviderLink; audit: AuditRepository }) {
+export function sessionService(deps: { repo: SessionRepository; relyingParties: RelyingParties; audit: AuditRepository }) {
   const { repo, audit } = deps;
 
   async function notify(notices: LogoutNotice[]): Promise<number> {
-    const provider = deps.provider.get();
-    if (!provider || notices.length === 0) return 0;
+    if (notices.length === 0) return 0;
     const results = await Promise.all(notices.map(async (n) => {
       try {
-        const client = await provider.Client.find(n.clientId);
-        if (!client?.backchannelLogoutUri) return false;
-        // Not in @types/oidc-provider, but a documented part of the Client model (end_session uses it).
-        await (client as unknown as { backchannelLogout(sub: string, sid?: string): Promise<void> }).backchannelLogout(n.sub, n.sid);
-        return true;
+        return await deps.relyingParties.backchannelLogout(n.clientId, n.sub, n.sid);
       } catch (error) {
         log.warn(`back-channel logout to ${n.clientId} failed: ${String((error as Error)?.message ?? error)}`);
         return false;
@@ -130,7 +119,7 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
     /** Signed-in devices (live sessions), newest activity first, with the apps each holds. */
     async listDevices(accountId: string, currentUid?: string): Promise<DeviceSummary[]> {
       const devices = new Map((await repo.listDevices(accountId)).map((d) => [d.session_uid, d]));
-      const names = await clientNames(deps.provider, (await repo.listSessions(accountId)).flatMap((s) => Object.keys(s.authorizations)));
+      const names = await clientNames(deps.relyingParties, (await repo.listSessions(accountId)).flatMap((s) => Object.keys(s.authorizations)));
       return (await repo.listSessions(accountId)).map((s) => {
         const d = devices.get(s.uid);
         const ua = describeUserAgent(d?.user_agent);
@@ -150,7 +139,7 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
     /** Applications holding refresh tokens of the account (databases, the extension). */
     async appsWithTokens(accountId: string): Promise<{ clientId: string; name: string }[]> {
       const ids = await repo.clientsWithRefreshTokens(accountId);
-      const names = await clientNames(deps.provider, ids);
+      const names = await clientNames(deps.relyingParties, ids);
       return ids.map((id) => ({ clientId: id, name: names.get(id) ?? id }));
     },
     /** Whether `sessionUid` is a live session of the account. */
@@ -163,12 +152,10 @@ export function sessionService(deps: { repo: SessionRepository; provider: Provid
   };
 }
 
-async function clientNames(link: ProviderLink, ids: string[]): Promise<Map<string, string>> {
-  const provider = link.get();
+async function clientNames(relyingParties: RelyingParties, ids: string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   for (const id of new Set(ids)) {
-    const client = provider ? await provider.Client.find(id).catch(() => undefined) : undefined;
-    names.set(id, (client?.clientName as string | undefined) ?? id);
+    names.set(id, (await relyingParties.clientName(id).catch(() => undefined)) ?? id);
   }
   return names;
 }

@@ -7,6 +7,7 @@ import type { Store } from '../storage/store.ts';
 import { openTestStore, type TestStore } from '../../../test/helpers/test-store.ts';
 import { auditRepository } from './audit-repository.ts';
 import { securityNotifier } from './notifications.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import { rateLimiter } from './rate-limiter.ts';
 import crypto from 'node:crypto';
 import { secretBox } from './secret-box.ts';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   db = testStore.store;
   await db.run(`INSERT INTO accounts (id, email, email_verified_at, name, locale, timezone, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [account.id, account.email, account.emailVerifiedAt, account.name, account.locale, account.timezone, account.createdAt, account.updatedAt]);
-  const notifier = securityNotifier({ mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => 'http://localhost' });
+  const notifier = securityNotifier({ outbox: mailOutbox({ mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => 'http://localhost' }) });
   repo = twoFactorRepository(db, secretBox(crypto.randomBytes(32)));
   service = twoFactorService({ repo, limiter: rateLimiter(db), audit: auditRepository(db), notifier, issuerName: 'Latchkey' });
 });

@@ -82,10 +82,12 @@ export function twoFactorService(deps: {
     });
   }
 
+  async function isEnabled(accountId: string): Promise<boolean> {
+    return Boolean(await repo.findTotp(accountId, 'totp'));
+  }
+
   return {
-    async isEnabled(accountId: string): Promise<boolean> {
-      return Boolean(await repo.findTotp(accountId, 'totp'));
-    },
+    isEnabled,
     async enabledAt(accountId: string): Promise<number | undefined> {
       return (await repo.findTotp(accountId, 'totp'))?.createdAt;
     },
@@ -95,7 +97,7 @@ export function twoFactorService(deps: {
 
     /** Starts (or restarts) enrollment with a fresh secret; nothing changes until it is confirmed. */
     async startEnrollment(account: Account): Promise<Enrollment> {
-      if (await this.isEnabled(account.id)) throw new AppError('conflict', 'Two-factor authentication is already on.');
+      if (await isEnabled(account.id)) throw new AppError('conflict', 'Two-factor authentication is already on.');
       const secret = generateSecret({ length: 20 });
       await repo.savePendingTotp(account.id, secret);
       return await describe(account, secret);
@@ -125,7 +127,7 @@ export function twoFactorService(deps: {
       await notifier.twoFactorDisabled(account);
     },
     async regenerateRecoveryCodes(account: Account): Promise<string[]> {
-      if (!await this.isEnabled(account.id)) throw new AppError('conflict', 'Turn on two-factor authentication first.');
+      if (!await isEnabled(account.id)) throw new AppError('conflict', 'Turn on two-factor authentication first.');
       const { codes, hashes } = newRecoveryCodes();
       await repo.replaceRecoveryCodes(account.id, hashes);
       await audit.record({ accountId: account.id, actor: account.id, event: '2fa.recovery_codes_regenerated' });

@@ -266,7 +266,7 @@ export const migrations: Migration[] = [
   {
     version: 6,
     name: 'mail outbox',
-    // Identical on both engines. Subject and body are sealed (mail/outbox.ts); a delivered row is deleted.
+    // Identical on both engines. Subject and body are sealed (mail/mail-queue.ts); a delivered row is deleted.
     sql: `
       CREATE TABLE mail_outbox (
         id TEXT PRIMARY KEY,

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { loadKysely } from './lazy-kysely.ts';
 import { postgresMigrations } from './migrations-postgres.ts';
 import { assertKnownSchemaVersion } from './migrations.ts';
-import type { RunResult, Store } from './store.ts';
+import type { RunResult, Store } from './store-contract.ts';
 import { transactionContext, type TxContext } from './transaction-context.ts';
 
 /** Arbitrary constant: the advisory lock every write transaction holds (one writer at a time, as in SQLite). */

@@ -1,8 +1,8 @@
-/** The Redis adapter and rate limiter (run when IDP_TEST_REDIS_URL is set; each test under its own prefix). */
+/** The Redis adapter (run when IDP_TEST_REDIS_URL is set; each test under its own prefix). */
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clock } from '../clock.ts';
-import { openRedis, RedisOidcAdapter, redisRateLimiter, redisSessions, type ShortLivedStore } from './redis.ts';
+import { openRedis, RedisOidcAdapter, redisSessions, type ShortLivedStore } from './redis.ts';
 
 const url = process.env.IDP_TEST_REDIS_URL;
 let store: ShortLivedStore;
@@ -45,21 +45,5 @@ describe.skipIf(!url)('Redis for short-lived state', () => {
     await interactions.upsert('i1', { exp: Math.floor(Date.now() / 1000) + 10 }, 10);
     clock.offsetMs = 11_000;
     expect(await interactions.find('i1')).toBeUndefined();
-  });
-
-  it('counts fixed windows like the SQL limiter', async () => {
-    const limiter = redisRateLimiter(store);
-    const limit = { max: 2, windowSeconds: 60 };
-    expect(await limiter.attempt(['k', limit])).toBe(0);
-    expect(await limiter.attempt(['k', limit])).toBe(0);
-    expect(await limiter.attempt(['k', limit])).toBeGreaterThan(0);
-    expect(await limiter.retryAfter('k', limit)).toBeGreaterThan(55);
-    clock.offsetMs = 61_000; // windows follow the IdP clock
-    expect(await limiter.retryAfter('k', limit)).toBe(0);
-    clock.offsetMs = 0;
-    await limiter.refund('k');
-    expect(await limiter.hit('k', limit)).toBe(3);
-    await limiter.reset('k');
-    expect(await limiter.retryAfter('k', limit)).toBe(0);
   });
 });

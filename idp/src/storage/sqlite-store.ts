@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { loadKysely } from './lazy-kysely.ts';
 import { assertKnownSchemaVersion, migrations } from './migrations.ts';
-import type { RunResult, Store } from './store.ts';
+import type { RunResult, Store } from './store-contract.ts';
 import { transactionContext, type TxContext } from './transaction-context.ts';
 
 /** Opens (creating it if needed) and, unless `migrate: false`, migrates the file; a newer schema is refused. */

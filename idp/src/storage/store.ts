@@ -28,7 +28,6 @@
  * `kysely` is the typed query builder over the same connection(s), for table-generic work (export,
  * import); hot paths use the raw, prepared SQL above.
  */
-import type { Kysely } from 'kysely';
 import { openPostgresStore } from './postgres-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
@@ -36,33 +35,8 @@ export { outsideTransaction } from './transaction-context.ts';
 export { openSqliteStore, SqliteStore } from './sqlite-store.ts';
 export { PostgresStore } from './postgres-store.ts';
 
-export type DialectName = 'sqlite' | 'postgres';
-
-export interface RunResult {
-  changes: number;
-}
-
-export interface Store {
-  /** The engine's name, for people (messages, JSON output); branch with `pick`, never on this. */
-  readonly dialect: DialectName;
-  /** Typed query builder on the same engine (not bound to `transaction`: use it for whole-table work). */
-  readonly kysely: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** Where the data lives, for messages (file path or URL without password). */
-  readonly location: string;
-  get<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
-  all<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  run(sql: string, params?: readonly unknown[]): Promise<RunResult>;
-  /** Several statements without parameters (schema work). */
-  exec(sql: string): Promise<void>;
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
-  /** The escape hatch: the value (SQL text, function) for this store's engine. */
-  pick<T>(sqlite: T, postgres: T): T;
-  /** The applied schema version (0 for an empty database). */
-  schemaVersion(): Promise<number>;
-  /** Applies pending migrations; returns the schema version. Refuses a schema newer than this code. */
-  migrate(): Promise<number>;
-  close(): Promise<void>;
-}
+export type { DialectName, RunResult, Store } from './store-contract.ts';
+import type { Store } from './store-contract.ts';
 
 export interface StoreOptions {
   /** postgres://… selects PostgreSQL; otherwise `sqliteFile` is used. */

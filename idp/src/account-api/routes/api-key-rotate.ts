@@ -4,26 +4,24 @@
  * API key may rotate only itself.
  */
 import { z } from 'zod';
-import type { RotateApiKeyResponse } from '../../../../shared/account-api.ts';
-import type { AppRouter } from '../../http/router.ts';
-import type { ApiRouteDeps } from '../account-api.ts';
-import { parseBody, parseInput } from '../../http/validate.ts';
+import { ACCOUNT_API_PREFIX, type RotateApiKeyResponse } from '../../../../shared/account-api.ts';
+import { defineRoute } from '../../http/route.ts';
 import { keyIdField, rotateKeyRequest } from '../../apikeys/schemas.ts';
 import type { RotationGrace } from '../../apikeys/types.ts';
-import { assertMayManageKey, assertRecentUserAuth } from '../authenticate.ts';
+import { apiCaller, apiCsrf, assertMayManageKey, recentUserAuth } from './authenticate.ts';
 
-const params = z.object({ id: keyIdField });
-
-export function register(router: AppRouter, api: ApiRouteDeps): void {
-  router.post(`${api.prefix}/api-keys/:id/rotate`, api.authenticate, async function rotateApiKey(ctx) {
-    const { id } = parseInput(params, ctx.params);
-    const { graceSeconds } = parseBody(ctx, rotateKeyRequest);
-    assertRecentUserAuth(ctx);
-    assertMayManageKey(ctx, id);
+export const rotateApiKey = defineRoute({
+  method: 'POST',
+  path: `${ACCOUNT_API_PREFIX}/api-keys/:id/rotate`,
+  guards: [apiCaller('write'), recentUserAuth],
+  csrf: apiCsrf,
+  input: { params: z.object({ id: keyIdField }), body: rotateKeyRequest },
+  handler: async (ctx, { params, body }) => {
+    assertMayManageKey(ctx, params.id);
     const caller = ctx.state.apiCaller!;
     const { apiKeys } = ctx.state.services;
-    const { key, secret } = await apiKeys.rotate(caller.accountId, id, graceSeconds as RotationGrace, { actor: caller.via === 'api_key' ? `api_key:${caller.keyId}` : caller.accountId, ip: ctx.ip });
-    const body: RotateApiKeyResponse = { key: await apiKeys.summarize(key), secret };
-    ctx.body = body;
-  });
-}
+    const { key, secret } = await apiKeys.rotate(caller.accountId, params.id, body.graceSeconds as RotationGrace, { actor: caller.via === 'api_key' ? `api_key:${caller.keyId}` : caller.accountId, ip: ctx.ip });
+    const response: RotateApiKeyResponse = { key: await apiKeys.summarize(key), secret };
+    ctx.body = response;
+  },
+});

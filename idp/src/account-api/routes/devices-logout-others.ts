@@ -8,26 +8,24 @@
  * databases must not be able to sign its owner out everywhere.
  */
 import { z } from 'zod';
-import type { LogoutOthersResponse } from '../../../../shared/account-api.ts';
+import { ACCOUNT_API_PREFIX, type LogoutOthersResponse } from '../../../../shared/account-api.ts';
 import { AppError } from '../../errors.ts';
-import type { AppRouter } from '../../http/router.ts';
-import { parseBody } from '../../http/validate.ts';
-import type { ApiRouteDeps } from '../account-api.ts';
-import { assertRecentUserAuth, callerSessionUid } from '../authenticate.ts';
+import { defineRoute, jsonBody } from '../../http/route.ts';
+import { apiCaller, apiCsrf, callerSessionUid, recentUserAuth } from './authenticate.ts';
 
-const body = z.strictObject({}, { error: 'This request takes an empty JSON object as its body.' });
-
-export function register(router: AppRouter, api: ApiRouteDeps): void {
-  router.post(`${api.prefix}/devices/logout-others`, api.authenticate, async function logoutOtherDevices(ctx) {
-    if (!ctx.is('application/json')) throw new AppError('bad_request', 'Send the body as JSON: {}.');
-    parseBody(ctx, body);
+export const logoutOtherDevices = defineRoute({
+  method: 'POST',
+  path: `${ACCOUNT_API_PREFIX}/devices/logout-others`,
+  guards: [apiCaller('write'), jsonBody('Send the body as JSON: {}.'), recentUserAuth],
+  csrf: apiCsrf,
+  input: { body: z.strictObject({}, { error: 'This request takes an empty JSON object as its body.' }) },
+  handler: async (ctx) => {
     const caller = ctx.state.apiCaller!;
     if (caller.via === 'api_key') throw new AppError('forbidden', 'An API key cannot log out devices. Sign in to your account to do it.');
-    assertRecentUserAuth(ctx);
     const currentUid = await callerSessionUid(ctx);
     if (!currentUid) throw new AppError('conflict', 'The session you signed in with has ended. Sign in again, then log out the other devices.');
     const { sessions } = await ctx.state.services.security.sessions.endOtherSessions(caller.accountId, currentUid);
     const result: LogoutOthersResponse = { loggedOut: sessions };
     ctx.body = result;
-  });
-}
+  },
+});

@@ -1,13 +1,17 @@
 /** GET /api/v1/status: the account's security summary (`SecurityStatus`). */
-import type { SecurityStatus } from '../../../../shared/account-api.ts';
+import { ACCOUNT_API_PREFIX, type SecurityStatus } from '../../../../shared/account-api.ts';
 import { AppError } from '../../errors.ts';
-import type { AppRouter } from '../../http/router.ts';
-import type { ApiRouteDeps } from '../account-api.ts';
+import { defineRoute } from '../../http/route.ts';
+import { apiCaller, apiCsrf } from './authenticate.ts';
 
-export function register(router: AppRouter, api: ApiRouteDeps): void {
-  router.get(`${api.prefix}/status`, api.authenticate, async function securityStatus(ctx) {
+export const securityStatus = defineRoute({
+  method: 'GET',
+  path: `${ACCOUNT_API_PREFIX}/status`,
+  guards: [apiCaller('read')],
+  csrf: apiCsrf,
+  handler: async (ctx) => {
     const status: SecurityStatus | undefined = await ctx.state.services.security.status.securityStatus(ctx.state.apiCaller!.accountId);
     if (!status) throw new AppError('not_found', 'This account no longer exists.');
     ctx.body = status;
-  });
-}
+  },
+});

@@ -3,26 +3,30 @@
  * (mail scanners only GET, so they cannot spend the link).
  */
 import { z } from 'zod';
-import { tokenField } from '../../http/fields.ts';
-import type { AppRouter } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { parseBody, parseQuery } from '../../http/validate.ts';
+import { tokenField } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
 import { ConfirmLinkPage, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 const schema = z.object({ token: tokenField });
 
-export function register(router: AppRouter): void {
-  router.get('/my/account/email/confirm', noStore, async function showConfirmEmailChange(ctx) {
-    const { token } = parseQuery(ctx, schema);
+export const showConfirmEmailChange = defineRoute({
+  method: 'GET',
+  path: '/my/account/email/confirm',
+  input: { query: schema },
+  handler: async (ctx, { query }) => {
     html(ctx, renderPage(
-      <ConfirmLinkPage title="Confirm your new email" heading="Confirm your new email address" action="/my/account/email/confirm" token={token} csrf={ctx.state.csrfToken} button="Use this address for my account" />,
+      <ConfirmLinkPage title="Confirm your new email" heading="Confirm your new email address" action="/my/account/email/confirm" token={query.token} csrf={ctx.state.csrfToken} button="Use this address for my account" />,
     ));
-  });
+  },
+});
 
-  router.post('/my/account/email/confirm', noStore, async function confirmEmailChange(ctx) {
-    const { token } = parseBody(ctx, schema);
-    const account = await ctx.state.services.security.profile.confirmEmailChange(token);
+export const confirmEmailChange = defineRoute({
+  method: 'POST',
+  path: '/my/account/email/confirm',
+  input: { body: schema },
+  handler: async (ctx, { body }) => {
+    const account = await ctx.state.services.security.profile.confirmEmailChange(body.token);
     html(ctx, renderPage(
       <Layout title="Email changed">
         <h1>Email changed</h1>
@@ -30,5 +34,5 @@ export function register(router: AppRouter): void {
         <p><a class="button" href="/my/account">Continue to your account</a></p>
       </Layout>,
     ));
-  });
-}
+  },
+});

@@ -5,27 +5,33 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { returnToField } from '../../http/fields.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { parseQuery } from '../../http/validate.ts';
+import { returnToField } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
 import { AppError } from '../../errors.ts';
 import { PORTAL_CLIENT_ID } from '../../oidc/provider.ts';
 import { safeEqual } from '../../security/tokens.ts';
 import { currentSession } from '../../portal/portal-session.ts';
 
-const loginQuery = z.object({ return_to: returnToField, email: z.string().max(254).optional() });
+const loginQuery = z.object({
+  return_to: returnToField,
+  email: z.string({ error: 'That email address is not valid.' }).max(254, 'That email address is too long.').optional(),
+});
+const stale = 'This sign-in link is stale. Sign in again.';
 const callbackQuery = z.object({
-  state: z.string().max(200).optional(),
-  code: z.string().max(500).optional(),
-  error: z.string().max(100).optional(),
-  error_description: z.string().max(500).optional(),
+  state: z.string({ error: stale }).max(200, stale).optional(),
+  code: z.string({ error: stale }).max(500, stale).optional(),
+  error: z.string({ error: stale }).max(100, stale).optional(),
+  error_description: z.string({ error: stale }).max(500, stale).optional(),
 });
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  const cookieName = 'lk_portal_login';
+const cookieName = 'lk_portal_login';
 
-  router.get('/my/login', async function startPortalLogin(ctx) {
-    const { return_to: returnTo, email } = parseQuery(ctx, loginQuery);
+export const startPortalLogin = defineRoute({
+  method: 'GET',
+  path: '/my/login',
+  input: { query: loginQuery },
+  handler: async (ctx, { query }, deps) => {
+    const { return_to: returnTo, email } = query;
     if (await currentSession(ctx, deps)) {
       ctx.redirect(returnTo ?? '/my/account');
       return;
@@ -48,10 +54,14 @@ export function register(router: AppRouter, deps: RouteDeps): void {
       ...(email ? { login_hint: email } : {}),
     }).toString();
     ctx.redirect(url.toString());
-  });
+  },
+});
 
-  router.get('/my/callback', async function finishPortalLogin(ctx) {
-    const query = parseQuery(ctx, callbackQuery);
+export const finishPortalLogin = defineRoute({
+  method: 'GET',
+  path: '/my/callback',
+  input: { query: callbackQuery },
+  handler: async (ctx, { query }, deps) => {
     const raw = ctx.cookies.get(cookieName, { signed: true });
     ctx.cookies.set(cookieName, null, { path: '/my/callback' });
     let saved: { state: string; returnTo: string } | undefined;
@@ -69,5 +79,5 @@ export function register(router: AppRouter, deps: RouteDeps): void {
     }
     if (!(await currentSession(ctx, deps))) throw new AppError('unauthorized', 'The sign-in did not complete. Sign in again.');
     ctx.redirect(returnToField.parse(saved.returnTo) ?? '/my/account');
-  });
-}
+  },
+});

@@ -4,12 +4,9 @@
  * owner that someone tried, and both see "check your inbox".
  */
 import { z } from 'zod';
-import { isAppError } from '../../errors.ts';
-import { emailField, nameField } from '../../http/fields.ts';
-import type { AppRouter } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { parseBody } from '../../http/validate.ts';
-import { noStore } from '../../http/security-headers.ts';
+import { emailField, nameField } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 const schema = z.object({
@@ -48,24 +45,30 @@ function checkInboxView(email: string): string {
   );
 }
 
-export function register(router: AppRouter): void {
-  router.get('/signup', noStore, async function showSignup(ctx) {
+export const showSignup = defineRoute({
+  method: 'GET',
+  path: '/signup',
+  handler: async (ctx) => {
     html(ctx, signupView({ csrf: ctx.state.csrfToken }));
-  });
+  },
+});
 
-  router.post('/signup', noStore, async function submitSignup(ctx) {
+export const submitSignup = defineRoute({
+  method: 'POST',
+  path: '/signup',
+  input: { body: schema },
+  rerender: (ctx, error) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const values = {
       name: typeof body.name === 'string' ? body.name.slice(0, 120) : undefined,
       email: typeof body.email === 'string' ? body.email.slice(0, 254) : undefined,
     };
-    try {
-      const input = parseBody(ctx, schema);
-      await ctx.state.services.accounts.signUpWithoutEnumeration(input, ctx.ip);
-      html(ctx, checkInboxView(input.email));
-    } catch (error) {
-      if (!isAppError(error) || error.status >= 500) throw error;
-      html(ctx, signupView({ csrf: ctx.state.csrfToken, values, fields: error.fields, error: error.fields ? undefined : error.message }), error.status);
-    }
-  });
-}
+    // A message about one field sits beside it; any other (the whole form, the rate limit) goes on top.
+    const besideAField = Object.keys(error.fields ?? {}).some((k) => k === 'name' || k === 'email' || k === 'password');
+    html(ctx, signupView({ csrf: ctx.state.csrfToken, values, fields: error.fields, error: besideAField ? undefined : error.message }));
+  },
+  handler: async (ctx, { body }) => {
+    await ctx.state.services.accounts.signUpWithoutEnumeration(body, ctx.ip);
+    html(ctx, checkInboxView(body.email));
+  },
+});

@@ -3,26 +3,30 @@
  * so they cannot spend the one-time token.
  */
 import { z } from 'zod';
-import { tokenField } from '../../http/fields.ts';
-import type { AppRouter } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { parseBody, parseQuery } from '../../http/validate.ts';
-import { noStore } from '../../http/security-headers.ts';
+import { tokenField } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
 import { ConfirmLinkPage, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 const schema = z.object({ token: tokenField });
 
-export function register(router: AppRouter): void {
-  router.get('/verify-email', noStore, async function showVerifyEmail(ctx) {
-    const { token } = parseQuery(ctx, schema);
+export const showVerifyEmail = defineRoute({
+  method: 'GET',
+  path: '/verify-email',
+  input: { query: schema },
+  handler: async (ctx, { query }) => {
     html(ctx, renderPage(
-      <ConfirmLinkPage title="Confirm your email" heading="Confirm your email address" action="/verify-email" token={token} csrf={ctx.state.csrfToken} button="Confirm my address" />,
+      <ConfirmLinkPage title="Confirm your email" heading="Confirm your email address" action="/verify-email" token={query.token} csrf={ctx.state.csrfToken} button="Confirm my address" />,
     ));
-  });
+  },
+});
 
-  router.post('/verify-email', noStore, async function submitVerifyEmail(ctx) {
-    const { token } = parseBody(ctx, schema);
-    const account = await ctx.state.services.accounts.verifyEmail(token);
+export const submitVerifyEmail = defineRoute({
+  method: 'POST',
+  path: '/verify-email',
+  input: { body: schema },
+  handler: async (ctx, { body }) => {
+    const account = await ctx.state.services.accounts.verifyEmail(body.token);
     html(ctx, renderPage(
       <Layout title="Email confirmed">
         <h1>Email confirmed</h1>
@@ -30,5 +34,5 @@ export function register(router: AppRouter): void {
         <p><a class="button" href="/my/account">Continue to your account</a></p>
       </Layout>,
     ));
-  });
-}
+  },
+});

@@ -1,6 +1,6 @@
 /**
  * /my/security/api-keys: developer mode and API keys in the portal. Adding, rotating and revoking a key
- * and turning developer mode off need a sign-in within the last 10 minutes (`withRecentAuth`); a secret
+ * and turning developer mode off need a sign-in within the last 10 minutes (`recentAuth`); a secret
  * is shown once, in the answer to that POST, on a no-store page whose CSP allows only our own
  * copy-button script.
  */
@@ -8,14 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { AppError, isAppError } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { CSP, noStore } from '../../http/security-headers.ts';
-import { parseBody, parseInput } from '../../http/validate.ts';
-import { requireAccount } from '../../portal/portal-session.ts';
-import { withRecentAuth } from '../../portal/reauth.tsx';
+import { buttonForm } from '../../fields.ts';
+import { defineRoute, publicCache, type InputSchemas, type Rerender } from '../../http/route.ts';
+import { CSP, html } from '../../http/security-headers.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { recentAuth } from '../../portal/reauth.tsx';
 import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { createKeyForm, keyIdField, rotateKeyForm } from '../schemas.ts';
 import type { RotationGrace } from '../types.ts';
@@ -34,7 +32,7 @@ interface PageState {
 }
 
 async function renderKeysPage(ctx: AppContext, state: PageState = {}): Promise<void> {
-  const { account } = ctx.state.portal!;
+  const { account } = portalOf(ctx);
   const { apiKeys } = ctx.state.services;
   const enabled = await apiKeys.isDeveloperMode(account.id);
   const keys = enabled ? await apiKeys.listLive(account.id) : [];
@@ -71,82 +69,96 @@ async function renderKeysPage(ctx: AppContext, state: PageState = {}): Promise<v
 }
 
 /** Field errors go back to the form with what was typed; other errors go to the error page. */
-async function orFormError(ctx: AppContext, action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (!isAppError(error) || !['invalid_input', 'conflict', 'forbidden', 'not_found'].includes(error.code)) throw error;
-    const values = { ...(ctx.request.body as Record<string, unknown>) };
-    delete values._csrf;
-    await renderKeysPage(ctx, { status: error.status, notice: { kind: 'error', text: error.message }, values, fields: error.fields });
-  }
-}
+const formError: Rerender<InputSchemas> = async (ctx, error) => {
+  if (!['invalid_input', 'conflict', 'forbidden', 'not_found'].includes(error.code)) throw error;
+  const values = { ...(ctx.request.body as Record<string, unknown>) };
+  delete values._csrf;
+  await renderKeysPage(ctx, { status: error.status, notice: { kind: 'error', text: error.message }, values, fields: error.fields });
+};
 
 const keyParams = z.object({ id: keyIdField });
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.get('/static/api-key-copy.js', async function apiKeyCopyScript(ctx) {
+export const apiKeyCopyScript = defineRoute({
+  method: 'GET',
+  path: '/static/api-key-copy.js',
+  cache: publicCache(3600),
+  handler: async (ctx) => {
     ctx.type = 'text/javascript';
-    ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = script;
-  });
+  },
+});
 
-  router.get(API_KEYS_PATH, noStore, requireAccount(deps), async function showApiKeys(ctx) {
-    await renderKeysPage(ctx, ctx.query.done === 'revoked' ? { notice: { kind: 'success', text: 'The API key was revoked.' } } : {});
-  });
+export const showApiKeys = defineRoute({
+  method: 'GET',
+  path: API_KEYS_PATH,
+  guards: [signedIn],
+  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  handler: async (ctx, { query }) => {
+    await renderKeysPage(ctx, query.done === 'revoked' ? { notice: { kind: 'success', text: 'The API key was revoked.' } } : {});
+  },
+});
 
-  router.post(`${API_KEYS_PATH}/new`, noStore, requireAccount(deps), async function createApiKey(ctx) {
-    const { account } = ctx.state.portal!;
-    await orFormError(ctx, async () => {
-      const input = parseBody(ctx, createKeyForm);
-      await withRecentAuth(ctx, 'add an API key', async () => {
-        await orFormError(ctx, async () => {
-          const { key, secret } = await ctx.state.services.apiKeys.create(account.id, input, { actor: account.id, ip: ctx.ip });
-          await renderKeysPage(ctx, { status: 201, secret: { value: secret, what: `Your new API key "${key.description}"` } });
-        });
-      });
-    });
-  });
+export const createApiKey = defineRoute({
+  method: 'POST',
+  path: `${API_KEYS_PATH}/new`,
+  guards: [signedIn, recentAuth('add an API key')],
+  input: { body: createKeyForm },
+  rerender: formError,
+  handler: async (ctx, { body }) => {
+    const { account } = portalOf(ctx);
+    const { key, secret } = await ctx.state.services.apiKeys.create(account.id, body, { actor: account.id, ip: ctx.ip });
+    await renderKeysPage(ctx, { status: 201, secret: { value: secret, what: `Your new API key "${key.description}"` } });
+  },
+});
 
-  router.post(`${API_KEYS_PATH}/:id/rotate`, noStore, requireAccount(deps), async function rotateApiKey(ctx) {
-    const { account } = ctx.state.portal!;
-    await orFormError(ctx, async () => {
-      const { id } = parseInput(keyParams, ctx.params);
-      const { grace } = parseBody(ctx, rotateKeyForm);
-      await withRecentAuth(ctx, 'rotate an API key', async () => {
-        await orFormError(ctx, async () => {
-          const { key, secret } = await ctx.state.services.apiKeys.rotate(account.id, id, grace as RotationGrace, { actor: account.id, ip: ctx.ip });
-          const what = grace === 0 ? 'the old secret no longer works' : `the old secret keeps working for ${grace === 3600 ? '1 hour' : '24 hours'}`;
-          await renderKeysPage(ctx, { secret: { value: secret, what: `New secret for "${key.description}" (${what})` } });
-        });
-      });
-    });
-  });
+export const rotateApiKey = defineRoute({
+  method: 'POST',
+  path: `${API_KEYS_PATH}/:id/rotate`,
+  guards: [signedIn, recentAuth('rotate an API key')],
+  input: { params: keyParams, body: rotateKeyForm },
+  rerender: formError,
+  handler: async (ctx, { params, body }) => {
+    const { account } = portalOf(ctx);
+    const { grace } = body;
+    const { key, secret } = await ctx.state.services.apiKeys.rotate(account.id, params.id, grace as RotationGrace, { actor: account.id, ip: ctx.ip });
+    const what = grace === 0 ? 'the old secret no longer works' : `the old secret keeps working for ${grace === 3600 ? '1 hour' : '24 hours'}`;
+    await renderKeysPage(ctx, { secret: { value: secret, what: `New secret for "${key.description}" (${what})` } });
+  },
+});
 
-  router.post(`${API_KEYS_PATH}/:id/revoke`, noStore, requireAccount(deps), async function revokeApiKey(ctx) {
-    const { account } = ctx.state.portal!;
-    await orFormError(ctx, async () => {
-      const { id } = parseInput(keyParams, ctx.params);
-      await withRecentAuth(ctx, 'revoke an API key', async () => {
-        await orFormError(ctx, async () => {
-          await ctx.state.services.apiKeys.revoke(account.id, id, { actor: account.id, ip: ctx.ip });
-          ctx.status = 303;
-          ctx.redirect(`${API_KEYS_PATH}?done=revoked`);
-        });
-      });
-    });
-  });
+export const revokeApiKey = defineRoute({
+  method: 'POST',
+  path: `${API_KEYS_PATH}/:id/revoke`,
+  guards: [signedIn, recentAuth('revoke an API key')],
+  input: { params: keyParams, body: buttonForm },
+  rerender: formError,
+  handler: async (ctx, { params }) => {
+    const { account } = portalOf(ctx);
+    await ctx.state.services.apiKeys.revoke(account.id, params.id, { actor: account.id, ip: ctx.ip });
+    ctx.status = 303;
+    ctx.redirect(`${API_KEYS_PATH}?done=revoked`);
+  },
+});
 
-  router.post(`${API_KEYS_PATH}/developer-mode`, noStore, requireAccount(deps), async function enableDeveloperMode(ctx) {
-    const { account } = ctx.state.portal!;
-    parseBody(ctx, z.object({ enabled: z.literal('on', { error: 'Use the button on the page to turn developer mode on.' }) }));
+export const enableDeveloperMode = defineRoute({
+  method: 'POST',
+  path: `${API_KEYS_PATH}/developer-mode`,
+  guards: [signedIn],
+  input: { body: z.object({ enabled: z.literal('on', { error: 'Use the button on the page to turn developer mode on.' }) }) },
+  handler: async (ctx) => {
+    const { account } = portalOf(ctx);
     await ctx.state.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
     ctx.status = 303;
     ctx.redirect(API_KEYS_PATH);
-  });
+  },
+});
 
-  router.get(`${API_KEYS_PATH}/developer-mode/off`, noStore, requireAccount(deps), async function confirmDeveloperModeOff(ctx) {
-    const { account } = ctx.state.portal!;
+export const confirmDeveloperModeOff = defineRoute({
+  method: 'GET',
+  path: `${API_KEYS_PATH}/developer-mode/off`,
+  guards: [signedIn],
+  handler: async (ctx) => {
+    const { account } = portalOf(ctx);
     const { apiKeys } = ctx.state.services;
     if (!await apiKeys.isDeveloperMode(account.id)) {
       ctx.redirect(API_KEYS_PATH);
@@ -167,15 +179,19 @@ export function register(router: AppRouter, deps: RouteDeps): void {
         </form>
       </Layout>,
     ));
-  });
+  },
+});
 
-  router.post(`${API_KEYS_PATH}/developer-mode/off`, noStore, requireAccount(deps), async function disableDeveloperMode(ctx) {
-    const { account } = ctx.state.portal!;
-    const { confirm } = parseBody(ctx, z.object({ confirm: z.string().optional() }));
-    if (confirm !== 'yes') throw new AppError('invalid_input', 'Confirm that every API key will be revoked: use the button on the confirmation page.');
-    await withRecentAuth(ctx, 'turn off developer mode', async () => {
-      const revoked = await ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
-      await renderKeysPage(ctx, { notice: { kind: 'success', text: `Developer mode is off. ${revoked} API key(s) revoked.` } });
-    });
-  });
-}
+const confirmRevokeAll = 'Confirm that every API key will be revoked: use the button on the confirmation page.';
+
+export const disableDeveloperMode = defineRoute({
+  method: 'POST',
+  path: `${API_KEYS_PATH}/developer-mode/off`,
+  guards: [signedIn, recentAuth('turn off developer mode')],
+  input: { body: z.object({ confirm: z.literal('yes', { error: confirmRevokeAll }) }) },
+  handler: async (ctx) => {
+    const { account } = portalOf(ctx);
+    const revoked = await ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
+    await renderKeysPage(ctx, { notice: { kind: 'success', text: `Developer mode is off. ${revoked} API key(s) revoked.` } });
+  },
+});

@@ -9,9 +9,10 @@
  *
  * Errors are `{ error, message }` with a 4xx status.
  */
-import type { AppContext, AppMiddleware } from '../../http/context.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { parseBody } from '../../http/validate.ts';
+import { z } from 'zod';
+import type { AppContext } from '../../http/context.ts';
+import { authorizationHeader } from '../../http/csrf.ts';
+import { defineGuard, defineRoute, type Guard } from '../../http/route.ts';
 import { AppError } from '../../errors.ts';
 import { DATABASE_API_PATH, DATABASE_API_SCOPES } from '../oidc-glue.ts';
 import { inviteSchema } from '../schemas.ts';
@@ -27,10 +28,11 @@ function memberJson(m: Membership) {
   return { id: m.id, login: m.login, role: m.role, status: m.status, createdAt: new Date(m.createdAt * 1000).toISOString() };
 }
 
-function requireDatabaseToken(deps: RouteDeps, scope: string): AppMiddleware {
-  const resource = `${deps.issuer}${DATABASE_API_PATH}`;
-  const challenge = (error: string) => ({ 'WWW-Authenticate': `Bearer realm="${resource}", error="${error}"` });
-  return async function databaseToken(ctx, next) {
+/** The caller holds a live access token for the database API with `scope`; sets `ctx.state.apiDatabase`. */
+function databaseToken(scope: string): Guard {
+  return defineGuard(`database-token:${scope}`, async (ctx, deps) => {
+    const resource = `${deps.issuer}${DATABASE_API_PATH}`;
+    const challenge = (error: string) => ({ 'WWW-Authenticate': `Bearer realm="${resource}", error="${error}"` });
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(ctx.get('Authorization'));
     if (!match) {
       throw new AppError('unauthorized', `Send an access token for ${resource} (client credentials grant) as "Authorization: Bearer <token>".`, { headers: challenge('invalid_request') });
@@ -45,28 +47,47 @@ function requireDatabaseToken(deps: RouteDeps, scope: string): AppMiddleware {
       throw new AppError('forbidden', `The access token lacks the ${scope} scope.`, { headers: challenge('insufficient_scope') });
     }
     ctx.state.apiDatabase = database;
-    await next();
-  };
+    return true;
+  });
 }
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  const actor = (ctx: AppContext) => ({ kind: 'database' as const, clientId: ctx.state.apiDatabase!.clientId });
+const bearerOnly = authorizationHeader('the database API authenticates by an access token in the Authorization header, never by cookie');
+const apiDatabase = (ctx: AppContext): Database => ctx.state.apiDatabase!;
+const actor = (ctx: AppContext) => ({ kind: 'database' as const, clientId: apiDatabase(ctx).clientId });
 
-  router.get('/api/database/members', requireDatabaseToken(deps, DATABASE_API_SCOPES.read), async function listMembers(ctx) {
-    const database = ctx.state.apiDatabase!;
-    ctx.set('Cache-Control', 'no-store');
+export const listMembers = defineRoute({
+  method: 'GET',
+  path: '/api/database/members',
+  guards: [databaseToken(DATABASE_API_SCOPES.read)],
+  csrf: bearerOnly,
+  handler: async (ctx) => {
+    const database = apiDatabase(ctx);
     ctx.body = { database: { name: database.name, url: database.url }, members: (await ctx.state.services.databases.members(database.id)).map(memberJson) };
-  });
+  },
+});
 
-  router.post('/api/database/members', requireDatabaseToken(deps, DATABASE_API_SCOPES.write), async function inviteMember(ctx) {
-    const input = parseBody(ctx, inviteSchema);
-    const member = await ctx.state.services.databases.invite(ctx.state.apiDatabase!.id, input.email, actor(ctx));
+export const inviteMember = defineRoute({
+  method: 'POST',
+  path: '/api/database/members',
+  guards: [databaseToken(DATABASE_API_SCOPES.write)],
+  csrf: bearerOnly,
+  input: { body: inviteSchema },
+  handler: async (ctx, { body }) => {
+    const member = await ctx.state.services.databases.invite(apiDatabase(ctx).id, body.email, actor(ctx));
     ctx.status = 201;
     ctx.body = { member: memberJson(member) };
-  });
+  },
+});
 
-  router.delete('/api/database/members/:id', requireDatabaseToken(deps, DATABASE_API_SCOPES.write), async function removeMember(ctx) {
-    await ctx.state.services.databases.removeMember(ctx.state.apiDatabase!.id, String(ctx.params.id), actor(ctx));
+export const removeMember = defineRoute({
+  method: 'DELETE',
+  path: '/api/database/members/:id',
+  guards: [databaseToken(DATABASE_API_SCOPES.write)],
+  csrf: bearerOnly,
+  input: { params: z.object({ id: z.string({ error: 'This member does not exist.' }).regex(/^[A-Za-z0-9_-]{1,64}$/, 'This member does not exist.') }) },
+  paramsError: 'not_found',
+  handler: async (ctx, { params }) => {
+    await ctx.state.services.databases.removeMember(apiDatabase(ctx).id, params.id, actor(ctx));
     ctx.status = 204;
-  });
-}
+  },
+});

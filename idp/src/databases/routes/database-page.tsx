@@ -10,21 +10,19 @@ import type { MemberView } from '../database-service.ts';
 import { openUrlOf } from '../database-service.ts';
 import { inviteSchema } from '../schemas.ts';
 import type { Database, Membership } from '../types.ts';
-import { AppError, isAppError } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { parseBody } from '../../http/validate.ts';
+import { buttonForm } from '../../fields.ts';
+import { defineRoute, type InputSchemas, type Rerender } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
-import { requireAccount } from '../../portal/portal-session.ts';
-import { withRecentAuth } from '../../portal/reauth.tsx';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { recentAuth } from '../../portal/reauth.tsx';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
-import { databaseNotices } from './databases-page.tsx';
+import { noticeOf, noticeQuery } from './databases-page.tsx';
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const transferSchema = z.object({ member: z.string({ error: 'Choose the new owner.' }).regex(idPattern, 'Choose the new owner.') });
-const deleteSchema = z.object({ confirm: z.string({ error: 'Type the name of the database to confirm.' }).trim().min(1, 'Type the name of the database to confirm.').max(100) });
+const deleteSchema = z.object({ confirm: z.string({ error: 'Type the name of the database to confirm.' }).trim().min(1, 'Type the name of the database to confirm.').max(100, 'That is not the name of this database.') });
 
 interface PageProps {
   account: Account;
@@ -143,91 +141,122 @@ function databaseView(p: PageProps): string {
   );
 }
 
-async function render(ctx: AppContext, extra: { notice?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
-  const { account } = ctx.state.portal!;
-  const view = await ctx.state.services.databases.view(ctx.params.id!, account.id);
+const gone = 'This database does not exist, or you are not a member of it.';
+const databaseParams = z.object({ id: z.string({ error: gone }).regex(idPattern, gone) });
+const memberParams = databaseParams.extend({ member: z.string({ error: 'This member does not exist.' }).regex(idPattern, 'This member does not exist.') });
+
+async function render(ctx: AppContext, databaseId: string, extra: { notice?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
+  const { account } = portalOf(ctx);
+  const view = await ctx.state.services.databases.view(databaseId, account.id);
   html(ctx, databaseView({ account, csrf: ctx.state.csrfToken, ...view, ...extra }), status);
 }
 
-/** Runs an action; on a user error re-renders the page with the message (or the error page if the database is gone). */
-async function act(ctx: AppContext, fn: () => Promise<void> | void): Promise<void> {
-  try {
-    if (!idPattern.test(ctx.params.id ?? '')) throw new AppError('not_found', 'This database does not exist, or you are not a member of it.');
-    await fn();
-  } catch (error) {
-    if (!isAppError(error) || error.status >= 500 || error.status === 404) throw error;
-    await render(ctx, { error: error.message, fields: error.fields }, error.status);
-  }
-}
+/** A user error re-renders the page with the message; a database that is gone (404) gets the error page. */
+const rerender: Rerender<InputSchemas> = async (ctx, error, input) => {
+  if (error.status === 404 || !input.params) throw error;
+  await render(ctx, ctx.state.routeParams.id!, { error: error.message, fields: error.fields });
+};
 
 function done(ctx: AppContext, to: string): void {
   ctx.status = 303;
   ctx.redirect(to);
 }
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  const guard = [noStore, requireAccount(deps)] as const;
-  const actor = (ctx: AppContext) => ({ kind: 'account' as const, accountId: ctx.state.portal!.account.id });
+const actor = (ctx: AppContext) => ({ kind: 'account' as const, accountId: portalOf(ctx).account.id });
+const page = (what: string) => `/my/databases/:id${what}`;
 
-  router.get('/my/databases/:id', ...guard, async function showDatabase(ctx) {
-    if (!idPattern.test(ctx.params.id ?? '')) throw new AppError('not_found', 'This database does not exist, or you are not a member of it.');
-    const notice = typeof ctx.query.notice === 'string' ? databaseNotices[ctx.query.notice] : undefined;
-    await render(ctx, { notice });
-  });
+export const showDatabase = defineRoute({
+  method: 'GET',
+  path: page(''),
+  guards: [signedIn],
+  input: { params: databaseParams, query: noticeQuery },
+  paramsError: 'not_found',
+  handler: async (ctx, { params, query }) => {
+    await render(ctx, params.id, { notice: noticeOf(query.notice) });
+  },
+});
 
-  router.post('/my/databases/:id/invite', ...guard, async function inviteMember(ctx) {
-    await act(ctx, async () => {
-      const input = parseBody(ctx, inviteSchema);
-      await ctx.state.services.databases.invite(ctx.params.id!, input.email, actor(ctx));
-      done(ctx, `/my/databases/${ctx.params.id}?notice=invited`);
-    });
-  });
+export const inviteMember = defineRoute({
+  method: 'POST',
+  path: page('/invite'),
+  guards: [signedIn],
+  input: { params: databaseParams, body: inviteSchema },
+  paramsError: 'not_found',
+  rerender,
+  handler: async (ctx, { params, body }) => {
+    await ctx.state.services.databases.invite(params.id, body.email, actor(ctx));
+    done(ctx, `/my/databases/${params.id}?notice=invited`);
+  },
+});
 
-  router.post('/my/databases/:id/members/:member/remove', ...guard, async function removeMember(ctx) {
-    await act(ctx, async () => {
-      await ctx.state.services.databases.removeMember(ctx.params.id!, String(ctx.params.member), actor(ctx));
-      done(ctx, `/my/databases/${ctx.params.id}?notice=removed`);
-    });
-  });
+export const removeMember = defineRoute({
+  method: 'POST',
+  path: page('/members/:member/remove'),
+  guards: [signedIn],
+  input: { params: memberParams, body: buttonForm },
+  paramsError: 'not_found',
+  rerender,
+  handler: async (ctx, { params }) => {
+    await ctx.state.services.databases.removeMember(params.id, params.member, actor(ctx));
+    done(ctx, `/my/databases/${params.id}?notice=removed`);
+  },
+});
 
-  router.post('/my/databases/:id/transfer', ...guard, async function transferOwnership(ctx) {
-    await act(ctx, async () => {
-      const input = parseBody(ctx, transferSchema);
-      await withRecentAuth(ctx, 'transfer the ownership of this database', async () => {
-        await ctx.state.services.databases.transferOwnership(ctx.params.id!, input.member, actor(ctx));
-        done(ctx, `/my/databases/${ctx.params.id}?notice=transferred`);
-      });
-    });
-  });
+export const transferOwnership = defineRoute({
+  method: 'POST',
+  path: page('/transfer'),
+  guards: [signedIn, recentAuth('transfer the ownership of this database')],
+  input: { params: databaseParams, body: transferSchema },
+  paramsError: 'not_found',
+  rerender,
+  handler: async (ctx, { params, body }) => {
+    await ctx.state.services.databases.transferOwnership(params.id, body.member, actor(ctx));
+    done(ctx, `/my/databases/${params.id}?notice=transferred`);
+  },
+});
 
-  router.post('/my/databases/:id/secret', ...guard, async function regenerateSecret(ctx) {
-    await act(ctx, () => withRecentAuth(ctx, 'regenerate the client secret', async () => {
-      const { account } = ctx.state.portal!;
-      const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(ctx.params.id!, actor(ctx));
-      const database = (await ctx.state.services.databases.findById(ctx.params.id!))!;
-      html(ctx, renderPage(
-        <Layout title="New client secret" user={account} active="databases">
-          <h1>New client secret for {database.name}</h1>
-          <DatabaseCredentials database={database} clientId={clientId} clientSecret={clientSecret} issuer={deps.issuer} />
-        </Layout>,
-      ));
-    }));
-  });
+export const regenerateSecret = defineRoute({
+  method: 'POST',
+  path: page('/secret'),
+  guards: [signedIn, recentAuth('regenerate the client secret')],
+  input: { params: databaseParams, body: buttonForm },
+  paramsError: 'not_found',
+  rerender,
+  handler: async (ctx, { params }, deps) => {
+    const { account } = portalOf(ctx);
+    const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(params.id, actor(ctx));
+    const database = (await ctx.state.services.databases.findById(params.id))!;
+    html(ctx, renderPage(
+      <Layout title="New client secret" user={account} active="databases">
+        <h1>New client secret for {database.name}</h1>
+        <DatabaseCredentials database={database} clientId={clientId} clientSecret={clientSecret} issuer={deps.issuer} />
+      </Layout>,
+    ));
+  },
+});
 
-  router.post('/my/databases/:id/delete', ...guard, async function deleteDatabase(ctx) {
-    await act(ctx, async () => {
-      const input = parseBody(ctx, deleteSchema);
-      await withRecentAuth(ctx, 'delete this database', async () => {
-        await ctx.state.services.databases.delete(ctx.params.id!, input.confirm, actor(ctx));
-        done(ctx, '/my/databases?notice=deleted');
-      });
-    });
-  });
+export const deleteDatabase = defineRoute({
+  method: 'POST',
+  path: page('/delete'),
+  guards: [signedIn, recentAuth('delete this database')],
+  input: { params: databaseParams, body: deleteSchema },
+  paramsError: 'not_found',
+  rerender,
+  handler: async (ctx, { params, body }) => {
+    await ctx.state.services.databases.delete(params.id, body.confirm, actor(ctx));
+    done(ctx, '/my/databases?notice=deleted');
+  },
+});
 
-  router.post('/my/databases/:id/leave', ...guard, async function leaveDatabase(ctx) {
-    await act(ctx, async () => {
-      await ctx.state.services.databases.leave(ctx.params.id!, ctx.state.portal!.account);
-      done(ctx, '/my/databases?notice=left');
-    });
-  });
-}
+export const leaveDatabase = defineRoute({
+  method: 'POST',
+  path: page('/leave'),
+  guards: [signedIn],
+  input: { params: databaseParams, body: buttonForm },
+  paramsError: 'not_found',
+  rerender,
+  handler: async (ctx, { params }) => {
+    await ctx.state.services.databases.leave(params.id, portalOf(ctx).account);
+    done(ctx, '/my/databases?notice=left');
+  },
+});

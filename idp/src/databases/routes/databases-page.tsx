@@ -7,13 +7,10 @@ import { z } from 'zod';
 import type { Account } from '../../accounts/types.ts';
 import type { MembershipView } from '../database-service.ts';
 import { databaseNameField, databaseUrlField } from '../schemas.ts';
-import { isAppError } from '../../errors.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { parseBody } from '../../http/validate.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
-import { requireAccount } from '../../portal/portal-session.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 const createSchema = z.object({ name: databaseNameField, url: databaseUrlField });
@@ -28,6 +25,13 @@ export const databaseNotices: Record<string, string> = {
   invited: 'The invitation was sent.',
   removed: 'The member was removed.',
 };
+
+/** `?notice=`: anything but a known word is ignored, never refused. */
+export const noticeQuery = z.object({ notice: z.string().max(40).optional().catch(undefined) });
+
+export function noticeOf(notice: string | undefined): string | undefined {
+  return notice !== undefined && Object.hasOwn(databaseNotices, notice) ? databaseNotices[notice] : undefined;
+}
 
 interface ListProps {
   account: Account;
@@ -104,41 +108,47 @@ function listView(p: ListProps): string {
   );
 }
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.get('/my/databases', noStore, requireAccount(deps), async function showDatabases(ctx) {
-    const { account } = ctx.state.portal!;
-    const notice = typeof ctx.query.notice === 'string' ? databaseNotices[ctx.query.notice] : undefined;
-    html(ctx, listView({ account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), notice }));
-  });
+export const showDatabases = defineRoute({
+  method: 'GET',
+  path: '/my/databases',
+  guards: [signedIn],
+  input: { query: noticeQuery },
+  handler: async (ctx, { query }) => {
+    const { account } = portalOf(ctx);
+    html(ctx, listView({ account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), notice: noticeOf(query.notice) }));
+  },
+});
 
-  router.post('/my/databases', noStore, requireAccount(deps), async function createDatabase(ctx) {
-    const { account } = ctx.state.portal!;
-    const { databases } = ctx.state.services;
+export const createDatabase = defineRoute({
+  method: 'POST',
+  path: '/my/databases',
+  guards: [signedIn],
+  input: { body: createSchema },
+  rerender: async (ctx, error) => {
+    const { account } = portalOf(ctx);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const values = { name: typeof body.name === 'string' ? body.name.slice(0, 63) : undefined, url: typeof body.url === 'string' ? body.url.slice(0, 2000) : undefined };
-    try {
-      const input = parseBody(ctx, createSchema);
-      const created = await databases.create(account.id, {
-        name: input.name,
-        url: input.url,
-        redirectUris: [`${input.url}/callback`],
-        postLogoutRedirectUris: [`${input.url}/`],
-        backchannelLogoutUri: `${input.url}/backchannel-logout`,
-        tokenEndpointAuthMethod: 'client_secret_basic',
-      }, { kind: 'account', accountId: account.id });
-      html(ctx, renderPage(
-        <Layout title="Database created" user={account} active="databases">
-          <h1>{created.database.name} is ready</h1>
-          <Notice kind="success">You own {created.database.name}. You sign in to it as {account.email}.</Notice>
-          <DatabaseCredentials database={created.database} clientId={created.clientId} clientSecret={created.clientSecret} issuer={deps.issuer} />
-        </Layout>,
-      ), 201);
-    } catch (error) {
-      if (!isAppError(error) || error.status >= 500) throw error;
-      html(ctx, listView({
-        account, csrf: ctx.state.csrfToken, memberships: await databases.listForAccount(account), values,
-        fields: error.fields, error: error.message,
-      }), error.status);
-    }
-  });
-}
+    html(ctx, listView({
+      account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), values,
+      fields: error.fields, error: error.message,
+    }));
+  },
+  handler: async (ctx, { body }, deps) => {
+    const { account } = portalOf(ctx);
+    const created = await ctx.state.services.databases.create(account.id, {
+      name: body.name,
+      url: body.url,
+      redirectUris: [`${body.url}/callback`],
+      postLogoutRedirectUris: [`${body.url}/`],
+      backchannelLogoutUri: `${body.url}/backchannel-logout`,
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    }, { kind: 'account', accountId: account.id });
+    html(ctx, renderPage(
+      <Layout title="Database created" user={account} active="databases">
+        <h1>{created.database.name} is ready</h1>
+        <Notice kind="success">You own {created.database.name}. You sign in to it as {account.email}.</Notice>
+        <DatabaseCredentials database={created.database} clientId={created.clientId} clientSecret={created.clientSecret} issuer={deps.issuer} />
+      </Layout>,
+    ), 201);
+  },
+});

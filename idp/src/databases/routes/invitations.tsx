@@ -4,23 +4,23 @@
  * invitations are also listed under /my/databases, so the link is a convenience, not a credential.
  */
 import { z } from 'zod';
-import { tokenField } from '../../http/fields.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { parseQuery } from '../../http/validate.ts';
+import { buttonForm, tokenField } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
 import { AppError } from '../../errors.ts';
-import { requireAccount } from '../../portal/portal-session.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 const linkQuery = z.object({ token: tokenField });
-const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.get('/my/invitations', noStore, requireAccount(deps), async function showInvitation(ctx) {
-    const { account } = ctx.state.portal!;
-    const { token } = parseQuery(ctx, linkQuery);
-    const invitation = await ctx.state.services.databases.invitationByToken(token);
+export const showInvitation = defineRoute({
+  method: 'GET',
+  path: '/my/invitations',
+  guards: [signedIn],
+  input: { query: linkQuery },
+  handler: async (ctx, { query }) => {
+    const { account } = portalOf(ctx);
+    const invitation = await ctx.state.services.databases.invitationByToken(query.token);
     if (!invitation) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
     const matches = invitation.login.toLowerCase() === account.email.toLowerCase();
     html(ctx, renderPage(
@@ -45,19 +45,34 @@ export function register(router: AppRouter, deps: RouteDeps): void {
         </section>
       </Layout>,
     ));
-  });
+  },
+});
 
-  router.post('/my/invitations/:id/accept', noStore, requireAccount(deps), async function acceptInvitation(ctx) {
-    if (!idPattern.test(ctx.params.id ?? '')) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
-    await ctx.state.services.databases.acceptInvitation(ctx.params.id!, ctx.state.portal!.account);
+const answered = 'This invitation was withdrawn, already answered or has expired.';
+const invitationParams = z.object({ id: z.string({ error: answered }).regex(/^[A-Za-z0-9_-]{1,64}$/, answered) });
+
+export const acceptInvitation = defineRoute({
+  method: 'POST',
+  path: '/my/invitations/:id/accept',
+  guards: [signedIn],
+  input: { params: invitationParams, body: buttonForm },
+  paramsError: 'gone',
+  handler: async (ctx, { params }) => {
+    await ctx.state.services.databases.acceptInvitation(params.id, portalOf(ctx).account);
     ctx.status = 303;
     ctx.redirect('/my/databases?notice=joined');
-  });
+  },
+});
 
-  router.post('/my/invitations/:id/decline', noStore, requireAccount(deps), async function declineInvitation(ctx) {
-    if (!idPattern.test(ctx.params.id ?? '')) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
-    await ctx.state.services.databases.declineInvitation(ctx.params.id!, ctx.state.portal!.account);
+export const declineInvitation = defineRoute({
+  method: 'POST',
+  path: '/my/invitations/:id/decline',
+  guards: [signedIn],
+  input: { params: invitationParams, body: buttonForm },
+  paramsError: 'gone',
+  handler: async (ctx, { params }) => {
+    await ctx.state.services.databases.declineInvitation(params.id, portalOf(ctx).account);
     ctx.status = 303;
     ctx.redirect('/my/databases?notice=declined');
-  });
-}
+  },
+});

@@ -2,10 +2,11 @@
  * The `database_access` prompt: a signed-in account that is not a member of the database asking. The
  * page says so; its one button returns `access_denied` to the database. (GET is in show.ts.)
  */
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
+import { buttonForm } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
 import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { DATABASE_ACCESS_PROMPT } from '../oidc-glue.ts';
-import { finishInteraction, loadInteraction } from '../../oidc/interactions/details.ts';
+import { finishInteraction, interaction, interactionOf } from '../../oidc/interactions/details.ts';
 
 export function noAccessView(p: { uid: string; csrf: string; databaseName: string; email?: string }): string {
   return renderPage(
@@ -26,10 +27,14 @@ export function noAccessView(p: { uid: string; csrf: string; databaseName: strin
   );
 }
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.post('/interaction/:uid/no-access', async function refuseDatabaseAccess(ctx) {
-    const { provider, details } = await loadInteraction(ctx, deps);
+export const refuseDatabaseAccess = defineRoute({
+  method: 'POST',
+  path: '/interaction/:uid/no-access',
+  guards: [interaction],
+  input: { body: buttonForm },
+  handler: async (ctx) => {
+    const { provider, details } = interactionOf(ctx);
     const description = details.prompt.name === DATABASE_ACCESS_PROMPT ? 'the account is not a member of this database' : 'nothing to refuse';
     await finishInteraction(ctx, provider, { error: details.prompt.name === DATABASE_ACCESS_PROMPT ? 'access_denied' : 'invalid_request', error_description: description }, false);
-  });
-}
+  },
+});

@@ -1,20 +1,31 @@
 /** POST /interaction/:uid/confirm and /abort: the person allows or refuses the application. */
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { finishInteraction, grantMissing, loadInteraction } from './details.ts';
+import { buttonForm } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { finishInteraction, grantMissing, interaction, interactionOf } from './details.ts';
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.post('/interaction/:uid/confirm', async function confirmConsent(ctx) {
-    const { provider, details } = await loadInteraction(ctx, deps);
+export const confirmConsent = defineRoute({
+  method: 'POST',
+  path: '/interaction/:uid/confirm',
+  guards: [interaction],
+  input: { body: buttonForm },
+  handler: async (ctx) => {
+    const { provider, details } = interactionOf(ctx);
     if (details.prompt.name !== 'consent') {
       await finishInteraction(ctx, provider, { error: 'invalid_request', error_description: 'nothing to consent to' }, false);
       return;
     }
     const grantId = await grantMissing(provider, details);
     await finishInteraction(ctx, provider, { consent: grantId ? { grantId } : {} }, true);
-  });
+  },
+});
 
-  router.post('/interaction/:uid/abort', async function abortInteraction(ctx) {
-    const { provider } = await loadInteraction(ctx, deps);
+export const abortInteraction = defineRoute({
+  method: 'POST',
+  path: '/interaction/:uid/abort',
+  guards: [interaction],
+  input: { body: buttonForm },
+  handler: async (ctx) => {
+    const { provider } = interactionOf(ctx);
     await finishInteraction(ctx, provider, { error: 'access_denied', error_description: 'The person cancelled the sign-in.' }, false);
-  });
-}
+  },
+});

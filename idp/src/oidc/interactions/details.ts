@@ -2,20 +2,42 @@
 import type Provider from 'oidc-provider';
 import { AppError } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
-import type { RouteDeps } from '../../http/router.ts';
+import { defineGuard } from '../../http/route.ts';
 import { loginView } from './views.tsx';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-export async function loadInteraction(ctx: AppContext, deps: RouteDeps): Promise<{ provider: Provider; details: InteractionDetails }> {
+export interface LoadedInteraction {
+  provider: Provider;
+  details: InteractionDetails;
+}
+
+declare module '../../http/context.ts' {
+  interface AppState {
+    interaction?: LoadedInteraction;
+  }
+}
+
+/**
+ * The request belongs to a live interaction whose uid is the path's `:uid` (oidc-provider reads it from
+ * its signed cookie); sets `ctx.state.interaction`. A missing or expired one is a clear 410.
+ */
+export const interaction = defineGuard('interaction', async (ctx, deps) => {
   const provider = deps.providers.get();
   try {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
-    if (details.uid !== ctx.params.uid) throw new Error('uid mismatch');
-    return { provider, details };
+    if (details.uid !== ctx.state.routeParams.uid) throw new Error('uid mismatch');
+    ctx.state.interaction = { provider, details };
+    return true;
   } catch {
     throw new AppError('gone', 'This sign-in request has expired or was already completed. Go back to the application and start again.');
   }
+});
+
+/** The interaction loaded by the `interaction` guard. */
+export function interactionOf(ctx: AppContext): LoadedInteraction {
+  if (!ctx.state.interaction) throw new Error('route without the interaction guard reads the interaction');
+  return ctx.state.interaction;
 }
 
 export async function clientNameOf(provider: Provider, clientId: unknown): Promise<{ name: string; firstParty: boolean }> {

@@ -3,40 +3,59 @@
  * server-side pending record of this interaction (set after the right password), never from the form.
  */
 import { z } from 'zod';
-import { isAppError } from '../../errors.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { parseBody } from '../../http/validate.ts';
-import { clientNameOf, loadInteraction, renderLogin } from './details.ts';
+import type { Account } from '../../accounts/types.ts';
+import type { AppContext } from '../../http/context.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
+import { clientNameOf, interaction, interactionOf, renderLogin } from './details.ts';
 import { secondFactorView } from './second-factor-view.tsx';
 import { completeSignIn, rememberDevice } from './sign-in.ts';
 
 const schema = z.object({
   code: z.string({ error: 'Enter the code from your app.' }).trim().min(1, 'Enter the code from your app.').max(40, 'That code is too long.'),
-  remember: z.literal('yes').optional(),
+  remember: z.literal('yes', { error: 'Use the checkbox on the page to remember this browser.' }).optional(),
 });
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.post('/interaction/:uid/second-factor', async function submitSecondFactor(ctx) {
-    const { provider, details } = await loadInteraction(ctx, deps);
-    const { security, accounts } = ctx.state.services;
-    const client = await clientNameOf(provider, details.params.client_id);
-    const accountId = await security.twoFactor.findPending(details.uid);
-    const account = accountId ? await accounts.findById(accountId) : undefined;
-    if (!account || details.prompt.name !== 'login') {
-      html(ctx, await renderLogin(ctx, provider, details, { error: 'Your sign-in took too long. Enter your email and password again.' }), 401);
+/** The account waiting for its code in this interaction, or undefined once the pending step expired. */
+async function pendingAccount(ctx: AppContext): Promise<Account | undefined> {
+  const { details } = interactionOf(ctx);
+  const { security, accounts } = ctx.state.services;
+  const accountId = await security.twoFactor.findPending(details.uid);
+  const account = accountId ? await accounts.findById(accountId) : undefined;
+  return account && details.prompt.name === 'login' ? account : undefined;
+}
+
+async function tookTooLong(ctx: AppContext): Promise<void> {
+  const { provider, details } = interactionOf(ctx);
+  html(ctx, await renderLogin(ctx, provider, details, { error: 'Your sign-in took too long. Enter your email and password again.' }), 401);
+}
+
+export const submitSecondFactor = defineRoute({
+  method: 'POST',
+  path: '/interaction/:uid/second-factor',
+  guards: [interaction],
+  input: { body: schema },
+  rerender: async (ctx, error) => {
+    // Same answer as the handler's: without a pending sign-in a code means nothing.
+    if (!await pendingAccount(ctx)) {
+      await tookTooLong(ctx);
       return;
     }
-    try {
-      const input = parseBody(ctx, schema);
-      const method = await security.twoFactor.verify(account, input.code, { ip: ctx.ip });
-      await security.twoFactor.clearPending(details.uid);
-      if (input.remember) await rememberDevice(ctx, account.id);
-      await completeSignIn(ctx, provider, account, ['pwd', method === 'totp' ? 'otp' : 'mfa']);
-    } catch (error) {
-      if (!isAppError(error) || error.status >= 500) throw error;
-      for (const [k, v] of Object.entries(error.headers ?? {})) ctx.set(k, v);
-      html(ctx, secondFactorView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, error: error.message }), error.status);
+    const { provider, details } = interactionOf(ctx);
+    const client = await clientNameOf(provider, details.params.client_id);
+    html(ctx, secondFactorView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, error: error.message }));
+  },
+  handler: async (ctx, { body }) => {
+    const { provider, details } = interactionOf(ctx);
+    const { security } = ctx.state.services;
+    const account = await pendingAccount(ctx);
+    if (!account) {
+      await tookTooLong(ctx);
+      return;
     }
-  });
-}
+    const method = await security.twoFactor.verify(account, body.code, { ip: ctx.ip });
+    await security.twoFactor.clearPending(details.uid);
+    if (body.remember) await rememberDevice(ctx, account.id);
+    await completeSignIn(ctx, provider, account, ['pwd', method === 'totp' ? 'otp' : 'mfa']);
+  },
+});

@@ -1,15 +1,17 @@
 /** GET /interaction/:uid: the screen the current prompt needs (sign in or consent). */
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { clientNameOf, finishInteraction, grantMissing, loadInteraction, renderLogin } from './details.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
+import { clientNameOf, finishInteraction, grantMissing, interaction, interactionOf, renderLogin } from './details.ts';
 import { consentView } from './views.tsx';
 import { DATABASE_ACCESS_PROMPT } from '../../databases/oidc-glue.ts';
 import { noAccessView } from '../../databases/routes/no-access-interaction.tsx';
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.get('/interaction/:uid', noStore, async function showInteraction(ctx) {
-    const { provider, details } = await loadInteraction(ctx, deps);
+export const showInteraction = defineRoute({
+  method: 'GET',
+  path: '/interaction/:uid',
+  guards: [interaction],
+  handler: async (ctx) => {
+    const { provider, details } = interactionOf(ctx);
     const client = await clientNameOf(provider, details.params.client_id);
     if (details.prompt.name === 'login') {
       const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint.slice(0, 254) : undefined;
@@ -33,5 +35,5 @@ export function register(router: AppRouter, deps: RouteDeps): void {
       return;
     }
     await finishInteraction(ctx, provider, { error: 'invalid_request', error_description: `unsupported prompt ${details.prompt.name}` }, false);
-  });
-}
+  },
+});

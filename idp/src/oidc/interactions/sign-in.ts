@@ -7,7 +7,7 @@
 import type Provider from 'oidc-provider';
 import type { Account } from '../../accounts/types.ts';
 import type { AppContext } from '../../http/context.ts';
-import { html } from '../../http/router.ts';
+import { html } from '../../http/security-headers.ts';
 import { nowSeconds } from '../../clock.ts';
 import { randomToken, sha256 } from '../../security/tokens.ts';
 import { deviceLabel } from '../../security/user-agent.ts';

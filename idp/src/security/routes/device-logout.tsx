@@ -1,22 +1,29 @@
-/** POST /my/security/devices/:id/logout: signs one other device out (its apps are told by back-channel logout). */
+/**
+ * POST /my/security/devices/:id/logout: signs one other device out (its apps are told by back-channel
+ * logout). Re-authentication required, like "Log out from all devices".
+ */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { parseInput } from '../../http/validate.ts';
-import { requireAccount } from '../../portal/portal-session.ts';
+import { buttonForm } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { recentAuth } from '../../portal/reauth.tsx';
 
-const params = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Unknown device.') });
-
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.post('/my/security/devices/:id/logout', noStore, requireAccount(deps), async function signOutDevice(ctx) {
-    const { account, session } = ctx.state.portal!;
-    const { id } = parseInput(params, ctx.params);
-    if (id === session.uid) throw new AppError('bad_request', 'To sign out this device, use Log out at the top of the page.');
-    if (!(await ctx.state.services.security.sessions.endSession(account.id, id))) {
+export const signOutDevice = defineRoute({
+  method: 'POST',
+  path: '/my/security/devices/:id/logout',
+  guards: [signedIn, recentAuth('sign out a device')],
+  input: {
+    params: z.object({ id: z.string({ error: 'Unknown device.' }).regex(/^[A-Za-z0-9_-]{1,64}$/, 'Unknown device.') }),
+    body: buttonForm,
+  },
+  handler: async (ctx, { params }) => {
+    const { account, session } = portalOf(ctx);
+    if (params.id === session.uid) throw new AppError('bad_request', 'To sign out this device, use Log out at the top of the page.');
+    if (!(await ctx.state.services.security.sessions.endSession(account.id, params.id))) {
       throw new AppError('not_found', 'That device is not signed in any more.');
     }
     ctx.status = 303;
     ctx.redirect('/my/security?done=device-out#devices');
-  });
-}
+  },
+});

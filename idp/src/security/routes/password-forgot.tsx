@@ -1,10 +1,8 @@
 /** /password/forgot: asks for an email and always answers the same, whether or not it has an account. */
 import { z } from 'zod';
-import { isAppError } from '../../errors.ts';
-import { emailField } from '../../http/fields.ts';
-import type { AppRouter } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { parseBody } from '../../http/validate.ts';
+import { emailField } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 const schema = z.object({ email: emailField });
@@ -26,18 +24,21 @@ function view(csrf: string, p: { error?: string; sent?: string } = {}): string {
   );
 }
 
-export function register(router: AppRouter): void {
-  router.get('/password/forgot', async function showForgot(ctx) {
+export const showForgot = defineRoute({
+  method: 'GET',
+  path: '/password/forgot',
+  handler: async (ctx) => {
     html(ctx, view(ctx.state.csrfToken));
-  });
-  router.post('/password/forgot', async function submitForgot(ctx) {
-    try {
-      const { email } = parseBody(ctx, schema);
-      await ctx.state.services.accounts.requestPasswordReset(email, ctx.ip);
-      html(ctx, view(ctx.state.csrfToken, { sent: email }));
-    } catch (error) {
-      if (!isAppError(error) || error.status >= 500) throw error;
-      html(ctx, view(ctx.state.csrfToken, { error: error.message }), error.status);
-    }
-  });
-}
+  },
+});
+
+export const submitForgot = defineRoute({
+  method: 'POST',
+  path: '/password/forgot',
+  input: { body: schema },
+  rerender: (ctx, error) => html(ctx, view(ctx.state.csrfToken, { error: error.message })),
+  handler: async (ctx, { body }) => {
+    await ctx.state.services.accounts.requestPasswordReset(body.email, ctx.ip);
+    html(ctx, view(ctx.state.csrfToken, { sent: body.email }));
+  },
+});

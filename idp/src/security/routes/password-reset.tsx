@@ -1,11 +1,8 @@
 /** /password/reset?token=…: choose a new password from a mailed link; every session of the account ends. */
 import { z } from 'zod';
-import { isAppError } from '../../errors.ts';
-import { tokenField } from '../../http/fields.ts';
-import type { AppRouter } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { parseBody, parseQuery } from '../../http/validate.ts';
-import { noStore } from '../../http/security-headers.ts';
+import { tokenField } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 const querySchema = z.object({ token: tokenField });
@@ -31,10 +28,12 @@ function view(csrf: string, token: string, error?: string): string {
   );
 }
 
-export function register(router: AppRouter): void {
-  router.get('/password/reset', noStore, async function showReset(ctx) {
-    const { token } = parseQuery(ctx, querySchema);
-    if (!await ctx.state.services.accounts.isResetTokenLive(token)) {
+export const showReset = defineRoute({
+  method: 'GET',
+  path: '/password/reset',
+  input: { query: querySchema },
+  handler: async (ctx, { query }) => {
+    if (!await ctx.state.services.accounts.isResetTokenLive(query.token)) {
       html(ctx, renderPage(
         <Layout title="Link expired">
           <h1>This link has expired</h1>
@@ -44,26 +43,28 @@ export function register(router: AppRouter): void {
       ), 410);
       return;
     }
-    html(ctx, view(ctx.state.csrfToken, token));
-  });
+    html(ctx, view(ctx.state.csrfToken, query.token));
+  },
+});
 
-  router.post('/password/reset', noStore, async function submitReset(ctx) {
-    const { token, password } = parseBody(ctx, bodySchema);
-    try {
-      const account = await ctx.state.services.accounts.resetPassword(token, password);
-      // Every session ends and relying parties are told; remembered 2FA devices are forgotten too.
-      await ctx.state.services.security.sessions.endAllSessions(account.id);
-      await ctx.state.services.security.twoFactor.forgetTrustedDevices(account.id);
-      html(ctx, renderPage(
-        <Layout title="Password changed">
-          <h1>Password changed</h1>
-          <Notice kind="success">Your password was changed and every device was signed out.</Notice>
-          <p><a class="button" href="/my/login">Sign in</a></p>
-        </Layout>,
-      ));
-    } catch (error) {
-      if (!isAppError(error) || error.status >= 500 || error.code === 'gone') throw error;
-      html(ctx, view(ctx.state.csrfToken, token, error.message), error.status);
-    }
-  });
-}
+export const submitReset = defineRoute({
+  method: 'POST',
+  path: '/password/reset',
+  input: { body: bodySchema },
+  // A refused form (no usable token) or a spent link gets the error page; a refused password, the form again.
+  rerender: (ctx, error, input) => {
+    if (!input.body || error.code === 'gone') throw error;
+    html(ctx, view(ctx.state.csrfToken, input.body.token, error.message));
+  },
+  handler: async (ctx, { body }) => {
+    // The credential lifecycle ends every session (relying parties are told) and forgets trusted devices.
+    await ctx.state.services.accounts.resetPassword(body.token, body.password);
+    html(ctx, renderPage(
+      <Layout title="Password changed">
+        <h1>Password changed</h1>
+        <Notice kind="success">Your password was changed and every device was signed out.</Notice>
+        <p><a class="button" href="/my/login">Sign in</a></p>
+      </Layout>,
+    ));
+  },
+});

@@ -1,17 +1,19 @@
 /** POST /my/security/2fa/recovery-codes: ten new recovery codes replace the old ones (re-authentication required). */
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { requireAccount } from '../../portal/portal-session.ts';
-import { withRecentAuth } from '../../portal/reauth.tsx';
+import { buttonForm } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { recentAuth } from '../../portal/reauth.tsx';
 import { recoveryCodesPage } from './views.tsx';
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.post('/my/security/2fa/recovery-codes', noStore, requireAccount(deps), async function regenerateRecoveryCodes(ctx) {
-    const { account } = ctx.state.portal!;
-    await withRecentAuth(ctx, 'create new recovery codes', async () => {
-      const codes = await ctx.state.services.security.twoFactor.regenerateRecoveryCodes(account);
-      html(ctx, recoveryCodesPage({ account, title: 'New recovery codes', codes }));
-    });
-  });
-}
+export const regenerateRecoveryCodes = defineRoute({
+  method: 'POST',
+  path: '/my/security/2fa/recovery-codes',
+  guards: [signedIn, recentAuth('create new recovery codes')],
+  input: { body: buttonForm },
+  handler: async (ctx) => {
+    const { account } = portalOf(ctx);
+    const codes = await ctx.state.services.security.twoFactor.regenerateRecoveryCodes(account);
+    html(ctx, recoveryCodesPage({ account, title: 'New recovery codes', codes }));
+  },
+});

@@ -1,17 +1,13 @@
 /** GET /my/security: Connection & Security. */
 import { z } from 'zod';
 import type { AppContext } from '../../http/context.ts';
-import type { AppRouter, RouteDeps } from '../../http/router.ts';
-import { html } from '../../http/router.ts';
-import { noStore } from '../../http/security-headers.ts';
-import { parseQuery } from '../../http/validate.ts';
-import { requireAccount } from '../../portal/portal-session.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { securityPage } from './views.tsx';
 
-const query = z.object({ done: z.string().max(40).optional().catch(undefined) });
-
 export async function renderSecurity(ctx: AppContext, extra: { done?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
-  const { account, session } = ctx.state.portal!;
+  const { account, session } = portalOf(ctx);
   const { security } = ctx.state.services;
   html(ctx, securityPage({
     account,
@@ -25,8 +21,12 @@ export async function renderSecurity(ctx: AppContext, extra: { done?: string; er
   }), status);
 }
 
-export function register(router: AppRouter, deps: RouteDeps): void {
-  router.get('/my/security', noStore, requireAccount(deps), async function showSecurity(ctx) {
-    await renderSecurity(ctx, { done: parseQuery(ctx, query).done });
-  });
-}
+export const showSecurity = defineRoute({
+  method: 'GET',
+  path: '/my/security',
+  guards: [signedIn],
+  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  handler: async (ctx, { query }) => {
+    await renderSecurity(ctx, { done: query.done });
+  },
+});

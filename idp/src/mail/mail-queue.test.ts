@@ -13,7 +13,7 @@ import { secretBox } from '../security/secret-box.ts';
 import { setLogLevel } from '../log.ts';
 import { createTestDatabase, testPostgresUrl } from '../../../test/helpers/postgres.ts';
 import type { Mailer, MailMessage } from './mailer.ts';
-import { MAX_ATTEMPTS, mailOutbox, outboxStatus, retryFailedMail, type MailOutbox } from './outbox.ts';
+import { MAX_ATTEMPTS, durableMailQueue, outboxStatus, retryFailedMail, type MailQueue } from './mail-queue.ts';
 
 setLogLevel('silent');
 const box = secretBox(crypto.randomBytes(32));
@@ -63,8 +63,8 @@ function recorder(options: { delayMs?: number; fail?: boolean; hang?: boolean } 
   return { transport, sent, attempts };
 }
 
-function outbox(db: Store, transport: Mailer, extra: Partial<Parameters<typeof mailOutbox>[0]> = {}): MailOutbox {
-  const o = mailOutbox({ db, transport, box, domain: () => 'id.example', pollMs: 50, ...extra });
+function outbox(db: Store, transport: Mailer, extra: Partial<Parameters<typeof durableMailQueue>[0]> = {}): MailQueue {
+  const o = durableMailQueue({ db, transport, box, domain: () => 'id.example', pollMs: 50, ...extra });
   cleanups.push(() => o.close());
   return o;
 }
@@ -79,7 +79,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000): Pr
 
 const engines: ('sqlite' | 'postgres')[] = testPostgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 
-describe.each(engines)('mail outbox on %s', (engine) => {
+describe.each(engines)('durable mail queue on %s', (engine) => {
   it('queues a mail with its transaction only, sealed, and delivers it after commit', async () => {
     const [db] = await twoConnections(engine);
     const r = recorder();
@@ -127,7 +127,7 @@ describe.each(engines)('mail outbox on %s', (engine) => {
     const [a, b] = await twoConnections(engine);
     const dead = recorder({ hang: true }); // claimed, then the process is gone (kill -9)
     const alive = recorder();
-    const oa = mailOutbox({ db: a, transport: dead.transport, box, domain: () => 'id.example', leaseSeconds: 1 });
+    const oa = durableMailQueue({ db: a, transport: dead.transport, box, domain: () => 'id.example', leaseSeconds: 1 });
     const ob = outbox(b, alive.transport, { leaseSeconds: 1 });
     await oa.send({ to: 'ada@example.com', subject: 'New sign-in to your account', text: 'hello' });
     void oa.deliverDue();

@@ -8,34 +8,37 @@
  *
  * Failed attempts are counted per IP; past the limit the answer is 429 before any lookup.
  */
-import { AppError } from '../errors.ts';
-import type { AppContext, AppMiddleware } from '../http/context.ts';
-import type { RouteDeps } from '../http/router.ts';
-import { looksLikeApiKey } from '../apikeys/api-key-service.ts';
-import { REAUTH_MAX_AGE_SECONDS } from '../../../shared/account-api.ts';
-import { nowSeconds } from '../clock.ts';
-import { verifyDpopAccessToken } from './dpop.ts';
+import { AppError } from '../../errors.ts';
+import type { AppContext } from '../../http/context.ts';
+import { authorizationHeader } from '../../http/csrf.ts';
+import { defineGuard, type Guard } from '../../http/route.ts';
+import { looksLikeApiKey } from '../../apikeys/api-key-service.ts';
+import { REAUTH_MAX_AGE_SECONDS } from '../../../../shared/account-api.ts';
+import { nowSeconds } from '../../clock.ts';
+import { verifyDpop } from '../dpop.ts';
 
 export type ApiCaller =
   | { via: 'api_key'; accountId: string; keyId: string; scope: 'read' | 'read-write' }
   | { via: 'access_token'; accountId: string; authTime: number | undefined; scope: 'read-write'; sessionUid: string | undefined };
 
-declare module '../http/context.ts' {
+declare module '../../http/context.ts' {
   interface AppState {
     apiCaller?: ApiCaller;
   }
 }
 
 const FAILURE_LIMIT = { max: 60, windowSeconds: 10 * 60 };
-const SAFE = new Set(['GET', 'HEAD']);
 
 function unauthorized(message: string, scheme = 'Bearer', extra = ''): AppError {
   return new AppError('unauthorized', message, { headers: { 'WWW-Authenticate': `${scheme} realm="latchkey"${extra}` } });
 }
 
-export function authenticateApiCaller(deps: RouteDeps): AppMiddleware {
-  return async function authenticateApi(ctx, next) {
-    ctx.set('Cache-Control', 'no-store');
+/**
+ * The caller of the account API: `apiCaller('read')` lets any valid credential in, `apiCaller('write')`
+ * only a read-write one. Sets `ctx.state.apiCaller`.
+ */
+export function apiCaller(access: 'read' | 'write'): Guard {
+  return defineGuard(`api-caller:${access}`, async (ctx, deps) => {
     const { limiter, apiKeys } = ctx.state.services;
     const failureKey = `api:auth-fail:${ctx.ip}`;
     const wait = await limiter.retryAfter(failureKey, FAILURE_LIMIT);
@@ -54,7 +57,10 @@ export function authenticateApiCaller(deps: RouteDeps): AppMiddleware {
       }
       ctx.state.apiCaller = { via: 'api_key', accountId: key.accountId, keyId: key.id, scope: key.scope };
     } else {
-      const verified = await verifyDpopAccessToken(ctx, deps, token).catch(async (error: unknown) => {
+      const verified = await verifyDpop({ method: ctx.method, path: ctx.path, dpop: ctx.req.headers.dpop }, {
+        issuer: deps.issuer, db: ctx.state.services.db, limiter,
+        sessionIsLive: async (uid) => Boolean(await deps.providers.get().Session.findByUid(uid)),
+      }, token).catch(async (error: unknown) => {
         await limiter.hit(failureKey, FAILURE_LIMIT);
         throw error;
       });
@@ -63,14 +69,23 @@ export function authenticateApiCaller(deps: RouteDeps): AppMiddleware {
     if (!await ctx.state.services.accounts.findById(ctx.state.apiCaller.accountId)) {
       throw unauthorized('This account no longer exists.', scheme, ', error="invalid_token"');
     }
-    if (!SAFE.has(ctx.method) && ctx.state.apiCaller.scope === 'read') {
+    if (access === 'write' && ctx.state.apiCaller.scope === 'read') {
       throw new AppError('forbidden', 'This API key is read-only: it can only read (GET).', {
         headers: { 'WWW-Authenticate': 'Bearer realm="latchkey", error="insufficient_scope", scope="read-write"' },
       });
     }
-    await next();
-  };
+    return true;
+  });
 }
+
+/** The one CSRF opt-out of the account API, named in each of its declarations. */
+export const apiCsrf = authorizationHeader('the account API authenticates by an API key or a DPoP access token in the Authorization header, never by cookie');
+
+/** `recent-sign-in` for the account API: `assertRecentUserAuth` as a declared guard (after the input is read). */
+export const recentUserAuth = defineGuard('recent-sign-in', async (ctx) => {
+  assertRecentUserAuth(ctx);
+  return true;
+}, 'confirm');
 
 /**
  * Sensitive actions by an access token need a sign-in within REAUTH_MAX_AGE_SECONDS, else the RFC 9470

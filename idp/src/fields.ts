@@ -26,7 +26,10 @@ export const tokenField = z
 
 /** A same-site path to return to after sign-in; anything else is dropped (no open redirect). */
 export const returnToField = z
-  .string()
-  .max(2000)
+  .string({ error: 'The address to return to is not valid.' })
+  .max(2000, 'The address to return to is too long.')
   .optional()
   .transform((v) => (v && /^\/(?![/\\])[\x21-\x7e]*$/.test(v) ? v : undefined));
+
+/** The body of a form whose only field is its CSRF token (a button): declared so every POST has a schema. */
+export const buttonForm = z.object({});

@@ -1,11 +1,11 @@
-/** The outbox the services use: SMTP or .eml files behind the durable outbox, or a handed-in transport at once. */
+/** The mailer under the services' outbox: SMTP or .eml files behind the durable queue, or a handed-in transport at once. */
 import type { Config } from '../config/config.ts';
 import type { Db } from '../storage/database.ts';
 import { loadSecretKey, secretBox } from '../security/secret-box.ts';
 import { createMailer, type Mailer } from './mailer.ts';
-import { directMailer, mailOutbox, type MailOutbox } from './outbox.ts';
+import { directMailQueue, durableMailQueue, type MailQueue } from './mail-queue.ts';
 
-export function outboxFor(config: Config, db: Db, issuer: () => string, handedIn?: Mailer): MailOutbox {
+export function mailQueueFor(config: Config, db: Db, issuer: () => string, handedIn?: Mailer): MailQueue {
   const domain = () => {
     try {
       return new URL(issuer()).hostname;
@@ -13,7 +13,7 @@ export function outboxFor(config: Config, db: Db, issuer: () => string, handedIn
       return 'localhost';
     }
   };
-  if (handedIn) return directMailer(handedIn, domain);
+  if (handedIn) return directMailQueue(handedIn, domain);
   const transport = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
-  return mailOutbox({ db, transport, box: secretBox(loadSecretKey(config)), domain });
+  return durableMailQueue({ db, transport, box: secretBox(loadSecretKey(config)), domain });
 }

@@ -1,0 +1,214 @@
+/**
+ * Route declarations: every route of ours is a value (method, path, guards, input schemas, handler) that
+ * the route table lists and one matcher dispatches. Invariants a declaration cannot forget:
+ *
+ * - CSRF: checked on every state-changing method unless the route names the one opt-out
+ *   (`authorizationHeader(why)`, for APIs authenticated by an Authorization header, see csrf.ts).
+ * - Caching: every answer is `Cache-Control: no-store` unless the route opts into `publicCache(seconds)`
+ *   (static assets).
+ * - Guards are declared, never wrapped by hand in a handler. They run in two phases: `access` guards
+ *   (signed in, API caller, ...) before the input is read; `confirm` guards (recent sign-in) after it,
+ *   so a malformed form is answered before anyone is asked for a password.
+ * - Input: body, query and route params are parsed by the route's zod schemas before the handler runs;
+ *   a failure is a 4xx with the schema's sentence (params use `paramsError`, e.g. `not_found`).
+ * - Form errors: a route with `rerender` draws its own page again with the message of any 4xx thrown
+ *   once the access guards passed; the error handler does that (error-handler.tsx), not the handler.
+ */
+import type { z } from 'zod';
+import { AppError, type ErrorCode } from '../errors.ts';
+import type { AppContext, RouteDeps } from './context.ts';
+import { csrfToken, type CsrfCheck, type CsrfPolicy } from './csrf.ts';
+import { parseInput } from './validate.ts';
+
+export type Method = 'GET' | 'POST' | 'DELETE';
+
+export interface Guard {
+  /** Stable name the route-table test reads: 'signed-in', 'recent-sign-in', 'api-caller:write', ... */
+  readonly name: string;
+  readonly phase: 'access' | 'confirm';
+  /**
+   * True to go on; false when the guard answered the request itself (a redirect to sign in, the
+   * re-authentication page). Throws an AppError to refuse.
+   */
+  readonly check: (ctx: AppContext, deps: RouteDeps) => Promise<boolean>;
+}
+
+export function defineGuard(name: string, check: Guard['check'], phase: Guard['phase'] = 'access'): Guard {
+  return { name, phase, check };
+}
+
+export type CachePolicy = { kind: 'no-store' } | { kind: 'public'; maxAgeSeconds: number };
+export const noStore: CachePolicy = { kind: 'no-store' };
+/** The named opt-out of `no-store`, for assets that hold nothing personal. */
+export function publicCache(maxAgeSeconds: number): CachePolicy {
+  return { kind: 'public', maxAgeSeconds };
+}
+
+export interface InputSchemas {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+}
+type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
+export interface RouteInput<I extends InputSchemas> {
+  body: Parsed<I['body']>;
+  query: Parsed<I['query']>;
+  params: Parsed<I['params']>;
+}
+
+export type Rerender<I extends InputSchemas> = (ctx: AppContext, error: AppError, input: Partial<RouteInput<I>>, deps: RouteDeps) => Promise<void> | void;
+
+export interface RouteSpec<I extends InputSchemas> {
+  method: Method;
+  /** Koa-style path: literal segments and `:name` params. Matching ignores case and one trailing slash. */
+  path: string;
+  guards?: readonly Guard[];
+  input?: I;
+  /** The error a params schema failure becomes (default `invalid_input`, 400), with the schema's sentence. */
+  paramsError?: ErrorCode;
+  csrf?: CsrfPolicy;
+  cache?: CachePolicy;
+  /**
+   * Draws this route's page again with the message of a 4xx. `input` holds the parts that parsed (a
+   * refused body leaves `input.body` undefined). The answer takes the error's status unless the rerender
+   * sets another non-200 one. Rethrow the error to show the generic error page instead.
+   */
+  rerender?: Rerender<NoInfer<I>>;
+  handler: (ctx: AppContext, input: RouteInput<I>, deps: RouteDeps) => Promise<void>;
+}
+
+export interface Route {
+  readonly method: Method;
+  readonly path: string;
+  readonly guards: readonly Guard[];
+  readonly input: InputSchemas;
+  readonly paramsError: ErrorCode;
+  readonly csrf: CsrfPolicy;
+  readonly cache: CachePolicy;
+  readonly rerender?: Rerender<InputSchemas>;
+  readonly handler: (ctx: AppContext, input: RouteInput<InputSchemas>, deps: RouteDeps) => Promise<void>;
+}
+
+export function defineRoute<I extends InputSchemas = Record<never, never>>(spec: RouteSpec<I>): Route {
+  return {
+    method: spec.method,
+    path: spec.path,
+    guards: spec.guards ?? [],
+    input: spec.input ?? {},
+    paramsError: spec.paramsError ?? 'invalid_input',
+    csrf: spec.csrf ?? csrfToken,
+    cache: spec.cache ?? noStore,
+    rerender: spec.rerender as Rerender<InputSchemas> | undefined,
+    handler: spec.handler as Route['handler'],
+  };
+}
+
+/**
+ * Parses the route's input into `into`, params first, then query, then body; what parsed stays there
+ * for `rerender` when a later part fails. A params failure takes the route's `paramsError` code.
+ */
+export function readInput(ctx: AppContext, route: Route, params: Record<string, string>, into: Partial<RouteInput<InputSchemas>>): RouteInput<InputSchemas> {
+  const { input } = route;
+  if (input.params) {
+    try {
+      into.params = parseInput(input.params, params);
+    } catch (error) {
+      if (error instanceof AppError && route.paramsError !== error.code) throw new AppError(route.paramsError, error.message, { fields: error.fields });
+      throw error;
+    }
+  }
+  if (input.query) into.query = parseInput(input.query, ctx.query);
+  if (input.body) into.body = parseInput(input.body, ctx.request.body);
+  return into as RouteInput<InputSchemas>;
+}
+
+/** One compiled route path. */
+interface Compiled {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+export interface Match {
+  route: Route;
+  params: Record<string, string>;
+}
+
+export type MatchResult = { kind: 'route'; match: Match } | { kind: 'wrong-method' } | { kind: 'none' };
+
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * The one matcher: given a path and a method, our route, or "our path, another method" (405), or
+ * not ours (oidc-provider's). HEAD is served by GET routes. The first declaration that matches wins,
+ * so a literal path listed before a `:param` one of the same shape takes precedence.
+ */
+export function createMatcher(routes: readonly Route[]): (pathname: string, method: string) => MatchResult {
+  const compiled: Compiled[] = routes.map((route) => {
+    const names: string[] = [];
+    const source = route.path.split('/').map((segment) => {
+      if (segment.startsWith(':')) {
+        names.push(segment.slice(1));
+        return '([^/]+)';
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    }).join('/');
+    return { route, names, pattern: new RegExp(`^${source}/?$`, 'i') };
+  });
+  return function match(pathname, method) {
+    const wanted = method === 'HEAD' ? 'GET' : method;
+    let pathKnown = false;
+    for (const { route, pattern, names } of compiled) {
+      const found = pattern.exec(pathname);
+      if (!found) continue;
+      pathKnown = true;
+      if (route.method !== wanted) continue;
+      const params: Record<string, string> = {};
+      names.forEach((name, i) => { params[name] = decode(found[i + 1]!); });
+      return { kind: 'route', match: { route, params } };
+    }
+    return pathKnown ? { kind: 'wrong-method' } : { kind: 'none' };
+  };
+}
+
+/**
+ * Runs a matched route: CSRF, caching headers, access guards, input, confirm guards, handler. Errors
+ * go to the error handler around it (which re-renders the form when `ctx.state.rerender` is set).
+ */
+export function routeRunner(deps: RouteDeps, csrf: CsrfCheck) {
+  return async function runRoute(ctx: AppContext, { route, params }: Match): Promise<void> {
+    ctx.state.routeParams = params;
+    csrf(ctx, route.csrf);
+    if (route.cache.kind === 'no-store') {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.set('Pragma', 'no-cache');
+    } else {
+      ctx.set('Cache-Control', `public, max-age=${route.cache.maxAgeSeconds}`);
+    }
+    for (const guard of route.guards) {
+      if (guard.phase === 'access' && !await guard.check(ctx, deps)) return;
+    }
+    const input: Partial<RouteInput<InputSchemas>> = {};
+    const { rerender } = route;
+    if (rerender) ctx.state.rerender = (error) => rerender(ctx, error, input, deps);
+    readInput(ctx, route, params, input);
+    for (const guard of route.guards) {
+      if (guard.phase === 'confirm' && !await guard.check(ctx, deps)) return;
+    }
+    await route.handler(ctx, input as RouteInput<InputSchemas>, deps);
+  };
+}
+
+/** The body must be JSON (`message` says what to send); a form-encoded body is refused before it is read. */
+export function jsonBody(message: string): Guard {
+  return defineGuard('json-body', async (ctx) => {
+    if (!ctx.is('application/json')) throw new AppError('bad_request', message);
+    return true;
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Every route of ours, in one list (in the spirit of node-oidc-provider's `initialize_app.js`). Each
+ * entry is a declaration (http/route.ts) that carries its method, path, guards and input schemas;
+ * `describeRoute` prints one as "METHOD path  guards" and route-table.test.ts holds that listing for
+ * every route. Whatever no entry matches belongs to oidc-provider (discovery, /auth, /token, /jwks,
+ * /session/end, ...). Order matters only between paths of the same shape: the first match wins.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineRoute, publicCache, type Route } from './http/route.ts';
+import { showInteraction } from './oidc/interactions/show.ts';
+import { submitLogin } from './oidc/interactions/login.ts';
+import { submitSecondFactor } from './oidc/interactions/second-factor.ts';
+import { abortInteraction, confirmConsent } from './oidc/interactions/consent.ts';
+import { refuseDatabaseAccess } from './databases/routes/no-access-interaction.tsx';
+import { finishPortalLogin, startPortalLogin } from './accounts/routes/portal-login.ts';
+import { showSignup, submitSignup } from './accounts/routes/signup.tsx';
+import { showVerifyEmail, submitVerifyEmail } from './accounts/routes/verify-email.tsx';
+import { showAccount } from './accounts/routes/account-show.tsx';
+import { saveDetails } from './accounts/routes/account-details.tsx';
+import { requestEmailChange } from './accounts/routes/email-change.tsx';
+import { confirmEmailChange, showConfirmEmailChange } from './accounts/routes/email-confirm.tsx';
+import { showSecurity } from './security/routes/security-show.tsx';
+import { changePassword } from './security/routes/password-change.tsx';
+import { startTwoFactor } from './security/routes/two-factor-start.tsx';
+import { confirmTwoFactor } from './security/routes/two-factor-confirm.tsx';
+import { disableTwoFactor } from './security/routes/two-factor-disable.tsx';
+import { regenerateRecoveryCodes } from './security/routes/recovery-codes.tsx';
+import { forgetTrustedDevices } from './security/routes/forget-devices.tsx';
+import { logoutOtherDevices } from './security/routes/logout-others.tsx';
+import { signOutDevice } from './security/routes/device-logout.tsx';
+import { deleteAccount, showDeleteAccount } from './security/routes/account-delete.tsx';
+import { showForgot, submitForgot } from './security/routes/password-forgot.tsx';
+import { showReset, submitReset } from './security/routes/password-reset.tsx';
+import { createDatabase, showDatabases } from './databases/routes/databases-page.tsx';
+import * as databasePage from './databases/routes/database-page.tsx';
+import { acceptInvitation, declineInvitation, showInvitation } from './databases/routes/invitations.tsx';
+import * as databaseApi from './databases/routes/database-api.ts';
+import * as apiKeysPage from './apikeys/routes/api-keys-page.tsx';
+import { accountApiRoutes } from './account-api/routes/account-api-routes.ts';
+
+const css = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static/portal.css'));
+
+const portalCss = defineRoute({
+  method: 'GET',
+  path: '/static/portal.css',
+  cache: publicCache(3600),
+  handler: async (ctx) => {
+    ctx.type = 'text/css';
+    ctx.body = css;
+  },
+});
+
+const home = defineRoute({
+  method: 'GET',
+  path: '/',
+  handler: async (ctx) => {
+    ctx.redirect('/my/account');
+  },
+});
+
+const health = defineRoute({
+  method: 'GET',
+  path: '/healthz',
+  handler: async (ctx) => {
+    await ctx.state.services.db.get('SELECT 1 AS one');
+    ctx.body = { ok: true };
+  },
+});
+
+export const routeTable: readonly Route[] = [
+  // Sign-in interactions (oidc-provider prompts).
+  showInteraction, submitLogin, submitSecondFactor, confirmConsent, abortInteraction, refuseDatabaseAccess,
+  // Accounts: portal sign-in, sign-up, email confirmation, Account Information.
+  startPortalLogin, finishPortalLogin, showSignup, submitSignup, showVerifyEmail, submitVerifyEmail,
+  showAccount, saveDetails, requestEmailChange, showConfirmEmailChange, confirmEmailChange,
+  // Connection & Security, password forgot/reset.
+  showSecurity, changePassword, startTwoFactor, confirmTwoFactor, disableTwoFactor, regenerateRecoveryCodes,
+  forgetTrustedDevices, logoutOtherDevices, signOutDevice, showDeleteAccount, deleteAccount,
+  showForgot, submitForgot, showReset, submitReset,
+  // Databases: manager pages, invitations, the database API.
+  showDatabases, createDatabase,
+  databasePage.showDatabase, databasePage.inviteMember, databasePage.removeMember, databasePage.transferOwnership,
+  databasePage.regenerateSecret, databasePage.deleteDatabase, databasePage.leaveDatabase,
+  showInvitation, acceptInvitation, declineInvitation,
+  databaseApi.listMembers, databaseApi.inviteMember, databaseApi.removeMember,
+  // API keys (developer pages).
+  apiKeysPage.apiKeyCopyScript, apiKeysPage.showApiKeys, apiKeysPage.createApiKey, apiKeysPage.rotateApiKey,
+  apiKeysPage.revokeApiKey, apiKeysPage.enableDeveloperMode, apiKeysPage.confirmDeveloperModeOff, apiKeysPage.disableDeveloperMode,
+  // The account API (/api/v1).
+  ...accountApiRoutes,
+  // Static asset, home, health check.
+  portalCss, home, health,
+];
+
+/** "POST /my/security/password  signed-in recent-sign-in | csrf:token no-store": what the table test lists. */
+export function describeRoute(route: Route): string {
+  const csrf = route.csrf.kind === 'token' ? 'csrf:token' : `csrf:${route.csrf.kind}`;
+  const cache = route.cache.kind === 'no-store' ? 'no-store' : `public:${route.cache.maxAgeSeconds}`;
+  return `${route.method} ${route.path}  ${[...route.guards.map((g) => g.name), '|', csrf, cache].join(' ')}`;
+}
