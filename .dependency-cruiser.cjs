@@ -2,12 +2,12 @@
  * Import rules of idp/src (issue 12): no cycles; domain services stay free of the HTTP edge; the HTTP
  * edge and storage know no feature. `npm run lint:deps` checks them (CI runs it after the type check).
  *
- * "Domain services" are the files directly in a feature folder (accounts, security, databases,
+ * "Domain services" are the files directly in a feature folder (accounts, security, databases, activity,
  * apikeys, account-api), not its routes/. Type-only imports count too: a type from http/ in a service
  * is the same coupling as a value.
  */
-const DOMAIN = '^idp/src/(accounts|security|databases|apikeys|account-api)/[^/]+$';
-const FEATURE = '^idp/src/(accounts|security|databases|apikeys|account-api|oidc|portal)/';
+const DOMAIN = '^idp/src/(accounts|security|databases|apikeys|account-api|activity)/[^/]+$';
+const FEATURE = '^idp/src/(accounts|security|databases|apikeys|account-api|activity|oidc|portal)/';
 
 module.exports = {
   forbidden: [

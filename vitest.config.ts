@@ -48,7 +48,7 @@ if (process.env.IDP_TEST_POSTGRES_URL) {
       name: 'postgres',
       include: ['test/e2e/**/*.test.ts', 'test/scale-out/**/*.test.ts'],
       // Browsers, the bench and the node:cluster suite exercise the process model, not the store.
-      exclude: ['test/e2e/security-browser.test.ts', 'test/e2e/extension.test.ts', 'test/e2e/workers.test.ts'],
+      exclude: ['test/e2e/security-browser.test.ts', 'test/e2e/extension*.test.ts', 'test/e2e/workers.test.ts'],
       env: { IDP_TEST_STORE: 'postgres' },
     },
   });

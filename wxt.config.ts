@@ -19,6 +19,9 @@ const CHROME_DEV_PUBLIC_KEY =
 /** Stable Firefox add-on ID; Firefox derives the identity redirect URL from it. */
 const GECKO_ADDON_ID = 'latchkey-extension@latchkey.dev';
 
+/** Every size the manifests and stores use, drawn by extension/tools/make-icons.ts. */
+const ICONS = Object.fromEntries([16, 32, 48, 64, 96, 128].map((size) => [String(size), `icon/${size}.png`]));
+
 /** Any IdP origin may be granted at runtime; the options page asks for exactly one. */
 const IDP_ORIGIN_PATTERNS = ['http://*/*', 'https://*/*'];
 
@@ -45,8 +48,19 @@ export default defineConfig({
       ? { optional_host_permissions: IDP_ORIGIN_PATTERNS, ...(E2E_HOSTS.length ? { host_permissions: E2E_HOSTS } : {}) }
       : { optional_permissions: IDP_ORIGIN_PATTERNS }),
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: GECKO_ADDON_ID, strict_min_version: '115.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ADDON_ID,
+              strict_min_version: '115.0',
+              // AMO's data-collection declaration: tokens and the account's data travel only between the
+              // extension and the IdP the person configured (see "Privacy" in extension/README.md).
+              data_collection_permissions: { required: ['authenticationInfo', 'personallyIdentifyingInfo'] },
+            },
+          },
+        }
       : { key: CHROME_DEV_PUBLIC_KEY }),
-    action: { default_title: 'Latchkey' },
+    action: { default_title: 'Latchkey', default_icon: ICONS },
+    icons: ICONS,
   }),
 });

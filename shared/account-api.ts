@@ -6,7 +6,11 @@
  * `Authorization: Bearer <API key>` (scripts). The access token's audience is `${issuer}/api` (resource
  * indicator `ACCOUNT_API_RESOURCE`).
  *
- * List routes answer with bare JSON arrays (`DatabaseSummary[]`, `DeviceSummary[]`, `ApiKeySummary[]`).
+ * List routes answer with bare JSON arrays (`DatabaseSummary[]`, `DeviceSummary[]`, `ApiKeySummary[]`),
+ * except the activity, which is paged: `GET /activity?cursor=&limit=` answers `ActivityPage`; pass its
+ * `nextCursor` back as `cursor` for the next (older) page until it is null. `limit` is 1..100 (default 20);
+ * a malformed cursor or limit is a 400.
+ * `POST /lockdown` takes `{}` and only an access token (an API key gets 403): "this wasn't me".
  * `POST /devices/logout-others` takes the body `{}` and only an access token (an API key gets 403).
  *
  * Errors are always `ApiError` with a 4xx/5xx status. A sensitive action whose sign-in is older than
@@ -75,6 +79,18 @@ export interface DeviceSummary {
   apps: string[];
 }
 
+/** A device remembered for two-factor authentication ("remember this device"): it skips the code until it expires. */
+export interface TrustedDeviceSummary {
+  id: string;
+  browser: string;
+  os: string;
+  /** Where it was remembered from. */
+  ip: string | null;
+  addedAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string;
+}
+
 export interface ApiKeySummary {
   id: string;
   description: string;
@@ -104,6 +120,35 @@ export interface LogoutOthersResponse {
   loggedOut: number;
 }
 
+/** One security event of the account ("what happened to my account"), newest first in a page. */
+export interface ActivityEntry {
+  /** Opaque; stable for the entry. */
+  id: string;
+  /** ISO timestamp. */
+  at: string;
+  /** The event, e.g. `signin.succeeded`, `signin.failed`, `password.changed`, `api_key.new_ip`, `passkey.added`. */
+  kind: string;
+  ip: string | null;
+  /** Readable browser and OS, e.g. "Chrome 130 on Linux"; null when the event had no browser. */
+  device: string | null;
+  /** The database or app it went through, by name; null for the portal itself or none. */
+  app: string | null;
+  /** What happened, as a sentence (with who did it when it was support, and the reason given). */
+  detail: string;
+}
+
+export interface ActivityPage {
+  entries: ActivityEntry[];
+  /** Cursor of the next, older page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface LockdownResponse {
+  /** Sessions ended (the caller's included) and API keys revoked. */
+  sessionsEnded: number;
+  apiKeysRevoked: number;
+}
+
 /** Routes, relative to ACCOUNT_API_PREFIX. */
 export const accountApiRoutes = {
   status: { method: 'GET', path: '/status' },
@@ -113,4 +158,6 @@ export const accountApiRoutes = {
   apiKeys: { method: 'GET', path: '/api-keys' },
   rotateApiKey: { method: 'POST', path: '/api-keys/:id/rotate' },
   revokeApiKey: { method: 'DELETE', path: '/api-keys/:id' },
+  activity: { method: 'GET', path: '/activity' },
+  lockdown: { method: 'POST', path: '/lockdown' },
 } as const;

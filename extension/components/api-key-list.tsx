@@ -16,9 +16,15 @@ export function ApiKeyList(props: {
   onRotate: (key: ApiKeySummary, graceSeconds: RotateApiKeyRequest['graceSeconds']) => void;
 }) {
   const [rotating, setRotating] = useState<string | null>(null);
+  const list = useRef<HTMLUListElement>(null);
+  /** Back to the row's Rotate button once the form is gone, so keyboard users do not lose their place. */
+  const cancel = (id: string) => {
+    setRotating(null);
+    requestAnimationFrame(() => list.current?.querySelector<HTMLButtonElement>(`button[data-rotate="${CSS.escape(id)}"]`)?.focus());
+  };
   if (props.keys.length === 0) return <p class="muted">No API keys.</p>;
   return (
-    <ul class="rows" aria-label="API keys">
+    <ul class="rows" aria-label="API keys" ref={list}>
       {props.keys.map((key) => {
         const expiresAt = new Date(key.expiresAt).getTime();
         const soon = expiresAt - props.now < WEEK_MS;
@@ -39,14 +45,14 @@ export function ApiKeyList(props: {
               <RotateForm
                 keyName={key.description || key.visibleId}
                 busy={props.busyKeyId === key.id}
-                onCancel={() => setRotating(null)}
+                onCancel={() => cancel(key.id)}
                 onRotate={(grace) => {
                   setRotating(null);
                   props.onRotate(key, grace);
                 }}
               />
             ) : (
-              <button type="button" disabled={props.busyKeyId !== null} onClick={() => setRotating(key.id)} aria-label={`Rotate ${key.description || key.visibleId}`}>
+              <button type="button" data-rotate={key.id} disabled={props.busyKeyId !== null} onClick={() => setRotating(key.id)} aria-label={`Rotate ${key.description || key.visibleId}`}>
                 {props.busyKeyId === key.id ? 'Rotating…' : 'Rotate'}
               </button>
             )}
@@ -64,6 +70,13 @@ function RotateForm(props: { keyName: string; busy: boolean; onCancel: () => voi
   return (
     <form
       class="rotate"
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        // Escape closes the form, not the popup.
+        event.preventDefault();
+        event.stopPropagation();
+        props.onCancel();
+      }}
       onSubmit={(event) => {
         event.preventDefault();
         props.onRotate(grace);

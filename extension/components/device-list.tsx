@@ -7,6 +7,11 @@ const when = (iso: string) => new Date(iso).toLocaleString();
 export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onLogoutOthers: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const confirmButton = useRef<HTMLButtonElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const cancel = () => {
+    setConfirming(false);
+    requestAnimationFrame(() => trigger.current?.focus());
+  };
   const others = props.devices.filter((device) => !device.current).length;
   useEffect(() => {
     if (confirming) confirmButton.current?.focus();
@@ -31,11 +36,23 @@ export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onL
         ))}
       </ul>
       {!confirming ? (
-        <button type="button" class="danger" disabled={others === 0 || props.busy} onClick={() => setConfirming(true)}>
+        <button type="button" class="danger" ref={trigger} disabled={others === 0 || props.busy} onClick={() => setConfirming(true)}>
           Log out other devices
         </button>
       ) : (
-        <div class="confirm" role="group" aria-labelledby="logout-question">
+        // biome-ignore lint/a11y/useSemanticElements: a question with two buttons, not a form's fieldset
+        <div
+          class="confirm"
+          role="group"
+          aria-labelledby="logout-question"
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape') return;
+            // Escape closes the confirmation, not the popup.
+            event.preventDefault();
+            event.stopPropagation();
+            cancel();
+          }}
+        >
           <p id="logout-question">
             Log out {others} other device{others === 1 ? '' : 's'}? They will have to sign in again.
           </p>
@@ -51,7 +68,7 @@ export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onL
           >
             Log out others
           </button>{' '}
-          <button type="button" onClick={() => setConfirming(false)}>
+          <button type="button" onClick={cancel}>
             Cancel
           </button>
         </div>

@@ -14,7 +14,7 @@ export function NewSecret(props: { keyName: string; secret: string; onDone: () =
     }
   };
   return (
-    <div class="secret" role="region" aria-labelledby="secret-title">
+    <section class="secret" aria-labelledby="secret-title">
       <h2 id="secret-title">New secret for {props.keyName}</h2>
       <p>Copy it now: it will not be shown again.</p>
       <label class="visually-hidden" for="new-secret">
@@ -30,6 +30,6 @@ export function NewSecret(props: { keyName: string; secret: string; onDone: () =
       <p role="status" aria-live="polite" class="muted">
         {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Copy failed: select the text and copy it yourself.' : ''}
       </p>
-    </div>
+    </section>
   );
 }

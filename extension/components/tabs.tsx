@@ -42,6 +42,7 @@ export function Tabs<Id extends string>(props: {
           </button>
         ))}
       </div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the WAI-ARIA tabs pattern lets the panel take focus after its tab */}
       <section class="panel" role="tabpanel" id={`panel-${props.selected}`} aria-labelledby={`tab-${props.selected}`} tabIndex={0}>
         {props.children}
       </section>

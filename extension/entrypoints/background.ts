@@ -5,15 +5,18 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { createBackgroundService } from '../lib/background-service.ts';
 import {
+  clearNotification,
   hasOriginPermission,
   identityRedirectUrl,
   launchWebAuthFlow,
   onAlarm,
   onInstalledOrStartup,
+  onNotificationClicked,
   onRuntimeMessage,
   ownExtension,
   schedulePeriodicAlarm,
   setBadge,
+  openTab,
   showNotification,
 } from '../lib/browser-api.ts';
 import { createDpopKeyStore } from '../lib/dpop-key-store.ts';
@@ -23,7 +26,7 @@ const REFRESH_ALARM = 'refresh-status';
 const REFRESH_EVERY_MINUTES = 15;
 
 export default defineBackground({
-  // Firefox MV2: an event page, unloaded when idle like Chrome's service worker.
+  // Firefox (MV3 `background.scripts`): an event page, unloaded when idle like Chrome's service worker.
   persistent: false,
   main() {
   const service = createBackgroundService({
@@ -37,6 +40,10 @@ export default defineBackground({
 
   onRuntimeMessage(createMessageRouter(service.handlers, ownExtension));
   onAlarm(REFRESH_ALARM, () => void service.periodicRefresh());
+  onNotificationClicked((id) => {
+    void service.notificationTarget(id).then((url) => (url ? openTab(url) : undefined));
+    void clearNotification(id);
+  });
   onInstalledOrStartup(() => {
     void schedulePeriodicAlarm(REFRESH_ALARM, REFRESH_EVERY_MINUTES);
     void service.periodicRefresh();

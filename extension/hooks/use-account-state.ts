@@ -8,18 +8,28 @@ import { type ErrorData, toErrorData } from '../lib/errors.ts';
 import type { PopupState } from '../lib/messages.ts';
 import { cachedStatusItem, type CachedStatus } from '../lib/storage-items.ts';
 
+/** Where the status on screen came from: storage (saved by an earlier refresh) or this popup's refresh. */
+export type StatusSource = 'cache' | 'network';
+
 export interface AccountState {
   state: PopupState | null;
   cached: CachedStatus | null;
+  source: StatusSource | null;
   refreshing: boolean;
   error: ErrorData | null;
   refresh(): Promise<void>;
   signOut(): Promise<void>;
 }
 
-export function useAccountState(): AccountState {
+/** `initialCached`: the saved status, read before the first render (see popup/main.tsx). */
+export function useAccountState(initialCached: CachedStatus | null = null): AccountState {
   const [state, setState] = useState<PopupState | null>(null);
-  const [cached, setCached] = useState<CachedStatus | null>(null);
+  const [cached, setCachedValue] = useState<CachedStatus | null>(initialCached);
+  const [source, setSource] = useState<StatusSource | null>(initialCached ? 'cache' : null);
+  const setCached = useCallback((value: CachedStatus | null, from: StatusSource) => {
+    setCachedValue(value);
+    setSource(value ? from : null);
+  }, []);
   const [refreshing, setRefreshing] = useState(false);
   const [error, setError] = useState<ErrorData | null>(null);
 
@@ -27,7 +37,7 @@ export function useAccountState(): AccountState {
     setRefreshing(true);
     setError(null);
     try {
-      setCached(await askBackground('refreshStatus'));
+      setCached(await askBackground('refreshStatus'), 'network');
     } catch (failure) {
       const data = toErrorData(failure);
       setError(data);
@@ -35,30 +45,42 @@ export function useAccountState(): AccountState {
     } finally {
       setRefreshing(false);
     }
-  }, []);
+  }, [setCached]);
 
   useEffect(() => {
     let open = true;
-    void cachedStatusItem.get().then((value) => open && setCached((current) => current ?? value));
+    // Storage first: it answers before the background (a stopped service worker must start first).
+    let shown = initialCached !== null;
+    if (!shown) {
+      void cachedStatusItem.get().then((value) => {
+        if (open && value && !shown) {
+          shown = true;
+          setCached(value, 'cache');
+        }
+      });
+    }
     void askBackground('getState')
       .then((next) => {
         if (!open) return;
         setState(next);
-        setCached(next.cached);
+        if (!shown || !next.cached) setCached(next.cached, 'cache');
+        shown = true;
         if (next.signedIn && next.hasPermission) void refresh();
       })
       .catch((failure: unknown) => open && setError(toErrorData(failure)));
-    const unwatch = cachedStatusItem.watch((value) => setCached(value));
+    // A refresh by the background (this popup's or the alarm's) writes storage: that is network data.
+    const unwatch = cachedStatusItem.watch((value) => setCached(value, 'network'));
     return () => {
       open = false;
       unwatch();
     };
-  }, [refresh]);
+    // initialCached is only the first value; later ones come from the watch and refreshes.
+  }, [refresh, setCached]);
 
   const signOut = useCallback(async () => {
     setState(await askBackground('signOut'));
-    setCached(null);
-  }, []);
+    setCached(null, 'cache');
+  }, [setCached]);
 
-  return { state, cached, refreshing, error, refresh, signOut };
+  return { state, cached, source, refreshing, error, refresh, signOut };
 }

@@ -18,12 +18,13 @@ import {
   type RotateApiKeyResponse,
   type SecurityStatus,
 } from '../../shared/account-api.ts';
+import { ACTIVITY_PATH, type ActivityEvent } from './activity.ts';
 import type { AuthSession } from './auth-session.ts';
 import type { DpopFetch } from './dpop-fetch.ts';
 import { ExtensionError } from './errors.ts';
 import { challengeError, stepUpMaxAge } from './www-authenticate.ts';
 
-type Route = (typeof accountApiRoutes)[keyof typeof accountApiRoutes];
+type Route = (typeof accountApiRoutes)[keyof typeof accountApiRoutes] | { method: 'GET'; path: typeof ACTIVITY_PATH };
 
 export interface AccountClient {
   status(): Promise<SecurityStatus>;
@@ -32,6 +33,8 @@ export interface AccountClient {
   logoutOthers(): Promise<LogoutOthersResponse>;
   apiKeys(): Promise<ApiKeySummary[]>;
   rotateApiKey(id: string, request: RotateApiKeyRequest): Promise<RotateApiKeyResponse>;
+  /** `GET /activity`, or null while the IdP does not have that route (404). */
+  activity(): Promise<ActivityEvent[] | null>;
 }
 
 export interface AccountClientDeps {
@@ -90,5 +93,10 @@ export function createAccountClient(deps: AccountClientDeps): AccountClient {
     logoutOthers: () => call(accountApiRoutes.logoutOthers, { body: {} }),
     apiKeys: () => call(accountApiRoutes.apiKeys),
     rotateApiKey: (id, request) => call(accountApiRoutes.rotateApiKey, { id, body: request }),
+    activity: () =>
+      call<ActivityEvent[]>({ method: 'GET', path: ACTIVITY_PATH }).catch((error: unknown) => {
+        if (error instanceof ExtensionError && error.code === 'api_error' && error.detail.status === 404) return null;
+        throw error;
+      }),
   };
 }

@@ -6,7 +6,7 @@ import { createBackgroundService } from './background-service.ts';
 import type { Badge } from './browser-api.ts';
 import { generateDpopKeyPair } from './dpop.ts';
 import { createFakeIdp, REDIRECT_URI } from './fake-idp.test-helper.ts';
-import { cachedStatusItem, idpUrlItem, knownDeviceIdsItem } from './storage-items.ts';
+import { cachedStatusItem, DEFAULT_NOTIFICATION_PREFS, idpUrlItem, knownDeviceIdsItem, notificationPrefsItem } from './storage-items.ts';
 
 const ISSUER = 'https://idp.example.test';
 const device = (id: string, current = false): DeviceSummary => ({
@@ -62,6 +62,38 @@ describe('background service', () => {
 
     await service.periodicRefresh();
     expect(notify).toHaveBeenCalledTimes(1);
+  });
+
+  it('notifies 2FA turned off once, and not at all once that switch is off in the options', async () => {
+    const { service, notify, fixtures } = setup();
+    await service.handlers.signIn(null);
+    fixtures['GET /api/v1/status'] = securityStatus({ twoFactorEnabled: false });
+    await service.periodicRefresh();
+    await service.periodicRefresh();
+    expect(notify.mock.calls.map((call) => (call as unknown[])[1])).toEqual(['Two-factor authentication was turned off']);
+
+    await notificationPrefsItem.set({ ...DEFAULT_NOTIFICATION_PREFS, twoFactorOff: false, newDevice: false });
+    fixtures['GET /api/v1/status'] = securityStatus();
+    await service.periodicRefresh();
+    fixtures['GET /api/v1/status'] = securityStatus({ twoFactorEnabled: false });
+    fixtures['GET /api/v1/devices'] = [device('me', true), device('phone')];
+    await service.periodicRefresh();
+    expect(notify).toHaveBeenCalledTimes(1);
+    expect(await service.notificationTarget('two-factor-off-1')).toBe(`${ISSUER}/my/security#two-factor`);
+  });
+
+  it('lists activity from /activity, or from the devices while the IdP has no such route', async () => {
+    const { service, fixtures } = setup({ devices: [device('me', true)] });
+    await service.handlers.signIn(null);
+    expect(await service.handlers.listActivity(null)).toMatchObject({ source: 'devices', events: [{ id: 'me', kind: 'sign_in', current: true }] });
+    fixtures['GET /api/v1/activity'] = [{ id: 'e1', kind: 'sign_in', at: '2026-06-01T00:00:00Z', browser: 'Safari', os: 'iOS', ip: null, newDevice: true, current: false }];
+    expect(await service.handlers.listActivity(null)).toMatchObject({ source: 'activity', events: [{ id: 'e1', browser: 'Safari' }] });
+  });
+
+  it('caches the devices with the status for the popup', async () => {
+    const { service } = setup({ devices: [device('me', true), device('phone')] });
+    await service.handlers.signIn(null);
+    expect((await cachedStatusItem.get())?.devices?.map((d) => d.id)).toEqual(['me', 'phone']);
   });
 
   it('updates the badge to amber when a key starts expiring', async () => {

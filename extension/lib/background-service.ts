@@ -4,6 +4,7 @@
  * caches the status, sets the badge and notifies about new devices.
  */
 import { createAccountClient, type AccountClient } from './account-client.ts';
+import { activityFromDevices } from './activity.ts';
 import { createAuthSession, type AuthSession } from './auth-session.ts';
 import { computeBadge } from './badge.ts';
 import type { Badge } from './browser-api.ts';
@@ -11,10 +12,20 @@ import { createDpopFetch, type FetchLike } from './dpop-fetch.ts';
 import type { DpopKeyStore } from './dpop-key-store.ts';
 import { ExtensionError } from './errors.ts';
 import type { MessageHandlers, PopupState } from './messages.ts';
-import { describeDevice, detectNewDevices } from './new-devices.ts';
 import { createOAuthClient } from './oauth-client.ts';
 import { discoverProvider, normaliseIssuer, type ProviderMetadata } from './oidc-discovery.ts';
-import { accessTokenItem, cachedStatusItem, idpUrlItem, knownDeviceIdsItem, refreshGrantItem, type CachedStatus } from './storage-items.ts';
+import { portalUrl } from './safe-url.ts';
+import { portalPathOfNotification, securityNotifications } from './security-notifications.ts';
+import {
+  accessTokenItem,
+  cachedStatusItem,
+  idpUrlItem,
+  knownDeviceIdsItem,
+  notificationCursorItem,
+  notificationPrefsItem,
+  refreshGrantItem,
+  type CachedStatus,
+} from './storage-items.ts';
 import { createTokenStore } from './token-store.ts';
 
 export interface BackgroundPlatform {
@@ -35,6 +46,8 @@ interface IssuerContext {
   /** Same API, but a step-up challenge fails instead of opening a window. */
   quietAccount: AccountClient;
 }
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 function memoise<T>(load: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | null = null;
@@ -96,20 +109,21 @@ export function createBackgroundService(platform: BackgroundPlatform) {
     const ctx = await current();
     const client = account(ctx);
     const [status, devices] = await Promise.all([client.status(), client.devices()]);
-    const cached: CachedStatus = { issuer: ctx.issuer, status, fetchedAt: now() };
+    const cached: CachedStatus = { issuer: ctx.issuer, status, devices, fetchedAt: now() };
     await cachedStatusItem.set(cached);
     await platform.setBadge(computeBadge(status, true));
 
-    const fresh = detectNewDevices(await knownDeviceIdsItem.get(), devices);
-    await knownDeviceIdsItem.set(devices.map((device) => device.id));
-    for (const device of fresh) {
-      await platform.notify(`new-device-${device.id}`, 'New sign-in to your Latchkey account', `${describeDevice(device)}. Not you? Open Latchkey and log out other devices.`);
-    }
+    const [prefs, cursor, knownDeviceIds] = await Promise.all([notificationPrefsItem.get(), notificationCursorItem.get(), knownDeviceIdsItem.get()]);
+    // The status only counts expiring keys; their names are fetched only when there are some to name.
+    const expiringKeys = status.apiKeys.expiringWithin7Days > 0 ? (await client.apiKeys().catch(() => [])).filter((key) => Date.parse(key.expiresAt) - now() < WEEK_MS) : null;
+    const outcome = securityNotifications({ prefs, cursor, knownDeviceIds, status, devices, expiringKeys, now: now() });
+    await Promise.all([notificationCursorItem.set(outcome.cursor), knownDeviceIdsItem.set(outcome.knownDeviceIds)]);
+    for (const notification of outcome.notifications) await platform.notify(notification.id, notification.title, notification.message);
     return cached;
   }
 
   async function forgetAccount(): Promise<void> {
-    await Promise.all([cachedStatusItem.remove(), knownDeviceIdsItem.remove()]);
+    await Promise.all([cachedStatusItem.remove(), knownDeviceIdsItem.remove(), notificationCursorItem.remove()]);
     await platform.setBadge(computeBadge(null, false));
   }
 
@@ -136,6 +150,11 @@ export function createBackgroundService(platform: BackgroundPlatform) {
     },
     listDatabases: async () => (await current()).account.databases(),
     listDevices: async () => (await current()).account.devices(),
+    async listActivity() {
+      const { account } = await current();
+      const events = await account.activity();
+      return events ? { events, source: 'activity' } : { events: activityFromDevices(await account.devices(), now()), source: 'devices' };
+    },
     logoutOtherDevices: async () => (await current()).account.logoutOthers(),
     listApiKeys: async () => (await current()).account.apiKeys(),
     rotateApiKey: async ({ id, graceSeconds }) => (await current()).account.rotateApiKey(id, { graceSeconds }),
@@ -143,6 +162,11 @@ export function createBackgroundService(platform: BackgroundPlatform) {
 
   return {
     handlers,
+    /** Where a click on one of our notifications leads: its portal page on the configured IdP. */
+    async notificationTarget(id: string): Promise<string | null> {
+      const path = portalPathOfNotification(id);
+      return path ? portalUrl(normaliseIssuer(await idpUrlItem.get()), path) : null;
+    },
     /** The alarm's job: silent, and a no-op while signed out. */
     async periodicRefresh(): Promise<void> {
       const { signedIn, hasPermission } = await state();

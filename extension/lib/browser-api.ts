@@ -4,6 +4,7 @@
  * tests run it against WXT's fake browser (aliased in `extension/vitest.config.ts`).
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import { engineOf, originPattern } from './host-permission.ts';
 
 export type MessageSender = Runtime.MessageSender;
 
@@ -79,15 +80,27 @@ export function launchWebAuthFlow(url: string, interactive: boolean): Promise<st
   return browser.identity.launchWebAuthFlow({ url, interactive });
 }
 
-const originPattern = (origin: string) => `${new URL(origin).origin}/*`;
+/** The pattern this browser matches `origin` with (Firefox's take no port: see host-permission.ts). */
+export const patternFor = (origin: string) => originPattern(origin, engineOf(browser.runtime.getURL('/')));
+
+/** Host patterns held right now (granted at install or later). */
+export async function grantedOriginPatterns(): Promise<string[]> {
+  return (await browser.permissions.getAll()).origins ?? [];
+}
 
 export function hasOriginPermission(origin: string): Promise<boolean> {
-  return browser.permissions.contains({ origins: [originPattern(origin)] });
+  return browser.permissions.contains({ origins: [patternFor(origin)] });
 }
 
 /** Must run inside a user gesture (a click in the popup or options page). */
 export function requestOriginPermission(origin: string): Promise<boolean> {
-  return browser.permissions.request({ origins: [originPattern(origin)] });
+  return browser.permissions.request({ origins: [patternFor(origin)] });
+}
+
+/** Gives back a host permission asked for a server that turned out not to be an IdP. */
+export async function removeOriginPermission(origin: string): Promise<void> {
+  // Install-time (required) host permissions cannot be removed; nothing to give back then.
+  await browser.permissions.remove({ origins: [patternFor(origin)] }).catch(() => undefined);
 }
 
 // ---- alarms, badge, notifications, tabs ------------------------------------------------------
@@ -110,7 +123,7 @@ export interface Badge {
 }
 
 export async function setBadge(badge: Badge): Promise<void> {
-  // MV3 (Chrome) has `action`; Firefox MV2 still calls it `browserAction`.
+  // MV3 (Chrome, Firefox) has `action`; an MV2 build would only have `browserAction`.
   const action = browser.action ?? browser.browserAction;
   await action.setBadgeText({ text: badge.text });
   if (badge.text) await action.setBadgeBackgroundColor({ color: badge.color });
@@ -128,4 +141,12 @@ export async function showNotification(id: string, title: string, message: strin
 
 export async function openTab(url: string): Promise<void> {
   await browser.tabs.create({ url });
+}
+
+export function onNotificationClicked(listener: (id: string) => void): void {
+  browser.notifications.onClicked.addListener(listener);
+}
+
+export async function clearNotification(id: string): Promise<void> {
+  await browser.notifications.clear(id);
 }

@@ -14,6 +14,7 @@ function handlers(): MessageHandlers {
     signOut: fail,
     listDatabases: fail,
     listDevices: fail,
+    listActivity: fail,
     logoutOtherDevices: vi.fn(async () => ({ loggedOut: 1 })),
     listApiKeys: fail,
     rotateApiKey: vi.fn(async () => ({ key: {} as never, secret: 'lk_secret' })),

@@ -14,6 +14,7 @@ import type {
   RotateApiKeyRequest,
   RotateApiKeyResponse,
 } from '../../shared/account-api.ts';
+import type { ActivityFeed } from './activity.ts';
 import type { MessageSender } from './browser-api.ts';
 import { type ErrorData, ExtensionError, toErrorData } from './errors.ts';
 import type { CachedStatus } from './storage-items.ts';
@@ -37,6 +38,7 @@ export interface MessageTable {
   signOut: { request: null; response: PopupState };
   listDatabases: { request: null; response: DatabaseSummary[] };
   listDevices: { request: null; response: DeviceSummary[] };
+  listActivity: { request: null; response: ActivityFeed };
   logoutOtherDevices: { request: null; response: LogoutOthersResponse };
   listApiKeys: { request: null; response: ApiKeySummary[] };
   rotateApiKey: { request: RotateRequest; response: RotateApiKeyResponse };
@@ -63,6 +65,7 @@ export const requestParsers: { [K in MessageType]: (payload: unknown) => Request
   signOut: noPayload,
   listDatabases: noPayload,
   listDevices: noPayload,
+  listActivity: noPayload,
   logoutOtherDevices: noPayload,
   listApiKeys: noPayload,
   rotateApiKey(payload) {

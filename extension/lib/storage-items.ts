@@ -28,6 +28,8 @@ export interface RefreshGrantRecord {
 export interface CachedStatus {
   issuer: string;
   status: SecurityStatus;
+  /** The devices list fetched with it (new-device check and recent activity); absent in caches from older versions. */
+  devices?: DeviceSummary[];
   /** Epoch milliseconds of the last successful refresh. */
   fetchedAt: number;
 }
@@ -38,4 +40,23 @@ export const refreshGrantItem = defineStorageItem<RefreshGrantRecord | null>('lo
 export const cachedStatusItem = defineStorageItem<CachedStatus | null>('local', 'cachedStatus', null);
 /** Device ids seen at the last refresh; null until the first one, so the first sync never notifies. */
 export const knownDeviceIdsItem = defineStorageItem<string[] | null>('local', 'knownDeviceIds', null);
-export const lastDevicesItem = defineStorageItem<DeviceSummary[] | null>('local', 'lastDevices', null);
+
+/** Which browser notifications the person wants (options page); all on until turned off. */
+export interface NotificationPrefs {
+  newDevice: boolean;
+  expiringKey: boolean;
+  twoFactorOff: boolean;
+}
+export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = { newDevice: true, expiringKey: true, twoFactorOff: true };
+export const notificationPrefsItem = defineStorageItem<NotificationPrefs>('local', 'notificationPrefs', DEFAULT_NOTIFICATION_PREFS);
+
+/**
+ * What the last refresh already notified about, so a notification never repeats: the ids of keys
+ * warned about (until they are rotated or gone) and whether 2FA was on at the previous refresh
+ * (null before the first, so installing never notifies).
+ */
+export interface NotificationCursor {
+  warnedKeyIds: string[];
+  twoFactorWasOn: boolean | null;
+}
+export const notificationCursorItem = defineStorageItem<NotificationCursor>('local', 'notificationCursor', { warnedKeyIds: [], twoFactorWasOn: null });

@@ -10,9 +10,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { CHROMIUM_ARGS, findChromium } from '../../test/helpers/chromium.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DEFAULT_EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.output/chrome-mv3');
 /** Pinned by the manifest `key` in wxt.config.ts. */
 export const EXPECTED_EXTENSION_ID = 'fidbdcnbmjdaepbknnhbpdanaoaiacmc';
@@ -20,8 +20,16 @@ export const EXPECTED_EXTENSION_ID = 'fidbdcnbmjdaepbknnhbpdanaoaiacmc';
 export interface LaunchedExtension {
   browser: Browser;
   extensionId: string;
-  /** The background service worker, for `evaluate` (e.g. reading storage or calling chrome.* APIs). */
-  worker(): Promise<WebWorker>;
+  /** `chrome-extension://<id>/` or `moz-extension://<uuid>/`. */
+  baseUrl: string;
+  engine: 'chromium' | 'gecko';
+  /**
+   * Runs `fn` where the WebExtension APIs are (`chrome.*` / `browser.*`): the background service
+   * worker in Chromium, an extension page in Firefox. Use it to read storage or the badge.
+   */
+  evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** `prefers-color-scheme` as the page sees it (dark mode checks). */
+  colorScheme(page: Page, scheme: 'light' | 'dark'): Promise<void>;
   /** Opens an extension page (`popup.html`, `options.html`) in a normal tab. */
   openPage(page: string): Promise<Page>;
   /**
@@ -35,7 +43,7 @@ export interface LaunchedExtension {
 export async function launchChromiumWithExtension(options: { extensionDir?: string; executablePath?: string; headless?: boolean; extraArgs?: string[] } = {}): Promise<LaunchedExtension> {
   const extensionDir = options.extensionDir ?? DEFAULT_EXTENSION_DIR;
   const browser = await puppeteer.launch({
-    executablePath: options.executablePath ?? CHROMIUM_PATH,
+    executablePath: options.executablePath ?? findChromium(),
     // Puppeteer's `true` is the "new" headless mode, the only one that can load extensions.
     headless: options.headless ?? true,
     pipe: true,
@@ -44,12 +52,7 @@ export async function launchChromiumWithExtension(options: { extensionDir?: stri
     args: [
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       ...(options.extraArgs ?? []),
     ],
   });
@@ -63,7 +66,11 @@ export async function launchChromiumWithExtension(options: { extensionDir?: stri
   return {
     browser,
     extensionId,
-    worker: async () => (await findWorker()).worker,
+    baseUrl: `chrome-extension://${extensionId}/`,
+    engine: 'chromium',
+    // A stopped worker is a new target when it wakes up, so look it up each time.
+    colorScheme: (page, scheme) => page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]),
+    evaluate: async (fn, arg) => (await findWorker()).worker.evaluate(fn as (arg: unknown) => unknown, arg) as never,
     async openPage(page) {
       const tab = await browser.newPage();
       await tab.goto(`chrome-extension://${extensionId}/${page}`);

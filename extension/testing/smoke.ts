@@ -5,6 +5,7 @@
  *
  *   LATCHKEY_E2E_HOSTS='http://127.0.0.1/*' npx wxt build && node extension/testing/smoke.ts
  */
+import type { Browser } from 'webextension-polyfill';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFakeIdp } from '../lib/fake-idp.test-helper.ts';
@@ -63,8 +64,7 @@ function check(condition: unknown, message: string) {
 const { issuer, idp, close } = await serveFakeIdp();
 const ext = await launchChromiumWithExtension();
 try {
-  const worker = await ext.worker();
-  await worker.evaluate((url) => (globalThis as any).chrome.storage.local.set({ idpUrl: url }), issuer);
+  await ext.evaluate((url) => (globalThis as unknown as { chrome: Browser }).chrome.storage.local.set({ idpUrl: url }), issuer);
   check(ext.extensionId === 'fidbdcnbmjdaepbknnhbpdanaoaiacmc', `stable extension id ${ext.extensionId}`);
 
   const signedOut = await popupText(ext);
@@ -74,9 +74,9 @@ try {
   await page.waitForSelector('.signed-out button.primary');
   await page.click('.signed-out button.primary');
   await page.waitForSelector('[role=tablist]', { timeout: 15_000 });
-  await page.waitForFunction(() => document.body.innerText.includes('Two-factor authentication'), { timeout: 10_000 });
+  await page.waitForSelector('#summary-headline', { timeout: 10_000 });
   const security = await page.evaluate(() => document.body.innerText);
-  check(security.includes('ada@example.test') && security.includes('Off'), 'security status rendered after sign-in');
+  check(security.includes('ada@example.test') && security.includes('Turn on two-factor authentication.') && /\d+ things? to do/.test(security), 'security summary rendered after sign-in');
   check(idp.state.tokenRequests[0]?.get('grant_type') === 'authorization_code', 'code exchanged with DPoP proof and PKCE');
   await page.setViewport({ width: 400, height: 560 });
   await page.screenshot({ path: '/tmp/latchkey-security.png' });
@@ -102,7 +102,7 @@ try {
   await page.waitForSelector('#new-secret');
   check((await page.$eval('#new-secret', (el) => (el as HTMLInputElement).value)) === 'lk_new_secret_value', 'rotated key secret shown once');
 
-  const badge = await worker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}));
+  const badge = await ext.evaluate(() => (globalThis as unknown as { chrome: Browser }).chrome.action.getBadgeText({}), null);
   check(badge === '!', `badge shows "!" for 2FA off (got "${badge}")`);
   const apiProofs = idp.state.apiRequests.filter((r) => typeof r.proof.ath === 'string').length;
   check(apiProofs === idp.state.apiRequests.length && apiProofs > 0, `every API call carried a DPoP proof with ath (${apiProofs})`);

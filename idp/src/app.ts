@@ -1,19 +1,29 @@
 /**
- * Koa wiring, no logic. One matcher (route-table.ts, http/route.ts) decides each request once: our
- * route gets body parsing, CSRF, its guards and our error boundary; a known path with another method
- * gets 405; everything else goes to oidc-provider (which parses and protects its own endpoints), as in
- * its Koa example with interaction routes first. Requests for oidc-provider skip our Koa context (its
- * own app makes one): they get the general security headers straight on the response.
+ * Koa wiring, no logic. Every request first passes the transport rule (http/transport.ts: content
+ * encoding, Host, NUL and invalid UTF-8, body size), ours and oidc-provider's alike; a refusal is an
+ * OAuth error body on oidc-provider's OAuth endpoints and our error page or JSON elsewhere. Then one
+ * matcher (route-table.ts, http/route.ts) decides each request once: our route gets body parsing, CSRF,
+ * its guards and our error boundary; a known path with another method gets 405; everything else goes to
+ * oidc-provider (which parses and protects its own endpoints), as in its Koa example with interaction
+ * routes first. Requests for oidc-provider skip our Koa context (its own app makes one): they get the
+ * general security headers straight on the response.
+ *
+ * Signing keys are re-checked at most once a second, and a request waits for that check at most
+ * KEY_CHECK_WAIT_MS: with the store slow or down, discovery, JWKS and everything else served from
+ * memory keep answering with the last known keys.
  */
 import type http from 'node:http';
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import type { AppState, RouteDeps } from './http/context.ts';
 import { csrfProtection } from './http/csrf.ts';
-import { errorHandler } from './http/error-handler.tsx';
+import { errorHandler, errorPage } from './http/error-handler.tsx';
+import { isOAuthPath, needsBodyScreening, screenBody, screenHead, type TransportRefusal } from './http/transport.ts';
+import { AppError, DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyFailure } from './errors.ts';
 import { createMatcher, routeRunner, type Match } from './http/route.ts';
 import { generalSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { log } from './log.ts';
+import { withRequestOrigin } from './activity/request-origin.ts';
 import { routeTable } from './route-table.ts';
 import type { Services } from './services.ts';
 import { cookieSecrets, getOrCreateSetting } from './storage/server-settings.ts';
@@ -30,8 +40,19 @@ export interface AppOptions {
   extensionRedirectUris?: string[];
 }
 
-/** The match `handleRequest` made, handed to our Koa app with the request (so it is not matched twice). */
-const matches = new WeakMap<http.IncomingMessage, Match | 'wrong-method'>();
+/**
+ * What `handleRequest` decided, handed to our Koa app with the request (so it is not matched twice): our
+ * route, our path with another method, or a transport refusal to answer with our error page.
+ */
+const matches = new WeakMap<http.IncomingMessage, Match | 'wrong-method' | { refused: AppError }>();
+
+/** How long a request waits for the once-a-second signing-key check before it is served with the keys it has. */
+const KEY_CHECK_WAIT_MS = 250;
+
+function refusalError(refusal: TransportRefusal): AppError {
+  const code = refusal.status === 415 ? 'unsupported_media_type' : 'bad_request';
+  return new AppError(code, refusal.message, { headers: refusal.headers });
+}
 
 export async function buildApp(options: AppOptions) {
   const { issuer, services } = options;
@@ -50,27 +71,84 @@ export async function buildApp(options: AppOptions) {
   const parseBody = bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb', encoding: 'utf-8' });
   const runRoute = routeRunner(deps, csrf);
 
+  // The key check of this second, bounded: a store that does not answer leaves the provider as it is.
+  async function refreshKeys(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const check = providers.refresh().catch(() => {});
+    await Promise.race([check, new Promise<void>((resolve) => (timer = setTimeout(resolve, KEY_CHECK_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
   app.use(securityHeaders({ https: secure }));
   app.use(async function dispatch(ctx) {
-    await providers.refresh();
     const matched = matches.get(ctx.req);
+    if (typeof matched === 'object' && 'refused' in matched) {
+      errorPage(ctx, matched.refused); // malformed transport: no body parsing, no CSRF, nothing logged
+      return;
+    }
+    await refreshKeys();
     if (matched === undefined || matched === 'wrong-method') {
       ctx.status = 405;
       ctx.body = { error: 'method_not_allowed', message: `${ctx.method} is not allowed here.` };
       return;
     }
     ctx.state.services = services;
-    await errorHandler(ctx, async () => {
+    await withRequestOrigin({ ip: ctx.ip, userAgent: ctx.get('user-agent') }, () => errorHandler(ctx, async () => {
       await parseBody(ctx, async () => {
         await runRoute(ctx, matched);
       });
-    });
+    }));
   });
 
   // The server's request handler: the one place a request is matched.
   const ourCallback = app.callback();
   const providerHeaders = generalSecurityHeaders({ https: secure });
+  const screening = { trustProxy: services.config.trustProxy };
+
+  /** A transport refusal: an OAuth error body on oidc-provider's OAuth endpoints, our page or JSON elsewhere. */
+  function refuse(req: http.IncomingMessage, res: http.ServerResponse, refusal: TransportRefusal): void {
+    const url = req.url ?? '/';
+    const pathname = url.split('?')[0]!;
+    const ours = pathname.startsWith('/') && match(pathname, req.method ?? 'GET').kind !== 'none';
+    if (!ours && isOAuthPath(pathname)) {
+      for (const [name, value] of providerHeaders) res.setHeader(name, value);
+      res.writeHead(refusal.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...refusal.headers });
+      res.end(JSON.stringify({ error: 'invalid_request', error_description: refusal.message }));
+      return;
+    }
+    matches.set(req, { refused: refusalError(refusal) });
+    void ourCallback(req, res);
+  }
+
+  // Behind a proxy without IDP_TRUST_PROXY every client has the proxy's address and shares its per-IP
+  // limits: say so once, in production, when a request shows a proxy was in the way.
+  let proxyWarned = !services.config.production || services.config.trustProxy;
+
   function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!proxyWarned && req.headers['x-forwarded-for'] !== undefined) {
+      proxyWarned = true;
+      log.warn('requests arrive with X-Forwarded-For but IDP_TRUST_PROXY is off: every client behind the proxy shares one address, '
+        + 'so per-IP sign-in, sign-up and API limits count them together; set IDP_TRUST_PROXY=1 if a reverse proxy you run sets it');
+    }
+    const refusal = screenHead(req, screening);
+    if (refusal) {
+      refuse(req, res, refusal);
+      return;
+    }
+    if (!needsBodyScreening(req)) {
+      route(req, res);
+      return;
+    }
+    screenBody(req).then(
+      (screened) => (screened.ok ? route(screened.req, res) : refuse(screened.req, res, screened.refusal)),
+      (error: unknown) => {
+        log.warn(`reading a request body failed: ${String(error)}`);
+        if (!res.headersSent) res.writeHead(400).end();
+      },
+    );
+  }
+
+  function route(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     const query = url.indexOf('?');
@@ -83,9 +161,11 @@ export async function buildApp(options: AppOptions) {
     }
     for (const [name, value] of providerHeaders) res.setHeader(name, value);
     // Signing keys may have been rotated by another process or instance: at most one check a second.
-    providers.refresh().then(() => providers.callback()(req, res)).catch((error: unknown) => {
+    refreshKeys().then(() => providers.callback()(req, res)).catch((error: unknown) => {
       log.warn(`request failed: ${String(error)}`);
-      if (!res.headersSent) res.writeHead(500).end();
+      if (res.headersSent) return;
+      if (isDependencyFailure(error)) res.writeHead(503, { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) }).end();
+      else res.writeHead(500).end();
     });
   }
   return { app, providers, handleRequest };

@@ -14,8 +14,11 @@ export const errorCodes = {
   not_found: 404,
   conflict: 409,
   gone: 410,
+  unsupported_media_type: 415,
   too_many_requests: 429,
   server_error: 500,
+  /** PostgreSQL, Redis or the SQLite file did not answer in time: retry later (Retry-After), not a bug. */
+  dependency_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -45,4 +48,56 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** What a client is told to wait (Retry-After, seconds) when a dependency is down: about one breaker pause. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+/** The 503 a person or client sees when the store or Redis does not answer. */
+export function dependencyUnavailable(cause?: unknown): AppError {
+  return new AppError('dependency_unavailable', 'Latchkey cannot reach its storage right now. Try again in a few seconds.', {
+    cause, headers: { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+  });
+}
+
+// Node's network errors: the peer is gone, refuses, or is unreachable.
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
+  'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN',
+]);
+// PostgreSQL SQLSTATEs that mean "not now" rather than "wrong": connection exceptions (08…), insufficient
+// resources (53…), query_canceled (57014, our statement_timeout), lock_not_available (55P03, our lock
+// wait), and the operator-intervention shutdowns (57P01–57P03).
+const PG_UNAVAILABLE = /^(08...|53...|57014|55P03|57P0[1-3])$/;
+// SQLite: the write lock was not free within busy_timeout.
+const SQLITE_UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_TIMEOUT', 'SQLITE_BUSY_RECOVERY']);
+// Messages of pg, pg-pool and ioredis that carry no code (matched on their stable prefixes).
+const CLIENT_MESSAGES = [
+  'Query read timeout', // pg query_timeout (a frozen connection)
+  'timeout exceeded when trying to connect', // pg-pool connectionTimeoutMillis (connect or checkout)
+  'Connection terminated', // pg: the server or the network closed the connection
+  'Client has encountered a connection error', // pg: a broken client reused
+  'Command timed out', // ioredis commandTimeout
+  'Connection is closed', // ioredis
+  'Reached the max retries per request limit', // ioredis maxRetriesPerRequest
+  "Stream isn't writeable", // ioredis offline, queue disabled
+];
+
+/**
+ * True when `error` means a dependency (PostgreSQL, Redis, the SQLite file's lock) did not answer:
+ * refused or reset connections, connect/checkout/statement/command timeouts, a breaker that is open.
+ * Such errors become `dependency_unavailable` (503 + Retry-After) instead of a 500: the request was
+ * fine, the answer is "later". Follows `cause` and AggregateError (Node's happy-eyeballs connect).
+ */
+export function isDependencyFailure(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  if (isAppError(error)) return error.code === 'dependency_unavailable';
+  const e = error as { code?: unknown; message?: unknown; name?: unknown; errors?: unknown; cause?: unknown };
+  if (typeof e.code === 'string') {
+    if (NETWORK_CODES.has(e.code) || SQLITE_UNAVAILABLE.has(e.code) || PG_UNAVAILABLE.test(e.code)) return true;
+  }
+  if (e.name === 'MaxRetriesPerRequestError') return true;
+  if (typeof e.message === 'string' && CLIENT_MESSAGES.some((m) => (e.message as string).startsWith(m))) return true;
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isDependencyFailure(inner, depth + 1))) return true;
+  return isDependencyFailure(e.cause, depth + 1);
 }

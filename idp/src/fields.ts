@@ -1,6 +1,11 @@
 /** Reusable input schemas with messages written for people. */
 import { z } from 'zod';
 
+/** Control characters (C0, DEL and C1: `\p{Cc}`) have no place in a name or a description people read. */
+export function hasControlCharacters(value: string): boolean {
+  return /\p{Cc}/u.test(value);
+}
+
 export const emailField = z
   .string({ error: 'Enter your email address.' })
   .trim()
@@ -18,7 +23,7 @@ export const nameField = z
   .trim()
   .min(1, 'Enter your name.')
   .max(120, 'Use at most 120 characters for your name.')
-  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Your name contains characters that are not allowed.');
+  .refine((v) => !hasControlCharacters(v), 'Your name contains characters that are not allowed.');
 
 export const tokenField = z
   .string({ error: 'This link is incomplete. Open the link from the mail again.' })

@@ -29,7 +29,7 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   setLogLevel(config.logLevel);
   const key = loadSecretKey(config); // before anything is opened: a bad key file stops here
   const box = secretBox(key);
-  const db = await openConfiguredStore(config);
+  const db = await openConfiguredStore(config, { serving: true });
   try {
     await assertSecretKeyMatches(db, key);
     await ensureSigningKeys(db);
@@ -48,7 +48,7 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   const port = (server.address() as AddressInfo).port;
   const issuer = config.issuer ?? `http://localhost:${port}`;
   let services!: ReturnType<typeof createServices>;
-  const shortLived = config.redisUrl ? openRedis(config.redisUrl, config.redisPrefix) : undefined;
+  const shortLived = config.redisUrl ? openRedis(config.redisUrl, config.redisPrefix, { timeoutMs: config.timeouts.redisMs }) : undefined;
   services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer, shortLived });
   const { handleRequest } = await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
   server.on('request', handleRequest);

@@ -24,6 +24,7 @@ const needsRecentSignIn = [
   'POST /my/security/delete',
   'POST /my/databases/:id/transfer',
   'POST /my/databases/:id/secret',
+  'POST /my/databases/:id/advanced',
   'POST /my/databases/:id/delete',
   'POST /my/security/api-keys/new',
   'POST /my/security/api-keys/:id/rotate',
@@ -31,6 +32,7 @@ const needsRecentSignIn = [
   'POST /my/security/api-keys/developer-mode/off',
   'POST /api/v1/devices/logout-others',
   'POST /api/v1/api-keys/:id/rotate',
+  'POST /my/security/export',
 ];
 
 /** Every other state-changing route, with the reason it needs no recent sign-in. */
@@ -58,9 +60,37 @@ const noRecentSignIn: Record<string, string> = {
   'POST /api/database/members': 'a database acting on its own members with a client-credentials token',
   'DELETE /api/database/members/:id': 'a database acting on its own members with a client-credentials token',
   'DELETE /api/v1/api-keys/:id': 'only takes access away; an API key may revoke only itself',
+  'POST /my/security/lockdown': 'only takes access away, and the person may be unable to sign in again (issue 15: no recent sign-in)',
+  'POST /lockdown': 'signed out; proved by the mailed one-time token; only takes access away',
+  'POST /api/v1/lockdown': 'only takes access away; an access token only, never an API key',
+  'POST /my/security/trusted-devices/:id/revoke': 'only takes trust away: that device is asked for a code again',
+  'POST /my/security/apps/:clientId/sign-out': 'only takes access away from one database or app',
 };
 
+/** What only a database's owner may do in the portal: each must carry 'database-owner' before 'recent-sign-in'. */
+const ownerOnly = [
+  'POST /my/databases/:id/invite',
+  'POST /my/databases/:id/members/:member/remove',
+  'POST /my/databases/:id/transfer',
+  'POST /my/databases/:id/secret',
+  'POST /my/databases/:id/advanced',
+  'POST /my/databases/:id/delete',
+];
+
 describe('route table', () => {
+  it('declares the owner guard on every owner-only database action, before any password is asked', () => {
+    for (const id of ownerOnly) {
+      const route = routeTable.find((r) => key(r) === id);
+      expect(route, id).toBeDefined();
+      const names = route!.guards.map((g) => g.name);
+      expect(names, id).toContain('database-owner');
+      if (names.includes('recent-sign-in')) expect(names.indexOf('database-owner'), id).toBeLessThan(names.indexOf('recent-sign-in'));
+    }
+    // Every other state-changing route of a database page is one a member may use.
+    const others = unsafe.filter((r) => r.path.startsWith('/my/databases/:id/') && !ownerOnly.includes(key(r)));
+    expect(others.map(key)).toEqual(['POST /my/databases/:id/leave']);
+  });
+
   it('lists every route with its guards', () => {
     expect(routeTable.map(describeRoute)).toEqual([
     'GET /interaction/:uid  interaction | csrf:token no-store',
@@ -95,14 +125,26 @@ describe('route table', () => {
     'POST /password/forgot  | csrf:token no-store',
     'GET /password/reset  | csrf:token no-store',
     'POST /password/reset  | csrf:token no-store',
+    'GET /my/security/activity  signed-in | csrf:token no-store',
+    'GET /my/security/lockdown  signed-in | csrf:token no-store',
+    'POST /my/security/lockdown  signed-in | csrf:token no-store',
+    'GET /lockdown  | csrf:token no-store',
+    'POST /lockdown  | csrf:token no-store',
+    'GET /my/security/trusted-devices  signed-in | csrf:token no-store',
+    'POST /my/security/trusted-devices/:id/revoke  signed-in | csrf:token no-store',
+    'GET /my/security/apps  signed-in | csrf:token no-store',
+    'POST /my/security/apps/:clientId/sign-out  signed-in | csrf:token no-store',
+    'GET /my/security/export  signed-in | csrf:token no-store',
+    'POST /my/security/export  signed-in recent-sign-in | csrf:token no-store',
     'GET /my/databases  signed-in | csrf:token no-store',
     'POST /my/databases  signed-in | csrf:token no-store',
     'GET /my/databases/:id  signed-in | csrf:token no-store',
-    'POST /my/databases/:id/invite  signed-in | csrf:token no-store',
-    'POST /my/databases/:id/members/:member/remove  signed-in | csrf:token no-store',
-    'POST /my/databases/:id/transfer  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/databases/:id/secret  signed-in recent-sign-in | csrf:token no-store',
-    'POST /my/databases/:id/delete  signed-in recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/invite  signed-in database-owner | csrf:token no-store',
+    'POST /my/databases/:id/members/:member/remove  signed-in database-owner | csrf:token no-store',
+    'POST /my/databases/:id/transfer  signed-in database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/secret  signed-in database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/advanced  signed-in database-owner recent-sign-in | csrf:token no-store',
+    'POST /my/databases/:id/delete  signed-in database-owner recent-sign-in | csrf:token no-store',
     'POST /my/databases/:id/leave  signed-in | csrf:token no-store',
     'GET /my/invitations  signed-in | csrf:token no-store',
     'POST /my/invitations/:id/accept  signed-in | csrf:token no-store',
@@ -125,9 +167,12 @@ describe('route table', () => {
     'GET /api/v1/api-keys  api-caller:read | csrf:authorization-header no-store',
     'POST /api/v1/api-keys/:id/rotate  api-caller:write recent-sign-in | csrf:authorization-header no-store',
     'DELETE /api/v1/api-keys/:id  api-caller:write | csrf:authorization-header no-store',
+    'GET /api/v1/activity  api-caller:read | csrf:authorization-header no-store',
+    'POST /api/v1/lockdown  api-caller:write json-body | csrf:authorization-header no-store',
     'GET /static/portal.css  | csrf:token public:3600',
     'GET /  | csrf:token no-store',
     'GET /healthz  | csrf:token no-store',
+    'GET /readyz  | csrf:token no-store',
     ]);
   });
 

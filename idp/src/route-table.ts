@@ -5,10 +5,9 @@
  * every route. Whatever no entry matches belongs to oidc-provider (discovery, /auth, /token, /jwks,
  * /session/end, ...). Order matters only between paths of the same shape: the first match wins.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { defineRoute, publicCache, type Route } from './http/route.ts';
+import { defineRoute, type Route } from './http/route.ts';
+import { staticAsset } from './http/static-asset.ts';
+import { DEPENDENCY_RETRY_AFTER_SECONDS } from './errors.ts';
 import { showInteraction } from './oidc/interactions/show.ts';
 import { submitLogin } from './oidc/interactions/login.ts';
 import { submitSecondFactor } from './oidc/interactions/second-factor.ts';
@@ -39,18 +38,9 @@ import { acceptInvitation, declineInvitation, showInvitation } from './databases
 import * as databaseApi from './databases/routes/database-api.ts';
 import * as apiKeysPage from './apikeys/routes/api-keys-page.tsx';
 import { accountApiRoutes } from './account-api/routes/account-api-routes.ts';
+import { activityApiRoutes, activityPortalRoutes } from './activity/routes/index.ts';
 
-const css = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../static/portal.css'));
-
-const portalCss = defineRoute({
-  method: 'GET',
-  path: '/static/portal.css',
-  cache: publicCache(3600),
-  handler: async (ctx) => {
-    ctx.type = 'text/css';
-    ctx.body = css;
-  },
-});
+const portalCss = staticAsset('portal.css', 'text/css');
 
 const home = defineRoute({
   method: 'GET',
@@ -60,12 +50,45 @@ const home = defineRoute({
   },
 });
 
+/** Liveness: the process answers. It touches no dependency, so a database outage does not restart instances. */
 const health = defineRoute({
   method: 'GET',
   path: '/healthz',
   handler: async (ctx) => {
-    await ctx.state.services.db.get('SELECT 1 AS one');
     ctx.body = { ok: true };
+  },
+});
+
+/** How long readiness waits for each dependency before calling it down. */
+const READY_WAIT_MS = 2000;
+
+async function answers(probe: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READY_WAIT_MS)));
+  try {
+    return await Promise.race([probe().then(() => true, () => false), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Readiness, for load balancers: 503 (with Retry-After) while the store or, when configured, Redis does
+ * not answer, so the instance is taken out until they do.
+ */
+const readiness = defineRoute({
+  method: 'GET',
+  path: '/readyz',
+  handler: async (ctx) => {
+    const { db, shortLived } = ctx.state.services;
+    const [store, redis] = await Promise.all([
+      answers(() => db.get('SELECT 1 AS one')),
+      shortLived ? answers(() => shortLived.redis.ping()) : Promise.resolve(undefined),
+    ]);
+    const ready = store && redis !== false;
+    if (!ready) ctx.set('Retry-After', String(DEPENDENCY_RETRY_AFTER_SECONDS));
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { ok: ready, store: store ? 'up' : 'down', redis: redis === undefined ? 'not configured' : redis ? 'up' : 'down' };
   },
 });
 
@@ -79,19 +102,21 @@ export const routeTable: readonly Route[] = [
   showSecurity, changePassword, startTwoFactor, confirmTwoFactor, disableTwoFactor, regenerateRecoveryCodes,
   forgetTrustedDevices, logoutOtherDevices, signOutDevice, showDeleteAccount, deleteAccount,
   showForgot, submitForgot, showReset, submitReset,
+  // Security activity, lockdown, trusted devices, connected apps, data export (activity/).
+  ...activityPortalRoutes,
   // Databases: manager pages, invitations, the database API.
   showDatabases, createDatabase,
   databasePage.showDatabase, databasePage.inviteMember, databasePage.removeMember, databasePage.transferOwnership,
-  databasePage.regenerateSecret, databasePage.deleteDatabase, databasePage.leaveDatabase,
+  databasePage.regenerateSecret, databasePage.saveAdvancedSettings, databasePage.deleteDatabase, databasePage.leaveDatabase,
   showInvitation, acceptInvitation, declineInvitation,
   databaseApi.listMembers, databaseApi.inviteMember, databaseApi.removeMember,
   // API keys (developer pages).
   apiKeysPage.apiKeyCopyScript, apiKeysPage.showApiKeys, apiKeysPage.createApiKey, apiKeysPage.rotateApiKey,
   apiKeysPage.revokeApiKey, apiKeysPage.enableDeveloperMode, apiKeysPage.confirmDeveloperModeOff, apiKeysPage.disableDeveloperMode,
   // The account API (/api/v1).
-  ...accountApiRoutes,
-  // Static asset, home, health check.
-  portalCss, home, health,
+  ...accountApiRoutes, ...activityApiRoutes,
+  // Static asset, home, liveness and readiness checks.
+  portalCss, home, health, readiness,
 ];
 
 /** "POST /my/security/password  signed-in recent-sign-in | csrf:token no-store": what the table test lists. */

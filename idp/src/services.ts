@@ -20,12 +20,13 @@ import { mailQueueFor } from './mail/mail-queue-setup.ts';
 import { mailOutbox } from './mail/outbox.ts';
 import { rateLimiter } from './security/rate-limiter.ts';
 import { redisRateLimiter } from './security/redis-rate-limiter.ts';
+import { withInProcessFallback } from './security/fallback-rate-limiter.ts';
 import { RedisOidcAdapter, SHORT_LIVED_MODELS, type ShortLivedStore } from './storage/redis.ts';
 import { StoreOidcAdapter } from './storage/oidc-adapter.ts';
 import { auditRepository } from './security/audit-repository.ts';
 import { sessionRepository } from './security/session-repository.ts';
 import { createSecurity, securityCore } from './security/security-services.ts';
-import { providerHolder, relyingParties, type ProviderHolder } from './oidc/provider.ts';
+import { PORTAL_CLIENT_ID, providerHolder, relyingParties, type ProviderHolder } from './oidc/provider.ts';
 import { cookieSecrets, ensureSigningKeys, keysVersion, loadJwks } from './storage/server-settings.ts';
 import { clientRegistry } from './databases/client-registry.ts';
 import { databaseRepository } from './databases/database-repository.ts';
@@ -33,6 +34,11 @@ import { databaseService, type DatabaseService } from './databases/database-serv
 import { apiKeyRepository } from './apikeys/api-key-repository.ts';
 import { apiKeyService } from './apikeys/api-key-service.ts';
 import { membershipDirectory } from './apikeys/membership-directory.ts';
+import { activityRepository } from './activity/activity-repository.ts';
+import { activityService } from './activity/activity-service.ts';
+import { clientNames } from './security/session-service.ts';
+import { lockdownService } from './security/lockdown.ts';
+import { dataExport } from './activity/data-export.ts';
 
 /**
  * `shortLived`: Redis when IDP_REDIS_URL is set; sessions, interactions, codes and rate limits then live
@@ -46,6 +52,9 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   const accountsRepo = accountRepository(db);
   const hasher = passwordHasher(config.argon2);
   const limiter = shortLived ? redisRateLimiter(shortLived) : rateLimiter(db);
+  // The account API's failed-authentication limit keeps counting in this process while the shared one
+  // does not answer, so valid API keys keep working through a Redis outage (fallback-rate-limiter.ts).
+  const apiFailureLimiter = withInProcessFallback(limiter);
   const audit = auditRepository(db);
   const sessions = sessionRepository(db, shortLived);
 
@@ -60,7 +69,11 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     repo: databaseRepository(db), clients, accounts, mailer, audit, issuer,
     endAccess: (accountId, clientId) => core.sessions.endClientAccess(accountId, clientId),
   });
-  const apiKeys = apiKeyService({ repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer });
+  const activity = activityService({ repo: activityRepository(db), audit, outbox, clientNames: (ids) => clientNames(relyingParties(oidc), ids) });
+  const apiKeys = apiKeyService({
+    repo: apiKeyRepository(db), memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer,
+    onUseFromNewIp: (key, ip, clientId) => activity.noteApiKeyUse(key, ip, clientId),
+  });
   const deletionBlockers = [soleOwnerOfSharedDatabases(databases)];
   const security = {
     ...createSecurity(core, { accountsRepo, audit, apiKeyStatus: (accountId) => apiKeys.counts(accountId) }),
@@ -68,10 +81,17 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     profile: profileService({ accounts: accountsRepo, outbox, notifier: core.notifier, limiter, audit }),
     deletion: accountDeletion({ accounts: accountsRepo, sessions: core.sessions, notifier: core.notifier, audit, deletionBlockers }),
     deletionBlockers,
+    lockdown: lockdownService({
+      repo: core.lockdowns, accounts: accountsRepo, credentials: core.credentials, limiter, audit, outbox,
+      revokeApiKeys: (accountId) => apiKeys.revokeAll(accountId, { actor: accountId }),
+    }),
   };
 
   const providers: ProviderHolder = providerHolder(
-    { issuer, extensionRedirectUris: config.extensionRedirectUris, production: config.production, trustProxy: config.trustProxy },
+    {
+      issuer, extensionRedirectUris: config.extensionRedirectUris, production: config.production, trustProxy: config.trustProxy,
+      outboundTimeoutMs: config.timeouts.outboundMs,
+    },
     {
       // Short-lived artifacts in Redis when it is configured; everything else in the SQL store.
       adapterFactory: (name) => (shortLived && SHORT_LIVED_MODELS.has(name) ? new RedisOidcAdapter(name, shortLived) : new StoreOidcAdapter(name, db)),
@@ -83,7 +103,8 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     },
   );
 
-  return { config, db, shortLived, mailer, outbox, hasher, limiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, providers, issuer };
+  return { config, db, shortLived, mailer, outbox, hasher, limiter, apiFailureLimiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, providers, issuer,
+    dataExport: dataExport({ databases, sessions: core.sessions, twoFactor: core.twoFactor, apiKeys, activity, limiter, audit, hiddenClients: [PORTAL_CLIENT_ID] }) };
 }
 
 /**

@@ -202,7 +202,7 @@ describe('using a key at a database', () => {
   });
 
   it('refuses unknown, malformed and foreign-client answers', async () => {
-    expect((await me('lk_aaaaaaaaaa_' + 'A'.repeat(43))).status).toBe(401);
+    expect((await me(`lk_aaaaaaaaaa_${'A'.repeat(43)}`)).status).toBe(401);
     expect((await me('not-a-key')).status).toBe(401);
     const { secret } = await createInPortal(ada.email);
     const wrongSecret = await fetch(`${idp.issuer}/token/introspection`, {
@@ -318,7 +318,7 @@ describe('the account API with a key', () => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
     expect(await none.json()).toMatchObject({ error: 'unauthorized' });
-    expect((await api('/status', 'lk_aaaaaaaaaa_' + 'B'.repeat(43))).status).toBe(401);
+    expect((await api('/status', `lk_aaaaaaaaaa_${'B'.repeat(43)}`)).status).toBe(401);
     const keys = (await (await api('/api-keys', secret)).json()) as { id: string; visibleId: string }[];
     const id = keys.find((k) => secret.startsWith(k.visibleId))!.id;
     const badGrace = await api(`/api-keys/${id}/rotate`, secret, { method: 'POST', body: JSON.stringify({ graceSeconds: 60 }) });
@@ -381,7 +381,7 @@ describe('operator commands', () => {
     expect(listed.developerMode).toBe(true);
     expect(listed.keys.map((k) => k.description)).toContain('leaked on a forum');
     expect(list.stdout).not.toContain(secret);
-    const revoke = await runIdp(['apikey', 'revoke', '--account', ada.email, '--key', secret.slice(0, 13)], env);
+    const revoke = await runIdp(['apikey', 'revoke', '--account', ada.email, '--key', secret.slice(0, 13), '--reason', 'found in a public repository by a secret scanner'], env);
     expect(revoke.code, revoke.stderr).toBe(0);
     expect((await me(secret)).status).toBe(401);
     const unknown = await runIdp(['apikey', 'list', '--account', 'nobody@example.com'], env);

@@ -93,8 +93,9 @@ describe('IdP and reference database as separate processes', () => {
       [['database', 'invite', '--database', 'Nope', '--email', 'a@example.com'], 1, /No database is named "Nope"/],
       [['database', 'invite', '--database', 'Acme', '--email', 'not-an-email'], 2, /not a valid email/],
       [['database', 'invite', '--database', 'Acme', '--email', owner.email], 1, /already a member/],
-      [['membership', 'set-login', '--database', 'Acme', '--account', owner.email, '--login', 'nope'], 2, /not a valid email/],
-      [['membership', 'set-login', '--database', 'Acme', '--account', 'stranger@example.com', '--login', 'a@example.com'], 1, /is a member of Acme/],
+      [['membership', 'set-login', '--database', 'Acme', '--account', owner.email, '--login', 'nope', '--reason', 'ticket 1'], 2, /not a valid email/],
+      [['membership', 'set-login', '--database', 'Acme', '--account', 'stranger@example.com', '--login', 'a@example.com', '--reason', 'ticket 2'], 1, /is a member of Acme/],
+      [['membership', 'set-login', '--database', 'Acme', '--account', owner.email, '--login', 'a@example.com'], 2, /--reason is required/],
       [['registration-token', 'create', '--owner', 'nobody@example.com'], 1, /No account has the email/],
     ];
     for (const [args, code, message] of cases) {

@@ -137,7 +137,7 @@ describe('the database manager and single sign-on', () => {
     const list = await ownerPortal.request(`${idp.issuer}/my/databases`);
     expect(list.body).toContain(`<td>Owner</td><td>${owner.email}</td>`);
 
-    const changed = await runIdpCli(['membership', 'set-login', '--database', 'Acme', '--account', newEmail, '--login', newEmail], { IDP_DATA_DIR: idp.dataDir });
+    const changed = await runIdpCli(['membership', 'set-login', '--database', 'Acme', '--account', newEmail, '--login', newEmail, '--reason', 'asked by the person (ticket 17)'], { IDP_DATA_DIR: idp.dataDir });
     expect(changed.code, changed.stderr).toBe(0);
     expect(changed.json()).toEqual({ database: 'Acme', account: newEmail, old_login: owner.email, new_login: newEmail });
     const audit = (await idp.services.audit.listForAccount(ownerId)).find((e) => e.event === 'membership.login_changed');

@@ -69,7 +69,7 @@ describe('idp export and idp import', () => {
     const exported = await runIdp(['export', '--out', dump], { IDP_DATA_DIR: sourceDir });
     expect(exported.code, exported.stderr).toBe(0);
     const summary = exported.json<{ rows: number; tables: Record<string, number> }>();
-    expect(summary.tables).toMatchObject({ accounts: 2, databases: 1, memberships: 2, api_keys: 1, signing_keys: 2, developer_mode: 1 });
+    expect(summary.tables).toMatchObject({ accounts: 2, databases: 1, memberships: 2, api_keys: 1, signing_keys: 3, developer_mode: 1 });
     expect(fs.statSync(dump).mode & 0o077).toBe(0);
     const lines = fs.readFileSync(dump, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { table?: string });
     expect(lines[0]).toMatchObject({ format: 'latchkey-export', from: 'sqlite' });

@@ -2,7 +2,7 @@
 import { generateSync } from 'otplib';
 import { expect } from 'vitest';
 import { clock, nowSeconds } from '../../idp/src/clock.ts';
-import { TestBrowser, type PageResponse } from './browser.ts';
+import type { TestBrowser, PageResponse } from './browser.ts';
 import type { TestIdp } from './idp.ts';
 
 /** Signs in to the portal; returns the page after the password (the account page, or the code form). */

@@ -1,65 +1,96 @@
 /**
- * Options: which Latchkey server (IdP) to use. Saving asks the browser for the host permission of
- * exactly that origin; nothing else is ever requested.
+ * Options: which Latchkey server (IdP) to use. Saving checks the address, asks the browser for the
+ * host permission of exactly that origin, then asks the server for its OpenID configuration; only a
+ * real IdP is saved. A permission granted for a server that turned out not to be one is given back.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
 import { Notice } from '../../components/notice.tsx';
-import { hasOriginPermission, identityRedirectUrl, requestOriginPermission } from '../../lib/browser-api.ts';
-import { ExtensionError } from '../../lib/errors.ts';
-import { normaliseIssuer } from '../../lib/oidc-discovery.ts';
+import {
+  grantedOriginPatterns,
+  hasOriginPermission,
+  identityRedirectUrl,
+  patternFor,
+  removeOriginPermission,
+  requestOriginPermission,
+} from '../../lib/browser-api.ts';
+import { checkIdpServer, parseIdpUrl } from '../../lib/idp-check.ts';
 import { DEFAULT_IDP_URL, idpUrlItem } from '../../lib/storage-items.ts';
+import { NotificationOptions } from './notification-options.tsx';
 
-type SaveResult = { kind: 'success' | 'error' | 'warning'; message: string } | null;
+type SaveResult = { kind: 'success' | 'error' | 'warning' | 'info'; message: string } | null;
 
 export function OptionsApp() {
   const [url, setUrl] = useState('');
   const [granted, setGranted] = useState<boolean | null>(null);
   const [result, setResult] = useState<SaveResult>(null);
+  const [busy, setBusy] = useState(false);
+  // What was held before this page asked for anything, so a failed check gives back only its own grant.
+  const [heldBefore, setHeldBefore] = useState<string[]>([]);
 
   useEffect(() => {
     void idpUrlItem.get().then(async (stored) => {
       setUrl(stored);
       setGranted(await hasOriginPermission(stored).catch(() => false));
     });
+    void grantedOriginPatterns().then(setHeldBefore, () => undefined);
   }, []);
 
   const save = async (event: Event) => {
     event.preventDefault();
-    let issuer: string;
-    try {
-      issuer = normaliseIssuer(url.trim());
-    } catch (error) {
-      setResult({ kind: 'error', message: error instanceof ExtensionError ? error.message : 'That is not a valid URL.' });
+    const parsed = parseIdpUrl(url);
+    if (!parsed.ok) {
+      setResult({ kind: 'error', message: parsed.message });
       return;
     }
-    // Requested straight from the submit gesture, for this one origin only.
+    const { issuer } = parsed;
+    // Requested straight from the submit gesture (nothing awaited before it), for this one origin only.
     const allowed = await requestOriginPermission(issuer).catch(() => false);
+    if (!allowed) {
+      setResult({ kind: 'error', message: `Latchkey needs your permission to connect to ${new URL(issuer).origin}. Nothing was saved.` });
+      return;
+    }
+    setBusy(true);
+    setResult({ kind: 'info', message: `Checking ${issuer}…` });
+    const check = await checkIdpServer(issuer);
+    setBusy(false);
+    if (!check.ok) {
+      if (!heldBefore.includes(patternFor(issuer))) await removeOriginPermission(issuer);
+      setResult({ kind: 'error', message: `${check.message} Nothing was saved.` });
+      return;
+    }
     await idpUrlItem.set(issuer);
     setUrl(issuer);
-    setGranted(allowed);
-    setResult(
-      allowed
-        ? { kind: 'success', message: `Saved. Latchkey will sign in at ${issuer}.` }
-        : { kind: 'warning', message: 'Saved, but without permission to connect to that server Latchkey cannot sign in.' },
-    );
+    setGranted(true);
+    setHeldBefore(await grantedOriginPatterns().catch(() => heldBefore));
+    setResult({ kind: 'success', message: `Saved. Latchkey will sign in at ${issuer}.` });
   };
 
   return (
-    <div class="options-page">
+    <main class="options-page">
       <h1>Latchkey options</h1>
-      <form onSubmit={save}>
+      <form onSubmit={save} noValidate aria-describedby="idp-url-help">
         <label for="idp-url">Latchkey server (IdP) URL</label>
-        <input id="idp-url" type="url" required value={url} placeholder={DEFAULT_IDP_URL} onInput={(e) => setUrl(e.currentTarget.value)} aria-describedby="idp-url-help" />
+        <input
+          id="idp-url"
+          type="url"
+          required
+          value={url}
+          placeholder={DEFAULT_IDP_URL}
+          onInput={(e) => setUrl(e.currentTarget.value)}
+          aria-describedby="idp-url-help"
+          aria-invalid={result?.kind === 'error'}
+        />
         <p id="idp-url-help" class="muted">
           For example <code>https://login.example.com</code>. Default: <code>{DEFAULT_IDP_URL}</code>.
         </p>
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={busy}>
           Save
         </button>
       </form>
-      {result && <Notice kind={result.kind}>{result.message}</Notice>}
+      <div id="save-result">{result && <Notice kind={result.kind}>{result.message}</Notice>}</div>
       {granted === false && !result && <Notice kind="warning">Latchkey may not connect to this server yet: press Save to allow it.</Notice>}
+      <NotificationOptions />
       <h2>For administrators</h2>
       <p>Register this OAuth client on the IdP:</p>
       <dl>
@@ -72,6 +103,6 @@ export function OptionsApp() {
           <code>{identityRedirectUrl()}</code>
         </dd>
       </dl>
-    </div>
+    </main>
   );
 }

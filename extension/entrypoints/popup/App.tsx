@@ -1,35 +1,41 @@
 /**
- * The popup. Shows the cached status at once, refreshes in the background, and switches to the
- * signed-out view when there is no session. All data comes from the background through hooks.
+ * The popup. Opens on the security summary (from the cached status at once, refreshed in the
+ * background), with the other sections in tabs; switches to the signed-out view without a session.
+ * All data comes from the background through hooks.
  */
 import { useState } from 'preact/hooks';
 import { ErrorNotice, Loading, Notice } from '../../components/notice.tsx';
-import { SecurityStatusView } from '../../components/security-status.tsx';
+import { SecuritySummaryView } from '../../components/security-summary.tsx';
 import { SignedOut } from '../../components/signed-out.tsx';
 import { Tabs } from '../../components/tabs.tsx';
 import { useAccountState } from '../../hooks/use-account-state.ts';
 import { useOnline } from '../../hooks/use-online.ts';
+import { usePaintMark } from '../../hooks/use-paint-mark.ts';
 import { askBackground } from '../../lib/background-client.ts';
 import { openOptionsPage, openTab, requestOriginPermission } from '../../lib/browser-api.ts';
 import { type ErrorData, toErrorData } from '../../lib/errors.ts';
 import { portalUrl } from '../../lib/safe-url.ts';
-import { ApiKeysPanel, DatabasesPanel, DevicesPanel } from './panels.tsx';
+import type { CachedStatus } from '../../lib/storage-items.ts';
+import { buildSecuritySummary } from '../../lib/security-summary.ts';
+import { ActivityPanel, ApiKeysPanel, DatabasesPanel, DevicesPanel } from './panels.tsx';
 
-type TabId = 'security' | 'databases' | 'devices' | 'keys';
+type TabId = 'security' | 'activity' | 'databases' | 'devices' | 'keys';
 const TABS: { id: TabId; label: string }[] = [
-  { id: 'security', label: 'Security' },
+  { id: 'security', label: 'Summary' },
+  { id: 'activity', label: 'Activity' },
   { id: 'databases', label: 'Databases' },
   { id: 'devices', label: 'Devices' },
   { id: 'keys', label: 'API keys' },
 ];
 
-export function App() {
-  const account = useAccountState();
+export function App(props: { initialCached?: CachedStatus | null }) {
+  const account = useAccountState(props.initialCached ?? null);
   const online = useOnline();
   const [tab, setTab] = useState<TabId>('security');
   const [signingIn, setSigningIn] = useState(false);
   const [signInError, setSignInError] = useState<ErrorData | null>(null);
   const { state, cached } = account;
+  usePaintMark(cached ? account.source : null);
 
   const signIn = async () => {
     if (!state) return;
@@ -47,8 +53,10 @@ export function App() {
       setSigningIn(false);
     }
   };
-  const openPortal = (href: string) => {
-    const url = state && portalUrl(state.issuer, href);
+  const issuer = state?.issuer ?? cached?.issuer ?? null;
+  const portalHref = (path: string) => (issuer ? portalUrl(issuer, path) : null);
+  const openPortal = (path: string) => {
+    const url = portalHref(path);
     if (url) void openTab(url);
   };
 
@@ -79,7 +87,18 @@ export function App() {
       {online && account.error && <ErrorNotice error={account.error} onRetry={() => void account.refresh()} />}
       <Tabs label="Account sections" tabs={TABS} selected={tab} onSelect={setTab}>
         {tab === 'security' &&
-          (cached ? <SecurityStatusView status={cached.status} fetchedAt={cached.fetchedAt} onOpenPortal={openPortal} /> : <Loading label="Loading your security status…" />)}
+          (cached ? (
+            <SecuritySummaryView
+              summary={buildSecuritySummary(cached.status, cached.devices ?? null, Date.now())}
+              email={cached.status.email}
+              fetchedAt={cached.fetchedAt}
+              portalHref={portalHref}
+              onOpenPortal={openPortal}
+            />
+          ) : (
+            <Loading label="Loading your security summary…" />
+          ))}
+        {tab === 'activity' && <ActivityPanel portalHref={portalHref} onOpenPortal={openPortal} />}
         {tab === 'databases' && <DatabasesPanel />}
         {tab === 'devices' && <DevicesPanel />}
         {tab === 'keys' && <ApiKeysPanel />}

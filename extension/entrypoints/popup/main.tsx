@@ -1,5 +1,13 @@
 import { render } from 'preact';
 import '../../components/style.css';
+import { cachedStatusItem } from '../../lib/storage-items.ts';
 import { App } from './App.tsx';
 
-render(<App />, document.getElementById('app')!);
+performance.mark('latchkey:script-start');
+// The saved status is read before the first render (one storage read, a few milliseconds), so the
+// first frame painted already shows it: rendering "Loading…" first and reading in an effect cost a
+// frame more, since Preact runs effects after the next paint.
+void cachedStatusItem
+  .get()
+  .catch(() => null)
+  .then((initialCached) => render(<App initialCached={initialCached} />, document.getElementById('app')!));

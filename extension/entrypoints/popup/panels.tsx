@@ -1,16 +1,33 @@
-/** The three list tabs: each wires one hook to one presentational component. */
+/** The list tabs: each wires one hook to one presentational component, with its loading and error state. */
 import { useState } from 'preact/hooks';
 import type { ApiKeySummary, RotateApiKeyResponse } from '../../../shared/account-api.ts';
+import { ActivityList } from '../../components/activity-list.tsx';
 import { ApiKeyList } from '../../components/api-key-list.tsx';
 import { DatabaseList } from '../../components/database-list.tsx';
 import { DeviceList } from '../../components/device-list.tsx';
 import { NewSecret } from '../../components/new-secret.tsx';
 import { ErrorNotice, Loading, Notice } from '../../components/notice.tsx';
 import { useBackgroundList } from '../../hooks/use-background-list.ts';
+import { useBackgroundValue } from '../../hooks/use-background-value.ts';
 import { askBackground } from '../../lib/background-client.ts';
 import { openTab } from '../../lib/browser-api.ts';
 import { type ErrorData, toErrorData } from '../../lib/errors.ts';
 import { httpUrlOrNull } from '../../lib/safe-url.ts';
+import { PORTAL } from '../../lib/security-summary.ts';
+
+export function ActivityPanel(props: { portalHref: (path: string) => string | null; onOpenPortal: (path: string) => void }) {
+  const feed = useBackgroundValue('listActivity');
+  if (feed.error) return <ErrorNotice error={feed.error} onRetry={() => void feed.reload()} />;
+  if (!feed.value) return <Loading label="Loading recent activity…" />;
+  return (
+    <ActivityList
+      events={feed.value.events}
+      fromDevices={feed.value.source === 'devices'}
+      lockdownHref={props.portalHref(PORTAL.activity)}
+      onLockdown={() => props.onOpenPortal(PORTAL.activity)}
+    />
+  );
+}
 
 export function DatabasesPanel() {
   const list = useBackgroundList('listDatabases');

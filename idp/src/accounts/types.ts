@@ -9,4 +9,4 @@ export interface Account {
   updatedAt: number;
 }
 
-export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email';
+export type TokenPurpose = 'verify_email' | 'reset_password' | 'change_email' | 'lockdown';

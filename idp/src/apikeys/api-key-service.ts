@@ -50,12 +50,16 @@ export interface ApiKeyServiceDeps {
   audit: AuditRepository;
   mailer: Mailer;
   issuer: () => string;
+  /** Told when a key is used from another IP than its last one (the activity notes first uses from new IPs). */
+  onUseFromNewIp?: (key: ApiKey, ip: string, clientId?: string) => Promise<void>;
 }
 
 export interface Actor {
   /** Account id, or 'operator'. */
   actor: string;
   ip?: string | null;
+  /** Why support acted (operator commands require it); shown in the person's activity. */
+  reason?: string;
 }
 
 const iso = (s: number) => new Date(s * 1000).toISOString();
@@ -95,8 +99,9 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
     return { key, exp };
   }
 
-  async function recordUse(key: ApiKey, ip: string | null | undefined): Promise<void> {
+  async function recordUse(key: ApiKey, ip: string | null | undefined, clientId?: string): Promise<void> {
     const now = nowSeconds();
+    if (ip && ip !== key.lastUsedIp) await deps.onUseFromNewIp?.(key, ip, clientId);
     if (key.lastUsedAt !== null && now - key.lastUsedAt < LAST_USED_WRITE_INTERVAL_SECONDS) return;
     await repo.touch(key.id, now, ip ?? null);
   }
@@ -194,10 +199,17 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
       return { key: await findLive(accountId, keyId), secret };
     },
 
+    /** Every key of the account at once (lockdown); developer mode stays on. Returns how many. */
+    async revokeAll(accountId: string, by: Actor): Promise<number> {
+      const count = await repo.deleteAllOf(accountId);
+      if (count > 0) await audit.record({ accountId, actor: by.actor, event: 'api_keys.revoked_all', ip: by.ip, data: { count } });
+      return count;
+    },
+
     async revoke(accountId: string, keyId: string, by: Actor): Promise<void> {
       const key = await repo.findForAccount(accountId, keyId);
       if (!key || !await repo.delete(accountId, keyId)) throw new AppError('not_found', 'This API key does not exist, has expired or was revoked.');
-      await audit.record({ accountId, actor: by.actor, event: 'api_key.revoked', ip: by.ip, data: { keyId, visibleId: key.visibleId } });
+      await audit.record({ accountId, actor: by.actor, event: 'api_key.revoked', ip: by.ip, data: { keyId, visibleId: key.visibleId, ...(by.reason ? { reason: by.reason } : {}) } });
     },
 
     /**
@@ -213,7 +225,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
       if (key.databases !== null && !key.databases.includes(database.id)) return undefined;
       const membership = await memberships.membership(database.id, key.accountId);
       if (!membership) return undefined;
-      await recordUse(key, ip);
+      await recordUse(key, ip, clientId);
       return {
         active: true, sub: key.accountId, login: membership.login, role: membership.role, scope: key.scope, exp,
         iat: key.rotatedAt ?? key.createdAt, client_id: clientId, token_type: 'api_key', iss: issuer,
@@ -235,7 +247,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
         description: key.description,
         visibleId: key.visibleId,
         scope: key.scope,
-        databases: key.databases && key.databases.map((id) => names!.get(id) ?? `${id} (no longer a member)`),
+        databases: key.databases ? key.databases.map((id) => names!.get(id) ?? `${id} (no longer a member)`) : null,
         createdAt: iso(key.createdAt),
         expiresAt: iso(key.expiresAt),
         lastUsedAt: key.lastUsedAt === null ? null : iso(key.lastUsedAt),

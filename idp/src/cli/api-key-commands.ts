@@ -4,6 +4,7 @@
  */
 import { AppError } from '../errors.ts';
 import { requireAccountByEmail, withServices, type Command } from './context.ts';
+import { reasonOption, supportReason } from './support-reason.ts';
 
 export const apiKeyCommands: Command[] = [
   {
@@ -23,11 +24,12 @@ export const apiKeyCommands: Command[] = [
   },
   {
     name: 'apikey revoke',
-    usage: '--account EMAIL --key VISIBLE_ID',
-    summary: 'Revoke one API key of an account at once (recorded in its security log).',
+    usage: '--account EMAIL --key VISIBLE_ID --reason TEXT',
+    summary: 'Revoke one API key of an account at once (shown in its security activity with the reason, and mailed to it).',
     options: {
       account: { help: 'email address of the account', required: true },
       key: { help: 'the visible id (lk_…) or id (key_…) of the key', required: true },
+      reason: reasonOption,
     },
     run: (values, config) =>
       withServices(config, async (services) => {
@@ -35,7 +37,9 @@ export const apiKeyCommands: Command[] = [
         const wanted = String(values.key);
         const key = (await services.apiKeys.listLive(account.id)).find((k) => k.visibleId === wanted || k.id === wanted);
         if (!key) throw new AppError('not_found', `${account.email} has no live API key ${wanted}. See \`idp apikey list --account ${account.email}\`.`);
-        await services.apiKeys.revoke(account.id, key.id, { actor: 'operator' });
+        const reason = supportReason(values.reason);
+        await services.apiKeys.revoke(account.id, key.id, { actor: 'operator', reason });
+        await services.activity.tellAboutSupportAction(account, `revoked your API key "${key.description}" (${key.visibleId})`, reason);
         return { revoked: key.visibleId, account: account.email };
       }),
   },

@@ -8,10 +8,11 @@ import { parseInput } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
 import { issuerOf, withServices, type Command } from './context.ts';
+import { reasonOption, supportReason } from './support-reason.ts';
+import { clientOptions, databaseUpdateCommand } from './database-update.ts';
 
 const operator = { kind: 'operator' } as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-
 
 
 async function requireDatabase(services: Services, name: unknown) {
@@ -29,7 +30,7 @@ function email(value: unknown, option: string): string {
 export const databaseCommands: Command[] = [
   {
     name: 'database create',
-    usage: '--owner EMAIL --name N --url U --redirect-uri R [--redirect-uri R2] [--backchannel-logout-uri B] [--post-logout-redirect-uri P] [--auth-method M --jwks-uri J]',
+    usage: '--owner EMAIL --name N --url U --redirect-uri R [--redirect-uri R2] [--backchannel-logout-uri B] [--post-logout-redirect-uri P] [--auth-method M [--jwks-uri J]] [--id-token-alg A] [--refresh-token-ttl S]',
     summary: 'Register a database (a confidential OpenID Connect client) owned by an account; prints client_id and client_secret.',
     options: {
       owner: { help: 'email of the owner account; it becomes the owner\'s sign-in login', required: true },
@@ -38,23 +39,17 @@ export const databaseCommands: Command[] = [
       'redirect-uri': { help: 'redirect URI (repeatable), e.g. https://acme.example.com/callback', required: true, multiple: true },
       'backchannel-logout-uri': { help: 'back-channel logout URI, e.g. https://acme.example.com/backchannel-logout' },
       'post-logout-redirect-uri': { help: 'post-logout redirect URI (repeatable; default: the URL followed by /)', multiple: true },
-      'auth-method': { help: 'client_secret_basic (default) or private_key_jwt' },
+      'auth-method': { help: 'client_secret_basic (default), client_secret_post, client_secret_jwt or private_key_jwt' },
       'jwks-uri': { help: 'the database\'s public keys, required with private_key_jwt' },
+      'id-token-alg': { help: 'ES256 (default), RS256 or EdDSA: the algorithm that signs its ID tokens' },
+      'refresh-token-ttl': { help: 'seconds a refresh token lives unused, from 300 to 1209600 (default: 1209600, 14 days)' },
     },
     run: (values, config) =>
       withServices(config, async (services) => {
         const ownerEmail = email(values.owner, 'owner');
         const owner = await services.accounts.findByEmail(ownerEmail);
         if (!owner) throw new AppError('not_found', `No account has the email ${ownerEmail}. Create it first with \`idp account create\`.`);
-        const input = parseInput(newDatabaseSchema, {
-          name: values.name,
-          url: values.url,
-          redirectUris: values['redirect-uri'],
-          postLogoutRedirectUris: values['post-logout-redirect-uri'],
-          backchannelLogoutUri: values['backchannel-logout-uri'],
-          tokenEndpointAuthMethod: values['auth-method'],
-          jwksUri: values['jwks-uri'],
-        });
+        const input = parseInput(newDatabaseSchema, { name: values.name, url: values.url, ...clientOptions(values) });
         const created = await services.databases.create(owner.id, {
           ...input,
           redirectUris: input.redirectUris ?? [],
@@ -70,9 +65,12 @@ export const databaseCommands: Command[] = [
           client_id: created.clientId,
           ...(created.clientSecret ? { client_secret: created.clientSecret } : {}),
           token_endpoint_auth_method: input.tokenEndpointAuthMethod,
+          id_token_signed_response_alg: input.idTokenSignedResponseAlg,
+          ...(input.refreshTokenTtl ? { refresh_token_ttl: input.refreshTokenTtl } : {}),
         };
       }),
   },
+  databaseUpdateCommand,
   {
     name: 'database invite',
     usage: '--database NAME --email E',
@@ -108,16 +106,20 @@ export const databaseCommands: Command[] = [
   },
   {
     name: 'membership set-login',
-    usage: '--database NAME --account EMAIL --login NEW',
-    summary: 'Support: change the sign-in login of an account on a database (recorded in the audit log).',
+    usage: '--database NAME --account EMAIL --login NEW --reason TEXT',
+    summary: 'Support: change the sign-in login of an account on a database (shown in its security activity with the reason, and mailed to it).',
     options: {
       database: { help: 'database name', required: true },
       account: { help: 'the account\'s current email', required: true },
       login: { help: 'the new sign-in login (an email address)', required: true },
+      reason: reasonOption,
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const result = await services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), operator);
+        const reason = supportReason(values.reason);
+        const result = await services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), { kind: 'operator', reason });
+        const account = await services.accounts.findByEmail(email(values.account, 'account'));
+        if (account) await services.activity.tellAboutSupportAction(account, `changed your sign-in login on the database ${result.database.name} from ${result.oldLogin} to ${result.newLogin}`, reason);
         return { database: result.database.name, account: email(values.account, 'account'), old_login: result.oldLogin, new_login: result.newLogin };
       }),
   },

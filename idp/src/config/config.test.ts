@@ -3,6 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, configWarnings, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
+  it('bounds every dependency wait by default, and reads each timeout setting (issue 20)', () => {
+    expect(loadConfig({}).timeouts).toEqual({ pgConnectMs: 2000, pgStatementMs: 5000, redisMs: 1000, outboundMs: 2500, smtpMs: 5000 });
+    const custom = loadConfig({ IDP_PG_CONNECT_TIMEOUT_MS: '500', IDP_PG_STATEMENT_TIMEOUT_MS: '30000', IDP_REDIS_TIMEOUT_MS: '250', IDP_OUTBOUND_TIMEOUT_MS: '1000', IDP_SMTP_TIMEOUT_MS: '20000' });
+    expect(custom.timeouts).toEqual({ pgConnectMs: 500, pgStatementMs: 30000, redisMs: 250, outboundMs: 1000, smtpMs: 20000 });
+    expect(() => loadConfig({ IDP_PG_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/IDP_PG_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ IDP_REDIS_TIMEOUT_MS: 'soon' })).toThrow(/IDP_REDIS_TIMEOUT_MS/);
+  });
+
   it('has working development defaults', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);

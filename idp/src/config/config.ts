@@ -59,6 +59,22 @@ const envSchema = z.object({
   IDP_EXTENSION_REDIRECT_URIS: z.string().default(
     'https://fidbdcnbmjdaepbknnhbpdanaoaiacmc.chromiumapp.org/,https://27174eb0bf3233301bebb4ca6741278b3007149b.extensions.allizom.org/',
   ),
+  // Timeouts (issue 20): every wait on a dependency is bounded, so a dead or partitioned one costs a
+  // request a few seconds at most and then a 503 with Retry-After, never a hang. The defaults keep the
+  // worst case (connect + statement) under ten seconds; raise them only for a slow network.
+  /** Connecting to PostgreSQL and waiting for a free pooled connection, in ms. */
+  IDP_PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(2000),
+  /**
+   * One PostgreSQL statement of the server, in ms, waiting for the write lock included (`statement_timeout`;
+   * the client gives up one second later on a frozen network). Operator commands (`idp import`, …) are not bounded.
+   */
+  IDP_PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** Connecting to Redis and each Redis command, in ms (ioredis `connectTimeout` and `commandTimeout`). */
+  IDP_REDIS_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Outgoing HTTP requests (back-channel logout, request objects, sector identifiers), in ms. */
+  IDP_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2500),
+  /** SMTP connect, greeting and socket inactivity, in ms (nodemailer `connectionTimeout`, `greetingTimeout`, `socketTimeout`). */
+  IDP_SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   /** `info` logs a line per mail and boot; `warn` only warnings; `silent` nothing. */
   IDP_LOG_LEVEL: z.enum(['silent', 'warn', 'info', 'debug']).default('info'),
 });
@@ -86,6 +102,8 @@ export interface Config {
   argon2: { memoryCost: number; timeCost: number; parallelism: 1 };
   logLevel: 'silent' | 'warn' | 'info' | 'debug';
   extensionRedirectUris: string[];
+  /** Milliseconds; see the IDP_*_TIMEOUT_MS settings above. */
+  timeouts: { pgConnectMs: number; pgStatementMs: number; redisMs: number; outboundMs: number; smtpMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -98,7 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  let issuer = e.IDP_ISSUER?.replace(/\/+$/, '');
+  const issuer = e.IDP_ISSUER?.replace(/\/+$/, '');
   if (issuer) {
     const url = new URL(issuer);
     if (url.search || url.hash) throw new ConfigError('Invalid configuration:\n  IDP_ISSUER: must not have a query or fragment');
@@ -136,6 +154,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     argon2: { memoryCost: e.IDP_ARGON2_MEMORY_KIB, timeCost: e.IDP_ARGON2_ITERATIONS, parallelism: 1 },
     logLevel: e.IDP_LOG_LEVEL,
     extensionRedirectUris: parseUriList(e.IDP_EXTENSION_REDIRECT_URIS),
+    timeouts: {
+      pgConnectMs: e.IDP_PG_CONNECT_TIMEOUT_MS,
+      pgStatementMs: e.IDP_PG_STATEMENT_TIMEOUT_MS,
+      redisMs: e.IDP_REDIS_TIMEOUT_MS,
+      outboundMs: e.IDP_OUTBOUND_TIMEOUT_MS,
+      smtpMs: e.IDP_SMTP_TIMEOUT_MS,
+    },
   };
 }
 

@@ -16,9 +16,10 @@ import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import { AppError } from '../errors.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
-import { randomId, randomToken, sha256 } from '../security/tokens.ts';
+import { randomId, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
 import type { ClientMetadata, ClientRegistry } from './client-registry.ts';
+import { applyClientChanges, ClientChangeError, clientSettingsOf, DATABASE_GRANT_TYPES, DEFAULT_ID_TOKEN_ALGORITHM, newClientSecret, REFRESH_TOKEN_TTL_METADATA, usesClientSecret, type DatabaseClientChanges, type DatabaseClientSettings } from './client-metadata.ts';
 import type { DatabaseRepository } from './database-repository.ts';
 import { requireDatabase as requireDatabaseIn, requireManager } from './database-rules.ts';
 import { actorLabel, type Actor, type Database, type NewDatabaseInput } from './types.ts';
@@ -44,12 +45,13 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
       client_uri: input.url,
       redirect_uris: input.redirectUris,
       post_logout_redirect_uris: input.postLogoutRedirectUris,
-      grant_types: ['authorization_code', 'client_credentials'],
+      grant_types: DATABASE_GRANT_TYPES,
       response_types: ['code'],
       token_endpoint_auth_method: input.tokenEndpointAuthMethod,
-      id_token_signed_response_alg: 'ES256',
+      id_token_signed_response_alg: input.idTokenSignedResponseAlg ?? DEFAULT_ID_TOKEN_ALGORITHM,
       first_party: true,
     };
+    if (input.refreshTokenTtl) metadata[REFRESH_TOKEN_TTL_METADATA] = input.refreshTokenTtl;
     if (secret) metadata.client_secret = secret;
     if (input.jwksUri) metadata.jwks_uri = input.jwksUri;
     if (input.backchannelLogoutUri) {
@@ -87,7 +89,7 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
       await assertNameFree(input.name);
       const now = nowSeconds();
       const clientId = randomId('db_');
-      const secret = input.tokenEndpointAuthMethod === 'client_secret_basic' ? randomToken(32) : undefined;
+      const secret = usesClientSecret(input.tokenEndpointAuthMethod) ? newClientSecret() : undefined;
       const metadata = clientMetadataFor(clientId, secret, input);
       await clients.validate(metadata);
       const database: Database = { id: randomId('dbs_'), name: input.name, url: input.url, clientId, ownerId: owner.id, createdAt: now };
@@ -137,13 +139,41 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
       requireManager(database, actor);
       const metadata = await clients.find(database.clientId);
       if (!metadata) throw new AppError('not_found', 'The client of this database is missing.');
-      if (metadata.token_endpoint_auth_method === 'private_key_jwt') {
+      if (!usesClientSecret(String(metadata.token_endpoint_auth_method ?? 'client_secret_basic'))) {
         throw new AppError('bad_request', `${database.name} signs its requests with its own key (private_key_jwt); it has no secret to regenerate.`);
       }
-      const clientSecret = randomToken(32);
+      const clientSecret = newClientSecret();
       await clients.save({ ...metadata, client_secret: clientSecret });
       await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.secret_regenerated', data: { database: database.name } });
       return { clientId: database.clientId, clientSecret };
+    },
+
+    /** The client settings a database may change (see client-metadata.ts), as they are now. */
+    async clientSettings(databaseId: string, actor: Actor): Promise<DatabaseClientSettings> {
+      const database = await requireDatabase(databaseId);
+      requireManager(database, actor);
+      const metadata = await clients.find(database.clientId);
+      if (!metadata) throw new AppError('not_found', 'The client of this database is missing.');
+      return clientSettingsOf(metadata);
+    },
+
+    /** Changes URIs, algorithm or authentication of a database's client, validated as at creation. */
+    async updateClient(databaseId: string, changes: DatabaseClientChanges, actor: Actor): Promise<{ database: Database; settings: DatabaseClientSettings; clientSecret?: string }> {
+      const database = await requireDatabase(databaseId);
+      requireManager(database, actor);
+      const metadata = await clients.find(database.clientId);
+      if (!metadata) throw new AppError('not_found', 'The client of this database is missing.');
+      let next: ReturnType<typeof applyClientChanges>;
+      try {
+        next = applyClientChanges(metadata, changes);
+      } catch (error) {
+        if (error instanceof ClientChangeError) throw new AppError('invalid_input', error.message);
+        throw error;
+      }
+      await clients.save(next.metadata);
+      const changed = Object.keys(changes).filter((k) => changes[k as keyof DatabaseClientChanges] !== undefined);
+      await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.client_updated', data: { database: database.name, changed } });
+      return { database, settings: clientSettingsOf(next.metadata), clientSecret: next.clientSecret };
     },
 
     async listAll(): Promise<Database[]> {

@@ -110,6 +110,6 @@ describe('database service', () => {
     const names = parts.flat();
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(databaseService(deps)).sort()).toEqual([...names].sort());
-    expect(names).toHaveLength(26);
+    expect(names).toHaveLength(29);
   });
 });

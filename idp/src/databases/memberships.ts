@@ -67,6 +67,13 @@ export function databaseMemberships(deps: MembershipsDeps) {
       return (await Promise.all(memberships.map(membershipView))).filter((m): m is MembershipView => m !== undefined);
     },
 
+    /** The account's role at a database (active memberships only), with the database's name for messages. */
+    async roleOf(databaseId: string, accountId: string): Promise<{ role: Membership['role']; databaseName: string } | undefined> {
+      const database = await repo.findById(databaseId);
+      const membership = database && await repo.membershipOf(database.id, accountId);
+      return membership ? { role: membership.role, databaseName: database.name } : undefined;
+    },
+
     /** What an account may see of a database: the owner sees members, a member only itself. */
     async view(databaseId: string, accountId: string): Promise<{ database: Database; membership: Membership; members: MemberView[] }> {
       const database = await requireDatabase(databaseId);
@@ -160,7 +167,7 @@ export function databaseMemberships(deps: MembershipsDeps) {
       const taken = await repo.membershipByLogin(database.id, login);
       if (taken && taken.id !== m.id) throw new AppError('conflict', `${login} is already the login of another member of ${database.name}.`);
       await repo.setLogin(m.id, login, nowSeconds());
-      await audit.record({ accountId: account.id, actor: actorLabel(actor), event: 'membership.login_changed', data: { database: database.name, old: m.login, new: login } });
+      await audit.record({ accountId: account.id, actor: actorLabel(actor), event: 'membership.login_changed', data: { database: database.name, old: m.login, new: login, ...(actor.kind === 'operator' && actor.reason ? { reason: actor.reason } : {}) } });
       return { database, oldLogin: m.login, newLogin: login };
     },
   };

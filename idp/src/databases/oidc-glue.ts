@@ -13,6 +13,7 @@ import { errors as oidcErrors, interactionPolicy, type Configuration, type KoaCo
 import { isAppError } from '../errors.ts';
 import { DATABASE_REGISTRATION_POLICY } from './database-service.ts';
 import { newDatabaseSchema } from './schemas.ts';
+import { DATABASE_GRANT_TYPES, DEFAULT_ID_TOKEN_ALGORITHM, newClientSecret, REFRESH_TOKEN_TTL_METADATA } from './client-metadata.ts';
 import { randomId } from '../security/tokens.ts';
 import type { DatabaseService } from './database-service.ts';
 
@@ -74,6 +75,7 @@ export function databaseRegistration(databases: DatabaseAccess): Registration {
     initialAccessToken: true,
     issueRegistrationAccessToken: false,
     idFactory: () => randomId('db_'),
+    secretFactory: async () => newClientSecret(),
     policies: {
       async [DATABASE_REGISTRATION_POLICY](ctx: KoaContextWithOIDC, properties: Record<string, unknown>) {
         const token = ctx.oidc.entities.InitialAccessToken;
@@ -83,20 +85,22 @@ export function databaseRegistration(databases: DatabaseAccess): Registration {
           redirectUris: properties.redirect_uris,
           tokenEndpointAuthMethod: properties.token_endpoint_auth_method ?? 'client_secret_basic',
           jwksUri: properties.jwks_uri,
+          idTokenSignedResponseAlg: properties.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALGORITHM,
+          refreshTokenTtl: properties[REFRESH_TOKEN_TTL_METADATA],
         });
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
-          const field = ({ name: 'client_name', url: 'client_uri', redirectUris: 'redirect_uris', tokenEndpointAuthMethod: 'token_endpoint_auth_method', jwksUri: 'jwks_uri' } as Record<string, string>)[String(issue.path[0])] ?? 'metadata';
+          const field = ({ name: 'client_name', url: 'client_uri', redirectUris: 'redirect_uris', tokenEndpointAuthMethod: 'token_endpoint_auth_method', jwksUri: 'jwks_uri', idTokenSignedResponseAlg: 'id_token_signed_response_alg', refreshTokenTtl: REFRESH_TOKEN_TTL_METADATA } as Record<string, string>)[String(issue.path[0])] ?? 'metadata';
           throw new oidcErrors.InvalidClientMetadata(`${field}: ${issue.message}`);
         }
         if (await databases.findByName(parsed.data.name)) throw new oidcErrors.InvalidClientMetadata(`client_name: a database named "${parsed.data.name}" already exists`);
         Object.assign(properties, {
           client_name: parsed.data.name,
           client_uri: parsed.data.url,
-          grant_types: ['authorization_code', 'client_credentials'],
+          grant_types: DATABASE_GRANT_TYPES,
           response_types: ['code'],
           token_endpoint_auth_method: parsed.data.tokenEndpointAuthMethod,
-          id_token_signed_response_alg: 'ES256',
+          id_token_signed_response_alg: parsed.data.idTokenSignedResponseAlg,
           first_party: true,
         });
         if (properties.backchannel_logout_uri) properties.backchannel_logout_session_required ??= true;

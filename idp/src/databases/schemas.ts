@@ -1,6 +1,7 @@
 /** Input schemas for databases, shared by the portal forms, the operator command and the database API. */
 import { z } from 'zod';
 import { emailField } from '../fields.ts';
+import { idTokenAlgorithmField, refreshTokenTtlField, tokenEndpointAuthMethodField } from './client-metadata.ts';
 
 export const databaseNameField = z
   .string({ error: 'Enter a name for the database.' })
@@ -32,8 +33,24 @@ export const newDatabaseSchema = z.object({
   redirectUris: z.array(redirectUriField).min(1, 'Give at least one redirect URI.').max(10, 'Give at most 10 redirect URIs.').optional(),
   postLogoutRedirectUris: z.array(postLogoutRedirectUriField).max(10, 'Give at most 10 post-logout redirect URIs.').optional(),
   backchannelLogoutUri: backchannelLogoutUriField.optional(),
-  tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'private_key_jwt'], { error: 'The client authentication must be client_secret_basic or private_key_jwt.' }).default('client_secret_basic'),
+  tokenEndpointAuthMethod: tokenEndpointAuthMethodField.default('client_secret_basic'),
   jwksUri: webUrl('JWKS URI').optional(),
+  idTokenSignedResponseAlg: idTokenAlgorithmField.default('ES256'),
+  refreshTokenTtl: refreshTokenTtlField.optional(),
 }).refine((v) => v.tokenEndpointAuthMethod !== 'private_key_jwt' || v.jwksUri, { message: 'private_key_jwt needs a JWKS URI.', path: ['jwksUri'] });
 
+export const jwksUriField = webUrl('JWKS URI');
+
 export const inviteSchema = z.object({ email: emailField });
+const clearable = <T extends z.ZodType>(field: T) => z.preprocess((v) => (v === '' ? null : v), field.nullable());
+
+/** `idp database update` and the portal's Advanced section: only what is given changes; '' removes an optional setting. */
+export const databaseUpdateSchema = z.object({
+  redirectUris: z.array(redirectUriField).min(1, 'Give at least one redirect URI.').max(10, 'Give at most 10 redirect URIs.').optional(),
+  postLogoutRedirectUris: z.array(postLogoutRedirectUriField).max(10, 'Give at most 10 post-logout redirect URIs.').optional(),
+  backchannelLogoutUri: clearable(backchannelLogoutUriField).optional(),
+  tokenEndpointAuthMethod: tokenEndpointAuthMethodField.optional(),
+  jwksUri: clearable(jwksUriField).optional(),
+  idTokenSignedResponseAlg: idTokenAlgorithmField.optional(),
+  refreshTokenTtl: clearable(refreshTokenTtlField).optional(),
+});

@@ -26,7 +26,7 @@ export interface Membership {
   updatedAt: number;
 }
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'private_key_jwt';
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt';
 
 export interface NewDatabaseInput {
   name: string;
@@ -37,10 +37,15 @@ export interface NewDatabaseInput {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** Required with private_key_jwt. */
   jwksUri?: string;
+  /** ES256 unless the database needs another (see client-metadata.ts). */
+  idTokenSignedResponseAlg?: 'ES256' | 'RS256' | 'EdDSA';
+  /** Seconds; shorter than the default refresh token lifetime. */
+  refreshTokenTtl?: number;
 }
 
 /** Who performs an action: an account (portal), the operator (CLI) or a database app (its API). */
-export type Actor = { kind: 'account'; accountId: string } | { kind: 'operator' } | { kind: 'database'; clientId: string };
+/** An operator (support) always says why (`idp ... --reason`); the reason is shown to the person. */
+export type Actor = { kind: 'account'; accountId: string } | { kind: 'operator'; reason?: string } | { kind: 'database'; clientId: string };
 
 export function actorLabel(actor: Actor): string {
   return actor.kind === 'account' ? actor.accountId : actor.kind === 'operator' ? 'operator' : `client:${actor.clientId}`;

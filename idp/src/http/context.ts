@@ -9,7 +9,7 @@ import type Provider from 'oidc-provider';
 import type { AppError } from '../errors.ts';
 
 // Filled in by declaration merging in app.ts (`interface AppServices extends Services {}`).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: an interface, so app.ts can merge the service bag into it
 export interface AppServices {}
 
 export interface AppState {

@@ -5,7 +5,7 @@
  * logged and shown as a generic 500 without internals: a message not marked `expose` never reaches a
  * person. Bad bodies rejected by the body parser become clear 4xx answers.
  */
-import { AppError, isAppError } from '../errors.ts';
+import { AppError, dependencyUnavailable, isAppError, isDependencyFailure } from '../errors.ts';
 import { log } from '../log.ts';
 import { Layout, Notice, renderPage } from '../ui/render.tsx';
 import type { AppContext, AppMiddleware } from './context.ts';
@@ -19,6 +19,8 @@ function wantsJson(ctx: AppContext): boolean {
 
 export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
+  // PostgreSQL, Redis or SQLite's lock did not answer: 503 + Retry-After, "try again", not a 500.
+  if (isDependencyFailure(error)) return dependencyUnavailable(error);
   const e = error as { status?: number; expose?: boolean; message?: string; type?: string };
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     if (e.status === 413) return new AppError('bad_request', 'The request is too large.');
@@ -35,12 +37,13 @@ function setErrorHeaders(ctx: AppContext, error: AppError): void {
 export function errorPage(ctx: AppContext, error: AppError): void {
   ctx.status = error.status;
   setErrorHeaders(ctx, error);
-  const message = error.expose ? error.message : GENERIC;
+  // dependency_unavailable is a 5xx whose message is written for people and names no internals.
+  const message = error.expose || error.code === 'dependency_unavailable' ? error.message : GENERIC;
   if (wantsJson(ctx)) {
     ctx.body = { error: error.code, message, ...(error.fields && error.expose ? { fields: error.fields } : {}) };
     return;
   }
-  const title = error.status === 404 ? 'Page not found' : error.status >= 500 ? 'Something went wrong' : 'That did not work';
+  const title = error.status === 404 ? 'Page not found' : error.status === 503 ? 'Temporarily unavailable' : error.status >= 500 ? 'Something went wrong' : 'That did not work';
   setHtml(ctx, renderPage(
     <Layout title={title}>
       <h1>{title}</h1>
@@ -51,13 +54,20 @@ export function errorPage(ctx: AppContext, error: AppError): void {
 }
 
 function report(ctx: AppContext, error: unknown, appError: AppError): void {
-  if (appError.status >= 500) log.warn(`${ctx.method} ${ctx.path} failed: ${(error as Error)?.stack ?? String(error)}`);
+  if (appError.code === 'dependency_unavailable') {
+    // Expected while a dependency is down: one line, no stack.
+    const cause = (appError.cause ?? error) as Error | undefined;
+    log.warn(`${ctx.method} ${ctx.path}: 503, a dependency did not answer: ${cause?.message ?? String(cause)}`);
+  } else if (appError.status >= 500) {
+    log.warn(`${ctx.method} ${ctx.path} failed: ${(error as Error)?.stack ?? String(error)}`);
+  }
 }
 
 export const errorHandler: AppMiddleware = async function errorHandler(ctx, next) {
   try {
     await next();
-  } catch (error) {
+  } catch (thrown) {
+    let error = thrown;
     let appError = toAppError(error);
     const { rerender } = ctx.state;
     ctx.state.rerender = undefined;

@@ -14,6 +14,6 @@ export function mailQueueFor(config: Config, db: Db, issuer: () => string, hande
     }
   };
   if (handedIn) return directMailQueue(handedIn, domain);
-  const transport = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom });
+  const transport = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom, timeoutMs: config.timeouts.smtpMs });
   return durableMailQueue({ db, transport, box: secretBox(loadSecretKey(config)), domain });
 }

@@ -63,3 +63,23 @@ describe('mailer', () => {
     mailer.close();
   });
 });
+
+describe('mailer timeout', () => {
+  it('gives up on an SMTP server that accepts but never greets, within IDP_SMTP_TIMEOUT_MS', async () => {
+    const net = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const mute = net.createServer((socket) => sockets.push(socket)); // never writes the 220 greeting
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', () => resolve()));
+    const port = (mute.address() as AddressInfo).port;
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, outboxDir: '/nonexistent', from: 'x@latchkey.test', timeoutMs: 300 });
+    try {
+      const started = Date.now();
+      await expect(mailer.send({ to: 'ada@example.com', subject: 'Hello', text: 'Hi' })).rejects.toThrow(/greeting|timeout/i);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      mailer.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => mute.close(() => resolve()));
+    }
+  });
+});

@@ -23,14 +23,16 @@ export interface Mailer {
 }
 
 /**
- * Bounds on one SMTP delivery, well inside the mail queue lease (mail/mail-queue.ts): a delivery that hangs fails
- * and is retried instead of outliving its claim and being delivered twice.
+ * `timeoutMs` (IDP_SMTP_TIMEOUT_MS) bounds connecting, the greeting and each silence of the SMTP server,
+ * well inside the mail queue's lease (mail/mail-queue.ts): a hanging delivery fails and is retried instead
+ * of outliving its claim and being delivered twice.
  */
-const SMTP_TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
-
-export function createMailer(options: { smtpUrl?: string; outboxDir: string; from: string }): Mailer {
+export function createMailer(options: { smtpUrl?: string; outboxDir: string; from: string; timeoutMs?: number }): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport({ url: options.smtpUrl, ...SMTP_TIMEOUTS });
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const transport = nodemailer.createTransport({
+      url: options.smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
+    });
     return {
       async send(message) {
         await transport.sendMail({ from: options.from, ...message });

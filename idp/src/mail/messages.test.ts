@@ -15,10 +15,14 @@ describe('mail messages', () => {
     expect(changed.text).toContain(new Date(site.at * 1000).toUTCString());
     expect(changed.text).toContain('(Firefox 130 on Linux, IP address 192.0.2.1)');
     expect(changed.text).toContain('https://id.example/password/forgot');
+    expect(messages.newDeviceSignIn({ ...site, name: 'Ann', from: {}, lockdownToken: 'tok_5' }).text).toContain('https://id.example/lockdown?token=tok_5');
+    expect(messages.lockdownStarted({ ...site, name: 'Ann', token: 'tok_6' }).text).toContain('https://id.example/password/reset?token=tok_6');
+    expect(messages.supportAction({ ...site, name: 'Ann', what: 'revoked API key lk_1', reason: 'leaked in a public repository' }).text)
+      .toContain('Reason given: leaked in a public repository');
   });
 
   it('greets by name and leaves no undefined or [object Object] in any text', () => {
-    const data = { ...site, name: 'Ann', token: 't', email: 'e@example.com', newEmail: 'n@example.com', left: 3, from: {}, database: 'D', url: 'https://d.example', login: 'l@example.com', description: 'ci', visibleId: 'lk_1', scope: 'read', expiresAt: site.at };
+    const data = { ...site, name: 'Ann', token: 't', email: 'e@example.com', newEmail: 'n@example.com', left: 3, from: {}, database: 'D', url: 'https://d.example', login: 'l@example.com', description: 'ci', visibleId: 'lk_1', scope: 'read', expiresAt: site.at, what: 'changed your sign-in login', reason: 'ticket 42' };
     for (const [name, compose] of Object.entries(messages)) {
       const { subject, text } = (compose as (d: typeof data) => { subject: string; text: string })(data);
       expect(subject, name).not.toBe('');

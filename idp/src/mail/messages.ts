@@ -91,9 +91,19 @@ export const messages = {
     subject: 'New recovery codes were created',
     text: hello(d.name, `New recovery codes were created for your account on ${utc(d.at)}; the old ones no longer work.\n${notYou(d)}`),
   }),
-  newDeviceSignIn: (d: Site & Named & { from: SeenFrom }): Message => ({
+  newDeviceSignIn: (d: Site & Named & { from: SeenFrom; lockdownToken?: string }): Message => ({
     subject: 'New sign-in to your account',
-    text: hello(d.name, `Your account was signed in to from a new device on ${utc(d.at)}: ${where(d.from) || 'unknown device'}.\nIf it was you, there is nothing to do.\n${notYou(d)}`),
+    text: hello(d.name, `Your account was signed in to from a new device on ${utc(d.at)}: ${where(d.from) || 'unknown device'}.\nIf it was you, there is nothing to do.\n${d.lockdownToken
+      ? `If it was not you, secure your account: this link (valid 7 days, once) signs everyone out, revokes your API keys and locks sign-in until you choose a new password:\n${d.issuer}/lockdown?token=${d.lockdownToken}\nThen review ${d.issuer}/my/security/activity.`
+      : notYou(d)}`),
+  }),
+  lockdownStarted: (d: Site & Named & { token: string }): Message => ({
+    subject: 'Your account is secured: choose a new password',
+    text: hello(d.name, `Your account was secured on ${utc(d.at)}: every device was signed out, every API key revoked, and sign-in is refused until you choose a new password.\nChoose it with this link within 24 hours:\n${d.issuer}/password/reset?token=${d.token}\n\nIf the link expired, ask for a new one at ${d.issuer}/password/forgot. Then review ${d.issuer}/my/security/activity.`),
+  }),
+  supportAction: (d: Site & Named & { what: string; reason: string }): Message => ({
+    subject: 'Support made a change to your account',
+    text: hello(d.name, `On ${utc(d.at)}, Latchkey support ${d.what}.\nReason given: ${d.reason}\n\nYou can see it in ${d.issuer}/my/security/activity. If you did not ask for this, reply to this mail or contact support.`),
   }),
   accountDeleted: (d: Site & Named): Message => ({
     subject: 'Your account was deleted',

@@ -2,6 +2,7 @@
 import type { KoaContextWithOIDC, ErrorOut } from 'oidc-provider';
 import { Layout, Notice, renderPage } from '../ui/render.tsx';
 import { setHtml } from '../http/security-headers.ts';
+import { dependencyUnavailable, isDependencyFailure } from '../errors.ts';
 
 const friendly: Record<string, string> = {
   invalid_request: 'The application that sent you here made an invalid request.',
@@ -12,17 +13,20 @@ const friendly: Record<string, string> = {
   server_error: 'Something went wrong on our side. Try again in a moment.',
 };
 
-export function renderOidcError(ctx: KoaContextWithOIDC, out: ErrorOut): void {
-  const message = friendly[out.error] ?? 'The sign-in request could not be completed.';
+export function renderOidcError(ctx: KoaContextWithOIDC, out: ErrorOut, error?: unknown): void {
+  // The store or Redis did not answer: say "later", with 503 (Retry-After is set in dependency-failures.ts).
+  const unavailable = isDependencyFailure(error);
+  const message = unavailable ? dependencyUnavailable().message : friendly[out.error] ?? 'The sign-in request could not be completed.';
+  const details = unavailable ? undefined : out.error_description;
   setHtml(ctx, renderPage(
     <Layout title="Sign-in problem">
       <h1>Sign-in problem</h1>
       <Notice kind="error">{message}</Notice>
-      {out.error_description && <p class="muted">Details: {out.error_description}</p>}
-      <p class="muted">Error code: <code>{out.error}</code></p>
+      {details && <p class="muted">Details: {details}</p>}
+      <p class="muted">Error code: <code>{unavailable ? 'temporarily_unavailable' : out.error}</code></p>
       <p><a href="/my/account">Go to your account</a></p>
     </Layout>,
-  ), ctx.status >= 400 ? ctx.status : 400);
+  ), unavailable ? 503 : Math.max(ctx.status, 400));
 }
 
 export function renderLogoutConfirm(ctx: KoaContextWithOIDC, form: string): void {

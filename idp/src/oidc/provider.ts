@@ -21,9 +21,11 @@ import type { RelyingParties } from '../security/session-service.ts';
 import { log } from '../log.ts';
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
+import { answerDependencyFailures } from './dependency-failures.ts';
 import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
 import { clientBasedCors } from './client-cors.ts';
+import { CLIENT_AUTH_SIGNING_ALGORITHMS, ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_TTL_METADATA, refreshTokenTtl, validateExtraClientMetadata } from '../databases/client-metadata.ts';
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, membershipClaims, type DatabaseAccess } from '../databases/oidc-glue.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
@@ -35,6 +37,8 @@ export interface ProviderSettings {
   extensionRedirectUris: string[];
   production: boolean;
   trustProxy: boolean;
+  /** Bound of each outgoing request (back-channel logout, request objects): IDP_OUTBOUND_TIMEOUT_MS. */
+  outboundTimeoutMs?: number;
 }
 
 /** Everything the provider needs from the rest of the IdP. */
@@ -80,10 +84,8 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
     // The extension's background calls the token and revocation endpoints with its extension origin.
     clientBasedCORS: clientBasedCors(settings.extensionRedirectUris),
     extraClientMetadata: {
-      properties: ['first_party'],
-      validator(_ctx, key, value) {
-        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') throw new Error('first_party must be a boolean');
-      },
+      properties: ['first_party', REFRESH_TOKEN_TTL_METADATA],
+      validator: (_ctx, key, value) => validateExtraClientMetadata(key, value),
     },
     jwks: jwks as Configuration['jwks'],
     cookies: {
@@ -123,7 +125,8 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
     },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      // A client may revoke only tokens issued to itself.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       introspection: {
         enabled: true,
         // A client may introspect only tokens issued to itself (API keys are answered separately, for
@@ -169,7 +172,7 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       return accountApiTokenClaims(ctx, token as never, apiResource);
     },
     // Back-channel logout to databases: loopback allowed outside production only (see outbound-fetch.ts).
-    fetch: outboundFetch({ production: settings.production }),
+    fetch: outboundFetch({ production: settings.production, timeoutMs: settings.outboundTimeoutMs }),
     pkce: { required: () => true },
     rotateRefreshToken: true,
     // The extension is a first-party public client whose tokens are DPoP-bound: it gets a refresh token
@@ -191,15 +194,18 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       Interaction: 30 * 60,
       Session: 14 * 24 * 3600,
       Grant: 14 * 24 * 3600,
-      RefreshToken: 14 * 24 * 3600,
+      RefreshToken: refreshTokenTtl,
       DeviceCode: 10 * 60,
       BackchannelAuthenticationRequest: 10 * 60,
     },
     enabledJWA: {
-      idTokenSigningAlgValues: ['ES256', 'EdDSA'],
-      userinfoSigningAlgValues: ['ES256', 'EdDSA'],
-      introspectionSigningAlgValues: ['ES256', 'EdDSA'],
-      authorizationSigningAlgValues: ['ES256', 'EdDSA'],
+      // What databases may choose (client-metadata.ts); ES256 stays the default below.
+      idTokenSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      userinfoSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      introspectionSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      authorizationSigningAlgValues: [...ID_TOKEN_ALGORITHMS],
+      // Advertised in discovery, and each one is exercised by test/e2e/discovery-self-test.test.ts.
+      clientAuthSigningAlgValues: [...CLIENT_AUTH_SIGNING_ALGORITHMS],
     },
     clientDefaults: {
       id_token_signed_response_alg: 'ES256',
@@ -208,7 +214,7 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       token_endpoint_auth_method: 'client_secret_basic',
     },
     responseTypes: ['code'],
-    renderError: async (ctx, out) => renderOidcError(ctx, out),
+    renderError: async (ctx, out, error) => renderOidcError(ctx, out, error),
   };
 }
 
@@ -219,6 +225,8 @@ async function createProvider(settings: ProviderSettings, ports: ProviderPorts):
   const provider = new Provider(issuer, buildConfiguration(settings, ports, issuer, jwks, cookieKeys));
   provider.proxy = settings.trustProxy;
   (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
+  // The store or Redis not answering is a 503 with Retry-After, not a 500 (outermost of our middleware).
+  answerDependencyFailures(provider);
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(ports.apiKeyIntrospection, issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).
@@ -284,7 +292,8 @@ export function providerHolder(settings: ProviderSettings, ports: ProviderPorts)
     },
     /** The current provider's request handler (for everything our router does not serve). */
     callback(): ReturnType<Provider['callback']> {
-      return (handler ??= get().callback());
+      handler ??= get().callback();
+      return handler;
     },
   };
 }

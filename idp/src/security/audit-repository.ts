@@ -1,20 +1,29 @@
 /** The security log: one row per security-relevant event. */
 import type { Db } from '../storage/database.ts';
 import { nowSeconds } from '../clock.ts';
+import { currentRequestOrigin } from '../activity/request-origin.ts';
 
 export interface AuditEvent {
   accountId: string | null;
   actor: string;
   event: string;
   ip?: string | null;
+  /** Browser or client software; by default the current request's (see activity/request-origin.ts). */
+  userAgent?: string | null;
+  /** The database or app it went through; by default the current request's sign-in client. */
+  clientId?: string | null;
   data?: Record<string, unknown>;
 }
 
 export function auditRepository(db: Db) {
   return {
     async record(e: AuditEvent): Promise<void> {
-      await db.run('INSERT INTO audit_log (at, account_id, actor, event, ip, data) VALUES (?, ?, ?, ?, ?, ?)',
-        [nowSeconds(), e.accountId, e.actor, e.event, e.ip ?? null, JSON.stringify(e.data ?? {})]);
+      // The request's device and IP describe the account's own actions and attempts against it only.
+      const own = e.accountId !== null && (e.actor === e.accountId || e.actor === 'anonymous');
+      const origin = own ? currentRequestOrigin() : undefined;
+      await db.run('INSERT INTO audit_log (at, account_id, actor, event, ip, data, user_agent, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [nowSeconds(), e.accountId, e.actor, e.event, e.ip ?? origin?.ip ?? null, JSON.stringify(e.data ?? {}),
+          e.userAgent ?? origin?.userAgent ?? null, e.clientId ?? origin?.clientId ?? null]);
     },
     /** Time of the newest event of this kind for the account. */
     async lastAt(accountId: string, event: string): Promise<number | undefined> {

@@ -17,6 +17,7 @@ import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import { nowSeconds } from '../clock.ts';
 import type { AuditRepository } from './audit-repository.ts';
+import type { LockdownRepository } from './lockdown-repository.ts';
 import type { SecurityNotifier } from './notifications.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { reauthKey, verifyCurrentPassword } from './reauth.ts';
@@ -38,6 +39,8 @@ export interface ChangeOrigin {
 export function credentialLifecycle(deps: {
   accounts: AccountRepository; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository;
   sessions: SessionService; twoFactor: TwoFactorService; notifier: SecurityNotifier;
+  /** Accounts in lockdown (lockdown.ts): a reset from a mailed link ends it. */
+  lockdowns: LockdownRepository;
 }) {
   const { accounts, hasher, limiter, audit, sessions, twoFactor, notifier } = deps;
   const resetGone = () => new AppError('gone', 'This reset link is invalid or has expired. Ask for a new one.');
@@ -93,6 +96,7 @@ export function credentialLifecycle(deps: {
     await limiter.reset(signInAccountKey(account.email));
     await revokeAfterReset(account.id);
     await audit.record({ accountId: account.id, actor: account.id, event: 'password.reset' });
+    if (await deps.lockdowns.lift(account.id)) await audit.record({ accountId: account.id, actor: account.id, event: 'account.lockdown_lifted' });
     await notifier.passwordReset(account);
     return account;
   }

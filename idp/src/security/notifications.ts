@@ -24,7 +24,8 @@ export function securityNotifier(deps: { outbox: Outbox }) {
     twoFactorDisabled: (to: Recipient) => outbox.send(to.email, 'twoFactorDisabled', { name: to.name }),
     recoveryCodeUsed: (to: Recipient, left: number, from?: SeenFrom) => outbox.send(to.email, 'recoveryCodeUsed', { name: to.name, left, from }),
     recoveryCodesRegenerated: (to: Recipient) => outbox.send(to.email, 'recoveryCodesRegenerated', { name: to.name }),
-    newDeviceSignIn: (to: Recipient, from: SeenFrom) => outbox.send(to.email, 'newDeviceSignIn', { name: to.name, from }),
+    /** `lockdownToken`: a one-time "this wasn't me" link (lockdown.ts) for the mail. */
+    newDeviceSignIn: (to: Recipient, from: SeenFrom, lockdownToken?: string) => outbox.send(to.email, 'newDeviceSignIn', { name: to.name, from, lockdownToken }),
     accountDeleted: (to: Recipient) => outbox.send(to.email, 'accountDeleted', { name: to.name }),
   };
 }

@@ -19,3 +19,19 @@ describe('outbound fetch', () => {
     await expect(outboundFetch({ production: true })(url, { ...guard })).rejects.toThrow();
   });
 });
+
+describe('outbound fetch timeout', () => {
+  it('gives up on a server that never answers within timeoutMs', async () => {
+    const silent = http.createServer(() => {}); // accepts, never responds
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+    try {
+      const started = Date.now();
+      await expect(outboundFetch({ production: false, timeoutMs: 300 })(silentUrl, {})).rejects.toThrow(/abort|timeout/i);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
+});

@@ -1,26 +1,14 @@
 /** The Redis rate limiter (run when IDP_TEST_REDIS_URL is set; each test under its own prefix). */
-import crypto from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testRedisUrl, useTestRedis } from '../../../test/helpers/test-redis.ts';
 import { clock } from '../clock.ts';
-import { openRedis, type ShortLivedStore } from '../storage/redis.ts';
 import { redisRateLimiter } from './redis-rate-limiter.ts';
 
-const url = process.env.IDP_TEST_REDIS_URL;
-let store: ShortLivedStore;
-
-describe.skipIf(!url)('Redis rate limiter', () => {
-  beforeEach(() => {
-    store = openRedis(url!, `lkunit:${crypto.randomBytes(6).toString('hex')}:`);
-  });
-  afterEach(async () => {
-    clock.offsetMs = 0;
-    const keys = await store.redis.keys(`${store.prefix}*`);
-    if (keys.length) await store.redis.del(...keys);
-    await store.close();
-  });
+describe.skipIf(!testRedisUrl)('Redis rate limiter', () => {
+  const redis = useTestRedis();
 
   it('counts fixed windows like the SQL limiter', async () => {
-    const limiter = redisRateLimiter(store);
+    const limiter = redisRateLimiter(redis.store());
     const limit = { max: 2, windowSeconds: 60 };
     expect(await limiter.attempt(['k', limit])).toBe(0);
     expect(await limiter.attempt(['k', limit])).toBe(0);

@@ -15,6 +15,7 @@ import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import { credentialLifecycle } from './credential-lifecycle.ts';
+import { lockdownRepository } from './lockdown-repository.ts';
 import { securityNotifier } from './notifications.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { reauthService } from './reauth.ts';
@@ -35,10 +36,11 @@ export function securityCore(deps: {
   const twoFactor = twoFactorService({ repo: twoFactorRepo, limiter, audit, notifier, issuerName: 'Latchkey' });
   const sessions = sessionService({ repo: deps.sessionsRepo, relyingParties: deps.relyingParties, audit });
   const reauth = reauthService({ accounts, hasher, limiter, audit, twoFactor });
-  const credentials = credentialLifecycle({ accounts, hasher, limiter, audit, sessions, twoFactor, notifier });
+  const lockdowns = lockdownRepository(deps.db);
+  const credentials = credentialLifecycle({ accounts, hasher, limiter, audit, sessions, twoFactor, notifier, lockdowns });
   // The name routes call for a password change; the work is the lifecycle's.
   const passwords = { changePassword: credentials.changePassword };
-  return { notifier, twoFactor, twoFactorRepo, sessions, reauth, credentials, passwords };
+  return { notifier, twoFactor, twoFactorRepo, sessions, reauth, credentials, passwords, lockdowns };
 }
 
 export type SecurityCore = ReturnType<typeof securityCore>;

@@ -58,6 +58,15 @@ export function sessionRepository(db: Db, shortLived?: ShortLivedStore) {
         AND (expires_at IS NULL OR expires_at > ?)`, [accountId, nowSeconds()]);
       return rows.map((r) => ({ id: r.id, clientId: (JSON.parse(r.payload) as { clientId: string }).clientId }));
     },
+    /** Live grants and tokens of the account: which client, under which grant, issued when (connected apps). */
+    async listGrantUse(accountId: string): Promise<{ model: string; grantId: string; clientId: string; iat: number | null }[]> {
+      const rows = await db.all<{ model: string; id: string; grant_id: string | null; payload: string }>(`SELECT model, id, grant_id, payload FROM oidc_models
+        WHERE account_id = ? AND model IN ('Grant', 'AccessToken', 'RefreshToken') AND consumed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`, [accountId, nowSeconds()]);
+      return rows.map((r) => {
+        const p = JSON.parse(r.payload) as { clientId?: string; iat?: number };
+        return { model: r.model, grantId: r.model === 'Grant' ? r.id : r.grant_id ?? '', clientId: p.clientId ?? '', iat: typeof p.iat === 'number' ? p.iat : null };
+      }).filter((r) => r.clientId !== '');
+    },
     /** Client ids that hold a live refresh token of the account. */
     async clientsWithRefreshTokens(accountId: string): Promise<string[]> {
       const rows = await db.all<{ client_id: string }>(refreshTokenClients, [accountId, nowSeconds()]);

@@ -24,6 +24,16 @@ export interface RelyingParties {
   clientName(clientId: string): Promise<string | undefined>;
 }
 
+/** A database or app holding a live grant of the account. */
+export interface ConnectedApp {
+  clientId: string;
+  name: string;
+  /** When it last got a token (signing in, or refreshing). */
+  lastUsedAt: string | null;
+  /** It holds a refresh token: it can act while the person is away. */
+  offlineAccess: boolean;
+}
+
 export interface LogoutNotice {
   clientId: string;
   sub: string;
@@ -70,7 +80,7 @@ export function sessionService(deps: { repo: SessionRepository; relyingParties: 
     return { sessions: ended, notified };
   }
 
-  return {
+  const service = {
     /** "Log out from all devices": every session but `currentUid`, and every grant it does not hold. */
     async endOtherSessions(accountId: string, currentUid: string | undefined, actor = accountId) {
       const result = await end(accountId, (s) => s.uid !== currentUid, true);
@@ -136,6 +146,36 @@ export function sessionService(deps: { repo: SessionRepository; relyingParties: 
         };
       }).sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.localeCompare(a.lastSeenAt));
     },
+    /**
+     * Databases and apps that hold a live grant (with its tokens) of the account, most recently used
+     * first; `except` leaves out clients that are this site itself (the portal).
+     */
+    async connectedApps(accountId: string, except: readonly string[] = []): Promise<ConnectedApp[]> {
+      const byClient = new Map<string, { lastUsed: number; refresh: boolean }>();
+      for (const use of await repo.listGrantUse(accountId)) {
+        if (except.includes(use.clientId)) continue;
+        const seen = byClient.get(use.clientId) ?? { lastUsed: 0, refresh: false };
+        seen.lastUsed = Math.max(seen.lastUsed, use.iat ?? 0);
+        seen.refresh ||= use.model === 'RefreshToken';
+        byClient.set(use.clientId, seen);
+      }
+      const names = await clientNames(deps.relyingParties, [...byClient.keys()]);
+      return [...byClient].map(([clientId, s]) => ({
+        clientId, name: names.get(clientId) ?? clientId, lastUsedAt: s.lastUsed ? new Date(s.lastUsed * 1000).toISOString() : null, offlineAccess: s.refresh,
+      })).sort((a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''));
+    },
+    /**
+     * "Sign out of this database": revokes its grants and tokens and tells it by back-channel logout
+     * (endClientAccess). False when it holds nothing of the account.
+     */
+    async signOutOfApp(accountId: string, clientId: string): Promise<false | { notified: number }> {
+      const held = (await repo.listGrants(accountId)).some((g) => g.clientId === clientId);
+      if (!held) return false;
+      const names = await clientNames(deps.relyingParties, [clientId]);
+      const result = await service.endClientAccess(accountId, clientId);
+      await audit.record({ accountId, actor: accountId, event: 'app.signed_out', clientId, data: { name: names.get(clientId) ?? clientId, notified: result.notified } });
+      return result;
+    },
     /** Applications holding refresh tokens of the account (databases, the extension). */
     async appsWithTokens(accountId: string): Promise<{ clientId: string; name: string }[]> {
       const ids = await repo.clientsWithRefreshTokens(accountId);
@@ -150,9 +190,11 @@ export function sessionService(deps: { repo: SessionRepository; relyingParties: 
       return (await repo.listSessions(accountId)).length;
     },
   };
+  return service;
 }
 
-async function clientNames(relyingParties: RelyingParties, ids: string[]): Promise<Map<string, string>> {
+/** Display names of clients by id (the id itself when unknown). */
+export async function clientNames(relyingParties: RelyingParties, ids: string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   for (const id of new Set(ids)) {
     names.set(id, (await relyingParties.clientName(id).catch(() => undefined)) ?? id);

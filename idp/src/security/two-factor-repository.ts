@@ -93,12 +93,24 @@ export function twoFactorRepository(db: Db, box: SecretBox) {
       return (await db.get<{ n: number }>("SELECT count(*) AS n FROM credentials WHERE account_id = ? AND type = 'recovery_code'", [accountId]))!.n;
     },
 
-    async addTrustedDevice(accountId: string, tokenHash: string, userAgent: string, expiresAt: number): Promise<void> {
-      await db.run('INSERT INTO trusted_devices (token_hash, account_id, user_agent, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-        [tokenHash, accountId, userAgent.slice(0, 512), nowSeconds(), expiresAt]);
+    async addTrustedDevice(accountId: string, tokenHash: string, userAgent: string, expiresAt: number, ip: string | null = null): Promise<void> {
+      await db.run('INSERT INTO trusted_devices (token_hash, account_id, user_agent, created_at, expires_at, id, ip) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [tokenHash, accountId, userAgent.slice(0, 512), nowSeconds(), expiresAt, randomId('td_'), ip]);
     },
+    /** True for a live trusted device of the account, whose last use it records in the same statement. */
     async isTrustedDevice(accountId: string, tokenHash: string): Promise<boolean> {
-      return Boolean(await db.get('SELECT 1 AS one FROM trusted_devices WHERE token_hash = ? AND account_id = ? AND expires_at > ?', [tokenHash, accountId, nowSeconds()]));
+      const now = nowSeconds();
+      return (await db.run('UPDATE trusted_devices SET last_used_at = ? WHERE token_hash = ? AND account_id = ? AND expires_at > ?', [now, tokenHash, accountId, now])).changes === 1;
+    },
+    /** Live trusted devices of the account, newest first (never the token digest). */
+    async listTrustedDevices(accountId: string): Promise<{ id: string; userAgent: string; ip: string | null; createdAt: number; lastUsedAt: number | null; expiresAt: number }[]> {
+      const rows = await db.all<{ id: string; user_agent: string; ip: string | null; created_at: number | string; last_used_at: number | string | null; expires_at: number | string }>(
+        'SELECT id, user_agent, ip, created_at, last_used_at, expires_at FROM trusted_devices WHERE account_id = ? AND expires_at > ? ORDER BY created_at DESC, id', [accountId, nowSeconds()]);
+      return rows.map((r) => ({ id: r.id, userAgent: r.user_agent, ip: r.ip, createdAt: Number(r.created_at), lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at), expiresAt: Number(r.expires_at) }));
+    },
+    /** Forgets one trusted device of the account; false when it has none with that id. */
+    async revokeTrustedDevice(accountId: string, id: string): Promise<boolean> {
+      return (await db.run('DELETE FROM trusted_devices WHERE id = ? AND account_id = ?', [id, accountId])).changes === 1;
     },
     async countTrustedDevices(accountId: string): Promise<number> {
       return (await db.get<{ n: number }>('SELECT count(*) AS n FROM trusted_devices WHERE account_id = ? AND expires_at > ?', [accountId, nowSeconds()]))!.n;

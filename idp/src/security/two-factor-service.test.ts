@@ -73,7 +73,7 @@ describe('two-factor service', () => {
     expect(await service.recoveryCodesLeft(account.id)).toBe(9);
     expect(mails.at(-1)?.subject).toBe('A recovery code was used');
     // Five failures fill the window: even a right code waits.
-    for (let i = 0; i < 5; i++) await expect(service.verify(account, '12345' + i)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    for (let i = 0; i < 5; i++) await expect(service.verify(account, `12345${i}`)).rejects.toMatchObject({ code: 'invalid_credentials' });
     await expect(service.verify(account, codes[4]!)).rejects.toMatchObject({ code: 'too_many_requests' });
   });
 

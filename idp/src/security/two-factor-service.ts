@@ -18,6 +18,8 @@ import type { SecurityNotifier, SeenFrom } from './notifications.ts';
 import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';
 import { randomToken, sha256 } from './tokens.ts';
 import type { TwoFactorRepository } from './two-factor-repository.ts';
+import { describeUserAgent, deviceLabel } from './user-agent.ts';
+import type { TrustedDeviceSummary } from '../../../shared/account-api.ts';
 
 export const TOTP_PERIOD = 30;
 export const RECOVERY_CODE_COUNT = 10;
@@ -159,15 +161,30 @@ export function twoFactorService(deps: {
       return 'recovery_code';
     },
 
-    async trustDevice(accountId: string, userAgent: string): Promise<{ token: string; maxAgeSeconds: number }> {
+    async trustDevice(accountId: string, userAgent: string, ip?: string): Promise<{ token: string; maxAgeSeconds: number }> {
       const token = randomToken();
-      await repo.addTrustedDevice(accountId, sha256(token), userAgent, nowSeconds() + TRUSTED_DEVICE_SECONDS);
+      await repo.addTrustedDevice(accountId, sha256(token), userAgent, nowSeconds() + TRUSTED_DEVICE_SECONDS, ip ?? null);
       return { token, maxAgeSeconds: TRUSTED_DEVICE_SECONDS };
     },
     async isTrustedDevice(accountId: string, token: string | undefined): Promise<boolean> {
       return Boolean(token && /^[A-Za-z0-9_-]{20,100}$/.test(token) && await repo.isTrustedDevice(accountId, sha256(token)));
     },
     countTrustedDevices: repo.countTrustedDevices,
+    /** The remembered devices (browser, OS, IP, added, last used), for the person and the data export. */
+    async listTrustedDevices(accountId: string): Promise<TrustedDeviceSummary[]> {
+      const iso = (s: number) => new Date(s * 1000).toISOString();
+      return (await repo.listTrustedDevices(accountId)).map((d) => ({
+        id: d.id, ...describeUserAgent(d.userAgent), ip: d.ip, addedAt: iso(d.createdAt),
+        lastUsedAt: d.lastUsedAt === null ? null : iso(d.lastUsedAt), expiresAt: iso(d.expiresAt),
+      }));
+    },
+    /** Forgets one remembered device: it is asked for a code at its next sign-in. */
+    async revokeTrustedDevice(accountId: string, id: string): Promise<boolean> {
+      const device = (await repo.listTrustedDevices(accountId)).find((d) => d.id === id);
+      if (!device || !await repo.revokeTrustedDevice(accountId, id)) return false;
+      await audit.record({ accountId, actor: accountId, event: '2fa.trusted_device_revoked', data: { device: deviceLabel(device.userAgent) } });
+      return true;
+    },
     async forgetTrustedDevices(accountId: string): Promise<number> {
       return await repo.forgetTrustedDevices(accountId);
     },

@@ -233,6 +233,46 @@ export const postgresMigrations: Migration[] = [
   },
   {
     version: 6,
+    name: 'databases may refresh',
+    sql: `
+      -- Databases created before refresh tokens were offered get the refresh_token grant (issue 17).
+      UPDATE oidc_models SET payload = jsonb_set(payload::jsonb, '{grant_types}', (payload::jsonb -> 'grant_types') || '["refresh_token"]'::jsonb)::text
+       WHERE model = 'Client' AND id IN (SELECT client_id FROM databases)
+         AND jsonb_typeof(payload::jsonb -> 'grant_types') = 'array'
+         AND NOT (payload::jsonb -> 'grant_types') @> '["refresh_token"]'::jsonb;
+    `,
+  },
+  {
+    version: 7,
+    name: 'security activity',
+    // Same as SQLite's version 7 (see migrations.ts for what each part is for).
+    sql: `
+      ALTER TABLE audit_log ADD COLUMN user_agent TEXT;
+      ALTER TABLE audit_log ADD COLUMN client_id TEXT;
+      CREATE INDEX audit_log_account_id ON audit_log(account_id, id);
+      CREATE INDEX audit_log_at ON audit_log(at);
+
+      ALTER TABLE trusted_devices ADD COLUMN id TEXT;
+      ALTER TABLE trusted_devices ADD COLUMN ip TEXT;
+      ALTER TABLE trusted_devices ADD COLUMN last_used_at BIGINT;
+      UPDATE trusted_devices SET id = 'td_' || substr(md5(random()::text || token_hash), 1, 18) WHERE id IS NULL;
+      CREATE UNIQUE INDEX trusted_devices_id ON trusted_devices(id);
+
+      CREATE TABLE account_lockdowns (
+        account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        locked_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE api_key_ips (
+        key_id TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+        ip TEXT NOT NULL,
+        first_seen_at BIGINT NOT NULL,
+        PRIMARY KEY (key_id, ip)
+      );
+    `,
+  },
+  {
+    version: 8,
     name: 'mail outbox',
     // Identical on both engines. Subject and body are sealed (mail/mail-queue.ts); a delivered row is deleted.
     sql: `

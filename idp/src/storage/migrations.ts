@@ -265,6 +265,52 @@ export const migrations: Migration[] = [
   },
   {
     version: 6,
+    name: 'databases may refresh',
+    sql: `
+      -- Databases created before refresh tokens were offered get the refresh_token grant (issue 17);
+      -- oidc-provider still issues one only for offline_access with prompt=consent.
+      UPDATE oidc_models SET payload = json_insert(payload, '$.grant_types[#]', 'refresh_token')
+       WHERE model = 'Client' AND id IN (SELECT client_id FROM databases)
+         AND json_type(payload, '$.grant_types') = 'array'
+         AND NOT EXISTS (SELECT 1 FROM json_each(oidc_models.payload, '$.grant_types') WHERE value = 'refresh_token');
+    `,
+  },
+  {
+    version: 7,
+    name: 'security activity',
+    sql: `
+      -- Where an event came from, for the person's activity page: the browser's User-Agent and the
+      -- OIDC client (database or app) it went through. Filled only for the account's own actions and
+      -- failed sign-ins against it (never another person's device, e.g. a database owner's).
+      ALTER TABLE audit_log ADD COLUMN user_agent TEXT;
+      ALTER TABLE audit_log ADD COLUMN client_id TEXT;
+      CREATE INDEX audit_log_account_id ON audit_log(account_id, id);
+      CREATE INDEX audit_log_at ON audit_log(at);
+
+      -- Trusted devices get a public id (revoke one), the IP they were added from and their last use.
+      ALTER TABLE trusted_devices ADD COLUMN id TEXT;
+      ALTER TABLE trusted_devices ADD COLUMN ip TEXT;
+      ALTER TABLE trusted_devices ADD COLUMN last_used_at INTEGER;
+      UPDATE trusted_devices SET id = 'td_' || lower(hex(randomblob(9))) WHERE id IS NULL;
+      CREATE UNIQUE INDEX trusted_devices_id ON trusted_devices(id);
+
+      -- An account in lockdown ("this wasn't me"): sign-in is refused until its password is reset.
+      CREATE TABLE account_lockdowns (
+        account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        locked_at INTEGER NOT NULL
+      );
+
+      -- IP addresses each API key was used from, so the first use from a new one is reported once.
+      CREATE TABLE api_key_ips (
+        key_id TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+        ip TEXT NOT NULL,
+        first_seen_at INTEGER NOT NULL,
+        PRIMARY KEY (key_id, ip)
+      );
+    `,
+  },
+  {
+    version: 8,
     name: 'mail outbox',
     // Identical on both engines. Subject and body are sealed (mail/mail-queue.ts); a delivered row is deleted.
     sql: `

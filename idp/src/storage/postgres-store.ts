@@ -2,10 +2,21 @@
  * The PostgreSQL engine of `Store` (store.ts states the invariants): a `pg` pool, `?` placeholders
  * numbered as $1, $2, …, one named (prepared) statement per SQL text. The schema version is the highest
  * row of schema_migrations, read by `readSchemaVersion` only.
+ *
+ * Timeouts (`PostgresTimeouts`, from IDP_PG_* settings; issue 20): a request never waits on a dead or
+ * partitioned server longer than about the connect timeout plus the statement timeout. Connecting and
+ * waiting for a pooled client are bounded by `connectMs`; each statement by `statementMs` on the server
+ * (statement_timeout, which also bounds the wait for the write lock) and, one second later, on the client
+ * (a frozen network never answers the cancel); a transaction left open by a frozen or killed instance is
+ * ended by the server (idle_in_transaction_session_timeout) so it cannot hold the write lock for the
+ * other instances. Every call goes through one circuit breaker, so a partition fails fast. Migrations
+ * run on their own connection without statement timeouts (building an index may take minutes).
  */
 import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { loadKysely } from './lazy-kysely.ts';
+import { isDependencyFailure } from '../errors.ts';
+import { circuitBreaker, type CircuitBreaker } from './circuit-breaker.ts';
 import { postgresMigrations } from './migrations-postgres.ts';
 import { assertKnownSchemaVersion } from './migrations.ts';
 import type { RunResult, Store } from './store-contract.ts';
@@ -16,9 +27,22 @@ const WRITE_LOCK = 7_170_501;
 /** Arbitrary constant for the migration advisory lock. */
 const MIGRATION_LOCK = 7_170_500;
 
+export interface PostgresTimeouts {
+  /** Connecting a new client and waiting for a pooled one (pool `connectionTimeoutMillis`). */
+  connectMs: number;
+  /** One statement, lock waits included (`statement_timeout`); 0: unbounded (operator commands). */
+  statementMs: number;
+}
+
+/** Connect bounded, statements not: what operator commands and tests get unless they ask. */
+export const DEFAULT_POSTGRES_TIMEOUTS: PostgresTimeouts = { connectMs: 5000, statementMs: 0 };
+
 /** Connects and, unless `migrate: false`, migrates; a newer schema is refused either way. */
-export async function openPostgresStore(url: string, options: { poolSize?: number; migrate?: boolean } = {}): Promise<PostgresStore> {
-  const store = new PostgresStore(url, options.poolSize ?? 10);
+export async function openPostgresStore(
+  url: string,
+  options: { poolSize?: number; migrate?: boolean; timeouts?: PostgresTimeouts } = {},
+): Promise<PostgresStore> {
+  const store = new PostgresStore(url, options.poolSize ?? 10, options.timeouts ?? DEFAULT_POSTGRES_TIMEOUTS);
   try {
     if (options.migrate !== false) await store.migrate();
     else assertKnownSchemaVersion(await store.schemaVersion());
@@ -30,7 +54,7 @@ export async function openPostgresStore(url: string, options: { poolSize?: numbe
 }
 
 /** The one place the PostgreSQL schema version is read (0 before the first migration). */
-async function readSchemaVersion(client: pg.Pool | pg.PoolClient): Promise<number> {
+async function readSchemaVersion(client: pg.Pool | pg.ClientBase): Promise<number> {
   const exists = await client.query("SELECT to_regclass('schema_migrations') AS t");
   if (!exists.rows[0].t) return 0;
   const row = await client.query('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations');
@@ -41,21 +65,38 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly location: string;
   readonly pool: pg.Pool;
+  readonly breaker: CircuitBreaker;
+  readonly #url: string;
+  readonly #connectMs: number;
   readonly #texts = new Map<string, { text: string; name: string }>();
-  #kysely: Kysely<any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: export/import work on every table, whatever its columns
+  #kysely: Kysely<any> | undefined;
 
-  constructor(url: string, poolSize: number) {
+  constructor(url: string, poolSize: number, timeouts: PostgresTimeouts = DEFAULT_POSTGRES_TIMEOUTS) {
     const parsed = new URL(url);
     parsed.password = parsed.password ? '***' : '';
     this.location = parsed.toString();
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
+    this.#url = url;
+    this.#connectMs = timeouts.connectMs;
+    const statementMs = timeouts.statementMs;
+    this.pool = new pg.Pool({
+      connectionString: url, max: poolSize, types: pgTypes, keepAlive: true,
+      connectionTimeoutMillis: timeouts.connectMs,
+      ...(statementMs > 0 ? {
+        statement_timeout: statementMs,
+        query_timeout: statementMs + 1000,
+        idle_in_transaction_session_timeout: Math.max(10_000, 2 * statementMs),
+      } : {}),
+    });
+    this.breaker = circuitBreaker();
     // An idle client that loses its connection must not crash the process; the pool replaces it.
     this.pool.on('error', () => {});
   }
 
   get kysely() {
     const { Kysely, PostgresDialect } = loadKysely();
-    return (this.#kysely ??= new Kysely({ dialect: new PostgresDialect({ pool: this.pool }) }));
+    this.#kysely ??= new Kysely({ dialect: new PostgresDialect({ pool: this.pool }) });
+    return this.#kysely;
   }
 
   /** `?` placeholders numbered as $1, $2, …; each text gets a statement name (prepared once per connection). */
@@ -74,44 +115,53 @@ export class PostgresStore implements Store {
     return context?.owner === this && context.client ? context.client : this.pool;
   }
 
+  #run(query: pg.QueryConfig | string): Promise<pg.QueryResult> {
+    const client = this.#client();
+    return this.breaker.run(() => client.query(query));
+  }
+
   async get<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
-    const result = await this.#client().query(this.#query(sql, params));
+    const result = await this.#run(this.#query(sql, params));
     return result.rows[0] as T | undefined;
   }
 
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const result = await this.#client().query(this.#query(sql, params));
+    const result = await this.#run(this.#query(sql, params));
     return result.rows as T[];
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<RunResult> {
-    const result = await this.#client().query(this.#query(sql, params));
+    const result = await this.#run(this.#query(sql, params));
     return { changes: result.rowCount ?? 0 };
   }
 
   async exec(sql: string): Promise<void> {
-    await this.#client().query(sql);
+    await this.#run(sql);
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     const outer = transactionContext.getStore();
     if (outer?.owner === this && outer.client) return fn();
-    const client = await this.pool.connect();
+    const client = await this.breaker.run(() => this.pool.connect());
     const context: TxContext = { owner: this, client };
     // A client whose COMMIT or ROLLBACK failed may still hold a transaction: the pool must drop it.
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await this.breaker.run(() => client.query('BEGIN'));
       try {
-        await client.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+        await this.breaker.run(() => client.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`));
         const result = await transactionContext.run(context, fn);
-        await client.query('COMMIT').catch((error: Error) => {
+        await this.breaker.run(() => client.query('COMMIT')).catch((error: Error) => {
           broken = error;
           throw error;
         });
         return result;
       } catch (error) {
-        if (!broken) await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        // A dead connection cannot roll back (the server does when it notices): drop it without waiting
+        // another timeout for the answer.
+        if (broken) throw error;
+        if (isDependencyFailure(error)) broken = error as Error;
+        else await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
         throw error;
       }
     } finally {
@@ -134,7 +184,9 @@ export class PostgresStore implements Store {
    * held across them, so several instances starting together migrate once.
    */
   async migrate(): Promise<number> {
-    const client = await this.pool.connect();
+    const client = new pg.Client({ connectionString: this.#url, connectionTimeoutMillis: this.#connectMs, types: pgTypes });
+    client.on('error', () => {}); // a lost connection fails the migration's query, not the process
+    await client.connect();
     try {
       await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
       try {
@@ -160,7 +212,7 @@ export class PostgresStore implements Store {
         await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => {});
       }
     } finally {
-      client.release();
+      await client.end().catch(() => {});
     }
   }
 

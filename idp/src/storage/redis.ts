@@ -12,7 +12,8 @@
  *                                  (security/redis-rate-limiter.ts)
  * Expiry is Redis's TTL, and a payload whose `exp` passed (by the IdP's clock) is treated as gone too.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { GuardedRedis } from './circuit-breaker.ts';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { nowSeconds } from '../clock.ts';
 
@@ -31,8 +32,22 @@ export interface ShortLivedStore {
   close(): Promise<void>;
 }
 
-export function openRedis(url: string, prefix = 'latchkey:'): ShortLivedStore {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+/**
+ * `timeoutMs` (IDP_REDIS_TIMEOUT_MS) bounds connecting and every command: with Redis down or
+ * partitioned a command fails within it (and the request answers 503, see errors.ts) instead of
+ * waiting for the reconnects. A command queued while reconnecting is given one retry at most.
+ */
+export function openRedis(url: string, prefix = 'latchkey:', options: { timeoutMs?: number } = {}): ShortLivedStore {
+  const timeoutMs = options.timeoutMs ?? 1000;
+  // GuardedRedis: ioredis with a circuit breaker on its single commands (circuit-breaker.ts).
+  const redis = new GuardedRedis(url, {
+    lazyConnect: false,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 1,
+    keepAlive: 10_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  });
   // Reconnects are automatic; a broken connection fails the requests that need it, not the process.
   redis.on('error', () => {});
   return {

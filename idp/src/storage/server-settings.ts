@@ -7,7 +7,11 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Db } from './database.ts';
 import { nowSeconds } from '../clock.ts';
 
-export const signingAlgorithms = ['ES256', 'EdDSA'] as const;
+/**
+ * One active key per algorithm. ES256 signs by default; RS256 is there because OpenID Connect Discovery
+ * requires it and many relying parties verify nothing else; EdDSA for those that prefer it.
+ */
+export const signingAlgorithms = ['ES256', 'RS256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof signingAlgorithms)[number];
 
 /** How long a retired key stays published: longer than any token it may have signed lives. */
@@ -37,7 +41,7 @@ async function bumpKeysVersion(db: Db): Promise<void> {
 }
 
 async function newKey(alg: SigningAlgorithm): Promise<{ kid: string; jwk: JWK }> {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true, crv: alg === 'EdDSA' ? 'Ed25519' : undefined });
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, crv: alg === 'EdDSA' ? 'Ed25519' : undefined, modulusLength: alg === 'RS256' ? 2048 : undefined });
   const jwk = await exportJWK(privateKey);
   const kid = crypto.randomBytes(12).toString('base64url');
   return { kid, jwk: { ...jwk, kid, alg, use: 'sig' } };

@@ -36,7 +36,8 @@ export class SqliteStore implements Store {
   readonly location: string;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
-  #kysely: Kysely<any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: export/import work on every table, whatever its columns
+  #kysely: Kysely<any> | undefined;
   /** The open transaction's context and a promise that settles when it ends. */
   #tx: { context: TxContext; done: Promise<void> } | undefined;
 
@@ -52,7 +53,8 @@ export class SqliteStore implements Store {
 
   get kysely() {
     const { Kysely, SqliteDialect } = loadKysely();
-    return (this.#kysely ??= new Kysely({ dialect: new SqliteDialect({ database: this.#db }) }));
+    this.#kysely ??= new Kysely({ dialect: new SqliteDialect({ database: this.#db }) });
+    return this.#kysely;
   }
 
   #statement(sql: string): Database.Statement {

@@ -28,12 +28,12 @@
  * `kysely` is the typed query builder over the same connection(s), for table-generic work (export,
  * import); hot paths use the raw, prepared SQL above.
  */
-import { openPostgresStore } from './postgres-store.ts';
+import { openPostgresStore, type PostgresTimeouts } from './postgres-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 
 export { outsideTransaction } from './transaction-context.ts';
 export { openSqliteStore, SqliteStore } from './sqlite-store.ts';
-export { PostgresStore } from './postgres-store.ts';
+export { PostgresStore, type PostgresTimeouts } from './postgres-store.ts';
 
 export type { DialectName, RunResult, Store } from './store-contract.ts';
 import type { Store } from './store-contract.ts';
@@ -46,6 +46,8 @@ export interface StoreOptions {
   migrate?: boolean;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** PostgreSQL connect and statement timeouts (default: connect 5 s, statements unbounded). */
+  timeouts?: PostgresTimeouts;
 }
 
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -54,13 +56,21 @@ export function isPostgresUrl(url: string | undefined): url is string {
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (isPostgresUrl(options.databaseUrl)) {
-    return openPostgresStore(options.databaseUrl, { poolSize: options.poolSize, migrate: options.migrate });
+    return openPostgresStore(options.databaseUrl, { poolSize: options.poolSize, migrate: options.migrate, timeouts: options.timeouts });
   }
   if (!options.sqliteFile) throw new Error('openStore: no SQLite file and no postgres:// URL');
   return openSqliteStore(options.sqliteFile, { migrate: options.migrate });
 }
 
-/** The store the configuration names: PostgreSQL when IDP_DATABASE_URL is set, else the SQLite file. */
-export function openConfiguredStore(config: { databaseUrl?: string; databaseFile: string }, options: { migrate?: boolean } = {}): Promise<Store> {
-  return openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile, migrate: options.migrate });
+/**
+ * The store the configuration names: PostgreSQL when IDP_DATABASE_URL is set, else the SQLite file.
+ * `serving`: the server's store, whose statements are bounded by IDP_PG_STATEMENT_TIMEOUT_MS; operator
+ * commands (an import, a long export) get the connect timeout only.
+ */
+export function openConfiguredStore(
+  config: { databaseUrl?: string; databaseFile: string; timeouts?: { pgConnectMs: number; pgStatementMs: number } },
+  options: { migrate?: boolean; serving?: boolean } = {},
+): Promise<Store> {
+  const timeouts = config.timeouts && { connectMs: config.timeouts.pgConnectMs, statementMs: options.serving ? config.timeouts.pgStatementMs : 0 };
+  return openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile, migrate: options.migrate, timeouts });
 }

@@ -4,7 +4,7 @@ import { startDatabaseApp } from './app.ts';
 import { createIdpClient } from './idp-client.ts';
 
 async function main() {
-  let config;
+  let config: ReturnType<typeof loadConfigFromEnv>;
   try {
     config = loadConfigFromEnv();
   } catch (error) {

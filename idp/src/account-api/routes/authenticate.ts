@@ -8,7 +8,7 @@
  *
  * Failed attempts are counted per IP; past the limit the answer is 429 before any lookup.
  */
-import { AppError } from '../../errors.ts';
+import { AppError, isDependencyFailure } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
 import { authorizationHeader } from '../../http/csrf.ts';
 import { defineGuard, type Guard } from '../../http/route.ts';
@@ -39,9 +39,10 @@ function unauthorized(message: string, scheme = 'Bearer', extra = ''): AppError 
  */
 export function apiCaller(access: 'read' | 'write'): Guard {
   return defineGuard(`api-caller:${access}`, async (ctx, deps) => {
-    const { limiter, apiKeys } = ctx.state.services;
+    // The failure count degrades to this process when Redis is down; the DPoP replay check does not.
+    const { limiter, apiFailureLimiter, apiKeys } = ctx.state.services;
     const failureKey = `api:auth-fail:${ctx.ip}`;
-    const wait = await limiter.retryAfter(failureKey, FAILURE_LIMIT);
+    const wait = await apiFailureLimiter.retryAfter(failureKey, FAILURE_LIMIT);
     if (wait > 0) throw new AppError('too_many_requests', `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
 
     const header = ctx.get('Authorization');
@@ -52,7 +53,7 @@ export function apiCaller(access: 'read' | 'write'): Guard {
     if (scheme.toLowerCase() === 'bearer') {
       const key = looksLikeApiKey(token) ? await apiKeys.authenticate(token, ctx.ip || null) : undefined;
       if (!key) {
-        await limiter.hit(failureKey, FAILURE_LIMIT);
+        await apiFailureLimiter.hit(failureKey, FAILURE_LIMIT);
         throw unauthorized('This API key is not valid: it may have expired or been revoked.', 'Bearer', ', error="invalid_token"');
       }
       ctx.state.apiCaller = { via: 'api_key', accountId: key.accountId, keyId: key.id, scope: key.scope };
@@ -61,7 +62,8 @@ export function apiCaller(access: 'read' | 'write'): Guard {
         issuer: deps.issuer, db: ctx.state.services.db, limiter,
         sessionIsLive: async (uid) => Boolean(await deps.providers.get().Session.findByUid(uid)),
       }, token).catch(async (error: unknown) => {
-        await limiter.hit(failureKey, FAILURE_LIMIT);
+        // A store that did not answer is not a failed attempt of the caller's.
+        if (!isDependencyFailure(error)) await apiFailureLimiter.hit(failureKey, FAILURE_LIMIT);
         throw error;
       });
       ctx.state.apiCaller = { via: 'access_token', accountId: verified.sub, authTime: verified.authTime, scope: 'read-write', sessionUid: verified.sessionUid };

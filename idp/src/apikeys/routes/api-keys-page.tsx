@@ -4,13 +4,11 @@
  * is shown once, in the answer to that POST, on a no-store page whose CSP allows only our own
  * copy-button script.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { AppContext } from '../../http/context.ts';
 import { buttonForm } from '../../fields.ts';
-import { defineRoute, publicCache, type InputSchemas, type Rerender } from '../../http/route.ts';
+import { staticAsset } from '../../http/static-asset.ts';
+import { defineRoute, type InputSchemas, type Rerender } from '../../http/route.ts';
 import { CSP, html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
@@ -19,7 +17,6 @@ import { createKeyForm, keyIdField, rotateKeyForm } from '../schemas.ts';
 import type { RotationGrace } from '../types.ts';
 import { API_KEYS_PATH, CreateKeyForm, KeyList, SecretOnce } from './views.tsx';
 
-const script = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../static/api-key-copy.js'));
 /** The page that shows a secret may run our one same-origin script (the copy button), nothing else. */
 const CSP_WITH_COPY = `${CSP}; script-src 'self'`;
 
@@ -78,15 +75,7 @@ const formError: Rerender<InputSchemas> = async (ctx, error) => {
 
 const keyParams = z.object({ id: keyIdField });
 
-export const apiKeyCopyScript = defineRoute({
-  method: 'GET',
-  path: '/static/api-key-copy.js',
-  cache: publicCache(3600),
-  handler: async (ctx) => {
-    ctx.type = 'text/javascript';
-    ctx.body = script;
-  },
-});
+export const apiKeyCopyScript = staticAsset('api-key-copy.js', 'text/javascript');
 
 export const showApiKeys = defineRoute({
   method: 'GET',

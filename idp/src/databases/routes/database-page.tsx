@@ -17,8 +17,13 @@ import { html } from '../../http/security-headers.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
+import { databaseOwner } from './database-guards.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { noticeOf, noticeQuery } from './databases-page.tsx';
+import type { DatabaseClientSettings } from '../client-metadata.ts';
+import { advancedFormSchema, AdvancedSettings } from './database-advanced.tsx';
+import { databaseUpdateSchema } from '../schemas.ts';
+import { parseInput } from '../../http/validate.ts';
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const transferSchema = z.object({ member: z.string({ error: 'Choose the new owner.' }).regex(idPattern, 'Choose the new owner.') });
@@ -30,6 +35,8 @@ interface PageProps {
   database: Database;
   membership: Membership;
   members: MemberView[];
+  /** The owner's view only. */
+  settings?: DatabaseClientSettings;
   notice?: string;
   error?: string;
   fields?: Record<string, string>;
@@ -116,6 +123,7 @@ function databaseView(p: PageProps): string {
           </form>
         </section>
       )}
+      {owner && p.settings && <AdvancedSettings databaseId={database.id} csrf={p.csrf} settings={p.settings} fields={p.fields} />}
       {owner && (
         <section aria-labelledby="delete">
           <h2 id="delete">Delete the database</h2>
@@ -148,7 +156,8 @@ const memberParams = databaseParams.extend({ member: z.string({ error: 'This mem
 async function render(ctx: AppContext, databaseId: string, extra: { notice?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
   const { account } = portalOf(ctx);
   const view = await ctx.state.services.databases.view(databaseId, account.id);
-  html(ctx, databaseView({ account, csrf: ctx.state.csrfToken, ...view, ...extra }), status);
+  const settings = view.membership.role === 'owner' ? await ctx.state.services.databases.clientSettings(view.database.id, { kind: 'account', accountId: account.id }) : undefined;
+  html(ctx, databaseView({ account, csrf: ctx.state.csrfToken, ...view, settings, ...extra }), status);
 }
 
 /** A user error re-renders the page with the message; a database that is gone (404) gets the error page. */
@@ -179,7 +188,7 @@ export const showDatabase = defineRoute({
 export const inviteMember = defineRoute({
   method: 'POST',
   path: page('/invite'),
-  guards: [signedIn],
+  guards: [signedIn, databaseOwner],
   input: { params: databaseParams, body: inviteSchema },
   paramsError: 'not_found',
   rerender,
@@ -192,7 +201,7 @@ export const inviteMember = defineRoute({
 export const removeMember = defineRoute({
   method: 'POST',
   path: page('/members/:member/remove'),
-  guards: [signedIn],
+  guards: [signedIn, databaseOwner],
   input: { params: memberParams, body: buttonForm },
   paramsError: 'not_found',
   rerender,
@@ -205,7 +214,7 @@ export const removeMember = defineRoute({
 export const transferOwnership = defineRoute({
   method: 'POST',
   path: page('/transfer'),
-  guards: [signedIn, recentAuth('transfer the ownership of this database')],
+  guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')],
   input: { params: databaseParams, body: transferSchema },
   paramsError: 'not_found',
   rerender,
@@ -218,7 +227,7 @@ export const transferOwnership = defineRoute({
 export const regenerateSecret = defineRoute({
   method: 'POST',
   path: page('/secret'),
-  guards: [signedIn, recentAuth('regenerate the client secret')],
+  guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')],
   input: { params: databaseParams, body: buttonForm },
   paramsError: 'not_found',
   rerender,
@@ -235,10 +244,34 @@ export const regenerateSecret = defineRoute({
   },
 });
 
+export const saveAdvancedSettings = defineRoute({
+  method: 'POST',
+  path: page('/advanced'),
+  guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')],
+  input: { params: databaseParams, body: advancedFormSchema },
+  paramsError: 'not_found',
+  rerender,
+  handler: async (ctx, { params, body }, deps) => {
+    const { account } = portalOf(ctx);
+    const changes = parseInput(databaseUpdateSchema, body);
+    const { database, clientSecret } = await ctx.state.services.databases.updateClient(params.id, changes, actor(ctx));
+    if (!clientSecret) {
+      done(ctx, `/my/databases/${database.id}?notice=settings_saved`);
+      return;
+    }
+    html(ctx, renderPage(
+      <Layout title="New client secret" user={account} active="databases">
+        <h1>New client secret for {database.name}</h1>
+        <DatabaseCredentials database={database} clientId={database.clientId} clientSecret={clientSecret} issuer={deps.issuer} />
+      </Layout>,
+    ));
+  },
+});
+
 export const deleteDatabase = defineRoute({
   method: 'POST',
   path: page('/delete'),
-  guards: [signedIn, recentAuth('delete this database')],
+  guards: [signedIn, databaseOwner, recentAuth('delete this database')],
   input: { params: databaseParams, body: deleteSchema },
   paramsError: 'not_found',
   rerender,

@@ -24,6 +24,7 @@ export const databaseNotices: Record<string, string> = {
   transferred: 'You transferred the ownership.',
   invited: 'The invitation was sent.',
   removed: 'The member was removed.',
+  settings_saved: 'The advanced settings were saved.',
 };
 
 /** `?notice=`: anything but a known word is ignored, never refused. */

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
 import { defineGuard } from '../../http/route.ts';
 import { loginView } from './views.tsx';
+import { noteRequestClient } from '../../activity/request-origin.ts';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -28,6 +29,7 @@ export const interaction = defineGuard('interaction', async (ctx, deps) => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (details.uid !== ctx.state.routeParams.uid) throw new Error('uid mismatch');
     ctx.state.interaction = { provider, details };
+    noteRequestClient(details.params.client_id); // the database or app of this sign-in, for the security log
     return true;
   } catch {
     throw new AppError('gone', 'This sign-in request has expired or was already completed. Go back to the application and start again.');
@@ -44,7 +46,7 @@ export async function clientNameOf(provider: Provider, clientId: unknown): Promi
   const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
   return {
     name: (client?.clientName as string | undefined) ?? (typeof clientId === 'string' ? clientId : 'the application'),
-    firstParty: client?.['first_party'] === true,
+    firstParty: client?.first_party === true,
   };
 }
 

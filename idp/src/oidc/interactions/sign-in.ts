@@ -5,6 +5,7 @@
  * and sets the sign-in time on our clock (the re-authentication window starts from it).
  */
 import type Provider from 'oidc-provider';
+import { AppError } from '../../errors.ts';
 import type { Account } from '../../accounts/types.ts';
 import type { AppContext } from '../../http/context.ts';
 import { html } from '../../http/security-headers.ts';
@@ -21,7 +22,15 @@ function cookieOptions(ctx: AppContext, maxAgeSeconds: number) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.protocol === 'https', path: '/', maxAge: maxAgeSeconds * 1000, signed: true, overwrite: true };
 }
 
+/** An account in lockdown (security/lockdown.ts) signs in again only after a password reset. */
+async function refuseIfLockedDown(ctx: AppContext, account: Account): Promise<void> {
+  if (!await ctx.state.services.security.lockdown.isLocked(account.id)) return;
+  await ctx.state.services.audit.record({ accountId: account.id, actor: 'anonymous', event: 'signin.refused_locked' });
+  throw new AppError('forbidden', 'This account was secured after a report that someone else used it. Choose a new password with the link we mailed you (or ask for a new one under "Forgot your password?"), then sign in.');
+}
+
 export async function afterPassword(ctx: AppContext, provider: Provider, details: InteractionDetails, account: Account): Promise<void> {
+  await refuseIfLockedDown(ctx, account);
   const { twoFactor } = ctx.state.services.security;
   if (await twoFactor.isEnabled(account.id) && !await twoFactor.isTrustedDevice(account.id, ctx.cookies.get(TRUSTED_COOKIE, { signed: true }))) {
     await twoFactor.setPending(details.uid, account.id);
@@ -33,6 +42,7 @@ export async function afterPassword(ctx: AppContext, provider: Provider, details
 }
 
 export async function completeSignIn(ctx: AppContext, provider: Provider, account: Account, amr: string[]): Promise<void> {
+  await refuseIfLockedDown(ctx, account);
   const { security, audit } = ctx.state.services;
   const userAgent = ctx.get('user-agent');
   let device = ctx.cookies.get(DEVICE_COOKIE, { signed: true });
@@ -45,13 +55,13 @@ export async function completeSignIn(ctx: AppContext, provider: Provider, accoun
   if (!await security.sessions.isKnownDevice(account.id, hash)) {
     const firstEver = await security.sessions.countKnownDevices(account.id) === 0;
     await security.sessions.addKnownDevice(account.id, hash);
-    if (!firstEver) await security.notifier.newDeviceSignIn(account, { ip: ctx.ip, device: deviceLabel(userAgent) });
+    if (!firstEver) await security.notifier.newDeviceSignIn(account, { ip: ctx.ip, device: deviceLabel(userAgent) }, await security.lockdown.issueMailLink(account.id));
   }
   await audit.record({ accountId: account.id, actor: account.id, event: 'signin.succeeded', ip: ctx.ip, data: { amr } });
   await finishInteraction(ctx, provider, { login: { accountId: account.id, amr, ts: nowSeconds() } }, false);
 }
 
 export async function rememberDevice(ctx: AppContext, accountId: string): Promise<void> {
-  const { token, maxAgeSeconds } = await ctx.state.services.security.twoFactor.trustDevice(accountId, ctx.get('user-agent'));
+  const { token, maxAgeSeconds } = await ctx.state.services.security.twoFactor.trustDevice(accountId, ctx.get('user-agent'), ctx.ip);
   ctx.cookies.set(TRUSTED_COOKIE, token, cookieOptions(ctx, maxAgeSeconds));
 }

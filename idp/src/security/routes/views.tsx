@@ -13,7 +13,7 @@ export const doneMessages: Record<string, string> = {
   'trusted-forgotten': 'Every remembered device will be asked for a code again.',
 };
 
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
+const day = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 export interface SecurityPageProps {
   account: Account;
@@ -42,6 +42,12 @@ export function securityPage(p: SecurityPageProps): string {
           <ul>{s.recommendations.map((r) => <li key={r.code}><a href={r.href}>{r.message}</a></li>)}</ul>
         </section>
       )}
+
+      <section aria-labelledby="activity">
+        <h2 id="activity">Recent security activity</h2>
+        <p>Who signed in to your account, from where, and what changed. <a href="/my/security/activity">See recent security activity</a></p>
+        <p><a href="/my/security/apps">Connected databases and apps</a> · <a href="/my/security/trusted-devices">Remembered devices</a> · <a href="/my/security/export">Download my data</a></p>
+      </section>
 
       <section aria-labelledby="password">
         <h2 id="password">Password</h2>

@@ -43,7 +43,7 @@ export function authRoutes(deps: HttpDeps) {
 
   router.post('/login/password', requireCsrf(deps), async function signInWithPassword(ctx: AppContext) {
     const result = ssoForm.safeParse(ctx.request.body);
-    let form;
+    let form: ReturnType<typeof parseInput<typeof passwordSignInForm>>;
     try {
       form = parseInput(passwordSignInForm, ctx.request.body);
     } catch (error) {

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as jose from 'jose';
+// biome-ignore lint/suspicious/noTsIgnore: the directive is needed only where oidc-provider resolves without its types
 // @ts-ignore -- oidc-provider ships no types; the IdP may add a declaration later.
 import { Provider } from 'oidc-provider';
 

@@ -1,0 +1,20 @@
+/**
+ * GET /api/v1/activity?cursor=&limit=: the account's security activity (`ActivityPage`), for the
+ * extension and scripts; any valid credential may read it (a read-only API key too), only its own.
+ */
+import { ACCOUNT_API_PREFIX, type ActivityPage } from '../../../../shared/account-api.ts';
+import { defineRoute } from '../../http/route.ts';
+import { apiCaller, apiCsrf } from '../../account-api/routes/authenticate.ts';
+import { activityQuery } from '../schemas.ts';
+
+export const listActivity = defineRoute({
+  method: 'GET',
+  path: `${ACCOUNT_API_PREFIX}/activity`,
+  guards: [apiCaller('read')],
+  csrf: apiCsrf,
+  input: { query: activityQuery },
+  handler: async (ctx, { query }) => {
+    const page: ActivityPage = await ctx.state.services.activity.page(ctx.state.apiCaller!.accountId, { cursor: query.cursor, limit: query.limit });
+    ctx.body = page;
+  },
+});

@@ -1,0 +1,46 @@
+/**
+ * /my/security/export: "Download my data". GET explains what the file holds; POST (after a recent
+ * sign-in, limited per account) answers the JSON file as a download. It never holds a secret.
+ */
+import { buttonForm } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { recentAuth } from '../../portal/reauth.tsx';
+import { CsrfField, Layout, renderPage } from '../../ui/render.tsx';
+
+export const showDataExport = defineRoute({
+  method: 'GET',
+  path: '/my/security/export',
+  guards: [signedIn],
+  handler: async (ctx) => {
+    const { account } = portalOf(ctx);
+    html(ctx, renderPage(
+      <Layout title="Download my data" user={account} active="security">
+        <h1>Download my data</h1>
+        <p>A JSON file with your account details, your databases and sign-in logins, signed-in and remembered devices, connected databases and apps, two-factor status, API keys (names, scope, dates; never a secret) and your security activity of the last 90 days.</p>
+        <form method="post" action="/my/security/export">
+          <CsrfField token={ctx.state.csrfToken} />
+          <div class="actions">
+            <button type="submit">Download my data</button>
+            <a href="/my/security">Cancel</a>
+          </div>
+        </form>
+      </Layout>,
+    ));
+  },
+});
+
+export const downloadDataExport = defineRoute({
+  method: 'POST',
+  path: '/my/security/export',
+  guards: [signedIn, recentAuth('download a copy of your data')],
+  input: { body: buttonForm },
+  handler: async (ctx) => {
+    const { account, session } = portalOf(ctx);
+    const data = await ctx.state.services.dataExport.exportFor(account, { sessionUid: session.uid, ip: ctx.ip });
+    ctx.set('Content-Disposition', `attachment; filename="latchkey-data-${data.exportedAt.slice(0, 10)}.json"`);
+    ctx.type = 'application/json';
+    ctx.body = `${JSON.stringify(data, null, 2)}\n`;
+  },
+});

@@ -1,0 +1,42 @@
+/**
+ * /my/security/trusted-devices: the devices remembered for two-factor authentication (browser, OS, IP,
+ * added, last used); forgetting one only takes trust away, so no recent sign-in is asked (as for
+ * "forget all", POST /my/security/2fa/forget-devices).
+ */
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { buttonForm } from '../../fields.ts';
+import { defineRoute } from '../../http/route.ts';
+import { html } from '../../http/security-headers.ts';
+import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { trustedDevicesPage } from './views.tsx';
+
+export const showTrustedDevices = defineRoute({
+  method: 'GET',
+  path: '/my/security/trusted-devices',
+  guards: [signedIn],
+  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  handler: async (ctx, { query }) => {
+    const { account } = portalOf(ctx);
+    html(ctx, trustedDevicesPage({ account, csrf: ctx.state.csrfToken, devices: await ctx.state.services.security.twoFactor.listTrustedDevices(account.id), done: query.done }));
+  },
+});
+
+export const revokeTrustedDevice = defineRoute({
+  method: 'POST',
+  path: '/my/security/trusted-devices/:id/revoke',
+  guards: [signedIn],
+  paramsError: 'not_found',
+  input: {
+    params: z.object({ id: z.string({ error: 'Unknown device.' }).regex(/^td_[A-Za-z0-9_-]{1,40}$/, 'Unknown device.') }),
+    body: buttonForm,
+  },
+  handler: async (ctx, { params }) => {
+    const { account } = portalOf(ctx);
+    if (!await ctx.state.services.security.twoFactor.revokeTrustedDevice(account.id, params.id)) {
+      throw new AppError('not_found', 'That device is not remembered any more.');
+    }
+    ctx.status = 303;
+    ctx.redirect('/my/security/trusted-devices?done=revoked');
+  },
+});
