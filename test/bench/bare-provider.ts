@@ -54,7 +54,7 @@ const provider = new Provider(url, {
 const hash = password ? await argon2.hash(password, argon2Params) : undefined;
 const csrfKey = crypto.randomBytes(32);
 const csrfOf = (uid: string) => crypto.createHmac('sha256', csrfKey).update(uid).digest('base64url');
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function readBody(req: http.IncomingMessage): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
@@ -70,7 +70,7 @@ function page(res: http.ServerResponse, status: number, body: string): void {
   res.end(`<!doctype html><html><head><title>Sign in</title></head><body>${body}</body></html>`);
 }
 
-const loginForm = (uid: string, error = '') => `${error ? `<p>${escape(error)}</p>` : ''}<form method="post" action="/interaction/${uid}/login">`
+const loginForm = (uid: string, error = '') => `${error ? `<p>${escapeHtml(error)}</p>` : ''}<form method="post" action="/interaction/${uid}/login">`
   + `<input type="hidden" name="csrf" value="${csrfOf(uid)}"><input name="email" type="email"><input name="password" type="password"><button>Sign in</button></form>`;
 
 async function interaction(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -94,7 +94,7 @@ const callback = provider.callback();
 server.on('request', (req, res) => {
   if (!req.url!.startsWith('/interaction/')) return void callback(req, res);
   interaction(req, res).catch((error: Error) => {
-    if (!res.headersSent) page(res, 400, escape(error.message));
+    if (!res.headersSent) page(res, 400, escapeHtml(error.message));
     else res.end();
   });
 });

@@ -633,7 +633,8 @@ async function postgresScenarios(dataDir: string): Promise<void> {
 const pct = (r: number | null | undefined) => (r === null || r === undefined || !Number.isFinite(r) ? '—' : `${(r * 100).toFixed(0)}%`);
 
 function check(r: Row, target: string, measured: string, met: boolean): void {
-  (r.checks ??= []).push({ target, measured, met });
+  r.checks ??= [];
+  r.checks.push({ target, measured, met });
   r.target = r.checks.map((c) => c.target).join('; ');
   r.met = r.checks.every((c) => c.met);
 }

@@ -10,5 +10,6 @@ type KyselyModule = typeof import('kysely');
 let loaded: KyselyModule | undefined;
 
 export function loadKysely(): KyselyModule {
-  return (loaded ??= createRequire(import.meta.url)('kysely') as KyselyModule);
+  loaded ??= createRequire(import.meta.url)('kysely') as KyselyModule;
+  return loaded;
 }
