@@ -53,6 +53,7 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   const { handleRequest } = await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
   server.on('request', handleRequest);
   const maintenance = startMaintenance(services);
+  services.mailer.startSender();
   if (!options.quiet) for (const warning of configWarnings(config, issuer)) log.warn(warning);
   return {
     url: `http://localhost:${port}`,
@@ -65,7 +66,7 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      services.mailer.close();
+      await services.mailer.close();
       await shortLived?.close();
       await db.close();
     },

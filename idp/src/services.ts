@@ -15,7 +15,8 @@ import { accountService } from './accounts/account-service.ts';
 import { passwordHasher } from './accounts/password-hasher.ts';
 import { accountDeletion } from './accounts/account-deletion.ts';
 import { profileService } from './accounts/profile-service.ts';
-import { createMailer, type Mailer } from './mail/mailer.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { mailQueueFor } from './mail/mail-queue-setup.ts';
 import { mailOutbox } from './mail/outbox.ts';
 import { rateLimiter } from './security/rate-limiter.ts';
 import { redisRateLimiter } from './security/redis-rate-limiter.ts';
@@ -47,7 +48,8 @@ import { dataExport } from './activity/data-export.ts';
  */
 export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer; shortLived?: ShortLivedStore }) {
   const { shortLived, issuer } = options;
-  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom, timeoutMs: config.timeouts.smtpMs });
+  // Every mail is queued durably in the store (mail/mail-queue.ts); a mailer handed in (tests) gets it at once.
+  const mailer = mailQueueFor(config, db, issuer, options.mailer);
   const outbox = mailOutbox({ mailer, issuer });
   const accountsRepo = accountRepository(db);
   const hasher = passwordHasher(config.argon2);

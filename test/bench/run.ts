@@ -2,10 +2,13 @@
  * `npm run bench [-- --smoke] [-- --out file.json] [-- --profile]`: every hot path of the IdP measured
  * side by side, each against a reference measured in the same run on the same machine.
  *
- * The IdP runs as `idp serve` in production mode (its own processes, a fresh data directory); load comes
- * from this process (autocannon, for single requests) or from test/bench/load.ts child processes (flows
- * with cookies, forms and token chains). References: the argon2id bound (cores / one verify) for sign-in,
- * a bare oidc-provider (test/bench/bare-provider.ts, in-memory adapter, ES256) for the token endpoint.
+ * The IdP runs as `idp serve` in production mode (its own processes, a fresh data directory, compiled
+ * dist/ as `npm start` runs it; the bench builds it first when stale); load comes from this process
+ * (autocannon, for single requests) or from test/bench/load.ts child processes (flows with cookies, forms
+ * and token chains). References, measured in the same run: a bare oidc-provider (test/bench/bare-provider.ts,
+ * in-memory adapter, ES256) for sign-in (a minimal form verifying the same argon2id hash) and the token
+ * endpoint; SQLite for PostgreSQL; one instance for two; tsx for compiled start-up. Every target of issue 16
+ * is printed as met or missed beside its measured value (the "Targets" table).
  * Timings live here only: tests run `--smoke` and check the shape of the JSON, never the numbers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -63,6 +66,18 @@ export interface Row {
   notBuilt?: boolean;
   note?: string;
   rssMb?: { total: number; perProcess: number[] };
+  /** PostgreSQL's own CPU time per operation (its backends serving the bench database), beside the IdP's. */
+  pgCpuMsPerOp?: number;
+  /** Start-up rows: from spawn to "listening", in ms. */
+  startupMs?: number;
+  /** Every target of issue 16 this row is judged on, each met or missed with the measured value. */
+  checks?: Check[];
+}
+
+export interface Check {
+  target: string;
+  measured: string;
+  met: boolean;
 }
 
 const rows: Row[] = [];
@@ -143,6 +158,34 @@ function cpuMs(pids: number[]): number {
 }
 const CLOCK_TICKS = 100;
 
+/** PostgreSQL backends serving `database` (their title names it), found in /proc. */
+function postgresBackends(database: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.startsWith('postgres: ') && cmdline.includes(` ${database} `)) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU time of PostgreSQL's backends for one database, accumulated across snapshots: a backend that
+ * exits between two readings keeps the CPU it had at the last one (the pool keeps them busy under load).
+ */
+function postgresCpu(database: string) {
+  const last = new Map<number, number>();
+  const read = () => {
+    for (const pid of postgresBackends(database)) last.set(pid, cpuMs([pid]) || last.get(pid) || 0);
+    return [...last.values()].reduce((a, b) => a + b, 0);
+  };
+  return { read };
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -155,11 +198,23 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function startIdp(dataDir: string, workers: number, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+/** How the IdP is started: what `npm start` runs (bin/idp.js: compiled when dist/ is fresh), or forced. */
+const entries = {
+  default: [bin],
+  tsx: ['--import', 'tsx', path.join(repoRoot, 'idp/src/cli/bin.ts')],
+  compiled: [path.join(repoRoot, 'dist/idp/src/cli/bin.js')],
+};
+
+/** The node flags `npm start` gives `idp serve` (package.json), so the bench runs what production runs. */
+const startFlags = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .match(/^node((?: --\S+)*) /)?.[1]?.trim().split(' ').filter(Boolean) ?? [];
+
+async function startIdp(dataDir: string, workers: number, extraEnv: Record<string, string> = {}, entry: keyof typeof entries = 'default'): Promise<RunningServer & { startupMs: number }> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, '.bench/profiles')}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
+  const nodeArgs = [...startFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, '.bench/profiles')}`] : [])];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, ...entries[entry], 'serve'], {
     cwd: repoRoot,
     env: {
       ...process.env, NODE_ENV: 'production', IDP_ISSUER: origin, PORT: String(port), HOST: '127.0.0.1', IDP_DATA_DIR: dataDir,
@@ -168,7 +223,9 @@ async function startIdp(dataDir: string, workers: number, extraEnv: Record<strin
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await waitForLine(child, 'stderr', /IdP listening on/, 60_000);
+  const startupMs = performance.now() - t0;
   return {
+    startupMs,
     target: { host: '127.0.0.1', port, origin },
     pids: () => [child.pid!, ...childrenOf(child.pid!)],
     stop: () => stopChild(child),
@@ -177,7 +234,8 @@ async function startIdp(dataDir: string, workers: number, extraEnv: Record<strin
 
 async function startBare(refreshTokens: number): Promise<RunningServer & { client: SignInClient; refreshTokens: string[] }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/bench/bare-provider.ts'), String(port), String(refreshTokens)], {
+  const { argon2: a } = loadConfig({ IDP_DATA_DIR: os.tmpdir() });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test/bench/bare-provider.ts'), String(port), String(refreshTokens), PASSWORD, String(a.memoryCost), String(a.timeCost)], {
     cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'],
   });
   const ready = JSON.parse(await waitForLine(child, 'stdout', /\{.*\}\n/, 60_000)) as { url: string; client: SignInClient; refreshTokens: string[] };
@@ -205,14 +263,19 @@ function runNode(argv: string[], env: Record<string, string> = {}, onStderr?: (c
 }
 
 /** Runs a flow in a load.ts child process; the server's CPU time is counted from the moment setup is done. */
-async function load(spec: LoadSpec, server: RunningServer): Promise<Measure> {
+async function load(spec: LoadSpec, server: RunningServer, extraCpu?: () => number): Promise<Measure> {
   let cpuAtReady: number | undefined;
+  let extraAtReady = 0;
   const out = await runNode(['--import', 'tsx', path.join(repoRoot, 'test/bench/load.ts'), JSON.stringify(spec)], {}, (chunk) => {
-    if (cpuAtReady === undefined && chunk.includes('ready')) cpuAtReady = cpuMs(server.pids());
+    if (cpuAtReady === undefined && chunk.includes('ready')) {
+      cpuAtReady = cpuMs(server.pids());
+      extraAtReady = extraCpu?.() ?? 0;
+    }
   });
   const cpu = cpuMs(server.pids()) - (cpuAtReady ?? 0);
+  const extra = extraCpu ? extraCpu() - extraAtReady : undefined;
   const r = JSON.parse(out) as LoadResult;
-  return { perSecond: r.perSecond, p50: r.p50, p99: r.p99, errors: r.errors, firstError: r.firstError, cpuMsPerOp: r.allOps ? cpu / r.allOps : NaN };
+  return { perSecond: r.perSecond, p50: r.p50, p99: r.p99, errors: r.errors, firstError: r.firstError, cpuMsPerOp: r.allOps ? cpu / r.allOps : NaN, ops: r.allOps, ...(extra !== undefined ? { pgCpuMsPerOp: extra / r.allOps } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------- measuring
@@ -225,6 +288,9 @@ interface Measure {
   firstError?: string;
   /** CPU time the server processes spent per operation (all workers, argon2 threads included). */
   cpuMsPerOp: number;
+  /** Operations the CPU time is divided by. */
+  ops: number;
+  pgCpuMsPerOp?: number;
 }
 
 interface CannonSpec {
@@ -237,7 +303,7 @@ interface CannonSpec {
   seconds?: number;
 }
 
-async function cannon(server: RunningServer, spec: CannonSpec): Promise<Measure> {
+async function cannon(server: RunningServer, spec: CannonSpec, extraCpu?: () => number): Promise<Measure> {
   const { target } = server;
   const options = {
     url: `http://${target.host}:${target.port}${spec.path}`,
@@ -249,11 +315,13 @@ async function cannon(server: RunningServer, spec: CannonSpec): Promise<Measure>
   };
   await autocannon({ ...options, duration: plan.warmupSeconds } as autocannon.Options);
   const cpuBefore = cpuMs(server.pids());
+  const extraBefore = extraCpu?.() ?? 0;
   const result = await autocannon({ ...options, duration: spec.seconds ?? plan.fixedSeconds } as autocannon.Options);
   const cpu = cpuMs(server.pids()) - cpuBefore;
+  const extra = extraCpu ? extraCpu() - extraBefore : undefined;
   const ok = result['2xx'];
   const errors = result.non2xx + result.errors + result.timeouts;
-  return { perSecond: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, errors, cpuMsPerOp: cpu / (result.requests.total || NaN), firstError: errors ? `${result.non2xx} non-2xx, ${result.errors} errors` : undefined };
+  return { perSecond: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, errors, cpuMsPerOp: cpu / (result.requests.total || NaN), ops: result.requests.total, ...(extra !== undefined ? { pgCpuMsPerOp: extra / (result.requests.total || NaN) } : {}), firstError: errors ? `${result.non2xx} non-2xx, ${result.errors} errors` : undefined };
 }
 
 function basic(clientId: string, secret: string): string {
@@ -413,7 +481,7 @@ async function bareScenarios(): Promise<void> {
   const bare = await startBare(plan.refreshUsers);
   try {
     // Refresh first: the library's in-memory adapter is an LRU of 1,000 entries, and a client_credentials
-    // run would evict the seeded grants.
+    // run (or sign-ins) would evict the seeded grants.
     const r = await load({
       op: 'refresh', target: bare.target, client: bare.client, concurrency: plan.refreshUsers, durationMs: plan.flowSeconds * 1000,
       warmupMs: plan.warmupSeconds * 1000, refreshTokens: bare.refreshTokens,
@@ -423,8 +491,44 @@ async function bareScenarios(): Promise<void> {
       path: '/token', method: 'POST', headers: formHeaders(basic(bare.client.clientId, bare.client.clientSecret)), body: form({ grant_type: 'client_credentials' }),
     });
     row({ id: 'bare.client_credentials', name: 'bare oidc-provider: client_credentials', workers: 1, accounts: null, ...m });
+    const s = await load({
+      op: 'sign-in', target: bare.target, client: bare.client, concurrency: plan.signInUsers, durationMs: plan.flowSeconds * 1000,
+      warmupMs: plan.warmupSeconds * 1000, accounts: { prefix: 'bench', count: plan.smallAccounts, password: PASSWORD },
+    }, bare);
+    row({ id: 'bare.signin', name: 'bare oidc-provider: password sign-in (minimal form, same argon2id)', workers: 1, accounts: null, ...s, ...(s.firstError ? { note: s.firstError } : {}) });
   } finally {
     await bare.stop();
+  }
+}
+
+/**
+ * Start-up of `idp serve` both ways (TypeScript through tsx, and the compiled dist/): time from spawn
+ * to "listening" and RSS of every process once it listens, with one worker and with all of them (the
+ * cluster primary's own RSS is the first of the list).
+ */
+async function startupScenarios(dataDir: string): Promise<void> {
+  const compiled = fs.existsSync(entries.compiled[0]!);
+  for (const entry of ['tsx', 'compiled'] as const) {
+    for (const workers of workerCounts) {
+      const id = `startup.${entry}.w${workers}`;
+      const name = `start-up: ${entry === 'tsx' ? 'TypeScript through tsx' : 'compiled dist/'}`;
+      if (entry === 'compiled' && !compiled) {
+        row({ id, name, workers, accounts: null, perSecond: null, p50: null, p99: null, errors: 0, notBuilt: true, note: 'n/a — dist/ missing (npm run build)' });
+        continue;
+      }
+      const server = await startIdp(dataDir, workers, {}, entry);
+      try {
+        await new Promise((r) => setTimeout(r, 500));
+        const rss = server.pids().map(rssMb).map(Math.round);
+        row({
+          id, name, workers, accounts: null, perSecond: null, p50: null, p99: null, errors: 0, startupMs: Math.round(server.startupMs),
+          rssMb: { total: rss.reduce((a, b) => a + b, 0), perProcess: rss },
+          note: `listening after ${Math.round(server.startupMs)} ms; RSS ${rss.join(' + ')} MB`,
+        });
+      } finally {
+        await server.stop();
+      }
+    }
   }
 }
 
@@ -447,21 +551,28 @@ async function memoryScenario(server: RunningServer, workers: number, cookies: s
 /**
  * The same sign-in and token figures with the store on PostgreSQL (IDP_DATABASE_URL), beside SQLite's,
  * when a server is named by IDP_BENCH_POSTGRES_URL (or IDP_TEST_POSTGRES_URL, which .ci/run sets). The
- * IdP gets a fresh database, dropped afterwards; PostgreSQL runs on the same two cores.
+ * IdP gets a fresh database, dropped afterwards; PostgreSQL runs on the same two cores, and its own CPU
+ * (the backends serving that database, read from /proc) is reported beside the IdP's. Then two
+ * instances (one worker each) on the same PostgreSQL, the load split between them.
  */
 async function postgresScenarios(dataDir: string): Promise<void> {
   const baseUrl = process.env.IDP_BENCH_POSTGRES_URL || process.env.IDP_TEST_POSTGRES_URL;
-  const names = [['signin', 'password sign-in on PostgreSQL', allWorkers], ['client_credentials', 'token: client_credentials on PostgreSQL', 1], ['refresh_token', 'token: refresh_token (rotating) on PostgreSQL', 1]] as const;
+  const names = [
+    ['signin', 'password sign-in on PostgreSQL', 'w1'], ['signin', 'password sign-in on PostgreSQL', `w${allWorkers}`],
+    ['client_credentials', 'token: client_credentials on PostgreSQL', 'w1'], ['refresh_token', 'token: refresh_token (rotating) on PostgreSQL', 'w1'],
+    ['signin', 'password sign-in on PostgreSQL, two instances', 'x2'], ['client_credentials', 'token: client_credentials on PostgreSQL, two instances', 'x2'],
+  ] as const;
   if (!baseUrl) {
-    for (const [id, name, workers] of names) {
-      row({ id: `${id}.pg.w${workers}`, name, workers, accounts: null, perSecond: null, p50: null, p99: null, errors: 0, notBuilt: true, note: 'n/a — set IDP_BENCH_POSTGRES_URL' });
+    for (const [id, name, w] of names) {
+      row({ id: `${id}.pg.${w}`, name, workers: w === 'x2' ? 2 : Number(w.slice(1)), accounts: null, perSecond: null, p50: null, p99: null, errors: 0, notBuilt: true, note: 'n/a — set IDP_BENCH_POSTGRES_URL' });
     }
     return;
   }
   const { createTestDatabase } = await import('../helpers/postgres.ts');
   const database = await createTestDatabase(baseUrl);
+  const pgCpu = postgresCpu(database.name).read;
   const env = { IDP_DATABASE_URL: database.url, IDP_SECRET_KEY: crypto.randomBytes(32).toString('base64') };
-  let server: RunningServer | undefined;
+  const servers: RunningServer[] = [];
   try {
     await seedAccounts(dataDir, 1, plan.smallAccounts, env);
     const store = await openStore({ databaseUrl: database.url });
@@ -476,80 +587,148 @@ async function postgresScenarios(dataDir: string): Promise<void> {
     } finally {
       await store.close();
     }
+    const measured = (id: string, name: string, workers: number, m: Measure) => row({
+      id, name, workers, accounts: plan.smallAccounts, perSecond: m.perSecond, p50: m.p50, p99: m.p99, errors: m.errors, cpuMsPerOp: m.cpuMsPerOp,
+      pgCpuMsPerOp: m.pgCpuMsPerOp, ...(m.firstError ? { note: m.firstError } : {}),
+    });
+    const flow = (target: RunningServer, op: LoadSpec['op'], users: number, cpu?: () => number) => load({
+      op, target: target.target, client, concurrency: users, durationMs: plan.flowSeconds * 1000, warmupMs: plan.warmupSeconds * 1000,
+      accounts: { prefix: 'bench', count: plan.smallAccounts, password: PASSWORD },
+    }, target, cpu);
+    const clientCredentials = (target: RunningServer, cpu?: () => number) => cannon(target, {
+      path: '/token', method: 'POST', headers: formHeaders(basic(client.clientId, client.clientSecret)), body: form({ grant_type: 'client_credentials' }),
+    }, cpu);
     for (const workers of workerCounts) {
-      server = await startIdp(dataDir, workers, env);
-      const target = server;
-      const measured = (id: string, name: string, m: Measure) => row({
-        id: `${id}.pg.w${workers}`, name, workers, accounts: plan.smallAccounts, perSecond: m.perSecond, p50: m.p50, p99: m.p99, errors: m.errors, cpuMsPerOp: m.cpuMsPerOp, ...(m.firstError ? { note: m.firstError } : {}),
-      });
-      const flow = (op: LoadSpec['op'], users: number) => load({
-        op, target: target.target, client, concurrency: users, durationMs: plan.flowSeconds * 1000, warmupMs: plan.warmupSeconds * 1000,
-        accounts: { prefix: 'bench', count: plan.smallAccounts, password: PASSWORD },
-      }, target);
-      if (workers === allWorkers) measured('signin', 'password sign-in on PostgreSQL', await flow('sign-in', plan.signInUsers));
+      const server = await startIdp(dataDir, workers, env);
+      servers.push(server);
+      measured(`signin.pg.w${workers}`, 'password sign-in on PostgreSQL', workers, await flow(server, 'sign-in', plan.signInUsers, pgCpu));
       if (workers === 1) {
-        measured('client_credentials', 'token: client_credentials on PostgreSQL', await cannon(target, {
-          path: '/token', method: 'POST', headers: formHeaders(basic(client.clientId, client.clientSecret)), body: form({ grant_type: 'client_credentials' }),
-        }));
-        measured('refresh_token', 'token: refresh_token (rotating) on PostgreSQL', await flow('refresh', plan.refreshUsers));
+        measured('client_credentials.pg.w1', 'token: client_credentials on PostgreSQL', 1, await clientCredentials(server, pgCpu));
+        measured('refresh_token.pg.w1', 'token: refresh_token (rotating) on PostgreSQL', 1, await flow(server, 'refresh', plan.refreshUsers, pgCpu));
       }
-      await server.stop();
-      server = undefined;
+      await servers.pop()!.stop();
     }
+    // Two instances, one worker each, on the one PostgreSQL: the load is split between them.
+    servers.push(await startIdp(dataDir, 1, env), await startIdp(dataDir, 1, env));
+    const both = async (run: (target: RunningServer, cpu?: () => number) => Promise<Measure>): Promise<Measure> => {
+      const [a, b] = await Promise.all([run(servers[0]!, pgCpu), run(servers[1]!)]);
+      const ops = a.ops + b.ops;
+      return {
+        perSecond: a.perSecond + b.perSecond, p50: Math.max(a.p50, b.p50), p99: Math.max(a.p99, b.p99), errors: a.errors + b.errors,
+        firstError: a.firstError ?? b.firstError, ops,
+        cpuMsPerOp: (a.cpuMsPerOp * a.ops + b.cpuMsPerOp * b.ops) / ops, pgCpuMsPerOp: ((a.pgCpuMsPerOp ?? NaN) * a.ops) / ops,
+      };
+    };
+    const half = Math.max(1, Math.round(plan.signInUsers / 2));
+    measured('signin.pg.x2', 'password sign-in on PostgreSQL, two instances', 2, await both((t, cpu) => flow(t, 'sign-in', half, cpu)));
+    measured('client_credentials.pg.x2', 'token: client_credentials on PostgreSQL, two instances', 2, await both((t, cpu) => clientCredentials(t, cpu)));
   } finally {
-    await server?.stop();
+    for (const server of servers) await server.stop();
     await database.drop();
   }
 }
 
 // ---------------------------------------------------------------------------------------------- references and targets
 
+const pct = (r: number | null | undefined) => (r === null || r === undefined || !Number.isFinite(r) ? '—' : `${(r * 100).toFixed(0)}%`);
+
+function check(r: Row, target: string, measured: string, met: boolean): void {
+  r.checks ??= [];
+  r.checks.push({ target, measured, met });
+  r.target = r.checks.map((c) => c.target).join('; ');
+  r.met = r.checks.every((c) => c.met);
+}
+
+/** Every target of issue 16, each judged against its reference measured in this run. */
 function judge(argon2: { medianMs: number }): void {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const bound = (cores * 1000) / argon2.medianMs;
-  for (const r of rows.filter((r) => r.id.startsWith('signin.'))) {
-    r.reference = { name: `argon2id bound (${cores} cores / ${argon2.medianMs.toFixed(1)} ms)`, perSecond: bound };
-    r.ratio = r.perSecond === null ? null : r.perSecond / bound;
-    if (r.workers === allWorkers && !r.id.includes('.a')) {
-      r.target = '≥ 85% of bound (all workers)';
-      r.met = r.ratio !== null && r.ratio >= 0.85;
-    }
+  const bareSignIn = byId.get('bare.signin');
+  // 1. Sign-in against the bare library: CPU per sign-in (one worker: one process beside one process)
+  // and throughput with all workers (what a deployment gets from the cores).
+  for (const r of rows.filter((r) => /^signin\.w\d+$/.test(r.id) || /^signin\.w\d+\.a\d+$/.test(r.id))) {
+    if (!bareSignIn?.perSecond || r.perSecond === null) continue;
+    r.reference = { name: 'bare oidc-provider sign-in, 1 process', perSecond: bareSignIn.perSecond };
+    r.ratio = r.perSecond / bareSignIn.perSecond;
+    r.note = [r.note, `argon2id bound ${fmt(bound)}/s: ${pct(r.perSecond / bound)}`].filter(Boolean).join('; ');
+    if (r.id.includes('.a')) continue;
+    const cpuRatio = (r.cpuMsPerOp ?? NaN) / (bareSignIn.cpuMsPerOp ?? NaN);
+    check(r, 'sign-in CPU ≤ 1.15 × bare', `${fmt(r.cpuMsPerOp, 1)} vs ${fmt(bareSignIn.cpuMsPerOp, 1)} ms = ${cpuRatio.toFixed(2)}×`, cpuRatio <= 1.15);
+    if (r.workers === allWorkers) check(r, 'sign-in ≥ 0.95 × bare ops/s', `${fmt(r.perSecond, 1)} vs ${fmt(bareSignIn.perSecond, 1)}/s = ${pct(r.ratio)}`, r.ratio >= 0.95);
   }
+  // 3. Token endpoint per worker against the bare library (one process).
   for (const grant of ['client_credentials', 'refresh_token']) {
     const bare = byId.get(`bare.${grant}`);
     for (const r of rows.filter((r) => r.id.startsWith(`${grant}.`))) {
       r.reference = { name: 'bare oidc-provider, 1 process', perSecond: bare?.perSecond ?? null };
       r.ratio = r.perSecond !== null && bare?.perSecond ? r.perSecond / r.workers! / bare.perSecond : null;
-      if (r.workers === 1) {
-        r.target = '≥ 90% of bare per worker';
-        r.met = r.ratio !== null && r.ratio >= 0.9;
-      }
+      if (r.workers === 1 && !r.id.includes('.pg.')) check(r, '≥ 0.95 × bare per worker', `${fmt(r.perSecond)} vs ${fmt(bare?.perSecond)}/s = ${pct(r.ratio)}`, r.ratio !== null && r.ratio >= 0.95);
     }
   }
+  // 4. Introspection on one worker.
   const introspection = byId.get('introspection.w1');
   if (introspection && !introspection.notBuilt) {
-    introspection.target = '≥ 3,000/s, p99 < 10 ms (1 worker)';
-    introspection.met = (introspection.perSecond ?? 0) >= 3000 && (introspection.p99 ?? Infinity) < 10;
+    check(introspection, '≥ 5,000/s, p99 < 5 ms (1 worker)', `${fmt(introspection.perSecond)}/s, p99 ${fmt(introspection.p99, 1)} ms`,
+      (introspection.perSecond ?? 0) >= 5000 && (introspection.p99 ?? Infinity) < 5);
+  }
+  // 5. Memory: every worker, and the cluster primary (the first process when there are several).
+  for (const r of rows.filter((r) => r.id.startsWith('memory.'))) {
+    const processes = r.rssMb?.perProcess ?? [];
+    const primary = r.workers! > 1 ? processes[0] : undefined;
+    const workers = r.workers! > 1 ? processes.slice(1) : processes;
+    check(r, '≤ 150 MB RSS per worker', `${workers.join(', ')} MB`, workers.length > 0 && workers.every((mb) => mb <= 150));
+    if (primary !== undefined) check(r, '≤ 60 MB primary', `${primary} MB`, primary <= 60);
+  }
+  // 6. PostgreSQL against SQLite, the same scenario and worker count.
+  for (const r of rows.filter((r) => /\.pg\.w\d+$/.test(r.id) && !r.notBuilt)) {
+    const sqlite = byId.get(r.id.replace('.pg', ''));
+    if (!sqlite?.perSecond || r.perSecond === null) continue;
+    r.reference = { name: `same on SQLite, ${r.workers} worker(s)`, perSecond: sqlite.perSecond };
+    r.ratio = r.perSecond / sqlite.perSecond;
+    const cpu = (r.cpuMsPerOp ?? NaN) + (r.pgCpuMsPerOp ?? 0);
+    check(r, '≥ 0.9 × SQLite', `${fmt(r.perSecond)} vs ${fmt(sqlite.perSecond)}/s = ${pct(r.ratio)}; CPU ${fmt(r.cpuMsPerOp, 2)} IdP + ${fmt(r.pgCpuMsPerOp, 2)} PostgreSQL vs ${fmt(sqlite.cpuMsPerOp, 2)} ms`, r.ratio >= 0.9);
+    void cpu;
+  }
+  for (const r of rows.filter((r) => /\.pg\.x2$/.test(r.id) && !r.notBuilt)) {
+    const one = byId.get(r.id.replace('.x2', `.w${allWorkers}`)) ?? byId.get(r.id.replace('.x2', '.w1'));
+    if (!one?.perSecond || r.perSecond === null) continue;
+    r.reference = { name: `one instance, ${one.workers} worker(s)`, perSecond: one.perSecond };
+    r.ratio = r.perSecond / one.perSecond;
+  }
+  // Start-up: compiled against tsx, the same worker count.
+  for (const r of rows.filter((r) => r.id.startsWith('startup.compiled.') && !r.notBuilt)) {
+    const tsx = byId.get(r.id.replace('compiled', 'tsx'));
+    if (!tsx?.startupMs || !r.startupMs) continue;
+    r.reference = { name: 'tsx', perSecond: null };
+    r.ratio = r.startupMs / tsx.startupMs;
+    r.note = `${r.note}; tsx: ${tsx.note}`;
+    const primary = r.workers! > 1 ? r.rssMb!.perProcess[0]! : undefined;
+    if (primary !== undefined) check(r, '≤ 60 MB primary', `${primary} MB (tsx ${tsx.rssMb?.perProcess[0]} MB)`, primary <= 60);
   }
   // Scale: the same figure with many more accounts must not drop by more than 10%.
-  for (const r of rows.filter((r) => r.id.includes('.a'))) {
+  for (const r of rows.filter((r) => /\.a\d+$/.test(r.id))) {
     const base = byId.get(r.id.replace(/\.a\d+$/, ''));
     if (!base || base.perSecond === null || r.perSecond === null) continue;
     r.reference = { name: `same with ${base.accounts?.toLocaleString('en-US')} accounts`, perSecond: base.perSecond };
     r.ratio = r.perSecond / base.perSecond;
-    r.target = '≥ 90% of the small store';
-    r.met = r.ratio >= 0.9;
+    check(r, '≥ 90% of the small store', pct(r.ratio), r.ratio >= 0.9);
   }
 }
 
 function table(): string {
-  const header = ['Scenario', 'Workers', 'Accounts', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'Reference ops/s', 'Ratio', 'Target', 'Met'];
+  const header = ['Scenario', 'Workers', 'Accounts', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'PG CPU ms/op', 'Reference ops/s', 'Ratio', 'Met'];
   const lines = rows.map((r) => [
     r.name, String(r.workers ?? '—'), r.accounts === null ? '—' : r.accounts.toLocaleString('en-US'),
-    r.notBuilt ? (r.note ?? 'n/a — not built') : fmt(r.perSecond), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.cpuMsPerOp, 2),
-    r.reference ? fmt(r.reference.perSecond) : '', r.ratio === undefined || r.ratio === null ? '' : `${(r.ratio * 100).toFixed(0)}%`,
-    r.target ?? '', r.met === undefined || r.met === null ? '' : r.met ? 'yes' : 'NO',
+    r.notBuilt ? (r.note ?? 'n/a — not built') : r.startupMs !== undefined ? `${r.startupMs} ms start, ${r.rssMb?.perProcess.join('+')} MB` : fmt(r.perSecond),
+    fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.cpuMsPerOp, 2), fmt(r.pgCpuMsPerOp, 2),
+    r.reference ? fmt(r.reference.perSecond) : '', r.ratio === undefined || r.ratio === null ? '' : pct(r.ratio),
+    r.met === undefined || r.met === null ? '' : r.met ? 'yes' : 'NO',
   ]);
+  const targets = rows.flatMap((r) => (r.checks ?? []).map((c) => [`${r.id}`, c.target, c.measured, c.met ? 'met' : 'MISSED']));
+  return [renderTable(header, lines), '', 'Targets (issue 16):', '', renderTable(['Row', 'Target', 'Measured (same run)', 'Result'], targets)].join('\n');
+}
+
+function renderTable(header: string[], lines: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmtLine = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [fmtLine(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmtLine)].join('\n');
@@ -564,6 +743,8 @@ async function main(): Promise<void> {
   log(`${smoke ? 'smoke run' : 'full run'} on ${cores} cores (${machine.cpu}), data in ${dataDir}`);
   let server: RunningServer | undefined;
   try {
+    // Production runs compiled JavaScript (what `npm start` builds): measure that, and tsx beside it.
+    await runNode([path.join(repoRoot, 'idp/scripts/build.js'), '--if-stale', '--optional']);
     const argon2 = await argon2VerifyMs();
     log(`argon2id verify (m=19456 KiB, t=2, p=1): median ${argon2.medianMs.toFixed(1)} ms → bound ${((cores * 1000) / argon2.medianMs).toFixed(1)} sign-ins/s`);
     const fixtures = await prepareStore(dataDir);
@@ -575,6 +756,7 @@ async function main(): Promise<void> {
       server = undefined;
     }
     await bareScenarios();
+    await startupScenarios(dataDir);
     await postgresScenarios(dataDir);
 
     // Scale, then memory, on the large store: all workers first (sign-in at scale is measured before

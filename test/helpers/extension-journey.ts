@@ -378,7 +378,7 @@ export function describeExtensionJourney(kind: JourneyBrowser): void {
     it('logs out the other devices and stays signed in itself', async () => {
       // Someone guessed at the password before the other browser got in: six failed sign-ins, which
       // with the earlier events make more than one popup page of activity.
-      for (let i = 0; i < 6; i++) await expect(idp.services.accounts.authenticate(EMAIL, 'wrong guess', '203.0.113.9')).rejects.toThrow('Incorrect email or password.');
+      for (let i = 0; i < 6; i++) await expect(idp.services.accounts.authenticate(EMAIL, 'wrong guess', { ip: '203.0.113.9' })).rejects.toThrow('Incorrect email or password.');
       const other = new TestBrowser();
       await portalSignIn(idp, other, EMAIL, PASSWORD);
       expect((await other.request(`${idp.issuer}/my/account`)).status).toBe(200);

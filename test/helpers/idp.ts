@@ -35,8 +35,10 @@ export function tempDir(prefix = 'latchkey-'): string {
 /**
  * In the `postgres` vitest project the IdP stores everything in a fresh PostgreSQL database (dropped on
  * close); otherwise in a SQLite file in its temporary data directory. `{ store: 'sqlite' }` forces SQLite.
+ * Mail is captured in `mails` as it is sent; `{ mail: 'outbox' }` keeps the production path instead
+ * (the durable outbox and its background sender, to IDP_SMTP_URL or .eml files) and `mails` stays empty.
  */
-export async function startTestIdp(env: Record<string, string> = {}, options: { store?: 'sqlite' | 'default' } = {}): Promise<TestIdp> {
+export async function startTestIdp(env: Record<string, string> = {}, options: { store?: 'sqlite' | 'default'; mail?: 'captured' | 'outbox' } = {}): Promise<TestIdp> {
   const dataDir = tempDir();
   let database: TestDatabase | undefined;
   if (testOnPostgres && options.store !== 'sqlite' && !env.IDP_DATABASE_URL) database = await createTestDatabase();
@@ -49,7 +51,7 @@ export async function startTestIdp(env: Record<string, string> = {}, options: { 
   const mailer: Mailer = { send: async (m) => void mails.push(m), close: () => {} };
   let idp: RunningIdp;
   try {
-    idp = await startIdp(config, { mailer, quiet: true });
+    idp = await startIdp(config, { mailer: options.mail === 'outbox' ? undefined : mailer, quiet: true });
   } catch (error) {
     await database?.drop();
     throw error;

@@ -1,20 +1,19 @@
-/** The table of operator commands. Each opens the store, does one thing and returns JSON-able data. */
-import { ensureSigningKeys, listSigningKeys, rotateSigningKeys } from '../storage/server-settings.ts';
-import { latestSchemaVersion } from '../storage/migrations.ts';
-
-import { runMaintenance } from '../maintenance.ts';
+/**
+ * The table of operator commands. Each opens the store, does one thing and returns JSON-able data.
+ *
+ * Invariant: this table and what it imports at the top stay light (no store engine, no services, no
+ * app). `idp serve` with several workers makes this process the cluster primary, which must not carry
+ * the app it never runs (issue 16: ≤ 60 MB); each command imports what it needs when it runs.
+ */
 import { setLogLevel } from '../log.ts';
-import { serve } from './serve.ts';
 import { withServices, withStore, type Command } from './context.ts';
 
 export type { Command, OptionSpec } from './context.ts';
 import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
-import { seedAccounts } from '../accounts/account-seed.ts';
-import { passwordHasher } from '../accounts/password-hasher.ts';
+import { mailCommands } from './mail-commands.ts';
 import { AppError } from '../errors.ts';
 import fs from 'node:fs';
-import { exportStore, importStore, ImportError } from '../storage/transfer.ts';
 
 export const commands: Command[] = [
   {
@@ -23,7 +22,7 @@ export const commands: Command[] = [
     summary: 'Run the IdP (PORT, IDP_* settings from the environment).',
     options: {},
     run: async (_values, config) => {
-      await serve(config);
+      await (await import('./serve.ts')).serve(config);
       return undefined;
     },
   },
@@ -33,6 +32,7 @@ export const commands: Command[] = [
     summary: 'Apply pending schema migrations and print the schema version.',
     options: {},
     run: async (_values, config) => {
+      const { latestSchemaVersion } = await import('../storage/migrations.ts');
       return await withStore(config, async (db) => ({ schemaVersion: await db.migrate(), latest: latestSchemaVersion, store: db.dialect }), { migrate: false });
     },
   },
@@ -77,6 +77,7 @@ export const commands: Command[] = [
       const password = String(values.password);
       if (password.length < 8) throw new AppError('invalid_input', '--password must have at least 8 characters');
       setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+      const [{ seedAccounts }, { passwordHasher }] = await Promise.all([import('../accounts/account-seed.ts'), import('../accounts/password-hasher.ts')]);
       return await withStore(config, (db) => seedAccounts(db, passwordHasher(config.argon2), { count, password, prefix, start }));
     },
   },
@@ -86,6 +87,7 @@ export const commands: Command[] = [
     summary: 'Add new signing keys; the old ones stay published until their tokens expire.',
     options: {},
     run: async (_values, config) => {
+      const { ensureSigningKeys, listSigningKeys, rotateSigningKeys } = await import('../storage/server-settings.ts');
       return await withStore(config, async (db) => {
         await ensureSigningKeys(db);
         return { rotated: await rotateSigningKeys(db), keys: await listSigningKeys(db) };
@@ -98,6 +100,7 @@ export const commands: Command[] = [
     summary: 'List signing keys (ids, algorithms, state); never prints private material.',
     options: {},
     run: async (_values, config) => {
+      const { listSigningKeys } = await import('../storage/server-settings.ts');
       return await withStore(config, async (db) => ({ keys: await listSigningKeys(db) }));
     },
   },
@@ -111,7 +114,7 @@ export const commands: Command[] = [
       const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
       await new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
       try {
-        const result = await exportStore(db, out);
+        const result = await (await import('../storage/transfer.ts')).exportStore(db, out);
         return { file, from: db.dialect, ...result };
       } finally {
         await new Promise<void>((resolve) => out.end(resolve));
@@ -124,6 +127,7 @@ export const commands: Command[] = [
     summary: 'Load an `idp export` file into the configured store, which must be empty (one transaction: all rows or none).',
     options: { in: { help: 'file written by `idp export`', required: true } },
     run: async (values, config) => withStore(config, async (db) => {
+      const { importStore, ImportError } = await import('../storage/transfer.ts');
       try {
         return { into: db.dialect, ...(await importStore(db, String(values.in))) };
       } catch (error) {
@@ -137,8 +141,9 @@ export const commands: Command[] = [
     usage: '',
     summary: 'Purge expired sessions, tokens and rate-limit windows now.',
     options: {},
-    run: (_values, config) => withServices(config, async (services) => ({ removed: await runMaintenance(services) })),
+    run: (_values, config) => withServices(config, async (services) => ({ removed: await (await import('../maintenance.ts')).runMaintenance(services) })),
   },
   ...databaseCommands,
+  ...mailCommands,
   ...apiKeyCommands,
 ];

@@ -1,11 +1,13 @@
-/** What every operator command shares: opening the store with its services, and common lookups. */
+/**
+ * What every operator command shares: opening the store with its services, and common lookups. The
+ * store, services and Redis are imported when a command runs (see the invariant in commands.ts).
+ */
 import type { Config } from '../config/config.ts';
 import { AppError } from '../errors.ts';
 import { emailField } from '../fields.ts';
 import { setLogLevel } from '../log.ts';
-import { createServices, type Services } from '../services.ts';
-import { openConfiguredStore, type Store } from '../storage/store.ts';
-import { openRedis } from '../storage/redis.ts';
+import type { Services } from '../services.ts';
+import type { Store } from '../storage/store.ts';
 
 /** One `idp` subcommand: its options and what it runs (the table is commands.ts). */
 export interface OptionSpec {
@@ -30,13 +32,18 @@ export function issuerOf(config: Config): string {
 /** Opens the store, runs `fn` with the services, and always closes what it opened. */
 export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
   setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const [{ openConfiguredStore }, { createServices }] = await Promise.all([import('../storage/store.ts'), import('../services.ts')]);
   const db = await openConfiguredStore(config);
-  const shortLived = config.redisUrl ? openRedis(config.redisUrl, config.redisPrefix) : undefined;
+  const shortLived = config.redisUrl ? (await import('../storage/redis.ts')).openRedis(config.redisUrl, config.redisPrefix) : undefined;
   const services = createServices(config, db, { issuer: () => issuerOf(config), shortLived });
   try {
-    return await fn(services);
+    const result = await fn(services);
+    // Mail this command queued goes out before it exits, when SMTP answers within a few seconds; what is
+    // left stays in the outbox for the IdP's senders (no command waits on a down mail server for long).
+    await Promise.race([services.mailer.deliverDue(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    return result;
   } finally {
-    services.mailer.close();
+    await services.mailer.close();
     await shortLived?.close();
     await db.close();
   }
@@ -45,6 +52,7 @@ export async function withServices<T>(config: Config, fn: (services: Services) =
 /** Opens the store the configuration names (SQLite or PostgreSQL), runs `fn` on it, and closes it. */
 export async function withStore<T>(config: Config, fn: (db: Store) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
   setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const { openConfiguredStore } = await import('../storage/store.ts');
   const db = await openConfiguredStore(config, options);
   try {
     return await fn(db);

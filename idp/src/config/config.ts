@@ -3,8 +3,8 @@
  * documented here and in the README; a bad value fails at boot with the name of the setting.
  */
 import path from 'node:path';
-import os from 'node:os';
 import { z } from 'zod';
+import { defaultWorkers } from './workers.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['0', '1', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v));
@@ -149,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxDir: path.join(dataDir, 'outbox'),
     smtpUrl: e.IDP_SMTP_URL,
     mailFrom: e.IDP_MAIL_FROM,
-    workers: e.IDP_WORKERS ?? (production ? os.availableParallelism() : 1),
+    workers: e.IDP_WORKERS ?? defaultWorkers(production),
     trustProxy: e.IDP_TRUST_PROXY,
     argon2: { memoryCost: e.IDP_ARGON2_MEMORY_KIB, timeCost: e.IDP_ARGON2_ITERATIONS, parallelism: 1 },
     logLevel: e.IDP_LOG_LEVEL,

@@ -13,14 +13,20 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** `<id@host>`, stable across retries (set by the outbox), so a repeated delivery is recognisable. */
+  messageId?: string;
 }
 
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
-/** `timeoutMs` (IDP_SMTP_TIMEOUT_MS) bounds connecting, the greeting and each silence of the SMTP server. */
+/**
+ * `timeoutMs` (IDP_SMTP_TIMEOUT_MS) bounds connecting, the greeting and each silence of the SMTP server,
+ * well inside the mail queue's lease (mail/mail-queue.ts): a hanging delivery fails and is retried instead
+ * of outliving its claim and being delivered twice.
+ */
 export function createMailer(options: { smtpUrl?: string; outboxDir: string; from: string; timeoutMs?: number }): Mailer {
   if (options.smtpUrl) {
     const timeoutMs = options.timeoutMs ?? 5000;

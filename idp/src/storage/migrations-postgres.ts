@@ -309,4 +309,26 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX IF NOT EXISTS webauthn_challenges_expires ON webauthn_challenges(expires_at);
     `,
   },
+  {
+    version: 9,
+    name: 'mail outbox',
+    // Identical on both engines. Subject and body are sealed (mail/mail-queue.ts); a delivered row is deleted.
+    sql: `
+      CREATE TABLE mail_outbox (
+        id TEXT PRIMARY KEY,
+        message_id TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        sealed TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'failed')),
+        attempts INTEGER NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        lease_until BIGINT NOT NULL,
+        claim TEXT,
+        last_error TEXT,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);
+      CREATE INDEX mail_outbox_claim ON mail_outbox(claim);
+    `,
+  },
 ];

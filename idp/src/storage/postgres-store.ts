@@ -13,7 +13,8 @@
  * run on their own connection without statement timeouts (building an index may take minutes).
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import type { Kysely } from 'kysely';
+import { loadKysely } from './lazy-kysely.ts';
 import { isDependencyFailure } from '../errors.ts';
 import { circuitBreaker, type CircuitBreaker } from './circuit-breaker.ts';
 import { postgresMigrations } from './migrations-postgres.ts';
@@ -93,6 +94,7 @@ export class PostgresStore implements Store {
   }
 
   get kysely() {
+    const { Kysely, PostgresDialect } = loadKysely();
     this.#kysely ??= new Kysely({ dialect: new PostgresDialect({ pool: this.pool }) });
     return this.#kysely;
   }

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
+import { loadKysely } from './lazy-kysely.ts';
 import { assertKnownSchemaVersion, migrations } from './migrations.ts';
 import type { RunResult, Store } from './store-contract.ts';
 import { transactionContext, type TxContext } from './transaction-context.ts';
@@ -51,6 +52,7 @@ export class SqliteStore implements Store {
   }
 
   get kysely() {
+    const { Kysely, SqliteDialect } = loadKysely();
     this.#kysely ??= new Kysely({ dialect: new SqliteDialect({ database: this.#db }) });
     return this.#kysely;
   }

@@ -49,6 +49,8 @@ export const exportTables: TableSpec[] = [
   { name: 'server_settings', key: ['name'] },
   { name: 'rate_limits', key: ['key'] },
   { name: 'audit_log', key: ['id'] },
+  // Queued mail moves with the store (sealed under IDP_SECRET_KEY, which the target must share).
+  { name: 'mail_outbox', key: ['id'] },
 ];
 
 /** Columns each engine derives on insert (api_keys.seq: insertion order), so never copied. */
