@@ -17,6 +17,7 @@ import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
 import { findForm, TestBrowser } from '../helpers/browser.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../helpers/relying-party.ts';
 import { authorize, discover, exchange, jwtHeader, jwtPayload } from '../helpers/oidc-sign-in.ts';
+import { enableTwoFactor, portalSignIn, totp } from '../helpers/security.ts';
 import type { NewDatabaseInput } from '../../idp/src/databases/types.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -334,6 +335,47 @@ describe('registration, end session and back-channel logout', () => {
     const again = await browser.follow(oidc.buildAuthorizationUrl(main, { redirect_uri: redirectUri, scope: 'openid', code_challenge: 'b'.repeat(43), code_challenge_method: 'S256', state: 's' }));
     expect(again.body).toContain('/login');
     expect(jwtPayload(tokens.id_token!).sid).toBe(sid);
+  });
+});
+
+describe('acr values', () => {
+  it('a password sign-in says pwd, a password and a code say mfa, and a request for a passkey refuses a password', async () => {
+    const pwd = await exchange(main, await authorize(new TestBrowser(), main, { redirectUri, credentials: person }));
+    expect(pwd.claims()!.acr).toBe('urn:latchkey:acr:pwd');
+    mark('acr_values_supported', 'urn:latchkey:acr:pwd');
+
+    // phr and phrh: a database that asks for a passkey gets no sign-in from a password (the passkey
+    // sign-ins that satisfy them, with a software and a virtual authenticator, are in passkeys.test.ts
+    // and passkeys-browser.test.ts).
+    for (const acr of ['phr', 'phrh']) {
+      const asked = await new TestBrowser().follow(oidc.buildAuthorizationUrl(main, {
+        redirect_uri: redirectUri, scope: 'openid', state: 's', acr_values: acr,
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+      }), { stopAt: (u) => u.origin === new URL(redirectUri).origin });
+      expect(asked.body, acr).toContain('asks you to sign in with a passkey');
+      mark('acr_values_supported', acr);
+    }
+
+    // mfa: turn 2FA on for this person (the last test of the file that signs in), then sign in again.
+    const portal = new TestBrowser();
+    await portalSignIn(idp, portal, person.email, person.password);
+    const { secret } = await enableTwoFactor(portal, idp);
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(main, {
+      redirect_uri: redirectUri, scope: 'openid', state: 'mfa', nonce: 'mfa',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    const stopAt = (u: URL) => u.origin === new URL(redirectUri).origin;
+    const browser = new TestBrowser();
+    const login = await browser.follow(url, { stopAt });
+    const codePage = await browser.submit(login, '/login', person, { stopAt });
+    expect(codePage.body).toContain('/second-factor');
+    let page = await browser.submit(codePage, '/second-factor', { code: totp(secret, 1) }, { stopAt });
+    if (page.status === 200 && page.body.includes('/confirm"')) page = await browser.submit(page, '/confirm', {}, { stopAt });
+    expect(page.location, page.body.slice(0, 300)).toBeTruthy();
+    const tokens = await oidc.authorizationCodeGrant(main, new URL(page.location!), { pkceCodeVerifier: verifier, expectedState: 'mfa', expectedNonce: 'mfa' });
+    expect(tokens.claims()!.acr).toBe('urn:latchkey:acr:mfa');
+    mark('acr_values_supported', 'urn:latchkey:acr:mfa');
   });
 });
 
