@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { DeviceSummary } from '../../shared/account-api.ts';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
@@ -8,13 +8,15 @@ export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onL
   const [confirming, setConfirming] = useState(false);
   const confirmButton = useRef<HTMLButtonElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
-  const cancel = () => {
-    setConfirming(false);
-    requestAnimationFrame(() => trigger.current?.focus());
-  };
+  const wasConfirming = useRef(false);
+  const cancel = () => setConfirming(false);
   const others = props.devices.filter((device) => !device.current).length;
-  useEffect(() => {
+  // Focus moves into the confirmation when it opens and back to its button when it closes, right after
+  // the DOM changes (a layout effect): an animation frame would never come in a page the browser hides.
+  useLayoutEffect(() => {
     if (confirming) confirmButton.current?.focus();
+    else if (wasConfirming.current) trigger.current?.focus();
+    wasConfirming.current = confirming;
   }, [confirming]);
 
   return (
