@@ -10,10 +10,10 @@ import * as jose from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSummary } from '../../shared/account-api.ts';
-import { ACCOUNT_API_SCOPE } from '../../shared/account-api.ts';
 import { clock } from '../../idp/src/clock.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { discoverClient, discoverExtension, seedClient, type SeededClient } from '../helpers/clients.ts';
+import { extensionSignIn as signInAsExtension } from '../helpers/extension-api.ts';
 import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../helpers/relying-party.ts';
 import { portalSignIn } from '../helpers/security.ts';
@@ -40,24 +40,9 @@ interface Signed {
   jwk: jose.JWK;
 }
 
-/** The extension's sign-in: code + PKCE + DPoP in `browser` (its IdP session), token for the account API. */
+/** The extension's sign-in (test/helpers/extension-api.ts), keeping the browser that holds its IdP session. */
 async function extensionSignIn(browser: TestBrowser, email: string): Promise<Signed> {
-  const keys = await oidc.randomDPoPKeyPair('ES256');
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const resource = `${idp.issuer}/api`;
-  const url = oidc.buildAuthorizationUrl(extension, {
-    redirect_uri: REDIRECT, scope: `openid offline_access ${ACCOUNT_API_SCOPE}`, resource, state,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  });
-  const atRedirect = (u: URL) => u.origin === new URL(REDIRECT).origin;
-  let page = await browser.follow(url, { stopAt: atRedirect });
-  if (page.body.includes('/login"')) page = await browser.submit(page, '/login', { email, password: PASSWORD }, { stopAt: atRedirect });
-  if (page.status === 200 && page.body.includes('/confirm')) page = await browser.submit(page, '/confirm', {}, { stopAt: atRedirect });
-  expect(page.location, page.body.slice(0, 500)).toContain(REDIRECT);
-  const DPoP = oidc.getDPoPHandle(extension, keys);
-  const tokens = await oidc.authorizationCodeGrant(extension, new URL(page.location!), { pkceCodeVerifier: verifier, expectedState: state }, { resource }, { DPoP });
-  return { browser, token: tokens.access_token, refreshToken: tokens.refresh_token, keys, jwk: await jose.exportJWK(keys.publicKey) };
+  return { browser, ...(await signInAsExtension(idp, extension, REDIRECT, browser, email, PASSWORD)) };
 }
 
 async function call(s: Signed, method: string, path: string, init: { body?: string; contentType?: string } = {}): Promise<Response> {
