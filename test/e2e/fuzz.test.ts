@@ -9,6 +9,7 @@
  *
  * FUZZ_SEED and FUZZ_RUNS (cases per route) override the defaults, e.g. to replay a reported failure.
  */
+import { seedRouteFixtures } from '../helpers/route-fixtures.ts';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import fc from 'fast-check';
@@ -52,22 +53,9 @@ beforeAll(async () => {
   const interactionUid = new URL(login.url).pathname.split('/')[2]!;
   signedOutCsrf = csrfOf(login.body);
 
-  const { databases, apiKeys } = idp.services;
-  const created = await databases.create(account.id, {
-    name: 'Fuzzed', url: 'https://fuzzed.example', redirectUris: ['https://fuzzed.example/callback'],
-    postLogoutRedirectUris: ['https://fuzzed.example/'], tokenEndpointAuthMethod: 'client_secret_basic',
-  }, { kind: 'account', accountId: account.id });
-  const membership = (await databases.members(created.database.id))[0]!;
-  ids = [created.database.id, membership.id, 'key_AAAAAAAAAAAAAAAA', interactionUid, crypto.randomUUID()];
-  await apiKeys.enableDeveloperMode(account.id, { actor: account.id });
-  apiKey = (await apiKeys.create(account.id, { description: 'fuzz', duration: '1d', scope: 'read-write', databases: null }, { actor: account.id })).secret;
-  const token = await fetch(`${idp.issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${created.clientId}:${created.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', resource: `${idp.issuer}/database-api`, scope: 'members:read members:write' }),
-  });
-  expect(token.status).toBe(200);
-  databaseToken = ((await token.json()) as { access_token: string }).access_token;
+  const fixtures = await seedRouteFixtures(idp, account.id, { host: 'fuzzed.example', name: 'Fuzzed' });
+  ({ apiKey, databaseToken } = fixtures);
+  ids = [fixtures.databaseId, fixtures.membershipId, 'key_AAAAAAAAAAAAAAAA', interactionUid, crypto.randomUUID()];
   client = await seedClient(idp, { first_party: true, grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] });
 });
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { Route } from '../../idp/src/http/route.ts';
 import { routeTable } from '../../idp/src/route-table.ts';
+import { seedRouteFixtures } from '../helpers/route-fixtures.ts';
 import { passkeyRepository } from '../../idp/src/passkeys/passkey-repository.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
@@ -41,30 +42,16 @@ beforeAll(async () => {
   signedOutCsrf = csrfOf(login.body);
   expect(signedOutCsrf).not.toBe('');
 
-  const { databases, apiKeys } = idp.services;
-  const created = await databases.create(account.id, {
-    name: 'Badinput', url: 'https://badinput.example', redirectUris: ['https://badinput.example/callback'],
-    postLogoutRedirectUris: ['https://badinput.example/'], backchannelLogoutUri: 'https://badinput.example/backchannel-logout', tokenEndpointAuthMethod: 'client_secret_basic',
-  }, { kind: 'account', accountId: account.id });
-  const membership = (await databases.members(created.database.id))[0]!;
+  const fixtures = await seedRouteFixtures(idp, account.id, { host: 'badinput.example', name: 'Badinput', backchannel: true });
+  ({ apiKey, databaseToken } = fixtures);
   // A stored passkey (not a usable one: only its id matters), so rename and delete reach their body schemas.
   const passkey = {
     id: 'pk_badinputAAAAAAAAAAAA', accountId: account.id, credentialId: 'AAAA', publicKey: 'AAAA', signCount: 0, transports: [],
     backupEligible: false, backupState: false, aaguid: '00000000-0000-0000-0000-000000000000', name: 'Bad input', createdAt: 0, lastUsedAt: null,
   };
   expect(await passkeyRepository(idp.services.db).insertUnderLimit(passkey, 20)).toBe(true);
-  ids = [created.database.id, membership.id, 'key_AAAAAAAAAAAAAAAA', interactionUid, passkey.id];
+  ids = [fixtures.databaseId, fixtures.membershipId, 'key_AAAAAAAAAAAAAAAA', interactionUid, passkey.id];
 
-  await apiKeys.enableDeveloperMode(account.id, { actor: account.id });
-  apiKey = (await apiKeys.create(account.id, { description: 'bad input', duration: '1d', scope: 'read-write', databases: null }, { actor: account.id })).secret;
-
-  const token = await fetch(`${idp.issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${created.clientId}:${created.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', resource: `${idp.issuer}/database-api`, scope: 'members:read members:write' }),
-  });
-  expect(token.status).toBe(200);
-  databaseToken = ((await token.json()) as { access_token: string }).access_token;
 });
 afterAll(async () => {
   await idp?.close();
