@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics (IDP_METRICS_PORT): the real IdP on a random port with its metrics listener on
  * another; a relying party signs in with openid-client (after a wrong password), exchanges the code,
- * introspects the access token and an API key, and someone guesses passwords until throttled. The
+ * introspects the access token and an API key, someone guesses passwords until throttled, and an
+ * account with 2FA signs in after a wrong code. The
  * scrape then shows every family with the values of what happened, route labels that are templates or
  * fixed names (never a path with an id), and the public port does not serve /metrics.
  */
@@ -13,6 +14,7 @@ import { discoverClient, type SeededClient } from '../helpers/clients.ts';
 import { authorize, exchange } from '../helpers/oidc-sign-in.ts';
 import { freePort } from '../helpers/databases.ts';
 import { routeTable } from '../../idp/src/route-table.ts';
+import { totp } from '../helpers/security.ts';
 
 const metricsPort = await freePort();
 const idp = useTestIdp({ env: { IDP_METRICS_PORT: String(metricsPort) } });
@@ -111,6 +113,21 @@ describe('metrics on IDP_METRICS_PORT', () => {
     page = await guesser.submit(page, '/login', { email: 'grace@example.com', password: 'one more guess' });
     expect(page.status).toBe(429);
 
+    // An account with 2FA: the code form (second factor required), a wrong code, then the right one.
+    const { id: linusId } = await idp.createAccount('linus@example.com', password);
+    const linus = (await idp.services.accounts.findById(linusId))!;
+    const enrollment = await idp.services.security.twoFactor.startEnrollment(linus);
+    await idp.services.security.twoFactor.confirmEnrollment(linus, totp(enrollment.secret));
+    const twoFactor = new TestBrowser();
+    const codeForm = await twoFactor.submit(await twoFactor.follow(loginUrl, { stopAt: (u) => u.origin === 'http://localhost:9' }), '/login', { email: 'linus@example.com', password });
+    expect(codeForm.body).toContain('/second-factor');
+    const wrongCode = await twoFactor.submit(codeForm, '/second-factor', { code: '000000' === totp(enrollment.secret, 1) ? '111111' : '000000' });
+    expect(wrongCode.status).toBe(401);
+    const signedIn = await twoFactor.submit(wrongCode, '/second-factor', { code: totp(enrollment.secret, 1) }, { stopAt: (u) => u.origin === 'http://localhost:9' });
+    // Signed in, but not a member of this database: its no-access page, not the code form again.
+    expect(signedIn.status).toBe(403);
+    expect(signedIn.body).not.toContain('/second-factor');
+
     expect((await fetch(`${idp.issuer}/metrics`)).status).toBe(404);
     expect((await fetch(`${idp.issuer}/my/databases/db_doesnotexist`)).status).toBeLessThan(500);
 
@@ -122,7 +139,9 @@ describe('metrics on IDP_METRICS_PORT', () => {
     ]) {
       expect(text, family).toMatch(new RegExp(`^# HELP ${family} \\S`, 'm'));
     }
-    expect(value(samples, 'idp_sign_ins_total', { outcome: 'success' })).toBe(1);
+    expect(value(samples, 'idp_sign_ins_total', { outcome: 'success' })).toBe(2);
+    expect(value(samples, 'idp_sign_ins_total', { outcome: 'second_factor_required' })).toBe(1);
+    expect(value(samples, 'idp_sign_ins_total', { outcome: 'second_factor_failed' })).toBe(1);
     expect(value(samples, 'idp_sign_ins_total', { outcome: 'wrong_password' })).toBe(11);
     expect(value(samples, 'idp_sign_ins_total', { outcome: 'throttled' })).toBe(1);
     expect(value(samples, 'idp_tokens_issued_total', { grant_type: 'authorization_code' })).toBe(1);
@@ -132,7 +151,7 @@ describe('metrics on IDP_METRICS_PORT', () => {
     expect(value(samples, 'idp_rate_limit_rejections_total')).toBeGreaterThanOrEqual(1);
     for (const s of samples.filter((x) => x.name === 'idp_rate_limit_rejections_total')) expect(s.labels.limit).toMatch(/^signin:[a-z-]+$/);
     // Sessions are counted in the SQL store; with Redis (the postgres project) they live there, uncounted.
-    expect(value(samples, 'idp_sessions_live')).toBe(idp.config.redisUrl ? 0 : 1);
+    expect(value(samples, 'idp_sessions_live')).toBe(idp.config.redisUrl ? 0 : 2);
     expect(value(samples, 'idp_mail_outbox_messages', { status: 'queued' })).toBe(0);
     const engine = { engine: idp.services.db.dialect };
     expect(value(samples, 'idp_store_query_duration_seconds_count', engine)).toBeGreaterThan(value(before, 'idp_store_query_duration_seconds_count', engine));
