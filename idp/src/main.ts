@@ -31,6 +31,9 @@ export interface RunningIdp {
 
 export async function startIdp(config: Config, options: { mailer?: Mailer; quiet?: boolean } = {}): Promise<RunningIdp> {
   configureLog(config);
+  // A cluster worker answers the primary's scrapes from its first moment (an unanswered worker fails the
+  // whole scrape after prom-client's 5 s), with the gauges at 0 until its store is open.
+  if (config.metrics && cluster.isWorker) answerClusterScrapes();
   const key = loadSecretKey(config); // before anything is opened: a bad key file stops here
   const box = secretBox(key);
   const db = await openConfiguredStore(config, { serving: true });
@@ -95,10 +98,7 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
 async function serveMetrics(config: Config, services: ReturnType<typeof createServices>): Promise<MetricsServer | undefined> {
   if (!config.metrics) return undefined;
   collectFrom({ liveSessions: () => services.sessions.countLive(), outbox: () => outboxStatus(services.db) });
-  if (cluster.isWorker) {
-    answerClusterScrapes();
-    return undefined;
-  }
+  if (cluster.isWorker) return undefined;
   const server = await startMetricsServer(config.metrics, metricsText, (error) => log.error('collecting the metrics failed', { err: error }));
   log.info(`metrics on ${server.url}`);
   return server;
