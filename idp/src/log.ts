@@ -49,6 +49,10 @@ export function prettyLine(json: string): string {
     return json;
   }
   const level = String(entry.level ?? 'info');
+  if (entry.msg === 'request' && level === 'info' && entry.route !== undefined) {
+    // The access line, as people read one.
+    return `[idp] ${String(entry.method)} ${String(entry.route)} ${String(entry.status)} ${String(entry.durationMs)} ms${entry.aborted ? ' (aborted)' : ''} req=${String(entry.reqId)}\n`;
+  }
   const head = level === 'info' ? '' : `${level.toUpperCase()}: `;
   const fields = Object.entries(entry).filter(([key]) => !HEAD_FIELDS.has(key)).map(([key, value]) => `${key}=${valueText(value)}`);
   const err = entry.err as { stack?: string; message?: string } | undefined;

@@ -31,6 +31,8 @@ describe('the pretty log format', () => {
     expect(prettyLine('{"level":"info","time":"t","pid":1,"msg":"IdP listening on http://localhost:3000"}')).toBe('[idp] IdP listening on http://localhost:3000\n');
     expect(prettyLine('{"level":"warn","time":"t","msg":"request","reqId":"r1","route":"/my/login","status":200,"note":"two words"}'))
       .toBe('[idp] WARN: request reqId=r1 route=/my/login status=200 note="two words"\n');
+    expect(prettyLine('{"level":"info","reqId":"r2","route":"/my/login","method":"GET","status":302,"durationMs":17.3,"msg":"request"}'))
+      .toBe('[idp] GET /my/login 302 17.3 ms req=r2\n');
     expect(prettyLine('{"level":"error","msg":"failed","err":{"type":"Error","message":"boom","stack":"Error: boom\\n    at here"}}'))
       .toBe('[idp] ERROR: failed\nError: boom\n    at here\n');
   });
