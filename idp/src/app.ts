@@ -23,6 +23,8 @@ import { AppError, DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyFailure } from '.
 import { createMatcher, routeRunner, type Match } from './http/route.ts';
 import { generalSecurityHeaders, securityHeaders } from './http/security-headers.ts';
 import { log } from './log.ts';
+import { observeRequest } from './http/access-log.ts';
+import { noteRoute, REFUSED_ROUTE, withRequestContext, WRONG_METHOD_ROUTE } from './observability/request-context.ts';
 import { withRequestOrigin } from './activity/request-origin.ts';
 import { routeTable } from './route-table.ts';
 import type { Services } from './services.ts';
@@ -111,11 +113,13 @@ export async function buildApp(options: AppOptions) {
     const pathname = url.split('?')[0]!;
     const ours = pathname.startsWith('/') && match(pathname, req.method ?? 'GET').kind !== 'none';
     if (!ours && isOAuthPath(pathname)) {
+      noteRoute(REFUSED_ROUTE);
       for (const [name, value] of providerHeaders) res.setHeader(name, value);
       res.writeHead(refusal.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...refusal.headers });
       res.end(JSON.stringify({ error: 'invalid_request', error_description: refusal.message }));
       return;
     }
+    noteRoute(REFUSED_ROUTE);
     matches.set(req, { refused: refusalError(refusal) });
     void ourCallback(req, res);
   }
@@ -125,6 +129,12 @@ export async function buildApp(options: AppOptions) {
   let proxyWarned = !services.config.production || services.config.trustProxy;
 
   function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    // Everything that runs for this request, ours or oidc-provider's, runs with its id and route.
+    const context = observeRequest(req, res, services.config.trustProxy);
+    withRequestContext(context, () => dispatchRequest(req, res));
+  }
+
+  function dispatchRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (!proxyWarned && req.headers['x-forwarded-for'] !== undefined) {
       proxyWarned = true;
       log.warn('requests arrive with X-Forwarded-For but IDP_TRUST_PROXY is off: every client behind the proxy shares one address, '
@@ -142,7 +152,7 @@ export async function buildApp(options: AppOptions) {
     screenBody(req).then(
       (screened) => (screened.ok ? route(screened.req, res) : refuse(screened.req, res, screened.refusal)),
       (error: unknown) => {
-        log.warn(`reading a request body failed: ${String(error)}`);
+        log.warn('reading a request body failed', { err: error });
         if (!res.headersSent) res.writeHead(400).end();
       },
     );
@@ -155,6 +165,7 @@ export async function buildApp(options: AppOptions) {
     const pathname = query === -1 ? url : url.slice(0, query);
     const result = pathname.startsWith('/') ? match(pathname, method) : { kind: 'wrong-method' as const };
     if (result.kind === 'route' || (result.kind === 'wrong-method' && method !== 'OPTIONS')) {
+      noteRoute(result.kind === 'route' ? result.match.route.path : WRONG_METHOD_ROUTE);
       matches.set(req, result.kind === 'route' ? result.match : 'wrong-method');
       void ourCallback(req, res);
       return;
@@ -162,7 +173,7 @@ export async function buildApp(options: AppOptions) {
     for (const [name, value] of providerHeaders) res.setHeader(name, value);
     // Signing keys may have been rotated by another process or instance: at most one check a second.
     refreshKeys().then(() => providers.callback()(req, res)).catch((error: unknown) => {
-      log.warn(`request failed: ${String(error)}`);
+      log.error('request failed', { err: error });
       if (res.headersSent) return;
       if (isDependencyFailure(error)) res.writeHead(503, { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) }).end();
       else res.writeHead(500).end();

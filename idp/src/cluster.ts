@@ -10,14 +10,16 @@
  *
  * Invariant: the primary imports neither the app nor the store nor the configuration schema (only
  * node:cluster, log.ts and config/workers.ts), so it stays small (issue 16: ≤ 60 MB) however large the
- * app grows. bin.ts sends `idp serve` here before loading anything else.
+ * app grows. bin.ts sends `idp serve` here before loading anything else. With IDP_METRICS_PORT it also
+ * loads prom-client and observability/metrics-server.ts, and serves the sum of the workers' metrics
+ * (prom-client's AggregatorRegistry asks every worker; each answers, see main.ts serveMetrics).
  *
  * The primary restarts a worker that dies (waiting longer after each quick crash, so a worker that cannot
  * start does not spin) and stops every worker on SIGINT/SIGTERM.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { log, setLogLevel } from './log.ts';
+import { configureLog, log, type LogFormat, type setLogLevel } from './log.ts';
 
 type LogLevel = Parameters<typeof setLogLevel>[0];
 
@@ -43,6 +45,9 @@ export interface PreparedMessage {
   kind: 'latchkey:prepared';
   workers: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** IDP_METRICS_PORT and IDP_METRICS_HOST, validated: the primary serves the workers' sum there. */
+  metrics?: { port: number; host: string };
   issuer?: string;
   dataDir: string;
 }
@@ -74,7 +79,8 @@ export async function runPrimary(): Promise<number> {
   cluster.setupPrimary({ execArgv: [...process.execArgv.filter((a) => !a.startsWith('--max-semi-space-size')), ...WORKER_NODE_FLAGS] });
   const prepared = await prepare();
   if (typeof prepared === 'number') return prepared;
-  setLogLevel(prepared.logLevel);
+  configureLog(prepared);
+  const metrics = prepared.metrics ? await serveClusterMetrics(prepared.metrics) : undefined;
 
   let stopping = false;
   let quickCrashes = 0;
@@ -120,7 +126,18 @@ export async function runPrimary(): Promise<number> {
   });
   stopping = true;
   await stopWorkers();
+  await metrics?.close();
   return 0;
+}
+
+/** The primary's metrics listener: each scrape asks every worker and sums (or, for gauges of the store, maxes) their answers. */
+async function serveClusterMetrics(listen: { port: number; host: string }) {
+  const [{ default: client }, { startMetricsServer }] = await Promise.all([import('prom-client'), import('./observability/metrics-server.ts')]);
+  const aggregator = new client.AggregatorRegistry();
+  const server = await startMetricsServer(listen, async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }),
+    (error) => log.error('collecting the workers\' metrics failed', { err: error }));
+  log.info(`metrics on ${server.url} (the sum of the workers)`);
+  return server;
 }
 
 async function stopWorkers(): Promise<void> {

@@ -3,10 +3,14 @@
  * two-factor-repository.ts), bind the port, then build the app with the issuer (which depends on the
  * bound port when IDP_ISSUER is not set).
  */
+import cluster from 'node:cluster';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configWarnings, type Config } from './config/config.ts';
-import { log, setLogLevel } from './log.ts';
+import { configureLog, log } from './log.ts';
+import { answerClusterScrapes, collectFrom, metricsText } from './observability/metrics.ts';
+import { startMetricsServer, type MetricsServer } from './observability/metrics-server.ts';
+import { outboxStatus } from './mail/mail-queue.ts';
 import { buildApp } from './app.ts';
 import { createServices } from './services.ts';
 import { openConfiguredStore } from './storage/store.ts';
@@ -26,7 +30,10 @@ export interface RunningIdp {
 }
 
 export async function startIdp(config: Config, options: { mailer?: Mailer; quiet?: boolean } = {}): Promise<RunningIdp> {
-  setLogLevel(config.logLevel);
+  configureLog(config);
+  // A cluster worker answers the primary's scrapes from its first moment (an unanswered worker fails the
+  // whole scrape after prom-client's 5 s), with the gauges at 0 until its store is open.
+  if (config.metrics && cluster.isWorker) answerClusterScrapes();
   const key = loadSecretKey(config); // before anything is opened: a bad key file stops here
   const box = secretBox(key);
   const db = await openConfiguredStore(config, { serving: true });
@@ -52,6 +59,16 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer, shortLived });
   const { handleRequest } = await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
   server.on('request', handleRequest);
+  let metricsServer: MetricsServer | undefined;
+  try {
+    metricsServer = await serveMetrics(config, services);
+  } catch (error) {
+    // IDP_METRICS_PORT taken: nothing may stay open behind the failed start.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await shortLived?.close();
+    await db.close();
+    throw error;
+  }
   const maintenance = startMaintenance(services);
   services.mailer.startSender();
   if (!options.quiet) for (const warning of configWarnings(config, issuer)) log.warn(warning);
@@ -62,6 +79,7 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
     services,
     async close() {
       maintenance.stop();
+      await metricsServer?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -71,4 +89,17 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
       await db.close();
     },
   };
+}
+
+/**
+ * IDP_METRICS_PORT: the gauges read this IdP's store when scraped; a single process serves them itself,
+ * a cluster worker answers the primary, which serves the sum of its workers (cluster.ts).
+ */
+async function serveMetrics(config: Config, services: ReturnType<typeof createServices>): Promise<MetricsServer | undefined> {
+  if (!config.metrics) return undefined;
+  collectFrom({ liveSessions: () => services.sessions.countLive(), outbox: () => outboxStatus(services.db) });
+  if (cluster.isWorker) return undefined;
+  const server = await startMetricsServer(config.metrics, metricsText, (error) => log.error('collecting the metrics failed', { err: error }));
+  log.info(`metrics on ${server.url}`);
+  return server;
 }

@@ -21,6 +21,7 @@ import { mailOutbox } from './mail/outbox.ts';
 import { rateLimiter } from './security/rate-limiter.ts';
 import { redisRateLimiter } from './security/redis-rate-limiter.ts';
 import { withInProcessFallback } from './security/fallback-rate-limiter.ts';
+import { countingRejections } from './security/rate-limit-metrics.ts';
 import { RedisOidcAdapter, SHORT_LIVED_MODELS, type ShortLivedStore } from './storage/redis.ts';
 import { StoreOidcAdapter } from './storage/oidc-adapter.ts';
 import { auditRepository } from './security/audit-repository.ts';
@@ -53,7 +54,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   const outbox = mailOutbox({ mailer, issuer });
   const accountsRepo = accountRepository(db);
   const hasher = passwordHasher(config.argon2);
-  const limiter = shortLived ? redisRateLimiter(shortLived) : rateLimiter(db);
+  const limiter = countingRejections(shortLived ? redisRateLimiter(shortLived) : rateLimiter(db));
   // The account API's failed-authentication limit keeps counting in this process while the shared one
   // does not answer, so valid API keys keep working through a Redis outage (fallback-rate-limiter.ts).
   const apiFailureLimiter = withInProcessFallback(limiter);

@@ -113,14 +113,19 @@ function waitForLine(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: 
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; got:\n${seen}`)), ms);
-    child[stream]!.on('data', (d: Buffer) => {
+    // Once matched, stop collecting but keep draining: the IdP writes an access line per request to
+    // stderr (log.ts), and a pipe nobody reads would stall it.
+    const onData = (d: Buffer) => {
       seen += d;
       const match = seen.match(pattern);
       if (match) {
         clearTimeout(timer);
+        child[stream]!.off('data', onData);
+        child[stream]!.resume();
         resolve(match[0]);
       }
-    });
+    };
+    child[stream]!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${seen}`)));
   });
 }

@@ -5,7 +5,7 @@
  * app). `idp serve` with several workers makes this process the cluster primary, which must not carry
  * the app it never runs (issue 16: ≤ 60 MB); each command imports what it needs when it runs.
  */
-import { setLogLevel } from '../log.ts';
+import { configureLog } from '../log.ts';
 import { withServices, withStore, type Command } from './context.ts';
 
 export type { Command, OptionSpec } from './context.ts';
@@ -76,7 +76,7 @@ export const commands: Command[] = [
       if (!/^[a-z0-9._-]{1,40}$/i.test(prefix)) throw new AppError('invalid_input', '--prefix may use letters, digits, dot, dash and underscore');
       const password = String(values.password);
       if (password.length < 8) throw new AppError('invalid_input', '--password must have at least 8 characters');
-      setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+      configureLog({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel, logFormat: config.logFormat });
       const [{ seedAccounts }, { passwordHasher }] = await Promise.all([import('../accounts/account-seed.ts'), import('../accounts/password-hasher.ts')]);
       return await withStore(config, (db) => seedAccounts(db, passwordHasher(config.argon2), { count, password, prefix, start }));
     },

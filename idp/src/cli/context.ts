@@ -5,7 +5,7 @@
 import type { Config } from '../config/config.ts';
 import { AppError } from '../errors.ts';
 import { emailField } from '../fields.ts';
-import { setLogLevel } from '../log.ts';
+import { configureLog } from '../log.ts';
 import type { Services } from '../services.ts';
 import type { Store } from '../storage/store.ts';
 
@@ -31,7 +31,7 @@ export function issuerOf(config: Config): string {
 
 /** Opens the store, runs `fn` with the services, and always closes what it opened. */
 export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
-  setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  configureLog({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel, logFormat: config.logFormat });
   const [{ openConfiguredStore }, { createServices }] = await Promise.all([import('../storage/store.ts'), import('../services.ts')]);
   const db = await openConfiguredStore(config);
   const shortLived = config.redisUrl ? (await import('../storage/redis.ts')).openRedis(config.redisUrl, config.redisPrefix) : undefined;
@@ -51,7 +51,7 @@ export async function withServices<T>(config: Config, fn: (services: Services) =
 
 /** Opens the store the configuration names (SQLite or PostgreSQL), runs `fn` on it, and closes it. */
 export async function withStore<T>(config: Config, fn: (db: Store) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
-  setLogLevel(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  configureLog({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel, logFormat: config.logFormat });
   const { openConfiguredStore } = await import('../storage/store.ts');
   const db = await openConfiguredStore(config, options);
   try {

@@ -50,5 +50,7 @@ async function prepareStore(config: Config): Promise<void> {
     await db.close();
   }
   for (const warning of configWarnings(config, config.issuer ?? `http://localhost:${config.port}`)) log.warn(warning);
-  await reportPrepared({ workers: config.workers, logLevel: config.logLevel, issuer: config.issuer, dataDir: config.dataDir });
+  await reportPrepared({
+    workers: config.workers, logLevel: config.logLevel, logFormat: config.logFormat, metrics: config.metrics, issuer: config.issuer, dataDir: config.dataDir,
+  });
 }

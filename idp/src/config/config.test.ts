@@ -11,6 +11,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ IDP_REDIS_TIMEOUT_MS: 'soon' })).toThrow(/IDP_REDIS_TIMEOUT_MS/);
   });
 
+  it('reads the metrics listener and the log format, naming a bad setting', () => {
+    expect(loadConfig({}).metrics).toBeUndefined();
+    expect(loadConfig({ IDP_METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ IDP_METRICS_PORT: '9464', IDP_METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(() => loadConfig({ IDP_METRICS_PORT: 'nine' })).toThrow(/IDP_METRICS_PORT/);
+    expect(() => loadConfig({ IDP_METRICS_PORT: '3000' })).toThrow(/IDP_METRICS_PORT: must differ from PORT/);
+    expect(() => loadConfig({ IDP_METRICS_PORT: '9464', IDP_METRICS_HOST: '' })).toThrow(/IDP_METRICS_HOST/);
+    expect(loadConfig({}).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'production', IDP_ISSUER: 'https://id.example.com' }).logFormat).toBe('json');
+    expect(loadConfig({ IDP_LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadConfig({ IDP_LOG_FORMAT: 'xml' })).toThrow(/IDP_LOG_FORMAT/);
+  });
+
   it('has working development defaults', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);

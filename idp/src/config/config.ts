@@ -75,8 +75,20 @@ const envSchema = z.object({
   IDP_OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2500),
   /** SMTP connect, greeting and socket inactivity, in ms (nodemailer `connectionTimeout`, `greetingTimeout`, `socketTimeout`). */
   IDP_SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
-  /** `info` logs a line per mail and boot; `warn` only warnings; `silent` nothing. */
+  /** `info` logs a line per request, mail and boot; `warn` only warnings; `silent` nothing. */
   IDP_LOG_LEVEL: z.enum(['silent', 'warn', 'info', 'debug']).default('info'),
+  /**
+   * Log lines on stderr: `json` (one JSON object a line: level, time, msg, reqId, route, status, durationMs, ...)
+   * or `pretty` (one human line). Default: `json` when NODE_ENV=production, `pretty` otherwise.
+   */
+  IDP_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /**
+   * Port of the Prometheus metrics listener (`GET /metrics`), apart from PORT so it is never public by
+   * accident. Unset: no metrics listener. With IDP_WORKERS > 1 the primary serves the sum of the workers.
+   */
+  IDP_METRICS_PORT: port.optional(),
+  /** Interface of the metrics listener. Loopback by default: expose it to a scraper on purpose. */
+  IDP_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export interface Config {
@@ -101,6 +113,9 @@ export interface Config {
   trustProxy: boolean;
   argon2: { memoryCost: number; timeCost: number; parallelism: 1 };
   logLevel: 'silent' | 'warn' | 'info' | 'debug';
+  logFormat: 'json' | 'pretty';
+  /** The Prometheus listener (IDP_METRICS_PORT, IDP_METRICS_HOST), or undefined when off. */
+  metrics: { port: number; host: string } | undefined;
   extensionRedirectUris: string[];
   /** Milliseconds; see the IDP_*_TIMEOUT_MS settings above. */
   timeouts: { pgConnectMs: number; pgStatementMs: number; redisMs: number; outboundMs: number; smtpMs: number };
@@ -133,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else if (e.IDP_DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  IDP_SECRET_KEY: required when IDP_DATABASE_URL is set (every instance must share the key that encrypts TOTP secrets); set IDP_SECRET_KEY to 32 random bytes in base64, e.g. `openssl rand -base64 32`');
   }
+  if (e.IDP_METRICS_PORT !== undefined && e.IDP_METRICS_PORT !== 0 && e.IDP_METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid configuration:\n  IDP_METRICS_PORT: must differ from PORT (metrics are never served on the public port)');
+  }
   const dataDir = path.resolve(e.IDP_DATA_DIR);
   return {
     port: e.PORT,
@@ -153,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.IDP_TRUST_PROXY,
     argon2: { memoryCost: e.IDP_ARGON2_MEMORY_KIB, timeCost: e.IDP_ARGON2_ITERATIONS, parallelism: 1 },
     logLevel: e.IDP_LOG_LEVEL,
+    logFormat: e.IDP_LOG_FORMAT ?? (production ? 'json' : 'pretty'),
+    metrics: e.IDP_METRICS_PORT === undefined ? undefined : { port: e.IDP_METRICS_PORT, host: e.IDP_METRICS_HOST },
     extensionRedirectUris: parseUriList(e.IDP_EXTENSION_REDIRECT_URIS),
     timeouts: {
       pgConnectMs: e.IDP_PG_CONNECT_TIMEOUT_MS,

@@ -59,7 +59,8 @@ function report(ctx: AppContext, error: unknown, appError: AppError): void {
     const cause = (appError.cause ?? error) as Error | undefined;
     log.warn(`${ctx.method} ${ctx.path}: 503, a dependency did not answer: ${cause?.message ?? String(cause)}`);
   } else if (appError.status >= 500) {
-    log.warn(`${ctx.method} ${ctx.path} failed: ${(error as Error)?.stack ?? String(error)}`);
+    // The stack goes in `err`; the line's reqId and route say which request (log.ts).
+    log.error(`${ctx.method} ${ctx.path} failed`, { err: error });
   }
 }
 

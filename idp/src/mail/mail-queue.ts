@@ -23,6 +23,7 @@ import { outsideTransaction } from '../storage/store.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { nowSeconds } from '../clock.ts';
 import { log } from '../log.ts';
+import { metrics } from '../observability/metrics.ts';
 import type { Mailer, MailMessage } from './mailer.ts';
 
 export const MAX_ATTEMPTS = 16;
@@ -92,6 +93,7 @@ export function durableMailQueue(deps: {
       const failed = row.attempts >= MAX_ATTEMPTS;
       await db.run('UPDATE mail_outbox SET status = ?, next_attempt_at = ?, lease_until = 0, claim = NULL, last_error = ? WHERE id = ?',
         [failed ? 'failed' : 'queued', nowSeconds() + backoff(row.attempts), message, row.id]);
+      metrics.mailFailed(failed ? 'gave_up' : 'retry');
       log.warn(`mail ${row.message_id} to ${row.recipient}: attempt ${row.attempts} failed (${message})${failed ? '; giving up' : `; retry in ${backoff(row.attempts)} s`}`);
       return false;
     }
@@ -120,7 +122,7 @@ export function durableMailQueue(deps: {
     if (pass) return pass.then(() => deliverDue());
     pass = outsideTransaction(() => runPass())
       .catch((error: unknown) => {
-        log.warn(`mail queue: delivery pass failed: ${String((error as Error)?.stack ?? error)}`);
+        log.warn('mail queue: delivery pass failed', { err: error });
         return 0;
       })
       .finally(() => (pass = undefined));

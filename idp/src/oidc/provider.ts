@@ -19,6 +19,8 @@ import type { JWK } from 'jose';
 import type { Account } from '../accounts/types.ts';
 import type { RelyingParties } from '../security/session-service.ts';
 import { log } from '../log.ts';
+import { metrics } from '../observability/metrics.ts';
+import { noteRoute } from '../observability/request-context.ts';
 import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
 import { answerDependencyFailures } from './dependency-failures.ts';
@@ -239,6 +241,19 @@ async function createProvider(settings: ProviderSettings, ports: ProviderPorts):
   (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
   // The store or Redis not answering is a 503 with Retry-After, not a 500 (outermost of our middleware).
   answerDependencyFailures(provider);
+  // The access log and HTTP metrics name oidc-provider's endpoints by its route names (never the path).
+  provider.use(async function nameRoute(ctx, next) {
+    try {
+      await next();
+    } finally {
+      const route = (ctx as KoaContextWithOIDC).oidc?.route;
+      if (route) noteRoute(`oidc:${route}`);
+    }
+  });
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+    const grantType = ctx.oidc.params?.grant_type;
+    if (typeof grantType === 'string') metrics.tokenIssued(grantType);
+  });
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(ports.apiKeyIntrospection, issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).
@@ -252,7 +267,7 @@ async function createProvider(settings: ProviderSettings, ports: ProviderPorts):
     const session = ctx.oidc.session;
     if (session?.accountId) {
       recording.set(ctx, ports.recordSessionActivity({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip })
-        .catch((error: unknown) => log.warn(`recording session activity failed: ${String(error)}`)));
+        .catch((error: unknown) => log.warn('recording session activity failed', { err: error })));
     }
   });
   return provider;

@@ -12,6 +12,7 @@
  * 7 days, bound to the account, only its SHA-256 stored) and from the extension (account API). Limited
  * per account and per IP, since it signs the person out everywhere.
  */
+import { countRejection } from './rate-limit-metrics.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
@@ -74,6 +75,7 @@ export function lockdownService(deps: {
     /** Spends a mailed link (once) and locks its account down; returns the account's email for the answer page. */
     async lockDownFromMailLink(token: string, ip: string): Promise<{ email: string }> {
       const wait = await limiter.retryAfter(`lockdown:ip:${ip}`, PER_IP);
+      if (wait > 0) countRejection('lockdown:ip');
       if (wait > 0) throw tooManyAttempts(wait, 'Too many attempts from your network.');
       const used = await accounts.consumeToken(sha256(token), 'lockdown', nowSeconds());
       const account = used && await accounts.findById(used.accountId);

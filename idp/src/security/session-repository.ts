@@ -40,6 +40,12 @@ export function sessionRepository(db: Db, shortLived?: ShortLivedStore) {
       WHERE model = 'RefreshToken' AND account_id = ? AND consumed_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
   );
   return {
+    /** Unexpired sessions of every account (the metrics' idp_sessions_live), or undefined when they live in Redis. */
+    async countLive(): Promise<number | undefined> {
+      if (redis) return undefined;
+      const row = await db.get<{ n: number }>("SELECT count(*) AS n FROM oidc_models WHERE model = 'Session' AND (expires_at IS NULL OR expires_at > ?)", [nowSeconds()]);
+      return Number(row?.n ?? 0);
+    },
     /** Live sessions of the account with the fields this IdP reads from their payload. */
     async listSessions(accountId: string): Promise<StoredSession[]> {
       const rows = redis

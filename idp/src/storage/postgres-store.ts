@@ -15,6 +15,7 @@
 import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { loadKysely } from './lazy-kysely.ts';
+import { metrics } from '../observability/metrics.ts';
 import { isDependencyFailure } from '../errors.ts';
 import { circuitBreaker, type CircuitBreaker } from './circuit-breaker.ts';
 import { postgresMigrations } from './migrations-postgres.ts';
@@ -115,9 +116,18 @@ export class PostgresStore implements Store {
     return context?.owner === this && context.client ? context.client : this.pool;
   }
 
-  #run(query: pg.QueryConfig | string): Promise<pg.QueryResult> {
+  /** Every query of get/all/run/exec, observed once (idp_store_query_duration_seconds), pool wait included. */
+  async #run(query: pg.QueryConfig | string): Promise<pg.QueryResult> {
     const client = this.#client();
-    return this.breaker.run(() => client.query(query));
+    const started = performance.now();
+    let failed = true;
+    try {
+      const result = await this.breaker.run(() => client.query(query));
+      failed = false;
+      return result;
+    } finally {
+      metrics.storeQuery('postgres', (performance.now() - started) / 1000, failed);
+    }
   }
 
   async get<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {

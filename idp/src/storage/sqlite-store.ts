@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { loadKysely } from './lazy-kysely.ts';
+import { metrics } from '../observability/metrics.ts';
 import { assertKnownSchemaVersion, migrations } from './migrations.ts';
 import type { RunResult, Store } from './store-contract.ts';
 import { transactionContext, type TxContext } from './transaction-context.ts';
@@ -29,6 +30,22 @@ export function openSqliteStore(file: string, options: { migrate?: boolean } = {
     throw error;
   }
   return store;
+}
+
+/**
+ * One synchronous statement, observed once (idp_store_query_duration_seconds): the time in SQLite, not
+ * the wait for another context's transaction before it.
+ */
+function timed<T>(statement: () => T): T {
+  const started = performance.now();
+  let failed = true;
+  try {
+    const result = statement();
+    failed = false;
+    return result;
+  } finally {
+    metrics.storeQuery('sqlite', (performance.now() - started) / 1000, failed);
+  }
 }
 
 export class SqliteStore implements Store {
@@ -77,22 +94,22 @@ export class SqliteStore implements Store {
 
   async get<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
     while (this.#blocked()) await this.#tx!.done;
-    return this.#statement(sql).get(...params) as T | undefined;
+    return timed(() => this.#statement(sql).get(...params) as T | undefined);
   }
 
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     while (this.#blocked()) await this.#tx!.done;
-    return this.#statement(sql).all(...params) as T[];
+    return timed(() => this.#statement(sql).all(...params) as T[]);
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<RunResult> {
     while (this.#blocked()) await this.#tx!.done;
-    return { changes: this.#statement(sql).run(...params).changes };
+    return timed(() => ({ changes: this.#statement(sql).run(...params).changes }));
   }
 
   async exec(sql: string): Promise<void> {
     while (this.#blocked()) await this.#tx!.done;
-    this.#db.exec(sql);
+    timed(() => this.#db.exec(sql));
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@
  *
  * Failed attempts are counted per IP; past the limit the answer is 429 before any lookup.
  */
+import { countRejection } from '../../security/rate-limit-metrics.ts';
 import { AppError, isDependencyFailure } from '../../errors.ts';
 import type { AppContext } from '../../http/context.ts';
 import { authorizationHeader } from '../../http/csrf.ts';
@@ -45,6 +46,7 @@ export function apiCaller(access: 'read' | 'write'): Guard {
     const { limiter, apiFailureLimiter, apiKeys } = ctx.state.services;
     const failureKey = `api:auth-fail:${clientAddressKey(ctx.ip)}`;
     const wait = await apiFailureLimiter.retryAfter(failureKey, FAILURE_LIMIT);
+    if (wait > 0) countRejection(failureKey);
     if (wait > 0) throw new AppError('too_many_requests', `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
 
     const header = ctx.get('Authorization');

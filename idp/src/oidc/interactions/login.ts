@@ -5,7 +5,7 @@ import { emailField, passwordField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { clientNameOf, interaction, interactionOf, passkeyRequirement, renderLogin } from './details.ts';
-import { afterPassword, deviceCookieHash } from './sign-in.ts';
+import { afterPassword, countingSignInFailures, deviceCookieHash } from './sign-in.ts';
 
 export const submitLogin = defineRoute({
   method: 'POST',
@@ -25,7 +25,8 @@ export const submitLogin = defineRoute({
     const passkeyOnly = passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name);
     if (passkeyOnly) throw new AppError('forbidden', passkeyOnly);
     // For a database the identifier is the membership's sign-in login, not necessarily the account email.
-    const account = await ctx.state.services.databases.authenticate(details.params.client_id as string | undefined, body.email, body.password, { ip: ctx.ip, deviceHash: deviceCookieHash(ctx) });
+    const account = await countingSignInFailures('wrong_password', () => ctx.state.services.databases.authenticate(
+      details.params.client_id as string | undefined, body.email, body.password, { ip: ctx.ip, deviceHash: deviceCookieHash(ctx) }));
     await afterPassword(ctx, provider, details, account);
   },
 });

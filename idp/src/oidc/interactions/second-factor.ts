@@ -9,7 +9,7 @@ import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { clientNameOf, interaction, interactionOf, renderLogin } from './details.ts';
 import { secondFactorView } from './second-factor-view.tsx';
-import { completeSignIn, rememberDevice } from './sign-in.ts';
+import { completeSignIn, countingSignInFailures, rememberDevice } from './sign-in.ts';
 
 const schema = z.object({
   code: z.string({ error: 'Enter the code from your app.' }).trim().min(1, 'Enter the code from your app.').max(40, 'That code is too long.'),
@@ -53,7 +53,7 @@ export const submitSecondFactor = defineRoute({
       await tookTooLong(ctx);
       return;
     }
-    const method = await security.twoFactor.verify(account, body.code, { ip: ctx.ip });
+    const method = await countingSignInFailures('second_factor_failed', () => security.twoFactor.verify(account, body.code, { ip: ctx.ip }));
     await security.twoFactor.clearPending(details.uid);
     if (body.remember) await rememberDevice(ctx, account.id);
     await completeSignIn(ctx, provider, account, ['pwd', method === 'totp' ? 'otp' : 'mfa']);

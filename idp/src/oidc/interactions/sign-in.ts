@@ -11,6 +11,7 @@ import type { AppContext } from '../../http/context.ts';
 import { html } from '../../http/security-headers.ts';
 import { nowSeconds } from '../../clock.ts';
 import { acrFor } from '../acr.ts';
+import { metrics, type SignInOutcome } from '../../observability/metrics.ts';
 import { randomToken, sha256 } from '../../security/tokens.ts';
 import { deviceLabel } from '../../security/user-agent.ts';
 import { clientNameOf, finishInteraction, type InteractionDetails } from './details.ts';
@@ -39,11 +40,27 @@ export function deviceCookieHash(ctx: AppContext): string | undefined {
   return device && /^[A-Za-z0-9_-]{20,100}$/.test(device) ? sha256(device) : undefined;
 }
 
+/**
+ * Counts a refused sign-in step for the metrics and rethrows it: a limit's 429 is `throttled`, wrong
+ * credentials are `wrong` (a password or a code; not counted when undefined); anything else (a lockdown,
+ * a store failure) is not a sign-in outcome.
+ */
+export async function countingSignInFailures<T>(wrong: SignInOutcome | undefined, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'too_many_requests') metrics.signIn('throttled');
+    else if (wrong && error instanceof AppError && error.code === 'invalid_credentials') metrics.signIn(wrong);
+    throw error;
+  }
+}
+
 export async function afterPassword(ctx: AppContext, provider: Provider, details: InteractionDetails, account: Account): Promise<void> {
   await refuseIfLockedDown(ctx, account);
   const { twoFactor } = ctx.state.services.security;
   if (await twoFactor.isEnabled(account.id) && !await twoFactor.isTrustedDevice(account.id, ctx.cookies.get(TRUSTED_COOKIE, { signed: true }))) {
     await twoFactor.setPending(details.uid, account.id);
+    metrics.signIn('second_factor_required');
     const client = await clientNameOf(provider, details.params.client_id);
     html(ctx, secondFactorView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name }));
     return;
@@ -69,6 +86,7 @@ export async function completeSignIn(ctx: AppContext, provider: Provider, accoun
   }
   await audit.record({ accountId: account.id, actor: account.id, event: 'signin.succeeded', ip: ctx.ip, data: { amr } });
   await finishInteraction(ctx, provider, { login: { accountId: account.id, amr, acr: acrFor(amr), ts: nowSeconds() } }, false);
+  metrics.signIn(amr.includes('pwd') ? 'success' : 'passkey');
 }
 
 export async function rememberDevice(ctx: AppContext, accountId: string): Promise<void> {

@@ -9,7 +9,7 @@ import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { acrFor, meetsAcr, requiredPasskeyAcr } from '../../oidc/acr.ts';
 import { clientNameOf, interaction, interactionOf, passkeyRequirement, renderLogin } from '../../oidc/interactions/details.ts';
-import { completeSignIn } from '../../oidc/interactions/sign-in.ts';
+import { completeSignIn, countingSignInFailures } from '../../oidc/interactions/sign-in.ts';
 import { signInInput } from './schemas.ts';
 
 export const signInWithPasskey = defineRoute({
@@ -24,7 +24,8 @@ export const signInWithPasskey = defineRoute({
   handler: async (ctx, { body }) => {
     const { provider, details } = interactionOf(ctx);
     if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
-    const { account, amr } = await ctx.state.services.passkeys.signIn(details.uid, body.response, ctx.ip);
+    // Only a throttled passkey sign-in counts as a failure outcome; a successful one is `passkey`.
+    const { account, amr } = await countingSignInFailures(undefined, () => ctx.state.services.passkeys.signIn(details.uid, body.response, ctx.ip));
     // A synced passkey does not meet a request for a device-bound one (acr_values=phrh).
     const required = requiredPasskeyAcr(details.params.acr_values);
     if (required && !meetsAcr(acrFor(amr), required)) throw new AppError('forbidden', passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name)!);
