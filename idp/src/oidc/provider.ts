@@ -19,7 +19,7 @@ import type { JWK } from 'jose';
 import type { Account } from '../accounts/types.ts';
 import type { RelyingParties } from '../security/session-service.ts';
 import { log } from '../log.ts';
-import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
+import { renderNotFound, renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
 import { answerDependencyFailures } from './dependency-failures.ts';
 import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introspection.ts';
@@ -239,6 +239,13 @@ async function createProvider(settings: ProviderSettings, ports: ProviderPorts):
   (provider as unknown as { maxIpsCount: number }).maxIpsCount = 1; // the Provider is a Koa app; see app.ts
   // The store or Redis not answering is a 503 with Retry-After, not a 500 (outermost of our middleware).
   answerDependencyFailures(provider);
+  // A page nobody serves, asked for by a browser: our 404 page (pages.tsx), not Koa's bare text.
+  provider.use(async function notFoundPage(ctx, next) {
+    await next();
+    if (ctx.status === 404 && ctx.body == null && (ctx.method === 'GET' || ctx.method === 'HEAD') && (ctx.get('accept') ?? '').includes('text/html')) {
+      renderNotFound(ctx as KoaContextWithOIDC);
+    }
+  });
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(ports.apiKeyIntrospection, issuer));
   // Every authorization that a signed-in session completes is activity of that browser (devices list).
