@@ -274,6 +274,8 @@ describe('axe-core finds no WCAG 2.1 AA violation', () => {
     await expectAccessible(page, 'API key, secret shown once');
     await go(page, '/my/security/api-keys');
     await expectAccessible(page, 'API keys, one');
+    await go(page, '/my/security/api-keys/developer-mode/off');
+    await expectAccessible(page, 'turn off developer mode?');
   });
 
   it('filled: a passkey, 2FA on (enrollment with an error, recovery codes), re-authentication with an error', async () => {
@@ -327,8 +329,11 @@ describe('axe-core finds no WCAG 2.1 AA violation', () => {
     await expectFieldError(page, '#f-code', 'That code is not valid.');
     await expectAccessible(page, '2FA at sign-in, wrong code');
     await fill(page, '#f-code', totp(owner.totpSecret));
+    await page.click('input[name="remember"]');
     await submit(page, 'form[action$="/second-factor"] button[type=submit]');
     expect(page.url()).toContain('/my/account');
+    await go(page, '/my/security/trusted-devices');
+    await expectAccessible(page, 'remembered devices, one');
 
     // A third-party application asks for consent.
     const client = await seedClient(idp);
@@ -364,8 +369,13 @@ describe('axe-core finds no WCAG 2.1 AA violation', () => {
     const phone = await tab();
     await phone.page.setUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0');
     await signIn(phone.page, member.email);
-    await go(phone.page, linkFrom(idp.lastMailTo(member.email), '/lockdown?token=').toString());
+    const lockdown = linkFrom(idp.lastMailTo(member.email), '/lockdown?token=').toString();
+    await go(phone.page, lockdown);
     await expectAccessible(phone.page, 'lockdown link');
+    await submit(phone.page, 'form[action="/lockdown"] button');
+    await expectAccessible(phone.page, 'lockdown done');
+    await go(phone.page, lockdown);
+    await expectAccessible(phone.page, 'lockdown link, used');
 
     await go(phone.page, '/password/forgot');
     await fill(phone.page, '#f-email', owner.email);
@@ -406,5 +416,20 @@ describe('axe-core finds no WCAG 2.1 AA violation', () => {
     await expectAccessible(page, 'reference database, preferences');
     await go(page, `${url}/callback?code=x&state=y`);
     await expectAccessible(page, 'reference database, error page');
+
+    // Back on the portal, with what the journeys left: an app, activity, a pending email change.
+    await go(page, '/my/security/apps');
+    expect(await text(page)).toContain('Ally Notes');
+    await expectAccessible(page, 'connected apps, one');
+    await go(page, '/my/security/activity');
+    await expectAccessible(page, 'security activity, filled');
+    await go(page, '/my/account');
+    await fill(page, '#f-email', 'ally.new@example.com');
+    await submit(page, 'form[action="/my/account/email"] button');
+    await expectAccessible(page, 'Account Information, email change sent');
+    await go(page, linkFrom(idp.lastMailTo('ally.new@example.com'), '/my/account/email/confirm').toString());
+    await expectAccessible(page, 'email change confirmation');
+    await submit(page, 'form[action="/my/account/email/confirm"] button');
+    await expectAccessible(page, 'email changed');
   });
 });
