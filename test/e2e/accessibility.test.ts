@@ -289,6 +289,11 @@ describe('axe-core finds no WCAG 2.1 AA violation', () => {
     await submit(page, 'form[data-passkey-register] button[type=submit]');
     expect(await text(page)).toContain('Your passkey was added');
     await expectAccessible(page, 'Connection & Security, a passkey');
+    await skipBrowserValidation(page, 'tr.passkey form[action$="/rename"]');
+    await fill(page, 'tr.passkey input[name="name"]', '');
+    await submit(page, 'tr.passkey form[action$="/rename"] button');
+    await expectFieldError(page, 'tr.passkey input[name="name"]', 'Enter a name for the passkey.');
+    await expectAccessible(page, 'Connection & Security, passkey name refused');
 
     await submit(page, 'form[action="/my/security/2fa/start"] button');
     await expectAccessible(page, '2FA enrollment');

@@ -33,6 +33,8 @@ export interface SecurityPageProps {
   done?: string;
   error?: string;
   fields?: Record<string, string>;
+  /** A refused passkey name, shown beside that passkey's name field. */
+  passkeyRename?: { id: string; message: string };
 }
 
 export function securityPage(p: SecurityPageProps): string {
@@ -72,7 +74,7 @@ export function securityPage(p: SecurityPageProps): string {
         </form>
       </section>
 
-      <PasskeySection csrf={p.csrf} passkeys={p.passkeys ?? []} />
+      <PasskeySection csrf={p.csrf} passkeys={p.passkeys ?? []} renameError={p.passkeyRename} />
 
       <section aria-labelledby="two-factor">
         <h2 id="two-factor">Two-factor authentication</h2>
