@@ -170,6 +170,13 @@ describe('HTTP hygiene', () => {
     expect(huge.status).toBe(400);
     const missing = await fetch(`${idp.issuer}/no/such/page`);
     expect(missing.status).toBe(404);
+    // A browser gets the 404 page in our layout (language, title, a way back); other clients do not.
+    const page = await fetch(`${idp.issuer}/no/such/page`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(404);
+    expect(await page.text()).toMatch(/<html lang="en">[\s\S]*<title>Page not found · Latchkey<\/title>/);
+    const api = await fetch(`${idp.issuer}/no/such/page`, { headers: { accept: 'application/json' } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type') ?? '').not.toContain('html');
     const wrongMethod = await fetch(`${idp.issuer}/signup`, { method: 'PUT' });
     expect(wrongMethod.status).toBe(405);
   });

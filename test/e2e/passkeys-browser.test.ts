@@ -4,7 +4,8 @@
  * to the portal with the passkey alone (no email, no password typed), open a database through SSO with
  * it (the reference database signs in; the database's ID token says amr hwk/user/pop and acr phrh),
  * rename, delete, and the deleted passkey refused; a cloned authenticator (same key, lower counter)
- * refused. The HTTP-level bad-input cases are in passkeys.test.ts (both engines).
+ * refused. The HTTP-level bad-input cases are in passkeys.test.ts (both engines). The pages reached
+ * are checked with axe-core (WCAG 2.1 AA, `expectAccessible`).
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { startDatabaseApp, type DatabaseApp } from '../reference-database/src/ap
 import { startTestIdp, tempDir, type TestIdp } from '../helpers/idp.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { freePort } from '../helpers/databases.ts';
+import { expectAccessible } from '../helpers/axe.ts';
 
 let idp: TestIdp;
 let chromium: Browser;
@@ -104,6 +106,7 @@ describe('passkeys in Chromium with the virtual authenticator', () => {
     await addPasskey(page, 'Chromium key');
     expect(page.url()).toContain('done=passkey-added');
     expect(await text(page)).toContain('Your passkey was added');
+    await expectAccessible(page, 'Connection & Security, a passkey');
     expect(await page.$eval('tr.passkey input[name="name"]', (e) => (e as HTMLInputElement).value)).toBe('Chromium key');
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     expect(credentials).toHaveLength(1);
@@ -114,6 +117,7 @@ describe('passkeys in Chromium with the virtual authenticator', () => {
     await signOut(page);
     await page.goto(`${idp.issuer}/my/login`, { waitUntil: 'domcontentloaded' });
     expect(await page.$eval('#f-email', (e) => e.getAttribute('autocomplete'))).toBe('username webauthn');
+    await expectAccessible(page, 'sign-in, with a passkey button');
     await clickPasskeySignIn(page);
     expect(page.url(), await text(page)).toContain('/my/account');
     expect(await text(page)).toContain(email);
@@ -128,12 +132,14 @@ describe('passkeys in Chromium with the virtual authenticator', () => {
     dirs.push(dataDir);
     database = await startDatabaseApp({ name: 'Passkey Inc', port, host: '127.0.0.1', issuer: idp.issuer, clientId: created.clientId, clientSecret: created.clientSecret!, dataDir }, { log: () => {} });
     await page.goto(`${url}/login`, { waitUntil: 'domcontentloaded' });
+    await expectAccessible(page, 'reference database, sign-in');
     await clickAndWait(page, 'form[action="/login/sso"] button');
     expect(page.url()).toContain(`${idp.issuer}/interaction/`);
     await clickPasskeySignIn(page);
     if (!page.url().startsWith(url)) await page.waitForNavigation({ waitUntil: 'domcontentloaded' });
     expect(page.url().startsWith(url)).toBe(true);
     expect(await page.$eval('[data-field="login"]', (e) => e.textContent)).toBe(email);
+    await expectAccessible(page, 'reference database, home');
 
     // The same database asks again (prompt=login) and checks the ID token itself.
     const config = await oidc.discovery(new URL(idp.issuer), created.clientId, created.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
@@ -169,6 +175,7 @@ describe('passkeys in Chromium with the virtual authenticator', () => {
     await clickAndWait(page, 'tr.passkey form[action$="/delete"] button');
     expect(page.url()).toContain('done=passkey-deleted');
     expect(await text(page)).toContain('You have no passkey yet.');
+    await expectAccessible(page, 'Connection & Security, passkey deleted');
     expect(idp.lastMailTo(email)?.subject).toBe('A passkey was removed from your account');
 
     // The authenticator still holds the credential; the IdP no longer accepts it.
@@ -177,6 +184,7 @@ describe('passkeys in Chromium with the virtual authenticator', () => {
     await clickPasskeySignIn(page);
     expect(page.url()).toContain('/interaction/');
     expect(await text(page)).toContain('This passkey is not registered here');
+    await expectAccessible(page, 'sign-in, passkey refused');
     await b.close();
   });
 
@@ -203,6 +211,7 @@ describe('passkeys in Chromium with the virtual authenticator', () => {
     await clickPasskeySignIn(page);
     expect(page.url()).toContain('/interaction/');
     expect(await text(page)).toContain('signature counter went backwards');
+    await expectAccessible(page, 'sign-in, cloned passkey refused');
     expect((await idp.services.audit.listForAccount(id)).some((e) => e.event === 'passkey.counter_regression')).toBe(true);
     await b.close();
   });

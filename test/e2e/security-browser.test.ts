@@ -2,7 +2,8 @@
  * The security controls in a real browser (headless Chromium through puppeteer): enrolling 2FA by
  * reading the secret from the page, signing in with a code, a replayed code refused, a recovery code
  * used once; "Log out from all devices" from one browser context ends the session of another and
- * reaches a relying party by back-channel logout; deleting the account makes its sign-in fail.
+ * reaches a relying party by back-channel logout; deleting the account makes its sign-in fail. Every
+ * page reached is checked with axe-core (WCAG 2.1 AA, `expectAccessible`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
@@ -12,6 +13,7 @@ import { launchChromium } from '../helpers/chromium.ts';
 import { discoverClient, seedClient, type SeededClient } from '../helpers/clients.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../helpers/relying-party.ts';
 import { advance, totp } from '../helpers/security.ts';
+import { expectAccessible } from '../helpers/axe.ts';
 
 const idp = useTestIdp({ resetClock: true });
 let chromium: Browser;
@@ -60,20 +62,25 @@ describe('security controls in Chromium', () => {
     const { context, page } = await fresh();
     await signIn(page, email);
     expect(page.url()).toContain('/my/account');
+    await expectAccessible(page, 'Account Information');
     await page.goto(`${idp.issuer}/my/security`, { waitUntil: 'domcontentloaded' });
+    await expectAccessible(page, 'Connection & Security');
     await submitAndWait(page, 'form[action="/my/security/2fa/start"] button');
+    await expectAccessible(page, '2FA enrollment');
     const secret = await page.$eval('#totp-secret', (e) => e.textContent!.trim());
     expect(await page.$eval('img[alt^="QR code"]', (img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     await page.type('#f-code', totp(secret));
     await submitAndWait(page, 'form[action="/my/security/2fa/confirm"] button');
     const codes = await page.$$eval('#recovery-codes code', (els) => els.map((e) => e.textContent!));
     expect(codes).toHaveLength(10);
+    await expectAccessible(page, 'recovery codes');
     await context.close();
 
     advance(30);
     const second = await fresh();
     await signIn(second.page, email);
     expect(second.page.url()).toContain('/interaction/');
+    await expectAccessible(second.page, '2FA at sign-in');
     const code = totp(secret);
     await enterCode(second.page, code);
     expect(second.page.url()).toContain('/my/account');
@@ -83,10 +90,12 @@ describe('security controls in Chromium', () => {
     await signIn(third.page, email);
     await enterCode(third.page, code);
     expect(await text(third.page)).toContain('That code is not valid');
+    await expectAccessible(third.page, '2FA at sign-in, code refused');
     await enterCode(third.page, codes[0]!);
     expect(third.page.url()).toContain('/my/account');
     await third.page.goto(`${idp.issuer}/my/security`, { waitUntil: 'domcontentloaded' });
     expect(await third.page.$eval('#recovery-left', (e) => e.textContent)).toBe('9');
+    await expectAccessible(third.page, 'Connection & Security, 2FA on');
     await third.context.close();
 
     const fourth = await fresh();
@@ -118,15 +127,20 @@ describe('security controls in Chromium', () => {
     await phone.page.type('#f-email', email);
     await phone.page.type('#f-password', password);
     await submitAndWait(phone.page, 'form[action$="/login"] button[type=submit]');
-    if (phone.page.url().includes('/interaction/')) await submitAndWait(phone.page, 'form[action$="/confirm"] button');
+    if (phone.page.url().includes('/interaction/')) {
+      await expectAccessible(phone.page, 'consent');
+      await submitAndWait(phone.page, 'form[action$="/confirm"] button');
+    }
     expect(callback).toContain('code=');
     const tokens = await oidc.authorizationCodeGrant(config, new URL(callback!), { pkceCodeVerifier: verifier, expectedState: 's' });
 
     await laptop.page.goto(`${idp.issuer}/my/security`, { waitUntil: 'domcontentloaded' });
     expect(await laptop.page.$$eval('tr.device', (rows) => rows.length)).toBe(2);
+    await expectAccessible(laptop.page, 'Connection & Security, two devices');
     const before = rp.received.length;
     await submitAndWait(laptop.page, 'form[action="/my/security/devices/logout-others"] button');
     expect(await text(laptop.page)).toContain('Every other device was signed out.');
+    await expectAccessible(laptop.page, 'Connection & Security, others signed out');
     await rp.waitFor(before + 1);
     expect(rp.received.at(-1)).toMatchObject({ sub: id, sid: tokens.claims()!.sid });
 
@@ -143,13 +157,16 @@ describe('security controls in Chromium', () => {
     await signIn(page, email);
     await page.goto(`${idp.issuer}/my/security/delete`, { waitUntil: 'domcontentloaded' });
     expect(await text(page)).toContain('irreversible');
+    await expectAccessible(page, 'delete account');
     await page.type('#f-confirm_email', email);
     await submitAndWait(page, 'form[action="/my/security/delete"] button[type=submit]');
     expect(await text(page)).toContain('Your account was deleted');
+    await expectAccessible(page, 'account deleted');
     await context.close();
     const again = await fresh();
     await signIn(again.page, email);
     expect(await text(again.page)).toContain('Incorrect email or password.');
+    await expectAccessible(again.page, 'sign-in, refused');
     await again.context.close();
   });
 });

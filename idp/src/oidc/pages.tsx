@@ -54,3 +54,18 @@ export function renderLogoutSuccess(ctx: KoaContextWithOIDC): void {
     </Layout>,
   ));
 }
+
+/**
+ * A path neither we nor oidc-provider serve, asked for by a browser (Accept names text/html): our
+ * "Page not found" page instead of Koa's bare "Not Found" text (no language, no title, no way back).
+ * API clients and oidc-provider's own JSON errors keep their answers.
+ */
+export function renderNotFound(ctx: KoaContextWithOIDC): void {
+  setHtml(ctx, renderPage(
+    <Layout title="Page not found">
+      <h1>Page not found</h1>
+      <Notice kind="error">This page does not exist.</Notice>
+      <p><a href="/my/account">Go to your account</a></p>
+    </Layout>,
+  ), 404);
+}

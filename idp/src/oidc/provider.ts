@@ -21,7 +21,7 @@ import type { RelyingParties } from '../security/session-service.ts';
 import { log } from '../log.ts';
 import { metrics } from '../observability/metrics.ts';
 import { noteRoute } from '../observability/request-context.ts';
-import { renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
+import { renderNotFound, renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
 import { outboundFetch } from '../security/outbound-fetch.ts';
 import { answerDependencyFailures } from './dependency-failures.ts';
 import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introspection.ts';
@@ -253,6 +253,13 @@ async function createProvider(settings: ProviderSettings, ports: ProviderPorts):
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const grantType = ctx.oidc.params?.grant_type;
     if (typeof grantType === 'string') metrics.tokenIssued(grantType);
+  });
+  // A page nobody serves, asked for by a browser: our 404 page (pages.tsx), not Koa's bare text.
+  provider.use(async function notFoundPage(ctx, next) {
+    await next();
+    if (ctx.status === 404 && ctx.body == null && (ctx.method === 'GET' || ctx.method === 'HEAD') && (ctx.get('accept') ?? '').includes('text/html')) {
+      renderNotFound(ctx as KoaContextWithOIDC);
+    }
   });
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).
   provider.use(apiKeyIntrospection(ports.apiKeyIntrospection, issuer));

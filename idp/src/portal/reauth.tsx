@@ -40,6 +40,7 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
   // A passkey answer (a user-verified passkey is two factors on its own), bound to this portal session.
   const passkey = typeof body.reauth_passkey === 'string' && body.reauth_passkey !== '' ? body.reauth_passkey : undefined;
   let error: string | undefined;
+  let fields: Record<string, string> = {};
   let status = 401;
   if (password !== undefined || passkey !== undefined) {
     try {
@@ -54,6 +55,7 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
       if (!isAppError(e) || e.status >= 500) throw e;
       for (const [k, v] of Object.entries(e.headers ?? {})) ctx.set(k, v);
       error = e.message;
+      fields = e.fields ?? {};
       status = e.status;
     }
   }
@@ -70,9 +72,9 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
         <form method="post" action={ctx.path}>
           <CsrfField token={ctx.state.csrfToken} />
           {carried.map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-          <Field name="reauth_password" label="Password" type="password" autocomplete="current-password" />
+          <Field name="reauth_password" label="Password" type="password" autocomplete="current-password" error={fields.reauth_password} />
           {needsCode && (
-            <Field name="reauth_code" label="Code from your authenticator app" autocomplete="one-time-code" inputmode="numeric" maxLength={20} />
+            <Field name="reauth_code" label="Code from your authenticator app" autocomplete="one-time-code" inputmode="numeric" maxLength={20} error={fields.reauth_code} />
           )}
           <div class="actions">
             <button type="submit">Confirm</button>

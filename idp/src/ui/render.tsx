@@ -1,6 +1,14 @@
 /**
  * Server-side rendering of every HTML page: Preact components to a string inside one layout. Pages work
  * without JavaScript; the only stylesheet is /static/portal.css (same origin, allowed by the CSP).
+ *
+ * Accessibility invariants (checked by test/e2e/accessibility.test.ts with axe-core, WCAG 2.1 AA):
+ * - every form control has a label, and a control `f-<name>` has its hint at `f-<name>-hint` and its
+ *   error at `f-<name>-error`; a control with an error carries `aria-invalid="true"` and an
+ *   `aria-describedby` that names the error (`controlAria`), so a screen reader reads it on focus;
+ * - the page-level error is a `role="alert"` live region (`Notice kind="error"`), announced on load;
+ * - required fields carry `required` (the browser exposes it as aria-required);
+ * - one `<main id="main">` landmark, reached by the skip link that is the first focusable element.
  */
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
@@ -23,6 +31,7 @@ export function Layout({ title, user, active, children }: LayoutProps): VNode {
         <link rel="stylesheet" href="/static/portal.css" />
       </head>
       <body>
+        <a class="skip-link" href="#main">Skip to main content</a>
         <header class="top">
           <a class="brand" href={user ? '/my/account' : '/'}>Latchkey</a>
           {user && (
@@ -34,7 +43,7 @@ export function Layout({ title, user, active, children }: LayoutProps): VNode {
             </nav>
           )}
         </header>
-        <main id="main">{children}</main>
+        <main id="main" tabindex={-1}>{children}</main>
       </body>
     </html>
   );
@@ -56,6 +65,42 @@ export function Notice({ kind, children }: { kind: 'error' | 'info' | 'success';
   );
 }
 
+/** The ids of a control named `name` and of its hint and error message (one scheme for every form). */
+export function fieldIds(name: string): { id: string; hint: string; error: string } {
+  const id = `f-${name}`;
+  return { id, hint: `${id}-hint`, error: `${id}-error` };
+}
+
+/**
+ * The ARIA attributes of a control with an optional hint and error: `aria-invalid` when there is an
+ * error, `aria-describedby` naming the hint and the error elements that are drawn (`FieldMessages`).
+ */
+export function controlAria(name: string, p: { error?: string; hint?: boolean }): { 'aria-invalid'?: 'true'; 'aria-describedby'?: string } {
+  const ids = fieldIds(name);
+  const described = [p.hint ? ids.hint : '', p.error ? ids.error : ''].filter(Boolean).join(' ');
+  return { 'aria-invalid': p.error ? 'true' : undefined, 'aria-describedby': described || undefined };
+}
+
+/** The hint and the error message of the control named `name`, with the ids `controlAria` points at. */
+export function FieldMessages({ name, hint, error }: { name: string; hint?: ComponentChildren; error?: string }): VNode {
+  const ids = fieldIds(name);
+  return (
+    <>
+      {hint && <p class="hint" id={ids.hint}>{hint}</p>}
+      {error && <p class="field-error" id={ids.error}>{error}</p>}
+    </>
+  );
+}
+
+/**
+ * Splits a form error between the page and the fields: a message about a field the form draws sits
+ * beside it (and its control is marked invalid); any other (the whole form, the rate limit) goes on top.
+ */
+export function formError(error: { message: string; fields?: Record<string, string> }, names: readonly string[]): { error?: string; fields: Record<string, string> } {
+  const fields = Object.fromEntries(Object.entries(error.fields ?? {}).filter(([k]) => names.includes(k)));
+  return { fields, error: Object.keys(fields).length > 0 ? undefined : error.message };
+}
+
 export interface FieldProps {
   name: string;
   label: string;
@@ -71,8 +116,7 @@ export interface FieldProps {
 }
 
 export function Field({ name, label, type = 'text', value, error, autocomplete, required = true, hint, inputmode, minLength, maxLength }: FieldProps): VNode {
-  const id = `f-${name}`;
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const { id } = fieldIds(name);
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -86,12 +130,61 @@ export function Field({ name, label, type = 'text', value, error, autocomplete, 
         inputMode={inputmode as never}
         minLength={minLength}
         maxLength={maxLength}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described}
+        {...controlAria(name, { error, hint: Boolean(hint) })}
       />
-      {hint && <p class="hint" id={`${id}-hint`}>{hint}</p>}
-      {error && <p class="field-error" id={`${id}-error`}>{error}</p>}
+      <FieldMessages name={name} hint={hint} error={error} />
     </div>
+  );
+}
+
+export interface SelectProps {
+  name: string;
+  label: string;
+  options: readonly (string | readonly [value: string, label: string])[];
+  value?: string;
+  error?: string;
+  hint?: string;
+}
+
+/** A labelled `<select>` with the same hint/error association as `Field`. */
+export function Select(p: SelectProps): VNode {
+  return (
+    <div class="field">
+      <label for={fieldIds(p.name).id}>{p.label}</label>
+      <select id={fieldIds(p.name).id} name={p.name} {...controlAria(p.name, { error: p.error, hint: Boolean(p.hint) })}>
+        {p.options.map((o) => {
+          const [value, label] = typeof o === 'string' ? [o, o] : o;
+          return <option key={value} value={value} selected={value === p.value}>{label}</option>;
+        })}
+      </select>
+      <FieldMessages name={p.name} hint={p.hint} error={p.error} />
+    </div>
+  );
+}
+
+/** A labelled `<textarea>` with the same hint/error association as `Field`. */
+export function TextArea(p: { name: string; label: string; value: string; error?: string; hint?: string; rows?: number }): VNode {
+  return (
+    <div class="field">
+      <label for={fieldIds(p.name).id}>{p.label}</label>
+      <textarea id={fieldIds(p.name).id} name={p.name} rows={p.rows ?? 3} {...controlAria(p.name, { error: p.error, hint: Boolean(p.hint) })}>{p.value}</textarea>
+      <FieldMessages name={p.name} hint={p.hint} error={p.error} />
+    </div>
+  );
+}
+
+/**
+ * A group of radio buttons or checkboxes (`fieldset` + `legend`): the group is described by its error
+ * (`f-<name>-error`) and each of its inputs is marked invalid, so either is announced with the message.
+ * `children` are the labelled inputs, each given `controlAria(name, { error })`.
+ */
+export function Choices({ name, legend, error, children }: { name: string; legend: string; error?: string; children: ComponentChildren }): VNode {
+  return (
+    <fieldset class="field" aria-describedby={error ? fieldIds(name).error : undefined}>
+      <legend>{legend}</legend>
+      {children}
+      <FieldMessages name={name} error={error} />
+    </fieldset>
   );
 }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { emailField, nameField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { CsrfField, Field, formError, Layout, Notice, renderPage } from '../../ui/render.tsx';
 
 const schema = z.object({
   name: nameField,
@@ -64,8 +64,7 @@ export const submitSignup = defineRoute({
       email: typeof body.email === 'string' ? body.email.slice(0, 254) : undefined,
     };
     // A message about one field sits beside it; any other (the whole form, the rate limit) goes on top.
-    const besideAField = Object.keys(error.fields ?? {}).some((k) => k === 'name' || k === 'email' || k === 'password');
-    html(ctx, signupView({ csrf: ctx.state.csrfToken, values, fields: error.fields, error: besideAField ? undefined : error.message }));
+    html(ctx, signupView({ csrf: ctx.state.csrfToken, values, ...formError(error, ['name', 'email', 'password']) }));
   },
   handler: async (ctx, { body }) => {
     await ctx.state.services.accounts.signUpWithoutEnumeration(body, ctx.ip);

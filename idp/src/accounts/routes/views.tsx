@@ -1,7 +1,7 @@
 /** Account Information: details form and the email change form. */
 import type { Account } from '../types.ts';
 import { LANGUAGES } from '../profile-service.ts';
-import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { CsrfField, Field, Layout, Notice, renderPage, Select } from '../../ui/render.tsx';
 
 const done: Record<string, string> = {
   details: 'Your details were saved.',
@@ -36,20 +36,8 @@ export function accountPage(p: { account: Account; csrf: string; done?: string; 
         <form method="post" action="/my/account/details">
           <CsrfField token={p.csrf} />
           <Field name="name" label="Name" autocomplete="name" value={v.name} error={p.fields?.name} maxLength={120} />
-          <div class="field">
-            <label for="f-locale">Language</label>
-            <select id="f-locale" name="locale">
-              {Object.entries(LANGUAGES).map(([code, label]) => <option key={code} value={code} selected={code === v.locale}>{label}</option>)}
-            </select>
-            {p.fields?.locale && <p class="field-error">{p.fields.locale}</p>}
-          </div>
-          <div class="field">
-            <label for="f-timezone">Time zone</label>
-            <select id="f-timezone" name="timezone">
-              {zones.map((z) => <option key={z} value={z} selected={z === v.timezone}>{z}</option>)}
-            </select>
-            {p.fields?.timezone && <p class="field-error">{p.fields.timezone}</p>}
-          </div>
+          <Select name="locale" label="Language" options={Object.entries(LANGUAGES)} value={v.locale} error={p.fields?.locale} />
+          <Select name="timezone" label="Time zone" options={zones} value={v.timezone} error={p.fields?.timezone} />
           <button type="submit">Save</button>
         </form>
       </section>

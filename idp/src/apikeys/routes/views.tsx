@@ -1,6 +1,6 @@
 /** Presentational pieces of the API keys pages. */
 import type { VNode } from 'preact';
-import { CsrfField, Field, Notice } from '../../ui/render.tsx';
+import { Choices, controlAria, CsrfField, Field, Notice, Select } from '../../ui/render.tsx';
 import { API_KEY_DURATIONS, MAX_LIVE_KEYS_PER_ACCOUNT, type ApiKey } from '../types.ts';
 
 export const API_KEYS_PATH = '/my/security/api-keys';
@@ -46,6 +46,9 @@ export function CreateKeyForm({ csrfToken, databases, values = {}, fields = {}, 
   const access = values.database_access === 'some' ? 'some' : 'all';
   const scope = values.scope === 'read-write' ? 'read-write' : 'read';
   const duration = typeof values.duration === 'string' && values.duration in API_KEY_DURATIONS ? values.duration : '3m';
+  const databasesError = fields.databases ?? fields.database_access;
+  const scopeAria = controlAria('scope', { error: fields.scope });
+  const databasesAria = controlAria('databases', { error: databasesError });
   if (liveCount >= MAX_LIVE_KEYS_PER_ACCOUNT) {
     return <section aria-labelledby="add-key"><h2 id="add-key">Add an API key</h2><p>You have {MAX_LIVE_KEYS_PER_ACCOUNT} keys, the most an account can have. Revoke one to add another.</p></section>;
   }
@@ -55,29 +58,19 @@ export function CreateKeyForm({ csrfToken, databases, values = {}, fields = {}, 
       <form method="post" action={`${API_KEYS_PATH}/new`}>
         <CsrfField token={csrfToken} />
         <Field name="description" label="Description" value={typeof values.description === 'string' ? values.description : ''} error={fields.description} maxLength={100} hint="What the key is for, e.g. nightly export." />
-        <div class="field">
-          <label for="f-duration">Expires after</label>
-          <select id="f-duration" name="duration" aria-invalid={fields.duration ? 'true' : undefined}>
-            {Object.entries(API_KEY_DURATIONS).map(([value, d]) => <option value={value} selected={value === duration}>{d.label}</option>)}
-          </select>
-          {fields.duration && <p class="field-error">{fields.duration}</p>}
-        </div>
-        <fieldset class="field">
-          <legend>Access</legend>
-          <label><input type="radio" name="scope" value="read" checked={scope === 'read'} /> Read: only look at data</label>
-          <label><input type="radio" name="scope" value="read-write" checked={scope === 'read-write'} /> Read-write: look at and change data</label>
-          {fields.scope && <p class="field-error">{fields.scope}</p>}
-        </fieldset>
-        <fieldset class="field">
-          <legend>Databases</legend>
-          <label><input type="radio" name="database_access" value="all" checked={access === 'all'} /> Every database of my account</label>
-          <label><input type="radio" name="database_access" value="some" checked={access === 'some'} /> Only these:</label>
+        <Select name="duration" label="Expires after" options={Object.entries(API_KEY_DURATIONS).map(([value, d]) => [value, d.label] as const)} value={duration} error={fields.duration} />
+        <Choices name="scope" legend="Access" error={fields.scope}>
+          <label><input type="radio" name="scope" value="read" checked={scope === 'read'} {...scopeAria} /> Read: only look at data</label>
+          <label><input type="radio" name="scope" value="read-write" checked={scope === 'read-write'} {...scopeAria} /> Read-write: look at and change data</label>
+        </Choices>
+        <Choices name="databases" legend="Databases" error={databasesError}>
+          <label><input type="radio" name="database_access" value="all" checked={access === 'all'} {...databasesAria} /> Every database of my account</label>
+          <label><input type="radio" name="database_access" value="some" checked={access === 'some'} {...databasesAria} /> Only these:</label>
           {databases.length === 0 && <p class="hint">You are not a member of any database yet.</p>}
           {databases.map((d) => (
-            <label><input type="checkbox" name={`db:${d.id}`} value="on" checked={chosen.has(d.id)} /> {d.name}</label>
+            <label><input type="checkbox" name={`db:${d.id}`} value="on" checked={chosen.has(d.id)} {...databasesAria} /> {d.name}</label>
           ))}
-          {(fields.databases || fields.database_access) && <p class="field-error">{fields.databases ?? fields.database_access}</p>}
-        </fieldset>
+        </Choices>
         <p class="hint">You will be asked for your password if you did not sign in within the last 10 minutes.</p>
         <button type="submit">Add key</button>
       </form>

@@ -8,7 +8,7 @@
 import type { VNode } from 'preact';
 import { z } from 'zod';
 import { ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_MAX_TTL, TOKEN_ENDPOINT_AUTH_METHODS, type DatabaseClientSettings } from '../client-metadata.ts';
-import { CsrfField, Field } from '../../ui/render.tsx';
+import { CsrfField, Field, Select, TextArea } from '../../ui/render.tsx';
 
 const lines = (what: string) => z.string({ error: `Enter the ${what}, one per line.` }).max(20_000, `Too many ${what}.`)
   .transform((v) => v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
@@ -23,30 +23,6 @@ export const advancedFormSchema = z.object({
   idTokenSignedResponseAlg: z.string({ error: 'Choose the ID token signing algorithm.' }).max(20),
   refreshTokenTtl: z.string().max(20).default(''),
 });
-
-function Select(p: { name: string; label: string; options: readonly string[]; value: string; error?: string; hint?: string }): VNode {
-  return (
-    <div class="field">
-      <label for={`f-${p.name}`}>{p.label}</label>
-      <select id={`f-${p.name}`} name={p.name} aria-invalid={p.error ? 'true' : undefined}>
-        {p.options.map((o) => <option key={o} value={o} selected={o === p.value}>{o}</option>)}
-      </select>
-      {p.hint && <p class="hint">{p.hint}</p>}
-      {p.error && <p class="field-error">{p.error}</p>}
-    </div>
-  );
-}
-
-function TextArea(p: { name: string; label: string; value: string; error?: string; hint?: string }): VNode {
-  return (
-    <div class="field">
-      <label for={`f-${p.name}`}>{p.label}</label>
-      <textarea id={`f-${p.name}`} name={p.name} rows={3} aria-invalid={p.error ? 'true' : undefined}>{p.value}</textarea>
-      {p.hint && <p class="hint">{p.hint}</p>}
-      {p.error && <p class="field-error">{p.error}</p>}
-    </div>
-  );
-}
 
 /** The section on the database page (rendered for the owner only). */
 export function AdvancedSettings(p: { databaseId: string; csrf: string; settings: DatabaseClientSettings; fields?: Record<string, string> }): VNode {

@@ -18,7 +18,7 @@ import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { databaseOwner } from './database-guards.ts';
-import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { CsrfField, Field, Layout, Notice, renderPage, Select } from '../../ui/render.tsx';
 import { noticeOf, noticeQuery } from './databases-page.tsx';
 import type { DatabaseClientSettings } from '../client-metadata.ts';
 import { advancedFormSchema, AdvancedSettings } from './database-advanced.tsx';
@@ -101,13 +101,7 @@ function databaseView(p: PageProps): string {
           {others.length === 0 ? <p>Invite a member first: only an active member can become the owner.</p> : (
             <form method="post" action={action('transfer')}>
               <CsrfField token={p.csrf} />
-              <div class="field">
-                <label for="f-member">New owner</label>
-                <select id="f-member" name="member" aria-invalid={p.fields?.member ? 'true' : undefined}>
-                  {others.map((m) => <option key={m.id} value={m.id}>{m.login}</option>)}
-                </select>
-                {p.fields?.member && <p class="field-error">{p.fields.member}</p>}
-              </div>
+              <Select name="member" label="New owner" options={others.map((m) => [m.id, m.login] as const)} error={p.fields?.member} />
               <button type="submit">Transfer ownership</button>
             </form>
           )}

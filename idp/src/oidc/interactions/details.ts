@@ -74,7 +74,7 @@ export async function grantMissing(provider: Provider, details: InteractionDetai
 }
 
 /** The sign-in form of this interaction, worded for a database when the client is one. */
-export async function renderLogin(ctx: AppContext, provider: Provider, details: InteractionDetails, extra: { email?: string; error?: string; notice?: string } = {}): Promise<string> {
+export async function renderLogin(ctx: AppContext, provider: Provider, details: InteractionDetails, extra: { email?: string; error?: string; notice?: string; fields?: Record<string, string> } = {}): Promise<string> {
   const clientId = typeof details.params.client_id === 'string' ? details.params.client_id : undefined;
   const client = await clientNameOf(provider, clientId);
   const forDatabase = clientId ? Boolean(await ctx.state.services.databases.findByClientId(clientId)) : false;

@@ -16,7 +16,7 @@ export const submitLogin = defineRoute({
     const { provider, details } = interactionOf(ctx);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email.slice(0, 254) : undefined;
-    html(ctx, await renderLogin(ctx, provider, details, { email, error: error.message }));
+    html(ctx, await renderLogin(ctx, provider, details, { email, error: error.message, fields: error.fields }));
   },
   handler: async (ctx, { body }) => {
     const { provider, details } = interactionOf(ctx);

@@ -43,7 +43,7 @@ export const submitSecondFactor = defineRoute({
     }
     const { provider, details } = interactionOf(ctx);
     const client = await clientNameOf(provider, details.params.client_id);
-    html(ctx, secondFactorView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, error: error.message }));
+    html(ctx, secondFactorView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, error: error.message, fields: error.fields }));
   },
   handler: async (ctx, { body }) => {
     const { provider, details } = interactionOf(ctx);

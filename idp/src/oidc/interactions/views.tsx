@@ -8,6 +8,8 @@ export interface LoginViewProps {
   clientName: string;
   email?: string;
   error?: string;
+  /** Messages about one field (a malformed email), shown beside it; the page-level error stays on top. */
+  fields?: Record<string, string>;
   notice?: string;
   /** Signing in to a database: the identifier is the membership's sign-in login. */
   forDatabase?: boolean;
@@ -24,12 +26,12 @@ export function loginView(p: LoginViewProps): string {
         <form method="post" action={`/interaction/${p.uid}/login`}>
           <CsrfField token={p.csrf} />
           {p.forDatabase ? (
-            <Field name="email" label="Sign-in login" type="email" autocomplete="username webauthn" value={p.email}
+            <Field name="email" label="Sign-in login" type="email" autocomplete="username webauthn" value={p.email} error={p.fields?.email}
               hint={`The email address you sign in to ${p.clientName} with (it may differ from your account email).`} />
           ) : (
-            <Field name="email" label="Email" type="email" autocomplete="username webauthn" value={p.email} />
+            <Field name="email" label="Email" type="email" autocomplete="username webauthn" value={p.email} error={p.fields?.email} />
           )}
-          <Field name="password" label="Password" type="password" autocomplete="current-password"
+          <Field name="password" label="Password" type="password" autocomplete="current-password" error={p.fields?.password}
             hint={p.forDatabase ? 'Your account password (or a database-specific one, on the database itself).' : undefined} />
           <div class="actions">
             <button type="submit">Sign in</button>

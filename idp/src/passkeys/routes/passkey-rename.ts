@@ -11,8 +11,11 @@ export const renamePasskey = defineRoute({
   guards: [signedIn],
   input: { params: passkeyIdParam, body: renameInput },
   paramsError: 'not_found',
-  rerender: async (ctx, error) => {
-    await renderSecurity(ctx, { error: error.message }, error.status);
+  rerender: async (ctx, error, input) => {
+    // A refused name goes beside that passkey's name field too (aria-describedby), the message on top stays.
+    const message = error.fields?.name;
+    const passkeyRename = message && input.params ? { id: input.params.id, message } : undefined;
+    await renderSecurity(ctx, { error: error.message, passkeyRename }, error.status);
   },
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.passkeys.rename(portalOf(ctx).account, params.id, body.name);

@@ -48,7 +48,8 @@ export function PasskeyAddForm({ csrf, name, full }: { csrf: string; name?: stri
   );
 }
 
-export function PasskeySection({ csrf, passkeys }: { csrf: string; passkeys: Passkey[] }): VNode {
+/** `renameError`: a refused new name, shown beside (and announced by) that passkey's name field. */
+export function PasskeySection({ csrf, passkeys, renameError }: { csrf: string; passkeys: Passkey[]; renameError?: { id: string; message: string } }): VNode {
   return (
     <section aria-labelledby="passkeys">
       <h2 id="passkeys">Passkeys</h2>
@@ -57,14 +58,18 @@ export function PasskeySection({ csrf, passkeys }: { csrf: string; passkeys: Pas
         <table>
           <thead><tr><th>Name</th><th>Kind</th><th>Added</th><th>Last used</th><th></th></tr></thead>
           <tbody>
-            {passkeys.map((p) => (
+            {passkeys.map((p) => {
+              const error = renameError?.id === p.id ? renameError.message : undefined;
+              return (
               <tr key={p.id} class="passkey" data-passkey-id={p.id}>
                 <td>
                   <form method="post" action={`${PASSKEYS_PATH}/${encodeURIComponent(p.id)}/rename`} class="actions">
                     <CsrfField token={csrf} />
                     <label class="visually-hidden" for={`rename-${p.id}`}>Name</label>
-                    <input id={`rename-${p.id}`} name="name" value={p.name} maxLength={60} required />
+                    <input id={`rename-${p.id}`} name="name" value={p.name} maxLength={60} required
+                      aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `rename-${p.id}-error` : undefined} />
                     <button type="submit" class="secondary">Rename</button>
+                    {error && <p class="field-error" id={`rename-${p.id}-error`}>{error}</p>}
                   </form>
                 </td>
                 <td>{p.backupEligible ? 'Synced' : 'This device only'}</td>
@@ -77,7 +82,8 @@ export function PasskeySection({ csrf, passkeys }: { csrf: string; passkeys: Pas
                   </form>
                 </td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </table>
       )}

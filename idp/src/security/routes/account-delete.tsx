@@ -28,7 +28,7 @@ export const deleteAccount = defineRoute({
   input: { body: schema },
   rerender: async (ctx, error) => {
     const { account } = portalOf(ctx);
-    html(ctx, deletePage({ account, csrf: ctx.state.csrfToken, blockers: await ctx.state.services.security.deletion.blockersFor(account.id), error: error.message }));
+    html(ctx, deletePage({ account, csrf: ctx.state.csrfToken, blockers: await ctx.state.services.security.deletion.blockersFor(account.id), error: error.message, fields: error.fields }));
   },
   handler: async (ctx, { body }) => {
     const { account } = portalOf(ctx);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { CsrfField, Field, formError, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { ResetPasskeyList } from '../../passkeys/routes/views.tsx';
 import type { Passkey } from '../../passkeys/types.ts';
 import { passkeyLines, passkeysOfResetToken, removePasskeysField } from '../../passkeys/routes/password-reset.ts';
@@ -18,15 +18,16 @@ const bodySchema = z.object({
   remove_passkey: removePasskeysField,
 });
 
-function view(csrf: string, token: string, error?: string, passkeys: Passkey[] = []): string {
+function view(csrf: string, token: string, error: { error?: string; fields?: Record<string, string> } = {}, passkeys: Passkey[] = []): string {
   return renderPage(
     <Layout title="Choose a new password">
       <h1>Choose a new password</h1>
+      {error.error && <Notice kind="error">{error.error}</Notice>}
       <section>
         <form method="post" action="/password/reset">
           <CsrfField token={csrf} />
           <input type="hidden" name="token" value={token} />
-          <Field name="password" label="New password" type="password" autocomplete="new-password" error={error}
+          <Field name="password" label="New password" type="password" autocomplete="new-password" error={error.fields?.password}
             hint="At least 8 characters. A long passphrase is best." minLength={8} />
           <ResetPasskeyList passkeys={passkeys} />
           <button type="submit">Set password</button>
@@ -51,7 +52,7 @@ export const showReset = defineRoute({
       ), 410);
       return;
     }
-    html(ctx, view(ctx.state.csrfToken, query.token, undefined, await passkeysOfResetToken(ctx.state.services, query.token)));
+    html(ctx, view(ctx.state.csrfToken, query.token, {}, await passkeysOfResetToken(ctx.state.services, query.token)));
   },
 });
 
@@ -62,7 +63,7 @@ export const submitReset = defineRoute({
   // A refused form (no usable token) or a spent link gets the error page; a refused password, the form again.
   rerender: async (ctx, error, input) => {
     if (!input.body || error.code === 'gone') throw error;
-    html(ctx, view(ctx.state.csrfToken, input.body.token, error.message, await passkeysOfResetToken(ctx.state.services, input.body.token)));
+    html(ctx, view(ctx.state.csrfToken, input.body.token, formError(error, ['password']), await passkeysOfResetToken(ctx.state.services, input.body.token)));
   },
   handler: async (ctx, { body }) => {
     // The credential lifecycle ends every session (relying parties are told), forgets trusted devices and

@@ -7,7 +7,7 @@ import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { usesPasskeyScript } from '../../passkeys/routes/views.tsx';
 import { securityPage } from './views.tsx';
 
-export async function renderSecurity(ctx: AppContext, extra: { done?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
+export async function renderSecurity(ctx: AppContext, extra: { done?: string; error?: string; fields?: Record<string, string>; passkeyRename?: { id: string; message: string } } = {}, status = 200): Promise<void> {
   const { account, session } = portalOf(ctx);
   const { security } = ctx.state.services;
   usesPasskeyScript(ctx);

@@ -19,7 +19,7 @@ export const confirmTwoFactor = defineRoute({
     const { account } = portalOf(ctx);
     const enrollment = await ctx.state.services.security.twoFactor.pendingEnrollment(account);
     if (!enrollment) throw error;
-    html(ctx, enrollmentPage({ account, csrf: ctx.state.csrfToken, enrollment, error: error.message }));
+    html(ctx, enrollmentPage({ account, csrf: ctx.state.csrfToken, enrollment, error: error.message, fields: error.fields }));
   },
   handler: async (ctx, { body }) => {
     const { account } = portalOf(ctx);

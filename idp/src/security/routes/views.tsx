@@ -33,6 +33,8 @@ export interface SecurityPageProps {
   done?: string;
   error?: string;
   fields?: Record<string, string>;
+  /** A refused passkey name, shown beside that passkey's name field. */
+  passkeyRename?: { id: string; message: string };
 }
 
 export function securityPage(p: SecurityPageProps): string {
@@ -72,7 +74,7 @@ export function securityPage(p: SecurityPageProps): string {
         </form>
       </section>
 
-      <PasskeySection csrf={p.csrf} passkeys={p.passkeys ?? []} />
+      <PasskeySection csrf={p.csrf} passkeys={p.passkeys ?? []} renameError={p.passkeyRename} />
 
       <section aria-labelledby="two-factor">
         <h2 id="two-factor">Two-factor authentication</h2>
@@ -148,7 +150,7 @@ export function securityPage(p: SecurityPageProps): string {
   );
 }
 
-export function enrollmentPage(p: { account: Account; csrf: string; enrollment: Enrollment; error?: string }): string {
+export function enrollmentPage(p: { account: Account; csrf: string; enrollment: Enrollment; error?: string; fields?: Record<string, string> }): string {
   return renderPage(
     <Layout title="Turn on two-factor authentication" user={p.account} active="security">
       <h1>Turn on two-factor authentication</h1>
@@ -163,7 +165,7 @@ export function enrollmentPage(p: { account: Account; csrf: string; enrollment: 
         </ol>
         <form method="post" action="/my/security/2fa/confirm">
           <CsrfField token={p.csrf} />
-          <Field name="code" label="Code from the app" autocomplete="one-time-code" inputmode="numeric" maxLength={10} />
+          <Field name="code" label="Code from the app" autocomplete="one-time-code" inputmode="numeric" maxLength={10} error={p.fields?.code} />
           <div class="actions">
             <button type="submit">Turn on</button>
             <a href="/my/security">Cancel</a>
@@ -185,7 +187,7 @@ export function recoveryCodesPage(p: { account: Account; title: string; codes: s
   );
 }
 
-export function deletePage(p: { account: Account; csrf: string; blockers: string[]; error?: string }): string {
+export function deletePage(p: { account: Account; csrf: string; blockers: string[]; error?: string; fields?: Record<string, string> }): string {
   return renderPage(
     <Layout title="Delete your account" user={p.account} active="security">
       <h1>Delete your account</h1>
@@ -196,7 +198,7 @@ export function deletePage(p: { account: Account; csrf: string; blockers: string
       ) : (
         <form method="post" action="/my/security/delete">
           <CsrfField token={p.csrf} />
-          <Field name="confirm_email" label={`Type your email (${p.account.email}) to confirm`} type="email" autocomplete="off" />
+          <Field name="confirm_email" label={`Type your email (${p.account.email}) to confirm`} type="email" autocomplete="off" error={p.fields?.confirm_email} />
           <div class="actions">
             <button type="submit" class="danger">Delete my account forever</button>
             <a href="/my/security">Cancel</a>
