@@ -34,7 +34,7 @@ const storeUnitTests = [
   'idp/src/apikeys/api-key-service.test.ts',
   'idp/src/databases/database-service.test.ts',
   'idp/src/passkeys/passkey-service.test.ts',
-  'idp/src/security/secret-box.test.ts',
+  'idp/src/storage/secret-box.test.ts',
   'idp/src/security/two-factor-service.test.ts',
   'idp/src/storage/oidc-adapter.test.ts',
 ];

@@ -9,7 +9,7 @@
  */
 import type { Db } from '../storage/database.ts';
 import { nowSeconds } from '../clock.ts';
-import { isSealed, type SecretBox } from './secret-box.ts';
+import { isSealed, resealed, type SecretBox } from '../storage/secret-box.ts';
 import { randomId } from './tokens.ts';
 
 export interface TotpRow {
@@ -66,7 +66,7 @@ export function twoFactorRepository(db: Db, box: SecretBox) {
      */
     async sealLegacySecrets(): Promise<number> {
       const rows = await db.all<{ id: string; account_id: string; secret: string }>(
-        "SELECT id, account_id, secret FROM credentials WHERE type IN ('totp', 'totp_pending') AND secret NOT LIKE 'v1.%'");
+        "SELECT id, account_id, secret FROM credentials WHERE type IN ('totp', 'totp_pending') AND secret NOT LIKE 'v1.%' AND secret NOT LIKE 'v2.%'");
       let sealed = 0;
       for (const row of rows) {
         if (isSealed(row.secret)) continue;
@@ -74,6 +74,17 @@ export function twoFactorRepository(db: Db, box: SecretBox) {
           [box.seal(row.secret, totpContext(row.account_id)), row.id, row.secret])).changes;
       }
       return sealed;
+    },
+    /** Re-seals every TOTP secret not sealed under the first key (`idp secret-key rotate`); conditional updates. */
+    async resealSecrets(): Promise<number> {
+      const rows = await db.all<{ id: string; account_id: string; secret: string }>(
+        "SELECT id, account_id, secret FROM credentials WHERE type IN ('totp', 'totp_pending')");
+      let written = 0;
+      for (const row of rows) {
+        const next = resealed(box, row.secret, totpContext(row.account_id), 'rotate');
+        if (next !== undefined) written += (await db.run('UPDATE credentials SET secret = ? WHERE id = ? AND secret = ?', [next, row.id, row.secret])).changes;
+      }
+      return written;
     },
     async removeTwoFactor(accountId: string): Promise<void> {
       await db.run("DELETE FROM credentials WHERE account_id = ? AND type IN ('totp', 'totp_pending', 'recovery_code')", [accountId]);

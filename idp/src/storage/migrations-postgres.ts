@@ -331,4 +331,15 @@ export const postgresMigrations: Migration[] = [
       CREATE INDEX mail_outbox_claim ON mail_outbox(claim);
     `,
   },
+  {
+    version: 10,
+    name: 'sealed store',
+    // Identical on both engines. Marks the oidc_models rows as keyed by their clear id; the start-up step
+    // (storage/store-sealing.ts) re-keys them by a hash of the id, seals the signing keys, cookie keys,
+    // CSRF secret and client secrets (that needs IDP_SECRET_KEY, which SQL never sees), then records
+    // 'hashed'. The version also keeps an older IdP, which would write clear values, off this store.
+    sql: `
+      INSERT INTO server_settings (name, value) VALUES ('oidc_ids', 'clear') ON CONFLICT (name) DO NOTHING;
+    `,
+  },
 ];
