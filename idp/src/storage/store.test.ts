@@ -155,3 +155,33 @@ describe('the escape hatch', () => {
     expect(offenders.map((s) => s.file)).toEqual([]);
   });
 });
+
+describe.skipIf(process.platform === 'win32')('SQLite file modes (issue 13)', () => {
+  it('creates the database, its -wal and -shm 0600 whatever the umask, and narrows an older store and data directory', async () => {
+    await store.run('INSERT INTO t (v) VALUES (1)');
+    const file = path.join(dir, 'idp.sqlite');
+    for (const name of [file, `${file}-wal`, `${file}-shm`]) expect((fs.statSync(name).mode & 0o777).toString(8), name).toBe('600');
+
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(data, { mode: 0o755 });
+    fs.chmodSync(data, 0o755);
+    const older = path.join(data, 'idp.sqlite');
+    new Database(older).close();
+    fs.chmodSync(older, 0o644);
+    const previous = process.umask(0o000);
+    try {
+      const reopened = openSqliteStore(older);
+      await reopened.exec('CREATE TABLE u (v INTEGER)');
+      for (const name of [older, `${older}-wal`, `${older}-shm`]) expect((fs.statSync(name).mode & 0o777).toString(8), name).toBe('600');
+      await reopened.close();
+      const fresh = openSqliteStore(path.join(dir, 'fresh', 'idp.sqlite'));
+      await fresh.exec('CREATE TABLE u (v INTEGER)');
+      expect((fs.statSync(path.join(dir, 'fresh', 'idp.sqlite-wal')).mode & 0o777).toString(8)).toBe('600');
+      await fresh.close();
+    } finally {
+      process.umask(previous);
+    }
+    expect(fs.statSync(data).mode & 0o007).toBe(0);
+    expect(fs.statSync(path.join(dir, 'fresh')).mode & 0o077).toBe(0);
+  });
+});
