@@ -37,6 +37,7 @@ const storeUnitTests = [
   'idp/src/storage/secret-box.test.ts',
   'idp/src/security/two-factor-service.test.ts',
   'idp/src/storage/oidc-adapter.test.ts',
+  'idp/src/storage/store-sealing.test.ts',
 ];
 
 if (process.env.IDP_TEST_POSTGRES_URL) {
