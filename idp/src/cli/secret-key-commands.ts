@@ -38,7 +38,7 @@ export const secretKeyCommands: Command[] = [
         let passes = 0;
         for (;;) {
           passes += 1;
-          let written;
+          let written: typeof totals;
           try {
             written = {
               twoFactorSecrets: await twoFactorRepository(db, box).resealSecrets(),
