@@ -23,7 +23,7 @@ afterEach(async () => {
 
 async function writeAsEarlierVersion(): Promise<void> {
   const db = testStore.store;
-  await db.run("UPDATE server_settings SET value = 'clear' WHERE name = 'oidc_ids'");
+  await db.run("INSERT INTO server_settings (name, value) VALUES ('oidc_ids', 'clear')"); // what migration 10 writes on such a store
   await db.run("INSERT INTO server_settings (name, value) VALUES ('cookie_secrets', ?), ('csrf_secret', 'clear-csrf-secret-value')", [JSON.stringify(['clear-cookie-key-value'])]);
   await db.run("INSERT INTO signing_keys (kid, alg, private_jwk, created_at) VALUES ('k1', 'ES256', ?, 1)",
     [JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'clear-private-d-value', kid: 'k1', alg: 'ES256' })]);
@@ -35,7 +35,9 @@ async function writeAsEarlierVersion(): Promise<void> {
 describe('sealStore', () => {
   it('re-keys and seals an earlier store once, even with processes starting together', async () => {
     const db = testStore.store;
-    expect((await db.get<{ value: string }>("SELECT value FROM server_settings WHERE name = 'oidc_ids'"))?.value).toBe('clear');
+    // A fresh store has no marker (migration 10 marks only a store with data) and nothing to do.
+    expect(await db.get("SELECT value FROM server_settings WHERE name = 'oidc_ids'")).toBeUndefined();
+    expect(await sealStore(db, box)).toEqual({ rekeyed: 0, sealed: 0, swept: 0 });
     await writeAsEarlierVersion();
     const reports = await Promise.all([sealStore(db, box), sealStore(db, box), sealStore(db, box)]);
     expect(reports.map((r) => r.rekeyed).reduce((a, b) => a + b)).toBe(1);

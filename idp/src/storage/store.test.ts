@@ -118,6 +118,22 @@ describe('migration 5 (api_keys.seq on SQLite)', () => {
       await upgraded.close();
     }
   });
+
+  it('migration 10 marks a store with data for the start-up sealing step, and leaves a fresh one empty', async () => {
+    const file = path.join(dir, 'v9.sqlite');
+    const raw = new Database(file);
+    for (const m of migrations.filter((m) => m.version <= 9)) raw.exec(m.sql);
+    raw.pragma('user_version = 9');
+    raw.exec("INSERT INTO server_settings (name, value) VALUES ('cookie_secrets', '[\"k\"]')");
+    raw.close();
+    const upgraded = openSqliteStore(file);
+    try {
+      expect(await upgraded.get("SELECT value FROM server_settings WHERE name = 'oidc_ids'")).toEqual({ value: 'clear' });
+    } finally {
+      await upgraded.close();
+    }
+    expect(await store.all('SELECT name FROM server_settings')).toEqual([]);
+  });
 });
 
 describe('the unit-postgres project', () => {
