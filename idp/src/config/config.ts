@@ -207,8 +207,8 @@ export function configWarnings(config: Config, issuer: string): string[] {
     warnings.push(`IDP_SMTP_URL is not set: mail is written to ${config.outboxDir} instead of being sent`);
   }
   if (!config.secretKey) {
-    warnings.push(`IDP_SECRET_KEY is not set: TOTP secrets are encrypted with the key generated in ${config.secretKeyFile}; `
-      + 'back it up apart from the database (without it no second factor works) or set IDP_SECRET_KEY');
+    warnings.push(`IDP_SECRET_KEY is not set: TOTP secrets, signing and cookie keys are sealed with the key generated in ${config.secretKeyFile}; `
+      + 'back it up apart from the database (without it no second factor, signing key or session works) or set IDP_SECRET_KEY');
   }
   return warnings;
 }
