@@ -34,9 +34,10 @@ const storeUnitTests = [
   'idp/src/apikeys/api-key-service.test.ts',
   'idp/src/databases/database-service.test.ts',
   'idp/src/passkeys/passkey-service.test.ts',
-  'idp/src/security/secret-box.test.ts',
+  'idp/src/storage/secret-box.test.ts',
   'idp/src/security/two-factor-service.test.ts',
   'idp/src/storage/oidc-adapter.test.ts',
+  'idp/src/storage/store-sealing.test.ts',
 ];
 
 if (process.env.IDP_TEST_POSTGRES_URL) {

@@ -28,7 +28,7 @@ import { noteRoute, REFUSED_ROUTE, withRequestContext, WRONG_METHOD_ROUTE } from
 import { withRequestOrigin } from './activity/request-origin.ts';
 import { routeTable } from './route-table.ts';
 import type { Services } from './services.ts';
-import { cookieSecrets, getOrCreateSetting } from './storage/server-settings.ts';
+import { cookieSecrets, csrfSecret } from './storage/server-settings.ts';
 
 declare module './http/context.ts' {
   // The composition root names the service bag that http/ only knows as `AppServices`.
@@ -67,9 +67,9 @@ export async function buildApp(options: AppOptions) {
   // Behind a proxy, trust only the address the nearest proxy saw (the rightmost X-Forwarded-For
   // entry): the leftmost ones are whatever the client wrote, and per-IP limits and logs depend on it.
   const app = new Koa<AppState>({ proxy: services.config.trustProxy, maxIpsCount: 1 });
-  app.keys = await cookieSecrets(services.db);
+  app.keys = await cookieSecrets(services.db, services.box);
   app.silent = true;
-  const csrf = csrfProtection({ secret: await getOrCreateSetting(services.db, 'csrf_secret', () => crypto.randomUUID() + crypto.randomUUID()), issuer, secure });
+  const csrf = csrfProtection({ secret: await csrfSecret(services.db, services.box), issuer, secure });
   const parseBody = bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb', encoding: 'utf-8' });
   const runRoute = routeRunner(deps, csrf);
 

@@ -1,6 +1,6 @@
 /**
- * Starting the IdP: read config, open the store, make sure keys exist and TOTP secrets are sealed (see
- * two-factor-repository.ts), bind the port, then build the app with the issuer (which depends on the
+ * Starting the IdP: read config, open the store, make sure keys exist and every secret is sealed (see
+ * storage/store-sealing.ts and two-factor-repository.ts), bind the port, then build the app with the issuer (which depends on the
  * bound port when IDP_ISSUER is not set).
  */
 import cluster from 'node:cluster';
@@ -17,7 +17,8 @@ import { openConfiguredStore } from './storage/store.ts';
 import { openRedis } from './storage/redis.ts';
 import { ensureSigningKeys } from './storage/server-settings.ts';
 import { startMaintenance } from './maintenance.ts';
-import { assertSecretKeyMatches, loadSecretKey, secretBox } from './security/secret-box.ts';
+import { assertSecretKeyMatches, loadSecretKeys, secretBox } from './storage/secret-box.ts';
+import { sealStore } from './storage/store-sealing.ts';
 import { twoFactorRepository } from './security/two-factor-repository.ts';
 import type { Mailer } from './mail/mailer.ts';
 
@@ -34,15 +35,21 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   // A cluster worker answers the primary's scrapes from its first moment (an unanswered worker fails the
   // whole scrape after prom-client's 5 s), with the gauges at 0 until its store is open.
   if (config.metrics && cluster.isWorker) answerClusterScrapes();
-  const key = loadSecretKey(config); // before anything is opened: a bad key file stops here
-  const box = secretBox(key);
+  const keys = loadSecretKeys(config); // before anything is opened: a bad key file stops here
+  const box = secretBox(keys);
   const db = await openConfiguredStore(config, { serving: true });
+  const shortLived = config.redisUrl ? openRedis(config.redisUrl, config.redisPrefix, { timeoutMs: config.timeouts.redisMs }) : undefined;
   try {
-    await assertSecretKeyMatches(db, key);
-    await ensureSigningKeys(db);
+    await assertSecretKeyMatches(db, keys);
+    const report = await sealStore(db, box, shortLived);
+    if (report.rekeyed + report.sealed + report.swept > 0) {
+      log.info(`sealed the store written by an earlier version: ${report.rekeyed} row(s) re-keyed by a hash of their id, ${report.sealed} secret(s) sealed, ${report.swept} Redis key(s) moved`);
+    }
+    await ensureSigningKeys(db, box);
     const sealed = await twoFactorRepository(db, box).sealLegacySecrets();
     if (sealed > 0) log.info(`encrypted ${sealed} TOTP secret(s) stored in clear by an earlier version`);
   } catch (error) {
+    await shortLived?.close();
     await db.close();
     throw error;
   }
@@ -55,7 +62,6 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   const port = (server.address() as AddressInfo).port;
   const issuer = config.issuer ?? `http://localhost:${port}`;
   let services!: ReturnType<typeof createServices>;
-  const shortLived = config.redisUrl ? openRedis(config.redisUrl, config.redisPrefix, { timeoutMs: config.timeouts.redisMs }) : undefined;
   services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer, shortLived });
   const { handleRequest } = await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
   server.on('request', handleRequest);

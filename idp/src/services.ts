@@ -29,6 +29,7 @@ import { sessionRepository } from './security/session-repository.ts';
 import { createSecurity, securityCore } from './security/security-services.ts';
 import { PORTAL_CLIENT_ID, providerHolder, relyingParties, type ProviderHolder } from './oidc/provider.ts';
 import { cookieSecrets, ensureSigningKeys, keysVersion, loadJwks } from './storage/server-settings.ts';
+import { loadSecretBox } from './storage/secret-box.ts';
 import { clientRegistry } from './databases/client-registry.ts';
 import { databaseRepository } from './databases/database-repository.ts';
 import { databaseService, type DatabaseService } from './databases/database-service.ts';
@@ -49,8 +50,10 @@ import { dataExport } from './activity/data-export.ts';
  */
 export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer; shortLived?: ShortLivedStore }) {
   const { shortLived, issuer } = options;
+  // One box over IDP_SECRET_KEY (NEW,OLD while rotating) for everything sealed in the store.
+  const box = loadSecretBox(config);
   // Every mail is queued durably in the store (mail/mail-queue.ts); a mailer handed in (tests) gets it at once.
-  const mailer = mailQueueFor(config, db, issuer, options.mailer);
+  const mailer = mailQueueFor(config, db, box, issuer, options.mailer);
   const outbox = mailOutbox({ mailer, issuer });
   const accountsRepo = accountRepository(db);
   const hasher = passwordHasher(config.argon2);
@@ -69,12 +72,12 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   // Passkeys need only storage and mail; the credential lifecycle removes the ticked ones on a reset.
   const passkeys = passkeyService({ repo: passkeyRepository(db), accounts: accountsRepo, limiter, audit, outbox, issuer });
   const core = securityCore({
-    db, config, outbox, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, relyingParties: relyingParties(oidc),
+    db, box, outbox, hasher, limiter, audit, accountsRepo, sessionsRepo: sessions, relyingParties: relyingParties(oidc),
     apiKeys: { revokeAll: (accountId) => apiKeysRepo.deleteAllOf(accountId) }, passkeys,
   });
   const accounts = accountService({ accounts: accountsRepo, hasher, outbox, limiter, audit, credentials: core.credentials, isKnownDevice: (accountId, hash) => sessions.isKnownDevice(accountId, hash) });
   // Client metadata is checked by oidc-provider's own rules, with our configuration (client-registry.ts).
-  const clients = clientRegistry(db, () => providers.ready());
+  const clients = clientRegistry(db, box, () => providers.ready());
   const databases = databaseService({
     repo: databaseRepository(db), clients, accounts, mailer, audit, limiter, production: config.production, issuer,
     endAccess: (accountId, clientId) => core.sessions.endClientAccess(accountId, clientId),
@@ -103,8 +106,8 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     },
     {
       // Short-lived artifacts in Redis when it is configured; everything else in the SQL store.
-      adapterFactory: (name) => (shortLived && SHORT_LIVED_MODELS.has(name) ? new RedisOidcAdapter(name, shortLived) : new StoreOidcAdapter(name, db)),
-      keys: { ensure: () => ensureSigningKeys(db), version: () => keysVersion(db), jwks: () => loadJwks(db), cookieSecrets: () => cookieSecrets(db) },
+      adapterFactory: (name) => (shortLived && SHORT_LIVED_MODELS.has(name) ? new RedisOidcAdapter(name, shortLived) : new StoreOidcAdapter(name, db, box)),
+      keys: { ensure: () => ensureSigningKeys(db, box), version: () => keysVersion(db), jwks: () => loadJwks(db, box), cookieSecrets: () => cookieSecrets(db, box) },
       findAccount: (accountId) => accounts.findById(accountId),
       databaseAccess: databases,
       apiKeyIntrospection: apiKeys.introspect,
@@ -112,7 +115,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     },
   );
 
-  return { config, db, shortLived, mailer, outbox, hasher, limiter, apiFailureLimiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, passkeys, providers, issuer,
+  return { config, db, box, shortLived, mailer, outbox, hasher, limiter, apiFailureLimiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, passkeys, providers, issuer,
     dataExport: dataExport({ databases, sessions: core.sessions, twoFactor: core.twoFactor, apiKeys, activity, passkeys, limiter, audit, hiddenClients: [PORTAL_CLIENT_ID] }) };
 }
 

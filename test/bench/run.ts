@@ -24,8 +24,9 @@ import type { LoadResult, LoadSpec } from './load.ts';
 import { loadConfig } from '../../idp/src/config/config.ts';
 import { passwordHasher } from '../../idp/src/accounts/password-hasher.ts';
 import { openSqliteStore, openStore } from '../../idp/src/storage/store.ts';
-import { ensureSigningKeys } from '../../idp/src/storage/server-settings.ts';
-import { StoreOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
+import { cookieSecrets, ensureSigningKeys } from '../../idp/src/storage/server-settings.ts';
+import { StoreOidcAdapter, storedOidcId } from '../../idp/src/storage/oidc-adapter.ts';
+import { loadSecretBox } from '../../idp/src/storage/secret-box.ts';
 import { createServices } from '../../idp/src/services.ts';
 import { setLogLevel } from '../../idp/src/log.ts';
 
@@ -372,12 +373,13 @@ async function prepareStore(dataDir: string): Promise<Fixtures> {
   const config = loadConfig({ IDP_DATA_DIR: dataDir, IDP_LOG_LEVEL: 'warn', IDP_ISSUER: 'http://localhost:1' });
   setLogLevel('warn');
   const db = openSqliteStore(config.databaseFile);
-  await ensureSigningKeys(db);
+  const box = loadSecretBox(config);
+  await ensureSigningKeys(db, box);
   const services = createServices(config, db, { issuer: () => 'http://localhost:1' });
   try {
     // A confidential first-party client, like a registered database: sign-in without a consent page.
     const client: SignInClient = { clientId: 'bench-client', clientSecret: crypto.randomBytes(32).toString('base64url'), redirectUri: 'http://127.0.0.1:9/callback' };
-    await new StoreOidcAdapter('Client', db).upsert(client.clientId, {
+    await new StoreOidcAdapter('Client', db, box).upsert(client.clientId, {
       client_id: client.clientId, client_secret: client.clientSecret, client_name: 'Bench',
       redirect_uris: [client.redirectUri], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
       response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', first_party: true,
@@ -414,12 +416,12 @@ async function prepareStore(dataDir: string): Promise<Fixtures> {
   }
 }
 
-/** Session rows straight into the store (as oidc-provider saves them) and the signed cookies that name them. */
-function seedSessions(dataDir: string, count: number): string[] {
+/** Session rows straight into the store (as the adapter saves them: keyed by the id's hash, no jti) and the signed cookies that name them. */
+async function seedSessions(dataDir: string, count: number): Promise<string[]> {
   const store = openSqliteStore(path.join(dataDir, 'idp.sqlite'));
   const db = store.raw;
   try {
-    const secret = (JSON.parse((db.prepare("SELECT value FROM server_settings WHERE name = 'cookie_secrets'").get() as { value: string }).value) as string[])[0]!;
+    const secret = (await cookieSecrets(store, loadSecretBox(loadConfig({ IDP_DATA_DIR: dataDir }))))[0]!;
     const accountIds = (db.prepare('SELECT id FROM accounts LIMIT 10000').all() as { id: string }[]).map((r) => r.id);
     const insert = db.prepare(`INSERT INTO oidc_models (model, id, payload, uid, account_id, expires_at) VALUES ('Session', ?, ?, ?, ?, ?)`);
     const now = Math.floor(Date.now() / 1000);
@@ -430,8 +432,8 @@ function seedSessions(dataDir: string, count: number): string[] {
         const id = crypto.randomBytes(32).toString('base64url');
         const uid = crypto.randomBytes(16).toString('base64url');
         const accountId = accountIds[i % accountIds.length]!;
-        const payload = { iat: now, exp, jti: id, kind: 'Session', uid, accountId, loginTs: now, amr: ['pwd'], authorizations: {} };
-        insert.run(id, JSON.stringify(payload), uid, accountId, exp);
+        const payload = { iat: now, exp, kind: 'Session', uid, accountId, loginTs: now, amr: ['pwd'], authorizations: {} };
+        insert.run(storedOidcId('Session', id), JSON.stringify(payload), uid, accountId, exp);
         const sig = crypto.createHmac('sha1', secret).update(`_session=${id}`).digest('base64url');
         cookies.push(`_session=${id}; _session.sig=${sig}`);
       }
@@ -583,8 +585,9 @@ async function postgresScenarios(dataDir: string): Promise<void> {
     const store = await openStore({ databaseUrl: database.url });
     const client: SignInClient = { clientId: 'bench-client', clientSecret: crypto.randomBytes(32).toString('base64url'), redirectUri: 'http://127.0.0.1:9/callback' };
     try {
-      await ensureSigningKeys(store);
-      await new StoreOidcAdapter('Client', store).upsert(client.clientId, {
+      const box = loadSecretBox(loadConfig({ IDP_DATA_DIR: dataDir, ...env }));
+      await ensureSigningKeys(store, box);
+      await new StoreOidcAdapter('Client', store, box).upsert(client.clientId, {
         client_id: client.clientId, client_secret: client.clientSecret, client_name: 'Bench',
         redirect_uris: [client.redirectUri], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
         response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', first_party: true,
@@ -772,7 +775,7 @@ async function main(): Promise<void> {
       server = await startIdp(dataDir, workers);
       await idpScenarios(server, workers, fixtures, plan.largeAccounts, 'scale');
       if (!cookies) {
-        cookies = seedSessions(dataDir, plan.sessions);
+        cookies = await seedSessions(dataDir, plan.sessions);
         log(`seeded ${cookies.length.toLocaleString('en-US')} sessions`);
       }
       await memoryScenario(server, workers, cookies, plan.largeAccounts);

@@ -73,7 +73,7 @@ describe('two-factor authentication', () => {
     await portalSignIn(idp, browser, email, password);
     const { secret } = await enableTwoFactor(browser, idp);
     const stored = async () => (await idp.services.db.get<{ secret: string }>("SELECT secret FROM credentials WHERE account_id = ? AND type = 'totp'", [id]))!.secret;
-    expect(await stored()).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(await stored()).toMatch(/^v2\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(await stored()).not.toContain(secret);
 
     // A row from before encryption: the clear base32 secret.
@@ -84,7 +84,7 @@ describe('two-factor authentication', () => {
     expect(signedIn.url).toContain('/my/account');
     // What every start does (main.ts): seal it in place.
     expect(await idp.services.security.twoFactorRepo.sealLegacySecrets()).toBe(1);
-    expect(await stored()).toMatch(/^v1\./);
+    expect(await stored()).toMatch(/^v2\./);
     advance(30);
     const after = new TestBrowser();
     const again = await after.submit(await portalSignIn(idp, after, email, password), '/second-factor', { code: totp(secret) });

@@ -101,11 +101,14 @@ describe('idp export and idp import', () => {
       expect((await idp.services.apiKeys.authenticate(before.apiKey, null))?.accountId).toBe(ann.id);
       // The sealed TOTP secret came across as it was and opens with the same IDP_SECRET_KEY.
       const sealed = (await idp.services.db.get<{ secret: string }>("SELECT secret FROM credentials WHERE type = 'totp'"))!.secret;
-      expect(sealed).toMatch(/^v1\./);
+      expect(sealed).toMatch(/^v2\./);
       expect((await idp.services.security.twoFactorRepo.findTotp(ann.id, 'totp'))?.secret).toBe(before.totpSecret);
       const kids = ((await (await fetch(`${idp.issuer}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort();
       expect(kids).toEqual(before.kids);
       expect((await idp.services.db.get<{ value: string }>("SELECT value FROM server_settings WHERE name = 'cookie_secrets'"))!.value).toBe(before.cookieSecrets);
+      // Cookie and signing keys moved sealed too (issue 13), and open with the same key there.
+      expect(before.cookieSecrets).toMatch(/^v2\./);
+      expect((await idp.services.db.all<{ private_jwk: string }>('SELECT private_jwk FROM signing_keys')).every((k) => k.private_jwk.startsWith('v2.'))).toBe(true);
       // New audit rows get fresh ids after the imported ones.
       await idp.services.audit.record({ accountId: ann.id, actor: 'test', event: 'after.import' });
       expect((await idp.services.audit.listForAccount(ann.id))[0]).toMatchObject({ event: 'after.import' });

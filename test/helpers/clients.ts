@@ -19,7 +19,7 @@ export async function seedClient(idp: TestIdp, metadata: Record<string, unknown>
   const clientId = `test-${crypto.randomBytes(6).toString('hex')}`;
   const clientSecret = crypto.randomBytes(32).toString('base64url');
   const redirectUri = 'http://127.0.0.1:9/callback';
-  await new StoreOidcAdapter('Client', idp.services.db).upsert(clientId, {
+  await new StoreOidcAdapter('Client', idp.services.db, idp.services.box).upsert(clientId, {
     client_id: clientId,
     client_secret: clientSecret,
     client_name: 'Test App',

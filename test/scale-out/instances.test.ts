@@ -18,6 +18,7 @@ import { HttpSession, type HttpResponse } from '../helpers/http-session.ts';
 import { tempDir } from '../helpers/idp.ts';
 import { clearRedisPrefix, createTestDatabase, testPostgresUrl, testRedisUrl, type TestDatabase } from '../helpers/postgres.ts';
 import { StoreOidcAdapter } from '../../idp/src/storage/oidc-adapter.ts';
+import { secretBox } from '../../idp/src/storage/secret-box.ts';
 import { openStore } from '../../idp/src/storage/store.ts';
 
 const email = 'ada@example.com';
@@ -107,7 +108,7 @@ describe.skipIf(!testPostgresUrl)('several IdP instances on one PostgreSQL', () 
     const secret = crypto.randomBytes(24).toString('base64url');
     const store = await openStore({ databaseUrl: database.url });
     try {
-      await new StoreOidcAdapter('Client', store).upsert(clientId, {
+      await new StoreOidcAdapter('Client', store, secretBox(Buffer.from(env.IDP_SECRET_KEY!, 'base64'))).upsert(clientId, {
         client_id: clientId, client_secret: secret, grant_types: ['client_credentials'], response_types: [],
         redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic',
       }, 0);

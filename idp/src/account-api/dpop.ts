@@ -13,6 +13,7 @@ import * as jose from 'jose';
 import { ACCOUNT_API_RESOURCE_PATH, ACCOUNT_API_SCOPE, EXTENSION_CLIENT_ID } from '../../../shared/account-api.ts';
 import { AppError } from '../errors.ts';
 import type { Db } from '../storage/database.ts';
+import type { SecretBox } from '../storage/secret-box.ts';
 import type { RateLimiter } from '../security/rate-limiter.ts';
 import { clock } from '../clock.ts';
 import { keysVersion, loadJwks } from '../storage/server-settings.ts';
@@ -23,11 +24,11 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
 const keySets = new WeakMap<Db, { version: number; set: ReturnType<typeof jose.createLocalJWKSet> }>();
 /** Our public signing keys, rebuilt when `idp keys rotate` moves the store's key version. */
-async function ownKeys(db: Db) {
+async function ownKeys(db: Db, box: SecretBox) {
   const version = await keysVersion(db);
   let cached = keySets.get(db);
   if (!cached || cached.version !== version) {
-    const keys = (await loadJwks(db)).keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_MEMBERS.includes(name))));
+    const keys = (await loadJwks(db, box)).keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_MEMBERS.includes(name))));
     cached = { version, set: jose.createLocalJWKSet({ keys: keys as jose.JWK[] }) };
     keySets.set(db, cached);
   }
@@ -62,6 +63,8 @@ export interface DpopDeps {
   issuer: string;
   /** The store holding our signing keys. */
   db: Db;
+  /** Opens the sealed signing keys (IDP_SECRET_KEY). */
+  box: SecretBox;
   /** Remembers proof `jti`s (replay) across worker processes. */
   limiter: RateLimiter;
   /** Whether the IdP session (by uid) a token was issued through is still live. */
@@ -72,7 +75,7 @@ export async function verifyDpop(request: DpopRequest, deps: DpopDeps, token: st
   const now = new Date(clock.now());
   let claims: jose.JWTPayload & { cnf?: { jkt?: string }; scope?: string; auth_time?: number; sid?: unknown; client_id?: unknown };
   try {
-    ({ payload: claims } = await jose.jwtVerify(token, await ownKeys(deps.db), {
+    ({ payload: claims } = await jose.jwtVerify(token, await ownKeys(deps.db, deps.box), {
       issuer: deps.issuer, audience: `${deps.issuer}${ACCOUNT_API_RESOURCE_PATH}`, typ: 'at+jwt', algorithms: ['ES256', 'EdDSA'],
       requiredClaims: ['sub', 'exp'], currentDate: now,
     }));

@@ -12,6 +12,7 @@ export type { Command, OptionSpec } from './context.ts';
 import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
 import { mailCommands } from './mail-commands.ts';
+import { secretKeyCommands } from './secret-key-commands.ts';
 import { AppError } from '../errors.ts';
 import fs from 'node:fs';
 
@@ -87,10 +88,13 @@ export const commands: Command[] = [
     summary: 'Add new signing keys; the old ones stay published until their tokens expire.',
     options: {},
     run: async (_values, config) => {
-      const { ensureSigningKeys, listSigningKeys, rotateSigningKeys } = await import('../storage/server-settings.ts');
+      const [{ ensureSigningKeys, listSigningKeys, rotateSigningKeys }, { loadSecretBox }] = await Promise.all([
+        import('../storage/server-settings.ts'), import('../storage/secret-box.ts'),
+      ]);
+      const box = loadSecretBox(config);
       return await withStore(config, async (db) => {
-        await ensureSigningKeys(db);
-        return { rotated: await rotateSigningKeys(db), keys: await listSigningKeys(db) };
+        await ensureSigningKeys(db, box);
+        return { rotated: await rotateSigningKeys(db, box), keys: await listSigningKeys(db) };
       });
     },
   },
@@ -145,5 +149,6 @@ export const commands: Command[] = [
   },
   ...databaseCommands,
   ...mailCommands,
+  ...secretKeyCommands,
   ...apiKeyCommands,
 ];

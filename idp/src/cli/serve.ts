@@ -35,18 +35,24 @@ export async function serve(config: Config): Promise<void> {
   leaveCluster();
 }
 
-/** Done once, before the serving workers start: migrations, the secret key check, signing keys, cookie secrets. */
+/** Done once, before the serving workers start: migrations, the secret key check, sealing (store-sealing.ts), signing keys, cookie and CSRF secrets. */
 async function prepareStore(config: Config): Promise<void> {
-  const [{ openConfiguredStore }, { cookieSecrets, ensureSigningKeys }, { assertSecretKeyMatches, loadSecretKey }] = await Promise.all([
-    import('../storage/store.ts'), import('../storage/server-settings.ts'), import('../security/secret-box.ts'),
+  const [{ openConfiguredStore }, { cookieSecrets, csrfSecret, ensureSigningKeys }, { assertSecretKeyMatches, loadSecretKeys, secretBox }, { sealStore }, { openRedis }] = await Promise.all([
+    import('../storage/store.ts'), import('../storage/server-settings.ts'), import('../storage/secret-box.ts'), import('../storage/store-sealing.ts'),
+    import('../storage/redis.ts'),
   ]);
-  const key = loadSecretKey(config);
+  const keys = loadSecretKeys(config);
+  const box = secretBox(keys);
   const db = await openConfiguredStore(config);
+  const shortLived = config.redisUrl ? openRedis(config.redisUrl, config.redisPrefix, { timeoutMs: config.timeouts.redisMs }) : undefined;
   try {
-    await assertSecretKeyMatches(db, key);
-    await ensureSigningKeys(db);
-    await cookieSecrets(db);
+    await assertSecretKeyMatches(db, keys);
+    await sealStore(db, box, shortLived);
+    await ensureSigningKeys(db, box);
+    await cookieSecrets(db, box);
+    await csrfSecret(db, box);
   } finally {
+    await shortLived?.close();
     await db.close();
   }
   for (const warning of configWarnings(config, config.issuer ?? `http://localhost:${config.port}`)) log.warn(warning);

@@ -48,6 +48,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ IDP_DATABASE_URL: 'postgres://db/latchkey', IDP_SECRET_KEY: key.toString('base64') }).secretKey).toEqual(key);
   });
 
+  it('reads IDP_SECRET_KEY=NEW,OLD while rotating: the first seals, the others only open', () => {
+    const [fresh, old] = [crypto.randomBytes(32), crypto.randomBytes(32)];
+    const config = loadConfig({ IDP_SECRET_KEY: `${fresh.toString('base64')}, ${old.toString('base64url')}` });
+    expect(config.secretKey).toEqual(fresh);
+    expect(config.previousSecretKeys).toEqual([old]);
+    expect(loadConfig({ IDP_SECRET_KEY: fresh.toString('base64') }).previousSecretKeys).toEqual([]);
+    expect(() => loadConfig({ IDP_SECRET_KEY: `${fresh.toString('base64')},short` })).toThrow(/IDP_SECRET_KEY: must be 32 random bytes.*comma list NEW,OLD/);
+  });
+
   it('names the bad setting', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);

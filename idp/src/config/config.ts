@@ -28,8 +28,11 @@ const envSchema = z.object({
   IDP_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   /**
    * 32 random bytes in base64 or base64url (`openssl rand -base64 32`) that encrypt TOTP secrets at rest
-   * (AES-256-GCM, see security/secret-box.ts). It never lives in the store. Required with IDP_DATABASE_URL
+   * (AES-256-GCM, see storage/secret-box.ts). It never lives in the store. Required with IDP_DATABASE_URL
    * (every instance needs the same key). Unset with SQLite: generated once into $IDP_DATA_DIR/secret.key.
+   * A comma list `NEW,OLD` rotates it: the first key seals, every listed key opens; `idp secret-key
+   * rotate` then re-seals everything under NEW, after which OLD can be dropped (the key file may hold
+   * the same list, one key a line).
    */
   IDP_SECRET_KEY: z.string().optional(),
   /**
@@ -103,6 +106,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** IDP_SECRET_KEY, decoded; undefined on SQLite without it (the key file `secretKeyFile` is used). */
   secretKey: Buffer | undefined;
+  /** The keys after the first of `IDP_SECRET_KEY=NEW,OLD`: they open values, never seal. */
+  previousSecretKeys: Buffer[];
   secretKeyFile: string;
   redisUrl: string | undefined;
   redisPrefix: string;
@@ -142,9 +147,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  IDP_ISSUER: required when NODE_ENV=production');
   }
   let secretKey: Buffer | undefined;
+  let previousSecretKeys: Buffer[] = [];
   if (e.IDP_SECRET_KEY !== undefined) {
-    secretKey = parseSecretKey(e.IDP_SECRET_KEY);
-    if (!secretKey) throw new ConfigError('Invalid configuration:\n  IDP_SECRET_KEY: must be 32 random bytes in base64 or base64url (e.g. `openssl rand -base64 32`)');
+    const keys = parseSecretKeys(e.IDP_SECRET_KEY);
+    if (!keys) throw new ConfigError('Invalid configuration:\n  IDP_SECRET_KEY: must be 32 random bytes in base64 or base64url (e.g. `openssl rand -base64 32`), or a comma list NEW,OLD of such keys while rotating');
+    [secretKey, ...previousSecretKeys] = keys;
   } else if (e.IDP_DATABASE_URL) {
     throw new ConfigError('Invalid configuration:\n  IDP_SECRET_KEY: required when IDP_DATABASE_URL is set (every instance must share the key that encrypts TOTP secrets); set IDP_SECRET_KEY to 32 random bytes in base64, e.g. `openssl rand -base64 32`');
   }
@@ -161,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseFile: path.join(dataDir, 'idp.sqlite'),
     databaseUrl: e.IDP_DATABASE_URL,
     secretKey,
+    previousSecretKeys,
     secretKeyFile: path.join(dataDir, 'secret.key'),
     redisUrl: e.IDP_REDIS_URL,
     redisPrefix: e.IDP_REDIS_PREFIX,
@@ -185,6 +193,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** 32 bytes from base64 or base64url text (surrounding whitespace ignored), or undefined. */
+/** A comma- or line-separated list of keys (first seals); undefined when any of them is not a key. */
+export function parseSecretKeys(text: string): Buffer[] | undefined {
+  const parts = text.split(/[,\n]/).map((part) => part.trim()).filter((part) => part !== '');
+  const keys = parts.map(parseSecretKey);
+  if (keys.length === 0 || keys.some((key) => !key)) return undefined;
+  return keys as Buffer[];
+}
+
 export function parseSecretKey(text: string): Buffer | undefined {
   const value = text.trim();
   if (!/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(value)) return undefined;
@@ -211,8 +227,8 @@ export function configWarnings(config: Config, issuer: string): string[] {
     warnings.push(`IDP_SMTP_URL is not set: mail is written to ${config.outboxDir} instead of being sent`);
   }
   if (!config.secretKey) {
-    warnings.push(`IDP_SECRET_KEY is not set: TOTP secrets are encrypted with the key generated in ${config.secretKeyFile}; `
-      + 'back it up apart from the database (without it no second factor works) or set IDP_SECRET_KEY');
+    warnings.push(`IDP_SECRET_KEY is not set: TOTP secrets, signing and cookie keys are sealed with the key generated in ${config.secretKeyFile}; `
+      + 'back it up apart from the database (without it no second factor, signing key or session works) or set IDP_SECRET_KEY');
   }
   return warnings;
 }

@@ -7,10 +7,10 @@
  * Invariants:
  * - Every database may use the refresh_token grant; oidc-provider still issues a refresh token only
  *   for `offline_access` asked for together with prompt=consent (OpenID Connect Core 11).
- * - Client secrets are made by `newClientSecret` only, and only for the methods that use one. They are
- *   stored in clear in the client record because oidc-provider compares them (client_secret_basic and
- *   client_secret_post) and uses them as the HMAC key (client_secret_jwt); sealing them (issue 13)
- *   changes this file and the Client adapter, nothing else.
+ * - Client secrets are made by `newClientSecret` only, and only for the methods that use one. oidc-provider
+ *   compares them (client_secret_basic and client_secret_post) and uses them as the HMAC key
+ *   (client_secret_jwt), so they cannot be hashed: the Client adapter stores them sealed under
+ *   IDP_SECRET_KEY (storage/oidc-adapter.ts).
  * - A refresh token lives at most REFRESH_TOKEN_MAX_TTL after it was issued or last rotated, and
  *   never longer than its grant; a database may only shorten that.
  */

@@ -3,14 +3,16 @@
  * oidc-provider itself (`Client.validate`, with our configuration) before it is stored, so an invalid
  * client can never be saved and then fail at sign-in.
  *
- * Client secrets are stored as oidc-provider needs them, in clear in the Client payload: with
- * client_secret_basic the library compares the presented secret with the stored one (and would use it
- * as the HMAC key for HS* algorithms), so it cannot be hashed. private_key_jwt clients store no secret.
+ * Client secrets cannot be hashed: with client_secret_basic the library compares the presented secret
+ * with the stored one (and uses it as the HMAC key for HS* algorithms). The Client adapter stores them
+ * sealed under IDP_SECRET_KEY and opens them on find (storage/oidc-adapter.ts). private_key_jwt clients
+ * store no secret.
  */
 import type Provider from 'oidc-provider';
 import { AppError } from '../errors.ts';
 import type { Db } from '../storage/database.ts';
 import { StoreOidcAdapter } from '../storage/oidc-adapter.ts';
+import type { SecretBox } from '../storage/secret-box.ts';
 
 export type ClientMetadata = Record<string, unknown> & { client_id: string };
 
@@ -18,8 +20,8 @@ export type ClientMetadata = Record<string, unknown> & { client_id: string };
  * `provider` gives the IdP's oidc-provider (the composition root's holder, built on first use; it makes
  * the signing keys of a fresh store first, since they decide the allowed algorithms).
  */
-export function clientRegistry(db: Db, provider: () => Promise<Provider>) {
-  const adapter = new StoreOidcAdapter('Client', db);
+export function clientRegistry(db: Db, box: SecretBox, provider: () => Promise<Provider>) {
+  const adapter = new StoreOidcAdapter('Client', db, box);
   async function validate(metadata: ClientMetadata): Promise<void> {
     try {
       await (await provider()).Client.validate(metadata as never);

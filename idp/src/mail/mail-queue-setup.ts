@@ -1,11 +1,11 @@
 /** The mailer under the services' outbox: SMTP or .eml files behind the durable queue, or a handed-in transport at once. */
 import type { Config } from '../config/config.ts';
 import type { Db } from '../storage/database.ts';
-import { loadSecretKey, secretBox } from '../security/secret-box.ts';
+import type { SecretBox } from '../storage/secret-box.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { directMailQueue, durableMailQueue, type MailQueue } from './mail-queue.ts';
 
-export function mailQueueFor(config: Config, db: Db, issuer: () => string, handedIn?: Mailer): MailQueue {
+export function mailQueueFor(config: Config, db: Db, box: SecretBox, issuer: () => string, handedIn?: Mailer): MailQueue {
   const domain = () => {
     try {
       return new URL(issuer()).hostname;
@@ -15,5 +15,5 @@ export function mailQueueFor(config: Config, db: Db, issuer: () => string, hande
   };
   if (handedIn) return directMailQueue(handedIn, domain);
   const transport = createMailer({ smtpUrl: config.smtpUrl, outboxDir: config.outboxDir, from: config.mailFrom, timeoutMs: config.timeouts.smtpMs });
-  return durableMailQueue({ db, transport, box: secretBox(loadSecretKey(config)), domain });
+  return durableMailQueue({ db, transport, box, domain });
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../storage/store.ts';
-import { secretBox } from '../security/secret-box.ts';
+import { secretBox } from '../storage/secret-box.ts';
 import { setLogLevel } from '../log.ts';
 import { createTestDatabase, testPostgresUrl } from '../../../test/helpers/postgres.ts';
 import type { Mailer, MailMessage } from './mailer.ts';

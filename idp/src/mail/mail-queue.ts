@@ -20,7 +20,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../storage/database.ts';
 import { outsideTransaction } from '../storage/store.ts';
-import type { SecretBox } from '../security/secret-box.ts';
+import { resealed, type SecretBox } from '../storage/secret-box.ts';
 import { nowSeconds } from '../clock.ts';
 import { log } from '../log.ts';
 import { metrics } from '../observability/metrics.ts';
@@ -205,4 +205,14 @@ export async function outboxStatus(db: Db): Promise<OutboxStatus> {
 export async function retryFailedMail(db: Db): Promise<number> {
   const result = await db.run("UPDATE mail_outbox SET status = 'queued', attempts = 0, next_attempt_at = ?, lease_until = 0, claim = NULL WHERE status = 'failed'", [nowSeconds()]);
   return result.changes;
+}
+
+/** Re-seals every queued mail not sealed under the first key (`idp secret-key rotate`); conditional updates. */
+export async function resealMailOutbox(db: Db, box: SecretBox): Promise<number> {
+  let written = 0;
+  for (const row of await db.all<{ id: string; sealed: string }>('SELECT id, sealed FROM mail_outbox')) {
+    const next = resealed(box, row.sealed, `mail:${row.id}`, 'rotate');
+    if (next !== undefined) written += (await db.run('UPDATE mail_outbox SET sealed = ? WHERE id = ? AND sealed = ?', [next, row.id, row.sealed])).changes;
+  }
+  return written;
 }

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 async function accountWithSessions(email: string, uids: string[]) {
   const account = await services.accounts.signUp({ email, password, name: 'Holder' }, { sendVerification: false, verified: true });
-  const sessions = new StoreOidcAdapter('Session', db);
+  const sessions = new StoreOidcAdapter('Session', db, services.box);
   for (const uid of uids) await sessions.upsert(`sess_${uid}`, { uid, accountId: account.id, loginTs: nowSeconds(), authorizations: {}, exp: nowSeconds() + 3600 } as never, 3600);
   const trusted = await services.security.twoFactor.trustDevice(account.id, 'unit test browser');
   return { account, trusted: trusted.token };

@@ -8,7 +8,6 @@
  * are added by the composition root.
  * Sessions reach oidc-provider only through `relyingParties` (back-channel logout, client names).
  */
-import type { Config } from '../config/config.ts';
 import type { Db } from '../storage/database.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { AccountRepository } from '../accounts/account-repository.ts';
@@ -22,12 +21,12 @@ import { reauthService } from './reauth.ts';
 import { securityStatusService, type ApiKeyStatusProvider, type PasskeyCountProvider } from './security-status.ts';
 import type { SessionRepository } from './session-repository.ts';
 import { sessionService, type RelyingParties } from './session-service.ts';
-import { loadSecretKey, secretBox } from './secret-box.ts';
+import type { SecretBox } from '../storage/secret-box.ts';
 import { twoFactorRepository } from './two-factor-repository.ts';
 import { twoFactorService } from './two-factor-service.ts';
 
 export function securityCore(deps: {
-  db: Db; config: Config; outbox: Outbox; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository;
+  db: Db; box: SecretBox; outbox: Outbox; hasher: PasswordHasher; limiter: RateLimiter; audit: AuditRepository;
   accountsRepo: AccountRepository; sessionsRepo: SessionRepository; relyingParties: RelyingParties;
   /** API keys as the credential lifecycle revokes them (the keys module is built later). */
   apiKeys: ApiKeyRevoker;
@@ -35,7 +34,7 @@ export function securityCore(deps: {
 }) {
   const { outbox, hasher, limiter, audit, accountsRepo: accounts } = deps;
   const notifier = securityNotifier({ outbox });
-  const twoFactorRepo = twoFactorRepository(deps.db, secretBox(loadSecretKey(deps.config)));
+  const twoFactorRepo = twoFactorRepository(deps.db, deps.box);
   const twoFactor = twoFactorService({ repo: twoFactorRepo, limiter, audit, notifier, issuerName: 'Latchkey' });
   const sessions = sessionService({ repo: deps.sessionsRepo, relyingParties: deps.relyingParties, audit });
   const reauth = reauthService({ accounts, hasher, limiter, audit, twoFactor });

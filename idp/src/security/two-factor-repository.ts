@@ -9,7 +9,8 @@
  */
 import type { Db } from '../storage/database.ts';
 import { nowSeconds } from '../clock.ts';
-import { isSealed, type SecretBox } from './secret-box.ts';
+import { isSealed, resealed, type SecretBox } from '../storage/secret-box.ts';
+import { hashId } from '../storage/oidc-adapter.ts';
 import { randomId } from './tokens.ts';
 
 export interface TotpRow {
@@ -66,7 +67,7 @@ export function twoFactorRepository(db: Db, box: SecretBox) {
      */
     async sealLegacySecrets(): Promise<number> {
       const rows = await db.all<{ id: string; account_id: string; secret: string }>(
-        "SELECT id, account_id, secret FROM credentials WHERE type IN ('totp', 'totp_pending') AND secret NOT LIKE 'v1.%'");
+        "SELECT id, account_id, secret FROM credentials WHERE type IN ('totp', 'totp_pending') AND secret NOT LIKE 'v1.%' AND secret NOT LIKE 'v2.%'");
       let sealed = 0;
       for (const row of rows) {
         if (isSealed(row.secret)) continue;
@@ -74,6 +75,17 @@ export function twoFactorRepository(db: Db, box: SecretBox) {
           [box.seal(row.secret, totpContext(row.account_id)), row.id, row.secret])).changes;
       }
       return sealed;
+    },
+    /** Re-seals every TOTP secret not sealed under the first key (`idp secret-key rotate`); conditional updates. */
+    async resealSecrets(): Promise<number> {
+      const rows = await db.all<{ id: string; account_id: string; secret: string }>(
+        "SELECT id, account_id, secret FROM credentials WHERE type IN ('totp', 'totp_pending')");
+      let written = 0;
+      for (const row of rows) {
+        const next = resealed(box, row.secret, totpContext(row.account_id), 'rotate');
+        if (next !== undefined) written += (await db.run('UPDATE credentials SET secret = ? WHERE id = ? AND secret = ?', [next, row.id, row.secret])).changes;
+      }
+      return written;
     },
     async removeTwoFactor(accountId: string): Promise<void> {
       await db.run("DELETE FROM credentials WHERE account_id = ? AND type IN ('totp', 'totp_pending', 'recovery_code')", [accountId]);
@@ -119,18 +131,20 @@ export function twoFactorRepository(db: Db, box: SecretBox) {
       return (await db.run('DELETE FROM trusted_devices WHERE account_id = ?', [accountId])).changes;
     },
 
+    // Pending second factors are keyed by the hash of the interaction id, which is the value of the
+    // interaction cookie: a copy of the store holds nothing a browser could present (issue 13).
     async setPending(interactionUid: string, accountId: string, ttlSeconds: number): Promise<void> {
       const now = nowSeconds();
       await db.run(`INSERT INTO pending_second_factor (interaction_uid, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (interaction_uid) DO UPDATE SET account_id = excluded.account_id, created_at = excluded.created_at, expires_at = excluded.expires_at`,
-        [interactionUid, accountId, now, now + ttlSeconds]);
+        [hashId(interactionUid), accountId, now, now + ttlSeconds]);
     },
     async findPending(interactionUid: string): Promise<string | undefined> {
-      const row = await db.get<{ account_id: string }>('SELECT account_id FROM pending_second_factor WHERE interaction_uid = ? AND expires_at > ?', [interactionUid, nowSeconds()]);
+      const row = await db.get<{ account_id: string }>('SELECT account_id FROM pending_second_factor WHERE interaction_uid = ? AND expires_at > ?', [hashId(interactionUid), nowSeconds()]);
       return row?.account_id;
     },
     async clearPending(interactionUid: string): Promise<void> {
-      await db.run('DELETE FROM pending_second_factor WHERE interaction_uid = ?', [interactionUid]);
+      await db.run('DELETE FROM pending_second_factor WHERE interaction_uid = ?', [hashId(interactionUid)]);
     },
     async purgeExpired(): Promise<number> {
       const now = nowSeconds();

@@ -10,7 +10,7 @@ import { securityNotifier } from './notifications.ts';
 import { mailOutbox } from '../mail/outbox.ts';
 import { rateLimiter } from './rate-limiter.ts';
 import crypto from 'node:crypto';
-import { secretBox } from './secret-box.ts';
+import { secretBox } from '../storage/secret-box.ts';
 import { twoFactorRepository, type TwoFactorRepository } from './two-factor-repository.ts';
 import { twoFactorService } from './two-factor-service.ts';
 
@@ -47,10 +47,10 @@ describe('two-factor service', () => {
     expect(await service.isEnabled(account.id)).toBe(false);
     await expect(service.confirmEnrollment(account, '000000')).rejects.toMatchObject({ code: 'invalid_credentials' });
     const rawSecret = async () => (await db.get<{ secret: string }>("SELECT secret FROM credentials WHERE type IN ('totp', 'totp_pending')"))!.secret;
-    expect(await rawSecret()).toMatch(/^v1\./); // the pending secret is sealed too
+    expect(await rawSecret()).toMatch(/^v2\./); // the pending secret is sealed too
     const codes = await service.confirmEnrollment(account, code(enrollment.secret));
     // The stored TOTP secret is sealed (and bound to this account), never the clear secret.
-    expect(await rawSecret()).toMatch(/^v1\./);
+    expect(await rawSecret()).toMatch(/^v2\./);
     expect(await rawSecret()).not.toContain(enrollment.secret);
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
@@ -103,7 +103,7 @@ describe('two-factor service', () => {
     const raw = async () => (await db.get<{ secret: string }>("SELECT secret FROM credentials WHERE id = 'cred_legacy'"))!.secret;
     expect(await service.verify(account, code(secret, -1))).toBe('totp');
     expect(await repo.sealLegacySecrets()).toBe(1);
-    expect(await raw()).toMatch(/^v1\./);
+    expect(await raw()).toMatch(/^v2\./);
     expect(await repo.sealLegacySecrets()).toBe(0);
     expect(await service.verify(account, code(secret))).toBe('totp');
     // A sealed secret copied onto another account does not open there.

@@ -369,6 +369,20 @@ export const migrations: Migration[] = [
       CREATE INDEX mail_outbox_claim ON mail_outbox(claim);
     `,
   },
+  {
+    version: 10,
+    name: 'sealed store',
+    // Identical on both engines. Marks a store written by an earlier version (one that holds anything) as
+    // keyed by clear ids; the start-up step (storage/store-sealing.ts) re-keys its oidc_models rows by a
+    // hash of the id, seals the signing keys, cookie keys, CSRF secret and client secrets (that needs
+    // IDP_SECRET_KEY, which SQL never sees), then records 'hashed'. A fresh store gets no row (it stays
+    // empty for `idp import`) and has nothing to do. The version also keeps an older IdP, which would
+    // write clear values, off this store.
+    sql: `
+      INSERT INTO server_settings (name, value) SELECT 'oidc_ids', 'clear'
+        WHERE EXISTS (SELECT 1 FROM server_settings) OR EXISTS (SELECT 1 FROM signing_keys) OR EXISTS (SELECT 1 FROM oidc_models);
+    `,
+  },
 ];
 
 // Migrations may be appended out of order by parallel work; apply them by version.

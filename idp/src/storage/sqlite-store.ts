@@ -13,9 +13,14 @@ import { assertKnownSchemaVersion, migrations } from './migrations.ts';
 import type { RunResult, Store } from './store-contract.ts';
 import { transactionContext, type TxContext } from './transaction-context.ts';
 
-/** Opens (creating it if needed) and, unless `migrate: false`, migrates the file; a newer schema is refused. */
+/**
+ * Opens (creating it if needed) and, unless `migrate: false`, migrates the file; a newer schema is refused.
+ * The file is created 0600 before SQLite opens it (SQLite gives its -wal and -shm the database file's
+ * mode), files of an earlier version are narrowed to 0600, and the data directory loses any access for
+ * others: the store holds password hashes and sealed secrets, readable by the IdP's user only.
+ */
 export function openSqliteStore(file: string, options: { migrate?: boolean } = {}): SqliteStore {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (file !== ':memory:') restrictFiles(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -45,6 +50,27 @@ function timed<T>(statement: () => T): T {
     return result;
   } finally {
     metrics.storeQuery('sqlite', (performance.now() - started) / 1000, failed);
+  }
+}
+
+function restrictFiles(file: string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  try {
+    // A shared sticky directory (/tmp) is never narrowed: it is not the IdP's.
+    const { mode } = fs.statSync(dir);
+    if ((mode & 0o007) !== 0 && (mode & 0o1000) === 0) fs.chmodSync(dir, mode & 0o770);
+  } catch {
+    // a directory the IdP does not own (e.g. /tmp): the files below are still 0600
+  }
+  fs.closeSync(fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_RDWR, 0o600));
+  for (const name of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      if ((fs.statSync(name).mode & 0o077) !== 0) fs.chmodSync(name, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }
 

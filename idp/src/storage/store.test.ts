@@ -118,6 +118,22 @@ describe('migration 5 (api_keys.seq on SQLite)', () => {
       await upgraded.close();
     }
   });
+
+  it('migration 10 marks a store with data for the start-up sealing step, and leaves a fresh one empty', async () => {
+    const file = path.join(dir, 'v9.sqlite');
+    const raw = new Database(file);
+    for (const m of migrations.filter((m) => m.version <= 9)) raw.exec(m.sql);
+    raw.pragma('user_version = 9');
+    raw.exec("INSERT INTO server_settings (name, value) VALUES ('cookie_secrets', '[\"k\"]')");
+    raw.close();
+    const upgraded = openSqliteStore(file);
+    try {
+      expect(await upgraded.get("SELECT value FROM server_settings WHERE name = 'oidc_ids'")).toEqual({ value: 'clear' });
+    } finally {
+      await upgraded.close();
+    }
+    expect(await store.all('SELECT name FROM server_settings')).toEqual([]);
+  });
 });
 
 describe('the unit-postgres project', () => {
@@ -153,5 +169,35 @@ describe('the escape hatch', () => {
   it('leaves no query ordering by SQLite\'s implicit rowid (migrations aside): both engines have the same columns', () => {
     const offenders = sources().filter((s) => !/^storage\/migrations/.test(s.file) && /\browid\b/i.test(s.text.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '')));
     expect(offenders.map((s) => s.file)).toEqual([]);
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('SQLite file modes (issue 13)', () => {
+  it('creates the database, its -wal and -shm 0600 whatever the umask, and narrows an older store and data directory', async () => {
+    await store.run('INSERT INTO t (v) VALUES (1)');
+    const file = path.join(dir, 'idp.sqlite');
+    for (const name of [file, `${file}-wal`, `${file}-shm`]) expect((fs.statSync(name).mode & 0o777).toString(8), name).toBe('600');
+
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(data, { mode: 0o755 });
+    fs.chmodSync(data, 0o755);
+    const older = path.join(data, 'idp.sqlite');
+    new Database(older).close();
+    fs.chmodSync(older, 0o644);
+    const previous = process.umask(0o000);
+    try {
+      const reopened = openSqliteStore(older);
+      await reopened.exec('CREATE TABLE u (v INTEGER)');
+      for (const name of [older, `${older}-wal`, `${older}-shm`]) expect((fs.statSync(name).mode & 0o777).toString(8), name).toBe('600');
+      await reopened.close();
+      const fresh = openSqliteStore(path.join(dir, 'fresh', 'idp.sqlite'));
+      await fresh.exec('CREATE TABLE u (v INTEGER)');
+      expect((fs.statSync(path.join(dir, 'fresh', 'idp.sqlite-wal')).mode & 0o777).toString(8)).toBe('600');
+      await fresh.close();
+    } finally {
+      process.umask(previous);
+    }
+    expect(fs.statSync(data).mode & 0o007).toBe(0);
+    expect(fs.statSync(path.join(dir, 'fresh')).mode & 0o077).toBe(0);
   });
 });

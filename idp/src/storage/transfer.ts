@@ -10,7 +10,7 @@
  * rows or none), so no account, credential, database, membership, key or secret is lost or half-copied.
  * Rows are read and written through Kysely page by page (keyset pagination on the primary key, or on the
  * insertion order `seq` for API keys, which the target numbers again in the same order), so a million accounts never sit in memory at once. Values are copied as
- * they are: TOTP secrets stay sealed under IDP_SECRET_KEY (security/secret-box.ts), so the target must run
+ * they are: every sealed value (TOTP secrets, signing and cookie keys, CSRF and client secrets, mail) stays sealed under IDP_SECRET_KEY (storage/secret-box.ts) and every hashed id hashed, so an export is no more usable than the store and the target must run
  * with the source's key.
  */
 import fs from 'node:fs';

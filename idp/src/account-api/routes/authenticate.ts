@@ -63,7 +63,7 @@ export function apiCaller(access: 'read' | 'write'): Guard {
       ctx.state.apiCaller = { via: 'api_key', accountId: key.accountId, keyId: key.id, scope: key.scope, databases: key.databases };
     } else {
       const verified = await verifyDpop({ method: ctx.method, path: ctx.path, dpop: ctx.req.headers.dpop }, {
-        issuer: deps.issuer, db: ctx.state.services.db, limiter,
+        issuer: deps.issuer, db: ctx.state.services.db, box: ctx.state.services.box, limiter,
         sessionIsLive: async (uid) => Boolean(await deps.providers.get().Session.findByUid(uid)),
       }, token).catch(async (error: unknown) => {
         // A store that did not answer is not a failed attempt of the caller's.
