@@ -12,7 +12,7 @@ import { inviteSchema } from '../schemas.ts';
 import type { Database, Membership } from '../types.ts';
 import type { AppContext } from '../../http/context.ts';
 import { buttonForm } from '../../fields.ts';
-import { defineRoute, type InputSchemas, type Rerender } from '../../http/route.ts';
+import { defineRoute, type Guard, type InputSchemas, type Rerender, type Route, type RouteSpec } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
@@ -185,109 +185,85 @@ export const showDatabase = defineRoute({
   },
 });
 
-export const inviteMember = defineRoute({
-  method: 'POST',
-  path: page('/invite'),
-  guards: [signedIn, databaseOwner],
-  input: { params: databaseParams, body: inviteSchema },
-  paramsError: 'not_found',
-  rerender,
+/**
+ * A POST on one database's page (/my/databases/:id/...): the params name the database (a bad id is
+ * `not_found`, default `databaseParams`) and a 4xx draws this page again with the message.
+ */
+function databaseAction<B extends z.ZodType, P extends z.ZodType = typeof databaseParams>(spec: {
+  method: 'POST';
+  path: string;
+  guards: readonly Guard[];
+  params?: P;
+  body: B;
+  handler: RouteSpec<{ params: P; body: B }>['handler'];
+}): Route {
+  const input = { params: (spec.params ?? databaseParams) as P, body: spec.body };
+  return defineRoute({ method: spec.method, path: spec.path, guards: spec.guards, input, paramsError: 'not_found', rerender, handler: spec.handler });
+}
+
+/** The page that shows a database's new client secret, once. */
+function newSecretPage(ctx: AppContext, database: Database, clientId: string, clientSecret: string, issuer: string): void {
+  html(ctx, renderPage(
+    <Layout title="New client secret" user={portalOf(ctx).account} active="databases">
+      <h1>New client secret for {database.name}</h1>
+      <DatabaseCredentials database={database} clientId={clientId} clientSecret={clientSecret} issuer={issuer} />
+    </Layout>,
+  ));
+}
+
+export const inviteMember = databaseAction({
+  method: 'POST', path: page('/invite'), guards: [signedIn, databaseOwner], body: inviteSchema,
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.invite(params.id, body.email, actor(ctx));
     done(ctx, `/my/databases/${params.id}?notice=invited`);
   },
 });
 
-export const removeMember = defineRoute({
-  method: 'POST',
-  path: page('/members/:member/remove'),
-  guards: [signedIn, databaseOwner],
-  input: { params: memberParams, body: buttonForm },
-  paramsError: 'not_found',
-  rerender,
+export const removeMember = databaseAction({
+  method: 'POST', path: page('/members/:member/remove'), guards: [signedIn, databaseOwner], params: memberParams, body: buttonForm,
   handler: async (ctx, { params }) => {
     await ctx.state.services.databases.removeMember(params.id, params.member, actor(ctx));
     done(ctx, `/my/databases/${params.id}?notice=removed`);
   },
 });
 
-export const transferOwnership = defineRoute({
-  method: 'POST',
-  path: page('/transfer'),
-  guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')],
-  input: { params: databaseParams, body: transferSchema },
-  paramsError: 'not_found',
-  rerender,
+export const transferOwnership = databaseAction({
+  method: 'POST', path: page('/transfer'), guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')], body: transferSchema,
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.transferOwnership(params.id, body.member, actor(ctx));
     done(ctx, `/my/databases/${params.id}?notice=transferred`);
   },
 });
 
-export const regenerateSecret = defineRoute({
-  method: 'POST',
-  path: page('/secret'),
-  guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')],
-  input: { params: databaseParams, body: buttonForm },
-  paramsError: 'not_found',
-  rerender,
+export const regenerateSecret = databaseAction({
+  method: 'POST', path: page('/secret'), guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')], body: buttonForm,
   handler: async (ctx, { params }, deps) => {
-    const { account } = portalOf(ctx);
     const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(params.id, actor(ctx));
     const database = (await ctx.state.services.databases.findById(params.id))!;
-    html(ctx, renderPage(
-      <Layout title="New client secret" user={account} active="databases">
-        <h1>New client secret for {database.name}</h1>
-        <DatabaseCredentials database={database} clientId={clientId} clientSecret={clientSecret} issuer={deps.issuer} />
-      </Layout>,
-    ));
+    newSecretPage(ctx, database, clientId, clientSecret, deps.issuer);
   },
 });
 
-export const saveAdvancedSettings = defineRoute({
-  method: 'POST',
-  path: page('/advanced'),
-  guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')],
-  input: { params: databaseParams, body: advancedFormSchema },
-  paramsError: 'not_found',
-  rerender,
+export const saveAdvancedSettings = databaseAction({
+  method: 'POST', path: page('/advanced'), guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')], body: advancedFormSchema,
   handler: async (ctx, { params, body }, deps) => {
-    const { account } = portalOf(ctx);
     const changes = parseInput(databaseUpdateSchema, body);
     const { database, clientSecret } = await ctx.state.services.databases.updateClient(params.id, changes, actor(ctx));
-    if (!clientSecret) {
-      done(ctx, `/my/databases/${database.id}?notice=settings_saved`);
-      return;
-    }
-    html(ctx, renderPage(
-      <Layout title="New client secret" user={account} active="databases">
-        <h1>New client secret for {database.name}</h1>
-        <DatabaseCredentials database={database} clientId={database.clientId} clientSecret={clientSecret} issuer={deps.issuer} />
-      </Layout>,
-    ));
+    if (clientSecret) newSecretPage(ctx, database, database.clientId, clientSecret, deps.issuer);
+    else done(ctx, `/my/databases/${database.id}?notice=settings_saved`);
   },
 });
 
-export const deleteDatabase = defineRoute({
-  method: 'POST',
-  path: page('/delete'),
-  guards: [signedIn, databaseOwner, recentAuth('delete this database')],
-  input: { params: databaseParams, body: deleteSchema },
-  paramsError: 'not_found',
-  rerender,
+export const deleteDatabase = databaseAction({
+  method: 'POST', path: page('/delete'), guards: [signedIn, databaseOwner, recentAuth('delete this database')], body: deleteSchema,
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.delete(params.id, body.confirm, actor(ctx));
     done(ctx, '/my/databases?notice=deleted');
   },
 });
 
-export const leaveDatabase = defineRoute({
-  method: 'POST',
-  path: page('/leave'),
-  guards: [signedIn],
-  input: { params: databaseParams, body: buttonForm },
-  paramsError: 'not_found',
-  rerender,
+export const leaveDatabase = databaseAction({
+  method: 'POST', path: page('/leave'), guards: [signedIn], body: buttonForm,
   handler: async (ctx, { params }) => {
     await ctx.state.services.databases.leave(params.id, portalOf(ctx).account);
     done(ctx, '/my/databases?notice=left');
