@@ -11,6 +11,7 @@ import { html } from '../../http/security-headers.ts';
 import { PORTAL_CLIENT_ID } from '../../oidc/provider.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { connectedAppsPage } from './views.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const hiddenClients = [PORTAL_CLIENT_ID];
 
@@ -39,7 +40,6 @@ export const signOutOfApp = defineRoute({
     if (hiddenClients.includes(params.clientId) || !await ctx.state.services.security.sessions.signOutOfApp(account.id, params.clientId)) {
       throw new AppError('not_found', 'That database or app holds no access to your account.');
     }
-    ctx.status = 303;
-    ctx.redirect('/my/security/apps?done=signed-out');
+    seeOther(ctx, '/my/security/apps?done=signed-out');
   },
 });

@@ -10,6 +10,7 @@ import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { trustedDevicesPage } from './views.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const showTrustedDevices = defineRoute({
   method: 'GET',
@@ -36,7 +37,6 @@ export const revokeTrustedDevice = defineRoute({
     if (!await ctx.state.services.security.twoFactor.revokeTrustedDevice(account.id, params.id)) {
       throw new AppError('not_found', 'That device is not remembered any more.');
     }
-    ctx.status = 303;
-    ctx.redirect('/my/security/trusted-devices?done=revoked');
+    seeOther(ctx, '/my/security/trusted-devices?done=revoked');
   },
 });

@@ -16,6 +16,7 @@ import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { createKeyForm, keyIdField, rotateKeyForm } from '../schemas.ts';
 import type { RotationGrace } from '../types.ts';
 import { API_KEYS_PATH, CreateKeyForm, KeyList, SecretOnce } from './views.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 /** The page that shows a secret may run our one same-origin script (the copy button), nothing else. */
 const CSP_WITH_COPY = `${CSP}; script-src 'self'`;
@@ -124,8 +125,7 @@ export const revokeApiKey = defineRoute({
   handler: async (ctx, { params }) => {
     const { account } = portalOf(ctx);
     await ctx.state.services.apiKeys.revoke(account.id, params.id, { actor: account.id, ip: ctx.ip });
-    ctx.status = 303;
-    ctx.redirect(`${API_KEYS_PATH}?done=revoked`);
+    seeOther(ctx, `${API_KEYS_PATH}?done=revoked`);
   },
 });
 
@@ -137,8 +137,7 @@ export const enableDeveloperMode = defineRoute({
   handler: async (ctx) => {
     const { account } = portalOf(ctx);
     await ctx.state.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
-    ctx.status = 303;
-    ctx.redirect(API_KEYS_PATH);
+    seeOther(ctx, API_KEYS_PATH);
   },
 });
 

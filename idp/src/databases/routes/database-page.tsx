@@ -24,6 +24,7 @@ import type { DatabaseClientSettings } from '../client-metadata.ts';
 import { advancedFormSchema, AdvancedSettings } from './database-advanced.tsx';
 import { databaseUpdateSchema } from '../schemas.ts';
 import { parseInput } from '../../http/validate.ts';
+import { seeOther } from '../../http/redirect.ts';
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const transferSchema = z.object({ member: z.string({ error: 'Choose the new owner.' }).regex(idPattern, 'Choose the new owner.') });
@@ -166,11 +167,6 @@ const rerender: Rerender<InputSchemas> = async (ctx, error, input) => {
   await render(ctx, ctx.state.routeParams.id!, { error: error.message, fields: error.fields });
 };
 
-function done(ctx: AppContext, to: string): void {
-  ctx.status = 303;
-  ctx.redirect(to);
-}
-
 const actor = (ctx: AppContext) => ({ kind: 'account' as const, accountId: portalOf(ctx).account.id });
 const page = (what: string) => `/my/databases/:id${what}`;
 
@@ -215,7 +211,7 @@ export const inviteMember = databaseAction({
   method: 'POST', path: page('/invite'), guards: [signedIn, databaseOwner], body: inviteSchema,
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.invite(params.id, body.email, actor(ctx));
-    done(ctx, `/my/databases/${params.id}?notice=invited`);
+    seeOther(ctx, `/my/databases/${params.id}?notice=invited`);
   },
 });
 
@@ -223,7 +219,7 @@ export const removeMember = databaseAction({
   method: 'POST', path: page('/members/:member/remove'), guards: [signedIn, databaseOwner], params: memberParams, body: buttonForm,
   handler: async (ctx, { params }) => {
     await ctx.state.services.databases.removeMember(params.id, params.member, actor(ctx));
-    done(ctx, `/my/databases/${params.id}?notice=removed`);
+    seeOther(ctx, `/my/databases/${params.id}?notice=removed`);
   },
 });
 
@@ -231,7 +227,7 @@ export const transferOwnership = databaseAction({
   method: 'POST', path: page('/transfer'), guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')], body: transferSchema,
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.transferOwnership(params.id, body.member, actor(ctx));
-    done(ctx, `/my/databases/${params.id}?notice=transferred`);
+    seeOther(ctx, `/my/databases/${params.id}?notice=transferred`);
   },
 });
 
@@ -250,7 +246,7 @@ export const saveAdvancedSettings = databaseAction({
     const changes = parseInput(databaseUpdateSchema, body);
     const { database, clientSecret } = await ctx.state.services.databases.updateClient(params.id, changes, actor(ctx));
     if (clientSecret) newSecretPage(ctx, database, database.clientId, clientSecret, deps.issuer);
-    else done(ctx, `/my/databases/${database.id}?notice=settings_saved`);
+    else seeOther(ctx, `/my/databases/${database.id}?notice=settings_saved`);
   },
 });
 
@@ -258,7 +254,7 @@ export const deleteDatabase = databaseAction({
   method: 'POST', path: page('/delete'), guards: [signedIn, databaseOwner, recentAuth('delete this database')], body: deleteSchema,
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.delete(params.id, body.confirm, actor(ctx));
-    done(ctx, '/my/databases?notice=deleted');
+    seeOther(ctx, '/my/databases?notice=deleted');
   },
 });
 
@@ -266,6 +262,6 @@ export const leaveDatabase = databaseAction({
   method: 'POST', path: page('/leave'), guards: [signedIn], body: buttonForm,
   handler: async (ctx, { params }) => {
     await ctx.state.services.databases.leave(params.id, portalOf(ctx).account);
-    done(ctx, '/my/databases?notice=left');
+    seeOther(ctx, '/my/databases?notice=left');
   },
 });

@@ -10,6 +10,7 @@ import { html } from '../../http/security-headers.ts';
 import { AppError } from '../../errors.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 const linkQuery = z.object({ token: tokenField });
 
@@ -64,8 +65,7 @@ function invitationAnswer(answer: 'accept' | 'decline', notice: string): Route {
       const { account } = portalOf(ctx);
       if (answer === 'accept') await databases.acceptInvitation(params.id, account);
       else await databases.declineInvitation(params.id, account);
-      ctx.status = 303;
-      ctx.redirect(`/my/databases?notice=${notice}`);
+      seeOther(ctx, `/my/databases?notice=${notice}`);
     },
   });
 }
