@@ -43,3 +43,6 @@ export const returnToField = z
 
 /** The body of a form whose only field is its CSRF token (a button): declared so every POST has a schema. */
 export const buttonForm = z.object({});
+
+/** `?done=…` on a page a form redirected to: which notice to show; anything odd shows none (never a 400). */
+export const doneQuery = z.object({ done: z.string().max(40).optional().catch(undefined) });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { buttonForm } from '../../fields.ts';
+import { buttonForm, doneQuery } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { PORTAL_CLIENT_ID } from '../../oidc/provider.ts';
@@ -19,7 +19,7 @@ export const showConnectedApps = defineRoute({
   method: 'GET',
   path: '/my/security/apps',
   guards: [signedIn],
-  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
     html(ctx, connectedAppsPage({ account, csrf: ctx.state.csrfToken, apps: await ctx.state.services.security.sessions.connectedApps(account.id, hiddenClients), done: query.done }));

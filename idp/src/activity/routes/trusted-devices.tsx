@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { buttonForm } from '../../fields.ts';
+import { buttonForm, doneQuery } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
@@ -16,7 +16,7 @@ export const showTrustedDevices = defineRoute({
   method: 'GET',
   path: '/my/security/trusted-devices',
   guards: [signedIn],
-  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
     html(ctx, trustedDevicesPage({ account, csrf: ctx.state.csrfToken, devices: await ctx.state.services.security.twoFactor.listTrustedDevices(account.id), done: query.done }));

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { AppContext } from '../../http/context.ts';
-import { buttonForm } from '../../fields.ts';
+import { buttonForm, doneQuery } from '../../fields.ts';
 import { staticAsset } from '../../http/static-asset.ts';
 import { defineRoute, type InputSchemas, type Rerender } from '../../http/route.ts';
 import { CSP, html } from '../../http/security-headers.ts';
@@ -82,7 +82,7 @@ export const showApiKeys = defineRoute({
   method: 'GET',
   path: API_KEYS_PATH,
   guards: [signedIn],
-  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     await renderKeysPage(ctx, query.done === 'revoked' ? { notice: { kind: 'success', text: 'The API key was revoked.' } } : {});
   },
