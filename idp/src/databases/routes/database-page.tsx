@@ -208,7 +208,8 @@ function newSecretPage(ctx: AppContext, database: Database, clientId: string, cl
 }
 
 export const inviteMember = databaseAction({
-  method: 'POST', path: page('/invite'), guards: [signedIn, databaseOwner], body: inviteSchema,
+  method: 'POST', path: page('/invite'), body: inviteSchema,
+  guards: [signedIn, databaseOwner],
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.invite(params.id, body.email, actor(ctx));
     seeOther(ctx, `/my/databases/${params.id}?notice=invited`);
@@ -216,7 +217,8 @@ export const inviteMember = databaseAction({
 });
 
 export const removeMember = databaseAction({
-  method: 'POST', path: page('/members/:member/remove'), guards: [signedIn, databaseOwner], params: memberParams, body: buttonForm,
+  method: 'POST', path: page('/members/:member/remove'), params: memberParams, body: buttonForm,
+  guards: [signedIn, databaseOwner],
   handler: async (ctx, { params }) => {
     await ctx.state.services.databases.removeMember(params.id, params.member, actor(ctx));
     seeOther(ctx, `/my/databases/${params.id}?notice=removed`);
@@ -224,7 +226,8 @@ export const removeMember = databaseAction({
 });
 
 export const transferOwnership = databaseAction({
-  method: 'POST', path: page('/transfer'), guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')], body: transferSchema,
+  method: 'POST', path: page('/transfer'), body: transferSchema,
+  guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')],
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.transferOwnership(params.id, body.member, actor(ctx));
     seeOther(ctx, `/my/databases/${params.id}?notice=transferred`);
@@ -232,7 +235,8 @@ export const transferOwnership = databaseAction({
 });
 
 export const regenerateSecret = databaseAction({
-  method: 'POST', path: page('/secret'), guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')], body: buttonForm,
+  method: 'POST', path: page('/secret'), body: buttonForm,
+  guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')],
   handler: async (ctx, { params }, deps) => {
     const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(params.id, actor(ctx));
     const database = (await ctx.state.services.databases.findById(params.id))!;
@@ -241,7 +245,8 @@ export const regenerateSecret = databaseAction({
 });
 
 export const saveAdvancedSettings = databaseAction({
-  method: 'POST', path: page('/advanced'), guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')], body: advancedFormSchema,
+  method: 'POST', path: page('/advanced'), body: advancedFormSchema,
+  guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')],
   handler: async (ctx, { params, body }, deps) => {
     const changes = parseInput(databaseUpdateSchema, body);
     const { database, clientSecret } = await ctx.state.services.databases.updateClient(params.id, changes, actor(ctx));
@@ -251,7 +256,8 @@ export const saveAdvancedSettings = databaseAction({
 });
 
 export const deleteDatabase = databaseAction({
-  method: 'POST', path: page('/delete'), guards: [signedIn, databaseOwner, recentAuth('delete this database')], body: deleteSchema,
+  method: 'POST', path: page('/delete'), body: deleteSchema,
+  guards: [signedIn, databaseOwner, recentAuth('delete this database')],
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.delete(params.id, body.confirm, actor(ctx));
     seeOther(ctx, '/my/databases?notice=deleted');
@@ -259,7 +265,8 @@ export const deleteDatabase = databaseAction({
 });
 
 export const leaveDatabase = databaseAction({
-  method: 'POST', path: page('/leave'), guards: [signedIn], body: buttonForm,
+  method: 'POST', path: page('/leave'), body: buttonForm,
+  guards: [signedIn],
   handler: async (ctx, { params }) => {
     await ctx.state.services.databases.leave(params.id, portalOf(ctx).account);
     seeOther(ctx, '/my/databases?notice=left');
