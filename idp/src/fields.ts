@@ -18,12 +18,17 @@ export const passwordField = z
   .min(1, 'Enter your password.')
   .max(1024, 'That password is too long.');
 
-export const nameField = z
-  .string({ error: 'Enter your name.' })
-  .trim()
-  .min(1, 'Enter your name.')
-  .max(120, 'Use at most 120 characters for your name.')
-  .refine((v) => !hasControlCharacters(v), 'Your name contains characters that are not allowed.');
+/** One line a person types and others read: trimmed, 1 to `max` characters, no control characters. */
+export function typedText(max: number, says: { missing: string; empty: string; tooLong: string; notAllowed: string }) {
+  return z.string({ error: says.missing }).trim().min(1, says.empty).max(max, says.tooLong).refine((v) => !hasControlCharacters(v), says.notAllowed);
+}
+
+export const nameField = typedText(120, {
+  missing: 'Enter your name.',
+  empty: 'Enter your name.',
+  tooLong: 'Use at most 120 characters for your name.',
+  notAllowed: 'Your name contains characters that are not allowed.',
+});
 
 export const tokenField = z
   .string({ error: 'This link is incomplete. Open the link from the mail again.' })
@@ -38,3 +43,6 @@ export const returnToField = z
 
 /** The body of a form whose only field is its CSRF token (a button): declared so every POST has a schema. */
 export const buttonForm = z.object({});
+
+/** `?done=…` on a page a form redirected to: which notice to show; anything odd shows none (never a 400). */
+export const doneQuery = z.object({ done: z.string().max(40).optional().catch(undefined) });

@@ -13,18 +13,10 @@ interface AccountRow {
   updated_at: number;
 }
 
-function toAccount(row: AccountRow): Account {
-  return {
-    id: row.id,
-    email: row.email,
-    emailVerifiedAt: row.email_verified_at,
-    name: row.name,
-    locale: row.locale,
-    timezone: row.timezone,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+const toAccount = (r: AccountRow): Account => ({
+  id: r.id, email: r.email, emailVerifiedAt: r.email_verified_at, name: r.name, locale: r.locale, timezone: r.timezone,
+  createdAt: r.created_at, updatedAt: r.updated_at,
+});
 
 export interface CredentialRow {
   id: string;

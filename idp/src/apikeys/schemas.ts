@@ -1,14 +1,14 @@
 /** Input schemas for API keys, shared by the portal forms and the account API. */
 import { z } from 'zod';
 import { API_KEY_DURATIONS, ROTATION_GRACE_SECONDS, type ApiKeyDuration } from './types.ts';
-import { hasControlCharacters } from '../fields.ts';
+import { typedText } from '../fields.ts';
 
-export const descriptionField = z
-  .string({ error: 'Describe what the key is for.' })
-  .trim()
-  .min(1, 'Describe what the key is for, e.g. "nightly export".')
-  .max(100, 'Use at most 100 characters for the description.')
-  .refine((v) => !hasControlCharacters(v), 'The description contains characters that are not allowed.');
+export const descriptionField = typedText(100, {
+  missing: 'Describe what the key is for.',
+  empty: 'Describe what the key is for, e.g. "nightly export".',
+  tooLong: 'Use at most 100 characters for the description.',
+  notAllowed: 'The description contains characters that are not allowed.',
+});
 
 const durations = Object.keys(API_KEY_DURATIONS) as [ApiKeyDuration, ...ApiKeyDuration[]];
 export const durationField = z.enum(durations, { error: 'Choose how long the key lives: 1 day, 1 week, 1, 3 or 6 months, or 1 year.' });

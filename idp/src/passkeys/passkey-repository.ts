@@ -17,22 +17,11 @@ interface PasskeyRow {
   last_used_at: number | null;
 }
 
-function toPasskey(row: PasskeyRow): Passkey {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    credentialId: row.credential_id,
-    publicKey: row.public_key,
-    signCount: Number(row.sign_count),
-    transports: JSON.parse(row.transports) as string[],
-    backupEligible: Boolean(row.backup_eligible),
-    backupState: Boolean(row.backup_state),
-    aaguid: row.aaguid,
-    name: row.name,
-    createdAt: Number(row.created_at),
-    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
-  };
-}
+const toPasskey = (r: PasskeyRow): Passkey => ({
+  id: r.id, accountId: r.account_id, credentialId: r.credential_id, publicKey: r.public_key, signCount: Number(r.sign_count),
+  transports: JSON.parse(r.transports) as string[], backupEligible: Boolean(r.backup_eligible), backupState: Boolean(r.backup_state),
+  aaguid: r.aaguid, name: r.name, createdAt: Number(r.created_at), lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
+});
 
 export function passkeyRepository(db: Db) {
   return {

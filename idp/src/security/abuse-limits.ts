@@ -25,43 +25,17 @@ export interface AbuseLimit extends Limit {
   says: string;
 }
 
+/** One limit a line: what is counted, how many, over which window, and what the refusal says. */
 export const ABUSE_LIMITS = {
-  databaseCreationsPerAccount: {
-    what: 'Databases created in the portal, per account', max: 5, windowSeconds: DAY,
-    says: 'You created 5 databases in the last 24 hours, the most an account may create in a day.',
-  },
-  invitationsPerDatabase: {
-    what: 'Invitations mailed, per database (portal, database API)', max: 20, windowSeconds: DAY,
-    says: 'This database sent 20 invitations in the last 24 hours, the most a database may send in a day.',
-  },
-  invitationsPerOwner: {
-    what: 'Invitations mailed, per owner over all their databases', max: 50, windowSeconds: DAY,
-    says: 'The databases of this owner sent 50 invitations in the last 24 hours, the most an owner may send in a day.',
-  },
-  signUpsPerAddress: {
-    what: 'Sign-ups, per email address (confirmation link or "someone tried" notice)', max: 3, windowSeconds: HOUR,
-    says: 'Too many sign-ups were asked for with this email address.',
-  },
-  signUpsPerIp: {
-    what: 'Sign-ups, per IP address', max: 20, windowSeconds: HOUR,
-    says: 'Too many sign-ups from your network.',
-  },
-  resetMailsPerAddress: {
-    what: 'Password reset requests, per email address', max: 5, windowSeconds: HOUR,
-    says: 'Too many password resets were asked for with this email address.',
-  },
-  resetMailsPerIp: {
-    what: 'Password reset requests, per IP address', max: 50, windowSeconds: HOUR,
-    says: 'Too many password resets were asked for from your network.',
-  },
-  emailChangeMailsPerAccount: {
-    what: 'Email changes asked for (a link to the new address), per account', max: 5, windowSeconds: HOUR,
-    says: 'Too many email changes were asked for.',
-  },
-  confirmationMailsPerAccount: {
-    what: 'Confirmation links mailed again, per account', max: 5, windowSeconds: HOUR,
-    says: 'We already sent you 5 confirmation links in the last hour.',
-  },
+  databaseCreationsPerAccount: { what: 'Databases created in the portal, per account', max: 5, windowSeconds: DAY, says: 'You created 5 databases in the last 24 hours, the most an account may create in a day.' },
+  invitationsPerDatabase: { what: 'Invitations mailed, per database (portal, database API)', max: 20, windowSeconds: DAY, says: 'This database sent 20 invitations in the last 24 hours, the most a database may send in a day.' },
+  invitationsPerOwner: { what: 'Invitations mailed, per owner over all their databases', max: 50, windowSeconds: DAY, says: 'The databases of this owner sent 50 invitations in the last 24 hours, the most an owner may send in a day.' },
+  signUpsPerAddress: { what: 'Sign-ups, per email address (confirmation link or "someone tried" notice)', max: 3, windowSeconds: HOUR, says: 'Too many sign-ups were asked for with this email address.' },
+  signUpsPerIp: { what: 'Sign-ups, per IP address', max: 20, windowSeconds: HOUR, says: 'Too many sign-ups from your network.' },
+  resetMailsPerAddress: { what: 'Password reset requests, per email address', max: 5, windowSeconds: HOUR, says: 'Too many password resets were asked for with this email address.' },
+  resetMailsPerIp: { what: 'Password reset requests, per IP address', max: 50, windowSeconds: HOUR, says: 'Too many password resets were asked for from your network.' },
+  emailChangeMailsPerAccount: { what: 'Email changes asked for (a link to the new address), per account', max: 5, windowSeconds: HOUR, says: 'Too many email changes were asked for.' },
+  confirmationMailsPerAccount: { what: 'Confirmation links mailed again, per account', max: 5, windowSeconds: HOUR, says: 'We already sent you 5 confirmation links in the last hour.' },
 } as const satisfies Record<string, AbuseLimit>;
 
 /** Invitations waiting for an answer (not yet accepted, declined, withdrawn or expired). */

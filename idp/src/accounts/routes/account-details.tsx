@@ -4,6 +4,7 @@ import { nameField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { renderAccount } from './account-show.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 const schema = z.object({
   name: nameField,
@@ -23,7 +24,6 @@ export const saveDetails = defineRoute({
   },
   handler: async (ctx, { body }) => {
     await ctx.state.services.security.profile.updateDetails(portalOf(ctx).account, body);
-    ctx.status = 303;
-    ctx.redirect('/my/account?done=details');
+    seeOther(ctx, '/my/account?done=details');
   },
 });

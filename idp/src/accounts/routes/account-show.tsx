@@ -1,5 +1,5 @@
 /** GET /my/account: Account Information (name, language, time zone, email). */
-import { z } from 'zod';
+import { doneQuery } from '../../fields.ts';
 import type { AppContext } from '../../http/context.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
@@ -15,7 +15,7 @@ export const showAccount = defineRoute({
   method: 'GET',
   path: '/my/account',
   guards: [signedIn, unconfirmedAllowed('shows the address to confirm, with resend and change')],
-  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     renderAccount(ctx, { done: query.done });
   },

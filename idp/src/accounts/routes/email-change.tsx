@@ -5,6 +5,7 @@ import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { renderAccount } from './account-show.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const requestEmailChange = defineRoute({
   method: 'POST',
@@ -17,7 +18,6 @@ export const requestEmailChange = defineRoute({
   },
   handler: async (ctx, { body }) => {
     await ctx.state.services.security.profile.requestEmailChange(portalOf(ctx).account, body.email);
-    ctx.status = 303;
-    ctx.redirect('/my/account?done=email-sent');
+    seeOther(ctx, '/my/account?done=email-sent');
   },
 });

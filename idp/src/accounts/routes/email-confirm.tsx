@@ -5,13 +5,12 @@
  * account its owner never heard of (issue 13, finding 6).
  */
 import { z } from 'zod';
-import { AppError } from '../../errors.ts';
 import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
-import { ConfirmLinkPage, Layout, Notice, renderPage } from '../../ui/render.tsx';
-import { linkForAnotherAccount } from '../account-service.ts';
+import { ConfirmLinkPage, renderPage } from '../../ui/render.tsx';
+import { linkFor, linkSpentPage } from './mailed-link.tsx';
 
 const schema = z.object({ token: tokenField });
 const confirming = unconfirmedAllowed('confirms a change of address, which an unconfirmed account may make');
@@ -23,9 +22,7 @@ export const showConfirmEmailChange = defineRoute({
   input: { query: schema },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
-    const link = await ctx.state.services.security.profile.peekEmailChange(query.token);
-    if (!link) throw new AppError('gone', 'This confirmation link is invalid, was already used or has expired. Ask for the change again.');
-    if (link.accountId !== account.id) throw linkForAnotherAccount();
+    const link = linkFor(await ctx.state.services.security.profile.peekEmailChange(query.token), account, 'This confirmation link is invalid, was already used or has expired. Ask for the change again.');
     html(ctx, renderPage(
       <ConfirmLinkPage title="Confirm your new email" heading="Confirm your new email address" action="/my/account/email/confirm" token={query.token} csrf={ctx.state.csrfToken} button="Use this address for my account">
         <p>This makes <strong>{link.email}</strong> the address of the account you are signed in to: <strong>{account.name}</strong> (now {account.email}).</p>
@@ -41,12 +38,6 @@ export const confirmEmailChange = defineRoute({
   input: { body: schema },
   handler: async (ctx, { body }) => {
     const account = await ctx.state.services.security.profile.confirmEmailChange(body.token, portalOf(ctx).account.id);
-    html(ctx, renderPage(
-      <Layout title="Email changed" user={account}>
-        <h1>Email changed</h1>
-        <Notice kind="success">Your account email is now {account.email} (the account of {account.name}).</Notice>
-        <p><a class="button" href="/my/account">Continue to your account</a></p>
-      </Layout>,
-    ));
+    html(ctx, linkSpentPage(account, 'Email changed', <>Your account email is now {account.email} (the account of {account.name}).</>));
   },
 });

@@ -3,6 +3,7 @@ import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
 import { renderAccount } from './account-show.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const resendConfirmation = defineRoute({
   method: 'POST',
@@ -12,7 +13,6 @@ export const resendConfirmation = defineRoute({
   rerender: (ctx, error) => renderAccount(ctx, { error: error.message }),
   handler: async (ctx) => {
     await ctx.state.services.accounts.resendConfirmation(portalOf(ctx).account);
-    ctx.status = 303;
-    ctx.redirect('/my/account?done=confirmation-sent');
+    seeOther(ctx, '/my/account?done=confirmation-sent');
   },
 });

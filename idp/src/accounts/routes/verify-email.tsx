@@ -7,13 +7,12 @@
  * account's session is refused and attaches nothing (issue 13, finding 6). The page names the account.
  */
 import { z } from 'zod';
-import { AppError } from '../../errors.ts';
 import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
-import { ConfirmLinkPage, Layout, Notice, renderPage } from '../../ui/render.tsx';
-import { linkForAnotherAccount } from '../account-service.ts';
+import { ConfirmLinkPage, renderPage } from '../../ui/render.tsx';
+import { linkFor, linkSpentPage } from './mailed-link.tsx';
 
 const schema = z.object({ token: tokenField });
 const confirming = unconfirmedAllowed('this is the confirmation itself');
@@ -25,9 +24,7 @@ export const showVerifyEmail = defineRoute({
   input: { query: schema },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
-    const link = await ctx.state.services.accounts.peekEmailConfirmation(query.token);
-    if (!link) throw new AppError('gone', 'This confirmation link is invalid or has expired. Ask for a new one on your account page.');
-    if (link.accountId !== account.id) throw linkForAnotherAccount();
+    const link = linkFor(await ctx.state.services.accounts.peekEmailConfirmation(query.token), account, 'This confirmation link is invalid or has expired. Ask for a new one on your account page.');
     html(ctx, renderPage(
       <ConfirmLinkPage title="Confirm your email" heading="Confirm your email address" action="/verify-email" token={query.token} csrf={ctx.state.csrfToken} button="Confirm my address">
         <p>This confirms <strong>{link.email}</strong> for the account you are signed in to: <strong>{account.name}</strong> ({account.email}).</p>
@@ -43,12 +40,6 @@ export const submitVerifyEmail = defineRoute({
   input: { body: schema },
   handler: async (ctx, { body }) => {
     const account = await ctx.state.services.accounts.verifyEmail(body.token, portalOf(ctx).account.id);
-    html(ctx, renderPage(
-      <Layout title="Email confirmed" user={account}>
-        <h1>Email confirmed</h1>
-        <Notice kind="success">{account.email} is confirmed for the account of {account.name}.</Notice>
-        <p><a class="button" href="/my/account">Continue to your account</a></p>
-      </Layout>,
-    ));
+    html(ctx, linkSpentPage(account, 'Email confirmed', <>{account.email} is confirmed for the account of {account.name}.</>));
   },
 });

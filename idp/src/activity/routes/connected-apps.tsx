@@ -5,12 +5,13 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { buttonForm } from '../../fields.ts';
+import { buttonForm, doneQuery } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { PORTAL_CLIENT_ID } from '../../oidc/provider.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { connectedAppsPage } from './views.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const hiddenClients = [PORTAL_CLIENT_ID];
 
@@ -18,7 +19,7 @@ export const showConnectedApps = defineRoute({
   method: 'GET',
   path: '/my/security/apps',
   guards: [signedIn],
-  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
     html(ctx, connectedAppsPage({ account, csrf: ctx.state.csrfToken, apps: await ctx.state.services.security.sessions.connectedApps(account.id, hiddenClients), done: query.done }));
@@ -39,7 +40,6 @@ export const signOutOfApp = defineRoute({
     if (hiddenClients.includes(params.clientId) || !await ctx.state.services.security.sessions.signOutOfApp(account.id, params.clientId)) {
       throw new AppError('not_found', 'That database or app holds no access to your account.');
     }
-    ctx.status = 303;
-    ctx.redirect('/my/security/apps?done=signed-out');
+    seeOther(ctx, '/my/security/apps?done=signed-out');
   },
 });

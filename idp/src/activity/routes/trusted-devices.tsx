@@ -5,17 +5,18 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { buttonForm } from '../../fields.ts';
+import { buttonForm, doneQuery } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { trustedDevicesPage } from './views.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const showTrustedDevices = defineRoute({
   method: 'GET',
   path: '/my/security/trusted-devices',
   guards: [signedIn],
-  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
     html(ctx, trustedDevicesPage({ account, csrf: ctx.state.csrfToken, devices: await ctx.state.services.security.twoFactor.listTrustedDevices(account.id), done: query.done }));
@@ -36,7 +37,6 @@ export const revokeTrustedDevice = defineRoute({
     if (!await ctx.state.services.security.twoFactor.revokeTrustedDevice(account.id, params.id)) {
       throw new AppError('not_found', 'That device is not remembered any more.');
     }
-    ctx.status = 303;
-    ctx.redirect('/my/security/trusted-devices?done=revoked');
+    seeOther(ctx, '/my/security/trusted-devices?done=revoked');
   },
 });

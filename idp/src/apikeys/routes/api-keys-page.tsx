@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { AppContext } from '../../http/context.ts';
-import { buttonForm } from '../../fields.ts';
+import { buttonForm, doneQuery } from '../../fields.ts';
 import { staticAsset } from '../../http/static-asset.ts';
 import { defineRoute, type InputSchemas, type Rerender } from '../../http/route.ts';
 import { CSP, html } from '../../http/security-headers.ts';
@@ -16,6 +16,7 @@ import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { createKeyForm, keyIdField, rotateKeyForm } from '../schemas.ts';
 import type { RotationGrace } from '../types.ts';
 import { API_KEYS_PATH, CreateKeyForm, KeyList, SecretOnce } from './views.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 /** The page that shows a secret may run our one same-origin script (the copy button), nothing else. */
 const CSP_WITH_COPY = `${CSP}; script-src 'self'`;
@@ -81,7 +82,7 @@ export const showApiKeys = defineRoute({
   method: 'GET',
   path: API_KEYS_PATH,
   guards: [signedIn],
-  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     await renderKeysPage(ctx, query.done === 'revoked' ? { notice: { kind: 'success', text: 'The API key was revoked.' } } : {});
   },
@@ -124,8 +125,7 @@ export const revokeApiKey = defineRoute({
   handler: async (ctx, { params }) => {
     const { account } = portalOf(ctx);
     await ctx.state.services.apiKeys.revoke(account.id, params.id, { actor: account.id, ip: ctx.ip });
-    ctx.status = 303;
-    ctx.redirect(`${API_KEYS_PATH}?done=revoked`);
+    seeOther(ctx, `${API_KEYS_PATH}?done=revoked`);
   },
 });
 
@@ -137,8 +137,7 @@ export const enableDeveloperMode = defineRoute({
   handler: async (ctx) => {
     const { account } = portalOf(ctx);
     await ctx.state.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
-    ctx.status = 303;
-    ctx.redirect(API_KEYS_PATH);
+    seeOther(ctx, API_KEYS_PATH);
   },
 });
 

@@ -12,7 +12,7 @@ import { inviteSchema } from '../schemas.ts';
 import type { Database, Membership } from '../types.ts';
 import type { AppContext } from '../../http/context.ts';
 import { buttonForm } from '../../fields.ts';
-import { defineRoute, type InputSchemas, type Rerender } from '../../http/route.ts';
+import { defineRoute, type Guard, type InputSchemas, type Rerender, type Route, type RouteSpec } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
@@ -24,6 +24,7 @@ import type { DatabaseClientSettings } from '../client-metadata.ts';
 import { advancedFormSchema, AdvancedSettings } from './database-advanced.tsx';
 import { databaseUpdateSchema } from '../schemas.ts';
 import { parseInput } from '../../http/validate.ts';
+import { seeOther } from '../../http/redirect.ts';
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const transferSchema = z.object({ member: z.string({ error: 'Choose the new owner.' }).regex(idPattern, 'Choose the new owner.') });
@@ -160,11 +161,6 @@ const rerender: Rerender<InputSchemas> = async (ctx, error, input) => {
   await render(ctx, ctx.state.routeParams.id!, { error: error.message, fields: error.fields });
 };
 
-function done(ctx: AppContext, to: string): void {
-  ctx.status = 303;
-  ctx.redirect(to);
-}
-
 const actor = (ctx: AppContext) => ({ kind: 'account' as const, accountId: portalOf(ctx).account.id });
 const page = (what: string) => `/my/databases/:id${what}`;
 
@@ -179,111 +175,94 @@ export const showDatabase = defineRoute({
   },
 });
 
-export const inviteMember = defineRoute({
-  method: 'POST',
-  path: page('/invite'),
+/**
+ * A POST on one database's page (/my/databases/:id/...): the params name the database (a bad id is
+ * `not_found`, default `databaseParams`) and a 4xx draws this page again with the message.
+ */
+function databaseAction<B extends z.ZodType, P extends z.ZodType = typeof databaseParams>(spec: {
+  method: 'POST';
+  path: string;
+  guards: readonly Guard[];
+  params?: P;
+  body: B;
+  handler: RouteSpec<{ params: P; body: B }>['handler'];
+}): Route {
+  const input = { params: (spec.params ?? databaseParams) as P, body: spec.body };
+  return defineRoute({ method: spec.method, path: spec.path, guards: spec.guards, input, paramsError: 'not_found', rerender, handler: spec.handler });
+}
+
+/** The page that shows a database's new client secret, once. */
+function newSecretPage(ctx: AppContext, database: Database, clientId: string, clientSecret: string, issuer: string): void {
+  html(ctx, renderPage(
+    <Layout title="New client secret" user={portalOf(ctx).account} active="databases">
+      <h1>New client secret for {database.name}</h1>
+      <DatabaseCredentials database={database} clientId={clientId} clientSecret={clientSecret} issuer={issuer} />
+    </Layout>,
+  ));
+}
+
+export const inviteMember = databaseAction({
+  method: 'POST', path: page('/invite'), body: inviteSchema,
   guards: [signedIn, databaseOwner],
-  input: { params: databaseParams, body: inviteSchema },
-  paramsError: 'not_found',
-  rerender,
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.invite(params.id, body.email, actor(ctx));
-    done(ctx, `/my/databases/${params.id}?notice=invited`);
+    seeOther(ctx, `/my/databases/${params.id}?notice=invited`);
   },
 });
 
-export const removeMember = defineRoute({
-  method: 'POST',
-  path: page('/members/:member/remove'),
+export const removeMember = databaseAction({
+  method: 'POST', path: page('/members/:member/remove'), params: memberParams, body: buttonForm,
   guards: [signedIn, databaseOwner],
-  input: { params: memberParams, body: buttonForm },
-  paramsError: 'not_found',
-  rerender,
   handler: async (ctx, { params }) => {
     await ctx.state.services.databases.removeMember(params.id, params.member, actor(ctx));
-    done(ctx, `/my/databases/${params.id}?notice=removed`);
+    seeOther(ctx, `/my/databases/${params.id}?notice=removed`);
   },
 });
 
-export const transferOwnership = defineRoute({
-  method: 'POST',
-  path: page('/transfer'),
+export const transferOwnership = databaseAction({
+  method: 'POST', path: page('/transfer'), body: transferSchema,
   guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')],
-  input: { params: databaseParams, body: transferSchema },
-  paramsError: 'not_found',
-  rerender,
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.transferOwnership(params.id, body.member, actor(ctx));
-    done(ctx, `/my/databases/${params.id}?notice=transferred`);
+    seeOther(ctx, `/my/databases/${params.id}?notice=transferred`);
   },
 });
 
-export const regenerateSecret = defineRoute({
-  method: 'POST',
-  path: page('/secret'),
+export const regenerateSecret = databaseAction({
+  method: 'POST', path: page('/secret'), body: buttonForm,
   guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')],
-  input: { params: databaseParams, body: buttonForm },
-  paramsError: 'not_found',
-  rerender,
   handler: async (ctx, { params }, deps) => {
-    const { account } = portalOf(ctx);
     const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(params.id, actor(ctx));
     const database = (await ctx.state.services.databases.findById(params.id))!;
-    html(ctx, renderPage(
-      <Layout title="New client secret" user={account} active="databases">
-        <h1>New client secret for {database.name}</h1>
-        <DatabaseCredentials database={database} clientId={clientId} clientSecret={clientSecret} issuer={deps.issuer} />
-      </Layout>,
-    ));
+    newSecretPage(ctx, database, clientId, clientSecret, deps.issuer);
   },
 });
 
-export const saveAdvancedSettings = defineRoute({
-  method: 'POST',
-  path: page('/advanced'),
+export const saveAdvancedSettings = databaseAction({
+  method: 'POST', path: page('/advanced'), body: advancedFormSchema,
   guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')],
-  input: { params: databaseParams, body: advancedFormSchema },
-  paramsError: 'not_found',
-  rerender,
   handler: async (ctx, { params, body }, deps) => {
-    const { account } = portalOf(ctx);
     const changes = parseInput(databaseUpdateSchema, body);
     const { database, clientSecret } = await ctx.state.services.databases.updateClient(params.id, changes, actor(ctx));
-    if (!clientSecret) {
-      done(ctx, `/my/databases/${database.id}?notice=settings_saved`);
-      return;
-    }
-    html(ctx, renderPage(
-      <Layout title="New client secret" user={account} active="databases">
-        <h1>New client secret for {database.name}</h1>
-        <DatabaseCredentials database={database} clientId={database.clientId} clientSecret={clientSecret} issuer={deps.issuer} />
-      </Layout>,
-    ));
+    if (clientSecret) newSecretPage(ctx, database, database.clientId, clientSecret, deps.issuer);
+    else seeOther(ctx, `/my/databases/${database.id}?notice=settings_saved`);
   },
 });
 
-export const deleteDatabase = defineRoute({
-  method: 'POST',
-  path: page('/delete'),
+export const deleteDatabase = databaseAction({
+  method: 'POST', path: page('/delete'), body: deleteSchema,
   guards: [signedIn, databaseOwner, recentAuth('delete this database')],
-  input: { params: databaseParams, body: deleteSchema },
-  paramsError: 'not_found',
-  rerender,
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.databases.delete(params.id, body.confirm, actor(ctx));
-    done(ctx, '/my/databases?notice=deleted');
+    seeOther(ctx, '/my/databases?notice=deleted');
   },
 });
 
-export const leaveDatabase = defineRoute({
-  method: 'POST',
-  path: page('/leave'),
+export const leaveDatabase = databaseAction({
+  method: 'POST', path: page('/leave'), body: buttonForm,
   guards: [signedIn],
-  input: { params: databaseParams, body: buttonForm },
-  paramsError: 'not_found',
-  rerender,
   handler: async (ctx, { params }) => {
     await ctx.state.services.databases.leave(params.id, portalOf(ctx).account);
-    done(ctx, '/my/databases?notice=left');
+    seeOther(ctx, '/my/databases?notice=left');
   },
 });

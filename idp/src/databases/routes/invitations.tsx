@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { buttonForm, tokenField } from '../../fields.ts';
-import { defineRoute } from '../../http/route.ts';
+import { defineRoute, type Route } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { AppError } from '../../errors.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 const linkQuery = z.object({ token: tokenField });
 
@@ -51,28 +52,23 @@ export const showInvitation = defineRoute({
 const answered = 'This invitation was withdrawn, already answered or has expired.';
 const invitationParams = z.object({ id: z.string({ error: answered }).regex(/^[A-Za-z0-9_-]{1,64}$/, answered) });
 
-export const acceptInvitation = defineRoute({
-  method: 'POST',
-  path: '/my/invitations/:id/accept',
-  guards: [signedIn],
-  input: { params: invitationParams, body: buttonForm },
-  paramsError: 'gone',
-  handler: async (ctx, { params }) => {
-    await ctx.state.services.databases.acceptInvitation(params.id, portalOf(ctx).account);
-    ctx.status = 303;
-    ctx.redirect('/my/databases?notice=joined');
-  },
-});
+/** Accept or decline (`answer`, also the path's last segment): back to the databases page with the notice. */
+function invitationAnswer(answer: 'accept' | 'decline', notice: string): Route {
+  return defineRoute({
+    method: 'POST',
+    path: `/my/invitations/:id/${answer}`,
+    guards: [signedIn],
+    input: { params: invitationParams, body: buttonForm },
+    paramsError: 'gone',
+    handler: async (ctx, { params }) => {
+      const { databases } = ctx.state.services;
+      const { account } = portalOf(ctx);
+      if (answer === 'accept') await databases.acceptInvitation(params.id, account);
+      else await databases.declineInvitation(params.id, account);
+      seeOther(ctx, `/my/databases?notice=${notice}`);
+    },
+  });
+}
 
-export const declineInvitation = defineRoute({
-  method: 'POST',
-  path: '/my/invitations/:id/decline',
-  guards: [signedIn],
-  input: { params: invitationParams, body: buttonForm },
-  paramsError: 'gone',
-  handler: async (ctx, { params }) => {
-    await ctx.state.services.databases.declineInvitation(params.id, portalOf(ctx).account);
-    ctx.status = 303;
-    ctx.redirect('/my/databases?notice=declined');
-  },
-});
+export const acceptInvitation = invitationAnswer('accept', 'joined');
+export const declineInvitation = invitationAnswer('decline', 'declined');

@@ -7,6 +7,7 @@ import { usesPasskeyScript } from '../../passkeys/routes/views.tsx';
 import { ACR, requiredPasskeyAcr } from '../acr.ts';
 import { loginView } from './views.tsx';
 import { noteRequestClient } from '../../activity/request-origin.ts';
+import { seeOther } from '../../http/redirect.ts';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -55,8 +56,7 @@ export async function clientNameOf(provider: Provider, clientId: unknown): Promi
 /** Finishes the interaction with `result` and redirects the browser back to the authorization endpoint. */
 export async function finishInteraction(ctx: AppContext, provider: Provider, result: Record<string, unknown>, merge: boolean): Promise<void> {
   const redirectTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
-  ctx.status = 303;
-  ctx.redirect(redirectTo);
+  seeOther(ctx, redirectTo);
 }
 
 /** Grants what the consent prompt is missing and returns the grant id to report in the result. */

@@ -14,6 +14,7 @@ import { Layout, renderPage } from '../../ui/render.tsx';
 import { MAX_PASSKEYS } from '../types.ts';
 import { addInput } from './schemas.ts';
 import { PasskeyAddForm, PasskeyScript, PASSKEYS_PATH, usesPasskeyScript } from './views.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const addPasskey = defineRoute({
   method: 'POST',
@@ -42,7 +43,6 @@ export const addPasskey = defineRoute({
       return;
     }
     await passkeys.register(account, session.uid, body.response, body.name, { ip: ctx.ip, device: deviceLabel(ctx.get('user-agent')) });
-    ctx.status = 303;
-    ctx.redirect('/my/security?done=passkey-added#passkeys');
+    seeOther(ctx, '/my/security?done=passkey-added#passkeys');
   },
 });

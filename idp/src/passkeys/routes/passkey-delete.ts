@@ -9,6 +9,7 @@ import { renderSecurity } from '../../security/routes/security-show.tsx';
 import { deviceLabel } from '../../security/user-agent.ts';
 import { optionsInput, passkeyIdParam } from './schemas.ts';
 import { PASSKEYS_PATH } from './views.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const deletePasskey = defineRoute({
   method: 'POST',
@@ -21,7 +22,6 @@ export const deletePasskey = defineRoute({
   },
   handler: async (ctx, { params }) => {
     await ctx.state.services.passkeys.remove(portalOf(ctx).account, params.id, { ip: ctx.ip, device: deviceLabel(ctx.get('user-agent')) });
-    ctx.status = 303;
-    ctx.redirect('/my/security?done=passkey-deleted#passkeys');
+    seeOther(ctx, '/my/security?done=passkey-deleted#passkeys');
   },
 });

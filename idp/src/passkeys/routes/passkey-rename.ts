@@ -4,6 +4,7 @@ import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { renderSecurity } from '../../security/routes/security-show.tsx';
 import { passkeyIdParam, renameInput } from './schemas.ts';
 import { PASSKEYS_PATH } from './views.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const renamePasskey = defineRoute({
   method: 'POST',
@@ -19,7 +20,6 @@ export const renamePasskey = defineRoute({
   },
   handler: async (ctx, { params, body }) => {
     await ctx.state.services.passkeys.rename(portalOf(ctx).account, params.id, body.name);
-    ctx.status = 303;
-    ctx.redirect('/my/security?done=passkey-renamed#passkeys');
+    seeOther(ctx, '/my/security?done=passkey-renamed#passkeys');
   },
 });

@@ -8,6 +8,7 @@ import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const signOutDevice = defineRoute({
   method: 'POST',
@@ -23,7 +24,6 @@ export const signOutDevice = defineRoute({
     if (!(await ctx.state.services.security.sessions.endSession(account.id, params.id))) {
       throw new AppError('not_found', 'That device is not signed in any more.');
     }
-    ctx.status = 303;
-    ctx.redirect('/my/security?done=device-out#devices');
+    seeOther(ctx, '/my/security?done=device-out#devices');
   },
 });

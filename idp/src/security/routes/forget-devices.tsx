@@ -2,6 +2,7 @@
 import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
+import { seeOther } from '../../http/redirect.ts';
 
 export const forgetTrustedDevices = defineRoute({
   method: 'POST',
@@ -12,7 +13,6 @@ export const forgetTrustedDevices = defineRoute({
     const { account } = portalOf(ctx);
     await ctx.state.services.security.twoFactor.forgetTrustedDevices(account.id);
     await ctx.state.services.audit.record({ accountId: account.id, actor: account.id, event: '2fa.trusted_devices_forgotten' });
-    ctx.status = 303;
-    ctx.redirect('/my/security?done=trusted-forgotten#two-factor');
+    seeOther(ctx, '/my/security?done=trusted-forgotten#two-factor');
   },
 });

@@ -3,6 +3,7 @@ import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const logoutOtherDevices = defineRoute({
   method: 'POST',
@@ -12,7 +13,6 @@ export const logoutOtherDevices = defineRoute({
   handler: async (ctx) => {
     const { account, session } = portalOf(ctx);
     await ctx.state.services.security.sessions.endOtherSessions(account.id, session.uid);
-    ctx.status = 303;
-    ctx.redirect('/my/security?done=logged-out-others#devices');
+    seeOther(ctx, '/my/security?done=logged-out-others#devices');
   },
 });

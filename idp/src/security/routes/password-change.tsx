@@ -7,6 +7,7 @@ import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { renderSecurity } from './security-show.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 const schema = z.object({
   current_password: z.string({ error: 'Enter your current password.' }).min(1, 'Enter your current password.').max(1024, 'That password is too long.'),
@@ -25,7 +26,6 @@ export const changePassword = defineRoute({
     await ctx.state.services.security.passwords.changePassword(account,
       { current: body.current_password, next: body.new_password, revokeApiKeys: body.revoke_api_keys === 'on' },
       { sessionUid: session.uid, ip: ctx.ip, userAgent: ctx.get('user-agent') });
-    ctx.status = 303;
-    ctx.redirect(`/my/security?done=${body.revoke_api_keys === 'on' ? 'password-keys' : 'password'}#password`);
+    seeOther(ctx, `/my/security?done=${body.revoke_api_keys === 'on' ? 'password-keys' : 'password'}#password`);
   },
 });

@@ -1,5 +1,5 @@
 /** GET /my/security: Connection & Security. */
-import { z } from 'zod';
+import { doneQuery } from '../../fields.ts';
 import type { AppContext } from '../../http/context.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
@@ -28,7 +28,7 @@ export const showSecurity = defineRoute({
   method: 'GET',
   path: '/my/security',
   guards: [signedIn],
-  input: { query: z.object({ done: z.string().max(40).optional().catch(undefined) }) },
+  input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     await renderSecurity(ctx, { done: query.done });
   },

@@ -3,6 +3,7 @@ import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
+import { seeOther } from '../../http/redirect.ts';
 
 export const disableTwoFactor = defineRoute({
   method: 'POST',
@@ -11,7 +12,6 @@ export const disableTwoFactor = defineRoute({
   input: { body: buttonForm },
   handler: async (ctx) => {
     await ctx.state.services.security.twoFactor.disable(portalOf(ctx).account);
-    ctx.status = 303;
-    ctx.redirect('/my/security?done=2fa-off#two-factor');
+    seeOther(ctx, '/my/security?done=2fa-off#two-factor');
   },
 });

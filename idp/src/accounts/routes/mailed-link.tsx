@@ -1,0 +1,28 @@
+/**
+ * What the pages of a mailed one-time link share (/verify-email, /my/account/email/confirm): the link
+ * counts only in the session of the account it was sent for, and once spent the page says what changed
+ * and leads back to the account.
+ */
+import type { ComponentChildren } from 'preact';
+import { AppError } from '../../errors.ts';
+import { Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { linkForAnotherAccount } from '../account-service.ts';
+import type { Account } from '../types.ts';
+
+/** The link, when it is live (else `gone`, 410) and was sent for `account` (else 403). */
+export function linkFor<L extends { accountId: string }>(link: L | undefined, account: Account, gone: string): L {
+  if (!link) throw new AppError('gone', gone);
+  if (link.accountId !== account.id) throw linkForAnotherAccount();
+  return link;
+}
+
+/** The page once the link is spent. */
+export function linkSpentPage(account: Account, title: string, notice: ComponentChildren): string {
+  return renderPage(
+    <Layout title={title} user={account}>
+      <h1>{title}</h1>
+      <Notice kind="success">{notice}</Notice>
+      <p><a class="button" href="/my/account">Continue to your account</a></p>
+    </Layout>,
+  );
+}
