@@ -57,6 +57,26 @@ export function CsrfField({ token }: { token: string }): VNode {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
+/** A form posting to `action` with its CSRF field first. */
+export function PostForm({ action, csrf, children }: { action: string; csrf: string; children: ComponentChildren }): VNode {
+  return (
+    <form method="post" action={action}>
+      <CsrfField token={csrf} />
+      {children}
+    </form>
+  );
+}
+
+/** A titled part of a page, named by its heading for assistive technology. */
+export function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }): VNode {
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
 export function Notice({ kind, children }: { kind: 'error' | 'info' | 'success'; children: ComponentChildren }): VNode {
   return (
     <div class={`notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>

@@ -18,7 +18,7 @@ import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { databaseOwner } from './database-guards.ts';
-import { CsrfField, Field, Layout, Notice, renderPage, Select } from '../../ui/render.tsx';
+import { Field, Layout, Notice, PostForm, renderPage, Section, Select } from '../../ui/render.tsx';
 import { noticeOf, noticeQuery } from './databases-page.tsx';
 import type { DatabaseClientSettings } from '../client-metadata.ts';
 import { advancedFormSchema, AdvancedSettings } from './database-advanced.tsx';
@@ -53,8 +53,7 @@ function databaseView(p: PageProps): string {
       <h1>{database.name}</h1>
       {p.notice && <Notice kind="success">{p.notice}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
-      <section aria-labelledby="about">
-        <h2 id="about">About</h2>
+      <Section id="about" title="About">
         <dl>
           <dt>URL</dt><dd>{database.url}</dd>
           <dt>Your role</dt><dd>{owner ? 'Owner' : 'Member'}</dd>
@@ -63,10 +62,9 @@ function databaseView(p: PageProps): string {
         </dl>
         <p class="hint">Only support can change a sign-in login; changing your account email does not.</p>
         <p><a class="button" href={openUrlOf(database)}>Open {database.name}</a></p>
-      </section>
+      </Section>
       {owner && (
-        <section aria-labelledby="members">
-          <h2 id="members">Members</h2>
+        <Section id="members" title="Members">
           <table>
             <thead><tr><th>Sign-in login</th><th>Name</th><th>Role</th><th>Status</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
             <tbody>
@@ -78,10 +76,9 @@ function databaseView(p: PageProps): string {
                   <td>{m.status === 'invited' ? 'Invited' : 'Active'}</td>
                   <td>
                     {m.role !== 'owner' && (
-                      <form method="post" action={action(`members/${m.id}/remove`)}>
-                        <CsrfField token={p.csrf} />
+                      <PostForm action={action(`members/${m.id}/remove`)} csrf={p.csrf}>
                         <button type="submit" class="secondary">{m.status === 'invited' ? 'Withdraw' : 'Remove'}</button>
-                      </form>
+                      </PostForm>
                     )}
                   </td>
                 </tr>
@@ -89,56 +86,47 @@ function databaseView(p: PageProps): string {
             </tbody>
           </table>
           <h3>Invite someone</h3>
-          <form method="post" action={action('invite')}>
-            <CsrfField token={p.csrf} />
+          <PostForm action={action('invite')} csrf={p.csrf}>
             <Field name="email" label="Email" type="email" error={p.fields?.email} hint="They sign in to this database with this address." />
             <button type="submit">Send invitation</button>
-          </form>
-        </section>
+          </PostForm>
+        </Section>
       )}
       {owner && (
-        <section aria-labelledby="transfer">
-          <h2 id="transfer">Transfer ownership</h2>
+        <Section id="transfer" title="Transfer ownership">
           {others.length === 0 ? <p>Invite a member first: only an active member can become the owner.</p> : (
-            <form method="post" action={action('transfer')}>
-              <CsrfField token={p.csrf} />
+            <PostForm action={action('transfer')} csrf={p.csrf}>
               <Select name="member" label="New owner" options={others.map((m) => [m.id, m.login] as const)} error={p.fields?.member} />
               <button type="submit">Transfer ownership</button>
-            </form>
+            </PostForm>
           )}
-        </section>
+        </Section>
       )}
       {owner && (
-        <section aria-labelledby="secret">
-          <h2 id="secret">Client secret</h2>
+        <Section id="secret" title="Client secret">
           <p>Regenerating the secret stops the old one at once: update the database's configuration right after.</p>
-          <form method="post" action={action('secret')}>
-            <CsrfField token={p.csrf} />
+          <PostForm action={action('secret')} csrf={p.csrf}>
             <button type="submit" class="secondary">Regenerate the client secret</button>
-          </form>
-        </section>
+          </PostForm>
+        </Section>
       )}
       {owner && p.settings && <AdvancedSettings databaseId={database.id} csrf={p.csrf} settings={p.settings} fields={p.fields} />}
       {owner && (
-        <section aria-labelledby="delete">
-          <h2 id="delete">Delete the database</h2>
+        <Section id="delete" title="Delete the database">
           <p>Nobody can sign in to {database.name} with this account service any more. This cannot be undone.</p>
-          <form method="post" action={action('delete')}>
-            <CsrfField token={p.csrf} />
+          <PostForm action={action('delete')} csrf={p.csrf}>
             <Field name="confirm" label={`Type ${database.name} to confirm`} error={p.fields?.confirm} autocomplete="off" />
             <button type="submit" class="danger">Delete {database.name}</button>
-          </form>
-        </section>
+          </PostForm>
+        </Section>
       )}
       {!owner && (
-        <section aria-labelledby="leave">
-          <h2 id="leave">Leave</h2>
+        <Section id="leave" title="Leave">
           <p>You will no longer be able to sign in to {database.name}.</p>
-          <form method="post" action={action('leave')}>
-            <CsrfField token={p.csrf} />
+          <PostForm action={action('leave')} csrf={p.csrf}>
             <button type="submit" class="danger">Leave {database.name}</button>
-          </form>
-        </section>
+          </PostForm>
+        </Section>
       )}
     </Layout>,
   );
