@@ -167,6 +167,30 @@ describe('token endpoint authentication per database', () => {
       server.close();
     }
   });
+
+  it('reads a database\'s JWKS only up to 64 KiB: a larger document authenticates nothing', async () => {
+    const { privateKey, publicKey } = await jose.generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'db-key-big', alg: 'ES256', use: 'sig' };
+    // The same valid key, padded past the bound with a member a JWKS reader ignores.
+    const body = JSON.stringify({ keys: [jwk], padding: 'x'.repeat(70 * 1024) });
+    const served: string[] = [];
+    const server = http.createServer((req, res) => {
+      served.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const jwksUri = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks`;
+      const db = await createDatabase('Auth PKJ big', ['--auth-method', 'private_key_jwt', '--jwks-uri', jwksUri]);
+      const config = await discover(idp.issuer, db.client_id, { token_endpoint_auth_method: 'private_key_jwt' }, oidc.PrivateKeyJwt({ key: privateKey, kid: 'db-key-big' }));
+      const refused = await oidc.clientCredentialsGrant(config, { resource: `${idp.issuer}/database-api`, scope: 'members:read' }).then(() => null, (e: unknown) => e);
+      expect(refused).toBeInstanceOf(oidc.ResponseBodyError);
+      expect((refused as oidc.ResponseBodyError).error).toBe('invalid_client');
+      expect(served.length, 'the IdP did fetch the JWKS').toBeGreaterThan(0);
+    } finally {
+      server.close();
+    }
+  });
 });
 
 describe('idp database update', () => {

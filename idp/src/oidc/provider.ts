@@ -22,7 +22,7 @@ import { log } from '../log.ts';
 import { metrics } from '../observability/metrics.ts';
 import { noteRoute } from '../observability/request-context.ts';
 import { renderNotFound, renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
-import { outboundFetch } from '../security/outbound-fetch.ts';
+import { OUTBOUND_BODY_LIMIT, outboundFetch } from '../security/outbound-fetch.ts';
 import { answerDependencyFailures } from './dependency-failures.ts';
 import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introspection.ts';
 import { accountApiTokenClaims } from '../account-api/dpop.ts';
@@ -186,6 +186,9 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
     },
     // Back-channel logout to databases: loopback allowed outside production only (see outbound-fetch.ts).
     fetch: outboundFetch({ production: settings.production, timeoutMs: settings.outboundTimeoutMs }),
+    // What a database's own server sends back is read up to a bound: a self-service database could
+    // otherwise stream an endless JWKS into the IdP's memory for the whole outbound timeout.
+    fetchResponseBodyLimits: { 'client_id metadata document': 5 * 1024, jwks_uri: OUTBOUND_BODY_LIMIT, sector_identifier_uri: OUTBOUND_BODY_LIMIT },
     pkce: { required: () => true },
     rotateRefreshToken: true,
     // The extension is a first-party public client whose tokens are DPoP-bound: it gets a refresh token

@@ -9,6 +9,9 @@
  */
 import type { Configuration } from 'oidc-provider';
 
+/** Bytes of a JWKS or sector identifier document the IdP reads from a relying party's server (a JWKS of a few keys is 1–3 KiB). */
+export const OUTBOUND_BODY_LIMIT = 64 * 1024;
+
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
 
 export function outboundFetch(options: { production: boolean; timeoutMs?: number }): NonNullable<Configuration['fetch']> {
