@@ -127,8 +127,12 @@ describe('one instance on SQLite: SIGTERM under load', () => {
     idp.kill('SIGTERM');
 
     // Past the delay the listener is closed: new connections are refused, the slow sign-up is still in flight.
-    while (Date.now() - sigtermAt < DELAY_MS + 500) await sleep(50);
-    await expect(new HttpSession({ host: '127.0.0.1', port, origin }, false).request('GET', '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const refused = async () => new HttpSession({ host: '127.0.0.1', port, origin }, false).request('GET', '/healthz').then(() => false, (e: { code?: string }) => e.code === 'ECONNREFUSED');
+    while (!(await refused())) {
+      if (Date.now() - sigtermAt > DELAY_MS + 10_000) throw new Error(`the listener is still open long after the delay:\n${idp.output()}`);
+      await sleep(100);
+    }
+    expect(Date.now() - sigtermAt, 'the listener stayed open through the delay').toBeGreaterThanOrEqual(DELAY_MS - 100);
     const slowAnswer = await slow.finish();
     expect(slowAnswer.status, slowAnswer.body.slice(0, 300)).toBe(200);
     expect(slowAnswer.body).toMatch(/check your (inbox|email)/i);
@@ -145,8 +149,10 @@ describe('one instance on SQLite: SIGTERM under load', () => {
     expect(since, `/readyz never answered 503: ${JSON.stringify(readiness.slice(-20))}`).toBeDefined();
     expect(readiness.find((r) => r.status === 503)!.reason).toBe('draining');
     expect(servedAt.some((at) => at > since!), 'the sign-in page was still served after /readyz said 503').toBe(true);
-    // Ready until SIGTERM, then 503, then refused: never anything else.
-    expect(readiness.map((r) => r.status).filter((s, i, all) => s !== all[i - 1])).toEqual([200, 503, 'ECONNREFUSED']);
+    // Ready until SIGTERM, then 503, then refused: never anything else. (A connection still in the
+    // kernel's accept queue when the listener closes is reset rather than refused: the same to a balancer.)
+    const statuses = readiness.map((r) => (r.status === 'ECONNRESET' ? 'ECONNREFUSED' : r.status));
+    expect(statuses.filter((s, i, all) => s !== all[i - 1])).toEqual([200, 503, 'ECONNREFUSED']);
     expect(idp.output()).toMatch(/SIGTERM: draining/);
     expect(idp.output()).toMatch(/stopped: requests finished/);
 
