@@ -50,8 +50,9 @@ if (process.env.IDP_TEST_POSTGRES_URL) {
       name: 'postgres',
       include: ['test/e2e/**/*.test.ts', 'test/scale-out/**/*.test.ts'],
       // Browsers, the bench and the node:cluster suites exercise the process model, not the store; the
-      // logs suite runs its own `idp serve` on SQLite whatever the project.
-      exclude: ['test/e2e/security-browser.test.ts', 'test/e2e/extension*.test.ts', 'test/e2e/workers.test.ts', 'test/e2e/metrics-workers.test.ts', 'test/e2e/logs.test.ts'],
+      // logs and graceful-shutdown suites run their own `idp serve` on SQLite whatever the project.
+      exclude: ['test/e2e/security-browser.test.ts', 'test/e2e/extension*.test.ts', 'test/e2e/workers.test.ts', 'test/e2e/metrics-workers.test.ts', 'test/e2e/logs.test.ts',
+        'test/e2e/graceful-shutdown.test.ts'],
       env: { IDP_TEST_STORE: 'postgres' },
     },
   });

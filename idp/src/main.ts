@@ -1,17 +1,19 @@
 /**
  * Starting the IdP: read config, open the store, make sure keys exist and every secret is sealed (see
- * storage/store-sealing.ts and two-factor-repository.ts), bind the port, then build the app with the issuer (which depends on the
- * bound port when IDP_ISSUER is not set).
+ * storage/store-sealing.ts and two-factor-repository.ts), build the app, bind the port (the other way
+ * round only when the issuer names a port picked at random), then report ready. Stopping: `drain`
+ * (SIGTERM, http/graceful-server.ts) or `close` (at once), then the store and Redis closed.
  */
 import cluster from 'node:cluster';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { configWarnings, type Config } from './config/config.ts';
 import { configureLog, log } from './log.ts';
 import { answerClusterScrapes, collectFrom, metricsText } from './observability/metrics.ts';
 import { startMetricsServer, type MetricsServer } from './observability/metrics-server.ts';
 import { outboxStatus } from './mail/mail-queue.ts';
 import { buildApp } from './app.ts';
+import { gracefulServer, type DrainReport, type ServingPhase } from './http/graceful-server.ts';
+import { flushGroupCommits } from './storage/oidc-adapter.ts';
 import { createServices } from './services.ts';
 import { openConfiguredStore } from './storage/store.ts';
 import { openRedis } from './storage/redis.ts';
@@ -27,6 +29,15 @@ export interface RunningIdp {
   issuer: string;
   server: http.Server;
   services: ReturnType<typeof createServices>;
+  /** starting, serving, retiring or draining (what `/readyz` reports). */
+  phase(): ServingPhase;
+  /**
+   * Graceful stop (SIGTERM): not ready, IDP_SHUTDOWN_DELAY_MS of serving, the listener closed, the
+   * requests in flight given IDP_SHUTDOWN_GRACE_MS, then the store and Redis closed. `retire`: one
+   * cluster worker replaced by a rolling restart (no delay, readiness unchanged).
+   */
+  drain(options?: { retire?: boolean }): Promise<DrainReport>;
+  /** Immediate stop: every connection cut (tests). */
   close(): Promise<void>;
 }
 
@@ -53,24 +64,28 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
     await db.close();
     throw error;
   }
-  const server = http.createServer();
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const issuer = config.issuer ?? `http://localhost:${port}`;
-  let services!: ReturnType<typeof createServices>;
-  services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer, shortLived });
-  const { handleRequest } = await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris });
-  server.on('request', handleRequest);
+  // The app is built before the port is bound whenever the issuer is known by then (IDP_ISSUER, or a
+  // fixed PORT): a cluster worker gets connections from the moment it listens, so it must be able to
+  // answer them. With PORT=0 and no IDP_ISSUER the issuer names the port picked, so the app is built
+  // after binding and requests meanwhile get 503 "starting" (http/graceful-server.ts).
+  const listener = gracefulServer();
+  const knownIssuer = config.issuer ?? (config.port === 0 ? undefined : `http://localhost:${config.port}`);
+  let issuer = knownIssuer ?? '';
+  const services = createServices(config, db, { issuer: () => issuer, mailer: options.mailer, shortLived, phase: listener.phase });
   let metricsServer: MetricsServer | undefined;
+  let port: number;
   try {
+    if (knownIssuer) listener.serve((await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris })).handleRequest);
+    port = await listener.listen(config.port, config.host);
+    if (!knownIssuer) {
+      issuer = `http://localhost:${port}`;
+      listener.serve((await buildApp({ issuer, services, extensionRedirectUris: config.extensionRedirectUris })).handleRequest);
+    }
     metricsServer = await serveMetrics(config, services);
   } catch (error) {
-    // IDP_METRICS_PORT taken: nothing may stay open behind the failed start.
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // A taken port (PORT or IDP_METRICS_PORT): nothing may stay open behind the failed start.
+    await listener.close();
+    await services.mailer.close();
     await shortLived?.close();
     await db.close();
     throw error;
@@ -78,21 +93,32 @@ export async function startIdp(config: Config, options: { mailer?: Mailer; quiet
   const maintenance = startMaintenance(services);
   services.mailer.startSender();
   if (!options.quiet) for (const warning of configWarnings(config, issuer)) log.warn(warning);
+  listener.ready();
+
+  /** After the last request, once: background work stopped, writes flushed, the mail claim released, the store closed. */
+  let released: Promise<void> | undefined;
+  const release = () => (released ??= (async () => {
+    maintenance.stop();
+    await metricsServer?.close();
+    await services.mailer.close();
+    await flushGroupCommits(db);
+    await shortLived?.close();
+    await db.close();
+  })());
   return {
     url: `http://localhost:${port}`,
     issuer,
-    server,
+    server: listener.server,
     services,
+    phase: listener.phase,
+    async drain(drainOptions = {}) {
+      const report = await listener.drain({ ...config.shutdown, retire: drainOptions.retire });
+      await release();
+      return report;
+    },
     async close() {
-      maintenance.stop();
-      await metricsServer?.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await services.mailer.close();
-      await shortLived?.close();
-      await db.close();
+      await listener.close();
+      await release();
     },
   };
 }

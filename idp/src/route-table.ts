@@ -76,21 +76,25 @@ async function answers(probe: () => Promise<unknown>): Promise<boolean> {
 
 /**
  * Readiness, for load balancers: 503 (with Retry-After) while the store or, when configured, Redis does
- * not answer, so the instance is taken out until they do.
+ * not answer, so the instance is taken out until they do; and 503 with the reason `starting` until the
+ * instance is fully up, `draining` from SIGTERM on (http/graceful-server.ts). The dependencies are
+ * checked whatever the phase, so the body always says how they are.
  */
 const readiness = defineRoute({
   method: 'GET',
   path: '/readyz',
   handler: async (ctx) => {
-    const { db, shortLived } = ctx.state.services;
+    const { db, shortLived, phase } = ctx.state.services;
     const [store, redis] = await Promise.all([
       answers(() => db.get('SELECT 1 AS one')),
       shortLived ? answers(() => shortLived.redis.ping()) : Promise.resolve(undefined),
     ]);
-    const ready = store && redis !== false;
+    const now = phase();
+    const reason = now === 'starting' || now === 'draining' ? now : undefined;
+    const ready = store && redis !== false && reason === undefined;
     if (!ready) ctx.set('Retry-After', String(DEPENDENCY_RETRY_AFTER_SECONDS));
     ctx.status = ready ? 200 : 503;
-    ctx.body = { ok: ready, store: store ? 'up' : 'down', redis: redis === undefined ? 'not configured' : redis ? 'up' : 'down' };
+    ctx.body = { ok: ready, ...(reason ? { reason } : {}), store: store ? 'up' : 'down', redis: redis === undefined ? 'not configured' : redis ? 'up' : 'down' };
   },
 });
 

@@ -8,6 +8,7 @@
  * oidc-provider, last, on first use. The only call that runs against the order is into the provider
  * (back-channel logout, client names, client metadata checks): those read the holder when called.
  */
+import type { ServingPhase } from './http/graceful-server.ts';
 import type { Config } from './config/config.ts';
 import type { Db } from './storage/database.ts';
 import { accountRepository } from './accounts/account-repository.ts';
@@ -48,8 +49,10 @@ import { dataExport } from './activity/data-export.ts';
  * `shortLived`: Redis when IDP_REDIS_URL is set; sessions, interactions, codes and rate limits then live
  * there (see storage/redis.ts), everything else in `db`.
  */
-export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer; shortLived?: ShortLivedStore }) {
+export function createServices(config: Config, db: Db, options: { issuer: () => string; mailer?: Mailer; shortLived?: ShortLivedStore; phase?: () => ServingPhase }) {
   const { shortLived, issuer } = options;
+  /** Where the listener is in its life (http/graceful-server.ts), for `/readyz`; always serving outside `idp serve`. */
+  const phase = options.phase ?? (() => 'serving' as const);
   // One box over IDP_SECRET_KEY (NEW,OLD while rotating) for everything sealed in the store.
   const box = loadSecretBox(config);
   // Every mail is queued durably in the store (mail/mail-queue.ts); a mailer handed in (tests) gets it at once.
@@ -115,7 +118,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
     },
   );
 
-  return { config, db, box, shortLived, mailer, outbox, hasher, limiter, apiFailureLimiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, passkeys, providers, issuer,
+  return { config, db, box, shortLived, phase, mailer, outbox, hasher, limiter, apiFailureLimiter, audit, accounts, accountsRepo, sessions, databases, security, apiKeys, activity, passkeys, providers, issuer,
     dataExport: dataExport({ databases, sessions: core.sessions, twoFactor: core.twoFactor, apiKeys, activity, passkeys, limiter, audit, hiddenClients: [PORTAL_CLIENT_ID] }) };
 }
 

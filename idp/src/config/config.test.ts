@@ -11,6 +11,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ IDP_REDIS_TIMEOUT_MS: 'soon' })).toThrow(/IDP_REDIS_TIMEOUT_MS/);
   });
 
+  it('reads the shutdown grace and delay (issue 19), naming a bad setting', () => {
+    expect(loadConfig({}).shutdown).toEqual({ graceMs: 10_000, delayMs: 0 });
+    expect(loadConfig({ IDP_SHUTDOWN_GRACE_MS: '30000', IDP_SHUTDOWN_DELAY_MS: '5000' }).shutdown).toEqual({ graceMs: 30_000, delayMs: 5000 });
+    expect(loadConfig({ IDP_SHUTDOWN_GRACE_MS: '0' }).shutdown.graceMs).toBe(0);
+    expect(() => loadConfig({ IDP_SHUTDOWN_GRACE_MS: '-1' })).toThrow(/IDP_SHUTDOWN_GRACE_MS/);
+    expect(() => loadConfig({ IDP_SHUTDOWN_GRACE_MS: 'ten seconds' })).toThrow(/IDP_SHUTDOWN_GRACE_MS/);
+    expect(() => loadConfig({ IDP_SHUTDOWN_DELAY_MS: '1.5' })).toThrow(/IDP_SHUTDOWN_DELAY_MS/);
+    expect(() => loadConfig({ IDP_SHUTDOWN_DELAY_MS: '3600000' })).toThrow(/IDP_SHUTDOWN_DELAY_MS/);
+  });
+
   it('reads the metrics listener and the log format, naming a bad setting', () => {
     expect(loadConfig({}).metrics).toBeUndefined();
     expect(loadConfig({ IDP_METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });

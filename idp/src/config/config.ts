@@ -92,6 +92,17 @@ const envSchema = z.object({
   IDP_METRICS_PORT: port.optional(),
   /** Interface of the metrics listener. Loopback by default: expose it to a scraper on purpose. */
   IDP_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  // Graceful shutdown (issue 19, http/graceful-server.ts): on SIGTERM `/readyz` answers 503, requests are
+  // still served for IDP_SHUTDOWN_DELAY_MS, then the listener closes and the requests in flight get
+  // IDP_SHUTDOWN_GRACE_MS to finish; whatever is still open then is cut. Either way the process exits 0.
+  /** Bound on the requests in flight after the listener closes, in ms; connections still open after it are cut. */
+  IDP_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * How long, in ms, the instance keeps serving while `/readyz` already answers 503, before it closes its
+   * listener: set it to the load balancer's health-check interval times its failure threshold, so the
+   * balancer stops sending traffic before connections are refused. 0: close at once.
+   */
+  IDP_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 
 export interface Config {
@@ -124,6 +135,8 @@ export interface Config {
   extensionRedirectUris: string[];
   /** Milliseconds; see the IDP_*_TIMEOUT_MS settings above. */
   timeouts: { pgConnectMs: number; pgStatementMs: number; redisMs: number; outboundMs: number; smtpMs: number };
+  /** Milliseconds; see IDP_SHUTDOWN_GRACE_MS and IDP_SHUTDOWN_DELAY_MS above. */
+  shutdown: { graceMs: number; delayMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -189,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboundMs: e.IDP_OUTBOUND_TIMEOUT_MS,
       smtpMs: e.IDP_SMTP_TIMEOUT_MS,
     },
+    shutdown: { graceMs: e.IDP_SHUTDOWN_GRACE_MS, delayMs: e.IDP_SHUTDOWN_DELAY_MS },
   };
 }
 

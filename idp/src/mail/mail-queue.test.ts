@@ -139,6 +139,35 @@ describe.each(engines)('durable mail queue on %s', (engine) => {
     expect(alive.sent[0]!.messageId).toBe(dead.attempts[0]!.messageId);
   });
 
+  it('releases the rest of its claim when closed mid-batch, so another sender delivers it at once', async () => {
+    const [a, b] = await twoConnections(engine);
+    let finishFirst!: () => void;
+    const sentByA: MailMessage[] = [];
+    const slow: Mailer = {
+      async send(message) {
+        if (sentByA.length === 0) await new Promise<void>((resolve) => (finishFirst = resolve));
+        sentByA.push(message);
+      },
+      close() {},
+    };
+    const alive = recorder();
+    const oa = durableMailQueue({ db: a, transport: slow, box, domain: () => 'id.example' }); // a 300 s lease
+    const ob = outbox(b, alive.transport);
+    for (let i = 0; i < 3; i++) await oa.send({ to: `p${i}@example.com`, subject: `mail ${i}`, text: 'hello' });
+    void oa.deliverDue();
+    await waitFor(() => finishFirst !== undefined);
+    expect(await ob.deliverDue(), 'all three are claimed by the first sender').toBe(0);
+    const closed = oa.close();
+    finishFirst(); // the delivery in flight is finished, not abandoned
+    await closed;
+    expect(sentByA).toHaveLength(1);
+    expect(await a.all('SELECT attempts, lease_until, claim FROM mail_outbox')).toEqual([
+      { attempts: 0, lease_until: 0, claim: null }, { attempts: 0, lease_until: 0, claim: null },
+    ]);
+    expect(await ob.deliverDue()).toBe(2);
+    expect(new Set([...sentByA, ...alive.sent].map((m) => m.subject))).toEqual(new Set(['mail 0', 'mail 1', 'mail 2']));
+  });
+
   it('retries with backoff, then keeps the mail as failed until retried', async () => {
     const [db] = await twoConnections(engine);
     const r = recorder({ fail: true });

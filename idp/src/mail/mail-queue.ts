@@ -14,6 +14,8 @@
  *   the rows that carry its token. A sender killed mid-delivery (kill -9) leaves its lease to expire and
  *   another delivers again with the same Message-ID, stored at enqueue: at most one duplicate, which mail
  *   clients fold. The lease outlasts the SMTP timeouts (mailer.ts), so a slow delivery is never doubled.
+ *   A sender that stops cleanly (`close`, graceful shutdown) finishes the delivery in flight and releases
+ *   the rest of its claim at once, so another process sends them without waiting for the lease.
  * - Subject and body carry live one-time links: they are sealed with IDP_SECRET_KEY (context
  *   `mail:<id>`), and a delivered row is deleted, so a copy of the store does not reveal them.
  */
@@ -39,7 +41,7 @@ export interface MailQueue extends Mailer {
   startSender(): void;
   /** One delivery pass over the due mail now; resolves with the number delivered. */
   deliverDue(): Promise<number>;
-  /** Stops the sender, waits for the delivery in flight and closes the transport. */
+  /** Stops the sender, waits for the delivery in flight, releases the rest of its claim and closes the transport. */
   close(): Promise<void>;
 }
 
@@ -99,6 +101,12 @@ export function durableMailQueue(deps: {
     }
   }
 
+  /** Shutting down mid-batch: the rows of `claim` not attempted yet go back to the queue as they were, due now for any sender. */
+  async function release(claim: string): Promise<void> {
+    const released = await db.run("UPDATE mail_outbox SET claim = NULL, lease_until = 0, attempts = attempts - 1 WHERE claim = ? AND status = 'queued'", [claim]);
+    if (released.changes > 0) log.info(`mail queue: released ${released.changes} claimed mail(s) for another sender`);
+  }
+
   async function runPass(): Promise<number> {
     let delivered = 0;
     for (;;) {
@@ -112,7 +120,13 @@ export function durableMailQueue(deps: {
       );
       if (claimed.changes === 0) return delivered;
       const rows = await db.all<OutboxRow>('SELECT id, message_id, recipient, sealed, attempts FROM mail_outbox WHERE claim = ?', [claim]);
-      for (const row of rows) if (await deliver(row)) delivered++;
+      for (const row of rows) {
+        if (stopped) {
+          await release(claim);
+          return delivered;
+        }
+        if (await deliver(row)) delivered++;
+      }
       if (claimed.changes < BATCH || stopped) return delivered;
     }
   }

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clock } from '../clock.ts';
 import crypto from 'node:crypto';
-import { StoreOidcAdapter, hashId, purgeExpiredOidcModels, rekeyOidcRows, sealClientSecrets } from './oidc-adapter.ts';
+import { StoreOidcAdapter, flushGroupCommits, hashId, purgeExpiredOidcModels, rekeyOidcRows, sealClientSecrets } from './oidc-adapter.ts';
 import { secretBox } from './secret-box.ts';
 import type { Store } from './store.ts';
 import { openTestStore, type TestStore } from '../../../test/helpers/test-store.ts';
@@ -36,6 +36,18 @@ describe('StoreOidcAdapter', () => {
     expect((await codes.find('d1'))!.consumed).toBeTypeOf('number');
     await codes.destroy('d1');
     expect(await codes.find('d1')).toBeUndefined();
+  });
+
+  // PostgreSQL writes are not queued: there is nothing to flush.
+  it.skipIf(process.env.IDP_TEST_STORE === 'postgres')('commits the writes queued for the next SQLite group commit when flushed (shutdown)', async () => {
+    const sessions = new StoreOidcAdapter('Session', db, box);
+    const written = Promise.all([sessions.upsert('s1', { uid: 'u1', jti: 's1' }, 60), sessions.upsert('s2', { uid: 'u2', jti: 's2' }, 60)]);
+    const rows = () => db.all("SELECT id FROM oidc_models WHERE model = 'Session'");
+    expect(await rows(), 'queued, not committed yet').toHaveLength(0);
+    await flushGroupCommits(db);
+    expect(await rows()).toHaveLength(2);
+    await written;
+    await flushGroupCommits(db); // nothing queued: returns at once
   });
 
   it('revokes everything of a grant', async () => {

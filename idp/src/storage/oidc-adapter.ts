@@ -190,15 +190,29 @@ export async function sealClientSecrets(db: Db, box: SecretBox, mode: 'clear' | 
   return written;
 }
 
+interface GroupCommit {
+  write(sql: string, params: unknown[]): Promise<void>;
+  /** Resolves once every write asked for so far is committed (or has failed). */
+  settle(): Promise<void>;
+}
+
 const writers = new WeakMap<Db, (sql: string, params: unknown[]) => Promise<void>>();
+const groupCommits = new WeakMap<Db, GroupCommit>();
 
 function writerFor(db: Db): (sql: string, params: unknown[]) => Promise<void> {
   let writer = writers.get(db);
   if (!writer) {
-    writer = db.pick(groupCommit(db), async (text, params) => void (await db.run(text, params)));
+    const group = db.pick(groupCommit(db), undefined);
+    if (group) groupCommits.set(db, group);
+    writer = group?.write ?? (async (text, params) => void (await db.run(text, params)));
     writers.set(db, writer);
   }
   return writer;
+}
+
+/** Before the store is closed (graceful shutdown): commits the writes still queued for the next group commit. */
+export async function flushGroupCommits(db: Db): Promise<void> {
+  await groupCommits.get(db)?.settle();
 }
 
 interface PendingWrite {
@@ -209,9 +223,15 @@ interface PendingWrite {
 }
 
 /** Queues writes and commits each turn's writes in one transaction, in the order they were asked for. */
-function groupCommit(db: Db): (sql: string, params: unknown[]) => Promise<void> {
+function groupCommit(db: Db): GroupCommit {
   let queue: PendingWrite[] = [];
-  const flush = async () => {
+  const committing = new Set<Promise<void>>();
+  const flush = () => {
+    if (queue.length === 0) return; // settle() already took this turn's batch
+    const done = commit().finally(() => committing.delete(done));
+    committing.add(done);
+  };
+  const commit = async () => {
     const batch = queue;
     queue = [];
     try {
@@ -231,10 +251,18 @@ function groupCommit(db: Db): (sql: string, params: unknown[]) => Promise<void> 
       }
     }
   };
-  return (text, params) => new Promise<void>((resolve, reject) => {
-    if (queue.length === 0) outsideTransaction(() => setImmediate(() => void flush()));
-    queue.push({ sql: text, params, resolve, reject });
-  });
+  return {
+    write: (text, params) => new Promise<void>((resolve, reject) => {
+      if (queue.length === 0) outsideTransaction(() => setImmediate(() => void flush()));
+      queue.push({ sql: text, params, resolve, reject });
+    }),
+    async settle() {
+      while (committing.size > 0 || queue.length > 0) {
+        outsideTransaction(flush);
+        await Promise.all(committing);
+      }
+    },
+  };
 }
 
 /** Deletes expired rows; run periodically. Returns how many were removed. */
