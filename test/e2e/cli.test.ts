@@ -1,7 +1,7 @@
 /**
  * The operator command against a running IdP: an account it creates signs in at once, `keys rotate`
  * is picked up without a restart (new kid signs, old kid still published), and bad input exits non-zero
- * with a message for people.
+ * with a message for people (`session end` itself: test/e2e/support-session-end.test.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
@@ -61,6 +61,19 @@ describe('idp command', () => {
     expect(missing.stderr).toContain('--password is required');
     const unknown = await runIdp(['account', 'create', '--email', 'y@example.com', '--password', 'long enough pass', '--nope'], env);
     expect(unknown.code).toBe(2);
+    // Support's session end: the reason is required and checked, the account must exist.
+    for (const [args, code, message] of [
+      [['session', 'end', '--account', 'grace@example.com'], 2, '--reason is required'],
+      [['session', 'end', '--account', 'grace@example.com', '--reason', 'x'], 2, '--reason: say why support does this'],
+      [['session', 'end', '--account', 'grace@example.com', '--reason', 'two\nlines'], 2, '--reason: use one line'],
+      [['session', 'end', '--account', 'not-an-email', '--reason', 'ticket 12'], 2, 'not a valid email'],
+      [['session', 'end', '--account', 'nobody@example.com', '--reason', 'ticket 12'], 1, 'No account has the email nobody@example.com.'],
+    ] as const) {
+      const refused = await runIdp([...args], env);
+      expect({ args, code: refused.code }).toEqual({ args, code });
+      expect(refused.stderr).toContain(message);
+      expect(refused.stdout).toBe('');
+    }
     const nothing = await runIdp(['frobnicate'], env);
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toContain('unknown command');
@@ -70,9 +83,14 @@ describe('idp command', () => {
     const top = await runIdp(['--help'], env);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('account create');
+    expect(top.stdout).toContain('session end');
     const sub = await runIdp(['account', 'create', '--help'], env);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain('--email');
+    const end = await runIdp(['session', 'end', '--help'], env);
+    expect(end.code).toBe(0);
+    expect(end.stdout).toContain('Usage: idp session end --account EMAIL --reason TEXT');
+    expect(end.stdout).toMatch(/--reason .*\(required\)/);
   });
 
   it('rotates signing keys in a running IdP without a restart', async () => {

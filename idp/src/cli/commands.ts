@@ -13,6 +13,7 @@ import { apiKeyCommands } from './api-key-commands.ts';
 import { databaseCommands } from './database-commands.ts';
 import { mailCommands } from './mail-commands.ts';
 import { secretKeyCommands } from './secret-key-commands.ts';
+import { sessionCommands } from './session-commands.ts';
 import { AppError } from '../errors.ts';
 import fs from 'node:fs';
 
@@ -151,4 +152,5 @@ export const commands: Command[] = [
   ...mailCommands,
   ...secretKeyCommands,
   ...apiKeyCommands,
+  ...sessionCommands,
 ];

@@ -31,8 +31,12 @@ import { CLIENT_AUTH_SIGNING_ALGORITHMS, ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_TTL_
 import { addDatabaseAccessPrompt, databaseApiResourceServer, databaseRegistration, keepErrorsAtTheIdp, membershipClaims, type DatabaseAccess } from '../databases/oidc-glue.ts';
 import { TRUSTED_CLIENT_METADATA } from '../databases/database-service.ts';
 import { ACR_VALUES, requirePasskeyWhenAsked } from './acr.ts';
+import { sessionTtl, signInAgainAfterLifetime } from '../security/session-lifetime.ts';
 
 export const PORTAL_CLIENT_ID = 'latchkey-portal';
+
+/** How long a sign-in page (an interaction) may take. */
+const INTERACTION_TTL_SECONDS = 30 * 60;
 
 export interface ProviderSettings {
   /** Read when the provider is built (the issuer may depend on the port bound at start). */
@@ -134,7 +138,7 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: requirePasskeyWhenAsked(addDatabaseAccessPrompt(interactionPolicy.base(), databaseAccess)),
+      policy: signInAgainAfterLifetime(requirePasskeyWhenAsked(addDatabaseAccessPrompt(interactionPolicy.base(), databaseAccess))),
     },
     features: {
       devInteractions: { enabled: false },
@@ -207,8 +211,9 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       AuthorizationCode: 60,
       ClientCredentials: 10 * 60,
       IdToken: 60 * 60,
-      Interaction: 30 * 60,
-      Session: 14 * 24 * 3600,
+      Interaction: INTERACTION_TTL_SECONDS,
+      // Absolute: 14 days from the sign-in however often /auth re-saves it (security/session-lifetime.ts).
+      Session: (ctx, session) => sessionTtl(session.loginTs, ctx.oidc.entities.Interaction !== undefined, INTERACTION_TTL_SECONDS),
       Grant: 14 * 24 * 3600,
       RefreshToken: refreshTokenTtl,
       DeviceCode: 10 * 60,

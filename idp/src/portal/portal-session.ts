@@ -1,7 +1,8 @@
 /**
  * The portal's notion of "signed in" is the IdP's own session (oidc-provider's session cookie), so
  * signing in anywhere signs in here, and ending a session ends it here too. The `signedIn` guard loads
- * the account (into `ctx.state.portal`) or sends the browser to sign in.
+ * the account (into `ctx.state.portal`) or sends the browser to sign in. A session past its absolute
+ * lifetime (security/session-lifetime.ts) is signed out here even while it is still stored.
  */
 import type Provider from 'oidc-provider';
 import { confirmFirstMessage } from '../accounts/account-service.ts';
@@ -9,6 +10,7 @@ import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext, RouteDeps } from '../http/context.ts';
 import { defineGuard, type Guard } from '../http/route.ts';
+import { isPastSessionLifetime } from '../security/session-lifetime.ts';
 
 export interface PortalSession {
   account: Account;
@@ -18,7 +20,7 @@ export interface PortalSession {
 export async function currentSession(ctx: AppContext, deps: RouteDeps): Promise<PortalSession | undefined> {
   const provider = deps.providers.get();
   const session = await provider.Session.get(ctx as never);
-  if (!session.accountId) return undefined;
+  if (!session.accountId || isPastSessionLifetime(session.loginTs)) return undefined;
   const account = await ctx.state.services.accounts.findById(session.accountId);
   if (!account) return undefined;
   return { account, session };

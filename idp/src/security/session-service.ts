@@ -1,6 +1,6 @@
 /**
  * Ending sessions and telling relying parties. Used by "log out from all devices", signing one device
- * out, password change and reset, and account deletion.
+ * out, password change and reset, account deletion, and the operator's `idp session end`.
  *
  * Invariant: ending a session deletes its oidc-provider Session row, its device row, and every grant
  * (with its refresh and access tokens) that is not held by a session that stays; then every client that
@@ -87,11 +87,14 @@ export function sessionService(deps: { repo: SessionRepository; relyingParties: 
       await audit.record({ accountId, actor, event: 'sessions.ended_others', data: { sessions: result.sessions } });
       return result;
     },
-    /** Every session, grant and token of the account (password reset, deletion). */
-    async endAllSessions(accountId: string, actor = accountId) {
+    /**
+     * Every session, grant and token of the account (password reset, deletion, lockdown, and support's
+     * `idp session end`, which names itself as `actor: 'operator'` with the reason it gave).
+     */
+    async endAllSessions(accountId: string, by: { actor?: string; reason?: string } = {}) {
       const result = await end(accountId, () => true, true);
       await repo.deleteAllOf(accountId);
-      await audit.record({ accountId, actor, event: 'sessions.ended_all', data: { sessions: result.sessions } });
+      await audit.record({ accountId, actor: by.actor ?? accountId, event: 'sessions.ended_all', data: { sessions: result.sessions, ...(by.reason ? { reason: by.reason } : {}) } });
       return result;
     },
     /** Signs one device out. Returns false when it is not a session of this account. */

@@ -12,7 +12,9 @@
  *   oidc:ids-hashed                set once the keys of an earlier version (clear ids) were swept
  *   rl:<key>                       fixed-window counter: hash { s: window start, c: count }
  *                                  (security/redis-rate-limiter.ts)
- * Expiry is Redis's TTL, and a payload whose `exp` passed (by the IdP's clock) is treated as gone too.
+ * Expiry is Redis's TTL, and a payload past its `expiresAt` (written beside it on the IdP's clock, as the
+ * SQL store's expires_at; `exp` for keys written without it) is treated as gone too, so tests that move
+ * the IdP clock see the same expiry on Redis as on SQL (oidc-provider's own `exp` follows the system clock).
  */
 import type { Redis } from 'ioredis';
 import { GuardedRedis } from './circuit-breaker.ts';
@@ -83,7 +85,8 @@ export class RedisOidcAdapter implements Adapter {
     const multi = redis.multi();
     const ttl = expiresIn > 0 ? Math.ceil(expiresIn) : 0;
     const set = (k: string, v: string) => (ttl ? multi.set(k, v, 'EX', ttl) : multi.set(k, v));
-    set(key, JSON.stringify(payloadToStore(this.#model, id, payload, undefined)));
+    const stored: StoredPayload = { ...payloadToStore(this.#model, id, payload, undefined), ...(ttl ? { expiresAt: nowSeconds() + ttl } : {}) };
+    set(key, JSON.stringify(stored));
     if (payload.uid) set(`${prefix}oidc:${this.#model}:uid:${payload.uid}`, storedId);
     if (payload.userCode) set(`${prefix}oidc:${this.#model}:code:${hashId(payload.userCode)}`, storedId);
     if (payload.grantId) {
@@ -196,10 +199,14 @@ export async function sweepClearRedisIds(store: ShortLivedStore): Promise<number
   return moved;
 }
 
+/** A payload as kept in Redis: with its expiry on the IdP clock. */
+type StoredPayload = AdapterPayload & { expiresAt?: number };
+
 function read(raw: string | null): AdapterPayload | undefined {
   if (!raw) return undefined;
-  const payload = JSON.parse(raw) as AdapterPayload;
-  if (typeof payload.exp === 'number' && payload.exp <= nowSeconds()) return undefined;
+  const { expiresAt, ...payload } = JSON.parse(raw) as StoredPayload;
+  const until = expiresAt ?? payload.exp;
+  if (typeof until === 'number' && until <= nowSeconds()) return undefined;
   return payload;
 }
 
