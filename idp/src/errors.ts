@@ -2,7 +2,16 @@
  * The one error type of the IdP. Domain code throws `AppError` with a stable code; the HTTP edge turns
  * it into a page or JSON. `expose: false` errors are logged with their detail and shown to people as a
  * generic message, so internals never leak.
+ *
+ * The message is a catalog key (the English sentence, idp/src/i18n) with `params` for its `{{names}}`:
+ * `.message` is always the English text (logs, JSON clients, tests read it), and the error handler shows
+ * `localized(t)` in the request's language. Field messages are keys without params.
  */
+import { translateText, translator, type Translate } from './i18n/translator.ts';
+
+/** Values for a message's `{{placeholders}}`; `count` also picks the plural form. */
+export type MessageParams = Record<string, string | number>;
+const english = translator('en');
 export const errorCodes = {
   bad_request: 400,
   invalid_input: 400,
@@ -30,19 +39,32 @@ export class AppError extends Error {
   /** Field-level messages for forms, keyed by input name. */
   readonly fields?: Record<string, string>;
   readonly headers?: Record<string, string>;
+  /** The catalog key of the message and its params (`.message` is the English text of both). */
+  readonly key: string;
+  readonly params?: MessageParams;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { fields?: Record<string, string>; cause?: unknown; headers?: Record<string, string> } = {},
+    options: { params?: MessageParams; fields?: Record<string, string>; cause?: unknown; headers?: Record<string, string> } = {},
   ) {
-    super(message, { cause: options.cause });
+    // A message need not be in the catalogs yet: it then shows in English in every language.
+    super(options.params ? translateText(english, message, options.params) : message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = errorCodes[code];
     this.expose = this.status < 500;
+    this.key = message;
+    this.params = options.params;
     this.fields = options.fields;
     this.headers = options.headers;
+  }
+
+  /** The same error worded in `t`'s language (message and field messages), for the page or JSON answer. */
+  localized(t: Translate): AppError {
+    if (t.locale === 'en') return this;
+    const fields = this.fields && Object.fromEntries(Object.entries(this.fields).map(([name, text]) => [name, translateText(t, text)]));
+    return new AppError(this.code, translateText(t, this.key, this.params), { fields, cause: this.cause, headers: this.headers });
   }
 }
 

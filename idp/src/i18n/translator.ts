@@ -37,6 +37,9 @@ export type ParamsOf<K extends MessageKey> = [Placeholders<K> | (`${K}_other` ex
   ? []
   : [params: { [P in Placeholders<K> | (`${K}_other` extends CatalogKey ? 'count' : never)]: P extends 'count' ? number : Value }];
 
+/** A key without placeholders: what a table of labels holds (`Record<string, PlainKey>`), so `t(label)` needs no params. */
+export type PlainKey = { [K in MessageKey]: ParamsOf<K> extends [] ? K : never }[MessageKey];
+
 /** A translation function fixed to one locale; `t.locale` says which (for `<html lang>`, dates). */
 export interface Translate {
   <K extends MessageKey>(key: K, ...params: ParamsOf<K>): string;
@@ -56,6 +59,29 @@ void instance.init({
   returnEmptyString: false,
   interpolation: { escapeValue: false },
 });
+
+/**
+ * Marks a sentence that is translated later, where it is shown (gettext's `N_`): zod messages, the
+ * message of an AppError built from a variable, a table of labels. Returns the key unchanged.
+ */
+export function msg<K extends MessageKey>(key: K): K {
+  return key;
+}
+
+/** True when `key` is a sentence of the catalogs (a plural one counts by its `_other` form). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(catalogs.en, key) || Object.hasOwn(catalogs.en, `${key}_other`);
+}
+
+/**
+ * `t(key, params)` for a key known only at run time (an error's message): a catalog sentence is
+ * translated; any other text is shown as it is, its `{{names}}` filled in, never handed to i18next (it
+ * may hold what a person typed).
+ */
+export function translateText(t: Translate, key: string, params?: Record<string, Value>): string {
+  if (isMessageKey(key)) return (t as unknown as (k: string, p?: Record<string, Value>) => string)(key, params);
+  return params ? key.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : key;
+}
 
 const translators = new Map<Locale, Translate>();
 

@@ -12,18 +12,33 @@
  */
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { LANGUAGE_NAMES, translator, type Locale, type Translate } from '../i18n/translator.ts';
+
+/** The footer language switcher of a signed-out page (built by http/language.ts `languageSwitch(ctx)`). */
+export interface LanguageSwitch {
+  current: Locale;
+  offered: readonly Locale[];
+  csrf: string;
+  /** The page to come back to after the switch (a path on this site). */
+  returnTo: string;
+}
 
 export interface LayoutProps {
+  /** Already translated (`t('Sign in')`); the layout adds " · Latchkey". */
   title: string;
+  /** The request's translation (`ctx.state.t`): sets `<html lang>` and the layout's own words. Default English. */
+  t?: Translate;
+  /** Signed-out pages: the footer's language switcher (`languageSwitch(ctx)`), when more than one is offered. */
+  switcher?: LanguageSwitch;
   /** Signed-in person, when there is one: shows the portal navigation and sign-out. */
   user?: { name: string; email: string };
   active?: 'account' | 'security' | 'databases';
   children: ComponentChildren;
 }
 
-export function Layout({ title, user, active, children }: LayoutProps): VNode {
+export function Layout({ title, t = translator('en'), switcher, user, active, children }: LayoutProps): VNode {
   return (
-    <html lang="en">
+    <html lang={t.locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -31,21 +46,51 @@ export function Layout({ title, user, active, children }: LayoutProps): VNode {
         <link rel="stylesheet" href="/static/portal.css" />
       </head>
       <body>
-        <a class="skip-link" href="#main">Skip to main content</a>
+        <a class="skip-link" href="#main">{t('Skip to main content')}</a>
         <header class="top">
           <a class="brand" href={user ? '/my/account' : '/'}>Latchkey</a>
           {user && (
-            <nav aria-label="Account">
-              <a href="/my/account" aria-current={active === 'account' ? 'page' : undefined}>Account Information</a>
-              <a href="/my/security" aria-current={active === 'security' ? 'page' : undefined}>Connection &amp; Security</a>
-              <a href="/my/databases" aria-current={active === 'databases' ? 'page' : undefined}>Databases</a>
-              <a href="/session/end">Log out</a>
+            <nav aria-label={t('Account')}>
+              <a href="/my/account" aria-current={active === 'account' ? 'page' : undefined}>{t('Account Information')}</a>
+              <a href="/my/security" aria-current={active === 'security' ? 'page' : undefined}>{t('Connection & Security')}</a>
+              <a href="/my/databases" aria-current={active === 'databases' ? 'page' : undefined}>{t('Databases')}</a>
+              <a href="/session/end">{t('Log out')}</a>
             </nav>
           )}
         </header>
         <main id="main" tabindex={-1}>{children}</main>
+        {switcher && <LanguageSwitcher t={t} switcher={switcher} />}
       </body>
     </html>
+  );
+}
+
+/**
+ * One small form per offered language, posting to /language (CSRF as every form); the current language
+ * is plain text. Each name is written in its own language and marked so (`lang`) for screen readers.
+ */
+function LanguageSwitcher({ t, switcher }: { t: Translate; switcher: LanguageSwitch }): VNode {
+  return (
+    <footer class="languages">
+      <nav aria-label={t('Language')}>
+        <ul>
+          {switcher.offered.map((locale) => (
+            <li key={locale} lang={locale}>
+              {locale === switcher.current ? (
+                <span aria-current="true">{LANGUAGE_NAMES[locale]}</span>
+              ) : (
+                <form method="post" action="/language">
+                  <CsrfField token={switcher.csrf} />
+                  <input type="hidden" name="locale" value={locale} />
+                  <input type="hidden" name="return_to" value={switcher.returnTo} />
+                  <button type="submit" class="link">{LANGUAGE_NAMES[locale]}</button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </footer>
   );
 }
 

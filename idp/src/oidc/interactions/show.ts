@@ -26,7 +26,7 @@ export const showInteraction = defineRoute({
         return;
       }
       const scopes = String(details.params.scope ?? '').split(' ').filter(Boolean);
-      html(ctx, consentView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, scopes }));
+      html(ctx, consentView({ t: ctx.state.t, uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, scopes }));
       return;
     }
     if (details.prompt.name === DATABASE_ACCESS_PROMPT) {

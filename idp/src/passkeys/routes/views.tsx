@@ -5,6 +5,7 @@
  */
 import type { VNode } from 'preact';
 import type { AppContext } from '../../http/context.ts';
+import type { Translate } from '../../i18n/translator.ts';
 import { CsrfField, Field } from '../../ui/render.tsx';
 import { MAX_PASSKEYS, type Passkey } from '../types.ts';
 
@@ -95,14 +96,14 @@ export function PasskeySection({ csrf, passkeys, renameError }: { csrf: string; 
 }
 
 /** "Sign in with a passkey" on the IdP's sign-in page (discoverable: no email needed). */
-export function PasskeySignIn({ uid, csrf }: { uid: string; csrf: string }): VNode {
+export function PasskeySignIn({ t, uid, csrf }: { t: Translate; uid: string; csrf: string }): VNode {
   return (
     <>
       <form method="post" action={`/interaction/${uid}/passkey`} data-passkey-signin data-options={`/interaction/${uid}/passkey/options`} hidden>
         <CsrfField token={csrf} />
         <input type="hidden" name="response" value="" />
         <ErrorSlot />
-        <button type="submit" class="secondary">Sign in with a passkey</button>
+        <button type="submit" class="secondary">{t('Sign in with a passkey')}</button>
       </form>
       <PasskeyScript />
     </>
