@@ -102,7 +102,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   const providers: ProviderHolder = providerHolder(
     {
       issuer, extensionRedirectUris: config.extensionRedirectUris, production: config.production, trustProxy: config.trustProxy,
-      outboundTimeoutMs: config.timeouts.outboundMs,
+      outboundTimeoutMs: config.timeouts.outboundMs, locales: config.locales,
     },
     {
       // Short-lived artifacts in Redis when it is configured; everything else in the SQL store.

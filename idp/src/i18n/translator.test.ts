@@ -8,10 +8,11 @@ describe('translator', () => {
     expect(en.locale).toBe('en');
     expect(fr('Skip to main content')).toBe('Aller au contenu principal');
     expect(en('Skip to main content')).toBe('Skip to main content');
-    expect(en('{{count}} minutes', { count: 1 })).toBe('1 minute');
-    expect(en('{{count}} minutes', { count: 5 })).toBe('5 minutes');
-    expect(fr('{{count}} minutes', { count: 0 })).toBe('0 minute');
-    expect(fr('{{count}} minutes', { count: 2 })).toBe('2 minutes');
+    expect(en('Try again in {{count}} minutes.', { count: 1 })).toBe('Try again in 1 minute.');
+    expect(en('Try again in {{count}} minutes.', { count: 5 })).toBe('Try again in 5 minutes.');
+    expect(fr('Try again in {{count}} minutes.', { count: 0 })).toBe('Réessayez dans 0\u00a0minute.'); // French: 0 is singular
+    expect(fr('Try again in {{count}} minutes.', { count: 2 })).toBe('Réessayez dans 2\u00a0minutes.');
+    expect(fr('Try again in {{count}} minutes.', { count: 1_000_000 })).toBe('Réessayez dans 1000000\u00a0minutes.');
     expect(translator('fr')).toBe(fr);
   });
 });

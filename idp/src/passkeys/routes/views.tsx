@@ -18,7 +18,7 @@ export const passkeyDoneMessages: Record<string, string> = {
   'passkey-deleted': 'The passkey was deleted. It can no longer sign in to your account.',
 };
 
-const when = (seconds: number | null) => (seconds === null ? 'never' : `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+const when = (seconds: number | null, t?: Translate) => (seconds === null ? (t ? t('never') : 'never') : `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 
 /** The script tag; the page's CSP must allow our own scripts (see `usesPasskeyScript`). */
 export function PasskeyScript(): VNode {
@@ -130,17 +130,17 @@ export function PasskeyReauth({ action, csrf, carried }: { action: string; csrf:
  * The passkeys on the password reset form, each ticked for removal: a reset is account recovery, and a
  * passkey someone else added must not survive it unseen.
  */
-export function ResetPasskeyList({ passkeys }: { passkeys: Passkey[] }): VNode | null {
+export function ResetPasskeyList({ t, passkeys }: { t: Translate; passkeys: Passkey[] }): VNode | null {
   if (passkeys.length === 0) return null;
   return (
     <fieldset id="reset-passkeys">
-      <legend>Passkeys of this account</legend>
-      <p class="hint">Ticked passkeys are removed with the reset. Keep only the ones you recognise.</p>
+      <legend>{t('Passkeys of this account')}</legend>
+      <p class="hint">{t('Ticked passkeys are removed with the reset. Keep only the ones you recognise.')}</p>
       {passkeys.map((p) => (
         <div key={p.id}>
           <label>
             <input type="checkbox" name="remove_passkey" value={p.id} checked />
-            {' '}Remove "{p.name}" (added {when(p.createdAt)}, last used {when(p.lastUsedAt)})
+            {' '}{t('Remove "{{name}}" (added {{added}}, last used {{used}})', { name: p.name, added: when(p.createdAt, t), used: when(p.lastUsedAt, t) })}
           </label>
         </div>
       ))}
