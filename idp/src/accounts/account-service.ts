@@ -85,7 +85,7 @@ export function accountService(deps: AccountServiceDeps) {
   async function sendVerification(account: Account): Promise<void> {
     const token = randomToken();
     await accounts.insertToken(sha256(token), account.id, 'verify_email', nowSeconds() + VERIFY_EMAIL_TTL, { email: account.email });
-    await outbox.send(account.email, 'verifyEmail', { name: account.name, token });
+    await outbox.send(account, 'verifyEmail', { name: account.name, token });
   }
 
   /** `locale`: the language the person signed up in (their pages and mails use it until they change it). */
@@ -138,7 +138,7 @@ export function accountService(deps: AccountServiceDeps) {
       const existing = await accounts.findByEmail(email);
       if (existing) {
         await hasher.hash(input.password); // same cost as a real sign-up
-        await outbox.send(existing.email, 'signUpWithTakenAddress', { name: existing.name });
+        await outbox.send(existing, 'signUpWithTakenAddress', { name: existing.name });
         return;
       }
       try {
@@ -247,7 +247,7 @@ export function accountService(deps: AccountServiceDeps) {
       await audit.record({ accountId: account.id, actor: 'anonymous', event: 'password.reset_requested', ip });
       // Not awaited: the answer must take as long for a known address as for an unknown one, and an
       // SMTP round trip would tell them apart.
-      void outbox.send(account.email, 'passwordResetLink', { name: account.name, token }).catch((error: unknown) => log.warn(`reset mail to ${account.email} failed: ${String(error)}`));
+      void outbox.send(account, 'passwordResetLink', { name: account.name, token }).catch((error: unknown) => log.warn(`reset mail to ${account.email} failed: ${String(error)}`));
     },
 
     async isResetTokenLive(token: string): Promise<boolean> {

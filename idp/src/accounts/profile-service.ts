@@ -45,7 +45,7 @@ export function profileService(deps: { accounts: AccountRepository; outbox: Outb
       const token = randomToken();
       await accounts.insertToken(sha256(token), account.id, 'change_email', now + CHANGE_EMAIL_TTL, { email, from: account.email });
       await audit.record({ accountId: account.id, actor: account.id, event: 'email.change_requested', data: { email } });
-      await deps.outbox.send(email, 'confirmNewEmail', { name: account.name, email, token });
+      await deps.outbox.send({ email, locale: account.locale }, 'confirmNewEmail', { name: account.name, email, token });
       await deps.notifier.emailChangeRequested(account, email);
     },
 

@@ -274,7 +274,7 @@ export function passkeyService(deps: {
         throw new AppError('conflict', `You already have ${MAX_PASSKEYS} passkeys, the most an account can have. Delete one you no longer use first.`);
       }
       await audit.record({ accountId: account.id, actor: account.id, event: 'passkey.added', ip: from.ip, data: { passkey: passkey.id, name: passkey.name, synced: passkey.backupEligible } });
-      await deps.outbox.send(account.email, 'passkeyAdded', { name: account.name, passkey: passkey.name, from });
+      await deps.outbox.send(account, 'passkeyAdded', { name: account.name, passkey: passkey.name, from });
       return passkey;
     },
 
@@ -371,7 +371,7 @@ export function passkeyService(deps: {
       }
       if (!await repo.delete(account.id, id)) throw new AppError('not_found', 'That passkey does not exist (it may have been deleted already).');
       await audit.record({ accountId: account.id, actor: account.id, event: 'passkey.deleted', ip: from.ip, data: { passkey: id, name: passkey.name } });
-      await deps.outbox.send(account.email, 'passkeyRemoved', { name: account.name, passkey: passkey.name, from });
+      await deps.outbox.send(account, 'passkeyRemoved', { name: account.name, passkey: passkey.name, from });
       return passkey;
     },
 

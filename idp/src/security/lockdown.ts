@@ -56,7 +56,7 @@ export function lockdownService(deps: {
       await accounts.insertToken(sha256(token), account.id, 'reset_password', now + LOCKDOWN_RESET_SECONDS, { email: account.email });
     });
     await audit.record({ accountId: account.id, actor: account.id, event: 'account.locked_down', ip, data: { via, sessions: ended.sessions, apiKeys: apiKeysRevoked } });
-    await deps.outbox.send(account.email, 'lockdownStarted', { name: account.name, token });
+    await deps.outbox.send(account, 'lockdownStarted', { name: account.name, token });
     return { sessionsEnded: ended.sessions, apiKeysRevoked };
   }
 
