@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser, findForm } from '../helpers/browser.ts';
-import { startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { linkFrom, startTestIdp, type TestIdp } from '../helpers/idp.ts';
+import { portalSignIn } from '../helpers/security.ts';
+import { nowSeconds } from '../../idp/src/clock.ts';
 import { useTestIdp } from '../helpers/use-test-idp.ts';
 
 const idp = useTestIdp();
@@ -76,6 +78,81 @@ describe('the language of signed-out pages', () => {
     // The sentence is in the page's language: French for a French browser.
     const french = await browser.request(`${idp.issuer}/language`, { method: 'POST', form: { _csrf: csrf, locale: 'de' }, headers: { accept: 'application/json', 'accept-language': 'fr' } });
     expect(JSON.parse(french.body).message).toBe('Choisissez l’une des langues proposées.');
+  });
+});
+
+describe('the account\'s own language', () => {
+  const password = 'correct horse battery staple';
+
+  it('wins once signed in: French pages for an account set to French, whatever the browser asks', async () => {
+    const account = await idp.createAccount('marie@example.com', password, 'Marie');
+    await idp.services.accountsRepo.update(account.id, { locale: 'fr' }, nowSeconds());
+    const browser = new TestBrowser();
+    const signedIn = await portalSignIn(idp, browser, account.email, password); // an English sign-in page
+    expect(signedIn.url).toContain('/my/account');
+    expect(signedIn.body).toContain('<html lang="fr">');
+    expect(signedIn.body).toContain('<h1>Informations du compte</h1>');
+    expect(signedIn.body).toContain('>Se déconnecter</a>');
+    expect(signedIn.body).not.toContain('action="/language"'); // no switcher once signed in
+    const page = await browser.request(`${idp.issuer}/my/account`, { headers: { 'accept-language': 'en' } });
+    expect(page.body).toContain('<h1>Informations du compte</h1>');
+    // A refused form answers in French too (the error handler uses the account's language).
+    const refused = await browser.request(`${idp.issuer}/my/account/details`, { method: 'POST', form: { _csrf: csrfOf(page.body), name: '', locale: 'fr', timezone: 'UTC' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('<p class="field-error" id="f-name-error">Saisissez votre nom.</p>');
+    // So do the pages oidc-provider draws for a signed-in person: the logout confirmation.
+    const logout = await browser.request(`${idp.issuer}/session/end`, { headers: { 'accept-language': 'en' } });
+    expect(logout.body).toContain('<html lang="fr">');
+    expect(logout.body).toContain('<h1>Se déconnecter\u00a0?</h1>');
+    // Choosing English on the account page switches every page back, whatever the cookie says.
+    browser.cookies.get(new URL(idp.issuer).host)!.set('lang', 'fr');
+    const saved = await browser.submit(page, '/my/account/details', { name: 'Marie', locale: 'en', timezone: 'UTC' });
+    expect(saved.body).toContain('<html lang="en">');
+    expect(saved.body).toContain('Your details were saved.');
+  });
+
+  it('writes the reset mail in the account\'s language, and says the same for an address without an account', async () => {
+    const account = await idp.createAccount('jeanne@example.com', password, 'Jeanne');
+    await idp.services.accountsRepo.update(account.id, { locale: 'fr' }, nowSeconds());
+    const browser = new TestBrowser();
+    const forgot = await browser.request(`${idp.issuer}/password/forgot`);
+    const sent = await browser.submit(forgot, '/password/forgot', { email: account.email });
+    expect(sent.body).toContain('If an account exists for jeanne@example.com'); // the page is the browser's: English
+    await expect.poll(() => idp.lastMailTo(account.email)?.subject).toBe('Réinitialiser votre mot de passe');
+    const mail = idp.lastMailTo(account.email)!;
+    expect(mail.text).toMatch(/^Bonjour Jeanne,\n\nQuelqu’un a demandé la réinitialisation du mot de passe de votre compte\./);
+    expect(mail.text).toContain('ignorez ce message\u00a0: votre mot de passe reste inchangé.');
+    // The link works, and its page answers in the language of the browser that opens it.
+    const link = linkFrom(mail, '/password/reset');
+    const page = await browser.request(link, { headers: { 'accept-language': 'fr' } });
+    expect(page.body).toContain('<h1>Choisir un nouveau mot de passe</h1>');
+
+    // An unknown address: the same French page as for a known one, and no mail.
+    const french = new TestBrowser();
+    const form = await french.request(`${idp.issuer}/password/forgot`, { headers: { 'accept-language': 'fr' } });
+    const before = idp.mails.length;
+    const known = await french.request(`${idp.issuer}/password/forgot`, { method: 'POST', form: { _csrf: csrfOf(form.body), email: account.email }, headers: { 'accept-language': 'fr' } });
+    const unknown = await french.request(`${idp.issuer}/password/forgot`, { method: 'POST', form: { _csrf: csrfOf(form.body), email: 'nobody@example.com' }, headers: { 'accept-language': 'fr' } });
+    const notice = (body: string) => body.match(/<div class="notice success"[^>]*>([^<]*)</)?.[1]?.replace(/jeanne@example\.com|nobody@example\.com/, 'ADDRESS');
+    expect(notice(known.body)).toBe('Si un compte existe pour ADDRESS, nous lui avons envoyé un lien pour réinitialiser le mot de passe. Le lien est valable une heure.');
+    expect(notice(unknown.body)).toBe(notice(known.body));
+    await expect.poll(() => idp.mails.length).toBe(before + 1);
+    expect(idp.mails.some((m) => m.to === 'nobody@example.com')).toBe(false);
+  });
+
+  it('is the language of the sign-up page, kept for the account and its confirmation mail', async () => {
+    const browser = new TestBrowser();
+    const french = { headers: { 'accept-language': 'fr-FR' } };
+    const form = await browser.request(`${idp.issuer}/signup`, french);
+    expect(form.body).toContain('<h1>Créer un compte</h1>');
+    const done = await browser.request(`${idp.issuer}/signup`, { ...french, method: 'POST', form: { _csrf: csrfOf(form.body), name: 'Zoé', email: 'zoe@example.com', password } });
+    expect(done.body).toContain('Consultez votre boîte de réception');
+    expect((await idp.services.accountsRepo.findByEmail('zoe@example.com'))?.locale).toBe('fr');
+    expect(idp.lastMailTo('zoe@example.com')?.subject).toBe('Confirmez votre adresse e-mail');
+    // A refused password is said in French, beside its field.
+    const weak = await browser.request(`${idp.issuer}/signup`, { ...french, method: 'POST', form: { _csrf: csrfOf(form.body), name: 'Zoé', email: 'zoe2@example.com', password: 'short' } });
+    expect(weak.status).toBe(400);
+    expect(weak.body).toContain('<p class="field-error" id="f-password-error">Utilisez au moins 8\u00a0caractères.</p>');
   });
 });
 
