@@ -5,7 +5,8 @@
  * French text; French text puts a non-breaking space before ? ! : ; as French typography does.
  *
  * "Used" is read from the sources: the first argument of `t(…)`, `msg(…)` and `new AppError(code, …)`
- * when it is a string literal (a sentence thrown by a service is translated where it is shown).
+ * and the `key_` of `<Rich>` when it is a string literal (a sentence thrown by a service is translated
+ * where it is shown).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,8 @@ function sources(dir: string): string[] {
 }
 
 const LITERAL = String.raw`('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")`;
-const CALLS = [new RegExp(String.raw`(?<![\w$])(?:t|msg)\(\s*${LITERAL}`, 'g'), new RegExp(String.raw`new AppError\(\s*'[a-z_]+',\s*${LITERAL}`, 'g')];
+// t('…'), msg('…') and <Rich key_="…">; then new AppError(code, '…').
+const CALLS = [new RegExp(String.raw`(?:(?<![\w$])(?:t|msg)\(\s*|\bkey_=)${LITERAL}`, 'g'), new RegExp(String.raw`new AppError\(\s*'[a-z_]+',\s*${LITERAL}`, 'g')];
 
 function unquote(literal: string): string {
   return literal.slice(1, -1).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));

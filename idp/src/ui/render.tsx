@@ -12,7 +12,7 @@
  */
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { LANGUAGE_NAMES, translator, type Locale, type Translate } from '../i18n/translator.ts';
+import { LANGUAGE_NAMES, translator, type Locale, type MessageKey, type Translate } from '../i18n/translator.ts';
 
 /** The footer language switcher of a signed-out page (built by http/language.ts `languageSwitch(ctx)`). */
 export interface LanguageSwitch {
@@ -92,6 +92,17 @@ function LanguageSwitcher({ t, switcher }: { t: Translate; switcher: LanguageSwi
       </nav>
     </footer>
   );
+}
+
+/**
+ * A translated sentence with markup in it: `t(key)` with each `{{name}}` replaced by the element given
+ * for it, so the words stay one catalog sentence while `<strong>` or a link sits where the language puts it:
+ * `<Rich t={t} key_=(a catalog key with {{email}}) parts={{ email: <strong>{email}</strong> }} />` (see verify-email.tsx).
+ */
+export function Rich<K extends MessageKey>({ t, key_, parts }: { t: Translate; key_: K; parts: Record<string, ComponentChildren> }): VNode {
+  const say = t as unknown as (key: string, params: Record<string, string>) => string;
+  const text = say(key_, Object.fromEntries(Object.keys(parts).map((name) => [name, `\u0001${name}\u0002`])));
+  return <>{text.split(/\u0001(\w+)\u0002/).map((piece, i) => (i % 2 === 1 ? parts[piece] : piece))}</>;
 }
 
 export function renderPage(page: VNode): string {
@@ -237,9 +248,9 @@ export function Choices({ name, legend, error, children }: { name: string; legen
  * The GET side of a one-time mailed link: a page with one button that POSTs the token. Mail scanners that
  * prefetch links only GET, so they cannot spend it.
  */
-export function ConfirmLinkPage(p: { title: string; heading: string; action: string; token: string; csrf: string; button: string; children?: ComponentChildren }): VNode {
+export function ConfirmLinkPage(p: { t?: Translate; title: string; heading: string; action: string; token: string; csrf: string; button: string; children?: ComponentChildren }): VNode {
   return (
-    <Layout title={p.title}>
+    <Layout t={p.t} title={p.title}>
       <h1>{p.heading}</h1>
       {p.children}
       <form method="post" action={p.action}>
