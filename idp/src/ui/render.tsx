@@ -101,8 +101,8 @@ function LanguageSwitcher({ t, switcher }: { t: Translate; switcher: LanguageSwi
  */
 export function Rich<K extends MessageKey>({ t, key_, parts }: { t: Translate; key_: K; parts: Record<string, ComponentChildren> }): VNode {
   const say = t as unknown as (key: string, params: Record<string, string>) => string;
-  const text = say(key_, Object.fromEntries(Object.keys(parts).map((name) => [name, `\u0001${name}\u0002`])));
-  return <>{text.split(/\u0001(\w+)\u0002/).map((piece, i) => (i % 2 === 1 ? parts[piece] : piece))}</>;
+  const text = say(key_, Object.fromEntries(Object.keys(parts).map((name) => [name, `\uE000${name}\uE001`])));
+  return <>{text.split(/\uE000(\w+)\uE001/).map((piece, i) => (i % 2 === 1 ? parts[piece] : piece))}</>;
 }
 
 export function renderPage(page: VNode): string {
