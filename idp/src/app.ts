@@ -18,6 +18,7 @@ import { bodyParser } from '@koa/bodyparser';
 import type { AppState, RouteDeps } from './http/context.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, errorPage } from './http/error-handler.tsx';
+import { decideLanguage } from './http/language.ts';
 import { isOAuthPath, needsBodyScreening, screenBody, screenHead, type TransportRefusal } from './http/transport.ts';
 import { AppError, DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyFailure } from './errors.ts';
 import { createMatcher, routeRunner, type Match } from './http/route.ts';
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions) {
   app.use(securityHeaders({ https: secure }));
   app.use(async function dispatch(ctx) {
     const matched = matches.get(ctx.req);
+    decideLanguage(ctx, services.config.locales);
     if (typeof matched === 'object' && 'refused' in matched) {
       errorPage(ctx, matched.refused); // malformed transport: no body parsing, no CSRF, nothing logged
       return;

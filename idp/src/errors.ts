@@ -2,7 +2,16 @@
  * The one error type of the IdP. Domain code throws `AppError` with a stable code; the HTTP edge turns
  * it into a page or JSON. `expose: false` errors are logged with their detail and shown to people as a
  * generic message, so internals never leak.
+ *
+ * The message is a catalog key (the English sentence, idp/src/i18n) with `params` for its `{{names}}`:
+ * `.message` is always the English text (logs, JSON clients, tests read it), and the error handler shows
+ * `localized(t)` in the request's language. Field messages are keys without params.
  */
+import { translateText, translator, type Translate } from './i18n/translator.ts';
+
+/** Values for a message's `{{placeholders}}`; `count` also picks the plural form. */
+export type MessageParams = Record<string, string | number>;
+const englishT = translator('en');
 export const errorCodes = {
   bad_request: 400,
   invalid_input: 400,
@@ -23,26 +32,68 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
+/** One sentence of a message: its catalog key and the values of its `{{placeholders}}`. */
+export interface Sentence {
+  key: string;
+  params?: MessageParams;
+}
+
+export interface AppErrorOptions {
+  /** Values of the message's `{{placeholders}}` (`count` picks a plural form). */
+  params?: MessageParams;
+  /** A second sentence said after the message ("Try again in 5 minutes."). */
+  followedBy?: Sentence;
+  /** Field messages (keys, or sentences with params); a field given the message's own key shows the message with its params. */
+  fields?: Record<string, string | Sentence>;
+  cause?: unknown;
+  headers?: Record<string, string>;
+}
+
+function say(t: Translate, message: Sentence, followedBy?: Sentence): string {
+  const first = message.params ? translateText(t, message.key, message.params) : translateText(t, message.key);
+  return followedBy ? `${first} ${translateText(t, followedBy.key, followedBy.params)}` : first;
+}
+
+function fieldText(t: Translate, field: string | Sentence, messageKey: string, messageText: string): string {
+  if (typeof field !== 'string') return translateText(t, field.key, field.params);
+  return field === messageKey ? messageText : translateText(t, field);
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly expose: boolean;
-  /** Field-level messages for forms, keyed by input name. */
+  /** Field-level messages for forms, keyed by input name (English, like `.message`). */
   readonly fields?: Record<string, string>;
   readonly headers?: Record<string, string>;
+  /** The catalog key of the message and its params (`.message` is the English text of both). */
+  readonly key: string;
+  readonly params?: MessageParams;
+  readonly followedBy?: Sentence;
+  readonly #fieldKeys?: Record<string, string | Sentence>;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { fields?: Record<string, string>; cause?: unknown; headers?: Record<string, string> } = {},
-  ) {
-    super(message, { cause: options.cause });
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    // A message need not be in the catalogs yet: it then shows in English in every language.
+    const english = options.params || options.followedBy ? say(englishT, { key: message, params: options.params }, options.followedBy) : message;
+    super(english, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = errorCodes[code];
     this.expose = this.status < 500;
-    this.fields = options.fields;
+    this.key = message;
+    this.params = options.params;
+    this.followedBy = options.followedBy;
+    this.#fieldKeys = options.fields;
+    this.fields = options.fields && Object.fromEntries(Object.entries(options.fields).map(([name, text]) => [name, fieldText(englishT, text, message, english)]));
     this.headers = options.headers;
+  }
+
+  /** The same error worded in `t`'s language (message and field messages), for the page or JSON answer. */
+  localized(t: Translate): AppError {
+    if (t.locale === 'en') return this;
+    const text = say(t, { key: this.key, params: this.params }, this.followedBy);
+    const fields = this.#fieldKeys && Object.fromEntries(Object.entries(this.#fieldKeys).map(([name, key]) => [name, fieldText(t, key, this.key, text)]));
+    return new AppError(this.code, text, { fields, cause: this.cause, headers: this.headers });
   }
 }
 

@@ -1,5 +1,9 @@
-/** Reusable input schemas with messages written for people. */
+/**
+ * Reusable input schemas with messages written for people. Each message is a catalog key (`msg`): the
+ * error handler shows it in the request's language.
+ */
 import { z } from 'zod';
+import { msg } from './i18n/translator.ts';
 
 /** Control characters (C0, DEL and C1: `\p{Cc}`) have no place in a name or a description people read. */
 export function hasControlCharacters(value: string): boolean {
@@ -7,16 +11,16 @@ export function hasControlCharacters(value: string): boolean {
 }
 
 export const emailField = z
-  .string({ error: 'Enter your email address.' })
+  .string({ error: msg('Enter your email address.') })
   .trim()
-  .min(1, 'Enter your email address.')
-  .max(254, 'That email address is too long.')
-  .pipe(z.email({ error: 'Enter a valid email address, like name@example.com.' }));
+  .min(1, msg('Enter your email address.'))
+  .max(254, msg('That email address is too long.'))
+  .pipe(z.email({ error: msg('Enter a valid email address, like name@example.com.') }));
 
 export const passwordField = z
-  .string({ error: 'Enter your password.' })
-  .min(1, 'Enter your password.')
-  .max(1024, 'That password is too long.');
+  .string({ error: msg('Enter your password.') })
+  .min(1, msg('Enter your password.'))
+  .max(1024, msg('That password is too long.'));
 
 /** One line a person types and others read: trimmed, 1 to `max` characters, no control characters. */
 export function typedText(max: number, says: { missing: string; empty: string; tooLong: string; notAllowed: string }) {
@@ -24,20 +28,20 @@ export function typedText(max: number, says: { missing: string; empty: string; t
 }
 
 export const nameField = typedText(120, {
-  missing: 'Enter your name.',
-  empty: 'Enter your name.',
-  tooLong: 'Use at most 120 characters for your name.',
-  notAllowed: 'Your name contains characters that are not allowed.',
+  missing: msg('Enter your name.'),
+  empty: msg('Enter your name.'),
+  tooLong: msg('Use at most 120 characters for your name.'),
+  notAllowed: msg('Your name contains characters that are not allowed.'),
 });
 
 export const tokenField = z
-  .string({ error: 'This link is incomplete. Open the link from the mail again.' })
-  .regex(/^[A-Za-z0-9_-]{20,100}$/, 'This link is incomplete. Open the link from the mail again.');
+  .string({ error: msg('This link is incomplete. Open the link from the mail again.') })
+  .regex(/^[A-Za-z0-9_-]{20,100}$/, msg('This link is incomplete. Open the link from the mail again.'));
 
 /** A same-site path to return to after sign-in; anything else is dropped (no open redirect). */
 export const returnToField = z
-  .string({ error: 'The address to return to is not valid.' })
-  .max(2000, 'The address to return to is too long.')
+  .string({ error: msg('The address to return to is not valid.') })
+  .max(2000, msg('The address to return to is too long.'))
   .optional()
   .transform((v) => (v && /^\/(?![/\\])[\x21-\x7e]*$/.test(v) ? v : undefined));
 

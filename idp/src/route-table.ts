@@ -7,6 +7,7 @@
  */
 import { defineRoute, type Route } from './http/route.ts';
 import { staticAsset } from './http/static-asset.ts';
+import { chooseLanguage } from './http/language.ts';
 import { DEPENDENCY_RETRY_AFTER_SECONDS } from './errors.ts';
 import { showInteraction } from './oidc/interactions/show.ts';
 import { submitLogin } from './oidc/interactions/login.ts';
@@ -124,8 +125,8 @@ export const routeTable: readonly Route[] = [
   apiKeysPage.revokeApiKey, apiKeysPage.enableDeveloperMode, apiKeysPage.confirmDeveloperModeOff, apiKeysPage.disableDeveloperMode,
   // The account API (/api/v1).
   ...accountApiRoutes, ...activityApiRoutes,
-  // Static asset, home, liveness and readiness checks.
-  portalCss, home, health, readiness,
+  // The language switcher of signed-out pages; static asset, home, liveness and readiness checks.
+  chooseLanguage, portalCss, home, health, readiness,
 ];
 
 /** "POST /my/security/password  signed-in recent-sign-in | csrf:token no-store": what the table test lists. */

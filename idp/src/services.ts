@@ -57,7 +57,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   const box = loadSecretBox(config);
   // Every mail is queued durably in the store (mail/mail-queue.ts); a mailer handed in (tests) gets it at once.
   const mailer = mailQueueFor(config, db, box, issuer, options.mailer);
-  const outbox = mailOutbox({ mailer, issuer });
+  const outbox = mailOutbox({ mailer, issuer, locales: config.locales });
   const accountsRepo = accountRepository(db);
   const hasher = passwordHasher(config.argon2);
   const limiter = countingRejections(shortLived ? redisRateLimiter(shortLived) : rateLimiter(db));
@@ -82,12 +82,12 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   // Client metadata is checked by oidc-provider's own rules, with our configuration (client-registry.ts).
   const clients = clientRegistry(db, box, () => providers.ready());
   const databases = databaseService({
-    repo: databaseRepository(db), clients, accounts, mailer, audit, limiter, production: config.production, issuer,
+    repo: databaseRepository(db), clients, accounts, outbox, audit, limiter, production: config.production, issuer,
     endAccess: (accountId, clientId) => core.sessions.endClientAccess(accountId, clientId),
   });
   const activity = activityService({ repo: activityRepository(db), audit, outbox, clientNames: (ids) => clientNames(relyingParties(oidc), ids) });
   const apiKeys = apiKeyService({
-    repo: apiKeysRepo, memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, mailer, issuer,
+    repo: apiKeysRepo, memberships: membershipDirectory(databases, accountsRepo), accounts: accountsRepo, audit, outbox, issuer,
     onUseFromNewIp: (key, ip, clientId) => activity.noteApiKeyUse(key, ip, clientId),
   });
   const deletionBlockers = [soleOwnerOfSharedDatabases(databases)];
@@ -105,7 +105,7 @@ export function createServices(config: Config, db: Db, options: { issuer: () => 
   const providers: ProviderHolder = providerHolder(
     {
       issuer, extensionRedirectUris: config.extensionRedirectUris, production: config.production, trustProxy: config.trustProxy,
-      outboundTimeoutMs: config.timeouts.outboundMs,
+      outboundTimeoutMs: config.timeouts.outboundMs, locales: config.locales,
     },
     {
       // Short-lived artifacts in Redis when it is configured; everything else in the SQL store.

@@ -140,6 +140,24 @@ describe('axe-core finds no WCAG 2.1 AA violation', () => {
     await expectAccessible(page, 'error page, 404 (a path nobody serves)');
   });
 
+  it('signed-out pages in French, reached with the footer language switcher', async () => {
+    const { page, context } = await tab();
+    await go(page, '/my/login');
+    await expectAccessible(page, 'sign-in, with the language switcher');
+    await submit(page, 'footer form[action="/language"] button');
+    expect(await page.$eval('html', (h) => h.lang)).toBe('fr');
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('Se connecter');
+    await expectAccessible(page, 'sign-in in French');
+    await go(page, '/signup');
+    await fill(page, '#f-name', 'Zoé');
+    await fill(page, '#f-email', 'zoezoe@example.com');
+    await fill(page, '#f-password', 'zoezoe-zoezoe');
+    await submit(page, 'form[action="/signup"] button[type=submit]');
+    await expectFieldError(page, '#f-password', 'ne doit pas contenir votre adresse e-mail');
+    await expectAccessible(page, 'sign-up in French, weak password');
+    await context.close();
+  });
+
   it('a new account: confirmation, then every portal page empty', async () => {
     const { page } = ownerTab;
     await signIn(page, owner.email);

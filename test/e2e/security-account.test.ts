@@ -28,7 +28,9 @@ describe('account information', () => {
     expect(noName.status).toBe(400);
     expect(noName.body).toContain('Enter your name.');
     const saved = await browser.submit(noName, '/my/account/details', { name: 'Ada Lovelace', locale: 'fr', timezone: 'Europe/Brussels' });
-    expect(saved.body).toContain('Your details were saved.');
+    // The account now speaks French: its pages follow its language (issue 19).
+    expect(saved.body).toContain('<html lang="fr">');
+    expect(saved.body).toContain('Vos informations ont été enregistrées.');
     expect(await idp.services.accounts.findByEmail(email)).toMatchObject({ name: 'Ada Lovelace', locale: 'fr', timezone: 'Europe/Brussels' });
   });
 

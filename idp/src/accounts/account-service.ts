@@ -21,6 +21,7 @@ import type { AccountRepository } from './account-repository.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { checkPassword } from './password-policy.ts';
 import type { Account } from './types.ts';
+import { msg } from '../i18n/translator.ts';
 
 const VERIFY_EMAIL_TTL = 48 * 3600;
 const RESET_PASSWORD_TTL = 3600;
@@ -84,10 +85,11 @@ export function accountService(deps: AccountServiceDeps) {
   async function sendVerification(account: Account): Promise<void> {
     const token = randomToken();
     await accounts.insertToken(sha256(token), account.id, 'verify_email', nowSeconds() + VERIFY_EMAIL_TTL, { email: account.email });
-    await outbox.send(account.email, 'verifyEmail', { name: account.name, token });
+    await outbox.send(account, 'verifyEmail', { name: account.name, token });
   }
 
-  async function signUp(input: { email: string; password: string; name: string }, options: { sendVerification?: boolean; verified?: boolean } = {}): Promise<Account> {
+  /** `locale`: the language the person signed up in (their pages and mails use it until they change it). */
+  async function signUp(input: { email: string; password: string; name: string; locale?: string }, options: { sendVerification?: boolean; verified?: boolean } = {}): Promise<Account> {
     const email = normalizeEmail(input.email);
     checkPassword(input.password, email);
     const hash = await hasher.hash(input.password);
@@ -97,7 +99,7 @@ export function accountService(deps: AccountServiceDeps) {
       email,
       emailVerifiedAt: options.verified ? now : null,
       name: input.name.trim(),
-      locale: 'en',
+      locale: input.locale ?? 'en',
       timezone: 'UTC',
       createdAt: now,
       updatedAt: now,
@@ -105,7 +107,7 @@ export function accountService(deps: AccountServiceDeps) {
     await accounts.transaction(async () => {
       if (await accounts.findByEmail(email)) {
         throw new AppError('conflict', 'An account with this email already exists. Sign in, or reset your password.', {
-          fields: { email: 'An account with this email already exists.' },
+          fields: { email: msg('An account with this email already exists.') },
         });
       }
       await accounts.insert(account);
@@ -127,7 +129,7 @@ export function accountService(deps: AccountServiceDeps) {
      * so the form never tells whether an account exists. Password rules are still checked first (they
      * do not depend on the account).
      */
-    async signUpWithoutEnumeration(input: { email: string; password: string; name: string }, ip: string): Promise<void> {
+    async signUpWithoutEnumeration(input: { email: string; password: string; name: string; locale?: string }, ip: string): Promise<void> {
       const email = normalizeEmail(input.email);
       checkPassword(input.password, email);
       // Each sign-up mails the address (a link, or a notice to its owner): limited per network and per
@@ -136,7 +138,7 @@ export function accountService(deps: AccountServiceDeps) {
       const existing = await accounts.findByEmail(email);
       if (existing) {
         await hasher.hash(input.password); // same cost as a real sign-up
-        await outbox.send(existing.email, 'signUpWithTakenAddress', { name: existing.name });
+        await outbox.send(existing, 'signUpWithTakenAddress', { name: existing.name });
         return;
       }
       try {
@@ -161,7 +163,7 @@ export function accountService(deps: AccountServiceDeps) {
       const ladder = ladderKeys(knownDevice ? `signin:device:${email}:${from.deviceHash}` : `signin:account-ip:${email}:${clientAddressKey(from.ip)}`);
       const shared: [string, Limit][] = knownDevice ? [] : [[signInAccountKey(email), SIGN_IN_LIMITS.perAccount], [ipKey, SIGN_IN_LIMITS.perIp]];
       const wait = await limiter.attempt(...ladder, ...shared);
-      if (wait > 0) throw tooManyAttempts(wait, 'Too many failed sign-in attempts. Reset your password, or wait.');
+      if (wait > 0) throw tooManyAttempts(wait, msg('Too many failed sign-in attempts. Reset your password, or wait.'));
       const account = known;
       const credential = account && await accounts.findCredential(account.id, 'password');
       let ok = false;
@@ -245,7 +247,7 @@ export function accountService(deps: AccountServiceDeps) {
       await audit.record({ accountId: account.id, actor: 'anonymous', event: 'password.reset_requested', ip });
       // Not awaited: the answer must take as long for a known address as for an unknown one, and an
       // SMTP round trip would tell them apart.
-      void outbox.send(account.email, 'passwordResetLink', { name: account.name, token }).catch((error: unknown) => log.warn(`reset mail to ${account.email} failed: ${String(error)}`));
+      void outbox.send(account, 'passwordResetLink', { name: account.name, token }).catch((error: unknown) => log.warn(`reset mail to ${account.email} failed: ${String(error)}`));
     },
 
     async isResetTokenLive(token: string): Promise<boolean> {

@@ -5,7 +5,8 @@
  * breach corpora, compared case-insensitively).
  */
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { AppError } from '../errors.ts';
+import { AppError, type MessageParams } from '../errors.ts';
+import { msg } from '../i18n/translator.ts';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
@@ -18,21 +19,21 @@ export function isCommonPassword(password: string): boolean {
   return common.has(password.toLowerCase());
 }
 
-function refuse(field: string, message: string): never {
-  throw new AppError('invalid_input', message, { fields: { [field]: message } });
+function refuse(field: string, message: string, params?: MessageParams): never {
+  throw new AppError('invalid_input', message, { params, fields: { [field]: message } });
 }
 
 export function checkPassword(password: string, email: string, field = 'password'): void {
   const length = [...password].length;
-  if (length < PASSWORD_MIN) refuse(field, `Use at least ${PASSWORD_MIN} characters.`);
-  if (length > PASSWORD_MAX) refuse(field, `Use at most ${PASSWORD_MAX} characters.`);
+  if (length < PASSWORD_MIN) refuse(field, msg('Use at least {{count}} characters.'), { count: PASSWORD_MIN });
+  if (length > PASSWORD_MAX) refuse(field, msg('Use at most {{count}} characters.'), { count: PASSWORD_MAX });
   const lower = password.toLowerCase();
   const mail = email.toLowerCase();
   const local = mail.split('@')[0] ?? '';
   if (lower.includes(mail) || (local.length >= 4 && lower.includes(local))) {
-    refuse(field, 'Your password must not contain your email address.');
+    refuse(field, msg('Your password must not contain your email address.'));
   }
   if (isCommonPassword(password)) {
-    refuse(field, 'This password is one of the most common ones and is easy to guess. Choose another, a passphrase of a few words works well.');
+    refuse(field, msg('This password is one of the most common ones and is easy to guess. Choose another, a passphrase of a few words works well.'));
   }
 }

@@ -4,6 +4,7 @@
  * Changing the account email never changes a database user's sign-in login (databases keep their own).
  */
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n/translator.ts';
 import type { SecurityNotifier } from '../security/notifications.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import type { RateLimiter } from '../security/rate-limiter.ts';
@@ -30,7 +31,7 @@ export function profileService(deps: { accounts: AccountRepository; outbox: Outb
   return {
     async updateDetails(account: Account, input: { name: string; locale: string; timezone: string }): Promise<Account> {
       if (!(input.locale in LANGUAGES)) throw new AppError('invalid_input', 'Choose a language from the list.', { fields: { locale: 'Choose a language from the list.' } });
-      if (!isTimeZone(input.timezone)) throw new AppError('invalid_input', 'Choose a time zone from the list, like Europe/Brussels.', { fields: { timezone: 'Unknown time zone.' } });
+      if (!isTimeZone(input.timezone)) throw new AppError('invalid_input', 'Choose a time zone from the list, like Europe/Brussels.', { fields: { timezone: msg('Unknown time zone.') } });
       await accounts.update(account.id, { name: input.name.trim(), locale: input.locale, timezone: input.timezone }, nowSeconds());
       await audit.record({ accountId: account.id, actor: account.id, event: 'account.details_changed' });
       return (await accounts.findById(account.id))!;
@@ -45,7 +46,7 @@ export function profileService(deps: { accounts: AccountRepository; outbox: Outb
       const token = randomToken();
       await accounts.insertToken(sha256(token), account.id, 'change_email', now + CHANGE_EMAIL_TTL, { email, from: account.email });
       await audit.record({ accountId: account.id, actor: account.id, event: 'email.change_requested', data: { email } });
-      await deps.outbox.send(email, 'confirmNewEmail', { name: account.name, email, token });
+      await deps.outbox.send({ email, locale: account.locale }, 'confirmNewEmail', { name: account.name, email, token });
       await deps.notifier.emailChangeRequested(account, email);
     },
 

@@ -72,8 +72,8 @@ export function activityService(deps: {
       await deps.audit.record({ accountId: key.accountId, actor: key.accountId, event: 'api_key.new_ip', ip, clientId: clientId ?? null, data: { keyId: key.id, visibleId: key.visibleId } });
     },
     /** Support acted on the account (operator command): the person is told what and why, by mail. */
-    async tellAboutSupportAction(account: { email: string; name: string }, what: string, reason: string): Promise<void> {
-      await deps.outbox.send(account.email, 'supportAction', { name: account.name, what, reason });
+    async tellAboutSupportAction(account: { email: string; name: string; locale?: string }, what: string, reason: string): Promise<void> {
+      await deps.outbox.send(account, 'supportAction', { name: account.name, what, reason });
     },
     /** Maintenance: security events past the retention window. */
     async purgeExpired(): Promise<number> {

@@ -17,6 +17,7 @@ import type { SessionService } from '../security/session-service.ts';
 import type { TwoFactorService } from '../security/two-factor-service.ts';
 import type { ActivityService } from './activity-service.ts';
 import type { Passkey } from '../passkeys/types.ts';
+import { msg } from '../i18n/translator.ts';
 
 export const EXPORT_LIMIT = { max: 5, windowSeconds: 3600 };
 const iso = (s: number) => new Date(s * 1000).toISOString();
@@ -31,7 +32,7 @@ export function dataExport(deps: {
   return {
     async exportFor(account: Account, from: { sessionUid?: string; ip?: string }) {
       const wait = await deps.limiter.attempt([`export:account:${account.id}`, EXPORT_LIMIT]);
-      if (wait > 0) throw tooManyAttempts(wait, 'You downloaded your data several times in the last hour.');
+      if (wait > 0) throw tooManyAttempts(wait, msg('You downloaded your data several times in the last hour.'));
       const data = {
         format: 'latchkey-account-data',
         version: 1,

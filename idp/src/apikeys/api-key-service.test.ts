@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MailMessage } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import { auditRepository } from '../security/audit-repository.ts';
 import { clock } from '../clock.ts';
 import type { Store } from '../storage/store.ts';
@@ -33,7 +34,7 @@ beforeEach(async () => {
   service = apiKeyService({
     repo: apiKeyRepository(db), memberships: directory, audit: auditRepository(db),
     accounts: { findById: (id) => db.get('SELECT id, email, name, email_verified_at AS "emailVerifiedAt" FROM accounts WHERE id = ?', [id]) as never },
-    mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => ISSUER,
+    outbox: mailOutbox({ mailer: { send: async (m) => void mails.push(m), close: () => {} }, issuer: () => ISSUER }), issuer: () => ISSUER,
   });
 });
 afterEach(async () => {

@@ -11,8 +11,7 @@ import type { ApiKeySummary } from '../../../shared/account-api.ts';
 import { confirmFirstMessage } from '../accounts/account-service.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
-import type { Mailer } from '../mail/mailer.ts';
-import { mailOutbox } from '../mail/outbox.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { randomId, randomToken, safeEqual, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
@@ -49,7 +48,7 @@ export interface ApiKeyServiceDeps {
   memberships: MembershipDirectory;
   accounts: { findById(id: string): Promise<Account | undefined> };
   audit: AuditRepository;
-  mailer: Mailer;
+  outbox: Outbox;
   issuer: () => string;
   /** Told when a key is used from another IP than its last one (the activity notes first uses from new IPs). */
   onUseFromNewIp?: (key: ApiKey, ip: string, clientId?: string) => Promise<void>;
@@ -67,7 +66,7 @@ const iso = (s: number) => new Date(s * 1000).toISOString();
 
 export function apiKeyService(deps: ApiKeyServiceDeps) {
   const { repo, memberships, audit } = deps;
-  const outbox = mailOutbox({ mailer: deps.mailer, issuer: deps.issuer });
+  const { outbox } = deps;
 
   async function requireDeveloperMode(accountId: string): Promise<void> {
     if (await repo.developerModeSince(accountId) === undefined) {
@@ -186,7 +185,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
       });
       await audit.record({ accountId, actor: by.actor, event: 'api_key.created', ip: by.ip, data: { keyId: key.created.id, visibleId: key.created.visibleId, scope: input.scope, expiresAt: key.created.expiresAt } });
       const to = await owner(accountId);
-      if (to) await outbox.send(to.email, 'apiKeyCreated', { name: to.name, description: input.description, visibleId: key.created.visibleId, scope: input.scope, expiresAt: key.created.expiresAt });
+      if (to) await outbox.send(to, 'apiKeyCreated', { name: to.name, description: input.description, visibleId: key.created.visibleId, scope: input.scope, expiresAt: key.created.expiresAt });
       return { key: key.created, secret: key.secret };
     },
 
@@ -208,7 +207,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
       await repo.rotate(key.id, sha256(secret), previous, now);
       await audit.record({ accountId, actor: by.actor, event: 'api_key.rotated', ip: by.ip, data: { keyId: key.id, visibleId: key.visibleId, graceSeconds } });
       const to = await owner(accountId);
-      if (to) await outbox.send(to.email, 'apiKeyRotated', { name: to.name, description: key.description, visibleId: key.visibleId, previousExpiresAt: previous?.expiresAt });
+      if (to) await outbox.send(to, 'apiKeyRotated', { name: to.name, description: key.description, visibleId: key.visibleId, previousExpiresAt: previous?.expiresAt });
       return { key: await findLive(accountId, keyId), secret };
     },
 

@@ -34,6 +34,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ IDP_LOG_FORMAT: 'xml' })).toThrow(/IDP_LOG_FORMAT/);
   });
 
+  it('reads IDP_LOCALES: en,fr by default, only locales with a catalog, naming the setting', () => {
+    expect(loadConfig({}).locales).toEqual(['en', 'fr']);
+    expect(loadConfig({ IDP_LOCALES: 'fr, en' }).locales).toEqual(['fr', 'en']);
+    expect(loadConfig({ IDP_LOCALES: 'en,en' }).locales).toEqual(['en']);
+    expect(() => loadConfig({ IDP_LOCALES: 'en,de' })).toThrow(/IDP_LOCALES: de: no catalog; list one or more of en, fr/);
+    expect(() => loadConfig({ IDP_LOCALES: ' , ' })).toThrow(/IDP_LOCALES: list one or more of en, fr/);
+  });
+
   it('has working development defaults', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { isLocale, LOCALES, type Locale } from '../i18n/translator.ts';
 import { defaultWorkers } from './workers.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -103,6 +104,19 @@ const envSchema = z.object({
    * balancer stops sending traffic before connections are refused. 0: close at once.
    */
   IDP_SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  /**
+   * The languages pages and mails are offered in, comma-separated, the first being the default for a
+   * request that asks for none of them. Each must be a locale with a catalog (idp/src/i18n: `en`, `fr`).
+   */
+  IDP_LOCALES: z.string().default(LOCALES.join(',')).transform((value, c) => {
+    const listed = [...new Set(value.split(',').map((v) => v.trim()).filter(Boolean))];
+    const unknown = listed.filter((l) => !isLocale(l));
+    if (listed.length === 0 || unknown.length > 0) {
+      c.addIssue({ code: 'custom', message: `${unknown.length ? `${unknown.join(', ')}: no catalog; ` : ''}list one or more of ${LOCALES.join(', ')}, comma-separated` });
+      return z.NEVER;
+    }
+    return listed as Locale[];
+  }),
 });
 
 export interface Config {
@@ -133,6 +147,8 @@ export interface Config {
   /** The Prometheus listener (IDP_METRICS_PORT, IDP_METRICS_HOST), or undefined when off. */
   metrics: { port: number; host: string } | undefined;
   extensionRedirectUris: string[];
+  /** IDP_LOCALES: the offered locales, the first the default. */
+  locales: readonly Locale[];
   /** Milliseconds; see the IDP_*_TIMEOUT_MS settings above. */
   timeouts: { pgConnectMs: number; pgStatementMs: number; redisMs: number; outboundMs: number; smtpMs: number };
   /** Milliseconds; see IDP_SHUTDOWN_GRACE_MS and IDP_SHUTDOWN_DELAY_MS above. */
@@ -195,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: e.IDP_LOG_FORMAT ?? (production ? 'json' : 'pretty'),
     metrics: e.IDP_METRICS_PORT === undefined ? undefined : { port: e.IDP_METRICS_PORT, host: e.IDP_METRICS_HOST },
     extensionRedirectUris: parseUriList(e.IDP_EXTENSION_REDIRECT_URIS),
+    locales: e.IDP_LOCALES,
     timeouts: {
       pgConnectMs: e.IDP_PG_CONNECT_TIMEOUT_MS,
       pgStatementMs: e.IDP_PG_STATEMENT_TIMEOUT_MS,

@@ -105,7 +105,7 @@ describe('database service', () => {
 
   it('composes its three parts without one method hiding another', () => {
     // The facade spreads the parts: a name defined twice would silently keep only the last one.
-    const deps = { repo: {}, clients: {}, accounts: {}, mailer: {}, audit: {}, issuer: () => '' } as unknown as DatabaseServiceDeps;
+    const deps = { repo: {}, clients: {}, accounts: {}, outbox: {}, audit: {}, issuer: () => '' } as unknown as DatabaseServiceDeps;
     const parts = [databaseLifecycle(deps), databaseMemberships(deps), databaseSignIn(deps)].map((p) => Object.keys(p));
     const names = parts.flat();
     expect(new Set(names).size).toBe(names.length);

@@ -9,7 +9,7 @@
  * database-rules.ts holds what they share (a missing database is "not found"; only the manager changes one).
  */
 import type { AccountService } from '../accounts/account-service.ts';
-import type { Mailer } from '../mail/mailer.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import type { RateLimiter } from '../security/rate-limiter.ts';
 import type { ClientRegistry } from './client-registry.ts';
@@ -26,7 +26,7 @@ export interface DatabaseServiceDeps {
   repo: DatabaseRepository;
   clients: ClientRegistry;
   accounts: AccountService;
-  mailer: Mailer;
+  outbox: Outbox;
   audit: AuditRepository;
   /** Invitation and creation limits (security/abuse-limits.ts). */
   limiter: RateLimiter;

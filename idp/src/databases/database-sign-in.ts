@@ -13,6 +13,7 @@
 import type { Account } from '../accounts/types.ts';
 import type { AccountService, SignInOrigin } from '../accounts/account-service.ts';
 import { normalizeEmail } from '../accounts/account-service.ts';
+import { msg } from '../i18n/translator.ts';
 import { AppError } from '../errors.ts';
 import type { DatabaseRepository } from './database-repository.ts';
 import type { Membership } from './types.ts';
@@ -51,8 +52,9 @@ export function databaseSignIn(deps: DatabaseSignInDeps) {
       const account = await accounts.authenticate(identifier, password, from);
       const own = await repo.membershipOf(database.id, account.id);
       if (own) {
-        throw new AppError('invalid_credentials', `On ${database.name} you sign in as ${own.login}, the address your membership was created with. Changing your account email does not change it; ask support to.`, {
-          fields: { email: `Use ${own.login} for ${database.name}.` },
+        throw new AppError('invalid_credentials', 'On {{database}} you sign in as {{login}}, the address your membership was created with. Changing your account email does not change it; ask support to.', {
+          params: { database: database.name, login: own.login },
+          fields: { email: { key: msg('Use {{login}} for {{database}}.'), params: { database: database.name, login: own.login } } },
         });
       }
       return account;

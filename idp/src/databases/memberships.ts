@@ -20,8 +20,7 @@ import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import { normalizeEmail } from '../accounts/account-service.ts';
 import { AppError } from '../errors.ts';
-import type { Mailer } from '../mail/mailer.ts';
-import { mailOutbox } from '../mail/outbox.ts';
+import type { Outbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { ABUSE_LIMITS, overLimit, PENDING_INVITATIONS, refuseOverLimit } from '../security/abuse-limits.ts';
 import type { RateLimiter } from '../security/rate-limiter.ts';
@@ -37,7 +36,7 @@ export const INVITATION_TTL = 14 * 24 * 3600;
 export interface MembershipsDeps {
   repo: DatabaseRepository;
   accounts: Pick<AccountService, 'findById' | 'findByEmail'>;
-  mailer: Mailer;
+  outbox: Outbox;
   audit: AuditRepository;
   limiter: RateLimiter;
   /** The database's client, for its trust flag (the invitation mail names a trusted database's URL). */
@@ -49,7 +48,7 @@ export interface MembershipsDeps {
 
 export function databaseMemberships(deps: MembershipsDeps) {
   const { repo, accounts, audit, limiter } = deps;
-  const outbox = mailOutbox({ mailer: deps.mailer, issuer: deps.issuer });
+  const { outbox } = deps;
   const requireDatabase = (id: string) => requireDatabaseIn(repo, id);
   const membershipView = (m: Membership) => membershipViewIn(repo, m);
 
@@ -132,7 +131,7 @@ export function databaseMemberships(deps: MembershipsDeps) {
       await repo.insertMembership({ ...membership, inviteTokenHash: sha256(token) });
       await audit.record({ accountId: database.ownerId, actor: actorLabel(actor), event: 'database.member_invited', data: { database: database.name, login } });
       const trusted = (await deps.clients.find(database.clientId))?.[TRUSTED_CLIENT_METADATA] === true;
-      await outbox.send(login, 'databaseInvitation', { database: database.name, url: trusted ? database.url : undefined, login, token });
+      await outbox.send({ email: login, locale: invitee?.locale }, 'databaseInvitation', { database: database.name, url: trusted ? database.url : undefined, login, token });
       return membership;
     },
 

@@ -7,6 +7,7 @@
 import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 import type { AppError } from '../errors.ts';
+import type { Locale, Translate } from '../i18n/translator.ts';
 
 // Filled in by declaration merging in app.ts (`interface AppServices extends Services {}`).
 // biome-ignore lint/suspicious/noEmptyInterface: an interface, so app.ts can merge the service bag into it
@@ -14,6 +15,14 @@ export interface AppServices {}
 
 export interface AppState {
   services: AppServices;
+  /**
+   * The request's language (http/language.ts): decided at the edge from the `lang` cookie and
+   * Accept-Language, and again by the signed-in guard from the account's own locale. Pages translate
+   * with it: `t('Sign in')`; `t.locale` is the language.
+   */
+  t: Translate;
+  /** IDP_LOCALES: what the language switcher offers. */
+  offeredLocales: readonly Locale[];
   /** CSRF token to embed in forms rendered for this request. */
   csrfToken: string;
   /** The matched path's params, decoded but not validated (handlers get the validated ones as input). */

@@ -127,7 +127,7 @@ export function readInput(ctx: AppContext, route: Route, params: Record<string, 
     try {
       into.params = parseInput(input.params, params);
     } catch (error) {
-      if (error instanceof AppError && route.paramsError !== error.code) throw new AppError(route.paramsError, error.message, { fields: error.fields });
+      if (error instanceof AppError && route.paramsError !== error.code) throw new AppError(route.paramsError, error.key, { params: error.params, fields: error.fields });
       throw error;
     }
   }

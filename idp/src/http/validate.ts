@@ -1,6 +1,7 @@
 /** Schema validation at the edge: one zod schema per route; failures become a 400 with per-field messages. */
 import type { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n/translator.ts';
 import type { AppContext } from './context.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { AppContext } from './context.ts';
  */
 function fallbackMessage(issue: { path?: PropertyKey[] }): string {
   const name = issue.path?.[0];
-  return name === undefined ? 'The request is invalid: send the form fields, or a JSON object.' : `The value of "${String(name)}" is not valid.`;
+  return name === undefined ? msg('The request is invalid: send the form fields, or a JSON object.') : `The value of "${String(name)}" is not valid.`;
 }
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
@@ -21,7 +22,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
     fields[key] ??= issue.message;
   }
   const first = Object.entries(fields)[0];
-  throw new AppError('invalid_input', first ? `${first[1]}` : 'The request is invalid.', { fields });
+  throw new AppError('invalid_input', first ? `${first[1]}` : msg('The request is invalid.'), { fields });
 }
 
 export function parseBody<S extends z.ZodType>(ctx: AppContext, schema: S): z.infer<S> {

@@ -1,11 +1,15 @@
 /**
  * Every mail the IdP sends: subject and plain text, one function per message, of typed data. Callers
  * (accounts, security, databases, API keys) never write prose; they name a message and pass its data
- * through the outbox (outbox.ts), which adds the issuer and the time of sending.
+ * through the outbox (outbox.ts), which adds the issuer, the time of sending and the recipient's language.
  *
  * Security notices tell what happened, when and from where, and what to do if it was not the account
  * holder. One-time links carry the token in clear: only its digest is stored.
+ *
+ * Every sentence is a catalog key (idp/src/i18n), written with `d.t`, the recipient's language; a link
+ * or a piece of data is never part of a sentence's key, so no translation can break a link.
  */
+import type { Translate } from '../i18n/translator.ts';
 
 export interface Message {
   subject: string;
@@ -18,6 +22,8 @@ export interface Site {
   issuer: string;
   /** When the mail is written (seconds since the epoch, by the IdP's clock). */
   at: number;
+  /** The recipient's language (their account's locale, else the deployment's default). */
+  t: Translate;
 }
 
 /** Where an action came from, as far as the IdP saw it. */
@@ -27,12 +33,23 @@ export interface SeenFrom {
   device?: string;
 }
 
-const utc = (seconds: number) => new Date(seconds * 1000).toUTCString();
-const where = (from?: SeenFrom) => [from?.device, from?.ip ? `IP address ${from.ip}` : undefined].filter(Boolean).join(', ');
-const seen = (from?: SeenFrom) => (from ? ` (${where(from)})` : '');
-const hello = (name: string, body: string) => `Hello ${name},\n\n${body}\n`;
-const notYou = (site: Site) => `If it was not you, reset your password at ${site.issuer}/password/forgot and review ${site.issuer}/my/security.`;
-const apiKeysFooter = (site: Site) => `You can see and revoke your API keys at ${site.issuer}/my/security/api-keys.\nIf this was not you, revoke the key, change your password and contact support.`;
+/** The time of an event, in UTC: the RFC 7231 form in English, the language's own long form otherwise. */
+const utc = (d: Site, seconds = d.at) => (d.t.locale === 'en'
+  ? new Date(seconds * 1000).toUTCString()
+  : new Intl.DateTimeFormat(d.t.locale, { dateStyle: 'full', timeStyle: 'long', timeZone: 'UTC' }).format(new Date(seconds * 1000)));
+const day = (d: Site, seconds: number) => (d.t.locale === 'en'
+  ? new Date(seconds * 1000).toISOString().slice(0, 10)
+  : new Intl.DateTimeFormat(d.t.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(seconds * 1000)));
+const where = (t: Translate, from?: SeenFrom) => [from?.device, from?.ip ? t('IP address {{ip}}', { ip: from.ip }) : undefined].filter(Boolean).join(', ');
+const seen = (t: Translate, from?: SeenFrom) => (from ? ` (${where(t, from)})` : '');
+const hello = (t: Translate, name: string, body: string) => `${t('Hello {{name}},', { name })}\n\n${body}\n`;
+const lines = (...parts: string[]) => parts.join('\n');
+const notYou = (d: Site) => d.t('If it was not you, reset your password at {{reset}} and review {{security}}.', { reset: `${d.issuer}/password/forgot`, security: `${d.issuer}/my/security` });
+const apiKeysFooter = (d: Site) => lines(
+  d.t('You can see and revoke your API keys at {{link}}.', { link: `${d.issuer}/my/security/api-keys` }),
+  d.t('If this was not you, revoke the key, change your password and contact support.'),
+);
+const quoted = (t: Translate, name: string) => t('"{{name}}"', { name });
 
 /** What a password reset ended (security/credential-lifecycle.ts), listed in its notice. */
 export interface ResetEnded {
@@ -43,20 +60,19 @@ export interface ResetEnded {
   secondFactorRemoved: boolean;
 }
 
-const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-const endedLines = (e: ResetEnded) => [
-  `${count(e.sessions, 'signed-in session', 'signed-in sessions')} ended`,
-  `${count(e.apiKeys, 'API key', 'API keys')} revoked`,
-  `${count(e.trustedDevices, 'remembered device', 'remembered devices')} forgotten (each asks for a second factor again)`,
-  ...(e.secondFactorRemoved ? ['two-factor authentication and its recovery codes removed: they were set up before this address was confirmed, so maybe not by you. Turn it on again at Connection & Security.'] : []),
+const endedLines = (t: Translate, e: ResetEnded) => [
+  t('{{count}} signed-in sessions ended', { count: e.sessions }),
+  t('{{count}} API keys revoked', { count: e.apiKeys }),
+  t('{{count}} remembered devices forgotten (each asks for a second factor again)', { count: e.trustedDevices }),
+  ...(e.secondFactorRemoved ? [t('two-factor authentication and its recovery codes removed: they were set up before this address was confirmed, so maybe not by you. Turn it on again at Connection & Security.')] : []),
 ];
 
 /** What a password reset did to the account's passkeys (the person ticked the ones to remove). */
-const passkeyLists = (d: { passkeysRemoved?: string[]; passkeysKept?: string[] }) => {
-  const names = (list: string[]) => list.map((n) => `"${n}"`).join(', ');
+const passkeyLists = (t: Translate, d: { passkeysRemoved?: string[]; passkeysKept?: string[] }) => {
+  const names = (list: string[]) => list.map((n) => quoted(t, n)).join(', ');
   return [
-    d.passkeysRemoved?.length ? `Passkeys removed: ${names(d.passkeysRemoved)}.\n` : '',
-    d.passkeysKept?.length ? `Passkeys kept (they can still sign in): ${names(d.passkeysKept)}.\n` : '',
+    d.passkeysRemoved?.length ? `${t('Passkeys removed: {{names}}.', { names: names(d.passkeysRemoved) })}\n` : '',
+    d.passkeysKept?.length ? `${t('Passkeys kept (they can still sign in): {{names}}.', { names: names(d.passkeysKept) })}\n` : '',
   ].join('');
 };
 
@@ -68,80 +84,147 @@ interface Named {
 export const messages = {
   // Accounts: sign-up, email confirmation, password reset links.
   verifyEmail: (d: Site & Named & { token: string }): Message => ({
-    subject: 'Confirm your email address',
-    text: hello(d.name, `Confirm your email address by opening this link within 48 hours:\n${d.issuer}/verify-email?token=${d.token}\n\nIf you did not create an account, ignore this message.`),
+    subject: d.t('Confirm your email address'),
+    text: hello(d.t, d.name, lines(
+      d.t('Confirm your email address by opening this link within 48 hours:'),
+      `${d.issuer}/verify-email?token=${d.token}`,
+      '',
+      d.t('If you did not create an account, ignore this message.'),
+    )),
   }),
   signUpWithTakenAddress: (d: Site & Named): Message => ({
-    subject: 'Someone tried to create an account with your address',
-    text: hello(d.name, `Someone tried to create a new account with this email address, which already has one.\nIf it was you, sign in at ${d.issuer}/my/login or reset your password at ${d.issuer}/password/forgot.\nIf not, you can ignore this message.`),
+    subject: d.t('Someone tried to create an account with your address'),
+    text: hello(d.t, d.name, lines(
+      d.t('Someone tried to create a new account with this email address, which already has one.'),
+      d.t('If it was you, sign in at {{signIn}} or reset your password at {{reset}}.', { signIn: `${d.issuer}/my/login`, reset: `${d.issuer}/password/forgot` }),
+      d.t('If not, you can ignore this message.'),
+    )),
   }),
   passwordResetLink: (d: Site & Named & { token: string }): Message => ({
-    subject: 'Reset your password',
-    text: hello(d.name, `Someone asked to reset the password of your account. To choose a new password, open this link within one hour:\n${d.issuer}/password/reset?token=${d.token}\n\nIf it was not you, ignore this message: your password stays as it is.`),
+    subject: d.t('Reset your password'),
+    text: hello(d.t, d.name, lines(
+      d.t('Someone asked to reset the password of your account. To choose a new password, open this link within one hour:'),
+      `${d.issuer}/password/reset?token=${d.token}`,
+      '',
+      d.t('If it was not you, ignore this message: your password stays as it is.'),
+    )),
   }),
   confirmNewEmail: (d: Site & Named & { email: string; token: string }): Message => ({
-    subject: 'Confirm your new email address',
-    text: hello(d.name, `To make ${d.email} the email address of your account, open this link within 24 hours:\n${d.issuer}/my/account/email/confirm?token=${d.token}\n\nIf you did not ask for this, ignore this message.`),
+    subject: d.t('Confirm your new email address'),
+    text: hello(d.t, d.name, lines(
+      d.t('To make {{email}} the email address of your account, open this link within 24 hours:', { email: d.email }),
+      `${d.issuer}/my/account/email/confirm?token=${d.token}`,
+      '',
+      d.t('If you did not ask for this, ignore this message.'),
+    )),
   }),
 
   // Security notices.
   passwordChanged: (d: Site & Named & { from?: SeenFrom; revokedApiKeys?: number }): Message => ({
-    subject: 'Your password was changed',
-    text: hello(d.name, `The password of your account was changed on ${utc(d.at)}${seen(d.from)}.\nEvery other device was signed out.${d.revokedApiKeys ? `\n${count(d.revokedApiKeys, 'API key was', 'API keys were')} revoked, as asked.` : ''}\n${notYou(d)}`),
+    subject: d.t('Your password was changed'),
+    text: hello(d.t, d.name, lines(
+      `${d.t('The password of your account was changed on {{when}}', { when: utc(d) })}${seen(d.t, d.from)}.`,
+      d.t('Every other device was signed out.'),
+      ...(d.revokedApiKeys ? [d.t('{{count}} API keys were revoked, as asked.', { count: d.revokedApiKeys })] : []),
+      notYou(d),
+    )),
   }),
   passwordReset: (d: Site & Named & { ended?: ResetEnded; passkeysRemoved?: string[]; passkeysKept?: string[] }): Message => ({
-    subject: 'Your password was changed',
-    text: hello(d.name, `The password of your account was just reset. Every device was signed out.${d.ended ? `\nWhat the reset ended:\n${endedLines(d.ended).map((l) => `- ${l}`).join('\n')}` : ''}\n${passkeyLists(d)}If it was not you, reset your password again at ${d.issuer}/password/forgot and contact support.`),
+    subject: d.t('Your password was changed'),
+    text: hello(d.t, d.name, `${lines(
+      d.t('The password of your account was just reset. Every device was signed out.'),
+      ...(d.ended ? [d.t('What the reset ended:'), ...endedLines(d.t, d.ended).map((l) => `- ${l}`)] : []),
+    )}\n${passkeyLists(d.t, d)}${d.t('If it was not you, reset your password again at {{reset}} and contact support.', { reset: `${d.issuer}/password/forgot` })}`),
   }),
   passkeyAdded: (d: Site & Named & { passkey: string; from?: SeenFrom }): Message => ({
-    subject: 'A passkey was added to your account',
-    text: hello(d.name, `A passkey "${d.passkey}" was added to your account on ${utc(d.at)}${seen(d.from)}. It can now sign in to your account without a password.\n${notYou(d)}`),
+    subject: d.t('A passkey was added to your account'),
+    text: hello(d.t, d.name, lines(
+      d.t('A passkey {{passkey}} was added to your account on {{when}}{{from}}. It can now sign in to your account without a password.', { passkey: quoted(d.t, d.passkey), when: utc(d), from: seen(d.t, d.from) }),
+      notYou(d),
+    )),
   }),
   passkeyRemoved: (d: Site & Named & { passkey: string; from?: SeenFrom }): Message => ({
-    subject: 'A passkey was removed from your account',
-    text: hello(d.name, `The passkey "${d.passkey}" was removed from your account on ${utc(d.at)}${seen(d.from)}. It can no longer sign in.\n${notYou(d)}`),
+    subject: d.t('A passkey was removed from your account'),
+    text: hello(d.t, d.name, lines(
+      d.t('The passkey {{passkey}} was removed from your account on {{when}}{{from}}. It can no longer sign in.', { passkey: quoted(d.t, d.passkey), when: utc(d), from: seen(d.t, d.from) }),
+      notYou(d),
+    )),
   }),
   emailChanged: (d: Site & Named & { newEmail: string }): Message => ({
-    subject: 'Your account email was changed',
-    text: hello(d.name, `The email address of your account was changed to ${d.newEmail} on ${utc(d.at)}.\nYour sign-in logins on databases did not change.\n${notYou(d)}`),
+    subject: d.t('Your account email was changed'),
+    text: hello(d.t, d.name, lines(
+      d.t('The email address of your account was changed to {{email}} on {{when}}.', { email: d.newEmail, when: utc(d) }),
+      d.t('Your sign-in logins on databases did not change.'),
+      notYou(d),
+    )),
   }),
   emailChangeRequested: (d: Site & Named & { newEmail: string }): Message => ({
-    subject: 'A change of your account email was requested',
-    text: hello(d.name, `Someone signed in to your account asked to change its email address to ${d.newEmail} on ${utc(d.at)}.\nNothing changes until the new address is confirmed.\n${notYou(d)}`),
+    subject: d.t('A change of your account email was requested'),
+    text: hello(d.t, d.name, lines(
+      d.t('Someone signed in to your account asked to change its email address to {{email}} on {{when}}.', { email: d.newEmail, when: utc(d) }),
+      d.t('Nothing changes until the new address is confirmed.'),
+      notYou(d),
+    )),
   }),
   twoFactorEnabled: (d: Site & Named): Message => ({
-    subject: 'Two-factor authentication is on',
-    text: hello(d.name, `Two-factor authentication was turned on for your account on ${utc(d.at)}.\n${notYou(d)}`),
+    subject: d.t('Two-factor authentication is on'),
+    text: hello(d.t, d.name, lines(d.t('Two-factor authentication was turned on for your account on {{when}}.', { when: utc(d) }), notYou(d))),
   }),
   twoFactorDisabled: (d: Site & Named): Message => ({
-    subject: 'Two-factor authentication is off',
-    text: hello(d.name, `Two-factor authentication was turned off for your account on ${utc(d.at)}. Signing in now needs only your password.\n${notYou(d)}`),
+    subject: d.t('Two-factor authentication is off'),
+    text: hello(d.t, d.name, lines(d.t('Two-factor authentication was turned off for your account on {{when}}. Signing in now needs only your password.', { when: utc(d) }), notYou(d))),
   }),
   recoveryCodeUsed: (d: Site & Named & { left: number; from?: SeenFrom }): Message => ({
-    subject: 'A recovery code was used',
-    text: hello(d.name, `A recovery code was used to sign in to your account on ${utc(d.at)}${seen(d.from)}. ${d.left} recovery code(s) are left.\n${notYou(d)}`),
+    subject: d.t('A recovery code was used'),
+    text: hello(d.t, d.name, lines(
+      `${d.t('A recovery code was used to sign in to your account on {{when}}', { when: utc(d) })}${seen(d.t, d.from)}. ${d.t('{{count}} recovery code(s) are left.', { count: d.left })}`,
+      notYou(d),
+    )),
   }),
   recoveryCodesRegenerated: (d: Site & Named): Message => ({
-    subject: 'New recovery codes were created',
-    text: hello(d.name, `New recovery codes were created for your account on ${utc(d.at)}; the old ones no longer work.\n${notYou(d)}`),
+    subject: d.t('New recovery codes were created'),
+    text: hello(d.t, d.name, lines(d.t('New recovery codes were created for your account on {{when}}; the old ones no longer work.', { when: utc(d) }), notYou(d))),
   }),
   newDeviceSignIn: (d: Site & Named & { from: SeenFrom; lockdownToken?: string }): Message => ({
-    subject: 'New sign-in to your account',
-    text: hello(d.name, `Your account was signed in to from a new device on ${utc(d.at)}: ${where(d.from) || 'unknown device'}.\nIf it was you, there is nothing to do.\n${d.lockdownToken
-      ? `If it was not you, secure your account: this link (valid 7 days, once) signs everyone out, revokes your API keys and locks sign-in until you choose a new password:\n${d.issuer}/lockdown?token=${d.lockdownToken}\nThen review ${d.issuer}/my/security/activity.`
-      : notYou(d)}`),
+    subject: d.t('New sign-in to your account'),
+    text: hello(d.t, d.name, lines(
+      d.t('Your account was signed in to from a new device on {{when}}: {{device}}.', { when: utc(d), device: where(d.t, d.from) || d.t('unknown device') }),
+      d.t('If it was you, there is nothing to do.'),
+      ...(d.lockdownToken
+        ? [
+          d.t('If it was not you, secure your account: this link (valid 7 days, once) signs everyone out, revokes your API keys and locks sign-in until you choose a new password:'),
+          `${d.issuer}/lockdown?token=${d.lockdownToken}`,
+          d.t('Then review {{activity}}.', { activity: `${d.issuer}/my/security/activity` }),
+        ]
+        : [notYou(d)]),
+    )),
   }),
   lockdownStarted: (d: Site & Named & { token: string }): Message => ({
-    subject: 'Your account is secured: choose a new password',
-    text: hello(d.name, `Your account was secured on ${utc(d.at)}: every device was signed out, every API key revoked, and sign-in is refused until you choose a new password.\nChoose it with this link within 24 hours:\n${d.issuer}/password/reset?token=${d.token}\n\nIf the link expired, ask for a new one at ${d.issuer}/password/forgot. Then review ${d.issuer}/my/security/activity.`),
+    subject: d.t('Your account is secured: choose a new password'),
+    text: hello(d.t, d.name, lines(
+      d.t('Your account was secured on {{when}}: every device was signed out, every API key revoked, and sign-in is refused until you choose a new password.', { when: utc(d) }),
+      d.t('Choose it with this link within 24 hours:'),
+      `${d.issuer}/password/reset?token=${d.token}`,
+      '',
+      `${d.t('If the link expired, ask for a new one at {{forgot}}.', { forgot: `${d.issuer}/password/forgot` })} ${d.t('Then review {{activity}}.', { activity: `${d.issuer}/my/security/activity` })}`,
+    )),
   }),
+  // `what` and `reason` are the operator's words (idp command), quoted as they are.
   supportAction: (d: Site & Named & { what: string; reason: string }): Message => ({
-    subject: 'Support made a change to your account',
-    text: hello(d.name, `On ${utc(d.at)}, Latchkey support ${d.what}.\nReason given: ${d.reason}\n\nYou can see it in ${d.issuer}/my/security/activity. If you did not ask for this, reply to this mail or contact support.`),
+    subject: d.t('Support made a change to your account'),
+    text: hello(d.t, d.name, lines(
+      d.t('On {{when}}, Latchkey support {{what}}.', { when: utc(d), what: d.what }),
+      d.t('Reason given: {{reason}}', { reason: d.reason }),
+      '',
+      d.t('You can see it in {{activity}}. If you did not ask for this, reply to this mail or contact support.', { activity: `${d.issuer}/my/security/activity` }),
+    )),
   }),
   accountDeleted: (d: Site & Named): Message => ({
-    subject: 'Your account was deleted',
-    text: hello(d.name, `Your account and everything attached to it were deleted on ${utc(d.at)}. This cannot be undone.\nYou can create a new account with this address at any time.\n`),
+    subject: d.t('Your account was deleted'),
+    text: hello(d.t, d.name, `${lines(
+      d.t('Your account and everything attached to it were deleted on {{when}}. This cannot be undone.', { when: utc(d) }),
+      d.t('You can create a new account with this address at any time.'),
+    )}\n`),
   }),
 
   // Databases.
@@ -149,18 +232,36 @@ export const messages = {
   // URL is given only for a trusted database (`url` absent otherwise): anyone can make a self-service
   // database with any name and address, and the only link that matters is ours.
   databaseInvitation: (d: Site & { database: string; url?: string; login: string; token: string }): Message => ({
-    subject: `You are invited to ${d.database}`,
-    text: `Hello,\n\nYou are invited to join a database named "${d.database}"${d.url ? `, at ${d.url}` : ''}. Its owner chose ${d.url ? 'this name and address' : 'this name'}.\nOpen this link within 14 days to accept or decline; sign in with, or create, an account with this email address (${d.login}):\n${d.issuer}/my/invitations?token=${d.token}\n\nIf you do not expect this, ignore this message.\n`,
+    subject: d.t('You are invited to {{database}}', { database: d.database }),
+    text: `${d.t('Hello,')}\n\n${lines(
+      `${d.url
+        ? d.t('You are invited to join a database named {{database}}, at {{url}}. Its owner chose this name and address.', { database: quoted(d.t, d.database), url: d.url })
+        : d.t('You are invited to join a database named {{database}}. Its owner chose this name.', { database: quoted(d.t, d.database) })}`,
+      d.t('Open this link within 14 days to accept or decline; sign in with, or create, an account with this email address ({{login}}):', { login: d.login }),
+      `${d.issuer}/my/invitations?token=${d.token}`,
+      '',
+      d.t('If you do not expect this, ignore this message.'),
+    )}\n`,
   }),
 
   // API keys.
   apiKeyCreated: (d: Site & Named & { description: string; visibleId: string; scope: string; expiresAt: number }): Message => ({
-    subject: 'A new API key was added to your account',
-    text: hello(d.name, `A new API key "${d.description}" (${d.visibleId}, ${d.scope}) was added to your account. It expires on ${new Date(d.expiresAt * 1000).toISOString().slice(0, 10)}.\n\n${apiKeysFooter(d)}`),
+    subject: d.t('A new API key was added to your account'),
+    text: hello(d.t, d.name, lines(
+      d.t('A new API key {{key}} ({{id}}, {{scope}}) was added to your account. It expires on {{day}}.', { key: quoted(d.t, d.description), id: d.visibleId, scope: d.scope, day: day(d, d.expiresAt) }),
+      '',
+      apiKeysFooter(d),
+    )),
   }),
   apiKeyRotated: (d: Site & Named & { description: string; visibleId: string; previousExpiresAt?: number }): Message => ({
-    subject: 'One of your API keys was rotated',
-    text: hello(d.name, `The API key "${d.description}" (${d.visibleId}) got a new secret. ${d.previousExpiresAt === undefined ? 'The previous secret stopped working at once.' : `The previous secret keeps working until ${new Date(d.previousExpiresAt * 1000).toISOString()}.`}\n\n${apiKeysFooter(d)}`),
+    subject: d.t('One of your API keys was rotated'),
+    text: hello(d.t, d.name, lines(
+      `${d.t('The API key {{key}} ({{id}}) got a new secret.', { key: quoted(d.t, d.description), id: d.visibleId })} ${d.previousExpiresAt === undefined
+        ? d.t('The previous secret stopped working at once.')
+        : d.t('The previous secret keeps working until {{when}}.', { when: d.t.locale === 'en' ? new Date(d.previousExpiresAt * 1000).toISOString() : utc(d, d.previousExpiresAt) })}`,
+      '',
+      apiKeysFooter(d),
+    )),
   }),
 } satisfies Record<string, (data: never) => Message>;
 

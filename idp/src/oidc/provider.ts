@@ -21,7 +21,8 @@ import type { RelyingParties } from '../security/session-service.ts';
 import { log } from '../log.ts';
 import { metrics } from '../observability/metrics.ts';
 import { noteRoute } from '../observability/request-context.ts';
-import { renderNotFound, renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
+import { oidcLanguage, renderNotFound, renderOidcError, renderLogoutConfirm, renderLogoutSuccess } from './pages.tsx';
+import type { Locale } from '../i18n/translator.ts';
 import { OUTBOUND_BODY_LIMIT, outboundFetch } from '../security/outbound-fetch.ts';
 import { answerDependencyFailures } from './dependency-failures.ts';
 import { apiKeyIntrospection, type ApiKeyIntrospector } from '../apikeys/introspection.ts';
@@ -47,6 +48,8 @@ export interface ProviderSettings {
   trustProxy: boolean;
   /** Bound of each outgoing request (back-channel logout, request objects): IDP_OUTBOUND_TIMEOUT_MS. */
   outboundTimeoutMs?: number;
+  /** IDP_LOCALES: the languages of the pages oidc-provider renders (errors, logout, 404). */
+  locales: readonly Locale[];
 }
 
 /** Everything the provider needs from the rest of the IdP. */
@@ -156,8 +159,13 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => renderLogoutConfirm(ctx, form),
-        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => renderLogoutSuccess(ctx),
+        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => {
+          // Signed in: the account's own language (as on the portal's pages).
+          const accountId = ctx.oidc.session?.accountId;
+          const account = accountId ? await ports.findAccount(accountId).catch(() => undefined) : undefined;
+          renderLogoutConfirm(ctx, oidcLanguage(ctx, settings.locales, account?.locale), form);
+        },
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => renderLogoutSuccess(ctx, oidcLanguage(ctx, settings.locales)),
       },
       resourceIndicators: {
         enabled: true,
@@ -235,7 +243,7 @@ function buildConfiguration(settings: ProviderSettings, ports: ProviderPorts, is
       token_endpoint_auth_method: 'client_secret_basic',
     },
     responseTypes: ['code'],
-    renderError: async (ctx, out, error) => renderOidcError(ctx, out, error),
+    renderError: async (ctx, out, error) => renderOidcError(ctx, oidcLanguage(ctx, settings.locales), out, error),
   };
 }
 
@@ -266,7 +274,7 @@ async function createProvider(settings: ProviderSettings, ports: ProviderPorts):
   provider.use(async function notFoundPage(ctx, next) {
     await next();
     if (ctx.status === 404 && ctx.body == null && (ctx.method === 'GET' || ctx.method === 'HEAD') && (ctx.get('accept') ?? '').includes('text/html')) {
-      renderNotFound(ctx as KoaContextWithOIDC);
+      renderNotFound(ctx as KoaContextWithOIDC, oidcLanguage(ctx as KoaContextWithOIDC, settings.locales));
     }
   });
   // API keys presented by databases at /token/introspection (after oidc-provider authenticated the client).

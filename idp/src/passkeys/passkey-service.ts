@@ -40,6 +40,7 @@ import { REAUTH_LIMIT, reauthKey } from '../security/reauth.ts';
 import { randomId, sha256 } from '../security/tokens.ts';
 import type { PasskeyRepository } from './passkey-repository.ts';
 import { CHALLENGE_TTL_SECONDS, MAX_PASSKEYS, type ChallengePurpose, type Passkey } from './types.ts';
+import { msg } from '../i18n/translator.ts';
 
 /**
  * Signature algorithms we accept: ES256, EdDSA, RS256 (what passkey providers use). The library's
@@ -155,7 +156,7 @@ export function passkeyService(deps: {
     const now = nowSeconds();
     if (ip) {
       const wait = await limiter.attempt([`passkey:options:ip:${ip}`, OPTIONS_LIMIT]);
-      if (wait > 0) throw tooManyAttempts(wait, 'Too many passkey requests.');
+      if (wait > 0) throw tooManyAttempts(wait, msg('Too many passkey requests.'));
     }
     if (await repo.countChallenges(binding, now) >= MAX_OUTSTANDING_CHALLENGES) {
       throw new AppError('too_many_requests', 'Too many passkey requests for this page. Reload it and try again in a few minutes.', { headers: { 'Retry-After': String(CHALLENGE_TTL_SECONDS) } });
@@ -273,7 +274,7 @@ export function passkeyService(deps: {
         throw new AppError('conflict', `You already have ${MAX_PASSKEYS} passkeys, the most an account can have. Delete one you no longer use first.`);
       }
       await audit.record({ accountId: account.id, actor: account.id, event: 'passkey.added', ip: from.ip, data: { passkey: passkey.id, name: passkey.name, synced: passkey.backupEligible } });
-      await deps.outbox.send(account.email, 'passkeyAdded', { name: account.name, passkey: passkey.name, from });
+      await deps.outbox.send(account, 'passkeyAdded', { name: account.name, passkey: passkey.name, from });
       return passkey;
     },
 
@@ -291,7 +292,7 @@ export function passkeyService(deps: {
     async signIn(interactionUid: string, input: unknown, ip: string): Promise<{ account: Account; passkey: Passkey; amr: string[] }> {
       const ipKey = `signin:ip:${clientAddressKey(ip)}`;
       const wait = await limiter.attempt([ipKey, SIGN_IN_LIMITS.perIp]);
-      if (wait > 0) throw tooManyAttempts(wait, 'Too many failed sign-in attempts. Reset your password, or wait.');
+      if (wait > 0) throw tooManyAttempts(wait, msg('Too many failed sign-in attempts. Reset your password, or wait.'));
       const answer = parseAnswer(authenticationAnswer, input) as AuthenticationResponseJSON;
       const challenge = await takeChallenge(answer.response.clientDataJSON, 'sign_in', interactionUid);
       const passkey = await repo.findByCredentialId(answer.id);
@@ -303,7 +304,7 @@ export function passkeyService(deps: {
       const ladder = ladderKeys(`passkey:account-ip:${account.id}:${clientAddressKey(ip)}`);
       const accountKey = `passkey:account:${account.id}`;
       const accountWait = await limiter.attempt(...ladder, [accountKey, SIGN_IN_LIMITS.perAccount]);
-      if (accountWait > 0) throw tooManyAttempts(accountWait, 'Too many failed sign-in attempts. Reset your password, or wait.');
+      if (accountWait > 0) throw tooManyAttempts(accountWait, msg('Too many failed sign-in attempts. Reset your password, or wait.'));
       if (answer.response.userHandle !== undefined && answer.response.userHandle !== Buffer.from(userHandleOf(account.id)).toString('base64url')) {
         await audit.record({ accountId: account.id, actor: 'anonymous', event: 'signin.failed', ip, data: { method: 'passkey', reason: 'user handle' } });
         throw new AppError('invalid_credentials', 'This passkey does not belong to the account it names. Sign in with your email and password.');
@@ -370,7 +371,7 @@ export function passkeyService(deps: {
       }
       if (!await repo.delete(account.id, id)) throw new AppError('not_found', 'That passkey does not exist (it may have been deleted already).');
       await audit.record({ accountId: account.id, actor: account.id, event: 'passkey.deleted', ip: from.ip, data: { passkey: id, name: passkey.name } });
-      await deps.outbox.send(account.email, 'passkeyRemoved', { name: account.name, passkey: passkey.name, from });
+      await deps.outbox.send(account, 'passkeyRemoved', { name: account.name, passkey: passkey.name, from });
       return passkey;
     },
 

@@ -1,14 +1,16 @@
 /**
  * The portal's notion of "signed in" is the IdP's own session (oidc-provider's session cookie), so
  * signing in anywhere signs in here, and ending a session ends it here too. The `signedIn` guard loads
- * the account (into `ctx.state.portal`) or sends the browser to sign in. A session past its absolute
- * lifetime (security/session-lifetime.ts) is signed out here even while it is still stored.
+ * the account (into `ctx.state.portal`, and its locale into the request's language) or sends the browser
+ * to sign in. A session past its absolute lifetime (security/session-lifetime.ts) is signed out here even
+ * while it is still stored.
  */
 import type Provider from 'oidc-provider';
 import { confirmFirstMessage } from '../accounts/account-service.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext, RouteDeps } from '../http/context.ts';
+import { useAccountLanguage } from '../http/language.ts';
 import { defineGuard, type Guard } from '../http/route.ts';
 import { isPastSessionLifetime } from '../security/session-lifetime.ts';
 
@@ -58,6 +60,7 @@ export const signedIn = defineGuard('signed-in', async (ctx, deps) => {
     throw new AppError('unauthorized', 'You are signed out. Sign in again, then retry.');
   }
   ctx.state.portal = current;
+  useAccountLanguage(ctx, current.account.locale);
   await ctx.state.services.security.sessions.recordActivity({ uid: current.session.uid, accountId: current.account.id, userAgent: ctx.get('user-agent'), ip: ctx.ip });
   return true;
 }, 'access', { implies: [confirmedEmail] });

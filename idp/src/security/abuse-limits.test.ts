@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ABUSE_LIMITS, limitsTable, overLimit, refuseOverLimit, waitInWords } from './abuse-limits.ts';
+import { ABUSE_LIMITS, limitsTable, overLimit, refuseOverLimit, tryAgainIn } from './abuse-limits.ts';
+import { translateText, translator } from '../i18n/translator.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 const readme = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../README.md'), 'utf8');
@@ -40,11 +41,17 @@ function memoryLimiter(): RateLimiter {
 }
 
 describe('abuse limits', () => {
-  it('says when to try again in words a person reads', () => {
-    expect(waitInWords(1)).toBe('1 minute');
-    expect(waitInWords(59 * 60)).toBe('59 minutes');
-    expect(waitInWords(5 * 3600 - 10)).toBe('5 hours');
-    expect(waitInWords(10 * 24 * 3600)).toBe('10 days');
+  it('says when to try again in words a person reads, in English and French', () => {
+    const say = (seconds: number, locale: 'en' | 'fr' = 'en') => {
+      const { key, params } = tryAgainIn(seconds);
+      return translateText(translator(locale), key, params);
+    };
+    expect(say(1)).toBe('Try again in 1 minute.');
+    expect(say(59 * 60)).toBe('Try again in 59 minutes.');
+    expect(say(5 * 3600 - 10)).toBe('Try again in 5 hours.');
+    expect(say(10 * 24 * 3600)).toBe('Try again in 10 days.');
+    expect(say(60, 'fr')).toBe('Réessayez dans 1\u00a0minute.');
+    expect(say(10 * 24 * 3600, 'fr')).toBe('Réessayez dans 10\u00a0jours.');
   });
 
   it('answers 429 with Retry-After and the sentence of the limit that refused', async () => {

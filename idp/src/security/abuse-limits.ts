@@ -12,7 +12,8 @@
  *   who has one (no account enumeration).
  * - The README's table of limits is generated from this file (`limitsTable`) and a test keeps them equal.
  */
-import { AppError } from '../errors.ts';
+import { AppError, type Sentence } from '../errors.ts';
+import { msg } from '../i18n/translator.ts';
 import type { Limit, RateLimiter } from './rate-limiter.ts';
 
 const HOUR = 3600;
@@ -27,15 +28,15 @@ export interface AbuseLimit extends Limit {
 
 /** One limit a line: what is counted, how many, over which window, and what the refusal says. */
 export const ABUSE_LIMITS = {
-  databaseCreationsPerAccount: { what: 'Databases created in the portal, per account', max: 5, windowSeconds: DAY, says: 'You created 5 databases in the last 24 hours, the most an account may create in a day.' },
-  invitationsPerDatabase: { what: 'Invitations mailed, per database (portal, database API)', max: 20, windowSeconds: DAY, says: 'This database sent 20 invitations in the last 24 hours, the most a database may send in a day.' },
-  invitationsPerOwner: { what: 'Invitations mailed, per owner over all their databases', max: 50, windowSeconds: DAY, says: 'The databases of this owner sent 50 invitations in the last 24 hours, the most an owner may send in a day.' },
-  signUpsPerAddress: { what: 'Sign-ups, per email address (confirmation link or "someone tried" notice)', max: 3, windowSeconds: HOUR, says: 'Too many sign-ups were asked for with this email address.' },
-  signUpsPerIp: { what: 'Sign-ups, per IP address', max: 20, windowSeconds: HOUR, says: 'Too many sign-ups from your network.' },
-  resetMailsPerAddress: { what: 'Password reset requests, per email address', max: 5, windowSeconds: HOUR, says: 'Too many password resets were asked for with this email address.' },
-  resetMailsPerIp: { what: 'Password reset requests, per IP address', max: 50, windowSeconds: HOUR, says: 'Too many password resets were asked for from your network.' },
-  emailChangeMailsPerAccount: { what: 'Email changes asked for (a link to the new address), per account', max: 5, windowSeconds: HOUR, says: 'Too many email changes were asked for.' },
-  confirmationMailsPerAccount: { what: 'Confirmation links mailed again, per account', max: 5, windowSeconds: HOUR, says: 'We already sent you 5 confirmation links in the last hour.' },
+  databaseCreationsPerAccount: { what: 'Databases created in the portal, per account', max: 5, windowSeconds: DAY, says: msg('You created 5 databases in the last 24 hours, the most an account may create in a day.') },
+  invitationsPerDatabase: { what: 'Invitations mailed, per database (portal, database API)', max: 20, windowSeconds: DAY, says: msg('This database sent 20 invitations in the last 24 hours, the most a database may send in a day.') },
+  invitationsPerOwner: { what: 'Invitations mailed, per owner over all their databases', max: 50, windowSeconds: DAY, says: msg('The databases of this owner sent 50 invitations in the last 24 hours, the most an owner may send in a day.') },
+  signUpsPerAddress: { what: 'Sign-ups, per email address (confirmation link or "someone tried" notice)', max: 3, windowSeconds: HOUR, says: msg('Too many sign-ups were asked for with this email address.') },
+  signUpsPerIp: { what: 'Sign-ups, per IP address', max: 20, windowSeconds: HOUR, says: msg('Too many sign-ups from your network.') },
+  resetMailsPerAddress: { what: 'Password reset requests, per email address', max: 5, windowSeconds: HOUR, says: msg('Too many password resets were asked for with this email address.') },
+  resetMailsPerIp: { what: 'Password reset requests, per IP address', max: 50, windowSeconds: HOUR, says: msg('Too many password resets were asked for from your network.') },
+  emailChangeMailsPerAccount: { what: 'Email changes asked for (a link to the new address), per account', max: 5, windowSeconds: HOUR, says: msg('Too many email changes were asked for.') },
+  confirmationMailsPerAccount: { what: 'Confirmation links mailed again, per account', max: 5, windowSeconds: HOUR, says: msg('We already sent you 5 confirmation links in the last hour.') },
 } as const satisfies Record<string, AbuseLimit>;
 
 /** Invitations waiting for an answer (not yet accepted, declined, withdrawn or expired). */
@@ -44,18 +45,17 @@ export const PENDING_INVITATIONS = {
   perOwner: { what: 'Pending invitations, per owner over all their databases', max: 200 },
 } as const;
 
-/** "3 minutes", "5 hours", "2 days": when to try again, rounded up. */
-export function waitInWords(seconds: number): string {
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (seconds <= 90 * 60) return plural(Math.max(1, Math.ceil(seconds / 60)), 'minute');
-  if (seconds <= 36 * HOUR) return plural(Math.ceil(seconds / HOUR), 'hour');
-  return plural(Math.ceil(seconds / DAY), 'day');
+/** "Try again in 3 minutes.", "… 5 hours.", "… 2 days.": when to try again, rounded up. */
+export function tryAgainIn(seconds: number): Sentence {
+  if (seconds <= 90 * 60) return { key: msg('Try again in {{count}} minutes.'), params: { count: Math.max(1, Math.ceil(seconds / 60)) } };
+  if (seconds <= 36 * HOUR) return { key: msg('Try again in {{count}} hours.'), params: { count: Math.ceil(seconds / HOUR) } };
+  return { key: msg('Try again in {{count}} days.'), params: { count: Math.ceil(seconds / DAY) } };
 }
 
 /** The 429 of every limit here: the limit's sentence, when to try again, and Retry-After. */
 export function overLimit(says: string, waitSeconds: number): AppError {
   const wait = Math.max(1, Math.ceil(waitSeconds));
-  return new AppError('too_many_requests', `${says} Try again in ${waitInWords(wait)}.`, { headers: { 'Retry-After': String(wait) } });
+  return new AppError('too_many_requests', says, { followedBy: tryAgainIn(wait), headers: { 'Retry-After': String(wait) } });
 }
 
 /**

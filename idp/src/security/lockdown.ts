@@ -23,6 +23,7 @@ import type { CredentialLifecycle } from './credential-lifecycle.ts';
 import type { LockdownRepository } from './lockdown-repository.ts';
 import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';
 import { randomToken, sha256 } from './tokens.ts';
+import { msg } from '../i18n/translator.ts';
 
 export const LOCKDOWN_LINK_SECONDS = 7 * 24 * 3600;
 /** The reset link a lockdown mails lives longer than a forgotten-password one: the person may not be at their mail. */
@@ -43,7 +44,7 @@ export function lockdownService(deps: {
 
   async function lockDown(account: Account, via: LockdownVia, ip?: string): Promise<{ sessionsEnded: number; apiKeysRevoked: number }> {
     const wait = await limiter.attempt([`lockdown:account:${account.id}`, PER_ACCOUNT], ...(ip ? [[`lockdown:ip:${ip}`, PER_IP] as [string, typeof PER_IP]] : []));
-    if (wait > 0) throw tooManyAttempts(wait, 'Your account was already secured several times in the last hour.');
+    if (wait > 0) throw tooManyAttempts(wait, msg('Your account was already secured several times in the last hour.'));
     const now = nowSeconds();
     await repo.lock(account.id, now);
     const ended = await deps.credentials.revokeAfterReset(account.id);
@@ -55,7 +56,7 @@ export function lockdownService(deps: {
       await accounts.insertToken(sha256(token), account.id, 'reset_password', now + LOCKDOWN_RESET_SECONDS, { email: account.email });
     });
     await audit.record({ accountId: account.id, actor: account.id, event: 'account.locked_down', ip, data: { via, sessions: ended.sessions, apiKeys: apiKeysRevoked } });
-    await deps.outbox.send(account.email, 'lockdownStarted', { name: account.name, token });
+    await deps.outbox.send(account, 'lockdownStarted', { name: account.name, token });
     return { sessionsEnded: ended.sessions, apiKeysRevoked };
   }
 
@@ -76,7 +77,7 @@ export function lockdownService(deps: {
     async lockDownFromMailLink(token: string, ip: string): Promise<{ email: string }> {
       const wait = await limiter.retryAfter(`lockdown:ip:${ip}`, PER_IP);
       if (wait > 0) countRejection('lockdown:ip');
-      if (wait > 0) throw tooManyAttempts(wait, 'Too many attempts from your network.');
+      if (wait > 0) throw tooManyAttempts(wait, msg('Too many attempts from your network.'));
       const used = await accounts.consumeToken(sha256(token), 'lockdown', nowSeconds());
       const account = used && await accounts.findById(used.accountId);
       if (!account) {

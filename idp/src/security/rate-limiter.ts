@@ -8,6 +8,7 @@
  * `retryAfter` only reads; `hit` counts without deciding.
  */
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n/translator.ts';
 import type { Db } from '../storage/database.ts';
 import { nowSeconds } from '../clock.ts';
 
@@ -87,8 +88,9 @@ export function rateLimiter(db: Db): RateLimiter {
 }
 
 /** The one "slow down" answer for guessing defences. */
-export function tooManyAttempts(waitSeconds: number, message = 'Too many failed attempts.'): AppError {
-  return new AppError('too_many_requests', `${message} Try again in ${Math.ceil(waitSeconds / 60)} minute(s).`, {
+export function tooManyAttempts(waitSeconds: number, message: string = msg('Too many failed attempts.')): AppError {
+  return new AppError('too_many_requests', message, {
+    followedBy: { key: msg('Try again in {{count}} minutes.'), params: { count: Math.max(1, Math.ceil(waitSeconds / 60)) } },
     headers: { 'Retry-After': String(waitSeconds) },
   });
 }

@@ -20,6 +20,7 @@ import { randomToken, sha256 } from './tokens.ts';
 import type { TwoFactorRepository } from './two-factor-repository.ts';
 import { describeUserAgent, deviceLabel } from './user-agent.ts';
 import type { TrustedDeviceSummary } from '../../../shared/account-api.ts';
+import { msg } from '../i18n/translator.ts';
 
 export const TOTP_PERIOD = 30;
 export const RECOVERY_CODE_COUNT = 10;
@@ -74,13 +75,13 @@ export function twoFactorService(deps: {
   /** Counts the attempt before checking the code (see rate-limiter.ts); a success resets the count. */
   async function guard(accountId: string): Promise<void> {
     const wait = await limiter.attempt([`2fa:account:${accountId}`, SECOND_FACTOR_LIMIT]);
-    if (wait > 0) throw tooManyAttempts(wait, 'Too many wrong codes.');
+    if (wait > 0) throw tooManyAttempts(wait, msg('Too many wrong codes.'));
   }
 
   async function failed(accountId: string, ip?: string): Promise<never> {
     await audit.record({ accountId, actor: accountId, event: '2fa.failed', ip });
     throw new AppError('invalid_credentials', 'That code is not valid. Enter the current 6-digit code from your app, or a recovery code.', {
-      fields: { code: 'That code is not valid.' },
+      fields: { code: msg('That code is not valid.') },
     });
   }
 

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderToString } from 'preact-render-to-string';
 import { h, type VNode } from 'preact';
-import { Choices, controlAria, Field, formError, Notice, Select, TextArea } from './render.tsx';
+import { translator } from '../i18n/translator.ts';
+import { Choices, controlAria, Field, formError, Notice, Rich, Select, TextArea } from './render.tsx';
 
 /** The attributes of the element with `id` in `html`. */
 function attributesOf(html: string, id: string): Record<string, string> {
@@ -68,5 +69,16 @@ describe('form controls with an error', () => {
     expect(formError({ message: 'Bad email.', fields: { email: 'Bad email.' } }, ['email'])).toEqual({ fields: { email: 'Bad email.' }, error: undefined });
     expect(formError({ message: 'Too many tries.' }, ['email'])).toEqual({ fields: {}, error: 'Too many tries.' });
     expect(formError({ message: 'Bad.', fields: { other: 'Bad.' } }, ['email'])).toEqual({ fields: {}, error: 'Bad.' });
+  });
+});
+
+describe('Rich: a translated sentence with markup in it', () => {
+  it('puts each element where the language puts its placeholder, and escapes the text around it', () => {
+    const parts = { logOut: h('a', { href: '/session/end' }, 'log out') };
+    const key = 'If another of your accounts is a member, {{logOut}} and sign in with that one.';
+    expect(renderToString(h(Rich, { t: translator('en'), key_: key, parts }))).toBe('If another of your accounts is a member, <a href="/session/end">log out</a> and sign in with that one.');
+    expect(renderToString(h(Rich, { t: translator('fr'), key_: key, parts }))).toBe('Si l’un de vos autres comptes est membre, <a href="/session/end">log out</a> et connectez-vous avec celui-ci.');
+    const named = renderToString(h(Rich, { t: translator('en'), key_: 'No access to {{database}}', parts: { database: '<b>x</b>' } }));
+    expect(named).toBe('No access to &lt;b>x&lt;/b>');
   });
 });

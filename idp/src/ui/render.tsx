@@ -12,18 +12,33 @@
  */
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { LANGUAGE_NAMES, translator, type Locale, type MessageKey, type Translate } from '../i18n/translator.ts';
+
+/** The footer language switcher of a signed-out page (built by http/language.ts `languageSwitch(ctx)`). */
+export interface LanguageSwitch {
+  current: Locale;
+  offered: readonly Locale[];
+  csrf: string;
+  /** The page to come back to after the switch (a path on this site). */
+  returnTo: string;
+}
 
 export interface LayoutProps {
+  /** Already translated (`t('Sign in')`); the layout adds " · Latchkey". */
   title: string;
+  /** The request's translation (`ctx.state.t`): sets `<html lang>` and the layout's own words. Default English. */
+  t?: Translate;
+  /** Signed-out pages: the footer's language switcher (`languageSwitch(ctx)`), when more than one is offered. */
+  switcher?: LanguageSwitch;
   /** Signed-in person, when there is one: shows the portal navigation and sign-out. */
   user?: { name: string; email: string };
   active?: 'account' | 'security' | 'databases';
   children: ComponentChildren;
 }
 
-export function Layout({ title, user, active, children }: LayoutProps): VNode {
+export function Layout({ title, t = translator('en'), switcher, user, active, children }: LayoutProps): VNode {
   return (
-    <html lang="en">
+    <html lang={t.locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -31,22 +46,63 @@ export function Layout({ title, user, active, children }: LayoutProps): VNode {
         <link rel="stylesheet" href="/static/portal.css" />
       </head>
       <body>
-        <a class="skip-link" href="#main">Skip to main content</a>
+        <a class="skip-link" href="#main">{t('Skip to main content')}</a>
         <header class="top">
           <a class="brand" href={user ? '/my/account' : '/'}>Latchkey</a>
           {user && (
-            <nav aria-label="Account">
-              <a href="/my/account" aria-current={active === 'account' ? 'page' : undefined}>Account Information</a>
-              <a href="/my/security" aria-current={active === 'security' ? 'page' : undefined}>Connection &amp; Security</a>
-              <a href="/my/databases" aria-current={active === 'databases' ? 'page' : undefined}>Databases</a>
-              <a href="/session/end">Log out</a>
+            <nav aria-label={t('Account')}>
+              <a href="/my/account" aria-current={active === 'account' ? 'page' : undefined}>{t('Account Information')}</a>
+              <a href="/my/security" aria-current={active === 'security' ? 'page' : undefined}>{t('Connection & Security')}</a>
+              <a href="/my/databases" aria-current={active === 'databases' ? 'page' : undefined}>{t('Databases')}</a>
+              <a href="/session/end">{t('Log out')}</a>
             </nav>
           )}
         </header>
         <main id="main" tabindex={-1}>{children}</main>
+        {switcher && <LanguageSwitcher t={t} switcher={switcher} />}
       </body>
     </html>
   );
+}
+
+/**
+ * One small form per offered language, posting to /language (CSRF as every form); the current language
+ * is plain text. Each name is written in its own language and marked so (`lang`) for screen readers.
+ */
+function LanguageSwitcher({ t, switcher }: { t: Translate; switcher: LanguageSwitch }): VNode {
+  return (
+    <footer class="languages">
+      <nav aria-label={t('Language')}>
+        <ul>
+          {switcher.offered.map((locale) => (
+            <li key={locale} lang={locale}>
+              {locale === switcher.current ? (
+                <span aria-current="true">{LANGUAGE_NAMES[locale]}</span>
+              ) : (
+                <form method="post" action="/language">
+                  <CsrfField token={switcher.csrf} />
+                  <input type="hidden" name="locale" value={locale} />
+                  <input type="hidden" name="return_to" value={switcher.returnTo} />
+                  <button type="submit" class="link">{LANGUAGE_NAMES[locale]}</button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </footer>
+  );
+}
+
+/**
+ * A translated sentence with markup in it: `t(key)` with each `{{name}}` replaced by the element given
+ * for it, so the words stay one catalog sentence while `<strong>` or a link sits where the language puts it:
+ * `<Rich t={t} key_=(a catalog key with {{email}}) parts={{ email: <strong>{email}</strong> }} />` (see verify-email.tsx).
+ */
+export function Rich<K extends MessageKey>({ t, key_, parts }: { t: Translate; key_: K; parts: Record<string, ComponentChildren> }): VNode {
+  const say = t as unknown as (key: string, params: Record<string, string>) => string;
+  const text = say(key_, Object.fromEntries(Object.keys(parts).map((name) => [name, `\uE000${name}\uE001`])));
+  return <>{text.split(/\uE000(\w+)\uE001/).map((piece, i) => (i % 2 === 1 ? parts[piece] : piece))}</>;
 }
 
 export function renderPage(page: VNode): string {
@@ -212,9 +268,9 @@ export function Choices({ name, legend, error, children }: { name: string; legen
  * The GET side of a one-time mailed link: a page with one button that POSTs the token. Mail scanners that
  * prefetch links only GET, so they cannot spend it.
  */
-export function ConfirmLinkPage(p: { title: string; heading: string; action: string; token: string; csrf: string; button: string; children?: ComponentChildren }): VNode {
+export function ConfirmLinkPage(p: { t?: Translate; title: string; heading: string; action: string; token: string; csrf: string; button: string; children?: ComponentChildren }): VNode {
   return (
-    <Layout title={p.title}>
+    <Layout t={p.t} title={p.title}>
       <h1>{p.heading}</h1>
       {p.children}
       <form method="post" action={p.action}>

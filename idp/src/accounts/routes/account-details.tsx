@@ -1,6 +1,7 @@
 /** POST /my/account/details: name, language and time zone. */
 import { z } from 'zod';
 import { nameField } from '../../fields.ts';
+import { msg } from '../../i18n/translator.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { renderAccount } from './account-show.tsx';
@@ -8,8 +9,8 @@ import { seeOther } from '../../http/redirect.ts';
 
 const schema = z.object({
   name: nameField,
-  locale: z.string({ error: 'Choose a language.' }).max(20, 'Choose a language from the list.'),
-  timezone: z.string({ error: 'Choose a time zone.' }).max(64, 'Choose a time zone from the list.'),
+  locale: z.string({ error: msg('Choose a language.') }).max(20, msg('Choose a language from the list.')),
+  timezone: z.string({ error: msg('Choose a time zone.') }).max(64, msg('Choose a time zone from the list.')),
 });
 
 export const saveDetails = defineRoute({

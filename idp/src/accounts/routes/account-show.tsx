@@ -8,7 +8,7 @@ import { accountPage } from './views.tsx';
 
 export function renderAccount(ctx: AppContext, extra: { done?: string; error?: string; fields?: Record<string, string>; values?: Record<string, string> } = {}, status = 200): void {
   const { account } = portalOf(ctx);
-  html(ctx, accountPage({ account, csrf: ctx.state.csrfToken, ...extra }), status);
+  html(ctx, accountPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, ...extra }), status);
 }
 
 export const showAccount = defineRoute({

@@ -9,7 +9,8 @@ import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
-import { ConfirmLinkPage, renderPage } from '../../ui/render.tsx';
+import { msg } from '../../i18n/translator.ts';
+import { ConfirmLinkPage, renderPage, Rich } from '../../ui/render.tsx';
 import { linkFor, linkSpentPage } from './mailed-link.tsx';
 
 const schema = z.object({ token: tokenField });
@@ -22,10 +23,12 @@ export const showConfirmEmailChange = defineRoute({
   input: { query: schema },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
-    const link = linkFor(await ctx.state.services.security.profile.peekEmailChange(query.token), account, 'This confirmation link is invalid, was already used or has expired. Ask for the change again.');
+    const { t } = ctx.state;
+    const link = linkFor(await ctx.state.services.security.profile.peekEmailChange(query.token), account, msg('This confirmation link is invalid, was already used or has expired. Ask for the change again.'));
     html(ctx, renderPage(
-      <ConfirmLinkPage title="Confirm your new email" heading="Confirm your new email address" action="/my/account/email/confirm" token={query.token} csrf={ctx.state.csrfToken} button="Use this address for my account">
-        <p>This makes <strong>{link.email}</strong> the address of the account you are signed in to: <strong>{account.name}</strong> (now {account.email}).</p>
+      <ConfirmLinkPage t={t} title={t('Confirm your new email')} heading={t('Confirm your new email address')} action="/my/account/email/confirm" token={query.token} csrf={ctx.state.csrfToken} button={t('Use this address for my account')}>
+        <p><Rich t={t} key_="This makes {{email}} the address of the account you are signed in to: {{name}} (now {{accountEmail}})."
+          parts={{ email: <strong>{link.email}</strong>, name: <strong>{account.name}</strong>, accountEmail: account.email }} /></p>
       </ConfirmLinkPage>,
     ));
   },
@@ -38,6 +41,7 @@ export const confirmEmailChange = defineRoute({
   input: { body: schema },
   handler: async (ctx, { body }) => {
     const account = await ctx.state.services.security.profile.confirmEmailChange(body.token, portalOf(ctx).account.id);
-    html(ctx, linkSpentPage(account, 'Email changed', <>Your account email is now {account.email} (the account of {account.name}).</>));
+    const { t } = ctx.state;
+    html(ctx, linkSpentPage(t, account, t('Email changed'), t('Your account email is now {{email}} (the account of {{name}}).', { email: account.email, name: account.name })));
   },
 });

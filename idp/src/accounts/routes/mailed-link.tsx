@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { AppError } from '../../errors.ts';
+import type { Translate } from '../../i18n/translator.ts';
 import { Layout, Notice, renderPage } from '../../ui/render.tsx';
 import { linkForAnotherAccount } from '../account-service.ts';
 import type { Account } from '../types.ts';
@@ -17,12 +18,12 @@ export function linkFor<L extends { accountId: string }>(link: L | undefined, ac
 }
 
 /** The page once the link is spent. */
-export function linkSpentPage(account: Account, title: string, notice: ComponentChildren): string {
+export function linkSpentPage(t: Translate, account: Account, title: string, notice: ComponentChildren): string {
   return renderPage(
-    <Layout title={title} user={account}>
+    <Layout t={t} title={title} user={account}>
       <h1>{title}</h1>
       <Notice kind="success">{notice}</Notice>
-      <p><a class="button" href="/my/account">Continue to your account</a></p>
+      <p><a class="button" href="/my/account">{t('Continue to your account')}</a></p>
     </Layout>,
   );
 }

@@ -5,42 +5,45 @@
  */
 import { z } from 'zod';
 import { emailField, nameField } from '../../fields.ts';
+import { languageSwitch } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { CsrfField, Field, formError, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { msg, type Translate } from '../../i18n/translator.ts';
+import { CsrfField, Field, formError, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
 
 const schema = z.object({
   name: nameField,
   email: emailField,
-  password: z.string({ error: 'Choose a password.' }).min(1, 'Choose a password.').max(1024, 'That password is too long.'),
+  password: z.string({ error: msg('Choose a password.') }).min(1, msg('Choose a password.')).max(1024, msg('That password is too long.')),
 });
 
-function signupView(p: { csrf: string; values?: { name?: string; email?: string }; fields?: Record<string, string>; error?: string }): string {
+function signupView(p: { t: Translate; switcher?: LanguageSwitch; csrf: string; values?: { name?: string; email?: string }; fields?: Record<string, string>; error?: string }): string {
+  const { t } = p;
   return renderPage(
-    <Layout title="Create an account">
-      <h1>Create an account</h1>
+    <Layout t={t} switcher={p.switcher} title={t('Create an account')}>
+      <h1>{t('Create an account')}</h1>
       {p.error && <Notice kind="error">{p.error}</Notice>}
       <section>
         <form method="post" action="/signup">
           <CsrfField token={p.csrf} />
-          <Field name="name" label="Name" autocomplete="name" value={p.values?.name} error={p.fields?.name} />
-          <Field name="email" label="Email" type="email" autocomplete="email" value={p.values?.email} error={p.fields?.email} />
-          <Field name="password" label="Password" type="password" autocomplete="new-password" error={p.fields?.password}
-            hint="At least 8 characters. A long passphrase is best." minLength={8} />
-          <button type="submit">Create account</button>
+          <Field name="name" label={t('Name')} autocomplete="name" value={p.values?.name} error={p.fields?.name} />
+          <Field name="email" label={t('Email')} type="email" autocomplete="email" value={p.values?.email} error={p.fields?.email} />
+          <Field name="password" label={t('Password')} type="password" autocomplete="new-password" error={p.fields?.password}
+            hint={t('At least 8 characters. A long passphrase is best.')} minLength={8} />
+          <button type="submit">{t('Create account')}</button>
         </form>
       </section>
-      <p>Already have an account? <a href="/my/login">Sign in</a></p>
+      <p>{t('Already have an account?')} <a href="/my/login">{t('Sign in')}</a></p>
     </Layout>,
   );
 }
 
-function checkInboxView(email: string): string {
+function checkInboxView(t: Translate, switcher: LanguageSwitch | undefined, email: string): string {
   return renderPage(
-    <Layout title="Check your inbox">
-      <h1>Check your inbox</h1>
-      <Notice kind="success">We sent a message to {email}. Open the link in it to confirm your address, then sign in.</Notice>
-      <p><a class="button" href="/my/login">Sign in</a></p>
+    <Layout t={t} switcher={switcher} title={t('Check your inbox')}>
+      <h1>{t('Check your inbox')}</h1>
+      <Notice kind="success">{t('We sent a message to {{email}}. Open the link in it to confirm your address, then sign in.', { email })}</Notice>
+      <p><a class="button" href="/my/login">{t('Sign in')}</a></p>
     </Layout>,
   );
 }
@@ -49,7 +52,7 @@ export const showSignup = defineRoute({
   method: 'GET',
   path: '/signup',
   handler: async (ctx) => {
-    html(ctx, signupView({ csrf: ctx.state.csrfToken }));
+    html(ctx, signupView({ t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken }));
   },
 });
 
@@ -64,10 +67,10 @@ export const submitSignup = defineRoute({
       email: typeof body.email === 'string' ? body.email.slice(0, 254) : undefined,
     };
     // A message about one field sits beside it; any other (the whole form, the rate limit) goes on top.
-    html(ctx, signupView({ csrf: ctx.state.csrfToken, values, ...formError(error, ['name', 'email', 'password']) }));
+    html(ctx, signupView({ t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken, values, ...formError(error, ['name', 'email', 'password']) }));
   },
   handler: async (ctx, { body }) => {
-    await ctx.state.services.accounts.signUpWithoutEnumeration(body, ctx.ip);
-    html(ctx, checkInboxView(body.email));
+    await ctx.state.services.accounts.signUpWithoutEnumeration({ ...body, locale: ctx.state.t.locale }, ctx.ip);
+    html(ctx, checkInboxView(ctx.state.t, languageSwitch(ctx), body.email));
   },
 });

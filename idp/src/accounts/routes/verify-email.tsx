@@ -11,7 +11,8 @@ import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
-import { ConfirmLinkPage, renderPage } from '../../ui/render.tsx';
+import { msg } from '../../i18n/translator.ts';
+import { ConfirmLinkPage, renderPage, Rich } from '../../ui/render.tsx';
 import { linkFor, linkSpentPage } from './mailed-link.tsx';
 
 const schema = z.object({ token: tokenField });
@@ -24,10 +25,12 @@ export const showVerifyEmail = defineRoute({
   input: { query: schema },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
-    const link = linkFor(await ctx.state.services.accounts.peekEmailConfirmation(query.token), account, 'This confirmation link is invalid or has expired. Ask for a new one on your account page.');
+    const { t } = ctx.state;
+    const link = linkFor(await ctx.state.services.accounts.peekEmailConfirmation(query.token), account, msg('This confirmation link is invalid or has expired. Ask for a new one on your account page.'));
     html(ctx, renderPage(
-      <ConfirmLinkPage title="Confirm your email" heading="Confirm your email address" action="/verify-email" token={query.token} csrf={ctx.state.csrfToken} button="Confirm my address">
-        <p>This confirms <strong>{link.email}</strong> for the account you are signed in to: <strong>{account.name}</strong> ({account.email}).</p>
+      <ConfirmLinkPage t={t} title={t('Confirm your email')} heading={t('Confirm your email address')} action="/verify-email" token={query.token} csrf={ctx.state.csrfToken} button={t('Confirm my address')}>
+        <p><Rich t={t} key_="This confirms {{email}} for the account you are signed in to: {{name}} ({{accountEmail}})."
+          parts={{ email: <strong>{link.email}</strong>, name: <strong>{account.name}</strong>, accountEmail: account.email }} /></p>
       </ConfirmLinkPage>,
     ));
   },
@@ -40,6 +43,7 @@ export const submitVerifyEmail = defineRoute({
   input: { body: schema },
   handler: async (ctx, { body }) => {
     const account = await ctx.state.services.accounts.verifyEmail(body.token, portalOf(ctx).account.id);
-    html(ctx, linkSpentPage(account, 'Email confirmed', <>{account.email} is confirmed for the account of {account.name}.</>));
+    const { t } = ctx.state;
+    html(ctx, linkSpentPage(t, account, t('Email confirmed'), t('{{email}} is confirmed for the account of {{name}}.', { email: account.email, name: account.name })));
   },
 });

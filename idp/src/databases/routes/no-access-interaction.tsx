@@ -4,23 +4,27 @@
  */
 import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
-import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import type { Translate } from '../../i18n/translator.ts';
+import { CsrfField, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
 import { DATABASE_ACCESS_PROMPT } from '../oidc-glue.ts';
 import { finishInteraction, interaction, interactionOf } from '../../oidc/interactions/details.ts';
 
-export function noAccessView(p: { uid: string; csrf: string; databaseName: string; email?: string }): string {
+export function noAccessView(p: { t: Translate; uid: string; csrf: string; databaseName: string; email?: string }): string {
+  const { t } = p;
+  const database = p.databaseName;
   return renderPage(
-    <Layout title="No access to this database">
-      <h1>No access to {p.databaseName}</h1>
+    <Layout t={t} title={t('No access to this database')}>
+      <h1>{t('No access to {{database}}', { database })}</h1>
       <Notice kind="error">
-        {p.email ? `Your account ${p.email} is not a member of ${p.databaseName}.` : `Your account is not a member of ${p.databaseName}.`}
+        {p.email ? t('Your account {{email}} is not a member of {{database}}.', { email: p.email, database }) : t('Your account is not a member of {{database}}.', { database })}
       </Notice>
       <section>
-        <p>Ask the owner of {p.databaseName} to invite you with your account's email address. Invitations appear under <a href="/my/databases">Databases</a> once you accept them.</p>
-        <p>If another of your accounts is a member, <a href="/session/end">log out</a> and sign in with that one.</p>
+        <p><Rich t={t} key_="Ask the owner of {{database}} to invite you with your account's email address. Invitations appear under {{databases}} once you accept them."
+          parts={{ database, databases: <a href="/my/databases">{t('Databases')}</a> }} /></p>
+        <p><Rich t={t} key_="If another of your accounts is a member, {{logOut}} and sign in with that one." parts={{ logOut: <a href="/session/end">{t('log out')}</a> }} /></p>
         <form method="post" action={`/interaction/${p.uid}/no-access`}>
           <CsrfField token={p.csrf} />
-          <button type="submit">Return to {p.databaseName}</button>
+          <button type="submit">{t('Return to {{database}}', { database })}</button>
         </form>
       </section>
     </Layout>,

@@ -6,8 +6,10 @@ import { defineGuard } from '../../http/route.ts';
 import { usesPasskeyScript } from '../../passkeys/routes/views.tsx';
 import { ACR, requiredPasskeyAcr } from '../acr.ts';
 import { loginView } from './views.tsx';
+import { msg } from '../../i18n/translator.ts';
 import { noteRequestClient } from '../../activity/request-origin.ts';
 import { seeOther } from '../../http/redirect.ts';
+import { languageSwitch, useAccountLanguage } from '../../http/language.ts';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -33,10 +35,14 @@ export const interaction = defineGuard('interaction', async (ctx, deps) => {
     if (details.uid !== ctx.state.routeParams.uid) throw new Error('uid mismatch');
     ctx.state.interaction = { provider, details };
     noteRequestClient(details.params.client_id); // the database or app of this sign-in, for the security log
-    return true;
   } catch {
     throw new AppError('gone', 'This sign-in request has expired or was already completed. Go back to the application and start again.');
   }
+  // Someone already signed in (consent, another account's database): their account's language.
+  const accountId = ctx.state.interaction.details.session?.accountId;
+  const account = accountId ? await ctx.state.services.accounts.findById(accountId) : undefined;
+  if (account) useAccountLanguage(ctx, account.locale);
+  return true;
 });
 
 /** The interaction loaded by the `interaction` guard. */
@@ -80,14 +86,22 @@ export async function renderLogin(ctx: AppContext, provider: Provider, details: 
   const forDatabase = clientId ? Boolean(await ctx.state.services.databases.findByClientId(clientId)) : false;
   usesPasskeyScript(ctx); // "Sign in with a passkey"
   const passkeyOnly = passkeyRequirement(details, client.name);
-  return loginView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, forDatabase, ...(passkeyOnly ? { notice: passkeyOnly } : {}), ...extra });
+  return loginView({
+    t: ctx.state.t, switcher: languageSwitch(ctx), uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, forDatabase,
+    ...(passkeyOnly ? { notice: ctx.state.t(passkeyOnly.key, passkeyOnly.params) } : {}), ...extra,
+  });
 }
 
 /** When the application asked for a passkey sign-in (acr_values, see oidc/acr.ts): the sentence that says so. */
-export function passkeyRequirement(details: InteractionDetails, clientName: string): string | undefined {
+export function passkeyRequirement(details: InteractionDetails, clientName: string): { key: PasskeyRequirementKey; params: { client: string } } | undefined {
   const required = requiredPasskeyAcr(details.params.acr_values);
   if (!required) return undefined;
-  return required === ACR.phishingResistantHardware
-    ? `${clientName} asks you to sign in with a passkey kept on one device (a security key or this device's screen lock), not a synced one or a password.`
-    : `${clientName} asks you to sign in with a passkey, not a password. Use "Sign in with a passkey".`;
+  return {
+    key: required === ACR.phishingResistantHardware
+      ? msg("{{client}} asks you to sign in with a passkey kept on one device (a security key or this device's screen lock), not a synced one or a password.")
+      : msg('{{client}} asks you to sign in with a passkey, not a password. Use "Sign in with a passkey".'),
+    params: { client: clientName },
+  };
 }
+type PasskeyRequirementKey = "{{client}} asks you to sign in with a passkey kept on one device (a security key or this device's screen lock), not a synced one or a password."
+  | '{{client}} asks you to sign in with a passkey, not a password. Use "Sign in with a passkey".';

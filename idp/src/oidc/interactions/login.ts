@@ -23,7 +23,7 @@ export const submitLogin = defineRoute({
     if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
     // The application asked for a passkey (acr_values): a password would not meet it.
     const passkeyOnly = passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name);
-    if (passkeyOnly) throw new AppError('forbidden', passkeyOnly);
+    if (passkeyOnly) throw new AppError('forbidden', passkeyOnly.key, { params: passkeyOnly.params });
     // For a database the identifier is the membership's sign-in login, not necessarily the account email.
     const account = await countingSignInFailures('wrong_password', () => ctx.state.services.databases.authenticate(
       details.params.client_id as string | undefined, body.email, body.password, { ip: ctx.ip, deviceHash: deviceCookieHash(ctx) }));

@@ -5,15 +5,17 @@
 import { z } from 'zod';
 import type { Account } from '../../accounts/types.ts';
 import type { AppContext } from '../../http/context.ts';
+import { languageSwitch } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
+import { msg } from '../../i18n/translator.ts';
 import { html } from '../../http/security-headers.ts';
 import { clientNameOf, interaction, interactionOf, renderLogin } from './details.ts';
 import { secondFactorView } from './second-factor-view.tsx';
 import { completeSignIn, countingSignInFailures, rememberDevice } from './sign-in.ts';
 
 const schema = z.object({
-  code: z.string({ error: 'Enter the code from your app.' }).trim().min(1, 'Enter the code from your app.').max(40, 'That code is too long.'),
-  remember: z.literal('yes', { error: 'Use the checkbox on the page to remember this browser.' }).optional(),
+  code: z.string({ error: msg('Enter the code from your app.') }).trim().min(1, msg('Enter the code from your app.')).max(40, msg('That code is too long.')),
+  remember: z.literal('yes', { error: msg('Use the checkbox on the page to remember this browser.') }).optional(),
 });
 
 /** The account waiting for its code in this interaction, or undefined once the pending step expired. */
@@ -27,7 +29,7 @@ async function pendingAccount(ctx: AppContext): Promise<Account | undefined> {
 
 async function tookTooLong(ctx: AppContext): Promise<void> {
   const { provider, details } = interactionOf(ctx);
-  html(ctx, await renderLogin(ctx, provider, details, { error: 'Your sign-in took too long. Enter your email and password again.' }), 401);
+  html(ctx, await renderLogin(ctx, provider, details, { error: ctx.state.t('Your sign-in took too long. Enter your email and password again.') }), 401);
 }
 
 export const submitSecondFactor = defineRoute({
@@ -43,7 +45,7 @@ export const submitSecondFactor = defineRoute({
     }
     const { provider, details } = interactionOf(ctx);
     const client = await clientNameOf(provider, details.params.client_id);
-    html(ctx, secondFactorView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, error: error.message, fields: error.fields }));
+    html(ctx, secondFactorView({ t: ctx.state.t, switcher: languageSwitch(ctx), uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, error: error.message, fields: error.fields }));
   },
   handler: async (ctx, { body }) => {
     const { provider, details } = interactionOf(ctx);

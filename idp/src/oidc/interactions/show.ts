@@ -26,12 +26,12 @@ export const showInteraction = defineRoute({
         return;
       }
       const scopes = String(details.params.scope ?? '').split(' ').filter(Boolean);
-      html(ctx, consentView({ uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, scopes }));
+      html(ctx, consentView({ t: ctx.state.t, uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, scopes }));
       return;
     }
     if (details.prompt.name === DATABASE_ACCESS_PROMPT) {
       const email = details.session?.accountId ? (await ctx.state.services.accounts.findById(details.session.accountId))?.email : undefined;
-      html(ctx, noAccessView({ uid: details.uid, csrf: ctx.state.csrfToken, databaseName: client.name, email }), 403);
+      html(ctx, noAccessView({ t: ctx.state.t, uid: details.uid, csrf: ctx.state.csrfToken, databaseName: client.name, email }), 403);
       return;
     }
     await finishInteraction(ctx, provider, { error: 'invalid_request', error_description: `unsupported prompt ${details.prompt.name}` }, false);

@@ -1,12 +1,17 @@
 /** The sign-in, sign-up and consent screens of an authorization request. */
-import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import type { Translate } from '../../i18n/translator.ts';
+import { msg, type PlainKey } from '../../i18n/translator.ts';
+import { CsrfField, Field, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
 import { PasskeySignIn } from '../../passkeys/routes/views.tsx';
 
 export interface LoginViewProps {
+  t: Translate;
+  switcher?: LanguageSwitch;
   uid: string;
   csrf: string;
   clientName: string;
   email?: string;
+  /** Already translated (an AppError reaches views in the request's language, see error-handler.tsx). */
   error?: string;
   /** Messages about one field (a malformed email), shown beside it; the page-level error stays on top. */
   fields?: Record<string, string>;
@@ -16,71 +21,74 @@ export interface LoginViewProps {
 }
 
 export function loginView(p: LoginViewProps): string {
+  const { t } = p;
   return renderPage(
-    <Layout title="Sign in">
-      <h1>Sign in</h1>
-      <p class="muted">to continue to {p.clientName}</p>
+    <Layout t={t} switcher={p.switcher} title={t('Sign in')}>
+      <h1>{t('Sign in')}</h1>
+      <p class="muted">{t('to continue to {{client}}', { client: p.clientName })}</p>
       {p.notice && <Notice kind="info">{p.notice}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
       <section>
         <form method="post" action={`/interaction/${p.uid}/login`}>
           <CsrfField token={p.csrf} />
           {p.forDatabase ? (
-            <Field name="email" label="Sign-in login" type="email" autocomplete="username webauthn" value={p.email} error={p.fields?.email}
-              hint={`The email address you sign in to ${p.clientName} with (it may differ from your account email).`} />
+            <Field name="email" label={t('Sign-in login')} type="email" autocomplete="username webauthn" value={p.email} error={p.fields?.email}
+              hint={t('The email address you sign in to {{client}} with (it may differ from your account email).', { client: p.clientName })} />
           ) : (
-            <Field name="email" label="Email" type="email" autocomplete="username webauthn" value={p.email} error={p.fields?.email} />
+            <Field name="email" label={t('Email')} type="email" autocomplete="username webauthn" value={p.email} error={p.fields?.email} />
           )}
-          <Field name="password" label="Password" type="password" autocomplete="current-password" error={p.fields?.password}
-            hint={p.forDatabase ? 'Your account password (or a database-specific one, on the database itself).' : undefined} />
+          <Field name="password" label={t('Password')} type="password" autocomplete="current-password" error={p.fields?.password}
+            hint={p.forDatabase ? t('Your account password (or a database-specific one, on the database itself).') : undefined} />
           <div class="actions">
-            <button type="submit">Sign in</button>
-            <a href="/password/forgot">Forgot your password?</a>
+            <button type="submit">{t('Sign in')}</button>
+            <a href="/password/forgot">{t('Forgot your password?')}</a>
           </div>
         </form>
-        <PasskeySignIn uid={p.uid} csrf={p.csrf} />
+        <PasskeySignIn t={t} uid={p.uid} csrf={p.csrf} />
       </section>
       <p>
-        No account yet? <a href="/signup">Create an account</a>
+        {t('No account yet?')} <a href="/signup">{t('Create an account')}</a>
       </p>
       <form method="post" action={`/interaction/${p.uid}/abort`}>
         <CsrfField token={p.csrf} />
-        <button type="submit" class="secondary">Cancel</button>
+        <button type="submit" class="secondary">{t('Cancel')}</button>
       </form>
     </Layout>,
   );
 }
 
 export interface ConsentViewProps {
+  t: Translate;
   uid: string;
   csrf: string;
   clientName: string;
   scopes: string[];
 }
 
-const scopeText: Record<string, string> = {
-  openid: 'Know who you are',
-  email: 'See your email address',
-  profile: 'See your name, language and time zone',
-  offline_access: 'Stay connected when you are not using it',
-  account: 'Read and manage your account security',
+const scopeText: Record<string, PlainKey> = {
+  openid: msg('Know who you are'),
+  email: msg('See your email address'),
+  profile: msg('See your name, language and time zone'),
+  offline_access: msg('Stay connected when you are not using it'),
+  account: msg('Read and manage your account security'),
 };
 
 export function consentView(p: ConsentViewProps): string {
+  const { t } = p;
   return renderPage(
-    <Layout title="Allow access">
-      <h1>Allow {p.clientName}?</h1>
+    <Layout t={t} title={t('Allow access')}>
+      <h1>{t('Allow {{client}}?', { client: p.clientName })}</h1>
       <section>
-        <p>{p.clientName} asks to:</p>
-        <ul>{p.scopes.map((s) => <li key={s}>{scopeText[s] ?? s}</li>)}</ul>
+        <p>{t('{{client}} asks to:', { client: p.clientName })}</p>
+        <ul>{p.scopes.map((s) => <li key={s}>{scopeText[s] ? t(scopeText[s]) : s}</li>)}</ul>
         <div class="actions">
           <form method="post" action={`/interaction/${p.uid}/confirm`}>
             <CsrfField token={p.csrf} />
-            <button type="submit" autofocus>Allow</button>
+            <button type="submit" autofocus>{t('Allow')}</button>
           </form>
           <form method="post" action={`/interaction/${p.uid}/abort`}>
             <CsrfField token={p.csrf} />
-            <button type="submit" class="secondary">Deny</button>
+            <button type="submit" class="secondary">{t('Deny')}</button>
           </form>
         </div>
       </section>

@@ -8,14 +8,15 @@ import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { nowSeconds } from '../../clock.ts';
 import { sha256 } from '../../security/tokens.ts';
+import { msg, type Translate } from '../../i18n/translator.ts';
 import type { Passkey } from '../types.ts';
 
 /** `remove_passkey` (one checkbox per passkey): absent, one id or several. */
 export const removePasskeysField = z
-  .union([z.string(), z.array(z.string()).max(40, 'Too many passkeys were named.')])
+  .union([z.string(), z.array(z.string()).max(40, msg('Too many passkeys were named.'))])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-  .pipe(z.array(z.string().regex(/^pk_[A-Za-z0-9_-]{8,40}$/, 'A passkey named in the form does not exist. Reload the page.')));
+  .pipe(z.array(z.string().regex(/^pk_[A-Za-z0-9_-]{8,40}$/, msg('A passkey named in the form does not exist. Reload the page.'))));
 
 export async function passkeysOfResetToken(services: Services, token: string): Promise<Passkey[]> {
   const live = await services.accountsRepo.peekToken(sha256(token), 'reset_password', nowSeconds());
@@ -23,10 +24,10 @@ export async function passkeysOfResetToken(services: Services, token: string): P
 }
 
 /** The sentences of the reset's confirmation page about passkeys (the mail says the same, see mail/messages.ts). */
-export function passkeyLines(removed: Passkey[], kept: Passkey[]): string[] {
-  const names = (list: Passkey[]) => list.map((p) => `"${p.name}"`).join(', ');
+export function passkeyLines(t: Translate, removed: Passkey[], kept: Passkey[]): string[] {
+  const names = (list: Passkey[]) => list.map((p) => t('"{{name}}"', { name: p.name })).join(', ');
   return [
-    removed.length > 0 ? `Passkeys removed: ${names(removed)}.` : undefined,
-    kept.length > 0 ? `Passkeys kept (they can still sign in): ${names(kept)}.` : undefined,
+    removed.length > 0 ? t('Passkeys removed: {{names}}.', { names: names(removed) }) : undefined,
+    kept.length > 0 ? t('Passkeys kept (they can still sign in): {{names}}.', { names: names(kept) }) : undefined,
   ].filter((line): line is string => line !== undefined);
 }

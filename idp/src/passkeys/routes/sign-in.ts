@@ -28,7 +28,10 @@ export const signInWithPasskey = defineRoute({
     const { account, amr } = await countingSignInFailures(undefined, () => ctx.state.services.passkeys.signIn(details.uid, body.response, ctx.ip));
     // A synced passkey does not meet a request for a device-bound one (acr_values=phrh).
     const required = requiredPasskeyAcr(details.params.acr_values);
-    if (required && !meetsAcr(acrFor(amr), required)) throw new AppError('forbidden', passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name)!);
+    if (required && !meetsAcr(acrFor(amr), required)) {
+      const { key, params } = passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name)!;
+      throw new AppError('forbidden', key, { params });
+    }
     await completeSignIn(ctx, provider, account, amr);
   },
 });

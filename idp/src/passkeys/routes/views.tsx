@@ -5,6 +5,7 @@
  */
 import type { VNode } from 'preact';
 import type { AppContext } from '../../http/context.ts';
+import type { Translate } from '../../i18n/translator.ts';
 import { CsrfField, Field } from '../../ui/render.tsx';
 import { MAX_PASSKEYS, type Passkey } from '../types.ts';
 
@@ -17,7 +18,7 @@ export const passkeyDoneMessages: Record<string, string> = {
   'passkey-deleted': 'The passkey was deleted. It can no longer sign in to your account.',
 };
 
-const when = (seconds: number | null) => (seconds === null ? 'never' : `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+const when = (seconds: number | null, t?: Translate) => (seconds === null ? (t ? t('never') : 'never') : `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 
 /** The script tag; the page's CSP must allow our own scripts (see `usesPasskeyScript`). */
 export function PasskeyScript(): VNode {
@@ -95,14 +96,14 @@ export function PasskeySection({ csrf, passkeys, renameError }: { csrf: string; 
 }
 
 /** "Sign in with a passkey" on the IdP's sign-in page (discoverable: no email needed). */
-export function PasskeySignIn({ uid, csrf }: { uid: string; csrf: string }): VNode {
+export function PasskeySignIn({ t, uid, csrf }: { t: Translate; uid: string; csrf: string }): VNode {
   return (
     <>
       <form method="post" action={`/interaction/${uid}/passkey`} data-passkey-signin data-options={`/interaction/${uid}/passkey/options`} hidden>
         <CsrfField token={csrf} />
         <input type="hidden" name="response" value="" />
         <ErrorSlot />
-        <button type="submit" class="secondary">Sign in with a passkey</button>
+        <button type="submit" class="secondary">{t('Sign in with a passkey')}</button>
       </form>
       <PasskeyScript />
     </>
@@ -129,17 +130,17 @@ export function PasskeyReauth({ action, csrf, carried }: { action: string; csrf:
  * The passkeys on the password reset form, each ticked for removal: a reset is account recovery, and a
  * passkey someone else added must not survive it unseen.
  */
-export function ResetPasskeyList({ passkeys }: { passkeys: Passkey[] }): VNode | null {
+export function ResetPasskeyList({ t, passkeys }: { t: Translate; passkeys: Passkey[] }): VNode | null {
   if (passkeys.length === 0) return null;
   return (
     <fieldset id="reset-passkeys">
-      <legend>Passkeys of this account</legend>
-      <p class="hint">Ticked passkeys are removed with the reset. Keep only the ones you recognise.</p>
+      <legend>{t('Passkeys of this account')}</legend>
+      <p class="hint">{t('Ticked passkeys are removed with the reset. Keep only the ones you recognise.')}</p>
       {passkeys.map((p) => (
         <div key={p.id}>
           <label>
             <input type="checkbox" name="remove_passkey" value={p.id} checked />
-            {' '}Remove "{p.name}" (added {when(p.createdAt)}, last used {when(p.lastUsedAt)})
+            {' '}{t('Remove "{{name}}" (added {{added}}, last used {{used}})', { name: p.name, added: when(p.createdAt, t), used: when(p.lastUsedAt, t) })}
           </label>
         </div>
       ))}

@@ -4,9 +4,11 @@
  */
 import { z } from 'zod';
 import { tokenField } from '../../fields.ts';
+import { languageSwitch } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { CsrfField, Field, formError, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { msg, type Translate } from '../../i18n/translator.ts';
+import { CsrfField, Field, formError, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
 import { ResetPasskeyList } from '../../passkeys/routes/views.tsx';
 import type { Passkey } from '../../passkeys/types.ts';
 import { passkeyLines, passkeysOfResetToken, removePasskeysField } from '../../passkeys/routes/password-reset.ts';
@@ -14,23 +16,24 @@ import { passkeyLines, passkeysOfResetToken, removePasskeysField } from '../../p
 const querySchema = z.object({ token: tokenField });
 const bodySchema = z.object({
   token: tokenField,
-  password: z.string({ error: 'Choose a new password.' }).min(1, 'Choose a new password.').max(1024, 'That password is too long.'),
+  password: z.string({ error: msg('Choose a new password.') }).min(1, msg('Choose a new password.')).max(1024, msg('That password is too long.')),
   remove_passkey: removePasskeysField,
 });
 
-function view(csrf: string, token: string, error: { error?: string; fields?: Record<string, string> } = {}, passkeys: Passkey[] = []): string {
+function view(p: { t: Translate; switcher?: LanguageSwitch; csrf: string; token: string; error?: string; fields?: Record<string, string>; passkeys: Passkey[] }): string {
+  const { t } = p;
   return renderPage(
-    <Layout title="Choose a new password">
-      <h1>Choose a new password</h1>
-      {error.error && <Notice kind="error">{error.error}</Notice>}
+    <Layout t={t} switcher={p.switcher} title={t('Choose a new password')}>
+      <h1>{t('Choose a new password')}</h1>
+      {p.error && <Notice kind="error">{p.error}</Notice>}
       <section>
         <form method="post" action="/password/reset">
-          <CsrfField token={csrf} />
-          <input type="hidden" name="token" value={token} />
-          <Field name="password" label="New password" type="password" autocomplete="new-password" error={error.fields?.password}
-            hint="At least 8 characters. A long passphrase is best." minLength={8} />
-          <ResetPasskeyList passkeys={passkeys} />
-          <button type="submit">Set password</button>
+          <CsrfField token={p.csrf} />
+          <input type="hidden" name="token" value={p.token} />
+          <Field name="password" label={t('New password')} type="password" autocomplete="new-password" error={p.fields?.password}
+            hint={t('At least 8 characters. A long passphrase is best.')} minLength={8} />
+          <ResetPasskeyList t={t} passkeys={p.passkeys} />
+          <button type="submit">{t('Set password')}</button>
         </form>
       </section>
     </Layout>,
@@ -42,17 +45,18 @@ export const showReset = defineRoute({
   path: '/password/reset',
   input: { query: querySchema },
   handler: async (ctx, { query }) => {
+    const { t } = ctx.state;
     if (!await ctx.state.services.accounts.isResetTokenLive(query.token)) {
       html(ctx, renderPage(
-        <Layout title="Link expired">
-          <h1>This link has expired</h1>
-          <Notice kind="error">This reset link is invalid, was already used, or has expired.</Notice>
-          <p><a class="button" href="/password/forgot">Ask for a new link</a></p>
+        <Layout t={t} switcher={languageSwitch(ctx)} title={t('Link expired')}>
+          <h1>{t('This link has expired')}</h1>
+          <Notice kind="error">{t('This reset link is invalid, was already used, or has expired.')}</Notice>
+          <p><a class="button" href="/password/forgot">{t('Ask for a new link')}</a></p>
         </Layout>,
       ), 410);
       return;
     }
-    html(ctx, view(ctx.state.csrfToken, query.token, {}, await passkeysOfResetToken(ctx.state.services, query.token)));
+    html(ctx, view({ t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken, token: query.token, passkeys: await passkeysOfResetToken(ctx.state.services, query.token) }));
   },
 });
 
@@ -63,7 +67,10 @@ export const submitReset = defineRoute({
   // A refused form (no usable token) or a spent link gets the error page; a refused password, the form again.
   rerender: async (ctx, error, input) => {
     if (!input.body || error.code === 'gone') throw error;
-    html(ctx, view(ctx.state.csrfToken, input.body.token, formError(error, ['password']), await passkeysOfResetToken(ctx.state.services, input.body.token)));
+    html(ctx, view({
+      t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken, token: input.body.token, ...formError(error, ['password']),
+      passkeys: await passkeysOfResetToken(ctx.state.services, input.body.token),
+    }));
   },
   handler: async (ctx, { body }) => {
     // The credential lifecycle ends every session (relying parties are told), forgets trusted devices and
@@ -71,13 +78,14 @@ export const submitReset = defineRoute({
     const before = await passkeysOfResetToken(ctx.state.services, body.token);
     const account = await ctx.state.services.accounts.resetPassword(body.token, body.password, { removePasskeys: body.remove_passkey });
     const kept = await ctx.state.services.passkeys.list(account.id);
-    const passkeyReport = passkeyLines(before.filter((p) => !kept.some((k) => k.id === p.id)), kept);
+    const { t } = ctx.state;
+    const passkeyReport = passkeyLines(t, before.filter((p) => !kept.some((k) => k.id === p.id)), kept);
     html(ctx, renderPage(
-      <Layout title="Password changed">
-        <h1>Password changed</h1>
-        <Notice kind="success">Your password was changed and every device was signed out.</Notice>
+      <Layout t={t} switcher={languageSwitch(ctx)} title={t('Password changed')}>
+        <h1>{t('Password changed')}</h1>
+        <Notice kind="success">{t('Your password was changed and every device was signed out.')}</Notice>
         {passkeyReport.map((line) => <p key={line}>{line}</p>)}
-        <p><a class="button" href="/my/login">Sign in</a></p>
+        <p><a class="button" href="/my/login">{t('Sign in')}</a></p>
       </Layout>,
     ));
   },
