@@ -54,6 +54,11 @@ export function languageSwitch(ctx: AppContext): LanguageSwitch | undefined {
   return { current: ctx.state.t.locale, offered, csrf: ctx.state.csrfToken, returnTo: pageAddress(ctx) };
 }
 
+/** What every signed-out page takes from the request: its translator, the footer switcher and the CSRF token. */
+export function signedOutPage(ctx: AppContext): { t: AppContext['state']['t']; switcher: LanguageSwitch | undefined; csrf: string } {
+  return { t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken };
+}
+
 const languageForm = z.object({
   locale: z.string({ error: msg('Choose a language.') }).max(20, msg('Choose one of the languages offered.')),
   return_to: z.string({ error: msg('The address to return to is not valid.') })

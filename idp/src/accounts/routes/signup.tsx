@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { emailField, nameField } from '../../fields.ts';
-import { languageSwitch } from '../../http/language.ts';
+import { languageSwitch, signedOutPage } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { msg, type Translate } from '../../i18n/translator.ts';
@@ -52,7 +52,7 @@ export const showSignup = defineRoute({
   method: 'GET',
   path: '/signup',
   handler: async (ctx) => {
-    html(ctx, signupView({ t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken }));
+    html(ctx, signupView(signedOutPage(ctx)));
   },
 });
 
@@ -67,7 +67,7 @@ export const submitSignup = defineRoute({
       email: typeof body.email === 'string' ? body.email.slice(0, 254) : undefined,
     };
     // A message about one field sits beside it; any other (the whole form, the rate limit) goes on top.
-    html(ctx, signupView({ t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken, values, ...formError(error, ['name', 'email', 'password']) }));
+    html(ctx, signupView({ ...signedOutPage(ctx), values, ...formError(error, ['name', 'email', 'password']) }));
   },
   handler: async (ctx, { body }) => {
     await ctx.state.services.accounts.signUpWithoutEnumeration({ ...body, locale: ctx.state.t.locale }, ctx.ip);

@@ -9,7 +9,7 @@ import { loginView } from './views.tsx';
 import { msg } from '../../i18n/translator.ts';
 import { noteRequestClient } from '../../activity/request-origin.ts';
 import { seeOther } from '../../http/redirect.ts';
-import { languageSwitch, useAccountLanguage } from '../../http/language.ts';
+import { signedOutPage, useAccountLanguage } from '../../http/language.ts';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -87,7 +87,7 @@ export async function renderLogin(ctx: AppContext, provider: Provider, details: 
   usesPasskeyScript(ctx); // "Sign in with a passkey"
   const passkeyOnly = passkeyRequirement(details, client.name);
   return loginView({
-    t: ctx.state.t, switcher: languageSwitch(ctx), uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, forDatabase,
+    ...signedOutPage(ctx), uid: details.uid, clientName: client.name, forDatabase,
     ...(passkeyOnly ? { notice: ctx.state.t(passkeyOnly.key, passkeyOnly.params) } : {}), ...extra,
   });
 }

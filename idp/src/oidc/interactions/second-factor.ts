@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Account } from '../../accounts/types.ts';
 import type { AppContext } from '../../http/context.ts';
-import { languageSwitch } from '../../http/language.ts';
+import { signedOutPage } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
 import { msg } from '../../i18n/translator.ts';
 import { html } from '../../http/security-headers.ts';
@@ -45,7 +45,7 @@ export const submitSecondFactor = defineRoute({
     }
     const { provider, details } = interactionOf(ctx);
     const client = await clientNameOf(provider, details.params.client_id);
-    html(ctx, secondFactorView({ t: ctx.state.t, switcher: languageSwitch(ctx), uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name, error: error.message, fields: error.fields }));
+    html(ctx, secondFactorView({ ...signedOutPage(ctx), uid: details.uid, clientName: client.name, error: error.message, fields: error.fields }));
   },
   handler: async (ctx, { body }) => {
     const { provider, details } = interactionOf(ctx);

@@ -9,7 +9,7 @@ import { AppError } from '../../errors.ts';
 import type { Account } from '../../accounts/types.ts';
 import type { AppContext } from '../../http/context.ts';
 import { html } from '../../http/security-headers.ts';
-import { languageSwitch } from '../../http/language.ts';
+import { signedOutPage } from '../../http/language.ts';
 import { nowSeconds } from '../../clock.ts';
 import { acrFor } from '../acr.ts';
 import { metrics, type SignInOutcome } from '../../observability/metrics.ts';
@@ -63,7 +63,7 @@ export async function afterPassword(ctx: AppContext, provider: Provider, details
     await twoFactor.setPending(details.uid, account.id);
     metrics.signIn('second_factor_required');
     const client = await clientNameOf(provider, details.params.client_id);
-    html(ctx, secondFactorView({ t: ctx.state.t, switcher: languageSwitch(ctx), uid: details.uid, csrf: ctx.state.csrfToken, clientName: client.name }));
+    html(ctx, secondFactorView({ ...signedOutPage(ctx), uid: details.uid, clientName: client.name }));
     return;
   }
   await completeSignIn(ctx, provider, account, ['pwd']);

@@ -1,7 +1,7 @@
 /** /password/forgot: asks for an email and always answers the same, whether or not it has an account. */
 import { z } from 'zod';
 import { emailField } from '../../fields.ts';
-import { languageSwitch } from '../../http/language.ts';
+import { signedOutPage } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import type { Translate } from '../../i18n/translator.ts';
@@ -32,7 +32,7 @@ export const showForgot = defineRoute({
   method: 'GET',
   path: '/password/forgot',
   handler: async (ctx) => {
-    html(ctx, view({ t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken }));
+    html(ctx, view(signedOutPage(ctx)));
   },
 });
 
@@ -40,9 +40,9 @@ export const submitForgot = defineRoute({
   method: 'POST',
   path: '/password/forgot',
   input: { body: schema },
-  rerender: (ctx, error) => html(ctx, view({ t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken, ...formError(error, ['email']) })),
+  rerender: (ctx, error) => html(ctx, view({ ...signedOutPage(ctx), ...formError(error, ['email']) })),
   handler: async (ctx, { body }) => {
     await ctx.state.services.accounts.requestPasswordReset(body.email, ctx.ip);
-    html(ctx, view({ t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken, sent: body.email }));
+    html(ctx, view({ ...signedOutPage(ctx), sent: body.email }));
   },
 });

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { tokenField } from '../../fields.ts';
-import { languageSwitch } from '../../http/language.ts';
+import { languageSwitch, signedOutPage } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { msg, type Translate } from '../../i18n/translator.ts';
@@ -56,7 +56,7 @@ export const showReset = defineRoute({
       ), 410);
       return;
     }
-    html(ctx, view({ t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken, token: query.token, passkeys: await passkeysOfResetToken(ctx.state.services, query.token) }));
+    html(ctx, view({ ...signedOutPage(ctx), token: query.token, passkeys: await passkeysOfResetToken(ctx.state.services, query.token) }));
   },
 });
 
@@ -68,7 +68,7 @@ export const submitReset = defineRoute({
   rerender: async (ctx, error, input) => {
     if (!input.body || error.code === 'gone') throw error;
     html(ctx, view({
-      t: ctx.state.t, switcher: languageSwitch(ctx), csrf: ctx.state.csrfToken, token: input.body.token, ...formError(error, ['password']),
+      ...signedOutPage(ctx), token: input.body.token, ...formError(error, ['password']),
       passkeys: await passkeysOfResetToken(ctx.state.services, input.body.token),
     }));
   },
