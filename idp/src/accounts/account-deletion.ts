@@ -6,6 +6,7 @@
  * retired for good: the same email can sign up again and gets a new subject.
  */
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n/translator.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import type { SecurityNotifier } from '../security/notifications.ts';
 import type { SessionService } from '../security/session-service.ts';
@@ -26,11 +27,11 @@ export function accountDeletion(deps: { accounts: AccountRepository; sessions: S
     blockersFor,
     async deleteAccount(account: Account, confirmEmail: string): Promise<void> {
       if (normalizeEmail(confirmEmail) !== account.email) {
-        throw new AppError('invalid_input', 'Type your account email exactly to confirm.', { fields: { confirm_email: 'This is not your account email.' } });
+        throw new AppError('invalid_input', 'Type your account email exactly to confirm.', { fields: { confirm_email: msg('This is not your account email.') } });
       }
       const blockers = await blockersFor(account.id);
       if (blockers.length > 0) {
-        throw new AppError('conflict', `You are the only owner of databases that have other members: ${blockers.join(', ')}. Give another member the owner role or remove the members first.`);
+        throw new AppError('conflict', 'You are the only owner of databases that have other members: {{databases}}. Give another member the owner role or remove the members first.', { params: { databases: blockers.join(', ') } });
       }
       try {
         await deps.accounts.deleteAndRetire(account.id, nowSeconds());

@@ -14,6 +14,7 @@ import type { AppContext } from '../http/context.ts';
 import { defineGuard, type Guard } from '../http/route.ts';
 import { html } from '../http/security-headers.ts';
 import { isRecentAuth } from '../security/reauth.ts';
+import { translateText } from '../i18n/translator.ts';
 import { CsrfField, Field, Layout, Notice, renderPage } from '../ui/render.tsx';
 import { PasskeyReauth, usesPasskeyScript } from '../passkeys/routes/views.tsx';
 import { portalOf } from './portal-session.ts';
@@ -26,7 +27,10 @@ export function carriedFields(body: Record<string, unknown>): [string, string][]
   return Object.entries(body).filter(([k, v]) => !OWN_FIELDS.has(k) && !SECRET_NAME.test(k) && typeof v === 'string') as [string, string][];
 }
 
-/** Re-authentication within the last 10 minutes; `what` completes "To …, enter your password". Needs `signedIn` first. */
+/**
+ * Re-authentication within the last 10 minutes; `what` completes "To …, enter your password" and is a
+ * catalog key (`msg('delete your account')`) so the page says it in the request's language. Needs `signedIn` first.
+ */
 export function recentAuth(what: string): Guard {
   return defineGuard('recent-sign-in', async (ctx) => askUnlessRecent(ctx, what), 'confirm');
 }
@@ -54,8 +58,9 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
       // The re-authentication form is this guard's own page: its errors are shown here, not on the route's form.
       if (!isAppError(e) || e.status >= 500) throw e;
       for (const [k, v] of Object.entries(e.headers ?? {})) ctx.set(k, v);
-      error = e.message;
-      fields = e.fields ?? {};
+      const shown = e.localized(ctx.state.t);
+      error = shown.message;
+      fields = shown.fields ?? {};
       status = e.status;
     }
   }
@@ -63,22 +68,26 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
   const hasPasskeys = (await ctx.state.services.passkeys.count(account.id)) > 0;
   if (hasPasskeys) usesPasskeyScript(ctx);
   const carried = carriedFields(body);
+  const { t } = ctx.state;
+  const action = translateText(t, what);
   html(ctx, renderPage(
-    <Layout title="Confirm it is you" user={account} active="security">
-      <h1>Confirm it is you</h1>
-      <p>To {what}, enter your password{needsCode ? ' and a code from your authenticator app' : ''}. You will not be asked again for 10 minutes.</p>
+    <Layout t={t} title={t('Confirm it is you')} user={account} active="security">
+      <h1>{t('Confirm it is you')}</h1>
+      <p>{needsCode
+        ? t('To {{action}}, enter your password and a code from your authenticator app. You will not be asked again for 10 minutes.', { action })
+        : t('To {{action}}, enter your password. You will not be asked again for 10 minutes.', { action })}</p>
       {error && <Notice kind="error">{error}</Notice>}
       <section>
         <form method="post" action={ctx.path}>
           <CsrfField token={ctx.state.csrfToken} />
           {carried.map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-          <Field name="reauth_password" label="Password" type="password" autocomplete="current-password" error={fields.reauth_password} />
+          <Field name="reauth_password" label={t('Password')} type="password" autocomplete="current-password" error={fields.reauth_password} />
           {needsCode && (
-            <Field name="reauth_code" label="Code from your authenticator app" autocomplete="one-time-code" inputmode="numeric" maxLength={20} error={fields.reauth_code} />
+            <Field name="reauth_code" label={t('Code from your authenticator app')} autocomplete="one-time-code" inputmode="numeric" maxLength={20} error={fields.reauth_code} />
           )}
           <div class="actions">
-            <button type="submit">Confirm</button>
-            <a href="/my/security">Cancel</a>
+            <button type="submit">{t('Confirm')}</button>
+            <a href="/my/security">{t('Cancel')}</a>
           </div>
         </form>
         {hasPasskeys && <PasskeyReauth action={ctx.path} csrf={ctx.state.csrfToken} carried={carried} />}

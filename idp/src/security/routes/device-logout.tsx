@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { buttonForm } from '../../fields.ts';
+import { msg } from '../../i18n/translator.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
@@ -13,9 +14,9 @@ import { seeOther } from '../../http/redirect.ts';
 export const signOutDevice = defineRoute({
   method: 'POST',
   path: '/my/security/devices/:id/logout',
-  guards: [signedIn, recentAuth('sign out a device')],
+  guards: [signedIn, recentAuth(msg('sign out a device'))],
   input: {
-    params: z.object({ id: z.string({ error: 'Unknown device.' }).regex(/^[A-Za-z0-9_-]{1,64}$/, 'Unknown device.') }),
+    params: z.object({ id: z.string({ error: msg('Unknown device.') }).regex(/^[A-Za-z0-9_-]{1,64}$/, msg('Unknown device.')) }),
     body: buttonForm,
   },
   handler: async (ctx, { params }) => {

@@ -1,5 +1,6 @@
 /** POST /my/security/devices/logout-others: "Log out from all devices" except this one (re-authentication required). */
 import { buttonForm } from '../../fields.ts';
+import { msg } from '../../i18n/translator.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
@@ -8,7 +9,7 @@ import { seeOther } from '../../http/redirect.ts';
 export const logoutOtherDevices = defineRoute({
   method: 'POST',
   path: '/my/security/devices/logout-others',
-  guards: [signedIn, recentAuth('log out from all other devices')],
+  guards: [signedIn, recentAuth(msg('log out from all other devices'))],
   input: { body: buttonForm },
   handler: async (ctx) => {
     const { account, session } = portalOf(ctx);

@@ -1,5 +1,6 @@
 /** POST /my/security/2fa/recovery-codes: ten new recovery codes replace the old ones (re-authentication required). */
 import { buttonForm } from '../../fields.ts';
+import { msg } from '../../i18n/translator.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
@@ -9,11 +10,11 @@ import { recoveryCodesPage } from './views.tsx';
 export const regenerateRecoveryCodes = defineRoute({
   method: 'POST',
   path: '/my/security/2fa/recovery-codes',
-  guards: [signedIn, recentAuth('create new recovery codes')],
+  guards: [signedIn, recentAuth(msg('create new recovery codes'))],
   input: { body: buttonForm },
   handler: async (ctx) => {
     const { account } = portalOf(ctx);
     const codes = await ctx.state.services.security.twoFactor.regenerateRecoveryCodes(account);
-    html(ctx, recoveryCodesPage({ account, title: 'New recovery codes', codes }));
+    html(ctx, recoveryCodesPage({ t: ctx.state.t, account, title: ctx.state.t('New recovery codes'), codes }));
   },
 });

@@ -12,6 +12,7 @@ export async function renderSecurity(ctx: AppContext, extra: { done?: string; er
   const { security } = ctx.state.services;
   usesPasskeyScript(ctx);
   html(ctx, securityPage({
+    t: ctx.state.t,
     account,
     csrf: ctx.state.csrfToken,
     status: (await security.status.securityStatus(account.id))!,

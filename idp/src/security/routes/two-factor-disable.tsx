@@ -1,5 +1,6 @@
 /** POST /my/security/2fa/disable: turns 2FA off (re-authentication required); remembered devices are forgotten. */
 import { buttonForm } from '../../fields.ts';
+import { msg } from '../../i18n/translator.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
@@ -8,7 +9,7 @@ import { seeOther } from '../../http/redirect.ts';
 export const disableTwoFactor = defineRoute({
   method: 'POST',
   path: '/my/security/2fa/disable',
-  guards: [signedIn, recentAuth('turn off two-factor authentication')],
+  guards: [signedIn, recentAuth(msg('turn off two-factor authentication'))],
   input: { body: buttonForm },
   handler: async (ctx) => {
     await ctx.state.services.security.twoFactor.disable(portalOf(ctx).account);

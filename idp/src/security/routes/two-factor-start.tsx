@@ -1,5 +1,6 @@
 /** POST /my/security/2fa/start: a new secret with its QR code; 2FA turns on only after a right code. */
 import { buttonForm } from '../../fields.ts';
+import { msg } from '../../i18n/translator.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
@@ -9,11 +10,11 @@ import { enrollmentPage } from './views.tsx';
 export const startTwoFactor = defineRoute({
   method: 'POST',
   path: '/my/security/2fa/start',
-  guards: [signedIn, recentAuth('turn on two-factor authentication')],
+  guards: [signedIn, recentAuth(msg('turn on two-factor authentication'))],
   input: { body: buttonForm },
   handler: async (ctx) => {
     const { account } = portalOf(ctx);
     const enrollment = await ctx.state.services.security.twoFactor.startEnrollment(account);
-    html(ctx, enrollmentPage({ account, csrf: ctx.state.csrfToken, enrollment }));
+    html(ctx, enrollmentPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, enrollment }));
   },
 });

@@ -2,24 +2,27 @@
 import type { DeviceSummary, SecurityStatus } from '../../../../shared/account-api.ts';
 import type { Account } from '../../accounts/types.ts';
 import type { Enrollment } from '../two-factor-service.ts';
-import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { dateTimeIn } from '../../i18n/dates.ts';
+import { msg, translateText, type Translate } from '../../i18n/translator.ts';
+import { recommendationText } from '../security-status.ts';
+import { CsrfField, Field, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
 import { DeveloperModeSection } from '../../apikeys/routes/views.tsx';
 import type { Passkey } from '../../passkeys/types.ts';
 import { PasskeySection, passkeyDoneMessages } from '../../passkeys/routes/views.tsx';
 
 export const doneMessages: Record<string, string> = {
-  password: 'Your password was changed. Every other device was signed out.',
-  'password-keys': 'Your password was changed. Every other device was signed out and every API key was revoked.',
-  '2fa-off': 'Two-factor authentication is off.',
-  'logged-out-others': 'Every other device was signed out.',
-  'device-out': 'That device was signed out.',
-  'trusted-forgotten': 'Every remembered device will be asked for a code again.',
+  password: msg('Your password was changed. Every other device was signed out.'),
+  'password-keys': msg('Your password was changed. Every other device was signed out and every API key was revoked.'),
+  '2fa-off': msg('Two-factor authentication is off.'),
+  'logged-out-others': msg('Every other device was signed out.'),
+  'device-out': msg('That device was signed out.'),
+  'trusted-forgotten': msg('Every remembered device will be asked for a code again.'),
   ...passkeyDoneMessages,
 };
 
-const day = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
-
 export interface SecurityPageProps {
+  /** The request's translation (`ctx.state.t`). */
+  t: Translate;
   account: Account;
   csrf: string;
   status: SecurityStatus;
@@ -38,137 +41,142 @@ export interface SecurityPageProps {
 }
 
 export function securityPage(p: SecurityPageProps): string {
+  const { t } = p;
   const s = p.status;
+  const day = (iso: string) => dateTimeIn(t, iso, p.account.timezone);
   return renderPage(
-    <Layout title="Connection & Security" user={p.account} active="security">
-      <h1>Connection &amp; Security</h1>
-      {p.done && doneMessages[p.done] && <Notice kind="success">{doneMessages[p.done]}</Notice>}
+    <Layout t={t} title={t('Connection & Security')} user={p.account} active="security">
+      <h1>{t('Connection & Security')}</h1>
+      {p.done && doneMessages[p.done] && <Notice kind="success">{translateText(t, doneMessages[p.done]!)}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
       {s.recommendations.length > 0 && (
         <section aria-labelledby="recommendations">
-          <h2 id="recommendations">Recommendations</h2>
-          <ul>{s.recommendations.map((r) => <li key={r.code}><a href={r.href}>{r.message}</a></li>)}</ul>
+          <h2 id="recommendations">{t('Recommendations')}</h2>
+          <ul>{s.recommendations.map((r) => <li key={r.code}><a href={r.href}>{recommendationText(t, r.code, s)}</a></li>)}</ul>
         </section>
       )}
 
       <section aria-labelledby="activity">
-        <h2 id="activity">Recent security activity</h2>
-        <p>Who signed in to your account, from where, and what changed. <a href="/my/security/activity">See recent security activity</a></p>
-        <p><a href="/my/security/apps">Connected databases and apps</a> · <a href="/my/security/trusted-devices">Remembered devices</a> · <a href="/my/security/export">Download my data</a></p>
+        <h2 id="activity">{t('Recent security activity')}</h2>
+        <p>{t('Who signed in to your account, from where, and what changed.')} <a href="/my/security/activity">{t('See recent security activity')}</a></p>
+        <p><a href="/my/security/apps">{t('Connected databases and apps')}</a> · <a href="/my/security/trusted-devices">{t('Remembered devices')}</a> · <a href="/my/security/export">{t('Download my data')}</a></p>
       </section>
 
       <section aria-labelledby="password">
-        <h2 id="password">Password</h2>
-        <p>Last changed {day(s.passwordChangedAt)} ({s.passwordAgeDays} day(s) ago).{s.lastSignInAt ? ` Last sign-in ${day(s.lastSignInAt)}.` : ''}</p>
-        <p class="hint">Your account password also opens every database linked to your account. Changing it signs out every other device.</p>
+        <h2 id="password">{t('Password')}</h2>
+        <p>{t('Last changed {{when}} ({{count}} day(s) ago).', { when: day(s.passwordChangedAt), count: s.passwordAgeDays })}{s.lastSignInAt ? ` ${t('Last sign-in {{when}}.', { when: day(s.lastSignInAt) })}` : ''}</p>
+        <p class="hint">{t('Your account password also opens every database linked to your account. Changing it signs out every other device.')}</p>
         <form method="post" action="/my/security/password">
           <CsrfField token={p.csrf} />
-          <Field name="current_password" label="Current password" type="password" autocomplete="current-password" error={p.fields?.current_password} />
-          <Field name="new_password" label="New password" type="password" autocomplete="new-password" minLength={8} error={p.fields?.new_password}
-            hint="At least 8 characters. A long passphrase is best; very common passwords are refused." />
+          <Field name="current_password" label={t('Current password')} type="password" autocomplete="current-password" error={p.fields?.current_password} />
+          <Field name="new_password" label={t('New password')} type="password" autocomplete="new-password" minLength={8} error={p.fields?.new_password}
+            hint={t('At least 8 characters. A long passphrase is best; very common passwords are refused.')} />
           <div class="field">
-            <label><input type="checkbox" name="revoke_api_keys" value="on" /> Also revoke every API key of this account</label>
-            <p class="hint">Tick it if someone else may have had your password: scripts using your keys stop working.</p>
+            <label><input type="checkbox" name="revoke_api_keys" value="on" /> {t('Also revoke every API key of this account')}</label>
+            <p class="hint">{t('Tick it if someone else may have had your password: scripts using your keys stop working.')}</p>
           </div>
-          <button type="submit">Change password</button>
+          <button type="submit">{t('Change password')}</button>
         </form>
       </section>
 
       <PasskeySection csrf={p.csrf} passkeys={p.passkeys ?? []} renameError={p.passkeyRename} />
 
       <section aria-labelledby="two-factor">
-        <h2 id="two-factor">Two-factor authentication</h2>
+        <h2 id="two-factor">{t('Two-factor authentication')}</h2>
         {s.twoFactorEnabled ? (
           <>
-            <p><strong>On.</strong> Signing in asks for a code from your authenticator app. Recovery codes left: <strong id="recovery-left">{s.recoveryCodesLeft}</strong> of 10.</p>
+            <p><Rich t={t} key_="{{on}} Signing in asks for a code from your authenticator app. Recovery codes left: {{left}} of 10."
+              parts={{ on: <strong>{t('On.')}</strong>, left: <strong id="recovery-left">{s.recoveryCodesLeft}</strong> }} /></p>
             <div class="actions">
               <form method="post" action="/my/security/2fa/recovery-codes">
                 <CsrfField token={p.csrf} />
-                <button type="submit" class="secondary">Create new recovery codes</button>
+                <button type="submit" class="secondary">{t('Create new recovery codes')}</button>
               </form>
               <form method="post" action="/my/security/2fa/disable">
                 <CsrfField token={p.csrf} />
-                <button type="submit" class="danger">Turn off two-factor authentication</button>
+                <button type="submit" class="danger">{t('Turn off two-factor authentication')}</button>
               </form>
             </div>
             {p.trustedDevices > 0 && (
               <form method="post" action="/my/security/2fa/forget-devices">
                 <CsrfField token={p.csrf} />
-                <p>{p.trustedDevices} device(s) are remembered and skip the code. <button type="submit" class="secondary">Forget them</button></p>
+                <p>{t('{{count}} device(s) are remembered and skip the code.', { count: p.trustedDevices })} <button type="submit" class="secondary">{t('Forget them')}</button></p>
               </form>
             )}
           </>
         ) : (
           <>
-            <p><strong>Off.</strong> Protect your account with a code from an authenticator app (Google Authenticator, Authy, FreeOTP, ...).</p>
+            <p><Rich t={t} key_="{{off}} Protect your account with a code from an authenticator app (Google Authenticator, Authy, FreeOTP, ...)."
+              parts={{ off: <strong>{t('Off.')}</strong> }} /></p>
             <form method="post" action="/my/security/2fa/start">
               <CsrfField token={p.csrf} />
-              <button type="submit">Turn on two-factor authentication</button>
+              <button type="submit">{t('Turn on two-factor authentication')}</button>
             </form>
           </>
         )}
       </section>
 
       <section aria-labelledby="devices">
-        <h2 id="devices">Signed-in devices</h2>
+        <h2 id="devices">{t('Signed-in devices')}</h2>
         <table>
-          <thead><tr><th>Device</th><th>IP address</th><th>First seen</th><th>Last active</th><th>Apps</th><th></th></tr></thead>
+          <thead><tr><th>{t('Device')}</th><th>{t('IP address')}</th><th>{t('First seen')}</th><th>{t('Last active')}</th><th>{t('Apps')}</th><th></th></tr></thead>
           <tbody>
             {p.devices.map((d) => (
               <tr key={d.id} class="device">
-                <td>{d.browser} on {d.os}{d.current && <strong> (this device)</strong>}</td>
-                <td>{d.ip ?? 'unknown'}</td>
+                <td>{t('{{browser}} on {{os}}', { browser: d.browser, os: d.os })}{d.current && <strong> {t('(this device)')}</strong>}</td>
+                <td>{d.ip ?? t('unknown')}</td>
                 <td>{day(d.firstSeenAt)}</td>
                 <td>{day(d.lastSeenAt)}</td>
                 <td>{d.apps.join(', ') || '—'}</td>
                 <td>{!d.current && (
                   <form method="post" action={`/my/security/devices/${encodeURIComponent(d.id)}/logout`}>
                     <CsrfField token={p.csrf} />
-                    <button type="submit" class="secondary">Sign out</button>
+                    <button type="submit" class="secondary">{t('Sign out')}</button>
                   </form>
                 )}</td>
               </tr>
             ))}
           </tbody>
         </table>
-        {p.apps.length > 0 && <p>Apps that can still act for you: {p.apps.map((a) => a.name).join(', ')}.</p>}
+        {p.apps.length > 0 && <p>{t('Apps that can still act for you: {{apps}}.', { apps: p.apps.map((a) => a.name).join(', ') })}</p>}
         <form method="post" action="/my/security/devices/logout-others">
           <CsrfField token={p.csrf} />
-          <button type="submit">Log out from all devices</button>
-          <p class="hint">Signs out every device and app session except this one; databases are told right away.</p>
+          <button type="submit">{t('Log out from all devices')}</button>
+          <p class="hint">{t('Signs out every device and app session except this one; databases are told right away.')}</p>
         </form>
       </section>
 
       <DeveloperModeSection enabled={p.developerMode ?? false} keys={s.apiKeys.total} expiringSoon={s.apiKeys.expiringWithin7Days} />
 
       <section aria-labelledby="delete">
-        <h2 id="delete">Delete your account</h2>
-        <p>Deleting your account is <strong>irreversible</strong>.</p>
-        <a class="button danger" href="/my/security/delete">Delete my account…</a>
+        <h2 id="delete">{t('Delete your account')}</h2>
+        <p><Rich t={t} key_="Deleting your account is {{irreversible}}." parts={{ irreversible: <strong>{t('irreversible')}</strong> }} /></p>
+        <a class="button danger" href="/my/security/delete">{t('Delete my account…')}</a>
       </section>
     </Layout>,
   );
 }
 
-export function enrollmentPage(p: { account: Account; csrf: string; enrollment: Enrollment; error?: string; fields?: Record<string, string> }): string {
+export function enrollmentPage(p: { t: Translate; account: Account; csrf: string; enrollment: Enrollment; error?: string; fields?: Record<string, string> }): string {
+  const { t } = p;
   return renderPage(
-    <Layout title="Turn on two-factor authentication" user={p.account} active="security">
-      <h1>Turn on two-factor authentication</h1>
+    <Layout t={t} title={t('Turn on two-factor authentication')} user={p.account} active="security">
+      <h1>{t('Turn on two-factor authentication')}</h1>
       {p.error && <Notice kind="error">{p.error}</Notice>}
       <section>
         <ol>
-          <li>Scan this QR code with your authenticator app.
-            <p><img src={p.enrollment.qrDataUrl} alt="QR code for your authenticator app" width={200} height={200} /></p>
+          <li>{t('Scan this QR code with your authenticator app.')}
+            <p><img src={p.enrollment.qrDataUrl} alt={t('QR code for your authenticator app')} width={200} height={200} /></p>
           </li>
-          <li>Or type this key: <code id="totp-secret">{p.enrollment.secret}</code> (time-based, 6 digits, 30 seconds).</li>
-          <li>Enter the code the app shows to finish.</li>
+          <li><Rich t={t} key_="Or type this key: {{secret}} (time-based, 6 digits, 30 seconds)." parts={{ secret: <code id="totp-secret">{p.enrollment.secret}</code> }} /></li>
+          <li>{t('Enter the code the app shows to finish.')}</li>
         </ol>
         <form method="post" action="/my/security/2fa/confirm">
           <CsrfField token={p.csrf} />
-          <Field name="code" label="Code from the app" autocomplete="one-time-code" inputmode="numeric" maxLength={10} error={p.fields?.code} />
+          <Field name="code" label={t('Code from the app')} autocomplete="one-time-code" inputmode="numeric" maxLength={10} error={p.fields?.code} />
           <div class="actions">
-            <button type="submit">Turn on</button>
-            <a href="/my/security">Cancel</a>
+            <button type="submit">{t('Turn on')}</button>
+            <a href="/my/security">{t('Cancel')}</a>
           </div>
         </form>
       </section>
@@ -176,35 +184,49 @@ export function enrollmentPage(p: { account: Account; csrf: string; enrollment: 
   );
 }
 
-export function recoveryCodesPage(p: { account: Account; title: string; codes: string[] }): string {
+/** `title` is already translated. */
+export function recoveryCodesPage(p: { t: Translate; account: Account; title: string; codes: string[] }): string {
+  const { t } = p;
   return renderPage(
-    <Layout title={p.title} user={p.account} active="security">
+    <Layout t={t} title={p.title} user={p.account} active="security">
       <h1>{p.title}</h1>
-      <Notice kind="info">Save these recovery codes somewhere safe now: they are shown only once. Each works once, instead of a code from your app.</Notice>
+      <Notice kind="info">{t('Save these recovery codes somewhere safe now: they are shown only once. Each works once, instead of a code from your app.')}</Notice>
       <ul id="recovery-codes" class="codes">{p.codes.map((c) => <li key={c}><code>{c}</code></li>)}</ul>
-      <p><a class="button" href="/my/security">Done</a></p>
+      <p><a class="button" href="/my/security">{t('Done')}</a></p>
     </Layout>,
   );
 }
 
-export function deletePage(p: { account: Account; csrf: string; blockers: string[]; error?: string; fields?: Record<string, string> }): string {
+export function deletePage(p: { t: Translate; account: Account; csrf: string; blockers: string[]; error?: string; fields?: Record<string, string> }): string {
+  const { t } = p;
   return renderPage(
-    <Layout title="Delete your account" user={p.account} active="security">
-      <h1>Delete your account</h1>
-      <Notice kind="error">This is irreversible. Your account, its sign-in methods, devices, API keys and database memberships are deleted and cannot be retrieved.</Notice>
+    <Layout t={t} title={t('Delete your account')} user={p.account} active="security">
+      <h1>{t('Delete your account')}</h1>
+      <Notice kind="error">{t('This is irreversible. Your account, its sign-in methods, devices, API keys and database memberships are deleted and cannot be retrieved.')}</Notice>
       {p.error && <Notice kind="error">{p.error}</Notice>}
       {p.blockers.length > 0 ? (
-        <p>You cannot delete your account while you are the only owner of these databases with other members: {p.blockers.join(', ')}.</p>
+        <p>{t('You cannot delete your account while you are the only owner of these databases with other members: {{databases}}.', { databases: p.blockers.join(', ') })}</p>
       ) : (
         <form method="post" action="/my/security/delete">
           <CsrfField token={p.csrf} />
-          <Field name="confirm_email" label={`Type your email (${p.account.email}) to confirm`} type="email" autocomplete="off" error={p.fields?.confirm_email} />
+          <Field name="confirm_email" label={t('Type your email ({{email}}) to confirm', { email: p.account.email })} type="email" autocomplete="off" error={p.fields?.confirm_email} />
           <div class="actions">
-            <button type="submit" class="danger">Delete my account forever</button>
-            <a href="/my/security">Cancel</a>
+            <button type="submit" class="danger">{t('Delete my account forever')}</button>
+            <a href="/my/security">{t('Cancel')}</a>
           </div>
         </form>
       )}
+    </Layout>,
+  );
+}
+
+/** The page after the account is gone (signed out: no navigation). */
+export function deletedPage(t: Translate, email: string): string {
+  return renderPage(
+    <Layout t={t} title={t('Account deleted')}>
+      <h1>{t('Your account was deleted')}</h1>
+      <Notice kind="success">{t('Your account and everything attached to it are gone. We sent a last message to {{email}}.', { email })}</Notice>
+      <p><a href="/signup">{t('Create a new account')}</a></p>
     </Layout>,
   );
 }
