@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser, findForm } from '../helpers/browser.ts';
 import { linkFrom, startTestIdp, type TestIdp } from '../helpers/idp.ts';
-import { portalSignIn } from '../helpers/security.ts';
+import { advance, portalSignIn, resetClock, totp } from '../helpers/security.ts';
 import { nowSeconds } from '../../idp/src/clock.ts';
 import { useTestIdp } from '../helpers/use-test-idp.ts';
 
@@ -176,5 +176,67 @@ describe('IDP_LOCALES=en', () => {
     const switched = await browser.request(`${english.issuer}/language`, { method: 'POST', form: { _csrf: csrfOf(page.body), locale: 'fr', return_to: '/' }, headers: { 'accept-language': 'fr' } });
     expect(switched.status).toBe(400);
     expect(switched.body).toContain('Choose one of the languages offered.');
+  });
+});
+
+describe('Connection & Security in French', () => {
+  const password = 'correct horse battery staple';
+
+  it('draws the security page, two-factor setup, re-authentication and account deletion in the account\'s French', async () => {
+    const account = await idp.createAccount('securite@example.com', password, 'Sécurité');
+    await idp.services.accountsRepo.update(account.id, { locale: 'fr', timezone: 'Europe/Paris' }, nowSeconds());
+    const browser = new TestBrowser();
+    await portalSignIn(idp, browser, account.email, password);
+    try {
+      const security = await browser.request(`${idp.issuer}/my/security`, { headers: { 'accept-language': 'en' } });
+      expect(security.body).toContain('<h1>Connexion et sécurité</h1>');
+      expect(security.body).toContain('<h2 id="devices">Appareils connectés</h2>');
+      expect(security.body).toContain('Activez l’authentification à deux facteurs.'); // a recommendation, worded on the page
+      expect(security.body).toMatch(/Dernière modification le \d{1,2} [a-zéû.]+ \d{4}, \d{2}:\d{2} \(Europe\/Paris\) \(il y a 0\u00a0jour\)\./);
+      for (const english of ['Signed-in devices', 'Change password', 'Log out from all devices', 'Recent security activity', ' UTC</td>']) {
+        expect(security.body).not.toContain(english);
+      }
+
+      // Two-factor setup: the enrollment page, a refused code beside its field, the recovery codes.
+      const enroll = await browser.submit(security, '/my/security/2fa/start', {});
+      expect(enroll.body).toContain('<h1>Activer l’authentification à deux facteurs</h1>');
+      expect(enroll.body).not.toContain('Scan this QR code');
+      const secret = enroll.body.match(/id="totp-secret">([A-Z2-7]+)</)![1]!;
+      const refused = await browser.submit(enroll, '/my/security/2fa/confirm', { code: '12' });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toContain('<p class="field-error" id="f-code-error">Saisissez le code à 6 chiffres affiché par votre application.</p>');
+      const codes = await browser.submit(refused, '/my/security/2fa/confirm', { code: totp(secret) });
+      expect(codes.body).toContain('<h1>L’authentification à deux facteurs est activée</h1>');
+      expect(codes.body).not.toContain('Save these recovery codes');
+
+      // Eleven minutes later a sensitive action asks again, in French, with its errors in French.
+      advance(11 * 60);
+      const later = await browser.request(`${idp.issuer}/my/security`);
+      expect(later.body).toContain('<strong>Activée.</strong> La connexion demande un code');
+      const ask = await browser.submit(later, '/my/security/devices/logout-others', {});
+      expect(ask.status).toBe(401);
+      expect(ask.body).toContain('<h1>Confirmez votre identité</h1>');
+      expect(ask.body).toContain('Pour vous déconnecter de tous les autres appareils, saisissez votre mot de passe et un code de votre application d’authentification.');
+      expect(ask.body).not.toContain('enter your password');
+      const wrong = await browser.submit(ask, '/my/security/devices/logout-others', { reauth_password: 'not my password at all', reauth_code: totp(secret) });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body).toContain('Ce mot de passe est incorrect.');
+      expect(wrong.body).not.toContain('That password is not correct.');
+      const done = await browser.submit(wrong, '/my/security/devices/logout-others', { reauth_password: password, reauth_code: totp(secret) });
+      expect(done.body).toContain('Tous les autres appareils ont été déconnectés.');
+
+      // Account deletion: the page, a service's refusal, and the last page.
+      const del = await browser.request(`${idp.issuer}/my/security/delete`);
+      expect(del.body).toContain('<h1>Supprimer votre compte</h1>');
+      expect(del.body).not.toContain('This is irreversible.');
+      const mistyped = await browser.submit(del, '/my/security/delete', { confirm_email: 'someone@example.com' });
+      expect(mistyped.status).toBe(400);
+      expect(mistyped.body).toContain('Saisissez exactement l’adresse e-mail de votre compte pour confirmer.');
+      const gone = await browser.submit(mistyped, '/my/security/delete', { confirm_email: account.email });
+      expect(gone.body).toContain('<h1>Votre compte a été supprimé</h1>');
+      expect(gone.body).not.toContain('Create a new account');
+    } finally {
+      resetClock();
+    }
   });
 });
