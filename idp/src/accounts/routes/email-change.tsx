@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { emailField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
+import { msg } from '../../i18n/translator.ts';
 import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { renderAccount } from './account-show.tsx';
@@ -10,7 +11,7 @@ import { seeOther } from '../../http/redirect.ts';
 export const requestEmailChange = defineRoute({
   method: 'POST',
   path: '/my/account/email',
-  guards: [signedIn, unconfirmedAllowed('a mistyped address must be correctable'), recentAuth('change your email address')],
+  guards: [signedIn, unconfirmedAllowed('a mistyped address must be correctable'), recentAuth(msg('change your email address'))],
   input: { body: z.object({ email: emailField }) },
   rerender: (ctx, error) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
