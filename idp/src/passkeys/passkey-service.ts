@@ -134,7 +134,7 @@ function challengeOf(clientDataJSON: string): string {
 /** The library's reasons, said for people. */
 function verificationFailed(error: unknown, origin: string): AppError {
   const message = error instanceof Error ? error.message : String(error);
-  if (/origin/i.test(message)) return new AppError('bad_request', `This passkey answer was made for another site, not ${origin}. Use your passkey on this page.`);
+  if (/origin/i.test(message)) return new AppError('bad_request', 'This passkey answer was made for another site, not {{origin}}. Use your passkey on this page.', { params: { origin } });
   if (/RP ID/i.test(message)) return new AppError('bad_request', 'This passkey answer names another site (relying party id). Use a passkey made for this site.');
   if (/user could not be verified|user verification/i.test(message)) return new AppError('bad_request', 'Your passkey did not verify you (PIN, fingerprint or face). Try again and confirm it is you.');
   if (/type/i.test(message) && /unexpected/i.test(message)) return new AppError('bad_request', 'This passkey answer is of the wrong kind for this step. Try again.');
@@ -216,7 +216,7 @@ export function passkeyService(deps: {
       assertConfirmed(account);
       const existing = await repo.listByAccount(account.id);
       if (existing.length >= MAX_PASSKEYS) {
-        throw new AppError('conflict', `You already have ${MAX_PASSKEYS} passkeys, the most an account can have. Delete one you no longer use first.`);
+        throw new AppError('conflict', 'You already have {{max}} passkeys, the most an account can have. Delete one you no longer use first.', { params: { max: MAX_PASSKEYS } });
       }
       const challenge = await issueChallenge('register', sessionUid, account.id, ip);
       return generateRegistrationOptions({
@@ -271,7 +271,7 @@ export function passkeyService(deps: {
         lastUsedAt: null,
       };
       if (!await repo.insertUnderLimit(passkey, MAX_PASSKEYS)) {
-        throw new AppError('conflict', `You already have ${MAX_PASSKEYS} passkeys, the most an account can have. Delete one you no longer use first.`);
+        throw new AppError('conflict', 'You already have {{max}} passkeys, the most an account can have. Delete one you no longer use first.', { params: { max: MAX_PASSKEYS } });
       }
       await audit.record({ accountId: account.id, actor: account.id, event: 'passkey.added', ip: from.ip, data: { passkey: passkey.id, name: passkey.name, synced: passkey.backupEligible } });
       await deps.outbox.send(account, 'passkeyAdded', { name: account.name, passkey: passkey.name, from });
@@ -367,7 +367,7 @@ export function passkeyService(deps: {
       const passkey = await repo.findForAccount(account.id, id);
       if (!passkey) throw new AppError('not_found', 'That passkey does not exist (it may have been deleted already).');
       if (!await repo.hasPassword(account.id) && await repo.countByAccount(account.id) <= 1) {
-        throw new AppError('conflict', `"${passkey.name}" is the only way left to sign in to your account: set a password (Forgot your password?) or add another passkey before deleting it.`);
+        throw new AppError('conflict', '"{{name}}" is the only way left to sign in to your account: set a password (Forgot your password?) or add another passkey before deleting it.', { params: { name: passkey.name } });
       }
       if (!await repo.delete(account.id, id)) throw new AppError('not_found', 'That passkey does not exist (it may have been deleted already).');
       await audit.record({ accountId: account.id, actor: account.id, event: 'passkey.deleted', ip: from.ip, data: { passkey: id, name: passkey.name } });

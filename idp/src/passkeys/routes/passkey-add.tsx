@@ -30,13 +30,14 @@ export const addPasskey = defineRoute({
     if (body.response === undefined || body.response === '') {
       usesPasskeyScript(ctx);
       const full = (await passkeys.count(account.id)) >= MAX_PASSKEYS;
+      const { t } = ctx.state;
       html(ctx, renderPage(
-        <Layout title="Add a passkey" user={account} active="security">
-          <p><a href="/my/security#passkeys">← Connection &amp; Security</a></p>
-          <h1>Add a passkey</h1>
-          <p>Your browser or password manager will ask you to create the passkey and to confirm it is you.</p>
-          <PasskeyAddForm csrf={ctx.state.csrfToken} name={body.name} full={full} />
-          <noscript><p>Adding a passkey needs JavaScript and a browser that supports passkeys.</p></noscript>
+        <Layout t={t} title={t('Add a passkey')} user={account} active="security">
+          <p><a href="/my/security#passkeys">{`← ${t('Connection & Security')}`}</a></p>
+          <h1>{t('Add a passkey')}</h1>
+          <p>{t('Your browser or password manager will ask you to create the passkey and to confirm it is you.')}</p>
+          <PasskeyAddForm t={t} csrf={ctx.state.csrfToken} name={body.name} full={full} />
+          <noscript><p>{t('Adding a passkey needs JavaScript and a browser that supports passkeys.')}</p></noscript>
           <PasskeyScript />
         </Layout>,
       ));

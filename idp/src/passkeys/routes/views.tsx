@@ -5,20 +5,22 @@
  */
 import type { VNode } from 'preact';
 import type { AppContext } from '../../http/context.ts';
-import type { Translate } from '../../i18n/translator.ts';
+import { msg, translator, type PlainKey, type Translate } from '../../i18n/translator.ts';
+import { formatTime } from '../../i18n/dates.ts';
 import { CsrfField, Field } from '../../ui/render.tsx';
 import { MAX_PASSKEYS, type Passkey } from '../types.ts';
 
 export const PASSKEYS_PATH = '/my/security/passkeys';
 export const PASSKEY_SCRIPT = '/static/passkeys.js';
 
-export const passkeyDoneMessages: Record<string, string> = {
-  'passkey-added': 'Your passkey was added. You can now sign in with it instead of your password.',
-  'passkey-renamed': 'The passkey was renamed.',
-  'passkey-deleted': 'The passkey was deleted. It can no longer sign in to your account.',
+export const passkeyDoneMessages: Record<string, PlainKey> = {
+  'passkey-added': msg('Your passkey was added. You can now sign in with it instead of your password.'),
+  'passkey-renamed': msg('The passkey was renamed.'),
+  'passkey-deleted': msg('The passkey was deleted. It can no longer sign in to your account.'),
 };
 
-const when = (seconds: number | null, t?: Translate) => (seconds === null ? (t ? t('never') : 'never') : `${new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+/** A passkey's time: in the account's time zone when the page knows it, else UTC; "never" for none. */
+const when = (t: Translate, seconds: number | null, timeZone?: string) => (seconds === null ? t('never') : formatTime(t, seconds, timeZone));
 
 /** The script tag; the page's CSP must allow our own scripts (see `usesPasskeyScript`). */
 export function PasskeyScript(): VNode {
@@ -35,29 +37,29 @@ function ErrorSlot(): VNode {
 }
 
 /** The add form: a name, then the browser's passkey prompt (the script fills `response`). */
-export function PasskeyAddForm({ csrf, name, full }: { csrf: string; name?: string; full: boolean }): VNode {
-  if (full) return <p>You have {MAX_PASSKEYS} passkeys, the most an account can have. Delete one to add another.</p>;
+export function PasskeyAddForm({ t = translator('en'), csrf, name, full }: { t?: Translate; csrf: string; name?: string; full: boolean }): VNode {
+  if (full) return <p>{t('You have {{max}} passkeys, the most an account can have. Delete one to add another.', { max: MAX_PASSKEYS })}</p>;
   return (
     <form method="post" action={PASSKEYS_PATH} data-passkey-register data-options={`${PASSKEYS_PATH}/options`} hidden>
       <CsrfField token={csrf} />
       <input type="hidden" name="response" value="" />
-      <Field name="name" label="Name of the new passkey" value={name} required={false} maxLength={60}
-        hint="For example the device or password manager that keeps it." />
+      <Field name="name" label={t('Name of the new passkey')} value={name} required={false} maxLength={60}
+        hint={t('For example the device or password manager that keeps it.')} />
       <ErrorSlot />
-      <button type="submit">Add a passkey</button>
+      <button type="submit">{t('Add a passkey')}</button>
     </form>
   );
 }
 
 /** `renameError`: a refused new name, shown beside (and announced by) that passkey's name field. */
-export function PasskeySection({ csrf, passkeys, renameError }: { csrf: string; passkeys: Passkey[]; renameError?: { id: string; message: string } }): VNode {
+export function PasskeySection({ t = translator('en'), timeZone, csrf, passkeys, renameError }: { t?: Translate; timeZone?: string; csrf: string; passkeys: Passkey[]; renameError?: { id: string; message: string } }): VNode {
   return (
     <section aria-labelledby="passkeys">
-      <h2 id="passkeys">Passkeys</h2>
-      <p>A passkey signs you in with your fingerprint, face or screen lock instead of your password, here and on every database linked to your account. It cannot be phished: it works only on this site.</p>
-      {passkeys.length === 0 ? <p id="passkey-count">You have no passkey yet.</p> : (
+      <h2 id="passkeys">{t('Passkeys')}</h2>
+      <p>{t('A passkey signs you in with your fingerprint, face or screen lock instead of your password, here and on every database linked to your account. It cannot be phished: it works only on this site.')}</p>
+      {passkeys.length === 0 ? <p id="passkey-count">{t('You have no passkey yet.')}</p> : (
         <table>
-          <thead><tr><th>Name</th><th>Kind</th><th>Added</th><th>Last used</th><th></th></tr></thead>
+          <thead><tr><th>{t('Name')}</th><th>{t('Kind')}</th><th>{t('Added')}</th><th>{t('Last used')}</th><th></th></tr></thead>
           <tbody>
             {passkeys.map((p) => {
               const error = renameError?.id === p.id ? renameError.message : undefined;
@@ -66,20 +68,20 @@ export function PasskeySection({ csrf, passkeys, renameError }: { csrf: string; 
                 <td>
                   <form method="post" action={`${PASSKEYS_PATH}/${encodeURIComponent(p.id)}/rename`} class="actions">
                     <CsrfField token={csrf} />
-                    <label class="visually-hidden" for={`rename-${p.id}`}>Name</label>
+                    <label class="visually-hidden" for={`rename-${p.id}`}>{t('Name')}</label>
                     <input id={`rename-${p.id}`} name="name" value={p.name} maxLength={60} required
                       aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `rename-${p.id}-error` : undefined} />
-                    <button type="submit" class="secondary">Rename</button>
+                    <button type="submit" class="secondary">{t('Rename')}</button>
                     {error && <p class="field-error" id={`rename-${p.id}-error`}>{error}</p>}
                   </form>
                 </td>
-                <td>{p.backupEligible ? 'Synced' : 'This device only'}</td>
-                <td>{when(p.createdAt)}</td>
-                <td>{when(p.lastUsedAt)}</td>
+                <td>{p.backupEligible ? t('Synced') : t('This device only')}</td>
+                <td>{when(t, p.createdAt, timeZone)}</td>
+                <td>{when(t, p.lastUsedAt, timeZone)}</td>
                 <td>
                   <form method="post" action={`${PASSKEYS_PATH}/${encodeURIComponent(p.id)}/delete`}>
                     <CsrfField token={csrf} />
-                    <button type="submit" class="danger">Delete</button>
+                    <button type="submit" class="danger">{t('Delete')}</button>
                   </form>
                 </td>
               </tr>
@@ -88,8 +90,8 @@ export function PasskeySection({ csrf, passkeys, renameError }: { csrf: string; 
           </tbody>
         </table>
       )}
-      <PasskeyAddForm csrf={csrf} full={passkeys.length >= MAX_PASSKEYS} />
-      <noscript><p class="hint">Adding a passkey needs JavaScript and a browser that supports passkeys.</p></noscript>
+      <PasskeyAddForm t={t} csrf={csrf} full={passkeys.length >= MAX_PASSKEYS} />
+      <noscript><p class="hint">{t('Adding a passkey needs JavaScript and a browser that supports passkeys.')}</p></noscript>
       <PasskeyScript />
     </section>
   );
@@ -111,7 +113,7 @@ export function PasskeySignIn({ t, uid, csrf }: { t: Translate; uid: string; csr
 }
 
 /** "Use a passkey instead" on the re-authentication page: posts the same fields with the passkey's answer. */
-export function PasskeyReauth({ action, csrf, carried }: { action: string; csrf: string; carried: [string, string][] }): VNode {
+export function PasskeyReauth({ t = translator('en'), action, csrf, carried }: { t?: Translate; action: string; csrf: string; carried: [string, string][] }): VNode {
   return (
     <>
       <form method="post" action={action} data-passkey-reauth data-options={`${PASSKEYS_PATH}/reauth-options`} hidden>
@@ -119,7 +121,7 @@ export function PasskeyReauth({ action, csrf, carried }: { action: string; csrf:
         {carried.map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
         <input type="hidden" name="reauth_passkey" value="" />
         <ErrorSlot />
-        <button type="submit" class="secondary">Use a passkey instead</button>
+        <button type="submit" class="secondary">{t('Use a passkey instead')}</button>
       </form>
       <PasskeyScript />
     </>
@@ -140,7 +142,7 @@ export function ResetPasskeyList({ t, passkeys }: { t: Translate; passkeys: Pass
         <div key={p.id}>
           <label>
             <input type="checkbox" name="remove_passkey" value={p.id} checked />
-            {' '}{t('Remove "{{name}}" (added {{added}}, last used {{used}})', { name: p.name, added: when(p.createdAt, t), used: when(p.lastUsedAt, t) })}
+            {' '}{t('Remove "{{name}}" (added {{added}}, last used {{used}})', { name: p.name, added: when(t, p.createdAt), used: when(t, p.lastUsedAt) })}
           </label>
         </div>
       ))}
