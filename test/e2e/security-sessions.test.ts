@@ -11,14 +11,13 @@ import { useTestIdp } from '../helpers/use-test-idp.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { discoverClient, seedClient, type SeededClient } from '../helpers/clients.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../helpers/relying-party.ts';
-import { advance, portalSignIn } from '../helpers/security.ts';
+import { advance, portalSignIn, signInToRp } from '../helpers/security.ts';
 
 const idp = useTestIdp({ resetClock: true });
 let client: SeededClient;
 let config: oidc.Configuration;
 let rp: LogoutReceiver;
 const password = 'correct horse battery staple';
-const atRedirect = (u: URL) => u.origin === 'http://127.0.0.1:9';
 
 beforeAll(async () => {
   rp = await startLogoutReceiver(idp.issuer, () => client.clientId);
@@ -27,20 +26,6 @@ beforeAll(async () => {
 });
 afterAll(async () => rp?.close());
 
-/** Signs `browser` in to the relying party (code + PKCE); returns its tokens. */
-async function signInToRp(browser: TestBrowser, email: string) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: client.redirectUri, scope: 'openid email offline_access', prompt: 'consent', state,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  });
-  let page = await browser.follow(url, { stopAt: atRedirect });
-  if (page.body.includes('/login"')) page = await browser.submit(page, '/login', { email, password }, { stopAt: atRedirect });
-  if (page.status === 200 && page.body.includes('/confirm')) page = await browser.submit(page, '/confirm', {}, { stopAt: atRedirect });
-  expect(page.location).toContain('code=');
-  return oidc.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier, expectedState: state });
-}
 
 describe('devices and sessions', () => {
   it('logs out every other device, revokes their tokens and tells the relying party by back-channel logout', async () => {
@@ -50,7 +35,7 @@ describe('devices and sessions', () => {
     await portalSignIn(idp, laptop, email, password);
     const phone = new TestBrowser();
     phone.userAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
-    const tokens = await signInToRp(phone, email);
+    const tokens = await signInToRp(config, client, phone, email, password);
     const sid = tokens.claims()!.sid as string;
     expect(sid).toBeTruthy();
 
@@ -85,7 +70,7 @@ describe('devices and sessions', () => {
     const a = new TestBrowser();
     await portalSignIn(idp, a, email, password);
     const b = new TestBrowser();
-    await signInToRp(b, email);
+    await signInToRp(config, client, b, email, password);
     // The relying party's browser (the portal's own session lists the portal as an app too).
     const other = (await idp.services.security.sessions.listDevices(id)).find((d) => d.apps.includes('Test App'))!;
     const page = await a.request(`${idp.issuer}/my/security`);
@@ -115,7 +100,7 @@ describe('devices and sessions', () => {
     const a = new TestBrowser();
     await portalSignIn(idp, a, email, password);
     const b = new TestBrowser();
-    const tokens = await signInToRp(b, email);
+    const tokens = await signInToRp(config, client, b, email, password);
     const page = await a.request(`${idp.issuer}/my/security`);
 
     const wrong = await a.submit(page, '/my/security/password', { current_password: 'not it at all', new_password: 'a brand new passphrase' });
@@ -146,7 +131,7 @@ describe('devices and sessions', () => {
     const email = 'resetter@example.com';
     await idp.createAccount(email, password);
     const b = new TestBrowser();
-    const tokens = await signInToRp(b, email);
+    const tokens = await signInToRp(config, client, b, email, password);
     const forgot = await new TestBrowser().follow(`${idp.issuer}/password/forgot`);
     const browser = new TestBrowser();
     const form = await browser.follow(`${idp.issuer}/password/forgot`);

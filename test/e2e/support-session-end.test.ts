@@ -13,7 +13,7 @@ import { TestBrowser } from '../helpers/browser.ts';
 import { discoverClient, seedClient, type SeededClient } from '../helpers/clients.ts';
 import { runIdpCli } from '../helpers/databases.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../helpers/relying-party.ts';
-import { portalSignIn } from '../helpers/security.ts';
+import { portalSignIn, signInToRp } from '../helpers/security.ts';
 import { useTestIdp } from '../helpers/use-test-idp.ts';
 
 const idp = useTestIdp();
@@ -33,20 +33,6 @@ beforeAll(async () => {
 });
 afterAll(async () => rp?.close());
 
-/** Signs `browser` in to the database (code + PKCE, offline_access); returns its tokens. */
-async function signInToRp(browser: TestBrowser, email: string) {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: client.redirectUri, scope: 'openid email offline_access', prompt: 'consent', state,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  });
-  let page = await browser.follow(url, { stopAt: atRedirect });
-  if (page.body.includes('/login"')) page = await browser.submit(page, '/login', { email, password }, { stopAt: atRedirect });
-  if (page.status === 200 && page.body.includes('/confirm')) page = await browser.submit(page, '/confirm', {}, { stopAt: atRedirect });
-  expect(page.location).toContain('code=');
-  return oidc.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier, expectedState: state });
-}
 
 /** Mails the `idp` command wrote (no SMTP in tests: .eml files in the outbox) to `to`. */
 function outboxTo(to: string): string[] {
@@ -63,7 +49,7 @@ describe('idp session end', () => {
     const laptop = new TestBrowser();
     await portalSignIn(idp, laptop, email, password);
     const phone = new TestBrowser();
-    const tokens = await signInToRp(phone, email);
+    const tokens = await signInToRp(config, client, phone, email, password);
     const bystander = new TestBrowser();
     await idp.createAccount('bystander@example.com', password);
     await portalSignIn(idp, bystander, 'bystander@example.com', password);

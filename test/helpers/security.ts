@@ -1,5 +1,6 @@
 /** Helpers for the security suites: portal sign-in through the real pages, TOTP codes on the IdP clock. */
 import { generateSync } from 'otplib';
+import * as oidc from 'openid-client';
 import { expect } from 'vitest';
 import { clock, nowSeconds } from '../../idp/src/clock.ts';
 import type { TestBrowser, PageResponse } from './browser.ts';
@@ -38,4 +39,23 @@ export async function enableTwoFactor(browser: TestBrowser, idp: TestIdp): Promi
   const recoveryCodes = [...done.body.matchAll(/<code>([a-z2-9]{5}-[a-z2-9]{5})<\/code>/g)].map((m) => m[1]!);
   expect(recoveryCodes).toHaveLength(10);
   return { secret: secret!, recoveryCodes };
+}
+
+/**
+ * Signs `browser` in to a seeded relying party (code + PKCE, offline_access, consent), signing in at the
+ * IdP when it asks; returns the tokens. The relying party's redirect URI is on http://127.0.0.1:9.
+ */
+export async function signInToRp(config: oidc.Configuration, client: { redirectUri: string }, browser: TestBrowser, email: string, password: string) {
+  const atRedirect = (u: URL) => u.origin === 'http://127.0.0.1:9';
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: client.redirectUri, scope: 'openid email offline_access', prompt: 'consent', state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  });
+  let page = await browser.follow(url, { stopAt: atRedirect });
+  if (page.body.includes('/login"')) page = await browser.submit(page, '/login', { email, password }, { stopAt: atRedirect });
+  if (page.status === 200 && page.body.includes('/confirm')) page = await browser.submit(page, '/confirm', {}, { stopAt: atRedirect });
+  expect(page.location).toContain('code=');
+  return oidc.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier, expectedState: state });
 }
