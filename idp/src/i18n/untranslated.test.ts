@@ -1,0 +1,85 @@
+/**
+ * No English left in the components (issue 19): every sentence a person reads comes from the catalogs.
+ * The check parses every `.tsx` of the IdP (with `@swc/core`, as TypeScript) and lists the text a
+ * component would show as it is written:
+ * - JSX text holding a letter (`<p>Sign in</p>`);
+ * - a string literal given to an attribute a person reads (label, title, hint, legend, heading, button,
+ *   placeholder, alt, aria-label, …), directly or as a JSX expression (`label={'Name'}`).
+ * What is the same in every language (a product name, a format, a code) is listed in SAME_EVERYWHERE
+ * with the file it stands in. catalogs.test.ts holds the other half: every key translated and used.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseSync } from '@swc/core';
+import { describe, expect, it } from 'vitest';
+
+const srcDir = path.resolve(import.meta.dirname, '..');
+
+/** Attributes whose string value a person reads or hears. */
+const READ_ATTRIBUTES = new Set([
+  'label', 'title', 'hint', 'legend', 'heading', 'button', 'placeholder', 'alt', 'aria-label', 'aria-description',
+  'summary', 'description', 'submit', 'caption', 'confirm', 'text',
+]);
+
+/** Text that reads the same in every language: `file: text`. */
+const SAME_EVERYWHERE = new Set<string>([
+  'ui/render.tsx: Latchkey',
+]);
+
+function tsxFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return tsxFiles(full);
+    return entry.name.endsWith('.tsx') && !entry.name.endsWith('.test.tsx') ? [full] : [];
+  });
+}
+
+type Node = { type?: string; [key: string]: unknown };
+const hasLetter = (text: string) => /\p{L}/u.test(text);
+
+/** Every piece of English a component shows as written, as `file: text`. */
+function findings(file: string): string[] {
+  const source = fs.readFileSync(file, 'utf8');
+  const program = parseSync(source, { syntax: 'typescript', tsx: true });
+  const relative = path.relative(srcDir, file);
+  const found: string[] = [];
+  const report = (text: string) => {
+    const folded = text.replace(/\s+/g, ' ').trim();
+    if (hasLetter(folded)) found.push(`${relative}: ${folded}`);
+  };
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const n = node as Node;
+    if (n.type === 'JSXText') report(String(n.value));
+    if (n.type === 'JSXAttribute') {
+      const name = n.name as Node;
+      const attribute = name.type === 'Identifier' ? String(name.value) : `${(name.namespace as Node)?.value}:${(name.name as Node)?.value}`;
+      if (READ_ATTRIBUTES.has(attribute)) {
+        const value = n.value as Node | null;
+        if (value?.type === 'StringLiteral') report(String(value.value));
+        if (value?.type === 'JSXExpressionContainer') {
+          const expression = value.expression as Node;
+          if (expression.type === 'StringLiteral') report(String(expression.value));
+          if (expression.type === 'TemplateLiteral') for (const quasi of expression.quasis as Node[]) report(String(quasi.raw));
+        }
+      }
+    }
+    for (const [key, child] of Object.entries(n)) if (key !== 'span') walk(child);
+  };
+  walk(program.body);
+  return found;
+}
+
+describe('components', () => {
+  it('show no sentence that does not come from the catalogs', () => {
+    const all = tsxFiles(srcDir).flatMap(findings);
+    const left = all.filter((entry) => !SAME_EVERYWHERE.has(entry));
+    expect(left, 'English written into a component: put it in en.json/fr.json and show it with t()').toEqual([]);
+    const stale = [...SAME_EVERYWHERE].filter((entry) => !all.includes(entry));
+    expect(stale, 'SAME_EVERYWHERE entries nothing shows any more').toEqual([]);
+  });
+});
