@@ -45,21 +45,13 @@ import { activityApiRoutes, activityPortalRoutes } from './activity/routes/index
 
 const portalCss = staticAsset('portal.css', 'text/css');
 
-const home = defineRoute({
-  method: 'GET',
-  path: '/',
-  handler: async (ctx) => {
-    ctx.redirect('/my/account');
-  },
+const home = defineRoute('GET /', async (ctx) => {
+  ctx.redirect('/my/account');
 });
 
 /** Liveness: the process answers. It touches no dependency, so a database outage does not restart instances. */
-const health = defineRoute({
-  method: 'GET',
-  path: '/healthz',
-  handler: async (ctx) => {
-    ctx.body = { ok: true };
-  },
+const health = defineRoute('GET /healthz', async (ctx) => {
+  ctx.body = { ok: true };
 });
 
 /** How long readiness waits for each dependency before calling it down. */
@@ -81,22 +73,18 @@ async function answers(probe: () => Promise<unknown>): Promise<boolean> {
  * instance is fully up, `draining` from SIGTERM on (http/graceful-server.ts). The dependencies are
  * checked whatever the phase, so the body always says how they are.
  */
-const readiness = defineRoute({
-  method: 'GET',
-  path: '/readyz',
-  handler: async (ctx) => {
-    const { db, shortLived, phase } = ctx.state.services;
-    const [store, redis] = await Promise.all([
-      answers(() => db.get('SELECT 1 AS one')),
-      shortLived ? answers(() => shortLived.redis.ping()) : Promise.resolve(undefined),
-    ]);
-    const now = phase();
-    const reason = now === 'starting' || now === 'draining' ? now : undefined;
-    const ready = store && redis !== false && reason === undefined;
-    if (!ready) ctx.set('Retry-After', String(DEPENDENCY_RETRY_AFTER_SECONDS));
-    ctx.status = ready ? 200 : 503;
-    ctx.body = { ok: ready, ...(reason ? { reason } : {}), store: store ? 'up' : 'down', redis: redis === undefined ? 'not configured' : redis ? 'up' : 'down' };
-  },
+const readiness = defineRoute('GET /readyz', async (ctx) => {
+  const { db, shortLived, phase } = ctx.state.services;
+  const [store, redis] = await Promise.all([
+    answers(() => db.get('SELECT 1 AS one')),
+    shortLived ? answers(() => shortLived.redis.ping()) : Promise.resolve(undefined),
+  ]);
+  const now = phase();
+  const reason = now === 'starting' || now === 'draining' ? now : undefined;
+  const ready = store && redis !== false && reason === undefined;
+  if (!ready) ctx.set('Retry-After', String(DEPENDENCY_RETRY_AFTER_SECONDS));
+  ctx.status = ready ? 200 : 503;
+  ctx.body = { ok: ready, ...(reason ? { reason } : {}), store: store ? 'up' : 'down', redis: redis === undefined ? 'not configured' : redis ? 'up' : 'down' };
 });
 
 export const routeTable: readonly Route[] = [

@@ -67,14 +67,9 @@ const languageForm = z.object({
     .optional(),
 });
 
-export const chooseLanguage = defineRoute({
-  method: 'POST',
-  path: '/language',
-  input: { body: languageForm },
-  handler: async (ctx, { body }, deps) => {
-    const locale = ctx.state.offeredLocales.find((l) => l === body.locale);
-    if (!locale) throw new AppError('invalid_input', msg('Choose one of the languages offered.'), { fields: { locale: msg('Choose one of the languages offered.') } });
-    ctx.cookies.set(LANGUAGE_COOKIE, locale, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/', maxAge: YEAR_MS, overwrite: true });
-    seeOther(ctx, body.return_to ?? '/');
-  },
+export const chooseLanguage = defineRoute('POST /language', { input: { body: languageForm } }, async (ctx, { body }, deps) => {
+  const locale = ctx.state.offeredLocales.find((l) => l === body.locale);
+  if (!locale) throw new AppError('invalid_input', msg('Choose one of the languages offered.'), { fields: { locale: msg('Choose one of the languages offered.') } });
+  ctx.cookies.set(LANGUAGE_COOKIE, locale, { httpOnly: true, sameSite: 'lax', secure: deps.secure, path: '/', maxAge: YEAR_MS, overwrite: true });
+  seeOther(ctx, body.return_to ?? '/');
 });

@@ -24,6 +24,7 @@ import { csrfToken, type CsrfCheck, type CsrfPolicy } from './csrf.ts';
 import { parseInput } from './validate.ts';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
+const METHODS: readonly Method[] = ['GET', 'POST', 'DELETE'];
 
 export interface Guard {
   /** Stable name the route-table test reads: 'signed-in', 'recent-sign-in', 'api-caller:write', ... */
@@ -72,10 +73,8 @@ export interface RouteInput<I extends InputSchemas> {
 
 export type Rerender<I extends InputSchemas> = (ctx: AppContext, error: AppError, input: Partial<RouteInput<I>>, deps: RouteDeps) => Promise<void> | void;
 
-export interface RouteSpec<I extends InputSchemas> {
-  method: Method;
-  /** Koa-style path: literal segments and `:name` params. Matching ignores case and one trailing slash. */
-  path: string;
+/** What a declaration names besides its method, path and handler (`defineRoute(target, options, handler)`). */
+export interface RouteOptions<I extends InputSchemas> {
   guards?: readonly Guard[];
   input?: I;
   /** The error a params schema failure becomes (default `invalid_input`, 400), with the schema's sentence. */
@@ -88,8 +87,15 @@ export interface RouteSpec<I extends InputSchemas> {
    * sets another non-200 one. Rethrow the error to show the generic error page instead.
    */
   rerender?: Rerender<NoInfer<I>>;
-  handler: (ctx: AppContext, input: RouteInput<I>, deps: RouteDeps) => Promise<void>;
 }
+
+export type Handler<I extends InputSchemas> = (ctx: AppContext, input: RouteInput<I>, deps: RouteDeps) => Promise<void>;
+
+/**
+ * `'METHOD /path'`: the method, one space, then a Koa-style path (literal segments and `:name` params;
+ * matching ignores case and one trailing slash).
+ */
+export type RouteTarget = `${Method} /${string}`;
 
 export interface Route {
   readonly method: Method;
@@ -103,17 +109,28 @@ export interface Route {
   readonly handler: (ctx: AppContext, input: RouteInput<InputSchemas>, deps: RouteDeps) => Promise<void>;
 }
 
-export function defineRoute<I extends InputSchemas = Record<never, never>>(spec: RouteSpec<I>): Route {
+/**
+ * A route in the shape of node-oidc-provider's `initialize_app.js` and Fastify's `post(path, options,
+ * handler)`: `defineRoute('POST /my/security/2fa/disable', { guards, input }, async (ctx) => { … })`, so
+ * the first line of every declaration reads as a line of the route table.
+ */
+export function defineRoute(target: RouteTarget, handler: Handler<Record<never, never>>): Route;
+export function defineRoute<I extends InputSchemas = Record<never, never>>(target: RouteTarget, options: RouteOptions<I>, handler: Handler<I>): Route;
+export function defineRoute<I extends InputSchemas>(target: RouteTarget, optionsOrHandler: RouteOptions<I> | Handler<I>, maybeHandler?: Handler<I>): Route {
+  const [options, handler] = typeof optionsOrHandler === 'function' ? [{} as RouteOptions<I>, optionsOrHandler] : [optionsOrHandler, maybeHandler!];
+  const space = target.indexOf(' ');
+  const method = target.slice(0, space) as Method;
+  if (!METHODS.includes(method) || target[space + 1] !== '/') throw new Error(`defineRoute: "${target}" is not "METHOD /path"`);
   return {
-    method: spec.method,
-    path: spec.path,
-    guards: withImpliedGuards(spec.guards ?? []),
-    input: spec.input ?? {},
-    paramsError: spec.paramsError ?? 'invalid_input',
-    csrf: spec.csrf ?? csrfToken,
-    cache: spec.cache ?? noStore,
-    rerender: spec.rerender as Rerender<InputSchemas> | undefined,
-    handler: spec.handler as Route['handler'],
+    method,
+    path: target.slice(space + 1),
+    guards: withImpliedGuards(options.guards ?? []),
+    input: options.input ?? {},
+    paramsError: options.paramsError ?? 'invalid_input',
+    csrf: options.csrf ?? csrfToken,
+    cache: options.cache ?? noStore,
+    rerender: options.rerender as Rerender<InputSchemas> | undefined,
+    handler: handler as Route['handler'],
   };
 }
 

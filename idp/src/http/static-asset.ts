@@ -11,13 +11,8 @@ const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 export function staticAsset(name: string, type: string): Route {
   const body = fs.readFileSync(path.join(staticDir, name));
-  return defineRoute({
-    method: 'GET',
-    path: `/static/${name}`,
-    cache: publicCache(3600),
-    handler: async (ctx) => {
-      ctx.type = type;
-      ctx.body = body;
-    },
+  return defineRoute(`GET /static/${name}`, { cache: publicCache(3600) }, async (ctx) => {
+    ctx.type = type;
+    ctx.body = body;
   });
 }

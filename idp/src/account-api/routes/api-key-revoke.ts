@@ -10,16 +10,9 @@ import { defineRoute } from '../../http/route.ts';
 import { keyIdField } from '../../apikeys/schemas.ts';
 import { apiCaller, apiCsrf, assertMayManageKey, recentUserAuth } from './authenticate.ts';
 
-export const revokeApiKey = defineRoute({
-  method: 'DELETE',
-  path: `${ACCOUNT_API_PREFIX}/api-keys/:id`,
-  guards: [apiCaller('write'), recentUserAuth],
-  csrf: apiCsrf,
-  input: { params: z.object({ id: keyIdField }) },
-  handler: async (ctx, { params }) => {
-    assertMayManageKey(ctx, params.id);
-    const caller = ctx.state.apiCaller!;
-    await ctx.state.services.apiKeys.revoke(caller.accountId, params.id, { actor: caller.via === 'api_key' ? `api_key:${caller.keyId}` : caller.accountId, ip: ctx.ip });
-    ctx.status = 204;
-  },
+export const revokeApiKey = defineRoute(`DELETE ${ACCOUNT_API_PREFIX}/api-keys/:id`, { guards: [apiCaller('write'), recentUserAuth], csrf: apiCsrf, input: { params: z.object({ id: keyIdField }) } }, async (ctx, { params }) => {
+  assertMayManageKey(ctx, params.id);
+  const caller = ctx.state.apiCaller!;
+  await ctx.state.services.apiKeys.revoke(caller.accountId, params.id, { actor: caller.via === 'api_key' ? `api_key:${caller.keyId}` : caller.accountId, ip: ctx.ip });
+  ctx.status = 204;
 });

@@ -10,18 +10,11 @@ import { keyIdField, rotateKeyRequest } from '../../apikeys/schemas.ts';
 import type { RotationGrace } from '../../apikeys/types.ts';
 import { apiCaller, apiCsrf, assertMayManageKey, recentUserAuth } from './authenticate.ts';
 
-export const rotateApiKey = defineRoute({
-  method: 'POST',
-  path: `${ACCOUNT_API_PREFIX}/api-keys/:id/rotate`,
-  guards: [apiCaller('write'), recentUserAuth],
-  csrf: apiCsrf,
-  input: { params: z.object({ id: keyIdField }), body: rotateKeyRequest },
-  handler: async (ctx, { params, body }) => {
-    assertMayManageKey(ctx, params.id);
-    const caller = ctx.state.apiCaller!;
-    const { apiKeys } = ctx.state.services;
-    const { key, secret } = await apiKeys.rotate(caller.accountId, params.id, body.graceSeconds as RotationGrace, { actor: caller.via === 'api_key' ? `api_key:${caller.keyId}` : caller.accountId, ip: ctx.ip });
-    const response: RotateApiKeyResponse = { key: await apiKeys.summarize(key), secret };
-    ctx.body = response;
-  },
+export const rotateApiKey = defineRoute(`POST ${ACCOUNT_API_PREFIX}/api-keys/:id/rotate`, { guards: [apiCaller('write'), recentUserAuth], csrf: apiCsrf, input: { params: z.object({ id: keyIdField }), body: rotateKeyRequest } }, async (ctx, { params, body }) => {
+  assertMayManageKey(ctx, params.id);
+  const caller = ctx.state.apiCaller!;
+  const { apiKeys } = ctx.state.services;
+  const { key, secret } = await apiKeys.rotate(caller.accountId, params.id, body.graceSeconds as RotationGrace, { actor: caller.via === 'api_key' ? `api_key:${caller.keyId}` : caller.accountId, ip: ctx.ip });
+  const response: RotateApiKeyResponse = { key: await apiKeys.summarize(key), secret };
+  ctx.body = response;
 });

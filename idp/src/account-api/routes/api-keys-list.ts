@@ -6,17 +6,11 @@ import { ACCOUNT_API_PREFIX, type ApiKeySummary } from '../../../../shared/accou
 import { defineRoute } from '../../http/route.ts';
 import { apiCaller, apiCsrf, reachOf } from './authenticate.ts';
 
-export const listApiKeys = defineRoute({
-  method: 'GET',
-  path: `${ACCOUNT_API_PREFIX}/api-keys`,
-  guards: [apiCaller('read')],
-  csrf: apiCsrf,
-  handler: async (ctx) => {
-    const { apiKeys } = ctx.state.services;
-    const caller = ctx.state.apiCaller!;
-    const all = await apiKeys.listLive(caller.accountId);
-    const live = reachOf(caller) === 'account' ? all : all.filter((k) => caller.via === 'api_key' && k.id === caller.keyId);
-    const keys: ApiKeySummary[] = await Promise.all(live.map((k) => apiKeys.summarize(k)));
-    ctx.body = keys;
-  },
+export const listApiKeys = defineRoute(`GET ${ACCOUNT_API_PREFIX}/api-keys`, { guards: [apiCaller('read')], csrf: apiCsrf }, async (ctx) => {
+  const { apiKeys } = ctx.state.services;
+  const caller = ctx.state.apiCaller!;
+  const all = await apiKeys.listLive(caller.accountId);
+  const live = reachOf(caller) === 'account' ? all : all.filter((k) => caller.via === 'api_key' && k.id === caller.keyId);
+  const keys: ApiKeySummary[] = await Promise.all(live.map((k) => apiKeys.summarize(k)));
+  ctx.body = keys;
 });

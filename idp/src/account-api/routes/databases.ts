@@ -6,20 +6,14 @@ import { ACCOUNT_API_PREFIX, type DatabaseSummary } from '../../../../shared/acc
 import { defineRoute } from '../../http/route.ts';
 import { apiCaller, apiCsrf } from './authenticate.ts';
 
-export const listDatabases = defineRoute({
-  method: 'GET',
-  path: `${ACCOUNT_API_PREFIX}/databases`,
-  guards: [apiCaller('read')],
-  csrf: apiCsrf,
-  handler: async (ctx) => {
-    const { services } = ctx.state;
-    const caller = ctx.state.apiCaller!;
-    const account = (await services.accounts.findById(caller.accountId))!;
-    const limitedTo = caller.via === 'api_key' ? caller.databases : null;
-    const visible = (await services.databases.listForAccount(account)).filter((m) => limitedTo === null || limitedTo.includes(m.database.id));
-    const databases: DatabaseSummary[] = visible.map((m) => ({
-      id: m.database.id, name: m.database.name, url: m.database.url, role: m.role, status: m.status, login: m.login, openUrl: m.openUrl,
-    }));
-    ctx.body = databases;
-  },
+export const listDatabases = defineRoute(`GET ${ACCOUNT_API_PREFIX}/databases`, { guards: [apiCaller('read')], csrf: apiCsrf }, async (ctx) => {
+  const { services } = ctx.state;
+  const caller = ctx.state.apiCaller!;
+  const account = (await services.accounts.findById(caller.accountId))!;
+  const limitedTo = caller.via === 'api_key' ? caller.databases : null;
+  const visible = (await services.databases.listForAccount(account)).filter((m) => limitedTo === null || limitedTo.includes(m.database.id));
+  const databases: DatabaseSummary[] = visible.map((m) => ({
+    id: m.database.id, name: m.database.name, url: m.database.url, role: m.role, status: m.status, login: m.login, openUrl: m.openUrl,
+  }));
+  ctx.body = databases;
 });

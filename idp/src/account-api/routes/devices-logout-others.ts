@@ -13,19 +13,12 @@ import { AppError } from '../../errors.ts';
 import { defineRoute, jsonBody } from '../../http/route.ts';
 import { accountWide, apiCaller, apiCsrf, callerSessionUid, recentUserAuth } from './authenticate.ts';
 
-export const logoutOtherDevices = defineRoute({
-  method: 'POST',
-  path: `${ACCOUNT_API_PREFIX}/devices/logout-others`,
-  guards: [apiCaller('write'), accountWide, jsonBody('Send the body as JSON: {}.'), recentUserAuth],
-  csrf: apiCsrf,
-  input: { body: z.strictObject({}, { error: 'This request takes an empty JSON object as its body.' }) },
-  handler: async (ctx) => {
-    const caller = ctx.state.apiCaller!;
-    if (caller.via === 'api_key') throw new AppError('forbidden', 'An API key cannot log out devices. Sign in to your account to do it.');
-    const currentUid = await callerSessionUid(ctx);
-    if (!currentUid) throw new AppError('conflict', 'The session you signed in with has ended. Sign in again, then log out the other devices.');
-    const { sessions } = await ctx.state.services.security.sessions.endOtherSessions(caller.accountId, currentUid);
-    const result: LogoutOthersResponse = { loggedOut: sessions };
-    ctx.body = result;
-  },
+export const logoutOtherDevices = defineRoute(`POST ${ACCOUNT_API_PREFIX}/devices/logout-others`, { guards: [apiCaller('write'), accountWide, jsonBody('Send the body as JSON: {}.'), recentUserAuth], csrf: apiCsrf, input: { body: z.strictObject({}, { error: 'This request takes an empty JSON object as its body.' }) } }, async (ctx) => {
+  const caller = ctx.state.apiCaller!;
+  if (caller.via === 'api_key') throw new AppError('forbidden', 'An API key cannot log out devices. Sign in to your account to do it.');
+  const currentUid = await callerSessionUid(ctx);
+  if (!currentUid) throw new AppError('conflict', 'The session you signed in with has ended. Sign in again, then log out the other devices.');
+  const { sessions } = await ctx.state.services.security.sessions.endOtherSessions(caller.accountId, currentUid);
+  const result: LogoutOthersResponse = { loggedOut: sessions };
+  ctx.body = result;
 });

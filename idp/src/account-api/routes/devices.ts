@@ -7,13 +7,7 @@ import { ACCOUNT_API_PREFIX, type DeviceSummary } from '../../../../shared/accou
 import { defineRoute } from '../../http/route.ts';
 import { accountWide, apiCaller, apiCsrf, callerSessionUid } from './authenticate.ts';
 
-export const listDevices = defineRoute({
-  method: 'GET',
-  path: `${ACCOUNT_API_PREFIX}/devices`,
-  guards: [apiCaller('read'), accountWide],
-  csrf: apiCsrf,
-  handler: async (ctx) => {
-    const devices: DeviceSummary[] = await ctx.state.services.security.sessions.listDevices(ctx.state.apiCaller!.accountId, await callerSessionUid(ctx));
-    ctx.body = devices;
-  },
+export const listDevices = defineRoute(`GET ${ACCOUNT_API_PREFIX}/devices`, { guards: [apiCaller('read'), accountWide], csrf: apiCsrf }, async (ctx) => {
+  const devices: DeviceSummary[] = await ctx.state.services.security.sessions.listDevices(ctx.state.apiCaller!.accountId, await callerSessionUid(ctx));
+  ctx.body = devices;
 });

@@ -13,9 +13,7 @@ const schema = z.object({
   timezone: z.string({ error: msg('Choose a time zone.') }).max(64, msg('Choose a time zone from the list.')),
 });
 
-export const saveDetails = defineRoute({
-  method: 'POST',
-  path: '/my/account/details',
+export const saveDetails = defineRoute('POST /my/account/details', {
   guards: [signedIn],
   input: { body: schema },
   rerender: (ctx, error) => {
@@ -23,8 +21,7 @@ export const saveDetails = defineRoute({
     const values = Object.fromEntries(['name', 'locale', 'timezone'].filter((k) => typeof body[k] === 'string').map((k) => [k, String(body[k]).slice(0, 120)]));
     renderAccount(ctx, { error: error.message, fields: error.fields, values });
   },
-  handler: async (ctx, { body }) => {
-    await ctx.state.services.security.profile.updateDetails(portalOf(ctx).account, body);
-    seeOther(ctx, '/my/account?done=details');
-  },
+}, async (ctx, { body }) => {
+  await ctx.state.services.security.profile.updateDetails(portalOf(ctx).account, body);
+  seeOther(ctx, '/my/account?done=details');
 });

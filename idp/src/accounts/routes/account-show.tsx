@@ -11,12 +11,6 @@ export function renderAccount(ctx: AppContext, extra: { done?: string; error?: s
   html(ctx, accountPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, ...extra }), status);
 }
 
-export const showAccount = defineRoute({
-  method: 'GET',
-  path: '/my/account',
-  guards: [signedIn, unconfirmedAllowed('shows the address to confirm, with resend and change')],
-  input: { query: doneQuery },
-  handler: async (ctx, { query }) => {
-    renderAccount(ctx, { done: query.done });
-  },
+export const showAccount = defineRoute('GET /my/account', { guards: [signedIn, unconfirmedAllowed('shows the address to confirm, with resend and change')], input: { query: doneQuery } }, async (ctx, { query }) => {
+  renderAccount(ctx, { done: query.done });
 });

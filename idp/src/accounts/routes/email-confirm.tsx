@@ -16,32 +16,20 @@ import { linkFor, linkSpentPage } from './mailed-link.tsx';
 const schema = z.object({ token: tokenField });
 const confirming = unconfirmedAllowed('confirms a change of address, which an unconfirmed account may make');
 
-export const showConfirmEmailChange = defineRoute({
-  method: 'GET',
-  path: '/my/account/email/confirm',
-  guards: [signedIn, confirming],
-  input: { query: schema },
-  handler: async (ctx, { query }) => {
-    const { account } = portalOf(ctx);
-    const { t } = ctx.state;
-    const link = linkFor(await ctx.state.services.security.profile.peekEmailChange(query.token), account, msg('This confirmation link is invalid, was already used or has expired. Ask for the change again.'));
-    html(ctx, renderPage(
-      <ConfirmLinkPage t={t} title={t('Confirm your new email')} heading={t('Confirm your new email address')} action="/my/account/email/confirm" token={query.token} csrf={ctx.state.csrfToken} button={t('Use this address for my account')}>
-        <p><Rich t={t} key_="This makes {{email}} the address of the account you are signed in to: {{name}} (now {{accountEmail}})."
-          parts={{ email: <strong>{link.email}</strong>, name: <strong>{account.name}</strong>, accountEmail: account.email }} /></p>
-      </ConfirmLinkPage>,
-    ));
-  },
+export const showConfirmEmailChange = defineRoute('GET /my/account/email/confirm', { guards: [signedIn, confirming], input: { query: schema } }, async (ctx, { query }) => {
+  const { account } = portalOf(ctx);
+  const { t } = ctx.state;
+  const link = linkFor(await ctx.state.services.security.profile.peekEmailChange(query.token), account, msg('This confirmation link is invalid, was already used or has expired. Ask for the change again.'));
+  html(ctx, renderPage(
+    <ConfirmLinkPage t={t} title={t('Confirm your new email')} heading={t('Confirm your new email address')} action="/my/account/email/confirm" token={query.token} csrf={ctx.state.csrfToken} button={t('Use this address for my account')}>
+      <p><Rich t={t} key_="This makes {{email}} the address of the account you are signed in to: {{name}} (now {{accountEmail}})."
+        parts={{ email: <strong>{link.email}</strong>, name: <strong>{account.name}</strong>, accountEmail: account.email }} /></p>
+    </ConfirmLinkPage>,
+  ));
 });
 
-export const confirmEmailChange = defineRoute({
-  method: 'POST',
-  path: '/my/account/email/confirm',
-  guards: [signedIn, confirming],
-  input: { body: schema },
-  handler: async (ctx, { body }) => {
-    const account = await ctx.state.services.security.profile.confirmEmailChange(body.token, portalOf(ctx).account.id);
-    const { t } = ctx.state;
-    html(ctx, linkSpentPage(t, account, t('Email changed'), t('Your account email is now {{email}} (the account of {{name}}).', { email: account.email, name: account.name })));
-  },
+export const confirmEmailChange = defineRoute('POST /my/account/email/confirm', { guards: [signedIn, confirming], input: { body: schema } }, async (ctx, { body }) => {
+  const account = await ctx.state.services.security.profile.confirmEmailChange(body.token, portalOf(ctx).account.id);
+  const { t } = ctx.state;
+  html(ctx, linkSpentPage(t, account, t('Email changed'), t('Your account email is now {{email}} (the account of {{name}}).', { email: account.email, name: account.name })));
 });

@@ -5,14 +5,7 @@ import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-sess
 import { renderAccount } from './account-show.tsx';
 import { seeOther } from '../../http/redirect.ts';
 
-export const resendConfirmation = defineRoute({
-  method: 'POST',
-  path: '/my/account/email/resend',
-  guards: [signedIn, unconfirmedAllowed('resending the link is how an account gets confirmed')],
-  input: { body: buttonForm },
-  rerender: (ctx, error) => renderAccount(ctx, { error: error.message }),
-  handler: async (ctx) => {
-    await ctx.state.services.accounts.resendConfirmation(portalOf(ctx).account);
-    seeOther(ctx, '/my/account?done=confirmation-sent');
-  },
+export const resendConfirmation = defineRoute('POST /my/account/email/resend', { guards: [signedIn, unconfirmedAllowed('resending the link is how an account gets confirmed')], input: { body: buttonForm }, rerender: (ctx, error) => renderAccount(ctx, { error: error.message }) }, async (ctx) => {
+  await ctx.state.services.accounts.resendConfirmation(portalOf(ctx).account);
+  seeOther(ctx, '/my/account?done=confirmation-sent');
 });

@@ -26,58 +26,48 @@ const callbackQuery = z.object({
 
 const cookieName = 'lk_portal_login';
 
-export const startPortalLogin = defineRoute({
-  method: 'GET',
-  path: '/my/login',
-  input: { query: loginQuery },
-  handler: async (ctx, { query }, deps) => {
-    const { return_to: returnTo, email } = query;
-    if (await currentSession(ctx, deps)) {
-      ctx.redirect(returnTo ?? '/my/account');
-      return;
-    }
-    const state = crypto.randomBytes(16).toString('base64url');
-    const verifier = crypto.randomBytes(32).toString('base64url');
-    const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
-    ctx.cookies.set(cookieName, JSON.stringify({ state, returnTo: returnTo ?? '/my/account' }), {
-      httpOnly: true, sameSite: 'lax', secure: deps.secure, maxAge: 30 * 60 * 1000, path: '/my/callback', signed: true,
-    });
-    const url = new URL(`${deps.issuer}/auth`);
-    url.search = new URLSearchParams({
-      client_id: PORTAL_CLIENT_ID,
-      response_type: 'code',
-      scope: 'openid',
-      redirect_uri: `${deps.issuer}/my/callback`,
-      state,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      ...(email ? { login_hint: email } : {}),
-    }).toString();
-    ctx.redirect(url.toString());
-  },
+export const startPortalLogin = defineRoute('GET /my/login', { input: { query: loginQuery } }, async (ctx, { query }, deps) => {
+  const { return_to: returnTo, email } = query;
+  if (await currentSession(ctx, deps)) {
+    ctx.redirect(returnTo ?? '/my/account');
+    return;
+  }
+  const state = crypto.randomBytes(16).toString('base64url');
+  const verifier = crypto.randomBytes(32).toString('base64url');
+  const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
+  ctx.cookies.set(cookieName, JSON.stringify({ state, returnTo: returnTo ?? '/my/account' }), {
+    httpOnly: true, sameSite: 'lax', secure: deps.secure, maxAge: 30 * 60 * 1000, path: '/my/callback', signed: true,
+  });
+  const url = new URL(`${deps.issuer}/auth`);
+  url.search = new URLSearchParams({
+    client_id: PORTAL_CLIENT_ID,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: `${deps.issuer}/my/callback`,
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...(email ? { login_hint: email } : {}),
+  }).toString();
+  ctx.redirect(url.toString());
 });
 
-export const finishPortalLogin = defineRoute({
-  method: 'GET',
-  path: '/my/callback',
-  input: { query: callbackQuery },
-  handler: async (ctx, { query }, deps) => {
-    const raw = ctx.cookies.get(cookieName, { signed: true });
-    ctx.cookies.set(cookieName, null, { path: '/my/callback' });
-    let saved: { state: string; returnTo: string } | undefined;
-    try {
-      saved = raw ? (JSON.parse(raw) as { state: string; returnTo: string }) : undefined;
-    } catch {
-      saved = undefined;
-    }
-    if (query.error) {
-      ctx.redirect('/');
-      return;
-    }
-    if (!saved || !query.state || !safeEqual(saved.state, query.state)) {
-      throw new AppError('bad_request', 'This sign-in link is stale. Sign in again.');
-    }
-    if (!(await currentSession(ctx, deps))) throw new AppError('unauthorized', 'The sign-in did not complete. Sign in again.');
-    ctx.redirect(returnToField.parse(saved.returnTo) ?? '/my/account');
-  },
+export const finishPortalLogin = defineRoute('GET /my/callback', { input: { query: callbackQuery } }, async (ctx, { query }, deps) => {
+  const raw = ctx.cookies.get(cookieName, { signed: true });
+  ctx.cookies.set(cookieName, null, { path: '/my/callback' });
+  let saved: { state: string; returnTo: string } | undefined;
+  try {
+    saved = raw ? (JSON.parse(raw) as { state: string; returnTo: string }) : undefined;
+  } catch {
+    saved = undefined;
+  }
+  if (query.error) {
+    ctx.redirect('/');
+    return;
+  }
+  if (!saved || !query.state || !safeEqual(saved.state, query.state)) {
+    throw new AppError('bad_request', 'This sign-in link is stale. Sign in again.');
+  }
+  if (!(await currentSession(ctx, deps))) throw new AppError('unauthorized', 'The sign-in did not complete. Sign in again.');
+  ctx.redirect(returnToField.parse(saved.returnTo) ?? '/my/account');
 });

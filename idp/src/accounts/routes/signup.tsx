@@ -48,17 +48,11 @@ function checkInboxView(t: Translate, switcher: LanguageSwitch | undefined, emai
   );
 }
 
-export const showSignup = defineRoute({
-  method: 'GET',
-  path: '/signup',
-  handler: async (ctx) => {
-    html(ctx, signupView(signedOutPage(ctx)));
-  },
+export const showSignup = defineRoute('GET /signup', async (ctx) => {
+  html(ctx, signupView(signedOutPage(ctx)));
 });
 
-export const submitSignup = defineRoute({
-  method: 'POST',
-  path: '/signup',
+export const submitSignup = defineRoute('POST /signup', {
   input: { body: schema },
   rerender: (ctx, error) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
@@ -69,8 +63,7 @@ export const submitSignup = defineRoute({
     // A message about one field sits beside it; any other (the whole form, the rate limit) goes on top.
     html(ctx, signupView({ ...signedOutPage(ctx), values, ...formError(error, ['name', 'email', 'password']) }));
   },
-  handler: async (ctx, { body }) => {
-    await ctx.state.services.accounts.signUpWithoutEnumeration({ ...body, locale: ctx.state.t.locale }, ctx.ip);
-    html(ctx, checkInboxView(ctx.state.t, languageSwitch(ctx), body.email));
-  },
+}, async (ctx, { body }) => {
+  await ctx.state.services.accounts.signUpWithoutEnumeration({ ...body, locale: ctx.state.t.locale }, ctx.ip);
+  html(ctx, checkInboxView(ctx.state.t, languageSwitch(ctx), body.email));
 });

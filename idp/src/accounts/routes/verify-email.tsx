@@ -18,32 +18,20 @@ import { linkFor, linkSpentPage } from './mailed-link.tsx';
 const schema = z.object({ token: tokenField });
 const confirming = unconfirmedAllowed('this is the confirmation itself');
 
-export const showVerifyEmail = defineRoute({
-  method: 'GET',
-  path: '/verify-email',
-  guards: [signedIn, confirming],
-  input: { query: schema },
-  handler: async (ctx, { query }) => {
-    const { account } = portalOf(ctx);
-    const { t } = ctx.state;
-    const link = linkFor(await ctx.state.services.accounts.peekEmailConfirmation(query.token), account, msg('This confirmation link is invalid or has expired. Ask for a new one on your account page.'));
-    html(ctx, renderPage(
-      <ConfirmLinkPage t={t} title={t('Confirm your email')} heading={t('Confirm your email address')} action="/verify-email" token={query.token} csrf={ctx.state.csrfToken} button={t('Confirm my address')}>
-        <p><Rich t={t} key_="This confirms {{email}} for the account you are signed in to: {{name}} ({{accountEmail}})."
-          parts={{ email: <strong>{link.email}</strong>, name: <strong>{account.name}</strong>, accountEmail: account.email }} /></p>
-      </ConfirmLinkPage>,
-    ));
-  },
+export const showVerifyEmail = defineRoute('GET /verify-email', { guards: [signedIn, confirming], input: { query: schema } }, async (ctx, { query }) => {
+  const { account } = portalOf(ctx);
+  const { t } = ctx.state;
+  const link = linkFor(await ctx.state.services.accounts.peekEmailConfirmation(query.token), account, msg('This confirmation link is invalid or has expired. Ask for a new one on your account page.'));
+  html(ctx, renderPage(
+    <ConfirmLinkPage t={t} title={t('Confirm your email')} heading={t('Confirm your email address')} action="/verify-email" token={query.token} csrf={ctx.state.csrfToken} button={t('Confirm my address')}>
+      <p><Rich t={t} key_="This confirms {{email}} for the account you are signed in to: {{name}} ({{accountEmail}})."
+        parts={{ email: <strong>{link.email}</strong>, name: <strong>{account.name}</strong>, accountEmail: account.email }} /></p>
+    </ConfirmLinkPage>,
+  ));
 });
 
-export const submitVerifyEmail = defineRoute({
-  method: 'POST',
-  path: '/verify-email',
-  guards: [signedIn, confirming],
-  input: { body: schema },
-  handler: async (ctx, { body }) => {
-    const account = await ctx.state.services.accounts.verifyEmail(body.token, portalOf(ctx).account.id);
-    const { t } = ctx.state;
-    html(ctx, linkSpentPage(t, account, t('Email confirmed'), t('{{email}} is confirmed for the account of {{name}}.', { email: account.email, name: account.name })));
-  },
+export const submitVerifyEmail = defineRoute('POST /verify-email', { guards: [signedIn, confirming], input: { body: schema } }, async (ctx, { body }) => {
+  const account = await ctx.state.services.accounts.verifyEmail(body.token, portalOf(ctx).account.id);
+  const { t } = ctx.state;
+  html(ctx, linkSpentPage(t, account, t('Email confirmed'), t('{{email}} is confirmed for the account of {{name}}.', { email: account.email, name: account.name })));
 });

@@ -7,14 +7,7 @@ import { defineRoute } from '../../http/route.ts';
 import { accountWide, apiCaller, apiCsrf } from '../../account-api/routes/authenticate.ts';
 import { activityQuery } from '../schemas.ts';
 
-export const listActivity = defineRoute({
-  method: 'GET',
-  path: `${ACCOUNT_API_PREFIX}/activity`,
-  guards: [apiCaller('read'), accountWide],
-  csrf: apiCsrf,
-  input: { query: activityQuery },
-  handler: async (ctx, { query }) => {
-    const page: ActivityPage = await ctx.state.services.activity.page(ctx.state.apiCaller!.accountId, { cursor: query.cursor, limit: query.limit });
-    ctx.body = page;
-  },
+export const listActivity = defineRoute(`GET ${ACCOUNT_API_PREFIX}/activity`, { guards: [apiCaller('read'), accountWide], csrf: apiCsrf, input: { query: activityQuery } }, async (ctx, { query }) => {
+  const page: ActivityPage = await ctx.state.services.activity.page(ctx.state.apiCaller!.accountId, { cursor: query.cursor, limit: query.limit });
+  ctx.body = page;
 });

@@ -5,14 +5,8 @@ import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { activityQuery } from '../schemas.ts';
 import { activityPage } from './views.tsx';
 
-export const showActivity = defineRoute({
-  method: 'GET',
-  path: '/my/security/activity',
-  guards: [signedIn],
-  input: { query: activityQuery },
-  handler: async (ctx, { query }) => {
-    const { account } = portalOf(ctx);
-    const page = await ctx.state.services.activity.page(account.id, { cursor: query.cursor, limit: query.limit });
-    html(ctx, activityPage({ account, entries: page.entries, nextCursor: page.nextCursor, first: query.cursor === undefined }));
-  },
+export const showActivity = defineRoute('GET /my/security/activity', { guards: [signedIn], input: { query: activityQuery } }, async (ctx, { query }) => {
+  const { account } = portalOf(ctx);
+  const page = await ctx.state.services.activity.page(account.id, { cursor: query.cursor, limit: query.limit });
+  html(ctx, activityPage({ account, entries: page.entries, nextCursor: page.nextCursor, first: query.cursor === undefined }));
 });

@@ -15,31 +15,22 @@ import { seeOther } from '../../http/redirect.ts';
 
 export const hiddenClients = [PORTAL_CLIENT_ID];
 
-export const showConnectedApps = defineRoute({
-  method: 'GET',
-  path: '/my/security/apps',
-  guards: [signedIn],
-  input: { query: doneQuery },
-  handler: async (ctx, { query }) => {
-    const { account } = portalOf(ctx);
-    html(ctx, connectedAppsPage({ account, csrf: ctx.state.csrfToken, apps: await ctx.state.services.security.sessions.connectedApps(account.id, hiddenClients), done: query.done }));
-  },
+export const showConnectedApps = defineRoute('GET /my/security/apps', { guards: [signedIn], input: { query: doneQuery } }, async (ctx, { query }) => {
+  const { account } = portalOf(ctx);
+  html(ctx, connectedAppsPage({ account, csrf: ctx.state.csrfToken, apps: await ctx.state.services.security.sessions.connectedApps(account.id, hiddenClients), done: query.done }));
 });
 
-export const signOutOfApp = defineRoute({
-  method: 'POST',
-  path: '/my/security/apps/:clientId/sign-out',
+export const signOutOfApp = defineRoute('POST /my/security/apps/:clientId/sign-out', {
   guards: [signedIn],
   paramsError: 'not_found',
   input: {
     params: z.object({ clientId: z.string({ error: 'Unknown database or app.' }).regex(/^[A-Za-z0-9._:-]{1,200}$/, 'Unknown database or app.') }),
     body: buttonForm,
   },
-  handler: async (ctx, { params }) => {
-    const { account } = portalOf(ctx);
-    if (hiddenClients.includes(params.clientId) || !await ctx.state.services.security.sessions.signOutOfApp(account.id, params.clientId)) {
-      throw new AppError('not_found', 'That database or app holds no access to your account.');
-    }
-    seeOther(ctx, '/my/security/apps?done=signed-out');
-  },
+}, async (ctx, { params }) => {
+  const { account } = portalOf(ctx);
+  if (hiddenClients.includes(params.clientId) || !await ctx.state.services.security.sessions.signOutOfApp(account.id, params.clientId)) {
+    throw new AppError('not_found', 'That database or app holds no access to your account.');
+  }
+  seeOther(ctx, '/my/security/apps?done=signed-out');
 });

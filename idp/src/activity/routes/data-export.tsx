@@ -9,38 +9,27 @@ import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { CsrfField, Layout, renderPage } from '../../ui/render.tsx';
 
-export const showDataExport = defineRoute({
-  method: 'GET',
-  path: '/my/security/export',
-  guards: [signedIn],
-  handler: async (ctx) => {
-    const { account } = portalOf(ctx);
-    html(ctx, renderPage(
-      <Layout title="Download my data" user={account} active="security">
-        <h1>Download my data</h1>
-        <p>A JSON file with your account details, your databases and sign-in logins, signed-in and remembered devices, connected databases and apps, two-factor status, API keys (names, scope, dates; never a secret) and your security activity of the last 90 days.</p>
-        <form method="post" action="/my/security/export">
-          <CsrfField token={ctx.state.csrfToken} />
-          <div class="actions">
-            <button type="submit">Download my data</button>
-            <a href="/my/security">Cancel</a>
-          </div>
-        </form>
-      </Layout>,
-    ));
-  },
+export const showDataExport = defineRoute('GET /my/security/export', { guards: [signedIn] }, async (ctx) => {
+  const { account } = portalOf(ctx);
+  html(ctx, renderPage(
+    <Layout title="Download my data" user={account} active="security">
+      <h1>Download my data</h1>
+      <p>A JSON file with your account details, your databases and sign-in logins, signed-in and remembered devices, connected databases and apps, two-factor status, API keys (names, scope, dates; never a secret) and your security activity of the last 90 days.</p>
+      <form method="post" action="/my/security/export">
+        <CsrfField token={ctx.state.csrfToken} />
+        <div class="actions">
+          <button type="submit">Download my data</button>
+          <a href="/my/security">Cancel</a>
+        </div>
+      </form>
+    </Layout>,
+  ));
 });
 
-export const downloadDataExport = defineRoute({
-  method: 'POST',
-  path: '/my/security/export',
-  guards: [signedIn, recentAuth('download a copy of your data')],
-  input: { body: buttonForm },
-  handler: async (ctx) => {
-    const { account, session } = portalOf(ctx);
-    const data = await ctx.state.services.dataExport.exportFor(account, { sessionUid: session.uid, ip: ctx.ip });
-    ctx.set('Content-Disposition', `attachment; filename="latchkey-data-${data.exportedAt.slice(0, 10)}.json"`);
-    ctx.type = 'application/json';
-    ctx.body = `${JSON.stringify(data, null, 2)}\n`;
-  },
+export const downloadDataExport = defineRoute('POST /my/security/export', { guards: [signedIn, recentAuth('download a copy of your data')], input: { body: buttonForm } }, async (ctx) => {
+  const { account, session } = portalOf(ctx);
+  const data = await ctx.state.services.dataExport.exportFor(account, { sessionUid: session.uid, ip: ctx.ip });
+  ctx.set('Content-Disposition', `attachment; filename="latchkey-data-${data.exportedAt.slice(0, 10)}.json"`);
+  ctx.type = 'application/json';
+  ctx.body = `${JSON.stringify(data, null, 2)}\n`;
 });

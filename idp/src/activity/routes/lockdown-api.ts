@@ -9,18 +9,11 @@ import { AppError } from '../../errors.ts';
 import { defineRoute, jsonBody } from '../../http/route.ts';
 import { accountWide, apiCaller, apiCsrf } from '../../account-api/routes/authenticate.ts';
 
-export const lockDownFromApi = defineRoute({
-  method: 'POST',
-  path: `${ACCOUNT_API_PREFIX}/lockdown`,
-  guards: [apiCaller('write'), accountWide, jsonBody('Send the body as JSON: {}.')],
-  csrf: apiCsrf,
-  input: { body: z.strictObject({}, { error: 'This request takes an empty JSON object as its body.' }) },
-  handler: async (ctx) => {
-    const caller = ctx.state.apiCaller!;
-    if (caller.via === 'api_key') throw new AppError('forbidden', 'An API key cannot lock the account down. Sign in to your account, or use the link in the sign-in mail.');
-    const account = await ctx.state.services.accounts.findById(caller.accountId);
-    if (!account) throw new AppError('not_found', 'This account no longer exists.');
-    const result: LockdownResponse = await ctx.state.services.security.lockdown.lockDown(account, 'api', ctx.ip);
-    ctx.body = result;
-  },
+export const lockDownFromApi = defineRoute(`POST ${ACCOUNT_API_PREFIX}/lockdown`, { guards: [apiCaller('write'), accountWide, jsonBody('Send the body as JSON: {}.')], csrf: apiCsrf, input: { body: z.strictObject({}, { error: 'This request takes an empty JSON object as its body.' }) } }, async (ctx) => {
+  const caller = ctx.state.apiCaller!;
+  if (caller.via === 'api_key') throw new AppError('forbidden', 'An API key cannot lock the account down. Sign in to your account, or use the link in the sign-in mail.');
+  const account = await ctx.state.services.accounts.findById(caller.accountId);
+  if (!account) throw new AppError('not_found', 'This account no longer exists.');
+  const result: LockdownResponse = await ctx.state.services.security.lockdown.lockDown(account, 'api', ctx.ip);
+  ctx.body = result;
 });

@@ -12,30 +12,20 @@ import { lockdownConfirmPage, lockdownDonePage } from './views.tsx';
 
 const linkSchema = z.object({ token: tokenField });
 
-export const showLockdownLink = defineRoute({
-  method: 'GET',
-  path: '/lockdown',
-  input: { query: linkSchema },
-  handler: async (ctx, { query }) => {
-    if (!await ctx.state.services.security.lockdown.isMailLinkLive(query.token)) {
-      html(ctx, renderPage(
-        <Layout title="Link expired">
-          <h1>This link has expired</h1>
-          <Notice kind="error">This link is invalid, was already used, or has expired. To secure your account, <a href="/password/forgot">reset your password</a>, or sign in and use "This wasn't me" on the security activity page.</Notice>
-        </Layout>,
-      ), 410);
-      return;
-    }
-    html(ctx, lockdownConfirmPage({ csrf: ctx.state.csrfToken, action: '/lockdown', token: query.token }));
-  },
+export const showLockdownLink = defineRoute('GET /lockdown', { input: { query: linkSchema } }, async (ctx, { query }) => {
+  if (!await ctx.state.services.security.lockdown.isMailLinkLive(query.token)) {
+    html(ctx, renderPage(
+      <Layout title="Link expired">
+        <h1>This link has expired</h1>
+        <Notice kind="error">This link is invalid, was already used, or has expired. To secure your account, <a href="/password/forgot">reset your password</a>, or sign in and use "This wasn't me" on the security activity page.</Notice>
+      </Layout>,
+    ), 410);
+    return;
+  }
+  html(ctx, lockdownConfirmPage({ csrf: ctx.state.csrfToken, action: '/lockdown', token: query.token }));
 });
 
-export const lockDownFromLink = defineRoute({
-  method: 'POST',
-  path: '/lockdown',
-  input: { body: linkSchema },
-  handler: async (ctx, { body }) => {
-    const { email } = await ctx.state.services.security.lockdown.lockDownFromMailLink(body.token, ctx.ip);
-    html(ctx, lockdownDonePage({ email }));
-  },
+export const lockDownFromLink = defineRoute('POST /lockdown', { input: { body: linkSchema } }, async (ctx, { body }) => {
+  const { email } = await ctx.state.services.security.lockdown.lockDownFromMailLink(body.token, ctx.ip);
+  html(ctx, lockdownDonePage({ email }));
 });

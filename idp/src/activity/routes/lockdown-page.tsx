@@ -12,28 +12,16 @@ import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { cursorField } from '../schemas.ts';
 import { lockdownConfirmPage, lockdownDonePage } from './views.tsx';
 
-export const showLockdown = defineRoute({
-  method: 'GET',
-  path: '/my/security/lockdown',
-  guards: [signedIn],
-  input: { query: z.object({ entry: cursorField }) },
-  handler: async (ctx, { query }) => {
-    const { account } = portalOf(ctx);
-    const entry = query.entry === undefined ? undefined : await ctx.state.services.activity.entry(account.id, query.entry);
-    if (query.entry !== undefined && !entry) throw new AppError('not_found', 'That activity entry is not in your recent security activity.');
-    html(ctx, lockdownConfirmPage({ account, csrf: ctx.state.csrfToken, action: '/my/security/lockdown', entry, tz: account.timezone }));
-  },
+export const showLockdown = defineRoute('GET /my/security/lockdown', { guards: [signedIn], input: { query: z.object({ entry: cursorField }) } }, async (ctx, { query }) => {
+  const { account } = portalOf(ctx);
+  const entry = query.entry === undefined ? undefined : await ctx.state.services.activity.entry(account.id, query.entry);
+  if (query.entry !== undefined && !entry) throw new AppError('not_found', 'That activity entry is not in your recent security activity.');
+  html(ctx, lockdownConfirmPage({ account, csrf: ctx.state.csrfToken, action: '/my/security/lockdown', entry, tz: account.timezone }));
 });
 
-export const lockDownAccount = defineRoute({
-  method: 'POST',
-  path: '/my/security/lockdown',
-  guards: [signedIn],
-  input: { body: buttonForm },
-  handler: async (ctx) => {
-    const { account } = portalOf(ctx);
-    await ctx.state.services.security.lockdown.lockDown(account, 'portal', ctx.ip);
-    // This browser's session ended with the others: the answer page is a signed-out one.
-    html(ctx, lockdownDonePage({ email: account.email }));
-  },
+export const lockDownAccount = defineRoute('POST /my/security/lockdown', { guards: [signedIn], input: { body: buttonForm } }, async (ctx) => {
+  const { account } = portalOf(ctx);
+  await ctx.state.services.security.lockdown.lockDown(account, 'portal', ctx.ip);
+  // This browser's session ended with the others: the answer page is a signed-out one.
+  html(ctx, lockdownDonePage({ email: account.email }));
 });

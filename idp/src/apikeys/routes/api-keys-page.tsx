@@ -78,108 +78,64 @@ const keyParams = z.object({ id: keyIdField });
 
 export const apiKeyCopyScript = staticAsset('api-key-copy.js', 'text/javascript');
 
-export const showApiKeys = defineRoute({
-  method: 'GET',
-  path: API_KEYS_PATH,
-  guards: [signedIn],
-  input: { query: doneQuery },
-  handler: async (ctx, { query }) => {
-    await renderKeysPage(ctx, query.done === 'revoked' ? { notice: { kind: 'success', text: 'The API key was revoked.' } } : {});
-  },
+export const showApiKeys = defineRoute(`GET ${API_KEYS_PATH}`, { guards: [signedIn], input: { query: doneQuery } }, async (ctx, { query }) => {
+  await renderKeysPage(ctx, query.done === 'revoked' ? { notice: { kind: 'success', text: 'The API key was revoked.' } } : {});
 });
 
-export const createApiKey = defineRoute({
-  method: 'POST',
-  path: `${API_KEYS_PATH}/new`,
-  guards: [signedIn, recentAuth('add an API key')],
-  input: { body: createKeyForm },
-  rerender: formError,
-  handler: async (ctx, { body }) => {
-    const { account } = portalOf(ctx);
-    const { key, secret } = await ctx.state.services.apiKeys.create(account.id, body, { actor: account.id, ip: ctx.ip });
-    await renderKeysPage(ctx, { status: 201, secret: { value: secret, what: `Your new API key "${key.description}"` } });
-  },
+export const createApiKey = defineRoute(`POST ${API_KEYS_PATH}/new`, { guards: [signedIn, recentAuth('add an API key')], input: { body: createKeyForm }, rerender: formError }, async (ctx, { body }) => {
+  const { account } = portalOf(ctx);
+  const { key, secret } = await ctx.state.services.apiKeys.create(account.id, body, { actor: account.id, ip: ctx.ip });
+  await renderKeysPage(ctx, { status: 201, secret: { value: secret, what: `Your new API key "${key.description}"` } });
 });
 
-export const rotateApiKey = defineRoute({
-  method: 'POST',
-  path: `${API_KEYS_PATH}/:id/rotate`,
-  guards: [signedIn, recentAuth('rotate an API key')],
-  input: { params: keyParams, body: rotateKeyForm },
-  rerender: formError,
-  handler: async (ctx, { params, body }) => {
-    const { account } = portalOf(ctx);
-    const { grace } = body;
-    const { key, secret } = await ctx.state.services.apiKeys.rotate(account.id, params.id, grace as RotationGrace, { actor: account.id, ip: ctx.ip });
-    const what = grace === 0 ? 'the old secret no longer works' : `the old secret keeps working for ${grace === 3600 ? '1 hour' : '24 hours'}`;
-    await renderKeysPage(ctx, { secret: { value: secret, what: `New secret for "${key.description}" (${what})` } });
-  },
+export const rotateApiKey = defineRoute(`POST ${API_KEYS_PATH}/:id/rotate`, { guards: [signedIn, recentAuth('rotate an API key')], input: { params: keyParams, body: rotateKeyForm }, rerender: formError }, async (ctx, { params, body }) => {
+  const { account } = portalOf(ctx);
+  const { grace } = body;
+  const { key, secret } = await ctx.state.services.apiKeys.rotate(account.id, params.id, grace as RotationGrace, { actor: account.id, ip: ctx.ip });
+  const what = grace === 0 ? 'the old secret no longer works' : `the old secret keeps working for ${grace === 3600 ? '1 hour' : '24 hours'}`;
+  await renderKeysPage(ctx, { secret: { value: secret, what: `New secret for "${key.description}" (${what})` } });
 });
 
-export const revokeApiKey = defineRoute({
-  method: 'POST',
-  path: `${API_KEYS_PATH}/:id/revoke`,
-  guards: [signedIn, recentAuth('revoke an API key')],
-  input: { params: keyParams, body: buttonForm },
-  rerender: formError,
-  handler: async (ctx, { params }) => {
-    const { account } = portalOf(ctx);
-    await ctx.state.services.apiKeys.revoke(account.id, params.id, { actor: account.id, ip: ctx.ip });
-    seeOther(ctx, `${API_KEYS_PATH}?done=revoked`);
-  },
+export const revokeApiKey = defineRoute(`POST ${API_KEYS_PATH}/:id/revoke`, { guards: [signedIn, recentAuth('revoke an API key')], input: { params: keyParams, body: buttonForm }, rerender: formError }, async (ctx, { params }) => {
+  const { account } = portalOf(ctx);
+  await ctx.state.services.apiKeys.revoke(account.id, params.id, { actor: account.id, ip: ctx.ip });
+  seeOther(ctx, `${API_KEYS_PATH}?done=revoked`);
 });
 
-export const enableDeveloperMode = defineRoute({
-  method: 'POST',
-  path: `${API_KEYS_PATH}/developer-mode`,
-  guards: [signedIn],
-  input: { body: z.object({ enabled: z.literal('on', { error: 'Use the button on the page to turn developer mode on.' }) }) },
-  handler: async (ctx) => {
-    const { account } = portalOf(ctx);
-    await ctx.state.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
-    seeOther(ctx, API_KEYS_PATH);
-  },
+export const enableDeveloperMode = defineRoute(`POST ${API_KEYS_PATH}/developer-mode`, { guards: [signedIn], input: { body: z.object({ enabled: z.literal('on', { error: 'Use the button on the page to turn developer mode on.' }) }) } }, async (ctx) => {
+  const { account } = portalOf(ctx);
+  await ctx.state.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
+  seeOther(ctx, API_KEYS_PATH);
 });
 
-export const confirmDeveloperModeOff = defineRoute({
-  method: 'GET',
-  path: `${API_KEYS_PATH}/developer-mode/off`,
-  guards: [signedIn],
-  handler: async (ctx) => {
-    const { account } = portalOf(ctx);
-    const { apiKeys } = ctx.state.services;
-    if (!await apiKeys.isDeveloperMode(account.id)) {
-      ctx.redirect(API_KEYS_PATH);
-      return;
-    }
-    const count = (await apiKeys.listLive(account.id)).length;
-    html(ctx, renderPage(
-      <Layout title="Turn off developer mode" user={account} active="security">
-        <h1>Turn off developer mode?</h1>
-        <Notice kind="info">
-          {count === 0 ? 'You have no API keys.' : `This revokes your ${count} API key(s) at once: every script that uses them stops working.`} You can turn developer mode on again later, but revoked keys cannot be restored.
-        </Notice>
-        <form method="post" action={`${API_KEYS_PATH}/developer-mode/off`} class="actions">
-          <CsrfField token={ctx.state.csrfToken} />
-          <input type="hidden" name="confirm" value="yes" />
-          <button type="submit" class="danger">{count === 0 ? 'Turn off developer mode' : `Turn off and revoke ${count} key(s)`}</button>
-          <a href={API_KEYS_PATH}>Cancel</a>
-        </form>
-      </Layout>,
-    ));
-  },
+export const confirmDeveloperModeOff = defineRoute(`GET ${API_KEYS_PATH}/developer-mode/off`, { guards: [signedIn] }, async (ctx) => {
+  const { account } = portalOf(ctx);
+  const { apiKeys } = ctx.state.services;
+  if (!await apiKeys.isDeveloperMode(account.id)) {
+    ctx.redirect(API_KEYS_PATH);
+    return;
+  }
+  const count = (await apiKeys.listLive(account.id)).length;
+  html(ctx, renderPage(
+    <Layout title="Turn off developer mode" user={account} active="security">
+      <h1>Turn off developer mode?</h1>
+      <Notice kind="info">
+        {count === 0 ? 'You have no API keys.' : `This revokes your ${count} API key(s) at once: every script that uses them stops working.`} You can turn developer mode on again later, but revoked keys cannot be restored.
+      </Notice>
+      <form method="post" action={`${API_KEYS_PATH}/developer-mode/off`} class="actions">
+        <CsrfField token={ctx.state.csrfToken} />
+        <input type="hidden" name="confirm" value="yes" />
+        <button type="submit" class="danger">{count === 0 ? 'Turn off developer mode' : `Turn off and revoke ${count} key(s)`}</button>
+        <a href={API_KEYS_PATH}>Cancel</a>
+      </form>
+    </Layout>,
+  ));
 });
 
 const confirmRevokeAll = 'Confirm that every API key will be revoked: use the button on the confirmation page.';
 
-export const disableDeveloperMode = defineRoute({
-  method: 'POST',
-  path: `${API_KEYS_PATH}/developer-mode/off`,
-  guards: [signedIn, recentAuth('turn off developer mode')],
-  input: { body: z.object({ confirm: z.literal('yes', { error: confirmRevokeAll }) }) },
-  handler: async (ctx) => {
-    const { account } = portalOf(ctx);
-    const revoked = await ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
-    await renderKeysPage(ctx, { notice: { kind: 'success', text: `Developer mode is off. ${revoked} API key(s) revoked.` } });
-  },
+export const disableDeveloperMode = defineRoute(`POST ${API_KEYS_PATH}/developer-mode/off`, { guards: [signedIn, recentAuth('turn off developer mode')], input: { body: z.object({ confirm: z.literal('yes', { error: confirmRevokeAll }) }) } }, async (ctx) => {
+  const { account } = portalOf(ctx);
+  const revoked = await ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
+  await renderKeysPage(ctx, { notice: { kind: 'success', text: `Developer mode is off. ${revoked} API key(s) revoked.` } });
 });

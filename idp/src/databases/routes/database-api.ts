@@ -55,39 +55,18 @@ const bearerOnly = authorizationHeader('the database API authenticates by an acc
 const apiDatabase = (ctx: AppContext): Database => ctx.state.apiDatabase!;
 const actor = (ctx: AppContext) => ({ kind: 'database' as const, clientId: apiDatabase(ctx).clientId });
 
-export const listMembers = defineRoute({
-  method: 'GET',
-  path: '/api/database/members',
-  guards: [databaseToken(DATABASE_API_SCOPES.read)],
-  csrf: bearerOnly,
-  handler: async (ctx) => {
-    const database = apiDatabase(ctx);
-    ctx.body = { database: { name: database.name, url: database.url }, members: (await ctx.state.services.databases.members(database.id)).map(memberJson) };
-  },
+export const listMembers = defineRoute('GET /api/database/members', { guards: [databaseToken(DATABASE_API_SCOPES.read)], csrf: bearerOnly }, async (ctx) => {
+  const database = apiDatabase(ctx);
+  ctx.body = { database: { name: database.name, url: database.url }, members: (await ctx.state.services.databases.members(database.id)).map(memberJson) };
 });
 
-export const inviteMember = defineRoute({
-  method: 'POST',
-  path: '/api/database/members',
-  guards: [databaseToken(DATABASE_API_SCOPES.write)],
-  csrf: bearerOnly,
-  input: { body: inviteSchema },
-  handler: async (ctx, { body }) => {
-    const member = await ctx.state.services.databases.invite(apiDatabase(ctx).id, body.email, actor(ctx));
-    ctx.status = 201;
-    ctx.body = { member: memberJson(member) };
-  },
+export const inviteMember = defineRoute('POST /api/database/members', { guards: [databaseToken(DATABASE_API_SCOPES.write)], csrf: bearerOnly, input: { body: inviteSchema } }, async (ctx, { body }) => {
+  const member = await ctx.state.services.databases.invite(apiDatabase(ctx).id, body.email, actor(ctx));
+  ctx.status = 201;
+  ctx.body = { member: memberJson(member) };
 });
 
-export const removeMember = defineRoute({
-  method: 'DELETE',
-  path: '/api/database/members/:id',
-  guards: [databaseToken(DATABASE_API_SCOPES.write)],
-  csrf: bearerOnly,
-  input: { params: z.object({ id: z.string({ error: 'This member does not exist.' }).regex(/^[A-Za-z0-9_-]{1,64}$/, 'This member does not exist.') }) },
-  paramsError: 'not_found',
-  handler: async (ctx, { params }) => {
-    await ctx.state.services.databases.removeMember(apiDatabase(ctx).id, params.id, actor(ctx));
-    ctx.status = 204;
-  },
+export const removeMember = defineRoute('DELETE /api/database/members/:id', { guards: [databaseToken(DATABASE_API_SCOPES.write)], csrf: bearerOnly, input: { params: z.object({ id: z.string({ error: 'This member does not exist.' }).regex(/^[A-Za-z0-9_-]{1,64}$/, 'This member does not exist.') }) }, paramsError: 'not_found' }, async (ctx, { params }) => {
+  await ctx.state.services.databases.removeMember(apiDatabase(ctx).id, params.id, actor(ctx));
+  ctx.status = 204;
 });

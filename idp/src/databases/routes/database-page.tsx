@@ -12,7 +12,7 @@ import { inviteSchema } from '../schemas.ts';
 import type { Database, Membership } from '../types.ts';
 import type { AppContext } from '../../http/context.ts';
 import { buttonForm } from '../../fields.ts';
-import { defineRoute, type Guard, type InputSchemas, type Rerender, type Route, type RouteSpec } from '../../http/route.ts';
+import { defineRoute, type Guard, type InputSchemas, type Handler, type Rerender, type Route } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
@@ -150,33 +150,23 @@ const rerender: Rerender<InputSchemas> = async (ctx, error, input) => {
 };
 
 const actor = (ctx: AppContext) => ({ kind: 'account' as const, accountId: portalOf(ctx).account.id });
-const page = (what: string) => `/my/databases/:id${what}`;
+const page = (what: string): `/${string}` => `/my/databases/:id${what}`;
 
-export const showDatabase = defineRoute({
-  method: 'GET',
-  path: page(''),
-  guards: [signedIn],
-  input: { params: databaseParams, query: noticeQuery },
-  paramsError: 'not_found',
-  handler: async (ctx, { params, query }) => {
-    await render(ctx, params.id, { notice: noticeOf(query.notice) });
-  },
+export const showDatabase = defineRoute(`GET ${page('')}`, { guards: [signedIn], input: { params: databaseParams, query: noticeQuery }, paramsError: 'not_found' }, async (ctx, { params, query }) => {
+  await render(ctx, params.id, { notice: noticeOf(query.notice) });
 });
 
 /**
  * A POST on one database's page (/my/databases/:id/...): the params name the database (a bad id is
  * `not_found`, default `databaseParams`) and a 4xx draws this page again with the message.
  */
-function databaseAction<B extends z.ZodType, P extends z.ZodType = typeof databaseParams>(spec: {
-  method: 'POST';
-  path: string;
-  guards: readonly Guard[];
-  params?: P;
-  body: B;
-  handler: RouteSpec<{ params: P; body: B }>['handler'];
-}): Route {
-  const input = { params: (spec.params ?? databaseParams) as P, body: spec.body };
-  return defineRoute({ method: spec.method, path: spec.path, guards: spec.guards, input, paramsError: 'not_found', rerender, handler: spec.handler });
+function databaseAction<B extends z.ZodType, P extends z.ZodType = typeof databaseParams>(
+  subpath: string,
+  options: { guards: readonly Guard[]; params?: P; body: B },
+  handler: Handler<{ params: P; body: B }>,
+): Route {
+  const input = { params: (options.params ?? databaseParams) as P, body: options.body };
+  return defineRoute(`POST ${page(subpath)}`, { guards: options.guards, input, paramsError: 'not_found', rerender }, handler);
 }
 
 /** The page that shows a database's new client secret, once. */
@@ -189,68 +179,40 @@ function newSecretPage(ctx: AppContext, database: Database, clientId: string, cl
   ));
 }
 
-export const inviteMember = databaseAction({
-  method: 'POST', path: page('/invite'), body: inviteSchema,
-  guards: [signedIn, databaseOwner],
-  handler: async (ctx, { params, body }) => {
-    await ctx.state.services.databases.invite(params.id, body.email, actor(ctx));
-    seeOther(ctx, `/my/databases/${params.id}?notice=invited`);
-  },
+export const inviteMember = databaseAction('/invite', { guards: [signedIn, databaseOwner], body: inviteSchema }, async (ctx, { params, body }) => {
+  await ctx.state.services.databases.invite(params.id, body.email, actor(ctx));
+  seeOther(ctx, `/my/databases/${params.id}?notice=invited`);
 });
 
-export const removeMember = databaseAction({
-  method: 'POST', path: page('/members/:member/remove'), params: memberParams, body: buttonForm,
-  guards: [signedIn, databaseOwner],
-  handler: async (ctx, { params }) => {
-    await ctx.state.services.databases.removeMember(params.id, params.member, actor(ctx));
-    seeOther(ctx, `/my/databases/${params.id}?notice=removed`);
-  },
+export const removeMember = databaseAction('/members/:member/remove', { guards: [signedIn, databaseOwner], params: memberParams, body: buttonForm }, async (ctx, { params }) => {
+  await ctx.state.services.databases.removeMember(params.id, params.member, actor(ctx));
+  seeOther(ctx, `/my/databases/${params.id}?notice=removed`);
 });
 
-export const transferOwnership = databaseAction({
-  method: 'POST', path: page('/transfer'), body: transferSchema,
-  guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')],
-  handler: async (ctx, { params, body }) => {
-    await ctx.state.services.databases.transferOwnership(params.id, body.member, actor(ctx));
-    seeOther(ctx, `/my/databases/${params.id}?notice=transferred`);
-  },
+export const transferOwnership = databaseAction('/transfer', { guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')], body: transferSchema }, async (ctx, { params, body }) => {
+  await ctx.state.services.databases.transferOwnership(params.id, body.member, actor(ctx));
+  seeOther(ctx, `/my/databases/${params.id}?notice=transferred`);
 });
 
-export const regenerateSecret = databaseAction({
-  method: 'POST', path: page('/secret'), body: buttonForm,
-  guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')],
-  handler: async (ctx, { params }, deps) => {
-    const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(params.id, actor(ctx));
-    const database = (await ctx.state.services.databases.findById(params.id))!;
-    newSecretPage(ctx, database, clientId, clientSecret, deps.issuer);
-  },
+export const regenerateSecret = databaseAction('/secret', { guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')], body: buttonForm }, async (ctx, { params }, deps) => {
+  const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(params.id, actor(ctx));
+  const database = (await ctx.state.services.databases.findById(params.id))!;
+  newSecretPage(ctx, database, clientId, clientSecret, deps.issuer);
 });
 
-export const saveAdvancedSettings = databaseAction({
-  method: 'POST', path: page('/advanced'), body: advancedFormSchema,
-  guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')],
-  handler: async (ctx, { params, body }, deps) => {
-    const changes = parseInput(databaseUpdateSchema, body);
-    const { database, clientSecret } = await ctx.state.services.databases.updateClient(params.id, changes, actor(ctx));
-    if (clientSecret) newSecretPage(ctx, database, database.clientId, clientSecret, deps.issuer);
-    else seeOther(ctx, `/my/databases/${database.id}?notice=settings_saved`);
-  },
+export const saveAdvancedSettings = databaseAction('/advanced', { guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')], body: advancedFormSchema }, async (ctx, { params, body }, deps) => {
+  const changes = parseInput(databaseUpdateSchema, body);
+  const { database, clientSecret } = await ctx.state.services.databases.updateClient(params.id, changes, actor(ctx));
+  if (clientSecret) newSecretPage(ctx, database, database.clientId, clientSecret, deps.issuer);
+  else seeOther(ctx, `/my/databases/${database.id}?notice=settings_saved`);
 });
 
-export const deleteDatabase = databaseAction({
-  method: 'POST', path: page('/delete'), body: deleteSchema,
-  guards: [signedIn, databaseOwner, recentAuth('delete this database')],
-  handler: async (ctx, { params, body }) => {
-    await ctx.state.services.databases.delete(params.id, body.confirm, actor(ctx));
-    seeOther(ctx, '/my/databases?notice=deleted');
-  },
+export const deleteDatabase = databaseAction('/delete', { guards: [signedIn, databaseOwner, recentAuth('delete this database')], body: deleteSchema }, async (ctx, { params, body }) => {
+  await ctx.state.services.databases.delete(params.id, body.confirm, actor(ctx));
+  seeOther(ctx, '/my/databases?notice=deleted');
 });
 
-export const leaveDatabase = databaseAction({
-  method: 'POST', path: page('/leave'), body: buttonForm,
-  guards: [signedIn],
-  handler: async (ctx, { params }) => {
-    await ctx.state.services.databases.leave(params.id, portalOf(ctx).account);
-    seeOther(ctx, '/my/databases?notice=left');
-  },
+export const leaveDatabase = databaseAction('/leave', { guards: [signedIn], body: buttonForm }, async (ctx, { params }) => {
+  await ctx.state.services.databases.leave(params.id, portalOf(ctx).account);
+  seeOther(ctx, '/my/databases?notice=left');
 });

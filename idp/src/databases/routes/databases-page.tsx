@@ -109,20 +109,12 @@ function listView(p: ListProps): string {
   );
 }
 
-export const showDatabases = defineRoute({
-  method: 'GET',
-  path: '/my/databases',
-  guards: [signedIn],
-  input: { query: noticeQuery },
-  handler: async (ctx, { query }) => {
-    const { account } = portalOf(ctx);
-    html(ctx, listView({ account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), notice: noticeOf(query.notice) }));
-  },
+export const showDatabases = defineRoute('GET /my/databases', { guards: [signedIn], input: { query: noticeQuery } }, async (ctx, { query }) => {
+  const { account } = portalOf(ctx);
+  html(ctx, listView({ account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), notice: noticeOf(query.notice) }));
 });
 
-export const createDatabase = defineRoute({
-  method: 'POST',
-  path: '/my/databases',
+export const createDatabase = defineRoute('POST /my/databases', {
   guards: [signedIn],
   input: { body: createSchema },
   rerender: async (ctx, error) => {
@@ -134,22 +126,21 @@ export const createDatabase = defineRoute({
       fields: error.fields, error: error.message,
     }));
   },
-  handler: async (ctx, { body }, deps) => {
-    const { account } = portalOf(ctx);
-    const created = await ctx.state.services.databases.create(account.id, {
-      name: body.name,
-      url: body.url,
-      redirectUris: [`${body.url}/callback`],
-      postLogoutRedirectUris: [`${body.url}/`],
-      backchannelLogoutUri: `${body.url}/backchannel-logout`,
-      tokenEndpointAuthMethod: 'client_secret_basic',
-    }, { kind: 'account', accountId: account.id });
-    html(ctx, renderPage(
-      <Layout title="Database created" user={account} active="databases">
-        <h1>{created.database.name} is ready</h1>
-        <Notice kind="success">You own {created.database.name}. You sign in to it as {account.email}.</Notice>
-        <DatabaseCredentials database={created.database} clientId={created.clientId} clientSecret={created.clientSecret} issuer={deps.issuer} />
-      </Layout>,
-    ), 201);
-  },
+}, async (ctx, { body }, deps) => {
+  const { account } = portalOf(ctx);
+  const created = await ctx.state.services.databases.create(account.id, {
+    name: body.name,
+    url: body.url,
+    redirectUris: [`${body.url}/callback`],
+    postLogoutRedirectUris: [`${body.url}/`],
+    backchannelLogoutUri: `${body.url}/backchannel-logout`,
+    tokenEndpointAuthMethod: 'client_secret_basic',
+  }, { kind: 'account', accountId: account.id });
+  html(ctx, renderPage(
+    <Layout title="Database created" user={account} active="databases">
+      <h1>{created.database.name} is ready</h1>
+      <Notice kind="success">You own {created.database.name}. You sign in to it as {account.email}.</Notice>
+      <DatabaseCredentials database={created.database} clientId={created.clientId} clientSecret={created.clientSecret} issuer={deps.issuer} />
+    </Layout>,
+  ), 201);
 });

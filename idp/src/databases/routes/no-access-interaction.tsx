@@ -31,14 +31,8 @@ export function noAccessView(p: { t: Translate; uid: string; csrf: string; datab
   );
 }
 
-export const refuseDatabaseAccess = defineRoute({
-  method: 'POST',
-  path: '/interaction/:uid/no-access',
-  guards: [interaction],
-  input: { body: buttonForm },
-  handler: async (ctx) => {
-    const { provider, details } = interactionOf(ctx);
-    const description = details.prompt.name === DATABASE_ACCESS_PROMPT ? 'the account is not a member of this database' : 'nothing to refuse';
-    await finishInteraction(ctx, provider, { error: details.prompt.name === DATABASE_ACCESS_PROMPT ? 'access_denied' : 'invalid_request', error_description: description }, false);
-  },
+export const refuseDatabaseAccess = defineRoute('POST /interaction/:uid/no-access', { guards: [interaction], input: { body: buttonForm } }, async (ctx) => {
+  const { provider, details } = interactionOf(ctx);
+  const description = details.prompt.name === DATABASE_ACCESS_PROMPT ? 'the account is not a member of this database' : 'nothing to refuse';
+  await finishInteraction(ctx, provider, { error: details.prompt.name === DATABASE_ACCESS_PROMPT ? 'access_denied' : 'invalid_request', error_description: description }, false);
 });

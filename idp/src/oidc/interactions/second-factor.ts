@@ -32,9 +32,7 @@ async function tookTooLong(ctx: AppContext): Promise<void> {
   html(ctx, await renderLogin(ctx, provider, details, { error: ctx.state.t('Your sign-in took too long. Enter your email and password again.') }), 401);
 }
 
-export const submitSecondFactor = defineRoute({
-  method: 'POST',
-  path: '/interaction/:uid/second-factor',
+export const submitSecondFactor = defineRoute('POST /interaction/:uid/second-factor', {
   guards: [interaction],
   input: { body: schema },
   rerender: async (ctx, error) => {
@@ -47,17 +45,16 @@ export const submitSecondFactor = defineRoute({
     const client = await clientNameOf(provider, details.params.client_id);
     html(ctx, secondFactorView({ ...signedOutPage(ctx), uid: details.uid, clientName: client.name, error: error.message, fields: error.fields }));
   },
-  handler: async (ctx, { body }) => {
-    const { provider, details } = interactionOf(ctx);
-    const { security } = ctx.state.services;
-    const account = await pendingAccount(ctx);
-    if (!account) {
-      await tookTooLong(ctx);
-      return;
-    }
-    const method = await countingSignInFailures('second_factor_failed', () => security.twoFactor.verify(account, body.code, { ip: ctx.ip }));
-    await security.twoFactor.clearPending(details.uid);
-    if (body.remember) await rememberDevice(ctx, account.id);
-    await completeSignIn(ctx, provider, account, ['pwd', method === 'totp' ? 'otp' : 'mfa']);
-  },
+}, async (ctx, { body }) => {
+  const { provider, details } = interactionOf(ctx);
+  const { security } = ctx.state.services;
+  const account = await pendingAccount(ctx);
+  if (!account) {
+    await tookTooLong(ctx);
+    return;
+  }
+  const method = await countingSignInFailures('second_factor_failed', () => security.twoFactor.verify(account, body.code, { ip: ctx.ip }));
+  await security.twoFactor.clearPending(details.uid);
+  if (body.remember) await rememberDevice(ctx, account.id);
+  await completeSignIn(ctx, provider, account, ['pwd', method === 'totp' ? 'otp' : 'mfa']);
 });

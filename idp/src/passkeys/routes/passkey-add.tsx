@@ -16,34 +16,31 @@ import { addInput } from './schemas.ts';
 import { PasskeyAddForm, PasskeyScript, PASSKEYS_PATH, usesPasskeyScript } from './views.tsx';
 import { seeOther } from '../../http/redirect.ts';
 
-export const addPasskey = defineRoute({
-  method: 'POST',
-  path: PASSKEYS_PATH,
+export const addPasskey = defineRoute(`POST ${PASSKEYS_PATH}`, {
   guards: [signedIn, recentAuth('add a passkey')],
   input: { body: addInput },
   rerender: async (ctx, error) => {
     await renderSecurity(ctx, { error: error.message }, error.status);
   },
-  handler: async (ctx, { body }) => {
-    const { account, session } = portalOf(ctx);
-    const { passkeys } = ctx.state.services;
-    if (body.response === undefined || body.response === '') {
-      usesPasskeyScript(ctx);
-      const full = (await passkeys.count(account.id)) >= MAX_PASSKEYS;
-      const { t } = ctx.state;
-      html(ctx, renderPage(
-        <Layout t={t} title={t('Add a passkey')} user={account} active="security">
-          <p><a href="/my/security#passkeys">{`← ${t('Connection & Security')}`}</a></p>
-          <h1>{t('Add a passkey')}</h1>
-          <p>{t('Your browser or password manager will ask you to create the passkey and to confirm it is you.')}</p>
-          <PasskeyAddForm t={t} csrf={ctx.state.csrfToken} name={body.name} full={full} />
-          <noscript><p>{t('Adding a passkey needs JavaScript and a browser that supports passkeys.')}</p></noscript>
-          <PasskeyScript />
-        </Layout>,
-      ));
-      return;
-    }
-    await passkeys.register(account, session.uid, body.response, body.name, { ip: ctx.ip, device: deviceLabel(ctx.get('user-agent')) });
-    seeOther(ctx, '/my/security?done=passkey-added#passkeys');
-  },
+}, async (ctx, { body }) => {
+  const { account, session } = portalOf(ctx);
+  const { passkeys } = ctx.state.services;
+  if (body.response === undefined || body.response === '') {
+    usesPasskeyScript(ctx);
+    const full = (await passkeys.count(account.id)) >= MAX_PASSKEYS;
+    const { t } = ctx.state;
+    html(ctx, renderPage(
+      <Layout t={t} title={t('Add a passkey')} user={account} active="security">
+        <p><a href="/my/security#passkeys">{`← ${t('Connection & Security')}`}</a></p>
+        <h1>{t('Add a passkey')}</h1>
+        <p>{t('Your browser or password manager will ask you to create the passkey and to confirm it is you.')}</p>
+        <PasskeyAddForm t={t} csrf={ctx.state.csrfToken} name={body.name} full={full} />
+        <noscript><p>{t('Adding a passkey needs JavaScript and a browser that supports passkeys.')}</p></noscript>
+        <PasskeyScript />
+      </Layout>,
+    ));
+    return;
+  }
+  await passkeys.register(account, session.uid, body.response, body.name, { ip: ctx.ip, device: deviceLabel(ctx.get('user-agent')) });
+  seeOther(ctx, '/my/security?done=passkey-added#passkeys');
 });

@@ -11,17 +11,14 @@ import { optionsInput, passkeyIdParam } from './schemas.ts';
 import { PASSKEYS_PATH } from './views.tsx';
 import { seeOther } from '../../http/redirect.ts';
 
-export const deletePasskey = defineRoute({
-  method: 'POST',
-  path: `${PASSKEYS_PATH}/:id/delete`,
+export const deletePasskey = defineRoute(`POST ${PASSKEYS_PATH}/:id/delete`, {
   guards: [signedIn, recentAuth('delete a passkey')],
   input: { params: passkeyIdParam, body: optionsInput },
   paramsError: 'not_found',
   rerender: async (ctx, error) => {
     await renderSecurity(ctx, { error: error.message }, error.status);
   },
-  handler: async (ctx, { params }) => {
-    await ctx.state.services.passkeys.remove(portalOf(ctx).account, params.id, { ip: ctx.ip, device: deviceLabel(ctx.get('user-agent')) });
-    seeOther(ctx, '/my/security?done=passkey-deleted#passkeys');
-  },
+}, async (ctx, { params }) => {
+  await ctx.state.services.passkeys.remove(portalOf(ctx).account, params.id, { ip: ctx.ip, device: deviceLabel(ctx.get('user-agent')) });
+  seeOther(ctx, '/my/security?done=passkey-deleted#passkeys');
 });

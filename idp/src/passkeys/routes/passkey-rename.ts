@@ -6,9 +6,7 @@ import { passkeyIdParam, renameInput } from './schemas.ts';
 import { PASSKEYS_PATH } from './views.tsx';
 import { seeOther } from '../../http/redirect.ts';
 
-export const renamePasskey = defineRoute({
-  method: 'POST',
-  path: `${PASSKEYS_PATH}/:id/rename`,
+export const renamePasskey = defineRoute(`POST ${PASSKEYS_PATH}/:id/rename`, {
   guards: [signedIn],
   input: { params: passkeyIdParam, body: renameInput },
   paramsError: 'not_found',
@@ -18,8 +16,7 @@ export const renamePasskey = defineRoute({
     const passkeyRename = message && input.params ? { id: input.params.id, message } : undefined;
     await renderSecurity(ctx, { error: error.message, passkeyRename }, error.status);
   },
-  handler: async (ctx, { params, body }) => {
-    await ctx.state.services.passkeys.rename(portalOf(ctx).account, params.id, body.name);
-    seeOther(ctx, '/my/security?done=passkey-renamed#passkeys');
-  },
+}, async (ctx, { params, body }) => {
+  await ctx.state.services.passkeys.rename(portalOf(ctx).account, params.id, body.name);
+  seeOther(ctx, '/my/security?done=passkey-renamed#passkeys');
 });

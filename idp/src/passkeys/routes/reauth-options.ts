@@ -4,13 +4,7 @@ import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { optionsInput } from './schemas.ts';
 import { PASSKEYS_PATH } from './views.tsx';
 
-export const passkeyReauthOptions = defineRoute({
-  method: 'POST',
-  path: `${PASSKEYS_PATH}/reauth-options`,
-  guards: [signedIn],
-  input: { body: optionsInput },
-  handler: async (ctx) => {
-    const { account, session } = portalOf(ctx);
-    ctx.body = await ctx.state.services.passkeys.reauthOptions(account, session.uid, ctx.ip);
-  },
+export const passkeyReauthOptions = defineRoute(`POST ${PASSKEYS_PATH}/reauth-options`, { guards: [signedIn], input: { body: optionsInput } }, async (ctx) => {
+  const { account, session } = portalOf(ctx);
+  ctx.body = await ctx.state.services.passkeys.reauthOptions(account, session.uid, ctx.ip);
 });

@@ -5,13 +5,7 @@ import { recentSignInJson } from './guards.ts';
 import { optionsInput } from './schemas.ts';
 import { PASSKEYS_PATH } from './views.tsx';
 
-export const passkeyRegistrationOptions = defineRoute({
-  method: 'POST',
-  path: `${PASSKEYS_PATH}/options`,
-  guards: [signedIn, recentSignInJson],
-  input: { body: optionsInput },
-  handler: async (ctx) => {
-    const { account, session } = portalOf(ctx);
-    ctx.body = await ctx.state.services.passkeys.registrationOptions(account, session.uid, ctx.ip);
-  },
+export const passkeyRegistrationOptions = defineRoute(`POST ${PASSKEYS_PATH}/options`, { guards: [signedIn, recentSignInJson], input: { body: optionsInput } }, async (ctx) => {
+  const { account, session } = portalOf(ctx);
+  ctx.body = await ctx.state.services.passkeys.registrationOptions(account, session.uid, ctx.ip);
 });

@@ -7,14 +7,8 @@ import { defineRoute } from '../../http/route.ts';
 import { interaction, interactionOf } from '../../oidc/interactions/details.ts';
 import { optionsInput } from './schemas.ts';
 
-export const passkeySignInOptions = defineRoute({
-  method: 'POST',
-  path: '/interaction/:uid/passkey/options',
-  guards: [interaction],
-  input: { body: optionsInput },
-  handler: async (ctx) => {
-    const { details } = interactionOf(ctx);
-    if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
-    ctx.body = await ctx.state.services.passkeys.signInOptions(details.uid, ctx.ip);
-  },
+export const passkeySignInOptions = defineRoute('POST /interaction/:uid/passkey/options', { guards: [interaction], input: { body: optionsInput } }, async (ctx) => {
+  const { details } = interactionOf(ctx);
+  if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
+  ctx.body = await ctx.state.services.passkeys.signInOptions(details.uid, ctx.ip);
 });

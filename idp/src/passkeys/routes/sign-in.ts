@@ -12,26 +12,23 @@ import { clientNameOf, interaction, interactionOf, passkeyRequirement, renderLog
 import { completeSignIn, countingSignInFailures } from '../../oidc/interactions/sign-in.ts';
 import { signInInput } from './schemas.ts';
 
-export const signInWithPasskey = defineRoute({
-  method: 'POST',
-  path: '/interaction/:uid/passkey',
+export const signInWithPasskey = defineRoute('POST /interaction/:uid/passkey', {
   guards: [interaction],
   input: { body: signInInput },
   rerender: async (ctx, error) => {
     const { provider, details } = interactionOf(ctx);
     html(ctx, await renderLogin(ctx, provider, details, { error: error.message }));
   },
-  handler: async (ctx, { body }) => {
-    const { provider, details } = interactionOf(ctx);
-    if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
-    // Only a throttled passkey sign-in counts as a failure outcome; a successful one is `passkey`.
-    const { account, amr } = await countingSignInFailures(undefined, () => ctx.state.services.passkeys.signIn(details.uid, body.response, ctx.ip));
-    // A synced passkey does not meet a request for a device-bound one (acr_values=phrh).
-    const required = requiredPasskeyAcr(details.params.acr_values);
-    if (required && !meetsAcr(acrFor(amr), required)) {
-      const { key, params } = passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name)!;
-      throw new AppError('forbidden', key, { params });
-    }
-    await completeSignIn(ctx, provider, account, amr);
-  },
+}, async (ctx, { body }) => {
+  const { provider, details } = interactionOf(ctx);
+  if (details.prompt.name !== 'login') throw new AppError('conflict', 'You are already signed in. Go back to the application and start again.');
+  // Only a throttled passkey sign-in counts as a failure outcome; a successful one is `passkey`.
+  const { account, amr } = await countingSignInFailures(undefined, () => ctx.state.services.passkeys.signIn(details.uid, body.response, ctx.ip));
+  // A synced passkey does not meet a request for a device-bound one (acr_values=phrh).
+  const required = requiredPasskeyAcr(details.params.acr_values);
+  if (required && !meetsAcr(acrFor(amr), required)) {
+    const { key, params } = passkeyRequirement(details, (await clientNameOf(provider, details.params.client_id)).name)!;
+    throw new AppError('forbidden', key, { params });
+  }
+  await completeSignIn(ctx, provider, account, amr);
 });

@@ -6,14 +6,8 @@ import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { seeOther } from '../../http/redirect.ts';
 
-export const logoutOtherDevices = defineRoute({
-  method: 'POST',
-  path: '/my/security/devices/logout-others',
-  guards: [signedIn, recentAuth(msg('log out from all other devices'))],
-  input: { body: buttonForm },
-  handler: async (ctx) => {
-    const { account, session } = portalOf(ctx);
-    await ctx.state.services.security.sessions.endOtherSessions(account.id, session.uid);
-    seeOther(ctx, '/my/security?done=logged-out-others#devices');
-  },
+export const logoutOtherDevices = defineRoute('POST /my/security/devices/logout-others', { guards: [signedIn, recentAuth(msg('log out from all other devices'))], input: { body: buttonForm } }, async (ctx) => {
+  const { account, session } = portalOf(ctx);
+  await ctx.state.services.security.sessions.endOtherSessions(account.id, session.uid);
+  seeOther(ctx, '/my/security?done=logged-out-others#devices');
 });

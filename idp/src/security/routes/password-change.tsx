@@ -16,17 +16,10 @@ const schema = z.object({
   revoke_api_keys: z.literal('on', { error: msg('Tick the box to revoke your API keys, or leave it empty.') }).optional(),
 });
 
-export const changePassword = defineRoute({
-  method: 'POST',
-  path: '/my/security/password',
-  guards: [signedIn, recentAuth(msg('change your password'))],
-  input: { body: schema },
-  rerender: (ctx, error) => renderSecurity(ctx, { error: error.message, fields: error.fields }),
-  handler: async (ctx, { body }) => {
-    const { account, session } = portalOf(ctx);
-    await ctx.state.services.security.passwords.changePassword(account,
-      { current: body.current_password, next: body.new_password, revokeApiKeys: body.revoke_api_keys === 'on' },
-      { sessionUid: session.uid, ip: ctx.ip, userAgent: ctx.get('user-agent') });
-    seeOther(ctx, `/my/security?done=${body.revoke_api_keys === 'on' ? 'password-keys' : 'password'}#password`);
-  },
+export const changePassword = defineRoute('POST /my/security/password', { guards: [signedIn, recentAuth(msg('change your password'))], input: { body: schema }, rerender: (ctx, error) => renderSecurity(ctx, { error: error.message, fields: error.fields }) }, async (ctx, { body }) => {
+  const { account, session } = portalOf(ctx);
+  await ctx.state.services.security.passwords.changePassword(account,
+    { current: body.current_password, next: body.new_password, revokeApiKeys: body.revoke_api_keys === 'on' },
+    { sessionUid: session.uid, ip: ctx.ip, userAgent: ctx.get('user-agent') });
+  seeOther(ctx, `/my/security?done=${body.revoke_api_keys === 'on' ? 'password-keys' : 'password'}#password`);
 });

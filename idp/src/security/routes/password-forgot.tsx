@@ -28,21 +28,11 @@ function view(p: { t: Translate; switcher?: LanguageSwitch; csrf: string; error?
   );
 }
 
-export const showForgot = defineRoute({
-  method: 'GET',
-  path: '/password/forgot',
-  handler: async (ctx) => {
-    html(ctx, view(signedOutPage(ctx)));
-  },
+export const showForgot = defineRoute('GET /password/forgot', async (ctx) => {
+  html(ctx, view(signedOutPage(ctx)));
 });
 
-export const submitForgot = defineRoute({
-  method: 'POST',
-  path: '/password/forgot',
-  input: { body: schema },
-  rerender: (ctx, error) => html(ctx, view({ ...signedOutPage(ctx), ...formError(error, ['email']) })),
-  handler: async (ctx, { body }) => {
-    await ctx.state.services.accounts.requestPasswordReset(body.email, ctx.ip);
-    html(ctx, view({ ...signedOutPage(ctx), sent: body.email }));
-  },
+export const submitForgot = defineRoute('POST /password/forgot', { input: { body: schema }, rerender: (ctx, error) => html(ctx, view({ ...signedOutPage(ctx), ...formError(error, ['email']) })) }, async (ctx, { body }) => {
+  await ctx.state.services.accounts.requestPasswordReset(body.email, ctx.ip);
+  html(ctx, view({ ...signedOutPage(ctx), sent: body.email }));
 });

@@ -40,31 +40,24 @@ function view(p: { t: Translate; switcher?: LanguageSwitch; csrf: string; token:
   );
 }
 
-export const showReset = defineRoute({
-  method: 'GET',
-  path: '/password/reset',
-  input: { query: querySchema },
-  handler: async (ctx, { query }) => {
-    const { t } = ctx.state;
-    if (!await ctx.state.services.accounts.isResetTokenLive(query.token)) {
-      html(ctx, renderPage(
-        <Layout t={t} switcher={languageSwitch(ctx)} title={t('Link expired')}>
-          <h1>{t('This link has expired')}</h1>
-          <Notice kind="error">{t('This reset link is invalid, was already used, or has expired.')}</Notice>
-          <p><a class="button" href="/password/forgot">{t('Ask for a new link')}</a></p>
-        </Layout>,
-      ), 410);
-      return;
-    }
-    html(ctx, view({ ...signedOutPage(ctx), token: query.token, passkeys: await passkeysOfResetToken(ctx.state.services, query.token) }));
-  },
+export const showReset = defineRoute('GET /password/reset', { input: { query: querySchema } }, async (ctx, { query }) => {
+  const { t } = ctx.state;
+  if (!await ctx.state.services.accounts.isResetTokenLive(query.token)) {
+    html(ctx, renderPage(
+      <Layout t={t} switcher={languageSwitch(ctx)} title={t('Link expired')}>
+        <h1>{t('This link has expired')}</h1>
+        <Notice kind="error">{t('This reset link is invalid, was already used, or has expired.')}</Notice>
+        <p><a class="button" href="/password/forgot">{t('Ask for a new link')}</a></p>
+      </Layout>,
+    ), 410);
+    return;
+  }
+  html(ctx, view({ ...signedOutPage(ctx), token: query.token, passkeys: await passkeysOfResetToken(ctx.state.services, query.token) }));
 });
 
-export const submitReset = defineRoute({
-  method: 'POST',
-  path: '/password/reset',
+export const submitReset = defineRoute('POST /password/reset', {
   input: { body: bodySchema },
-  // A refused form (no usable token) or a spent link gets the error page; a refused password, the form again.
+  // A refused form (no usable token) or a spent link gets the error page; a refused password, the form again.,
   rerender: async (ctx, error, input) => {
     if (!input.body || error.code === 'gone') throw error;
     html(ctx, view({
@@ -72,21 +65,20 @@ export const submitReset = defineRoute({
       passkeys: await passkeysOfResetToken(ctx.state.services, input.body.token),
     }));
   },
-  handler: async (ctx, { body }) => {
-    // The credential lifecycle ends every session (relying parties are told), forgets trusted devices and
-    // removes the ticked passkeys; the page says which passkeys are gone and which are kept.
-    const before = await passkeysOfResetToken(ctx.state.services, body.token);
-    const account = await ctx.state.services.accounts.resetPassword(body.token, body.password, { removePasskeys: body.remove_passkey });
-    const kept = await ctx.state.services.passkeys.list(account.id);
-    const { t } = ctx.state;
-    const passkeyReport = passkeyLines(t, before.filter((p) => !kept.some((k) => k.id === p.id)), kept);
-    html(ctx, renderPage(
-      <Layout t={t} switcher={languageSwitch(ctx)} title={t('Password changed')}>
-        <h1>{t('Password changed')}</h1>
-        <Notice kind="success">{t('Your password was changed and every device was signed out.')}</Notice>
-        {passkeyReport.map((line) => <p key={line}>{line}</p>)}
-        <p><a class="button" href="/my/login">{t('Sign in')}</a></p>
-      </Layout>,
-    ));
-  },
+}, async (ctx, { body }) => {
+  // The credential lifecycle ends every session (relying parties are told), forgets trusted devices and
+  // removes the ticked passkeys; the page says which passkeys are gone and which are kept.
+  const before = await passkeysOfResetToken(ctx.state.services, body.token);
+  const account = await ctx.state.services.accounts.resetPassword(body.token, body.password, { removePasskeys: body.remove_passkey });
+  const kept = await ctx.state.services.passkeys.list(account.id);
+  const { t } = ctx.state;
+  const passkeyReport = passkeyLines(t, before.filter((p) => !kept.some((k) => k.id === p.id)), kept);
+  html(ctx, renderPage(
+    <Layout t={t} switcher={languageSwitch(ctx)} title={t('Password changed')}>
+      <h1>{t('Password changed')}</h1>
+      <Notice kind="success">{t('Your password was changed and every device was signed out.')}</Notice>
+      {passkeyReport.map((line) => <p key={line}>{line}</p>)}
+      <p><a class="button" href="/my/login">{t('Sign in')}</a></p>
+    </Layout>,
+  ));
 });

@@ -25,12 +25,6 @@ export async function renderSecurity(ctx: AppContext, extra: { done?: string; er
   }), status);
 }
 
-export const showSecurity = defineRoute({
-  method: 'GET',
-  path: '/my/security',
-  guards: [signedIn],
-  input: { query: doneQuery },
-  handler: async (ctx, { query }) => {
-    await renderSecurity(ctx, { done: query.done });
-  },
+export const showSecurity = defineRoute('GET /my/security', { guards: [signedIn], input: { query: doneQuery } }, async (ctx, { query }) => {
+  await renderSecurity(ctx, { done: query.done });
 });

@@ -10,21 +10,18 @@ const schema = z.object({
   code: z.string({ error: msg('Enter the code from your app.') }).trim().regex(/^\d{6}$/, msg('Enter the 6-digit code your app shows.')),
 });
 
-export const confirmTwoFactor = defineRoute({
-  method: 'POST',
-  path: '/my/security/2fa/confirm',
+export const confirmTwoFactor = defineRoute('POST /my/security/2fa/confirm', {
   guards: [signedIn],
   input: { body: schema },
-  // Back to the enrollment page while one is pending; without one, the error page.
+  // Back to the enrollment page while one is pending; without one, the error page.,
   rerender: async (ctx, error) => {
     const { account } = portalOf(ctx);
     const enrollment = await ctx.state.services.security.twoFactor.pendingEnrollment(account);
     if (!enrollment) throw error;
     html(ctx, enrollmentPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, enrollment, error: error.message, fields: error.fields }));
   },
-  handler: async (ctx, { body }) => {
-    const { account } = portalOf(ctx);
-    const codes = await ctx.state.services.security.twoFactor.confirmEnrollment(account, body.code);
-    html(ctx, recoveryCodesPage({ t: ctx.state.t, account, title: ctx.state.t('Two-factor authentication is on'), codes }));
-  },
+}, async (ctx, { body }) => {
+  const { account } = portalOf(ctx);
+  const codes = await ctx.state.services.security.twoFactor.confirmEnrollment(account, body.code);
+  html(ctx, recoveryCodesPage({ t: ctx.state.t, account, title: ctx.state.t('Two-factor authentication is on'), codes }));
 });

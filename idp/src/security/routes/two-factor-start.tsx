@@ -7,14 +7,8 @@ import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { enrollmentPage } from './views.tsx';
 
-export const startTwoFactor = defineRoute({
-  method: 'POST',
-  path: '/my/security/2fa/start',
-  guards: [signedIn, recentAuth(msg('turn on two-factor authentication'))],
-  input: { body: buttonForm },
-  handler: async (ctx) => {
-    const { account } = portalOf(ctx);
-    const enrollment = await ctx.state.services.security.twoFactor.startEnrollment(account);
-    html(ctx, enrollmentPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, enrollment }));
-  },
+export const startTwoFactor = defineRoute('POST /my/security/2fa/start', { guards: [signedIn, recentAuth(msg('turn on two-factor authentication'))], input: { body: buttonForm } }, async (ctx) => {
+  const { account } = portalOf(ctx);
+  const enrollment = await ctx.state.services.security.twoFactor.startEnrollment(account);
+  html(ctx, enrollmentPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, enrollment }));
 });
