@@ -7,11 +7,17 @@
  *   placeholder, alt, aria-label, …), directly or as a JSX expression (`label={'Name'}`).
  * What is the same in every language (a product name, a format, a code) is listed in SAME_EVERYWHERE
  * with the file it stands in. catalogs.test.ts holds the other half: every key translated and used.
+ *
+ * The sentences services and routes throw are read by a person too (the error handler words an AppError
+ * in the request's language when its message is a catalog key): every `new AppError(code, '…')` outside
+ * what only an operator reads names a catalog sentence, and none is built with a template literal (a
+ * key with `{{params}}` is what can be translated).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseSync } from '@swc/core';
 import { describe, expect, it } from 'vitest';
+import { isMessageKey } from './translator.ts';
 
 const srcDir = path.resolve(import.meta.dirname, '..');
 
@@ -26,11 +32,14 @@ const SAME_EVERYWHERE = new Set<string>([
   'ui/render.tsx: Latchkey',
 ]);
 
-function tsxFiles(dir: string): string[] {
+/** What only an operator reads, in English: the `idp` command and the settings read at boot. */
+const OPERATOR_FACING = ['cli/', 'config/'];
+
+function sources(dir: string, ending: RegExp): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return tsxFiles(full);
-    return entry.name.endsWith('.tsx') && !entry.name.endsWith('.test.tsx') ? [full] : [];
+    if (entry.isDirectory()) return sources(full, ending);
+    return ending.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [full] : [];
   });
 }
 
@@ -76,10 +85,24 @@ function findings(file: string): string[] {
 
 describe('components', () => {
   it('show no sentence that does not come from the catalogs', () => {
-    const all = tsxFiles(srcDir).flatMap(findings);
+    const all = sources(srcDir, /\.tsx$/).flatMap(findings);
     const left = all.filter((entry) => !SAME_EVERYWHERE.has(entry));
     expect(left, 'English written into a component: put it in en.json/fr.json and show it with t()').toEqual([]);
     const stale = [...SAME_EVERYWHERE].filter((entry) => !all.includes(entry));
     expect(stale, 'SAME_EVERYWHERE entries nothing shows any more').toEqual([]);
+  });
+
+  it('throw no sentence a person reads that is not in the catalogs', () => {
+    const left: string[] = [];
+    for (const file of sources(srcDir, /\.tsx?$/)) {
+      const relative = path.relative(srcDir, file);
+      if (OPERATOR_FACING.some((folder) => relative.startsWith(folder))) continue;
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/new AppError\(\s*'[a-z_]+',\s*(?:'((?:[^'\\]|\\.)*)'|(`))/g)) {
+        if (m[2]) left.push(`${relative}: a sentence built with a template literal (use a key with {{params}})`);
+        else if (!isMessageKey(m[1]!.replace(/\\(.)/g, '$1'))) left.push(`${relative}: ${m[1]}`);
+      }
+    }
+    expect(left, 'AppError sentences missing from en.json/fr.json').toEqual([]);
   });
 });
