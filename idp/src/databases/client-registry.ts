@@ -27,7 +27,7 @@ export function clientRegistry(db: Db, box: SecretBox, provider: () => Promise<P
       await (await provider()).Client.validate(metadata as never);
     } catch (error) {
       const description = (error as { error_description?: string }).error_description ?? (error as Error).message;
-      throw new AppError('invalid_input', `These client settings were refused: ${description}.`, { cause: error });
+      throw new AppError('invalid_input', 'These client settings were refused: {{description}}.', { params: { description }, cause: error });
     }
   }
   return {

@@ -15,6 +15,6 @@ export const databaseOwner = defineGuard('database-owner', async (ctx) => {
   const id = ctx.state.routeParams.id;
   const found = id ? await ctx.state.services.databases.roleOf(id, portalOf(ctx).account.id) : undefined;
   if (!found) throw new AppError('not_found', gone);
-  if (found.role !== 'owner') throw new AppError('forbidden', `Only the owner of ${found.databaseName} can do this.`);
+  if (found.role !== 'owner') throw new AppError('forbidden', 'Only the owner of {{database}} can do this.', { params: { database: found.databaseName } });
   return true;
 }, 'confirm');
