@@ -2,7 +2,8 @@
 // is rendered `hidden` and shown only when this browser supports WebAuthn; without JavaScript the pages
 // work with passwords as before. Options come from a same-origin JSON call (CSRF header); the answer is
 // put into the form's hidden field and the form is posted like any other, so the server answers with a
-// page (or a redirect) as for passwords.
+// page (or a redirect) as for passwords. The sentences this script writes come from the data- attributes
+// of the form's error slot, in the page's language; the English ones here are for a page without them.
 (() => {
   if (!window.PublicKeyCredential || !navigator.credentials || typeof navigator.credentials.get !== 'function') return;
 
@@ -41,17 +42,21 @@
     });
   }
 
+  const errorBox = (form) => form.querySelector('[data-passkey-error]');
+  /** The page's sentence `name` (data-<name> of the error slot), or `english`. */
+  const sentence = (form, name, english) => errorBox(form)?.dataset[name] || english;
+
   function showError(form, message) {
-    const box = form.querySelector('[data-passkey-error]');
+    const box = errorBox(form);
     if (box) {
       box.textContent = message;
       box.hidden = false;
     }
   }
-  function browserError(error) {
-    if (error?.name === 'NotAllowedError') return 'The passkey request was cancelled or timed out. Try again.';
-    if (error?.name === 'InvalidStateError') return 'This device already has a passkey for your account.';
-    return error?.message || 'Your browser could not use a passkey. Try again.';
+  function browserError(form, error) {
+    if (error?.name === 'NotAllowedError') return sentence(form, 'cancelled', 'The passkey request was cancelled or timed out. Try again.');
+    if (error?.name === 'InvalidStateError') return sentence(form, 'duplicate', 'This device already has a passkey for your account.');
+    return error?.message || sentence(form, 'unusable', 'Your browser could not use a passkey. Try again.');
   }
 
   /** POSTs to the form's data-options URL; resolves to the options, or rejects with the server's sentence and code. */
@@ -63,7 +68,7 @@
       body: '{}',
     });
     const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw Object.assign(new Error(body.message || 'The passkey request failed. Reload the page and try again.'), { code: body.error });
+    if (!res.ok) throw Object.assign(new Error(body.message || sentence(form, 'failed', 'The passkey request failed. Reload the page and try again.')), { code: body.error });
     return body;
   }
 
@@ -96,7 +101,7 @@
         const credential = await navigator.credentials.create({ publicKey: creationOptions(options) });
         submitWith(form, 'response', answerJSON(credential));
       } catch (error) {
-        showError(form, browserError(error));
+        showError(form, browserError(form, error));
       }
     });
   }
@@ -124,7 +129,7 @@
       try {
         await assertWith(form, fieldName);
       } catch (error) {
-        showError(form, browserError(error));
+        showError(form, browserError(form, error));
       }
     });
     // Autofill: the browser offers passkeys in the email field's suggestions (autocomplete="username webauthn").

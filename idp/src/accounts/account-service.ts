@@ -65,9 +65,14 @@ export interface AccountServiceDeps {
   isKnownDevice: (accountId: string, deviceHash: string) => Promise<boolean>;
 }
 
-/** The sentence every refused action of an unconfirmed account shows (pages, the account API, services). */
+/** The sentence every refused action of an unconfirmed account shows (pages, the account API, services), in English. */
 export function confirmFirstMessage(email: string): string {
-  return `Confirm your email address first: we sent a link to ${email}. Open it, or resend it from your account page (Account Information).`;
+  return confirmFirst(email).message;
+}
+
+/** The same refusal as an error whose message a page shows in the request's language. */
+export function confirmFirst(email: string): AppError {
+  return new AppError('forbidden', 'Confirm your email address first: we sent a link to {{email}}. Open it, or resend it from your account page (Account Information).', { params: { email } });
 }
 
 /** A mailed link opened while signed in to another account than the one it was sent for. */
@@ -196,7 +201,7 @@ export function accountService(deps: AccountServiceDeps) {
      * Links sent before keep working until they expire.
      */
     async resendConfirmation(account: Account): Promise<void> {
-      if (account.emailVerifiedAt) throw new AppError('conflict', `${account.email} is already confirmed.`);
+      if (account.emailVerifiedAt) throw new AppError('conflict', '{{email}} is already confirmed.', { params: { email: account.email } });
       await refuseOverLimit(limiter, [[`verify-mail:account:${account.id}`, ABUSE_LIMITS.confirmationMailsPerAccount]]);
       await sendVerification(account);
     },

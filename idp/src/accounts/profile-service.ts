@@ -30,7 +30,7 @@ export function profileService(deps: { accounts: AccountRepository; outbox: Outb
   const { accounts, audit } = deps;
   return {
     async updateDetails(account: Account, input: { name: string; locale: string; timezone: string }): Promise<Account> {
-      if (!(input.locale in LANGUAGES)) throw new AppError('invalid_input', 'Choose a language from the list.', { fields: { locale: 'Choose a language from the list.' } });
+      if (!(input.locale in LANGUAGES)) throw new AppError('invalid_input', 'Choose a language from the list.', { fields: { locale: msg('Choose a language from the list.') } });
       if (!isTimeZone(input.timezone)) throw new AppError('invalid_input', 'Choose a time zone from the list, like Europe/Brussels.', { fields: { timezone: msg('Unknown time zone.') } });
       await accounts.update(account.id, { name: input.name.trim(), locale: input.locale, timezone: input.timezone }, nowSeconds());
       await audit.record({ accountId: account.id, actor: account.id, event: 'account.details_changed' });
@@ -39,7 +39,7 @@ export function profileService(deps: { accounts: AccountRepository; outbox: Outb
 
     async requestEmailChange(account: Account, newEmailInput: string): Promise<void> {
       const email = normalizeEmail(newEmailInput);
-      if (email === account.email) throw new AppError('invalid_input', 'That is already your email address.', { fields: { email: 'That is already your email address.' } });
+      if (email === account.email) throw new AppError('invalid_input', 'That is already your email address.', { fields: { email: msg('That is already your email address.') } });
       await refuseOverLimit(deps.limiter, [[`change_email:${account.id}`, ABUSE_LIMITS.emailChangeMailsPerAccount]]);
       const now = nowSeconds();
       await accounts.invalidateTokens(account.id, 'change_email', now);

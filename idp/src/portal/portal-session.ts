@@ -6,7 +6,7 @@
  * while it is still stored.
  */
 import type Provider from 'oidc-provider';
-import { confirmFirstMessage } from '../accounts/account-service.ts';
+import { confirmFirst } from '../accounts/account-service.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import type { AppContext, RouteDeps } from '../http/context.ts';
@@ -36,7 +36,7 @@ export async function currentSession(ctx: AppContext, deps: RouteDeps): Promise<
  */
 export const confirmedEmail = defineGuard('confirmed-email', async (ctx) => {
   const { account } = portalOf(ctx);
-  if (!account.emailVerifiedAt) throw new AppError('forbidden', confirmFirstMessage(account.email));
+  if (!account.emailVerifiedAt) throw confirmFirst(account.email);
   return true;
 });
 

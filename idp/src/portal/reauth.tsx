@@ -90,7 +90,7 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
             <a href="/my/security">{t('Cancel')}</a>
           </div>
         </form>
-        {hasPasskeys && <PasskeyReauth action={ctx.path} csrf={ctx.state.csrfToken} carried={carried} />}
+        {hasPasskeys && <PasskeyReauth t={t} action={ctx.path} csrf={ctx.state.csrfToken} carried={carried} />}
       </section>
     </Layout>,
   ), status);

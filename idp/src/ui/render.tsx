@@ -268,7 +268,7 @@ export function Choices({ name, legend, error, children }: { name: string; legen
  * The GET side of a one-time mailed link: a page with one button that POSTs the token. Mail scanners that
  * prefetch links only GET, so they cannot spend it.
  */
-export function ConfirmLinkPage(p: { t?: Translate; title: string; heading: string; action: string; token: string; csrf: string; button: string; children?: ComponentChildren }): VNode {
+export function ConfirmLinkPage(p: { t: Translate; title: string; heading: string; action: string; token: string; csrf: string; button: string; children?: ComponentChildren }): VNode {
   return (
     <Layout t={p.t} title={p.title}>
       <h1>{p.heading}</h1>

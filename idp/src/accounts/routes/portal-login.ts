@@ -8,15 +8,16 @@ import { z } from 'zod';
 import { returnToField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/translator.ts';
 import { PORTAL_CLIENT_ID } from '../../oidc/provider.ts';
 import { safeEqual } from '../../security/tokens.ts';
 import { currentSession } from '../../portal/portal-session.ts';
 
 const loginQuery = z.object({
   return_to: returnToField,
-  email: z.string({ error: 'That email address is not valid.' }).max(254, 'That email address is too long.').optional(),
+  email: z.string({ error: msg('That email address is not valid.') }).max(254, msg('That email address is too long.')).optional(),
 });
-const stale = 'This sign-in link is stale. Sign in again.';
+const stale = msg('This sign-in link is stale. Sign in again.');
 const callbackQuery = z.object({
   state: z.string({ error: stale }).max(200, stale).optional(),
   code: z.string({ error: stale }).max(500, stale).optional(),

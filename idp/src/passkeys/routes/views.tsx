@@ -5,7 +5,7 @@
  */
 import type { VNode } from 'preact';
 import type { AppContext } from '../../http/context.ts';
-import { msg, translator, type PlainKey, type Translate } from '../../i18n/translator.ts';
+import { msg, type PlainKey, type Translate } from '../../i18n/translator.ts';
 import { formatTime } from '../../i18n/dates.ts';
 import { CsrfField, Field } from '../../ui/render.tsx';
 import { MAX_PASSKEYS, type Passkey } from '../types.ts';
@@ -32,12 +32,22 @@ export function usesPasskeyScript(ctx: AppContext): void {
   ctx.state.ownScripts = true;
 }
 
-function ErrorSlot(): VNode {
-  return <p class="field-error" data-passkey-error hidden role="alert" />;
+/**
+ * Where /static/passkeys.js writes what went wrong; it cannot translate, so the sentences it may need
+ * come with the slot, in the page's language (the script keeps the English ones for a page without them).
+ */
+function ErrorSlot({ t }: { t: Translate }): VNode {
+  return (
+    <p class="field-error" data-passkey-error hidden role="alert"
+      data-cancelled={t('The passkey request was cancelled or timed out. Try again.')}
+      data-duplicate={t('This device already has a passkey for your account.')}
+      data-unusable={t('Your browser could not use a passkey. Try again.')}
+      data-failed={t('The passkey request failed. Reload the page and try again.')} />
+  );
 }
 
 /** The add form: a name, then the browser's passkey prompt (the script fills `response`). */
-export function PasskeyAddForm({ t = translator('en'), csrf, name, full }: { t?: Translate; csrf: string; name?: string; full: boolean }): VNode {
+export function PasskeyAddForm({ t, csrf, name, full }: { t: Translate; csrf: string; name?: string; full: boolean }): VNode {
   if (full) return <p>{t('You have {{max}} passkeys, the most an account can have. Delete one to add another.', { max: MAX_PASSKEYS })}</p>;
   return (
     <form method="post" action={PASSKEYS_PATH} data-passkey-register data-options={`${PASSKEYS_PATH}/options`} hidden>
@@ -45,14 +55,14 @@ export function PasskeyAddForm({ t = translator('en'), csrf, name, full }: { t?:
       <input type="hidden" name="response" value="" />
       <Field name="name" label={t('Name of the new passkey')} value={name} required={false} maxLength={60}
         hint={t('For example the device or password manager that keeps it.')} />
-      <ErrorSlot />
+      <ErrorSlot t={t} />
       <button type="submit">{t('Add a passkey')}</button>
     </form>
   );
 }
 
 /** `renameError`: a refused new name, shown beside (and announced by) that passkey's name field. */
-export function PasskeySection({ t = translator('en'), timeZone, csrf, passkeys, renameError }: { t?: Translate; timeZone?: string; csrf: string; passkeys: Passkey[]; renameError?: { id: string; message: string } }): VNode {
+export function PasskeySection({ t, timeZone, csrf, passkeys, renameError }: { t: Translate; timeZone: string; csrf: string; passkeys: Passkey[]; renameError?: { id: string; message: string } }): VNode {
   return (
     <section aria-labelledby="passkeys">
       <h2 id="passkeys">{t('Passkeys')}</h2>
@@ -104,7 +114,7 @@ export function PasskeySignIn({ t, uid, csrf }: { t: Translate; uid: string; csr
       <form method="post" action={`/interaction/${uid}/passkey`} data-passkey-signin data-options={`/interaction/${uid}/passkey/options`} hidden>
         <CsrfField token={csrf} />
         <input type="hidden" name="response" value="" />
-        <ErrorSlot />
+        <ErrorSlot t={t} />
         <button type="submit" class="secondary">{t('Sign in with a passkey')}</button>
       </form>
       <PasskeyScript />
@@ -113,14 +123,14 @@ export function PasskeySignIn({ t, uid, csrf }: { t: Translate; uid: string; csr
 }
 
 /** "Use a passkey instead" on the re-authentication page: posts the same fields with the passkey's answer. */
-export function PasskeyReauth({ t = translator('en'), action, csrf, carried }: { t?: Translate; action: string; csrf: string; carried: [string, string][] }): VNode {
+export function PasskeyReauth({ t, action, csrf, carried }: { t: Translate; action: string; csrf: string; carried: [string, string][] }): VNode {
   return (
     <>
       <form method="post" action={action} data-passkey-reauth data-options={`${PASSKEYS_PATH}/reauth-options`} hidden>
         <CsrfField token={csrf} />
         {carried.map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
         <input type="hidden" name="reauth_passkey" value="" />
-        <ErrorSlot />
+        <ErrorSlot t={t} />
         <button type="submit" class="secondary">{t('Use a passkey instead')}</button>
       </form>
       <PasskeyScript />
