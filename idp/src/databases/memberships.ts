@@ -22,7 +22,8 @@ import { normalizeEmail } from '../accounts/account-service.ts';
 import { AppError } from '../errors.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
-import { ABUSE_LIMITS, overLimit, PENDING_INVITATIONS, refuseOverLimit } from '../security/abuse-limits.ts';
+import { msg } from '../i18n/translator.ts';
+import { ABUSE_LIMITS, PENDING_INVITATIONS, refuseOverLimit, tryAgainIn } from '../security/abuse-limits.ts';
 import type { RateLimiter } from '../security/rate-limiter.ts';
 import { randomId, randomToken, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
@@ -55,11 +56,14 @@ export function databaseMemberships(deps: MembershipsDeps) {
   /** Throws 429 when `database` may not mail one more invitation now (see abuse-limits.ts). */
   async function refuseInvitationFlood(database: Database, now: number): Promise<void> {
     const pending = [
-      { ...await repo.pendingInvitationsOf(database.id, now), limit: PENDING_INVITATIONS.perDatabase, says: `${database.name} has ${PENDING_INVITATIONS.perDatabase.max} invitations waiting for an answer, the most a database may have. Withdraw some, or wait until they are answered or expire.` },
-      { ...await repo.pendingInvitationsOfOwner(database.ownerId, now), limit: PENDING_INVITATIONS.perOwner, says: `The databases of this owner have ${PENDING_INVITATIONS.perOwner.max} invitations waiting for an answer, the most an owner may have. Withdraw some, or wait until they are answered or expire.` },
+      { ...await repo.pendingInvitationsOf(database.id, now), limit: PENDING_INVITATIONS.perDatabase, says: msg('{{database}} has {{max}} invitations waiting for an answer, the most a database may have. Withdraw some, or wait until they are answered or expire.') },
+      { ...await repo.pendingInvitationsOfOwner(database.ownerId, now), limit: PENDING_INVITATIONS.perOwner, says: msg('The databases of this owner have {{max}} invitations waiting for an answer, the most an owner may have. Withdraw some, or wait until they are answered or expire.') },
     ];
     for (const p of pending) {
-      if (p.count >= p.limit.max) throw overLimit(p.says, (p.firstExpiry ?? now + 1) - now);
+      if (p.count < p.limit.max) continue;
+      // overLimit's answer (abuse-limits.ts), with the sentence's {{database}} and {{max}} filled in.
+      const wait = Math.max(1, Math.ceil((p.firstExpiry ?? now + 1) - now));
+      throw new AppError('too_many_requests', p.says, { params: { database: database.name, max: p.limit.max }, followedBy: tryAgainIn(wait), headers: { 'Retry-After': String(wait) } });
     }
     await refuseOverLimit(limiter, [
       [`invite:database:${database.id}`, ABUSE_LIMITS.invitationsPerDatabase],
@@ -76,7 +80,7 @@ export function databaseMemberships(deps: MembershipsDeps) {
     const view = m && m.status === 'invited' && (m.inviteExpiresAt ?? 0) > nowSeconds() ? await membershipView(m) : undefined;
     if (!view) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
     if (normalizeEmail(view.login) !== normalizeEmail(account.email) || !account.emailVerifiedAt) {
-      throw new AppError('forbidden', `This invitation is for ${view.login}. Sign in with the account that has this confirmed email address.`);
+      throw new AppError('forbidden', 'This invitation is for {{login}}. Sign in with the account that has this confirmed email address.', { params: { login: view.login } });
     }
     return view;
   }
@@ -113,13 +117,12 @@ export function databaseMemberships(deps: MembershipsDeps) {
       const login = normalizeEmail(email);
       const existing = await repo.membershipByLogin(database.id, login);
       if (existing) {
-        throw new AppError('conflict', existing.status === 'invited' ? `${login} is already invited to ${database.name}.` : `${login} is already a member of ${database.name}.`, {
-          fields: { email: 'Already invited or a member.' },
-        });
+        const says = existing.status === 'invited' ? msg('{{login}} is already invited to {{database}}.') : msg('{{login}} is already a member of {{database}}.');
+        throw new AppError('conflict', says, { params: { login, database: database.name }, fields: { email: msg('Already invited or a member.') } });
       }
       const invitee = await accounts.findByEmail(login);
       if (invitee && await repo.membershipOf(database.id, invitee.id)) {
-        throw new AppError('conflict', `The account with ${login} is already a member of ${database.name}.`, { fields: { email: 'Already a member.' } });
+        throw new AppError('conflict', 'The account with {{login}} is already a member of {{database}}.', { params: { login, database: database.name }, fields: { email: msg('Already a member.') } });
       }
       const now = nowSeconds();
       if (actor.kind !== 'operator') await refuseInvitationFlood(database, now);
@@ -146,7 +149,7 @@ export function databaseMemberships(deps: MembershipsDeps) {
     async acceptInvitation(membershipId: string, account: Account): Promise<MembershipView> {
       const view = await pendingInvitationFor(membershipId, account);
       await repo.transaction(async () => {
-        if (await repo.membershipOf(view.databaseId, account.id)) throw new AppError('conflict', `You are already a member of ${view.database.name}.`);
+        if (await repo.membershipOf(view.databaseId, account.id)) throw new AppError('conflict', 'You are already a member of {{database}}.', { params: { database: view.database.name } });
         if (!await repo.activate(view.id, account.id, nowSeconds())) throw new AppError('gone', 'This invitation was withdrawn or already used.');
       });
       await audit.record({ accountId: account.id, actor: account.id, event: 'database.invitation_accepted', data: { database: view.database.name, login: view.login } });
@@ -176,7 +179,7 @@ export function databaseMemberships(deps: MembershipsDeps) {
       const database = await requireDatabase(databaseId);
       const m = await repo.membershipOf(database.id, account.id);
       if (!m) throw new AppError('not_found', 'This database does not exist, or was deleted.');
-      if (m.role === 'owner') throw new AppError('bad_request', `You own ${database.name}: transfer the ownership to another member, or delete the database.`);
+      if (m.role === 'owner') throw new AppError('bad_request', 'You own {{database}}: transfer the ownership to another member, or delete the database.', { params: { database: database.name } });
       await repo.deleteMembership(m.id);
       await audit.record({ accountId: account.id, actor: account.id, event: 'database.left', data: { database: database.name } });
       await deps.endAccess?.(account.id, database.clientId);
@@ -185,13 +188,13 @@ export function databaseMemberships(deps: MembershipsDeps) {
     /** Support only: changes the sign-in login of one membership, recorded in the audit log. */
     async setLogin(databaseName: string, accountEmail: string, newLogin: string, actor: Actor): Promise<{ database: Database; oldLogin: string; newLogin: string }> {
       const database = await repo.findByName(databaseName.trim());
-      if (!database) throw new AppError('not_found', `No database is named "${databaseName}".`);
+      if (!database) throw new AppError('not_found', 'No database is named "{{name}}".', { params: { name: databaseName } });
       const account = await accounts.findByEmail(accountEmail);
       const m = account && await repo.membershipOf(database.id, account.id);
-      if (!account || !m) throw new AppError('not_found', `No account with the email ${accountEmail} is a member of ${database.name}.`);
+      if (!account || !m) throw new AppError('not_found', 'No account with the email {{email}} is a member of {{database}}.', { params: { email: accountEmail, database: database.name } });
       const login = normalizeEmail(newLogin);
       const taken = await repo.membershipByLogin(database.id, login);
-      if (taken && taken.id !== m.id) throw new AppError('conflict', `${login} is already the login of another member of ${database.name}.`);
+      if (taken && taken.id !== m.id) throw new AppError('conflict', '{{login}} is already the login of another member of {{database}}.', { params: { login, database: database.name } });
       await repo.setLogin(m.id, login, nowSeconds());
       await audit.record({ accountId: account.id, actor: actorLabel(actor), event: 'membership.login_changed', data: { database: database.name, old: m.login, new: login, ...(actor.kind === 'operator' && actor.reason ? { reason: actor.reason } : {}) } });
       return { database, oldLogin: m.login, newLogin: login };

@@ -9,32 +9,36 @@ import type { MembershipView } from '../database-service.ts';
 import { databaseNameField, databaseUrlField } from '../schemas.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
+import { msg, translator, type PlainKey, type Translate } from '../../i18n/translator.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
-import { CsrfField, Field, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { CsrfField, Field, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
 
 const createSchema = z.object({ name: databaseNameField, url: databaseUrlField });
 
 /** Messages shown after an action redirects back here (`?notice=`); nothing else from the URL is echoed. */
-export const databaseNotices: Record<string, string> = {
-  joined: 'You joined the database. Open it from the list below.',
-  declined: 'You declined the invitation.',
-  left: 'You left the database.',
-  deleted: 'The database was deleted.',
-  transferred: 'You transferred the ownership.',
-  invited: 'The invitation was sent.',
-  removed: 'The member was removed.',
-  settings_saved: 'The advanced settings were saved.',
+export const databaseNotices: Record<string, PlainKey> = {
+  joined: msg('You joined the database. Open it from the list below.'),
+  declined: msg('You declined the invitation.'),
+  left: msg('You left the database.'),
+  deleted: msg('The database was deleted.'),
+  transferred: msg('You transferred the ownership.'),
+  invited: msg('The invitation was sent.'),
+  removed: msg('The member was removed.'),
+  settings_saved: msg('The advanced settings were saved.'),
 };
 
 /** `?notice=`: anything but a known word is ignored, never refused. */
 export const noticeQuery = z.object({ notice: z.string().max(40).optional().catch(undefined) });
 
-export function noticeOf(notice: string | undefined): string | undefined {
-  return notice !== undefined && Object.hasOwn(databaseNotices, notice) ? databaseNotices[notice] : undefined;
+/** The notice in `t`'s language (the request's `ctx.state.t`; English when not given). */
+export function noticeOf(notice: string | undefined, t: Translate = translator('en')): string | undefined {
+  return notice !== undefined && Object.hasOwn(databaseNotices, notice) ? t(databaseNotices[notice]!) : undefined;
 }
 
 interface ListProps {
+  /** The request's translation (`ctx.state.t`). */
+  t: Translate;
   account: Account;
   csrf: string;
   memberships: MembershipView[];
@@ -45,28 +49,30 @@ interface ListProps {
 }
 
 function listView(p: ListProps): string {
+  const { t } = p;
   const invitations = p.memberships.filter((m) => m.status === 'invited');
   const active = p.memberships.filter((m) => m.status === 'active');
   return renderPage(
-    <Layout title="Databases" user={p.account} active="databases">
-      <h1>Databases</h1>
+    <Layout t={t} title={t('Databases')} user={p.account} active="databases">
+      <h1>{t('Databases')}</h1>
       {p.notice && <Notice kind="success">{p.notice}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
       {invitations.length > 0 && (
         <section aria-labelledby="invitations">
-          <h2 id="invitations">Invitations</h2>
+          <h2 id="invitations">{t('Invitations')}</h2>
           <ul>
             {invitations.map((m) => (
               <li key={m.id} class="invitation">
-                <strong>{m.database.name}</strong> ({m.database.url}) invites <strong>{m.login}</strong>.
+                <Rich t={t} key_="{{database}} ({{url}}) invites {{login}}."
+                  parts={{ database: <strong>{m.database.name}</strong>, url: m.database.url, login: <strong>{m.login}</strong> }} />
                 <div class="actions">
                   <form method="post" action={`/my/invitations/${m.id}/accept`}>
                     <CsrfField token={p.csrf} />
-                    <button type="submit">Accept</button>
+                    <button type="submit">{t('Accept')}</button>
                   </form>
                   <form method="post" action={`/my/invitations/${m.id}/decline`}>
                     <CsrfField token={p.csrf} />
-                    <button type="submit" class="secondary">Decline</button>
+                    <button type="submit" class="secondary">{t('Decline')}</button>
                   </form>
                 </div>
               </li>
@@ -75,34 +81,34 @@ function listView(p: ListProps): string {
         </section>
       )}
       <section aria-labelledby="mine">
-        <h2 id="mine">Your databases</h2>
+        <h2 id="mine">{t('Your databases')}</h2>
         {active.length === 0 ? (
-          <p>You do not own or belong to any database yet.</p>
+          <p>{t('You do not own or belong to any database yet.')}</p>
         ) : (
           <table>
-            <thead><tr><th>Name</th><th>URL</th><th>Role</th><th>Sign-in login</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+            <thead><tr><th>{t('Name')}</th><th>{t('URL')}</th><th>{t('Role')}</th><th>{t('Sign-in login')}</th><th><span class="visually-hidden">{t('Actions')}</span></th></tr></thead>
             <tbody>
               {active.map((m) => (
                 <tr key={m.id}>
                   <td><a href={`/my/databases/${m.database.id}`}>{m.database.name}</a></td>
                   <td>{m.database.url}</td>
-                  <td>{m.role === 'owner' ? 'Owner' : 'Member'}</td>
+                  <td>{m.role === 'owner' ? t('Owner') : t('Member')}</td>
                   <td>{m.login}</td>
-                  <td><a class="button" href={m.openUrl}>Open</a></td>
+                  <td><a class="button" href={m.openUrl}>{t('Open')}</a></td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
-        <p class="hint">You sign in to each database with its sign-in login and your account password. Changing your account email does not change a sign-in login.</p>
+        <p class="hint">{t('You sign in to each database with its sign-in login and your account password. Changing your account email does not change a sign-in login.')}</p>
       </section>
       <section aria-labelledby="create">
-        <h2 id="create">Create a database</h2>
+        <h2 id="create">{t('Create a database')}</h2>
         <form method="post" action="/my/databases">
           <CsrfField token={p.csrf} />
-          <Field name="name" label="Name" value={p.values?.name} error={p.fields?.name} maxLength={63} />
-          <Field name="url" label="URL" type="url" value={p.values?.url} error={p.fields?.url} hint="The address of the database, like https://acme.example.com." />
-          <button type="submit">Create database</button>
+          <Field name="name" label={t('Name')} value={p.values?.name} error={p.fields?.name} maxLength={63} />
+          <Field name="url" label={t('URL')} type="url" value={p.values?.url} error={p.fields?.url} hint={t('The address of the database, like https://acme.example.com.')} />
+          <button type="submit">{t('Create database')}</button>
         </form>
       </section>
     </Layout>,
@@ -111,7 +117,8 @@ function listView(p: ListProps): string {
 
 export const showDatabases = defineRoute('GET /my/databases', { guards: [signedIn], input: { query: noticeQuery } }, async (ctx, { query }) => {
   const { account } = portalOf(ctx);
-  html(ctx, listView({ account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), notice: noticeOf(query.notice) }));
+  const { t } = ctx.state;
+  html(ctx, listView({ t, account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), notice: noticeOf(query.notice, t) }));
 });
 
 export const createDatabase = defineRoute('POST /my/databases', {
@@ -122,12 +129,13 @@ export const createDatabase = defineRoute('POST /my/databases', {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const values = { name: typeof body.name === 'string' ? body.name.slice(0, 63) : undefined, url: typeof body.url === 'string' ? body.url.slice(0, 2000) : undefined };
     html(ctx, listView({
-      account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), values,
+      t: ctx.state.t, account, csrf: ctx.state.csrfToken, memberships: await ctx.state.services.databases.listForAccount(account), values,
       fields: error.fields, error: error.message,
     }));
   },
 }, async (ctx, { body }, deps) => {
   const { account } = portalOf(ctx);
+  const { t } = ctx.state;
   const created = await ctx.state.services.databases.create(account.id, {
     name: body.name,
     url: body.url,
@@ -137,9 +145,9 @@ export const createDatabase = defineRoute('POST /my/databases', {
     tokenEndpointAuthMethod: 'client_secret_basic',
   }, { kind: 'account', accountId: account.id });
   html(ctx, renderPage(
-    <Layout title="Database created" user={account} active="databases">
-      <h1>{created.database.name} is ready</h1>
-      <Notice kind="success">You own {created.database.name}. You sign in to it as {account.email}.</Notice>
+    <Layout t={t} title={t('Database created')} user={account} active="databases">
+      <h1>{t('{{database}} is ready', { database: created.database.name })}</h1>
+      <Notice kind="success">{t('You own {{database}}. You sign in to it as {{email}}.', { database: created.database.name, email: account.email })}</Notice>
       <DatabaseCredentials database={created.database} clientId={created.clientId} clientSecret={created.clientSecret} issuer={deps.issuer} />
     </Layout>,
   ), 201);

@@ -8,33 +8,39 @@ import { buttonForm, tokenField } from '../../fields.ts';
 import { defineRoute, type Route } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/translator.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
-import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { CsrfField, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
 import { seeOther } from '../../http/redirect.ts';
 
 const linkQuery = z.object({ token: tokenField });
 
 export const showInvitation = defineRoute('GET /my/invitations', { guards: [signedIn], input: { query: linkQuery } }, async (ctx, { query }) => {
   const { account } = portalOf(ctx);
+  const { t } = ctx.state;
   const invitation = await ctx.state.services.databases.invitationByToken(query.token);
   if (!invitation) throw new AppError('gone', 'This invitation was withdrawn, already answered or has expired.');
   const matches = invitation.login.toLowerCase() === account.email.toLowerCase();
+  const { database, login } = invitation;
   html(ctx, renderPage(
-    <Layout title={`Invitation to ${invitation.database.name}`} user={account} active="databases">
-      <h1>Join {invitation.database.name}?</h1>
+    <Layout t={t} title={t('Invitation to {{database}}', { database: database.name })} user={account} active="databases">
+      <h1>{t('Join {{database}}?', { database: database.name })}</h1>
       <section>
-        <p>{invitation.database.name} ({invitation.database.url}) invites <strong>{invitation.login}</strong>. You will sign in to it as {invitation.login}.</p>
-        {!matches && <Notice kind="error">This invitation is for {invitation.login}, but you are signed in as {account.email}. Sign in with the account that has this address, or create one.</Notice>}
-        {matches && !account.emailVerifiedAt && <Notice kind="error">Confirm your email address first: open the link we mailed you, then come back.</Notice>}
+        <p>
+          <Rich t={t} key_="{{database}} ({{url}}) invites {{login}}." parts={{ database: database.name, url: database.url, login: <strong>{login}</strong> }} />
+          {' '}{t('You will sign in to it as {{login}}.', { login })}
+        </p>
+        {!matches && <Notice kind="error">{t('This invitation is for {{login}}, but you are signed in as {{email}}. Sign in with the account that has this address, or create one.', { login, email: account.email })}</Notice>}
+        {matches && !account.emailVerifiedAt && <Notice kind="error">{t('Confirm your email address first: open the link we mailed you, then come back.')}</Notice>}
         {matches && account.emailVerifiedAt && (
           <div class="actions">
             <form method="post" action={`/my/invitations/${invitation.id}/accept`}>
               <CsrfField token={ctx.state.csrfToken} />
-              <button type="submit">Accept</button>
+              <button type="submit">{t('Accept')}</button>
             </form>
             <form method="post" action={`/my/invitations/${invitation.id}/decline`}>
               <CsrfField token={ctx.state.csrfToken} />
-              <button type="submit" class="secondary">Decline</button>
+              <button type="submit" class="secondary">{t('Decline')}</button>
             </form>
           </div>
         )}
@@ -43,7 +49,7 @@ export const showInvitation = defineRoute('GET /my/invitations', { guards: [sign
   ));
 });
 
-const answered = 'This invitation was withdrawn, already answered or has expired.';
+const answered = msg('This invitation was withdrawn, already answered or has expired.');
 const invitationParams = z.object({ id: z.string({ error: answered }).regex(/^[A-Za-z0-9_-]{1,64}$/, answered) });
 
 /** Accept or decline (`answer`, also the path's last segment): back to the databases page with the notice. */
