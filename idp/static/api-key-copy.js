@@ -1,4 +1,6 @@
 // Copy buttons for a freshly shown API key. The page works without it (the key is selectable text).
+// The words after a click come from the button's data-copied / data-copy-failed (the page's language);
+// English when the page sets none.
 for (const button of document.querySelectorAll('button[data-copy]')) {
   const source = document.getElementById(button.dataset.copy);
   if (!source || !navigator.clipboard) continue;
@@ -6,9 +8,9 @@ for (const button of document.querySelectorAll('button[data-copy]')) {
   button.addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(source.textContent.trim());
-      button.textContent = 'Copied';
+      button.textContent = button.dataset.copied || 'Copied';
     } catch {
-      button.textContent = 'Copy failed: select the key and copy it';
+      button.textContent = button.dataset.copyFailed || 'Copy failed: select the key and copy it';
     }
   });
 }

@@ -11,6 +11,7 @@ import type { ApiKeySummary } from '../../../shared/account-api.ts';
 import { confirmFirstMessage } from '../accounts/account-service.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n/translator.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { randomId, randomToken, safeEqual, sha256 } from '../security/tokens.ts';
@@ -159,14 +160,14 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
       if (input.databases !== null) {
         const mine = await databaseNames(accountId);
         databases = [...new Set(input.databases)];
-        if (databases.length === 0) throw new AppError('invalid_input', 'Choose at least one database, or allow every database.', { fields: { databases: 'Choose at least one database.' } });
+        if (databases.length === 0) throw new AppError('invalid_input', 'Choose at least one database, or allow every database.', { fields: { databases: msg('Choose at least one database.') } });
         const unknown = databases.filter((id) => !mine.has(id));
-        if (unknown.length > 0) throw new AppError('invalid_input', 'A key can only be limited to databases you are a member of.', { fields: { databases: 'Choose among your databases.' } });
+        if (unknown.length > 0) throw new AppError('invalid_input', 'A key can only be limited to databases you are a member of.', { fields: { databases: msg('Choose among your databases.') } });
       }
       const now = nowSeconds();
       const key = await repo.transaction(async () => {
         if (await repo.countLive(accountId, now) >= MAX_LIVE_KEYS_PER_ACCOUNT) {
-          throw new AppError('conflict', `You already have ${MAX_LIVE_KEYS_PER_ACCOUNT} API keys. Revoke one you no longer use first.`);
+          throw new AppError('conflict', 'You already have {{max}} API keys. Revoke one you no longer use first.', { params: { max: MAX_LIVE_KEYS_PER_ACCOUNT } });
         }
         for (let attempt = 0; ; attempt++) {
           const generated = generateApiKey();

@@ -7,6 +7,8 @@
  * (`nowSeconds`). A rotated key keeps its id and visible id; the previous secret may live on for a
  * short grace period and never beyond the key's own expiry.
  */
+import { msg } from '../i18n/translator.ts';
+
 export type ApiKeyScope = 'read' | 'read-write';
 
 export interface ApiKey {
@@ -29,14 +31,14 @@ export interface ApiKey {
   lastUsedIp: string | null;
 }
 
-/** How long a new key lives; the form and the API offer only these. */
+/** How long a new key lives; the form and the API offer only these (labels are catalog keys, shown with `t`). */
 export const API_KEY_DURATIONS = {
-  '1d': { seconds: 24 * 3600, label: '1 day' },
-  '1w': { seconds: 7 * 24 * 3600, label: '1 week' },
-  '1m': { seconds: 30 * 24 * 3600, label: '1 month' },
-  '3m': { seconds: 90 * 24 * 3600, label: '3 months' },
-  '6m': { seconds: 182 * 24 * 3600, label: '6 months' },
-  '1y': { seconds: 365 * 24 * 3600, label: '1 year' },
+  '1d': { seconds: 24 * 3600, label: msg('1 day') },
+  '1w': { seconds: 7 * 24 * 3600, label: msg('1 week') },
+  '1m': { seconds: 30 * 24 * 3600, label: msg('1 month') },
+  '3m': { seconds: 90 * 24 * 3600, label: msg('3 months') },
+  '6m': { seconds: 182 * 24 * 3600, label: msg('6 months') },
+  '1y': { seconds: 365 * 24 * 3600, label: msg('1 year') },
 } as const;
 export type ApiKeyDuration = keyof typeof API_KEY_DURATIONS;
 

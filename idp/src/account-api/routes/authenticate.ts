@@ -10,6 +10,7 @@
  */
 import { countRejection } from '../../security/rate-limit-metrics.ts';
 import { AppError, isDependencyFailure } from '../../errors.ts';
+import { msg } from '../../i18n/translator.ts';
 import type { AppContext } from '../../http/context.ts';
 import { authorizationHeader } from '../../http/csrf.ts';
 import { defineGuard, type Guard } from '../../http/route.ts';
@@ -32,6 +33,7 @@ declare module '../../http/context.ts' {
 
 const FAILURE_LIMIT = { max: 60, windowSeconds: 10 * 60 };
 
+/** `message`: a catalog key (marked with msg), said in the request's language by the error handler. */
 function unauthorized(message: string, scheme = 'Bearer', extra = ''): AppError {
   return new AppError('unauthorized', message, { headers: { 'WWW-Authenticate': `${scheme} realm="latchkey"${extra}` } });
 }
@@ -47,18 +49,18 @@ export function apiCaller(access: 'read' | 'write'): Guard {
     const failureKey = `api:auth-fail:${clientAddressKey(ctx.ip)}`;
     const wait = await apiFailureLimiter.retryAfter(failureKey, FAILURE_LIMIT);
     if (wait > 0) countRejection(failureKey);
-    if (wait > 0) throw new AppError('too_many_requests', `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'Retry-After': String(wait) } });
+    if (wait > 0) throw new AppError('too_many_requests', 'Too many failed attempts. Try again in {{count}} minute(s).', { params: { count: Math.ceil(wait / 60) }, headers: { 'Retry-After': String(wait) } });
 
     const header = ctx.get('Authorization');
     const match = /^(Bearer|DPoP) ([\x21-\x7e]{1,4096})$/i.exec(header);
-    if (!match) throw unauthorized('Send an API key as "Authorization: Bearer <key>", or a DPoP-bound access token.');
+    if (!match) throw unauthorized(msg('Send an API key as "Authorization: Bearer <key>", or a DPoP-bound access token.'));
     const [, scheme, token] = match as unknown as [string, string, string];
 
     if (scheme.toLowerCase() === 'bearer') {
       const key = looksLikeApiKey(token) ? await apiKeys.authenticate(token, ctx.ip || null) : undefined;
       if (!key) {
         await apiFailureLimiter.hit(failureKey, FAILURE_LIMIT);
-        throw unauthorized('This API key is not valid: it may have expired or been revoked.', 'Bearer', ', error="invalid_token"');
+        throw unauthorized(msg('This API key is not valid: it may have expired or been revoked.'), 'Bearer', ', error="invalid_token"');
       }
       ctx.state.apiCaller = { via: 'api_key', accountId: key.accountId, keyId: key.id, scope: key.scope, databases: key.databases };
     } else {
@@ -73,7 +75,7 @@ export function apiCaller(access: 'read' | 'write'): Guard {
       ctx.state.apiCaller = { via: 'access_token', accountId: verified.sub, authTime: verified.authTime, scope: 'read-write', sessionUid: verified.sessionUid };
     }
     const account = await ctx.state.services.accounts.findById(ctx.state.apiCaller.accountId);
-    if (!account) throw unauthorized('This account no longer exists.', scheme, ', error="invalid_token"');
+    if (!account) throw unauthorized(msg('This account no longer exists.'), scheme, ', error="invalid_token"');
     // An unconfirmed account can do nothing but confirm its address (API keys of one never verify).
     if (!account.emailVerifiedAt) throw new AppError('forbidden', confirmFirstMessage(account.email));
     if (access === 'write' && ctx.state.apiCaller.scope === 'read') {

@@ -12,7 +12,8 @@ import { defineRoute, type InputSchemas, type Rerender } from '../../http/route.
 import { CSP, html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
-import { CsrfField, Layout, Notice, renderPage } from '../../ui/render.tsx';
+import { msg } from '../../i18n/translator.ts';
+import { CsrfField, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
 import { createKeyForm, keyIdField, rotateKeyForm } from '../schemas.ts';
 import type { RotationGrace } from '../types.ts';
 import { API_KEYS_PATH, CreateKeyForm, KeyList, SecretOnce } from './views.tsx';
@@ -31,33 +32,34 @@ interface PageState {
 
 async function renderKeysPage(ctx: AppContext, state: PageState = {}): Promise<void> {
   const { account } = portalOf(ctx);
+  const { t } = ctx.state;
   const { apiKeys } = ctx.state.services;
   const enabled = await apiKeys.isDeveloperMode(account.id);
   const keys = enabled ? await apiKeys.listLive(account.id) : [];
   const databases = await apiKeys.databaseChoices(account.id);
   html(ctx, renderPage(
-    <Layout title="API keys" user={account} active="security">
-      <p><a href="/my/security">← Connection &amp; Security</a></p>
-      <h1>Developer mode and API keys</h1>
+    <Layout t={t} title={t('API keys')} user={account} active="security">
+      <p><a href="/my/security">← {t('Connection & Security')}</a></p>
+      <h1>{t('Developer mode and API keys')}</h1>
       {state.notice && <Notice kind={state.notice.kind}>{state.notice.text}</Notice>}
-      {state.secret && <SecretOnce secret={state.secret.value} what={state.secret.what} />}
+      {state.secret && <SecretOnce t={t} secret={state.secret.value} what={state.secret.what} />}
       {!enabled ? (
         <section aria-labelledby="developer-mode">
-          <h2 id="developer-mode">Developer mode is off</h2>
-          <p>Developer mode lets you add API keys: secrets that scripts send to your databases (and to this account's API) instead of signing in.</p>
+          <h2 id="developer-mode">{t('Developer mode is off')}</h2>
+          <p>{t('Developer mode lets you add API keys: secrets that scripts send to your databases (and to this account\'s API) instead of signing in.')}</p>
           <form method="post" action={`${API_KEYS_PATH}/developer-mode`}>
             <CsrfField token={ctx.state.csrfToken} />
             <input type="hidden" name="enabled" value="on" />
-            <button type="submit">Turn on developer mode</button>
+            <button type="submit">{t('Turn on developer mode')}</button>
           </form>
         </section>
       ) : (
         <>
-          <KeyList keys={keys} csrfToken={ctx.state.csrfToken} databaseNames={new Map(databases.map((d) => [d.id, d.name]))} />
-          <CreateKeyForm csrfToken={ctx.state.csrfToken} databases={databases} values={state.values} fields={state.fields} liveCount={keys.length} />
+          <KeyList t={t} keys={keys} csrfToken={ctx.state.csrfToken} databaseNames={new Map(databases.map((d) => [d.id, d.name]))} timeZone={account.timezone} />
+          <CreateKeyForm t={t} csrfToken={ctx.state.csrfToken} databases={databases} values={state.values} fields={state.fields} liveCount={keys.length} />
           <section aria-labelledby="developer-mode">
-            <h2 id="developer-mode">Developer mode is on</h2>
-            <p><a href={`${API_KEYS_PATH}/developer-mode/off`}>Turn off developer mode</a> (this revokes every API key).</p>
+            <h2 id="developer-mode">{t('Developer mode is on')}</h2>
+            <p><Rich t={t} key_="{{turnOff}} (this revokes every API key)." parts={{ turnOff: <a href={`${API_KEYS_PATH}/developer-mode/off`}>{t('Turn off developer mode')}</a> }} /></p>
           </section>
         </>
       )}
@@ -79,21 +81,25 @@ const keyParams = z.object({ id: keyIdField });
 export const apiKeyCopyScript = staticAsset('api-key-copy.js', 'text/javascript');
 
 export const showApiKeys = defineRoute(`GET ${API_KEYS_PATH}`, { guards: [signedIn], input: { query: doneQuery } }, async (ctx, { query }) => {
-  await renderKeysPage(ctx, query.done === 'revoked' ? { notice: { kind: 'success', text: 'The API key was revoked.' } } : {});
+  await renderKeysPage(ctx, query.done === 'revoked' ? { notice: { kind: 'success', text: ctx.state.t('The API key was revoked.') } } : {});
 });
 
 export const createApiKey = defineRoute(`POST ${API_KEYS_PATH}/new`, { guards: [signedIn, recentAuth('add an API key')], input: { body: createKeyForm }, rerender: formError }, async (ctx, { body }) => {
   const { account } = portalOf(ctx);
   const { key, secret } = await ctx.state.services.apiKeys.create(account.id, body, { actor: account.id, ip: ctx.ip });
-  await renderKeysPage(ctx, { status: 201, secret: { value: secret, what: `Your new API key "${key.description}"` } });
+  await renderKeysPage(ctx, { status: 201, secret: { value: secret, what: ctx.state.t('Your new API key "{{description}}"', { description: key.description }) } });
 });
 
 export const rotateApiKey = defineRoute(`POST ${API_KEYS_PATH}/:id/rotate`, { guards: [signedIn, recentAuth('rotate an API key')], input: { params: keyParams, body: rotateKeyForm }, rerender: formError }, async (ctx, { params, body }) => {
   const { account } = portalOf(ctx);
   const { grace } = body;
   const { key, secret } = await ctx.state.services.apiKeys.rotate(account.id, params.id, grace as RotationGrace, { actor: account.id, ip: ctx.ip });
-  const what = grace === 0 ? 'the old secret no longer works' : `the old secret keeps working for ${grace === 3600 ? '1 hour' : '24 hours'}`;
-  await renderKeysPage(ctx, { secret: { value: secret, what: `New secret for "${key.description}" (${what})` } });
+  const { t } = ctx.state;
+  const description = key.description;
+  const what = grace === 0 ? t('New secret for "{{description}}" (the old secret no longer works)', { description })
+    : grace === 3600 ? t('New secret for "{{description}}" (the old secret keeps working for 1 hour)', { description })
+      : t('New secret for "{{description}}" (the old secret keeps working for 24 hours)', { description });
+  await renderKeysPage(ctx, { secret: { value: secret, what } });
 });
 
 export const revokeApiKey = defineRoute(`POST ${API_KEYS_PATH}/:id/revoke`, { guards: [signedIn, recentAuth('revoke an API key')], input: { params: keyParams, body: buttonForm }, rerender: formError }, async (ctx, { params }) => {
@@ -116,26 +122,27 @@ export const confirmDeveloperModeOff = defineRoute(`GET ${API_KEYS_PATH}/develop
     return;
   }
   const count = (await apiKeys.listLive(account.id)).length;
+  const { t } = ctx.state;
   html(ctx, renderPage(
-    <Layout title="Turn off developer mode" user={account} active="security">
-      <h1>Turn off developer mode?</h1>
+    <Layout t={t} title={t('Turn off developer mode')} user={account} active="security">
+      <h1>{t('Turn off developer mode?')}</h1>
       <Notice kind="info">
-        {count === 0 ? 'You have no API keys.' : `This revokes your ${count} API key(s) at once: every script that uses them stops working.`} You can turn developer mode on again later, but revoked keys cannot be restored.
+        {count === 0 ? t('You have no API keys.') : t('This revokes your {{count}} API key(s) at once: every script that uses them stops working.', { count })} {t('You can turn developer mode on again later, but revoked keys cannot be restored.')}
       </Notice>
       <form method="post" action={`${API_KEYS_PATH}/developer-mode/off`} class="actions">
         <CsrfField token={ctx.state.csrfToken} />
         <input type="hidden" name="confirm" value="yes" />
-        <button type="submit" class="danger">{count === 0 ? 'Turn off developer mode' : `Turn off and revoke ${count} key(s)`}</button>
-        <a href={API_KEYS_PATH}>Cancel</a>
+        <button type="submit" class="danger">{count === 0 ? t('Turn off developer mode') : t('Turn off and revoke {{count}} key(s)', { count })}</button>
+        <a href={API_KEYS_PATH}>{t('Cancel')}</a>
       </form>
     </Layout>,
   ));
 });
 
-const confirmRevokeAll = 'Confirm that every API key will be revoked: use the button on the confirmation page.';
+const confirmRevokeAll = msg('Confirm that every API key will be revoked: use the button on the confirmation page.');
 
 export const disableDeveloperMode = defineRoute(`POST ${API_KEYS_PATH}/developer-mode/off`, { guards: [signedIn, recentAuth('turn off developer mode')], input: { body: z.object({ confirm: z.literal('yes', { error: confirmRevokeAll }) }) } }, async (ctx) => {
   const { account } = portalOf(ctx);
   const revoked = await ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
-  await renderKeysPage(ctx, { notice: { kind: 'success', text: `Developer mode is off. ${revoked} API key(s) revoked.` } });
+  await renderKeysPage(ctx, { notice: { kind: 'success', text: ctx.state.t('Developer mode is off. {{count}} API key(s) revoked.', { count: revoked }) } });
 });

@@ -1,5 +1,4 @@
 /** Connection & Security: the page and its sections. Every form posts with the CSRF token. */
-import type { VNode } from 'preact';
 import type { DeviceSummary, SecurityStatus } from '../../../../shared/account-api.ts';
 import type { Account } from '../../accounts/types.ts';
 import type { Enrollment } from '../two-factor-service.ts';
@@ -7,7 +6,7 @@ import { dateTimeIn } from '../../i18n/dates.ts';
 import { msg, translateText, type Translate } from '../../i18n/translator.ts';
 import { recommendationText } from '../security-status.ts';
 import { CsrfField, Field, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
-import { API_KEYS_PATH } from '../../apikeys/routes/views.tsx';
+import { DeveloperModeSection } from '../../apikeys/routes/views.tsx';
 import type { Passkey } from '../../passkeys/types.ts';
 import { PasskeySection, passkeyDoneMessages } from '../../passkeys/routes/views.tsx';
 
@@ -39,23 +38,6 @@ export interface SecurityPageProps {
   fields?: Record<string, string>;
   /** A refused passkey name, shown beside that passkey's name field. */
   passkeyRename?: { id: string; message: string };
-}
-
-/**
- * The developer mode summary of Connection & Security (the API keys module has the page it links to).
- * It lives with the page that shows it, so it is worded in the page's language.
- */
-export function DeveloperModeSection({ t, enabled, keys, expiringSoon = 0 }: { t: Translate; enabled: boolean; keys: number; expiringSoon?: number }): VNode {
-  return (
-    <section aria-labelledby="api-keys">
-      <h2 id="api-keys">{t('Developer mode and API keys')}</h2>
-      <p>{!enabled ? t('Developer mode is off.')
-        : expiringSoon ? t('Developer mode is on. You have {{count}} API key(s), {{expiring}} expiring within 7 days.', { count: keys, expiring: expiringSoon })
-        : t('Developer mode is on. You have {{count}} API key(s).', { count: keys })}</p>
-      <p class="hint">{t('Turn on developer mode to add API keys for scripts and programmatic access to your databases.')}</p>
-      <p><a href={API_KEYS_PATH}>{enabled ? t('Manage API keys') : t('Developer mode and API keys')}</a></p>
-    </section>
-  );
 }
 
 export function securityPage(p: SecurityPageProps): string {
