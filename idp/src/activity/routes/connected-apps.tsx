@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/translator.ts';
 import { buttonForm, doneQuery } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
@@ -22,7 +23,7 @@ export const showConnectedApps = defineRoute({
   input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
-    html(ctx, connectedAppsPage({ account, csrf: ctx.state.csrfToken, apps: await ctx.state.services.security.sessions.connectedApps(account.id, hiddenClients), done: query.done }));
+    html(ctx, connectedAppsPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, apps: await ctx.state.services.security.sessions.connectedApps(account.id, hiddenClients), done: query.done }));
   },
 });
 
@@ -32,7 +33,7 @@ export const signOutOfApp = defineRoute({
   guards: [signedIn],
   paramsError: 'not_found',
   input: {
-    params: z.object({ clientId: z.string({ error: 'Unknown database or app.' }).regex(/^[A-Za-z0-9._:-]{1,200}$/, 'Unknown database or app.') }),
+    params: z.object({ clientId: z.string({ error: msg('Unknown database or app.') }).regex(/^[A-Za-z0-9._:-]{1,200}$/, msg('Unknown database or app.')) }),
     body: buttonForm,
   },
   handler: async (ctx, { params }) => {

@@ -7,6 +7,7 @@ import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
+import { msg } from '../../i18n/translator.ts';
 import { CsrfField, Layout, renderPage } from '../../ui/render.tsx';
 
 export const showDataExport = defineRoute({
@@ -15,15 +16,16 @@ export const showDataExport = defineRoute({
   guards: [signedIn],
   handler: async (ctx) => {
     const { account } = portalOf(ctx);
+    const { t } = ctx.state;
     html(ctx, renderPage(
-      <Layout title="Download my data" user={account} active="security">
-        <h1>Download my data</h1>
-        <p>A JSON file with your account details, your databases and sign-in logins, signed-in and remembered devices, connected databases and apps, two-factor status, API keys (names, scope, dates; never a secret) and your security activity of the last 90 days.</p>
+      <Layout t={t} title={t('Download my data')} user={account} active="security">
+        <h1>{t('Download my data')}</h1>
+        <p>{t('A JSON file with your account details, your databases and sign-in logins, signed-in and remembered devices, connected databases and apps, two-factor status, API keys (names, scope, dates; never a secret) and your security activity of the last 90 days.')}</p>
         <form method="post" action="/my/security/export">
           <CsrfField token={ctx.state.csrfToken} />
           <div class="actions">
-            <button type="submit">Download my data</button>
-            <a href="/my/security">Cancel</a>
+            <button type="submit">{t('Download my data')}</button>
+            <a href="/my/security">{t('Cancel')}</a>
           </div>
         </form>
       </Layout>,
@@ -34,7 +36,7 @@ export const showDataExport = defineRoute({
 export const downloadDataExport = defineRoute({
   method: 'POST',
   path: '/my/security/export',
-  guards: [signedIn, recentAuth('download a copy of your data')],
+  guards: [signedIn, recentAuth(msg('download a copy of your data'))],
   input: { body: buttonForm },
   handler: async (ctx) => {
     const { account, session } = portalOf(ctx);

@@ -19,9 +19,9 @@ export const showLockdown = defineRoute({
   input: { query: z.object({ entry: cursorField }) },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
-    const entry = query.entry === undefined ? undefined : await ctx.state.services.activity.entry(account.id, query.entry);
+    const entry = query.entry === undefined ? undefined : await ctx.state.services.activity.entry(account.id, query.entry, ctx.state.t);
     if (query.entry !== undefined && !entry) throw new AppError('not_found', 'That activity entry is not in your recent security activity.');
-    html(ctx, lockdownConfirmPage({ account, csrf: ctx.state.csrfToken, action: '/my/security/lockdown', entry, tz: account.timezone }));
+    html(ctx, lockdownConfirmPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, action: '/my/security/lockdown', entry, tz: account.timezone }));
   },
 });
 
@@ -34,6 +34,6 @@ export const lockDownAccount = defineRoute({
     const { account } = portalOf(ctx);
     await ctx.state.services.security.lockdown.lockDown(account, 'portal', ctx.ip);
     // This browser's session ended with the others: the answer page is a signed-out one.
-    html(ctx, lockdownDonePage({ email: account.email }));
+    html(ctx, lockdownDonePage({ t: ctx.state.t, email: account.email }));
   },
 });

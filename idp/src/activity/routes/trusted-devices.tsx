@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/translator.ts';
 import { buttonForm, doneQuery } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
@@ -19,7 +20,7 @@ export const showTrustedDevices = defineRoute({
   input: { query: doneQuery },
   handler: async (ctx, { query }) => {
     const { account } = portalOf(ctx);
-    html(ctx, trustedDevicesPage({ account, csrf: ctx.state.csrfToken, devices: await ctx.state.services.security.twoFactor.listTrustedDevices(account.id), done: query.done }));
+    html(ctx, trustedDevicesPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, devices: await ctx.state.services.security.twoFactor.listTrustedDevices(account.id), done: query.done }));
   },
 });
 
@@ -29,7 +30,7 @@ export const revokeTrustedDevice = defineRoute({
   guards: [signedIn],
   paramsError: 'not_found',
   input: {
-    params: z.object({ id: z.string({ error: 'Unknown device.' }).regex(/^td_[A-Za-z0-9_-]{1,40}$/, 'Unknown device.') }),
+    params: z.object({ id: z.string({ error: msg('Unknown device.') }).regex(/^td_[A-Za-z0-9_-]{1,40}$/, msg('Unknown device.')) }),
     body: buttonForm,
   },
   handler: async (ctx, { params }) => {
