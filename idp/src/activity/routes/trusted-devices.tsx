@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { msg } from '../../i18n/translator.ts';
 import { buttonForm, doneQuery } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
@@ -30,7 +29,7 @@ export const revokeTrustedDevice = defineRoute({
   guards: [signedIn],
   paramsError: 'not_found',
   input: {
-    params: z.object({ id: z.string({ error: msg('Unknown device.') }).regex(/^td_[A-Za-z0-9_-]{1,40}$/, msg('Unknown device.')) }),
+    params: z.object({ id: z.string({ error: 'Unknown device.' }).regex(/^td_[A-Za-z0-9_-]{1,40}$/, 'Unknown device.') }),
     body: buttonForm,
   },
   handler: async (ctx, { params }) => {
