@@ -8,6 +8,7 @@
  */
 import type { ActivityEntry, ActivityPage } from '../../../shared/account-api.ts';
 import { nowSeconds } from '../clock.ts';
+import type { Translate } from '../i18n/translator.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { deviceLabel } from '../security/user-agent.ts';
@@ -26,7 +27,8 @@ export function activityService(deps: {
 }) {
   const { repo } = deps;
 
-  async function toEntries(accountId: string, rows: ActivityRow[]): Promise<ActivityEntry[]> {
+  /** `t`: the language of each entry's `detail` (English when not given: the account API, the data export). */
+  async function toEntries(accountId: string, rows: ActivityRow[], t?: Translate): Promise<ActivityEntry[]> {
     const names = await deps.clientNames([...new Set(rows.map((r) => r.clientId).filter((c): c is string => Boolean(c)))]);
     return rows.map((r) => ({
       id: String(r.id),
@@ -35,16 +37,16 @@ export function activityService(deps: {
       ip: r.ip,
       device: r.userAgent ? deviceLabel(r.userAgent) : null,
       app: r.clientId ? names.get(r.clientId) ?? r.clientId : null,
-      detail: describeEvent(r, accountId),
+      detail: describeEvent(r, accountId, t),
     }));
   }
 
-  /** One page of the account's activity, older than `cursor` (an entry id from a previous page). */
-  async function page(accountId: string, q: { cursor?: number; limit: number }): Promise<ActivityPage> {
+  /** One page of the account's activity, older than `cursor` (an entry id from a previous page); `detail` in `t`'s language. */
+  async function page(accountId: string, q: { cursor?: number; limit: number }, t?: Translate): Promise<ActivityPage> {
     const rows = await repo.page(accountId, { events: EVENTS, prefix: 'passkey.', since: nowSeconds() - RETENTION_SECONDS, before: q.cursor, limit: q.limit + 1 });
     const more = rows.length > q.limit;
     const shown = rows.slice(0, q.limit);
-    return { entries: await toEntries(accountId, shown), nextCursor: more ? String(shown.at(-1)!.id) : null };
+    return { entries: await toEntries(accountId, shown, t), nextCursor: more ? String(shown.at(-1)!.id) : null };
   }
 
   return {
@@ -61,8 +63,8 @@ export function activityService(deps: {
       }
     },
     /** One shown entry of the account by id; undefined when it is not one of its shown entries. */
-    async entry(accountId: string, id: number): Promise<ActivityEntry | undefined> {
-      const found = (await page(accountId, { cursor: id + 1, limit: 1 })).entries[0];
+    async entry(accountId: string, id: number, t?: Translate): Promise<ActivityEntry | undefined> {
+      const found = (await page(accountId, { cursor: id + 1, limit: 1 }, t)).entries[0];
       return found?.id === String(id) ? found : undefined;
     },
     /** A key used from an IP it was never used from before: one `api_key.new_ip` event. */

@@ -8,6 +8,7 @@
  * logins and reasons only).
  */
 import type { ActivityEntry } from '../../../shared/account-api.ts';
+import { translator, type Translate } from '../i18n/translator.ts';
 
 export const ACTIVITY_RETENTION_DAYS = 90;
 export const ACTIVITY_PAGE_DEFAULT = 20;
@@ -25,78 +26,93 @@ export interface ActivityRow {
   data: Record<string, unknown>;
 }
 
-type Describe = (data: Record<string, unknown>) => string;
+type Describe = (data: Record<string, unknown>, t: Translate) => string;
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-const key = (d: Record<string, unknown>) => (d.visibleId ? ` ${str(d.visibleId)}` : '');
+const englishT = translator('en');
 
-/** The events shown, each with the sentence it reads as. */
+/** The events shown, each with the sentence it reads as (one catalog sentence per form it takes). */
 export const shownEvents: Record<string, Describe> = {
-  'signin.succeeded': (d) => {
+  'signin.succeeded': (d, t) => {
     const amr = Array.isArray(d.amr) ? d.amr : [];
-    return amr.includes('otp') ? 'Signed in with a code from the authenticator app.'
-      : amr.includes('mfa') ? 'Signed in with a recovery code.'
-      : amr.includes('hwk') || amr.includes('swk') || amr.includes('passkey') ? 'Signed in with a passkey.' : 'Signed in.';
+    return amr.includes('otp') ? t('Signed in with a code from the authenticator app.')
+      : amr.includes('mfa') ? t('Signed in with a recovery code.')
+      : amr.includes('hwk') || amr.includes('swk') || amr.includes('passkey') ? t('Signed in with a passkey.') : t('Signed in.');
   },
-  'signin.failed': (d) => (d.method === 'passkey' ? 'Failed sign-in with a passkey.' : 'Failed sign-in: wrong password.'),
-  'passkey.added': (d) => `A passkey was added${d.name ? ` ("${str(d.name)}")` : ''}.`,
-  'passkey.renamed': (d) => `A passkey was renamed${d.to ? ` to "${str(d.to)}"` : ''}.`,
-  'passkey.deleted': (d) => `A passkey was removed${d.name ? ` ("${str(d.name)}")` : ''}${d.reason === 'password_reset' ? ' with the password reset' : ''}.`,
-  'passkey.counter_regression': (d) => `A passkey${d.name ? ` ("${str(d.name)}")` : ''} was refused: its counter went backwards, as when a passkey is copied.`,
-  'signin.refused_locked': () => 'Sign-in refused: the account is locked until its password is reset.',
-  '2fa.failed': () => 'A wrong two-factor code was entered.',
-  '2fa.enabled': () => 'Two-factor authentication was turned on.',
-  '2fa.disabled': () => 'Two-factor authentication was turned off.',
-  '2fa.recovery_code_used': (d) => `A recovery code was used (${str(d.left)} left).`,
-  '2fa.recovery_codes_regenerated': () => 'New recovery codes were created.',
-  '2fa.trusted_devices_forgotten': () => 'Every remembered device was forgotten.',
-  '2fa.trusted_device_revoked': (d) => `A remembered device was forgotten (${str(d.device) || 'unknown device'}).`,
-  'reauth.failed': () => 'A wrong password was entered to confirm a sensitive action.',
-  'password.changed': () => 'The password was changed.',
-  'password.reset_requested': () => 'A password reset link was requested.',
-  'password.reset': () => 'The password was reset from a mailed link.',
-  'email.change_requested': (d) => `A change of the account email${d.email ? ` to ${str(d.email)}` : ''} was requested.`,
-  'email.changed': (d) => `The account email was changed${d.to ? ` to ${str(d.to)}` : ''}.`,
-  'email.verified': () => 'The account email was confirmed.',
-  'account.created': () => 'The account was created.',
-  'account.created_by_operator': () => 'The account was created by support.',
-  'account.details_changed': () => 'Name, language or time zone changed.',
-  'account.locked_down': (d) => `The account was locked down${d.via === 'mail' ? ' from the link in a sign-in mail' : ''}: every device was signed out, every API key revoked and sign-in refused until the password is reset.`,
-  'account.lockdown_lifted': () => 'The lockdown ended with a password reset.',
-  'data.exported': () => 'A copy of the account data was downloaded.',
-  'sessions.ended_others': (d) => `Every other device was signed out (${str(d.sessions)}).`,
-  'sessions.ended_all': (d) => `Every device was signed out (${str(d.sessions)}).`,
-  'session.ended': () => 'A device was signed out.',
-  'app.signed_out': (d) => `Signed out of ${str(d.name) || 'an app'}: its access was revoked.`,
-  'developer_mode.enabled': () => 'Developer mode was turned on.',
-  'developer_mode.disabled': (d) => `Developer mode was turned off (${str(d.revokedKeys)} API key(s) revoked).`,
-  'api_key.created': (d) => `API key${key(d)} was created (${str(d.scope)}).`,
-  'api_key.rotated': (d) => `API key${key(d)} got a new secret.`,
-  'api_key.revoked': (d) => `API key${key(d)} was revoked.`,
-  'api_keys.revoked_all': (d) => `Every API key was revoked (${str(d.count)}).`,
-  'api_key.new_ip': (d) => `API key${key(d)} was used from a new IP address.`,
-  'database.created': (d) => `Database ${str(d.database)} was created.`,
-  'database.deleted': (d) => `Database ${str(d.database)} was deleted.`,
-  'database.ownership_transferred': (d) => `Ownership of database ${str(d.database)} was transferred.`,
-  'database.invitation_accepted': (d) => `Joined database ${str(d.database)}.`,
-  'database.invitation_declined': (d) => `Declined the invitation to database ${str(d.database)}.`,
-  'database.left': (d) => `Left database ${str(d.database)}.`,
-  'database.member_removed': (d) => `Removed from database ${str(d.database)}.`,
-  'membership.login_changed': (d) => `The sign-in login on database ${str(d.database)} was changed from ${str(d.old)} to ${str(d.new)}.`,
+  'signin.failed': (d, t) => (d.method === 'passkey' ? t('Failed sign-in with a passkey.') : t('Failed sign-in: wrong password.')),
+  'passkey.added': (d, t) => (d.name ? t('A passkey was added ("{{name}}").', { name: str(d.name) }) : t('A passkey was added.')),
+  'passkey.renamed': (d, t) => (d.to ? t('A passkey was renamed to "{{name}}".', { name: str(d.to) }) : t('A passkey was renamed.')),
+  'passkey.deleted': (d, t) => {
+    const withReset = d.reason === 'password_reset';
+    if (d.name) {
+      const name = str(d.name);
+      return withReset ? t('A passkey was removed ("{{name}}") with the password reset.', { name }) : t('A passkey was removed ("{{name}}").', { name });
+    }
+    return withReset ? t('A passkey was removed with the password reset.') : t('A passkey was removed.');
+  },
+  'passkey.counter_regression': (d, t) => (d.name
+    ? t('A passkey ("{{name}}") was refused: its counter went backwards, as when a passkey is copied.', { name: str(d.name) })
+    : t('A passkey was refused: its counter went backwards, as when a passkey is copied.')),
+  'signin.refused_locked': (_, t) => t('Sign-in refused: the account is locked until its password is reset.'),
+  '2fa.failed': (_, t) => t('A wrong two-factor code was entered.'),
+  '2fa.enabled': (_, t) => t('Two-factor authentication was turned on.'),
+  '2fa.disabled': (_, t) => t('Two-factor authentication was turned off.'),
+  '2fa.recovery_code_used': (d, t) => t('A recovery code was used ({{left}} left).', { left: str(d.left) }),
+  '2fa.recovery_codes_regenerated': (_, t) => t('New recovery codes were created.'),
+  '2fa.trusted_devices_forgotten': (_, t) => t('Every remembered device was forgotten.'),
+  '2fa.trusted_device_revoked': (d, t) => t('A remembered device was forgotten ({{device}}).', { device: str(d.device) || t('unknown device') }),
+  'reauth.failed': (_, t) => t('A wrong password was entered to confirm a sensitive action.'),
+  'password.changed': (_, t) => t('The password was changed.'),
+  'password.reset_requested': (_, t) => t('A password reset link was requested.'),
+  'password.reset': (_, t) => t('The password was reset from a mailed link.'),
+  'email.change_requested': (d, t) => (d.email ? t('A change of the account email to {{email}} was requested.', { email: str(d.email) }) : t('A change of the account email was requested.')),
+  'email.changed': (d, t) => (d.to ? t('The account email was changed to {{email}}.', { email: str(d.to) }) : t('The account email was changed.')),
+  'email.verified': (_, t) => t('The account email was confirmed.'),
+  'account.created': (_, t) => t('The account was created.'),
+  'account.created_by_operator': (_, t) => t('The account was created by support.'),
+  'account.details_changed': (_, t) => t('Name, language or time zone changed.'),
+  'account.locked_down': (d, t) => (d.via === 'mail'
+    ? t('The account was locked down from the link in a sign-in mail: every device was signed out, every API key revoked and sign-in refused until the password is reset.')
+    : t('The account was locked down: every device was signed out, every API key revoked and sign-in refused until the password is reset.')),
+  'account.lockdown_lifted': (_, t) => t('The lockdown ended with a password reset.'),
+  'data.exported': (_, t) => t('A copy of the account data was downloaded.'),
+  'sessions.ended_others': (d, t) => t('Every other device was signed out ({{sessions}}).', { sessions: str(d.sessions) }),
+  'sessions.ended_all': (d, t) => t('Every device was signed out ({{sessions}}).', { sessions: str(d.sessions) }),
+  'session.ended': (_, t) => t('A device was signed out.'),
+  'app.signed_out': (d, t) => (str(d.name) ? t('Signed out of {{app}}: its access was revoked.', { app: str(d.name) }) : t('Signed out of an app: its access was revoked.')),
+  'developer_mode.enabled': (_, t) => t('Developer mode was turned on.'),
+  'developer_mode.disabled': (d, t) => t('Developer mode was turned off ({{revoked}} API key(s) revoked).', { revoked: str(d.revokedKeys) }),
+  'api_key.created': (d, t) => (d.visibleId ? t('API key {{key}} was created ({{scope}}).', { key: str(d.visibleId), scope: str(d.scope) }) : t('API key was created ({{scope}}).', { scope: str(d.scope) })),
+  'api_key.rotated': (d, t) => (d.visibleId ? t('API key {{key}} got a new secret.', { key: str(d.visibleId) }) : t('API key got a new secret.')),
+  'api_key.revoked': (d, t) => (d.visibleId ? t('API key {{key}} was revoked.', { key: str(d.visibleId) }) : t('API key was revoked.')),
+  'api_keys.revoked_all': (d, t) => t('Every API key was revoked ({{revoked}}).', { revoked: str(d.count) }),
+  'api_key.new_ip': (d, t) => (d.visibleId ? t('API key {{key}} was used from a new IP address.', { key: str(d.visibleId) }) : t('API key was used from a new IP address.')),
+  'database.created': (d, t) => t('Database {{database}} was created.', { database: str(d.database) }),
+  'database.deleted': (d, t) => t('Database {{database}} was deleted.', { database: str(d.database) }),
+  'database.ownership_transferred': (d, t) => t('Ownership of database {{database}} was transferred.', { database: str(d.database) }),
+  'database.invitation_accepted': (d, t) => t('Joined database {{database}}.', { database: str(d.database) }),
+  'database.invitation_declined': (d, t) => t('Declined the invitation to database {{database}}.', { database: str(d.database) }),
+  'database.left': (d, t) => t('Left database {{database}}.', { database: str(d.database) }),
+  'database.member_removed': (d, t) => t('Removed from database {{database}}.', { database: str(d.database) }),
+  'membership.login_changed': (d, t) => t('The sign-in login on database {{database}} was changed from {{old}} to {{new}}.', { database: str(d.database), old: str(d.old), new: str(d.new) }),
 };
 
 export function isShownEvent(event: string): boolean {
   return event in shownEvents || event.startsWith('passkey.');
 }
 
-/** The sentence of an event, with who did it when it was not the person, and the reason support gave. */
-export function describeEvent(row: ActivityRow, accountId: string): string {
-  const base = shownEvents[row.event]?.(row.data)
-    ?? (row.event.startsWith('passkey.') ? `Passkey: ${row.event.slice('passkey.'.length).replace(/_/g, ' ')}.` : row.event);
-  const by = row.actor === 'operator' ? ' By support.'
-    : row.actor.startsWith('client:') ? ' By the database.'
-    : row.actor !== accountId && row.actor !== 'anonymous' ? ' By a database owner.' : '';
-  const reason = typeof row.data.reason === 'string' && row.data.reason ? ` Reason given: ${row.data.reason}` : '';
-  return `${base}${by}${reason}`;
+/**
+ * The sentence of an event, with who did it when it was not the person, and the reason support gave,
+ * in `t`'s language: English for the account API and the data export (machine-readable, unchanged),
+ * the account's language on the pages.
+ */
+export function describeEvent(row: ActivityRow, accountId: string, t: Translate = englishT): string {
+  const base = shownEvents[row.event]?.(row.data, t)
+    ?? (row.event.startsWith('passkey.') ? t('Passkey: {{what}}.', { what: row.event.slice('passkey.'.length).replace(/_/g, ' ') }) : row.event);
+  const by = row.actor === 'operator' ? t('By support.')
+    : row.actor.startsWith('client:') ? t('By the database.')
+    : row.actor !== accountId && row.actor !== 'anonymous' ? t('By a database owner.') : '';
+  const reason = typeof row.data.reason === 'string' && row.data.reason ? t('Reason given: {{reason}}', { reason: row.data.reason }) : '';
+  return [base, by, reason].filter(Boolean).join(' ');
 }
 
 export type { ActivityEntry };

@@ -7,6 +7,6 @@ import { activityPage } from './views.tsx';
 
 export const showActivity = defineRoute('GET /my/security/activity', { guards: [signedIn], input: { query: activityQuery } }, async (ctx, { query }) => {
   const { account } = portalOf(ctx);
-  const page = await ctx.state.services.activity.page(account.id, { cursor: query.cursor, limit: query.limit });
-  html(ctx, activityPage({ account, entries: page.entries, nextCursor: page.nextCursor, first: query.cursor === undefined }));
+  const page = await ctx.state.services.activity.page(account.id, { cursor: query.cursor, limit: query.limit }, ctx.state.t);
+  html(ctx, activityPage({ t: ctx.state.t, account, entries: page.entries, nextCursor: page.nextCursor, first: query.cursor === undefined }));
 });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import { msg } from '../../i18n/translator.ts';
 import { buttonForm, doneQuery } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
@@ -17,14 +18,14 @@ export const hiddenClients = [PORTAL_CLIENT_ID];
 
 export const showConnectedApps = defineRoute('GET /my/security/apps', { guards: [signedIn], input: { query: doneQuery } }, async (ctx, { query }) => {
   const { account } = portalOf(ctx);
-  html(ctx, connectedAppsPage({ account, csrf: ctx.state.csrfToken, apps: await ctx.state.services.security.sessions.connectedApps(account.id, hiddenClients), done: query.done }));
+  html(ctx, connectedAppsPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, apps: await ctx.state.services.security.sessions.connectedApps(account.id, hiddenClients), done: query.done }));
 });
 
 export const signOutOfApp = defineRoute('POST /my/security/apps/:clientId/sign-out', {
   guards: [signedIn],
   paramsError: 'not_found',
   input: {
-    params: z.object({ clientId: z.string({ error: 'Unknown database or app.' }).regex(/^[A-Za-z0-9._:-]{1,200}$/, 'Unknown database or app.') }),
+    params: z.object({ clientId: z.string({ error: msg('Unknown database or app.') }).regex(/^[A-Za-z0-9._:-]{1,200}$/, msg('Unknown database or app.')) }),
     body: buttonForm,
   },
 }, async (ctx, { params }) => {

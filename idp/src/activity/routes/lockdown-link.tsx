@@ -7,25 +7,19 @@ import { z } from 'zod';
 import { tokenField } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { Layout, Notice, renderPage } from '../../ui/render.tsx';
-import { lockdownConfirmPage, lockdownDonePage } from './views.tsx';
+import { lockdownConfirmPage, lockdownDonePage, lockdownLinkExpiredPage } from './views.tsx';
 
 const linkSchema = z.object({ token: tokenField });
 
 export const showLockdownLink = defineRoute('GET /lockdown', { input: { query: linkSchema } }, async (ctx, { query }) => {
   if (!await ctx.state.services.security.lockdown.isMailLinkLive(query.token)) {
-    html(ctx, renderPage(
-      <Layout title="Link expired">
-        <h1>This link has expired</h1>
-        <Notice kind="error">This link is invalid, was already used, or has expired. To secure your account, <a href="/password/forgot">reset your password</a>, or sign in and use "This wasn't me" on the security activity page.</Notice>
-      </Layout>,
-    ), 410);
+    html(ctx, lockdownLinkExpiredPage({ t: ctx.state.t }), 410);
     return;
   }
-  html(ctx, lockdownConfirmPage({ csrf: ctx.state.csrfToken, action: '/lockdown', token: query.token }));
+  html(ctx, lockdownConfirmPage({ t: ctx.state.t, csrf: ctx.state.csrfToken, action: '/lockdown', token: query.token }));
 });
 
 export const lockDownFromLink = defineRoute('POST /lockdown', { input: { body: linkSchema } }, async (ctx, { body }) => {
   const { email } = await ctx.state.services.security.lockdown.lockDownFromMailLink(body.token, ctx.ip);
-  html(ctx, lockdownDonePage({ email }));
+  html(ctx, lockdownDonePage({ t: ctx.state.t, email }));
 });

@@ -14,14 +14,14 @@ import { lockdownConfirmPage, lockdownDonePage } from './views.tsx';
 
 export const showLockdown = defineRoute('GET /my/security/lockdown', { guards: [signedIn], input: { query: z.object({ entry: cursorField }) } }, async (ctx, { query }) => {
   const { account } = portalOf(ctx);
-  const entry = query.entry === undefined ? undefined : await ctx.state.services.activity.entry(account.id, query.entry);
+  const entry = query.entry === undefined ? undefined : await ctx.state.services.activity.entry(account.id, query.entry, ctx.state.t);
   if (query.entry !== undefined && !entry) throw new AppError('not_found', 'That activity entry is not in your recent security activity.');
-  html(ctx, lockdownConfirmPage({ account, csrf: ctx.state.csrfToken, action: '/my/security/lockdown', entry, tz: account.timezone }));
+  html(ctx, lockdownConfirmPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, action: '/my/security/lockdown', entry, tz: account.timezone }));
 });
 
 export const lockDownAccount = defineRoute('POST /my/security/lockdown', { guards: [signedIn], input: { body: buttonForm } }, async (ctx) => {
   const { account } = portalOf(ctx);
   await ctx.state.services.security.lockdown.lockDown(account, 'portal', ctx.ip);
   // This browser's session ended with the others: the answer page is a signed-out one.
-  html(ctx, lockdownDonePage({ email: account.email }));
+  html(ctx, lockdownDonePage({ t: ctx.state.t, email: account.email }));
 });

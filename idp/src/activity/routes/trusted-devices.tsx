@@ -14,7 +14,7 @@ import { seeOther } from '../../http/redirect.ts';
 
 export const showTrustedDevices = defineRoute('GET /my/security/trusted-devices', { guards: [signedIn], input: { query: doneQuery } }, async (ctx, { query }) => {
   const { account } = portalOf(ctx);
-  html(ctx, trustedDevicesPage({ account, csrf: ctx.state.csrfToken, devices: await ctx.state.services.security.twoFactor.listTrustedDevices(account.id), done: query.done }));
+  html(ctx, trustedDevicesPage({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, devices: await ctx.state.services.security.twoFactor.listTrustedDevices(account.id), done: query.done }));
 });
 
 export const revokeTrustedDevice = defineRoute('POST /my/security/trusted-devices/:id/revoke', {
