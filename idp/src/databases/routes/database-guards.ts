@@ -7,14 +7,15 @@
  */
 import { AppError } from '../../errors.ts';
 import { defineGuard } from '../../http/route.ts';
+import { msg } from '../../i18n/translator.ts';
 import { portalOf } from '../../portal/portal-session.ts';
 
-const gone = 'This database does not exist, or you are not a member of it.';
+const gone = msg('This database does not exist, or you are not a member of it.');
 
 export const databaseOwner = defineGuard('database-owner', async (ctx) => {
   const id = ctx.state.routeParams.id;
   const found = id ? await ctx.state.services.databases.roleOf(id, portalOf(ctx).account.id) : undefined;
   if (!found) throw new AppError('not_found', gone);
-  if (found.role !== 'owner') throw new AppError('forbidden', `Only the owner of ${found.databaseName} can do this.`);
+  if (found.role !== 'owner') throw new AppError('forbidden', 'Only the owner of {{database}} can do this.', { params: { database: found.databaseName } });
   return true;
 }, 'confirm');
