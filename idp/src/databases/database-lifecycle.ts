@@ -21,6 +21,7 @@
 import type { Account } from '../accounts/types.ts';
 import type { AccountService } from '../accounts/account-service.ts';
 import { AppError } from '../errors.ts';
+import { msg } from '../i18n/translator.ts';
 import type { AuditRepository } from '../security/audit-repository.ts';
 import { randomId, sha256 } from '../security/tokens.ts';
 import { nowSeconds } from '../clock.ts';
@@ -46,11 +47,12 @@ export interface DatabaseLifecycleDeps {
   production: boolean;
 }
 
-/** Confirmed email first: an unconfirmed account may be someone else's address (issue 13, finding 1). */
-function requireConfirmedOwner(owner: Account, what: string): void {
-  if (!owner.emailVerifiedAt) {
-    throw new AppError('forbidden', `Confirm your email address before you ${what}: open the link we sent to ${owner.email}.`);
-  }
+/**
+ * Confirmed email first: an unconfirmed account may be someone else's address (issue 13, finding 1).
+ * `refusal` is the catalog sentence to answer with; its `{{email}}` is the owner's address.
+ */
+function requireConfirmedOwner(owner: Account, refusal: string): void {
+  if (!owner.emailVerifiedAt) throw new AppError('forbidden', refusal, { params: { email: owner.email } });
 }
 
 export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
@@ -82,7 +84,7 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
 
   async function assertNameFree(name: string): Promise<void> {
     if (await repo.findByName(name)) {
-      throw new AppError('conflict', `A database named "${name}" already exists. Choose another name.`, { fields: { name: 'This name is taken.' } });
+      throw new AppError('conflict', 'A database named "{{name}}" already exists. Choose another name.', { params: { name }, fields: { name: msg('This name is taken.') } });
     }
   }
 
@@ -106,7 +108,7 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
       const owner = await accounts.findById(ownerId);
       if (!owner) throw new AppError('not_found', 'The owner account does not exist.');
       const selfService = actor.kind !== 'operator';
-      if (selfService) requireConfirmedOwner(owner, 'create a database');
+      if (selfService) requireConfirmedOwner(owner, msg('Confirm your email address before you create a database: open the link we sent to {{email}}.'));
       checkClientUris(input, { selfService, production: deps.production });
       await assertNameFree(input.name);
       if (selfService) {
@@ -142,7 +144,7 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
     async recordRegisteredClient(ownerId: string, properties: Record<string, unknown>): Promise<Database> {
       const owner = await accounts.findById(ownerId);
       if (!owner) throw new AppError('not_found', 'The owner of this registration token no longer exists.');
-      requireConfirmedOwner(owner, 'register a database');
+      requireConfirmedOwner(owner, msg('Confirm your email address before you register a database: open the link we sent to {{email}}.'));
       if (properties[TRUSTED_CLIENT_METADATA] !== undefined) throw new AppError('invalid_input', 'A registered database cannot choose to be trusted.');
       checkClientUris(registeredUris(properties), { selfService: true, production: deps.production });
       const name = String(properties.client_name ?? '');
@@ -155,7 +157,7 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
 
     async createRegistrationToken(ownerEmail: string): Promise<{ token: string; expiresAt: number; owner: Account }> {
       const owner = await accounts.findByEmail(ownerEmail);
-      if (!owner) throw new AppError('not_found', `No account has the email ${ownerEmail}.`);
+      if (!owner) throw new AppError('not_found', 'No account has the email {{email}}.', { params: { email: ownerEmail } });
       const token = await clients.issueInitialAccessToken(REGISTRATION_TOKEN_TTL, [DATABASE_REGISTRATION_POLICY]);
       const now = nowSeconds();
       await repo.insertRegistrationToken(sha256(token), owner.id, now, now + REGISTRATION_TOKEN_TTL);
@@ -174,7 +176,7 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
       const metadata = await clients.find(database.clientId);
       if (!metadata) throw new AppError('not_found', 'The client of this database is missing.');
       if (!usesClientSecret(String(metadata.token_endpoint_auth_method ?? 'client_secret_basic'))) {
-        throw new AppError('bad_request', `${database.name} signs its requests with its own key (private_key_jwt); it has no secret to regenerate.`);
+        throw new AppError('bad_request', '{{database}} signs its requests with its own key (private_key_jwt); it has no secret to regenerate.', { params: { database: database.name } });
       }
       const clientSecret = newClientSecret();
       await clients.save({ ...metadata, client_secret: clientSecret });
@@ -258,7 +260,7 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
       requireManager(database, actor);
       const target = await repo.membership(toMembershipId);
       if (!target || target.databaseId !== database.id || target.status !== 'active' || !target.accountId) {
-        throw new AppError('bad_request', 'Choose an active member of this database as the new owner.', { fields: { member: 'Choose an active member.' } });
+        throw new AppError('bad_request', 'Choose an active member of this database as the new owner.', { fields: { member: msg('Choose an active member.') } });
       }
       if (target.role === 'owner') throw new AppError('bad_request', 'This member already owns the database.');
       const now = nowSeconds();
@@ -276,7 +278,7 @@ export function databaseLifecycle(deps: DatabaseLifecycleDeps) {
       const database = await requireDatabase(databaseId);
       requireManager(database, actor);
       if (confirmName.trim().toLowerCase() !== database.name.toLowerCase()) {
-        throw new AppError('invalid_input', `Type the name of the database, ${database.name}, to confirm.`, { fields: { confirm: 'The name does not match.' } });
+        throw new AppError('invalid_input', 'Type the name of the database, {{database}}, to confirm.', { params: { database: database.name }, fields: { confirm: msg('The name does not match.') } });
       }
       // The database row (and its memberships) first: a failure after it leaves an orphan client that
       // nobody can sign in to, never a database without its client.

@@ -42,7 +42,7 @@ export function requireManager(database: Database, actor: Actor): void {
   const allowed = actor.kind === 'operator'
     || (actor.kind === 'account' && database.ownerId === actor.accountId)
     || (actor.kind === 'database' && database.clientId === actor.clientId);
-  if (!allowed) throw new AppError('forbidden', `Only the owner of ${database.name} can do this.`);
+  if (!allowed) throw new AppError('forbidden', 'Only the owner of {{database}} can do this.', { params: { database: database.name } });
 }
 
 /** A membership with its database, or nothing when the database is gone. */

@@ -7,9 +7,10 @@
  */
 import { AppError } from '../../errors.ts';
 import { defineGuard } from '../../http/route.ts';
+import { msg } from '../../i18n/translator.ts';
 import { portalOf } from '../../portal/portal-session.ts';
 
-const gone = 'This database does not exist, or you are not a member of it.';
+const gone = msg('This database does not exist, or you are not a member of it.');
 
 export const databaseOwner = defineGuard('database-owner', async (ctx) => {
   const id = ctx.state.routeParams.id;

@@ -25,12 +25,17 @@ import { advancedFormSchema, AdvancedSettings } from './database-advanced.tsx';
 import { databaseUpdateSchema } from '../schemas.ts';
 import { parseInput } from '../../http/validate.ts';
 import { seeOther } from '../../http/redirect.ts';
+import { msg, translateText, type Translate } from '../../i18n/translator.ts';
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
-const transferSchema = z.object({ member: z.string({ error: 'Choose the new owner.' }).regex(idPattern, 'Choose the new owner.') });
-const deleteSchema = z.object({ confirm: z.string({ error: 'Type the name of the database to confirm.' }).trim().min(1, 'Type the name of the database to confirm.').max(100, 'That is not the name of this database.') });
+const chooseOwner = msg('Choose the new owner.');
+const typeName = msg('Type the name of the database to confirm.');
+const transferSchema = z.object({ member: z.string({ error: chooseOwner }).regex(idPattern, chooseOwner) });
+const deleteSchema = z.object({ confirm: z.string({ error: typeName }).trim().min(1, typeName).max(100, msg('That is not the name of this database.')) });
 
 interface PageProps {
+  /** The request's translation (`ctx.state.t`). */
+  t: Translate;
   account: Account;
   csrf: string;
   database: Database;
@@ -38,46 +43,49 @@ interface PageProps {
   members: MemberView[];
   /** The owner's view only. */
   settings?: DatabaseClientSettings;
+  /** A catalog key (databaseNotices), translated here. */
   notice?: string;
   error?: string;
   fields?: Record<string, string>;
 }
 
 function databaseView(p: PageProps): string {
-  const { database, membership } = p;
+  const { t, database, membership } = p;
+  const name = { database: database.name };
+  const roleOf = (role: string) => (role === 'owner' ? t('Owner') : t('Member'));
   const owner = membership.role === 'owner';
   const others = p.members.filter((m) => m.role !== 'owner' && m.status === 'active');
   const action = (what: string) => `/my/databases/${database.id}/${what}`;
   return renderPage(
-    <Layout title={database.name} user={p.account} active="databases">
+    <Layout t={t} title={database.name} user={p.account} active="databases">
       <h1>{database.name}</h1>
-      {p.notice && <Notice kind="success">{p.notice}</Notice>}
+      {p.notice && <Notice kind="success">{translateText(t, p.notice)}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
-      <Section id="about" title="About">
+      <Section id="about" title={t('About')}>
         <dl>
-          <dt>URL</dt><dd>{database.url}</dd>
-          <dt>Your role</dt><dd>{owner ? 'Owner' : 'Member'}</dd>
-          <dt>Your sign-in login</dt><dd>{membership.login}</dd>
-          {owner && <><dt>Client ID</dt><dd><code>{database.clientId}</code></dd></>}
+          <dt>{t('URL')}</dt><dd>{database.url}</dd>
+          <dt>{t('Your role')}</dt><dd>{roleOf(membership.role)}</dd>
+          <dt>{t('Your sign-in login')}</dt><dd>{membership.login}</dd>
+          {owner && <><dt>{t('Client ID')}</dt><dd><code>{database.clientId}</code></dd></>}
         </dl>
-        <p class="hint">Only support can change a sign-in login; changing your account email does not.</p>
-        <p><a class="button" href={openUrlOf(database)}>Open {database.name}</a></p>
+        <p class="hint">{t('Only support can change a sign-in login; changing your account email does not.')}</p>
+        <p><a class="button" href={openUrlOf(database)}>{t('Open {{database}}', name)}</a></p>
       </Section>
       {owner && (
-        <Section id="members" title="Members">
+        <Section id="members" title={t('Members')}>
           <table>
-            <thead><tr><th>Sign-in login</th><th>Name</th><th>Role</th><th>Status</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+            <thead><tr><th>{t('Sign-in login')}</th><th>{t('Name')}</th><th>{t('Role')}</th><th>{t('Status')}</th><th><span class="visually-hidden">{t('Actions')}</span></th></tr></thead>
             <tbody>
               {p.members.map((m) => (
                 <tr key={m.id}>
                   <td>{m.login}</td>
                   <td>{m.name ?? ''}</td>
-                  <td>{m.role === 'owner' ? 'Owner' : 'Member'}</td>
-                  <td>{m.status === 'invited' ? 'Invited' : 'Active'}</td>
+                  <td>{roleOf(m.role)}</td>
+                  <td>{m.status === 'invited' ? t('Invited') : t('Active')}</td>
                   <td>
                     {m.role !== 'owner' && (
                       <PostForm action={action(`members/${m.id}/remove`)} csrf={p.csrf}>
-                        <button type="submit" class="secondary">{m.status === 'invited' ? 'Withdraw' : 'Remove'}</button>
+                        <button type="submit" class="secondary">{m.status === 'invited' ? t('Withdraw') : t('Remove')}</button>
                       </PostForm>
                     )}
                   </td>
@@ -85,46 +93,46 @@ function databaseView(p: PageProps): string {
               ))}
             </tbody>
           </table>
-          <h3>Invite someone</h3>
+          <h3>{t('Invite someone')}</h3>
           <PostForm action={action('invite')} csrf={p.csrf}>
-            <Field name="email" label="Email" type="email" error={p.fields?.email} hint="They sign in to this database with this address." />
-            <button type="submit">Send invitation</button>
+            <Field name="email" label={t('Email')} type="email" error={p.fields?.email} hint={t('They sign in to this database with this address.')} />
+            <button type="submit">{t('Send invitation')}</button>
           </PostForm>
         </Section>
       )}
       {owner && (
-        <Section id="transfer" title="Transfer ownership">
-          {others.length === 0 ? <p>Invite a member first: only an active member can become the owner.</p> : (
+        <Section id="transfer" title={t('Transfer ownership')}>
+          {others.length === 0 ? <p>{t('Invite a member first: only an active member can become the owner.')}</p> : (
             <PostForm action={action('transfer')} csrf={p.csrf}>
-              <Select name="member" label="New owner" options={others.map((m) => [m.id, m.login] as const)} error={p.fields?.member} />
-              <button type="submit">Transfer ownership</button>
+              <Select name="member" label={t('New owner')} options={others.map((m) => [m.id, m.login] as const)} error={p.fields?.member} />
+              <button type="submit">{t('Transfer ownership')}</button>
             </PostForm>
           )}
         </Section>
       )}
       {owner && (
-        <Section id="secret" title="Client secret">
-          <p>Regenerating the secret stops the old one at once: update the database's configuration right after.</p>
+        <Section id="secret" title={t('Client secret')}>
+          <p>{t("Regenerating the secret stops the old one at once: update the database's configuration right after.")}</p>
           <PostForm action={action('secret')} csrf={p.csrf}>
-            <button type="submit" class="secondary">Regenerate the client secret</button>
+            <button type="submit" class="secondary">{t('Regenerate the client secret')}</button>
           </PostForm>
         </Section>
       )}
-      {owner && p.settings && <AdvancedSettings databaseId={database.id} csrf={p.csrf} settings={p.settings} fields={p.fields} />}
+      {owner && p.settings && <AdvancedSettings t={t} databaseId={database.id} csrf={p.csrf} settings={p.settings} fields={p.fields} />}
       {owner && (
-        <Section id="delete" title="Delete the database">
-          <p>Nobody can sign in to {database.name} with this account service any more. This cannot be undone.</p>
+        <Section id="delete" title={t('Delete the database')}>
+          <p>{t('Nobody can sign in to {{database}} with this account service any more. This cannot be undone.', name)}</p>
           <PostForm action={action('delete')} csrf={p.csrf}>
-            <Field name="confirm" label={`Type ${database.name} to confirm`} error={p.fields?.confirm} autocomplete="off" />
-            <button type="submit" class="danger">Delete {database.name}</button>
+            <Field name="confirm" label={t('Type {{database}} to confirm', name)} error={p.fields?.confirm} autocomplete="off" />
+            <button type="submit" class="danger">{t('Delete {{database}}', name)}</button>
           </PostForm>
         </Section>
       )}
       {!owner && (
-        <Section id="leave" title="Leave">
-          <p>You will no longer be able to sign in to {database.name}.</p>
+        <Section id="leave" title={t('Leave')}>
+          <p>{t('You will no longer be able to sign in to {{database}}.', name)}</p>
           <PostForm action={action('leave')} csrf={p.csrf}>
-            <button type="submit" class="danger">Leave {database.name}</button>
+            <button type="submit" class="danger">{t('Leave {{database}}', name)}</button>
           </PostForm>
         </Section>
       )}
@@ -132,15 +140,16 @@ function databaseView(p: PageProps): string {
   );
 }
 
-const gone = 'This database does not exist, or you are not a member of it.';
+const gone = msg('This database does not exist, or you are not a member of it.');
+const noMember = msg('This member does not exist.');
 const databaseParams = z.object({ id: z.string({ error: gone }).regex(idPattern, gone) });
-const memberParams = databaseParams.extend({ member: z.string({ error: 'This member does not exist.' }).regex(idPattern, 'This member does not exist.') });
+const memberParams = databaseParams.extend({ member: z.string({ error: noMember }).regex(idPattern, noMember) });
 
 async function render(ctx: AppContext, databaseId: string, extra: { notice?: string; error?: string; fields?: Record<string, string> } = {}, status = 200): Promise<void> {
   const { account } = portalOf(ctx);
   const view = await ctx.state.services.databases.view(databaseId, account.id);
   const settings = view.membership.role === 'owner' ? await ctx.state.services.databases.clientSettings(view.database.id, { kind: 'account', accountId: account.id }) : undefined;
-  html(ctx, databaseView({ account, csrf: ctx.state.csrfToken, ...view, settings, ...extra }), status);
+  html(ctx, databaseView({ t: ctx.state.t, account, csrf: ctx.state.csrfToken, ...view, settings, ...extra }), status);
 }
 
 /** A user error re-renders the page with the message; a database that is gone (404) gets the error page. */
@@ -171,10 +180,11 @@ function databaseAction<B extends z.ZodType, P extends z.ZodType = typeof databa
 
 /** The page that shows a database's new client secret, once. */
 function newSecretPage(ctx: AppContext, database: Database, clientId: string, clientSecret: string, issuer: string): void {
+  const { t } = ctx.state;
   html(ctx, renderPage(
-    <Layout title="New client secret" user={portalOf(ctx).account} active="databases">
-      <h1>New client secret for {database.name}</h1>
-      <DatabaseCredentials database={database} clientId={clientId} clientSecret={clientSecret} issuer={issuer} />
+    <Layout t={t} title={t('New client secret')} user={portalOf(ctx).account} active="databases">
+      <h1>{t('New client secret for {{database}}', { database: database.name })}</h1>
+      <DatabaseCredentials t={t} database={database} clientId={clientId} clientSecret={clientSecret} issuer={issuer} />
     </Layout>,
   ));
 }
