@@ -65,12 +65,7 @@ export interface AccountServiceDeps {
   isKnownDevice: (accountId: string, deviceHash: string) => Promise<boolean>;
 }
 
-/** The sentence every refused action of an unconfirmed account shows (pages, the account API, services), in English. */
-export function confirmFirstMessage(email: string): string {
-  return confirmFirst(email).message;
-}
-
-/** The same refusal as an error whose message a page shows in the request's language. */
+/** The refusal of every action of an unconfirmed account (pages, the account API, services), in the request's language. */
 export function confirmFirst(email: string): AppError {
   return new AppError('forbidden', 'Confirm your email address first: we sent a link to {{email}}. Open it, or resend it from your account page (Account Information).', { params: { email } });
 }

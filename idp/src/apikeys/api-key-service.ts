@@ -8,7 +8,7 @@
  * lookup, the rest carries 256 random bits.
  */
 import type { ApiKeySummary } from '../../../shared/account-api.ts';
-import { confirmFirstMessage } from '../accounts/account-service.ts';
+import { confirmFirst } from '../accounts/account-service.ts';
 import type { Account } from '../accounts/types.ts';
 import { AppError } from '../errors.ts';
 import { msg } from '../i18n/translator.ts';
@@ -79,7 +79,7 @@ export function apiKeyService(deps: ApiKeyServiceDeps) {
   async function requireConfirmed(accountId: string, by: Actor): Promise<void> {
     if (by.actor === 'operator') return;
     const account = await deps.accounts.findById(accountId);
-    if (account && !account.emailVerifiedAt) throw new AppError('forbidden', confirmFirstMessage(account.email));
+    if (account && !account.emailVerifiedAt) throw confirmFirst(account.email);
   }
 
   async function findLive(accountId: string, keyId: string): Promise<ApiKey> {

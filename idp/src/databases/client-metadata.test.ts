@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../storage/store.ts';
 import { migrations } from '../storage/migrations.ts';
-import { applyClientChanges, clientSettingsOf, ClientChangeError, refreshTokenTtl, refreshTokenTtlField, validateExtraClientMetadata } from './client-metadata.ts';
+import { applyClientChanges, clientSettingsOf, ClientChangeError, REFRESH_TOKEN_MAX_TTL, REFRESH_TOKEN_MIN_TTL, refreshTokenTtl, refreshTokenTtlField, ttlMessage, validateExtraClientMetadata } from './client-metadata.ts';
 import { databaseUpdateSchema } from './schemas.ts';
 
 const basic = { client_id: 'db_1', client_secret: 's3cret', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: ['https://a.example/cb'], id_token_signed_response_alg: 'ES256' };
@@ -44,6 +44,11 @@ describe('database client settings', () => {
     expect(refreshTokenTtlField.parse('300')).toBe(300);
     expect(() => validateExtraClientMetadata('refresh_token_ttl', 'ten')).toThrow(/refresh_token_ttl/);
     expect(() => validateExtraClientMetadata('first_party', 'yes')).toThrow(/first_party/);
+  });
+
+  it('words the refresh token lifetime\'s bounds as the constants hold them', () => {
+    expect(ttlMessage).toContain(`from ${REFRESH_TOKEN_MIN_TTL} (5 minutes) to ${REFRESH_TOKEN_MAX_TTL} (14 days)`);
+    expect(refreshTokenTtlField.safeParse(REFRESH_TOKEN_MIN_TTL - 1).error?.issues[0]?.message).toBe(ttlMessage);
   });
 
   it('uses the database\'s lifetime only when it is shorter than the default', () => {

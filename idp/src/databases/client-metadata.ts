@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { msg } from '../i18n/translator.ts';
 import { randomToken } from '../security/tokens.ts';
 import { TRUSTED_CLIENT_METADATA } from './database-rules.ts';
 
@@ -37,14 +38,15 @@ export const REFRESH_TOKEN_MIN_TTL = 5 * 60;
 export const REFRESH_TOKEN_TTL_METADATA = 'refresh_token_ttl';
 
 export const idTokenAlgorithmField = z.enum(ID_TOKEN_ALGORITHMS, {
-  error: 'The ID token signing algorithm must be ES256 (the default), RS256 or EdDSA.',
+  error: msg('The ID token signing algorithm must be ES256 (the default), RS256 or EdDSA.'),
 });
 
 export const tokenEndpointAuthMethodField = z.enum(TOKEN_ENDPOINT_AUTH_METHODS, {
-  error: 'The client authentication must be client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt.',
+  error: msg('The client authentication must be client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt.'),
 });
 
-const ttlMessage = `The refresh token lifetime must be a whole number of seconds from ${REFRESH_TOKEN_MIN_TTL} (5 minutes) to ${REFRESH_TOKEN_MAX_TTL} (14 days).`;
+/** A field message takes no params: the bounds are written in (client-metadata.test.ts holds them to the constants). */
+export const ttlMessage = msg('The refresh token lifetime must be a whole number of seconds from 300 (5 minutes) to 1209600 (14 days).');
 
 /** Seconds, as a number (registration) or a string of digits (CLI, forms). */
 export const refreshTokenTtlField = z
@@ -123,7 +125,7 @@ export class ClientChangeError extends Error {}
  * private_key_jwt drops the secret and needs a JWKS URI. Throws ClientChangeError with a sentence for people.
  */
 export function applyClientChanges(metadata: Metadata, changes: DatabaseClientChanges): { metadata: Metadata; clientSecret?: string } {
-  if (Object.values(changes).every((v) => v === undefined)) throw new ClientChangeError('Nothing to change: give at least one setting.');
+  if (Object.values(changes).every((v) => v === undefined)) throw new ClientChangeError(msg('Nothing to change: give at least one setting.'));
   const next: Metadata = { ...metadata };
   if (changes.redirectUris) next.redirect_uris = changes.redirectUris;
   if (changes.postLogoutRedirectUris) next.post_logout_redirect_uris = changes.postLogoutRedirectUris;
@@ -146,7 +148,7 @@ export function applyClientChanges(metadata: Metadata, changes: DatabaseClientCh
     if (typeof next.client_secret !== 'string') next.client_secret = clientSecret = newClientSecret();
   } else {
     delete next.client_secret;
-    if (!next.jwks_uri) throw new ClientChangeError('private_key_jwt needs a JWKS URI.');
+    if (!next.jwks_uri) throw new ClientChangeError(msg('private_key_jwt needs a JWKS URI.'));
   }
   return { metadata: next, clientSecret };
 }

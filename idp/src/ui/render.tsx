@@ -12,7 +12,7 @@
  */
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { LANGUAGE_NAMES, translator, type Locale, type MessageKey, type Translate } from '../i18n/translator.ts';
+import { LANGUAGE_NAMES, type Locale, type MessageKey, type Translate } from '../i18n/translator.ts';
 
 /** The footer language switcher of a signed-out page (built by http/language.ts `languageSwitch(ctx)`). */
 export interface LanguageSwitch {
@@ -26,8 +26,8 @@ export interface LanguageSwitch {
 export interface LayoutProps {
   /** Already translated (`t('Sign in')`); the layout adds " · Latchkey". */
   title: string;
-  /** The request's translation (`ctx.state.t`): sets `<html lang>` and the layout's own words. Default English. */
-  t?: Translate;
+  /** The request's translation (`ctx.state.t`): sets `<html lang>` and the layout's own words. */
+  t: Translate;
   /** Signed-out pages: the footer's language switcher (`languageSwitch(ctx)`), when more than one is offered. */
   switcher?: LanguageSwitch;
   /** Signed-in person, when there is one: shows the portal navigation and sign-out. */
@@ -36,7 +36,7 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-export function Layout({ title, t = translator('en'), switcher, user, active, children }: LayoutProps): VNode {
+export function Layout({ title, t, switcher, user, active, children }: LayoutProps): VNode {
   return (
     <html lang={t.locale}>
       <head>

@@ -15,7 +15,7 @@ import type { AppContext } from '../../http/context.ts';
 import { authorizationHeader } from '../../http/csrf.ts';
 import { defineGuard, type Guard } from '../../http/route.ts';
 import { looksLikeApiKey } from '../../apikeys/api-key-service.ts';
-import { confirmFirstMessage } from '../../accounts/account-service.ts';
+import { confirmFirst } from '../../accounts/account-service.ts';
 import { REAUTH_MAX_AGE_SECONDS } from '../../../../shared/account-api.ts';
 import { nowSeconds } from '../../clock.ts';
 import { clientAddressKey } from '../../security/client-address.ts';
@@ -77,7 +77,7 @@ export function apiCaller(access: 'read' | 'write'): Guard {
     const account = await ctx.state.services.accounts.findById(ctx.state.apiCaller.accountId);
     if (!account) throw unauthorized(msg('This account no longer exists.'), scheme, ', error="invalid_token"');
     // An unconfirmed account can do nothing but confirm its address (API keys of one never verify).
-    if (!account.emailVerifiedAt) throw new AppError('forbidden', confirmFirstMessage(account.email));
+    if (!account.emailVerifiedAt) throw confirmFirst(account.email);
     if (access === 'write' && ctx.state.apiCaller.scope === 'read') {
       throw new AppError('forbidden', 'This API key is read-only: it can only read (GET).', {
         headers: { 'WWW-Authenticate': 'Bearer realm="latchkey", error="insufficient_scope", scope="read-write"' },

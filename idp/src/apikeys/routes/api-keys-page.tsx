@@ -84,13 +84,13 @@ export const showApiKeys = defineRoute(`GET ${API_KEYS_PATH}`, { guards: [signed
   await renderKeysPage(ctx, query.done === 'revoked' ? { notice: { kind: 'success', text: ctx.state.t('The API key was revoked.') } } : {});
 });
 
-export const createApiKey = defineRoute(`POST ${API_KEYS_PATH}/new`, { guards: [signedIn, recentAuth('add an API key')], input: { body: createKeyForm }, rerender: formError }, async (ctx, { body }) => {
+export const createApiKey = defineRoute(`POST ${API_KEYS_PATH}/new`, { guards: [signedIn, recentAuth(msg('add an API key'))], input: { body: createKeyForm }, rerender: formError }, async (ctx, { body }) => {
   const { account } = portalOf(ctx);
   const { key, secret } = await ctx.state.services.apiKeys.create(account.id, body, { actor: account.id, ip: ctx.ip });
   await renderKeysPage(ctx, { status: 201, secret: { value: secret, what: ctx.state.t('Your new API key "{{description}}"', { description: key.description }) } });
 });
 
-export const rotateApiKey = defineRoute(`POST ${API_KEYS_PATH}/:id/rotate`, { guards: [signedIn, recentAuth('rotate an API key')], input: { params: keyParams, body: rotateKeyForm }, rerender: formError }, async (ctx, { params, body }) => {
+export const rotateApiKey = defineRoute(`POST ${API_KEYS_PATH}/:id/rotate`, { guards: [signedIn, recentAuth(msg('rotate an API key'))], input: { params: keyParams, body: rotateKeyForm }, rerender: formError }, async (ctx, { params, body }) => {
   const { account } = portalOf(ctx);
   const { grace } = body;
   const { key, secret } = await ctx.state.services.apiKeys.rotate(account.id, params.id, grace as RotationGrace, { actor: account.id, ip: ctx.ip });
@@ -102,13 +102,13 @@ export const rotateApiKey = defineRoute(`POST ${API_KEYS_PATH}/:id/rotate`, { gu
   await renderKeysPage(ctx, { secret: { value: secret, what } });
 });
 
-export const revokeApiKey = defineRoute(`POST ${API_KEYS_PATH}/:id/revoke`, { guards: [signedIn, recentAuth('revoke an API key')], input: { params: keyParams, body: buttonForm }, rerender: formError }, async (ctx, { params }) => {
+export const revokeApiKey = defineRoute(`POST ${API_KEYS_PATH}/:id/revoke`, { guards: [signedIn, recentAuth(msg('revoke an API key'))], input: { params: keyParams, body: buttonForm }, rerender: formError }, async (ctx, { params }) => {
   const { account } = portalOf(ctx);
   await ctx.state.services.apiKeys.revoke(account.id, params.id, { actor: account.id, ip: ctx.ip });
   seeOther(ctx, `${API_KEYS_PATH}?done=revoked`);
 });
 
-export const enableDeveloperMode = defineRoute(`POST ${API_KEYS_PATH}/developer-mode`, { guards: [signedIn], input: { body: z.object({ enabled: z.literal('on', { error: 'Use the button on the page to turn developer mode on.' }) }) } }, async (ctx) => {
+export const enableDeveloperMode = defineRoute(`POST ${API_KEYS_PATH}/developer-mode`, { guards: [signedIn], input: { body: z.object({ enabled: z.literal('on', { error: msg('Use the button on the page to turn developer mode on.') }) }) } }, async (ctx) => {
   const { account } = portalOf(ctx);
   await ctx.state.services.apiKeys.enableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
   seeOther(ctx, API_KEYS_PATH);
@@ -141,7 +141,7 @@ export const confirmDeveloperModeOff = defineRoute(`GET ${API_KEYS_PATH}/develop
 
 const confirmRevokeAll = msg('Confirm that every API key will be revoked: use the button on the confirmation page.');
 
-export const disableDeveloperMode = defineRoute(`POST ${API_KEYS_PATH}/developer-mode/off`, { guards: [signedIn, recentAuth('turn off developer mode')], input: { body: z.object({ confirm: z.literal('yes', { error: confirmRevokeAll }) }) } }, async (ctx) => {
+export const disableDeveloperMode = defineRoute(`POST ${API_KEYS_PATH}/developer-mode/off`, { guards: [signedIn, recentAuth(msg('turn off developer mode'))], input: { body: z.object({ confirm: z.literal('yes', { error: confirmRevokeAll }) }) } }, async (ctx) => {
   const { account } = portalOf(ctx);
   const revoked = await ctx.state.services.apiKeys.disableDeveloperMode(account.id, { actor: account.id, ip: ctx.ip });
   await renderKeysPage(ctx, { notice: { kind: 'success', text: ctx.state.t('Developer mode is off. {{count}} API key(s) revoked.', { count: revoked }) } });

@@ -4,11 +4,11 @@
  */
 import type { VNode } from 'preact';
 import type { Database } from '../types.ts';
-import { translator, type Translate } from '../../i18n/translator.ts';
+import type { Translate } from '../../i18n/translator.ts';
 import { Notice } from '../../ui/render.tsx';
 
-export function DatabaseCredentials(p: { t?: Translate; database: Database; clientId: string; clientSecret?: string; issuer: string }): VNode {
-  const t = p.t ?? translator('en');
+export function DatabaseCredentials(p: { t: Translate; database: Database; clientId: string; clientSecret?: string; issuer: string }): VNode {
+  const { t } = p;
   const name = { database: p.database.name };
   return (
     <section aria-labelledby="credentials">

@@ -25,7 +25,7 @@ import { advancedFormSchema, AdvancedSettings } from './database-advanced.tsx';
 import { databaseUpdateSchema } from '../schemas.ts';
 import { parseInput } from '../../http/validate.ts';
 import { seeOther } from '../../http/redirect.ts';
-import { msg, translateText, type Translate } from '../../i18n/translator.ts';
+import { msg, type Translate } from '../../i18n/translator.ts';
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 const chooseOwner = msg('Choose the new owner.');
@@ -59,7 +59,7 @@ function databaseView(p: PageProps): string {
   return renderPage(
     <Layout t={t} title={database.name} user={p.account} active="databases">
       <h1>{database.name}</h1>
-      {p.notice && <Notice kind="success">{translateText(t, p.notice)}</Notice>}
+      {p.notice && <Notice kind="success">{p.notice}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
       <Section id="about" title={t('About')}>
         <dl>
@@ -162,7 +162,7 @@ const actor = (ctx: AppContext) => ({ kind: 'account' as const, accountId: porta
 const page = (what: string): `/${string}` => `/my/databases/:id${what}`;
 
 export const showDatabase = defineRoute(`GET ${page('')}`, { guards: [signedIn], input: { params: databaseParams, query: noticeQuery }, paramsError: 'not_found' }, async (ctx, { params, query }) => {
-  await render(ctx, params.id, { notice: noticeOf(query.notice) });
+  await render(ctx, params.id, { notice: noticeOf(query.notice, ctx.state.t) });
 });
 
 /**
@@ -199,25 +199,25 @@ export const removeMember = databaseAction('/members/:member/remove', { guards: 
   seeOther(ctx, `/my/databases/${params.id}?notice=removed`);
 });
 
-export const transferOwnership = databaseAction('/transfer', { guards: [signedIn, databaseOwner, recentAuth('transfer the ownership of this database')], body: transferSchema }, async (ctx, { params, body }) => {
+export const transferOwnership = databaseAction('/transfer', { guards: [signedIn, databaseOwner, recentAuth(msg('transfer the ownership of this database'))], body: transferSchema }, async (ctx, { params, body }) => {
   await ctx.state.services.databases.transferOwnership(params.id, body.member, actor(ctx));
   seeOther(ctx, `/my/databases/${params.id}?notice=transferred`);
 });
 
-export const regenerateSecret = databaseAction('/secret', { guards: [signedIn, databaseOwner, recentAuth('regenerate the client secret')], body: buttonForm }, async (ctx, { params }, deps) => {
+export const regenerateSecret = databaseAction('/secret', { guards: [signedIn, databaseOwner, recentAuth(msg('regenerate the client secret'))], body: buttonForm }, async (ctx, { params }, deps) => {
   const { clientId, clientSecret } = await ctx.state.services.databases.regenerateSecret(params.id, actor(ctx));
   const database = (await ctx.state.services.databases.findById(params.id))!;
   newSecretPage(ctx, database, clientId, clientSecret, deps.issuer);
 });
 
-export const saveAdvancedSettings = databaseAction('/advanced', { guards: [signedIn, databaseOwner, recentAuth('change the sign-in settings of this database')], body: advancedFormSchema }, async (ctx, { params, body }, deps) => {
+export const saveAdvancedSettings = databaseAction('/advanced', { guards: [signedIn, databaseOwner, recentAuth(msg('change the sign-in settings of this database'))], body: advancedFormSchema }, async (ctx, { params, body }, deps) => {
   const changes = parseInput(databaseUpdateSchema, body);
   const { database, clientSecret } = await ctx.state.services.databases.updateClient(params.id, changes, actor(ctx));
   if (clientSecret) newSecretPage(ctx, database, database.clientId, clientSecret, deps.issuer);
   else seeOther(ctx, `/my/databases/${database.id}?notice=settings_saved`);
 });
 
-export const deleteDatabase = databaseAction('/delete', { guards: [signedIn, databaseOwner, recentAuth('delete this database')], body: deleteSchema }, async (ctx, { params, body }) => {
+export const deleteDatabase = databaseAction('/delete', { guards: [signedIn, databaseOwner, recentAuth(msg('delete this database'))], body: deleteSchema }, async (ctx, { params, body }) => {
   await ctx.state.services.databases.delete(params.id, body.confirm, actor(ctx));
   seeOther(ctx, '/my/databases?notice=deleted');
 });

@@ -9,7 +9,7 @@ import type { MembershipView } from '../database-service.ts';
 import { databaseNameField, databaseUrlField } from '../schemas.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
-import { msg, translator, type PlainKey, type Translate } from '../../i18n/translator.ts';
+import { msg, type PlainKey, type Translate } from '../../i18n/translator.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { CsrfField, Field, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
@@ -31,8 +31,8 @@ export const databaseNotices: Record<string, PlainKey> = {
 /** `?notice=`: anything but a known word is ignored, never refused. */
 export const noticeQuery = z.object({ notice: z.string().max(40).optional().catch(undefined) });
 
-/** The notice in `t`'s language (the request's `ctx.state.t`; English when not given). */
-export function noticeOf(notice: string | undefined, t: Translate = translator('en')): string | undefined {
+/** The notice in `t`'s language (the request's `ctx.state.t`). */
+export function noticeOf(notice: string | undefined, t: Translate): string | undefined {
   return notice !== undefined && Object.hasOwn(databaseNotices, notice) ? t(databaseNotices[notice]!) : undefined;
 }
 
@@ -148,7 +148,7 @@ export const createDatabase = defineRoute('POST /my/databases', {
     <Layout t={t} title={t('Database created')} user={account} active="databases">
       <h1>{t('{{database}} is ready', { database: created.database.name })}</h1>
       <Notice kind="success">{t('You own {{database}}. You sign in to it as {{email}}.', { database: created.database.name, email: account.email })}</Notice>
-      <DatabaseCredentials database={created.database} clientId={created.clientId} clientSecret={created.clientSecret} issuer={deps.issuer} />
+      <DatabaseCredentials t={t} database={created.database} clientId={created.clientId} clientSecret={created.clientSecret} issuer={deps.issuer} />
     </Layout>,
   ), 201);
 });

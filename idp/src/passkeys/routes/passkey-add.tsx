@@ -4,6 +4,7 @@
  * the passkey, mails the owner and returns to Connection & Security. A refused answer is shown on
  * Connection & Security with its reason.
  */
+import { msg } from '../../i18n/translator.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
@@ -17,7 +18,7 @@ import { PasskeyAddForm, PasskeyScript, PASSKEYS_PATH, usesPasskeyScript } from 
 import { seeOther } from '../../http/redirect.ts';
 
 export const addPasskey = defineRoute(`POST ${PASSKEYS_PATH}`, {
-  guards: [signedIn, recentAuth('add a passkey')],
+  guards: [signedIn, recentAuth(msg('add a passkey'))],
   input: { body: addInput },
   rerender: async (ctx, error) => {
     await renderSecurity(ctx, { error: error.message }, error.status);

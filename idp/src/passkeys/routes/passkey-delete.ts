@@ -2,6 +2,7 @@
  * POST /my/security/passkeys/:id/delete: deletes one passkey (recent sign-in required; a mail tells the
  * owner). The last way to sign in of an account without a password is refused with the reason.
  */
+import { msg } from '../../i18n/translator.ts';
 import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
@@ -12,7 +13,7 @@ import { PASSKEYS_PATH } from './views.tsx';
 import { seeOther } from '../../http/redirect.ts';
 
 export const deletePasskey = defineRoute(`POST ${PASSKEYS_PATH}/:id/delete`, {
-  guards: [signedIn, recentAuth('delete a passkey')],
+  guards: [signedIn, recentAuth(msg('delete a passkey'))],
   input: { params: passkeyIdParam, body: optionsInput },
   paramsError: 'not_found',
   rerender: async (ctx, error) => {
