@@ -11,7 +11,8 @@
  * The sentences services and routes throw are read by a person too (the error handler words an AppError
  * in the request's language when its message is a catalog key): every `new AppError(code, '…')` outside
  * what only operators and developers read (ENGLISH_ONLY) names a catalog sentence, and none is built with a template literal (a
- * key with `{{params}}` is what can be translated).
+ * key with `{{params}}` is what can be translated). The same holds for what a schema or a guard says
+ * (zod messages, `jsonBody(…)`, the action `recentAuth(…)` names).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,7 +38,10 @@ const ENGLISH_ONLY: Record<string, string> = {
   'cli/': 'the idp command: operators',
   'config/': 'the settings read at boot: operators',
   'databases/routes/database-api.ts': "a database app's own API (client credentials grant): the app's developers",
+  'http/graceful-server.ts': 'the JSON answered while the IdP starts, before a request has a language: clients retry',
+  'passkeys/passkey-service.ts': "a malformed WebAuthn answer from the browser: the page's script shows its own words",
 };
+const englishOnly = (relative: string) => Object.keys(ENGLISH_ONLY).some((place) => (place.endsWith('/') ? relative.startsWith(place) : relative === place));
 
 function sources(dir: string, ending: RegExp): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -100,7 +104,7 @@ describe('components', () => {
     const left: string[] = [];
     for (const file of sources(srcDir, /\.tsx?$/)) {
       const relative = path.relative(srcDir, file);
-      if (Object.keys(ENGLISH_ONLY).some((place) => (place.endsWith('/') ? relative.startsWith(place) : relative === place))) continue;
+      if (englishOnly(relative)) continue;
       const text = fs.readFileSync(file, 'utf8');
       // A server error's message is logged, never shown (errors.ts: `expose` is false from 500 up).
       for (const m of text.matchAll(/new AppError\(\s*'(?!server_error')[a-z_]+',\s*(?:'((?:[^'\\]|\\.)*)'|(`))/g)) {
@@ -109,5 +113,23 @@ describe('components', () => {
       }
     }
     expect(left, 'AppError sentences missing from en.json/fr.json').toEqual([]);
+  });
+
+  it('validate input with sentences from the catalogs', () => {
+    // zod's `.min(n, '…')`-style checks, jsonBody('…') and recentAuth('…'); `{ error: '…' }` and
+    // `{ message: '…' }` when they hold a sentence (not a protocol code like 'invalid_request').
+    const CHECK = /(?:\.(?:min|max|length|regex|email|url|int|refine|startsWith|endsWith|includes)\((?:[^'`()]|\([^()]*\))*?,\s*|\bjsonBody\(|\brecentAuth\(|z\.literal\([^)]*?,\s*)(?:'((?:[^'\\]|\\.)*)'|(`))/g;
+    const OPTION = /\b(?:error|message): '((?:[^'\\]|\\.)* (?:[^'\\]|\\.)*)'/g;
+    const left: string[] = [];
+    for (const file of sources(srcDir, /\.tsx?$/)) {
+      const relative = path.relative(srcDir, file);
+      if (englishOnly(relative)) continue;
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of [...text.matchAll(CHECK), ...text.matchAll(OPTION)]) {
+        if (m[2]) left.push(`${relative}: a message built with a template literal`);
+        else if (!isMessageKey(m[1]!.replace(/\\(.)/g, '$1'))) left.push(`${relative}: ${m[1]}`);
+      }
+    }
+    expect(left, 'input messages missing from en.json/fr.json').toEqual([]);
   });
 });
