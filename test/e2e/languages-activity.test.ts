@@ -118,6 +118,8 @@ describe('the security activity in French', () => {
     const browser = browserAt('198.51.100.71');
     expect((await portalSignIn(idp, browser, email, password)).url).toContain('/my/account');
     await idp.services.security.twoFactor.trustDevice(account.id, FIREFOX_WINDOWS, '203.0.113.71');
+    // A device whose User-Agent says nothing is named in French too.
+    await idp.services.security.twoFactor.trustDevice(account.id, '', '203.0.113.72');
     await signInToRp(config, client, browser, email, password);
 
     const devices = await browser.request(`${idp.issuer}/my/security/trusted-devices`);
@@ -126,6 +128,7 @@ describe('the security activity in French', () => {
     expect(devices.body).toContain('Appareils sur lesquels vous avez choisi «\u00a0Se souvenir de cet appareil\u00a0»');
     expect(devices.body).toContain('<th>Navigateur</th><th>Système</th><th>Adresse IP</th>');
     expect(devices.body).toContain('Firefox 128');
+    expect(devices.body).toContain('<td>Navigateur inconnu</td><td>Système inconnu</td>');
     expect(devices.body).toContain('>Oublier</button>');
     expect(devices.body).toContain('>Les oublier tous</button>');
     expect(devices.body).toContain('(Europe/Paris)');
@@ -136,8 +139,9 @@ describe('the security activity in French', () => {
     const malformed = await browser.request(`${idp.issuer}/my/security/trusted-devices/nope/revoke`, { form: { _csrf: csrfOf(devices.body) } });
     expect(malformed.status).toBe(404);
     expect(malformed.body).toContain('Appareil inconnu.');
-    const [device] = await idp.services.security.twoFactor.listTrustedDevices(account.id);
-    const forgotten = await browser.submit(devices, `/my/security/trusted-devices/${device!.id}/revoke`, {});
+    const [first, second] = await idp.services.security.twoFactor.listTrustedDevices(account.id);
+    await browser.submit(devices, `/my/security/trusted-devices/${first!.id}/revoke`, {});
+    const forgotten = await browser.submit(devices, `/my/security/trusted-devices/${second!.id}/revoke`, {});
     expect(forgotten.body).toContain('Cet appareil devra saisir un code à sa prochaine connexion.');
     expect(forgotten.body).toContain('Aucun appareil n’est mémorisé.');
 

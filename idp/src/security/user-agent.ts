@@ -1,5 +1,10 @@
 /** Readable browser and OS from a User-Agent header (bowser, MIT). */
 import Bowser from 'bowser';
+import { msg } from '../i18n/translator.ts';
+
+/** What a device is called when its User-Agent says nothing: catalog sentences, so a page words them in its language. */
+const UNKNOWN_BROWSER = msg('Unknown browser');
+const UNKNOWN_SYSTEM = msg('Unknown system');
 
 export interface DeviceName {
   browser: string;
@@ -7,15 +12,15 @@ export interface DeviceName {
 }
 
 export function describeUserAgent(userAgent: string | undefined): DeviceName {
-  if (!userAgent) return { browser: 'Unknown browser', os: 'Unknown system' };
+  if (!userAgent) return { browser: UNKNOWN_BROWSER, os: UNKNOWN_SYSTEM };
   try {
     const parsed = Bowser.parse(userAgent.slice(0, 512));
     const major = parsed.browser.version?.split('.')[0];
-    const browser = parsed.browser.name ? `${parsed.browser.name}${major ? ` ${major}` : ''}` : 'Unknown browser';
-    const os = parsed.os.name ? `${parsed.os.name}${parsed.os.versionName ? ` ${parsed.os.versionName}` : ''}` : 'Unknown system';
+    const browser = parsed.browser.name ? `${parsed.browser.name}${major ? ` ${major}` : ''}` : UNKNOWN_BROWSER;
+    const os = parsed.os.name ? `${parsed.os.name}${parsed.os.versionName ? ` ${parsed.os.versionName}` : ''}` : UNKNOWN_SYSTEM;
     return { browser, os };
   } catch {
-    return { browser: 'Unknown browser', os: 'Unknown system' };
+    return { browser: UNKNOWN_BROWSER, os: UNKNOWN_SYSTEM };
   }
 }
 

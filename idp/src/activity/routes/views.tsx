@@ -6,7 +6,7 @@ import type { ActivityEntry, TrustedDeviceSummary } from '../../../../shared/acc
 import type { ConnectedApp } from '../../security/session-service.ts';
 import type { Account } from '../../accounts/types.ts';
 import { formatTime } from '../../i18n/dates.ts';
-import { msg, type Translate } from '../../i18n/translator.ts';
+import { msg, translateText, type Translate } from '../../i18n/translator.ts';
 import { CsrfField, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
 
 export function activityPage(p: { t: Translate; account: Account; entries: ActivityEntry[]; nextCursor: string | null; first: boolean }): string {
@@ -114,8 +114,8 @@ export function trustedDevicesPage(p: { t: Translate; account: Account; csrf: st
             <tbody>
               {p.devices.map((d) => (
                 <tr key={d.id} class="trusted-device">
-                  <td>{d.browser}</td>
-                  <td>{d.os}</td>
+                  <td>{translateText(t, d.browser)}</td>
+                  <td>{translateText(t, d.os)}</td>
                   <td>{d.ip ?? t('unknown')}</td>
                   <td>{formatTime(t, d.addedAt, tz)}</td>
                   <td>{d.lastUsedAt ? formatTime(t, d.lastUsedAt, tz) : t('never')}</td>

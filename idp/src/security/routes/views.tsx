@@ -123,7 +123,7 @@ export function securityPage(p: SecurityPageProps): string {
           <tbody>
             {p.devices.map((d) => (
               <tr key={d.id} class="device">
-                <td>{t('{{browser}} on {{os}}', { browser: d.browser, os: d.os })}{d.current && <strong> {t('(this device)')}</strong>}</td>
+                <td>{t('{{browser}} on {{os}}', { browser: translateText(t, d.browser), os: translateText(t, d.os) })}{d.current && <strong> {t('(this device)')}</strong>}</td>
                 <td>{d.ip ?? t('unknown')}</td>
                 <td>{day(d.firstSeenAt)}</td>
                 <td>{day(d.lastSeenAt)}</td>
