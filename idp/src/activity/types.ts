@@ -8,23 +8,15 @@
  * logins and reasons only).
  */
 import type { ActivityEntry } from '../../../shared/account-api.ts';
+import type { AuditEvent } from '../security/audit-repository.ts';
 import { translator, type Translate } from '../i18n/translator.ts';
 
 export const ACTIVITY_RETENTION_DAYS = 90;
 export const ACTIVITY_PAGE_DEFAULT = 20;
 export const ACTIVITY_PAGE_MAX = 100;
 
-/** One stored event as the activity service reads it. */
-export interface ActivityRow {
-  id: number;
-  at: number;
-  event: string;
-  actor: string;
-  ip: string | null;
-  userAgent: string | null;
-  clientId: string | null;
-  data: Record<string, unknown>;
-}
+/** One stored event as the activity service reads it: what was recorded (its account aside), with its id and time. */
+export type ActivityRow = { id: number; at: number } & Required<Omit<AuditEvent, 'accountId'>>;
 
 type Describe = (data: Record<string, unknown>, t: Translate) => string;
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');

@@ -3,15 +3,14 @@
  * secret, never a hash) and revoke one, e.g. after a secret scanner reported a leaked key.
  */
 import { AppError } from '../errors.ts';
-import { requireAccountByEmail, withServices, type Command } from './context.ts';
+import { accountOption, requireAccountByEmail, withServices, type Command } from './context.ts';
 import { reasonOption, supportReason } from './support-reason.ts';
 
 export const apiKeyCommands: Command[] = [
   {
     name: 'apikey list',
-    usage: '--account EMAIL',
     summary: "List an account's live API keys (visible ids, scope, expiry, last use); never secrets.",
-    options: { account: { help: 'email address of the account', required: true } },
+    options: { account: accountOption },
     run: (values, config) =>
       withServices(config, async (services) => {
         const account = await requireAccountByEmail(services, values.account);
@@ -24,11 +23,10 @@ export const apiKeyCommands: Command[] = [
   },
   {
     name: 'apikey revoke',
-    usage: '--account EMAIL --key VISIBLE_ID --reason TEXT',
     summary: 'Revoke one API key of an account at once (shown in its security activity with the reason, and mailed to it).',
     options: {
-      account: { help: 'email address of the account', required: true },
-      key: { help: 'the visible id (lk_…) or id (key_…) of the key', required: true },
+      account: accountOption,
+      key: { help: 'the visible id (lk_…) or id (key_…) of the key', required: true, arg: 'VISIBLE_ID' },
       reason: reasonOption,
     },
     run: (values, config) =>

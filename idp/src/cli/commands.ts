@@ -20,9 +20,7 @@ import fs from 'node:fs';
 export const commands: Command[] = [
   {
     name: 'serve',
-    usage: '',
     summary: 'Run the IdP (PORT, IDP_* settings from the environment).',
-    options: {},
     run: async (_values, config) => {
       await (await import('./serve.ts')).serve(config);
       return undefined;
@@ -30,9 +28,7 @@ export const commands: Command[] = [
   },
   {
     name: 'migrate',
-    usage: '',
     summary: 'Apply pending schema migrations and print the schema version.',
-    options: {},
     run: async (_values, config) => {
       const { latestSchemaVersion } = await import('../storage/migrations.ts');
       return await withStore(config, async (db) => ({ schemaVersion: await db.migrate(), latest: latestSchemaVersion, store: db.dialect }), { migrate: false });
@@ -40,12 +36,11 @@ export const commands: Command[] = [
   },
   {
     name: 'account create',
-    usage: '--email E --password P [--name N]',
     summary: 'Create an account (email confirmed) and print it as JSON.',
     options: {
-      email: { help: 'email address, also the sign-in name', required: true },
-      password: { help: 'password (at least 8 characters)', required: true },
-      name: { help: 'display name (default: the part of the email before @)' },
+      email: { help: 'email address, also the sign-in name', required: true, arg: 'E' },
+      password: { help: 'password (at least 8 characters)', required: true, arg: 'P' },
+      name: { help: 'display name (default: the part of the email before @)', arg: 'N' },
     },
     run: (values, config) =>
       withServices(config, async (services) => {
@@ -61,13 +56,12 @@ export const commands: Command[] = [
   },
   {
     name: 'account seed',
-    usage: '--count N --password P [--prefix bench] [--start 1]',
     summary: 'Create N sign-in-ready accounts <prefix>-<n>@example.com sharing one password (load tests); prints JSON.',
     options: {
-      count: { help: 'how many accounts', required: true },
-      password: { help: 'password of every seeded account', required: true },
-      prefix: { help: 'email prefix (default: bench)' },
-      start: { help: 'first sequence number (default: 1)' },
+      count: { help: 'how many accounts', required: true, arg: 'N' },
+      password: { help: 'password of every seeded account', required: true, arg: 'P' },
+      prefix: { help: 'email prefix (default: bench)', arg: 'bench' },
+      start: { help: 'first sequence number (default: 1)', arg: '1' },
     },
     run: async (values, config) => {
       const count = Number(values.count);
@@ -85,9 +79,7 @@ export const commands: Command[] = [
   },
   {
     name: 'keys rotate',
-    usage: '',
     summary: 'Add new signing keys; the old ones stay published until their tokens expire.',
-    options: {},
     run: async (_values, config) => {
       const [{ ensureSigningKeys, listSigningKeys, rotateSigningKeys }, { loadSecretBox }] = await Promise.all([
         import('../storage/server-settings.ts'), import('../storage/secret-box.ts'),
@@ -101,9 +93,7 @@ export const commands: Command[] = [
   },
   {
     name: 'keys list',
-    usage: '',
     summary: 'List signing keys (ids, algorithms, state); never prints private material.',
-    options: {},
     run: async (_values, config) => {
       const { listSigningKeys } = await import('../storage/server-settings.ts');
       return await withStore(config, async (db) => ({ keys: await listSigningKeys(db) }));
@@ -111,9 +101,8 @@ export const commands: Command[] = [
   },
   {
     name: 'export',
-    usage: '--out FILE',
     summary: 'Write every row of the store (IDP_DATABASE_URL or the SQLite file) to FILE as JSON lines, for `idp import`.',
-    options: { out: { help: 'file to write (created with mode 0600: it holds secrets and private keys)', required: true } },
+    options: { out: { help: 'file to write (created with mode 0600: it holds secrets and private keys)', required: true, arg: 'FILE' } },
     run: async (values, config) => withStore(config, async (db) => {
       const file = String(values.out);
       const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
@@ -128,9 +117,8 @@ export const commands: Command[] = [
   },
   {
     name: 'import',
-    usage: '--in FILE',
     summary: 'Load an `idp export` file into the configured store, which must be empty (one transaction: all rows or none).',
-    options: { in: { help: 'file written by `idp export`', required: true } },
+    options: { in: { help: 'file written by `idp export`', required: true, arg: 'FILE' } },
     run: async (values, config) => withStore(config, async (db) => {
       const { importStore, ImportError } = await import('../storage/transfer.ts');
       try {
@@ -143,9 +131,7 @@ export const commands: Command[] = [
   },
   {
     name: 'maintenance',
-    usage: '',
     summary: 'Purge expired sessions, tokens and rate-limit windows now.',
-    options: {},
     run: (_values, config) => withServices(config, async (services) => ({ removed: await (await import('../maintenance.ts')).runMaintenance(services) })),
   },
   ...databaseCommands,

@@ -9,21 +9,30 @@ import { configureLog } from '../log.ts';
 import type { Services } from '../services.ts';
 import type { Store } from '../storage/store.ts';
 
-/** One `idp` subcommand: its options and what it runs (the table is commands.ts). */
-export interface OptionSpec {
-  help: string;
-  type?: 'string' | 'boolean';
-  required?: boolean;
-  multiple?: boolean;
-}
+/** One option of an `idp` subcommand: a flag, or a value with its placeholder in the usage line (`--email E`). */
+export type OptionSpec = { help: string; required?: boolean; multiple?: boolean } & ({ type: 'boolean' } | { type?: 'string'; arg: string });
 
+/** One `idp` subcommand: its options and what it runs (the table is commands.ts). */
 export interface Command {
   name: string;
-  usage: string;
+  /** The usage line after the name, where the options alone cannot say it (alternatives, a second value); else see usageOf. */
+  usage?: string;
   summary: string;
-  options: Record<string, OptionSpec>;
+  options?: Record<string, OptionSpec>;
   run(values: Record<string, string | boolean | string[] | undefined>, config: Config): Promise<unknown>;
 }
+
+/** The usage line after the command's name: its own, or its options in order (`--a A [--b B ...] [--flag]`). */
+export function usageOf(command: Command): string {
+  return command.usage ?? Object.entries(command.options ?? {}).map(([name, o]) => {
+    const word = o.type === 'boolean' ? `--${name}` : `--${name} ${o.arg}${o.multiple ? ' ...' : ''}`;
+    return o.required ? word : `[${word}]`;
+  }).join(' ');
+}
+
+/** Options several commands take, alike everywhere. */
+export const accountOption: OptionSpec = { help: 'email address of the account', required: true, arg: 'EMAIL' };
+export const databaseOption: OptionSpec = { help: 'database name', required: true, arg: 'NAME' };
 
 export function issuerOf(config: Config): string {
   return config.issuer ?? `http://localhost:${config.port}`;
@@ -61,11 +70,24 @@ export async function withStore<T>(config: Config, fn: (db: Store) => Promise<T>
   }
 }
 
-/** The account named by an `--account EMAIL` option, or a clear error. */
-export async function requireAccountByEmail(services: Services, value: unknown, option = '--account') {
+/** The email address an option (`--owner`, `--login`) holds, normalized, or a usage error. */
+export function emailOf(value: unknown, option: string): string {
   const parsed = emailField.safeParse(value);
-  if (!parsed.success) throw new AppError('invalid_input', `${option}: "${String(value)}" is not a valid email address.`);
-  const account = await services.accounts.findByEmail(parsed.data);
-  if (!account) throw new AppError('not_found', `No account has the email ${parsed.data}.`);
+  if (!parsed.success) throw new AppError('invalid_input', `--${option}: "${String(value)}" is not a valid email address.`);
+  return parsed.data;
+}
+
+/** The account named by an `--account EMAIL` option, or a clear error. */
+export async function requireAccountByEmail(services: Services, value: unknown) {
+  const email = emailOf(value, 'account');
+  const account = await services.accounts.findByEmail(email);
+  if (!account) throw new AppError('not_found', `No account has the email ${email}.`);
   return account;
+}
+
+/** The database named by a `--database NAME` option, or a clear error. */
+export async function requireDatabase(services: Services, name: unknown) {
+  const database = await services.databases.findByName(String(name));
+  if (!database) throw new AppError('not_found', `No database is named "${String(name)}". See \`idp database list\`.`);
+  return database;
 }

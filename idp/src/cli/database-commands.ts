@@ -3,29 +3,14 @@
  * through the same schemas as the portal; results are JSON.
  */
 import { newDatabaseSchema } from '../databases/schemas.ts';
-import { emailField } from '../fields.ts';
 import { parseInput } from '../http/validate.ts';
-import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
-import { issuerOf, withServices, type Command } from './context.ts';
+import { databaseOption, emailOf, issuerOf, requireDatabase, withServices, type Command } from './context.ts';
 import { reasonOption, supportReason } from './support-reason.ts';
 import { clientOptions, databaseUpdateCommand } from './database-update.ts';
 
 const operator = { kind: 'operator' } as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
-
-
-async function requireDatabase(services: Services, name: unknown) {
-  const database = await services.databases.findByName(String(name));
-  if (!database) throw new AppError('not_found', `No database is named "${String(name)}". See \`idp database list\`.`);
-  return database;
-}
-
-function email(value: unknown, option: string): string {
-  const parsed = emailField.safeParse(value);
-  if (!parsed.success) throw new AppError('invalid_input', `--${option}: "${String(value)}" is not a valid email address.`);
-  return parsed.data;
-}
 
 export const databaseCommands: Command[] = [
   {
@@ -33,20 +18,20 @@ export const databaseCommands: Command[] = [
     usage: '--owner EMAIL --name N --url U --redirect-uri R [--redirect-uri R2] [--backchannel-logout-uri B] [--post-logout-redirect-uri P] [--auth-method M [--jwks-uri J]] [--id-token-alg A] [--refresh-token-ttl S]',
     summary: 'Register a database (a confidential OpenID Connect client) owned by an account; prints client_id and client_secret.',
     options: {
-      owner: { help: 'email of the owner account; it becomes the owner\'s sign-in login', required: true },
-      name: { help: 'unique database name (letters, digits, spaces, . _ -)', required: true },
-      url: { help: 'the database\'s address, e.g. https://acme.example.com', required: true },
-      'redirect-uri': { help: 'redirect URI (repeatable), e.g. https://acme.example.com/callback', required: true, multiple: true },
-      'backchannel-logout-uri': { help: 'back-channel logout URI, e.g. https://acme.example.com/backchannel-logout' },
-      'post-logout-redirect-uri': { help: 'post-logout redirect URI (repeatable; default: the URL followed by /)', multiple: true },
-      'auth-method': { help: 'client_secret_basic (default), client_secret_post, client_secret_jwt or private_key_jwt' },
-      'jwks-uri': { help: 'the database\'s public keys, required with private_key_jwt' },
-      'id-token-alg': { help: 'ES256 (default), RS256 or EdDSA: the algorithm that signs its ID tokens' },
-      'refresh-token-ttl': { help: 'seconds a refresh token lives unused, from 300 to 1209600 (default: 1209600, 14 days)' },
+      owner: { help: 'email of the owner account; it becomes the owner\'s sign-in login', required: true, arg: 'EMAIL' },
+      name: { help: 'unique database name (letters, digits, spaces, . _ -)', required: true, arg: 'N' },
+      url: { help: 'the database\'s address, e.g. https://acme.example.com', required: true, arg: 'U' },
+      'redirect-uri': { help: 'redirect URI (repeatable), e.g. https://acme.example.com/callback', required: true, multiple: true, arg: 'R' },
+      'backchannel-logout-uri': { help: 'back-channel logout URI, e.g. https://acme.example.com/backchannel-logout', arg: 'B' },
+      'post-logout-redirect-uri': { help: 'post-logout redirect URI (repeatable; default: the URL followed by /)', multiple: true, arg: 'P' },
+      'auth-method': { help: 'client_secret_basic (default), client_secret_post, client_secret_jwt or private_key_jwt', arg: 'M' },
+      'jwks-uri': { help: 'the database\'s public keys, required with private_key_jwt', arg: 'J' },
+      'id-token-alg': { help: 'ES256 (default), RS256 or EdDSA: the algorithm that signs its ID tokens', arg: 'A' },
+      'refresh-token-ttl': { help: 'seconds a refresh token lives unused, from 300 to 1209600 (default: 1209600, 14 days)', arg: 'S' },
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const ownerEmail = email(values.owner, 'owner');
+        const ownerEmail = emailOf(values.owner, 'owner');
         const owner = await services.accounts.findByEmail(ownerEmail);
         if (!owner) throw new AppError('not_found', `No account has the email ${ownerEmail}. Create it first with \`idp account create\`.`);
         const input = parseInput(newDatabaseSchema, { name: values.name, url: values.url, ...clientOptions(values) });
@@ -73,25 +58,23 @@ export const databaseCommands: Command[] = [
   databaseUpdateCommand,
   {
     name: 'database invite',
-    usage: '--database NAME --email E',
     summary: 'Invite an email address to a database (mails the invitation link).',
     options: {
-      database: { help: 'database name', required: true },
-      email: { help: 'address to invite; it becomes the sign-in login', required: true },
+      database: databaseOption,
+      email: { help: 'address to invite; it becomes the sign-in login', required: true, arg: 'E' },
     },
     run: (values, config) =>
       withServices(config, async (services) => {
         const database = await requireDatabase(services, values.database);
-        const membership = await services.databases.invite(database.id, email(values.email, 'email'), operator);
+        const membership = await services.databases.invite(database.id, emailOf(values.email, 'email'), operator);
         return { database: database.name, id: membership.id, login: membership.login, role: membership.role, status: membership.status, expires_at: iso(membership.inviteExpiresAt!) };
       }),
   },
   {
     name: 'database trust',
-    usage: '--database NAME [--off]',
     summary: 'Trust a database made in the portal or by registration: authorization errors then go back to it even before anyone signed in (databases made with `idp database create` are trusted already). --off stops trusting it.',
     options: {
-      database: { help: 'database name', required: true },
+      database: databaseOption,
       off: { help: 'stop trusting it: errors before sign-in are shown on the IdP\'s own page', type: 'boolean' },
     },
     run: (values, config) =>
@@ -103,9 +86,7 @@ export const databaseCommands: Command[] = [
   },
   {
     name: 'database list',
-    usage: '',
     summary: 'List every database with its owner and members.',
-    options: {},
     run: async (_values, config) =>
       await withServices(config, async (services) => ({
         databases: await Promise.all((await services.databases.listAll()).map(async (d) => ({
@@ -122,33 +103,31 @@ export const databaseCommands: Command[] = [
   },
   {
     name: 'membership set-login',
-    usage: '--database NAME --account EMAIL --login NEW --reason TEXT',
     summary: 'Support: change the sign-in login of an account on a database (shown in its security activity with the reason, and mailed to it).',
     options: {
-      database: { help: 'database name', required: true },
-      account: { help: 'the account\'s current email', required: true },
-      login: { help: 'the new sign-in login (an email address)', required: true },
+      database: databaseOption,
+      account: { help: 'the account\'s current email', required: true, arg: 'EMAIL' },
+      login: { help: 'the new sign-in login (an email address)', required: true, arg: 'NEW' },
       reason: reasonOption,
     },
     run: (values, config) =>
       withServices(config, async (services) => {
         const reason = supportReason(values.reason);
-        const result = await services.databases.setLogin(String(values.database), email(values.account, 'account'), email(values.login, 'login'), { kind: 'operator', reason });
-        const account = await services.accounts.findByEmail(email(values.account, 'account'));
+        const result = await services.databases.setLogin(String(values.database), emailOf(values.account, 'account'), emailOf(values.login, 'login'), { kind: 'operator', reason });
+        const account = await services.accounts.findByEmail(emailOf(values.account, 'account'));
         if (account) await services.activity.tellAboutSupportAction(account, `changed your sign-in login on the database ${result.database.name} from ${result.oldLogin} to ${result.newLogin}`, reason);
-        return { database: result.database.name, account: email(values.account, 'account'), old_login: result.oldLogin, new_login: result.newLogin };
+        return { database: result.database.name, account: emailOf(values.account, 'account'), old_login: result.oldLogin, new_login: result.newLogin };
       }),
   },
   {
     name: 'registration-token create',
-    usage: '--owner EMAIL',
     summary: 'Create a single-use initial access token for dynamic client registration; the owner owns the registered database.',
     options: {
-      owner: { help: 'email of the account that will own the database', required: true },
+      owner: { help: 'email of the account that will own the database', required: true, arg: 'EMAIL' },
     },
     run: (values, config) =>
       withServices(config, async (services) => {
-        const { token, expiresAt, owner } = await services.databases.createRegistrationToken(email(values.owner, 'owner'));
+        const { token, expiresAt, owner } = await services.databases.createRegistrationToken(emailOf(values.owner, 'owner'));
         return { initial_access_token: token, owner: owner.email, expires_at: iso(expiresAt), registration_endpoint: `${issuerOf(config)}/reg` };
       }),
   },

@@ -6,8 +6,7 @@
  */
 import { databaseUpdateSchema } from '../databases/schemas.ts';
 import { parseInput } from '../http/validate.ts';
-import { issuerOf, withServices, type Command } from './context.ts';
-import { AppError } from '../errors.ts';
+import { databaseOption, issuerOf, requireDatabase, withServices, type Command } from './context.ts';
 
 /** The client settings `database create` and `database update` share, from their options to schema fields. */
 export function clientOptions(values: Record<string, unknown>) {
@@ -24,24 +23,22 @@ export function clientOptions(values: Record<string, unknown>) {
 
 export const databaseUpdateCommand: Command = {
   name: 'database update',
-  usage: '--database NAME [--redirect-uri R ...] [--post-logout-redirect-uri P ...] [--backchannel-logout-uri B] [--auth-method M] [--jwks-uri J] [--id-token-alg A] [--refresh-token-ttl S]',
   summary: 'Change the redirect, logout and back-channel URIs, ID token algorithm, client authentication or refresh token lifetime of a database; prints its settings.',
   options: {
-    database: { help: 'database name', required: true },
-    'redirect-uri': { help: 'redirect URI (repeatable); replaces every current one', multiple: true },
-    'post-logout-redirect-uri': { help: 'post-logout redirect URI (repeatable); replaces every current one', multiple: true },
-    'backchannel-logout-uri': { help: 'back-channel logout URI ("" removes it)' },
-    'auth-method': { help: 'client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt' },
-    'jwks-uri': { help: 'the database\'s public keys (private_key_jwt)' },
-    'id-token-alg': { help: 'ES256, RS256 or EdDSA' },
-    'refresh-token-ttl': { help: 'seconds a refresh token lives unused, 300 to 1209600 ("" for the default, 14 days)' },
+    database: databaseOption,
+    'redirect-uri': { help: 'redirect URI (repeatable); replaces every current one', multiple: true, arg: 'R' },
+    'post-logout-redirect-uri': { help: 'post-logout redirect URI (repeatable); replaces every current one', multiple: true, arg: 'P' },
+    'backchannel-logout-uri': { help: 'back-channel logout URI ("" removes it)', arg: 'B' },
+    'auth-method': { help: 'client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt', arg: 'M' },
+    'jwks-uri': { help: 'the database\'s public keys (private_key_jwt)', arg: 'J' },
+    'id-token-alg': { help: 'ES256, RS256 or EdDSA', arg: 'A' },
+    'refresh-token-ttl': { help: 'seconds a refresh token lives unused, 300 to 1209600 ("" for the default, 14 days)', arg: 'S' },
   },
   run: async (values, config) => {
     // Bad input is refused before the store is opened.
     const changes = parseInput(databaseUpdateSchema, clientOptions(values));
     return await withServices(config, async (services) => {
-      const database = await services.databases.findByName(String(values.database));
-      if (!database) throw new AppError('not_found', `No database is named "${String(values.database)}". See \`idp database list\`.`);
+      const database = await requireDatabase(services, values.database);
       const { settings, clientSecret } = await services.databases.updateClient(database.id, changes, { kind: 'operator' });
       return {
         name: database.name,

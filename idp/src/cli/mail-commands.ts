@@ -5,9 +5,7 @@ import { withStore } from './context.ts';
 export const mailCommands: Command[] = [
   {
     name: 'mail status',
-    usage: '',
     summary: 'Count the mail waiting in the outbox (queued, due now, failed after every retry) as JSON.',
-    options: {},
     run: async (_values, config) => {
       const { outboxStatus } = await import('../mail/mail-queue.ts');
       return withStore(config, (db) => outboxStatus(db));
@@ -15,9 +13,7 @@ export const mailCommands: Command[] = [
   },
   {
     name: 'mail retry',
-    usage: '',
     summary: 'Put mail that failed every retry back in the queue (e.g. after fixing IDP_SMTP_URL); prints how many.',
-    options: {},
     run: async (_values, config) => {
       const { retryFailedMail } = await import('../mail/mail-queue.ts');
       return withStore(config, async (db) => ({ requeued: await retryFailedMail(db) }));

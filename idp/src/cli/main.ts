@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, ConfigError } from '../config/config.ts';
 import { AppError } from '../errors.ts';
 import { commands, type Command } from './commands.ts';
+import { usageOf } from './context.ts';
 
 export class UsageError extends Error {}
 
@@ -18,8 +19,8 @@ function usage(): string {
 }
 
 function commandHelp(c: Command): string {
-  const lines = [`Usage: idp ${c.name} ${c.usage}`, '', c.summary, ''];
-  for (const [name, o] of Object.entries(c.options)) lines.push(`  --${name.padEnd(22)} ${o.help}${o.required ? ' (required)' : ''}`);
+  const lines = [`Usage: idp ${c.name} ${usageOf(c)}`, '', c.summary, ''];
+  for (const [name, o] of Object.entries(c.options ?? {})) lines.push(`  --${name.padEnd(22)} ${o.help}${o.required ? ' (required)' : ''}`);
   return lines.join('\n');
 }
 
@@ -49,9 +50,9 @@ export async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     const options: ParseArgsConfig['options'] = {};
-    for (const [name, o] of Object.entries(command.options)) options[name] = { type: o.type ?? 'string', multiple: o.multiple ?? false };
+    for (const [name, o] of Object.entries(command.options ?? {})) options[name] = { type: o.type ?? 'string', multiple: o.multiple ?? false };
     ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }) as { values: typeof values });
-    for (const [name, o] of Object.entries(command.options)) {
+    for (const [name, o] of Object.entries(command.options ?? {})) {
       if (o.required && (values[name] === undefined || values[name] === '')) throw new UsageError(`--${name} is required`);
     }
   } catch (error) {

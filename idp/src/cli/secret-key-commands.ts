@@ -21,9 +21,7 @@ const MAX_PASSES = 5;
 export const secretKeyCommands: Command[] = [
   {
     name: 'secret-key rotate',
-    usage: '',
     summary: 'Re-seal every sealed value (2FA secrets, signing, cookie and CSRF keys, client secrets, queued mail) under the first key of IDP_SECRET_KEY=NEW,OLD; afterwards OLD can be dropped.',
-    options: {},
     run: async (_values, config) => {
       const [{ assertSecretKeyMatches, loadSecretKeys, secretBox, secretKeyCheck }, { sealStore }, { sealServerSecrets }, { sealClientSecrets }, { twoFactorRepository }, { resealMailOutbox }] = await Promise.all([
         import('../storage/secret-box.ts'), import('../storage/store-sealing.ts'), import('../storage/server-settings.ts'),

@@ -9,16 +9,15 @@
  * sees them ended at once. The logout tokens are signed by a provider built here on the store's keys,
  * for IDP_ISSUER (the running IdP's issuer).
  */
-import { requireAccountByEmail, withServices, type Command } from './context.ts';
+import { accountOption, requireAccountByEmail, withServices, type Command } from './context.ts';
 import { reasonOption, supportReason } from './support-reason.ts';
 
 export const sessionCommands: Command[] = [
   {
     name: 'session end',
-    usage: '--account EMAIL --reason TEXT',
     summary: 'Support: sign an account out of every device at once (sessions, grants and tokens end; databases are told by back-channel logout). Shown in its security activity with the reason, and mailed to it.',
     options: {
-      account: { help: 'email address of the account', required: true },
+      account: accountOption,
       reason: reasonOption,
     },
     run: (values, config) =>

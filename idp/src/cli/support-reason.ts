@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { hasControlCharacters } from '../fields.ts';
 import type { OptionSpec } from './context.ts';
 
-export const reasonOption: OptionSpec = { help: 'why support does this (a ticket, a request); shown to the person and mailed to them', required: true };
+export const reasonOption: OptionSpec = { help: 'why support does this (a ticket, a request); shown to the person and mailed to them', required: true, arg: 'TEXT' };
 
 /** The `--reason` text, or a usage error (exit 2). */
 export function supportReason(value: unknown): string {

@@ -45,6 +45,8 @@ const seen = (t: Translate, from?: SeenFrom) => (from ? ` (${where(t, from)})` :
 const hello = (t: Translate, name: string, body: string) => `${t('Hello {{name}},', { name })}\n\n${body}\n`;
 const lines = (...parts: string[]) => parts.join('\n');
 const notYou = (d: Site) => d.t('If it was not you, reset your password at {{reset}} and review {{security}}.', { reset: `${d.issuer}/password/forgot`, security: `${d.issuer}/my/security` });
+/** A security notice: what happened (the sentences), then what to do if it was not the account holder. */
+const securityNotice = (d: Site & Named, subject: string, ...said: string[]): Message => ({ subject, text: hello(d.t, d.name, lines(...said, notYou(d))) });
 const apiKeysFooter = (d: Site) => lines(
   d.t('You can see and revoke your API keys at {{link}}.', { link: `${d.issuer}/my/security/api-keys` }),
   d.t('If this was not you, revoke the key, change your password and contact support.'),
@@ -120,15 +122,11 @@ export const messages = {
   }),
 
   // Security notices.
-  passwordChanged: (d: Site & Named & { from?: SeenFrom; revokedApiKeys?: number }): Message => ({
-    subject: d.t('Your password was changed'),
-    text: hello(d.t, d.name, lines(
-      `${d.t('The password of your account was changed on {{when}}', { when: utc(d) })}${seen(d.t, d.from)}.`,
-      d.t('Every other device was signed out.'),
-      ...(d.revokedApiKeys ? [d.t('{{count}} API keys were revoked, as asked.', { count: d.revokedApiKeys })] : []),
-      notYou(d),
-    )),
-  }),
+  passwordChanged: (d: Site & Named & { from?: SeenFrom; revokedApiKeys?: number }): Message => securityNotice(d, d.t('Your password was changed'),
+    `${d.t('The password of your account was changed on {{when}}', { when: utc(d) })}${seen(d.t, d.from)}.`,
+    d.t('Every other device was signed out.'),
+    ...(d.revokedApiKeys ? [d.t('{{count}} API keys were revoked, as asked.', { count: d.revokedApiKeys })] : []),
+  ),
   passwordReset: (d: Site & Named & { ended?: ResetEnded; passkeysRemoved?: string[]; passkeysKept?: string[] }): Message => ({
     subject: d.t('Your password was changed'),
     text: hello(d.t, d.name, `${lines(
@@ -136,55 +134,32 @@ export const messages = {
       ...(d.ended ? [d.t('What the reset ended:'), ...endedLines(d.t, d.ended).map((l) => `- ${l}`)] : []),
     )}\n${passkeyLists(d.t, d)}${d.t('If it was not you, reset your password again at {{reset}} and contact support.', { reset: `${d.issuer}/password/forgot` })}`),
   }),
-  passkeyAdded: (d: Site & Named & { passkey: string; from?: SeenFrom }): Message => ({
-    subject: d.t('A passkey was added to your account'),
-    text: hello(d.t, d.name, lines(
-      d.t('A passkey {{passkey}} was added to your account on {{when}}{{from}}. It can now sign in to your account without a password.', { passkey: quoted(d.t, d.passkey), when: utc(d), from: seen(d.t, d.from) }),
-      notYou(d),
-    )),
-  }),
-  passkeyRemoved: (d: Site & Named & { passkey: string; from?: SeenFrom }): Message => ({
-    subject: d.t('A passkey was removed from your account'),
-    text: hello(d.t, d.name, lines(
-      d.t('The passkey {{passkey}} was removed from your account on {{when}}{{from}}. It can no longer sign in.', { passkey: quoted(d.t, d.passkey), when: utc(d), from: seen(d.t, d.from) }),
-      notYou(d),
-    )),
-  }),
-  emailChanged: (d: Site & Named & { newEmail: string }): Message => ({
-    subject: d.t('Your account email was changed'),
-    text: hello(d.t, d.name, lines(
-      d.t('The email address of your account was changed to {{email}} on {{when}}.', { email: d.newEmail, when: utc(d) }),
-      d.t('Your sign-in logins on databases did not change.'),
-      notYou(d),
-    )),
-  }),
-  emailChangeRequested: (d: Site & Named & { newEmail: string }): Message => ({
-    subject: d.t('A change of your account email was requested'),
-    text: hello(d.t, d.name, lines(
-      d.t('Someone signed in to your account asked to change its email address to {{email}} on {{when}}.', { email: d.newEmail, when: utc(d) }),
-      d.t('Nothing changes until the new address is confirmed.'),
-      notYou(d),
-    )),
-  }),
-  twoFactorEnabled: (d: Site & Named): Message => ({
-    subject: d.t('Two-factor authentication is on'),
-    text: hello(d.t, d.name, lines(d.t('Two-factor authentication was turned on for your account on {{when}}.', { when: utc(d) }), notYou(d))),
-  }),
-  twoFactorDisabled: (d: Site & Named): Message => ({
-    subject: d.t('Two-factor authentication is off'),
-    text: hello(d.t, d.name, lines(d.t('Two-factor authentication was turned off for your account on {{when}}. Signing in now needs only your password.', { when: utc(d) }), notYou(d))),
-  }),
-  recoveryCodeUsed: (d: Site & Named & { left: number; from?: SeenFrom }): Message => ({
-    subject: d.t('A recovery code was used'),
-    text: hello(d.t, d.name, lines(
-      `${d.t('A recovery code was used to sign in to your account on {{when}}', { when: utc(d) })}${seen(d.t, d.from)}. ${d.t('{{count}} recovery code(s) are left.', { count: d.left })}`,
-      notYou(d),
-    )),
-  }),
-  recoveryCodesRegenerated: (d: Site & Named): Message => ({
-    subject: d.t('New recovery codes were created'),
-    text: hello(d.t, d.name, lines(d.t('New recovery codes were created for your account on {{when}}; the old ones no longer work.', { when: utc(d) }), notYou(d))),
-  }),
+  passkeyAdded: (d: Site & Named & { passkey: string; from?: SeenFrom }): Message => securityNotice(d, d.t('A passkey was added to your account'),
+    d.t('A passkey {{passkey}} was added to your account on {{when}}{{from}}. It can now sign in to your account without a password.', { passkey: quoted(d.t, d.passkey), when: utc(d), from: seen(d.t, d.from) }),
+  ),
+  passkeyRemoved: (d: Site & Named & { passkey: string; from?: SeenFrom }): Message => securityNotice(d, d.t('A passkey was removed from your account'),
+    d.t('The passkey {{passkey}} was removed from your account on {{when}}{{from}}. It can no longer sign in.', { passkey: quoted(d.t, d.passkey), when: utc(d), from: seen(d.t, d.from) }),
+  ),
+  emailChanged: (d: Site & Named & { newEmail: string }): Message => securityNotice(d, d.t('Your account email was changed'),
+    d.t('The email address of your account was changed to {{email}} on {{when}}.', { email: d.newEmail, when: utc(d) }),
+    d.t('Your sign-in logins on databases did not change.'),
+  ),
+  emailChangeRequested: (d: Site & Named & { newEmail: string }): Message => securityNotice(d, d.t('A change of your account email was requested'),
+    d.t('Someone signed in to your account asked to change its email address to {{email}} on {{when}}.', { email: d.newEmail, when: utc(d) }),
+    d.t('Nothing changes until the new address is confirmed.'),
+  ),
+  twoFactorEnabled: (d: Site & Named): Message => securityNotice(d, d.t('Two-factor authentication is on'),
+    d.t('Two-factor authentication was turned on for your account on {{when}}.', { when: utc(d) }),
+  ),
+  twoFactorDisabled: (d: Site & Named): Message => securityNotice(d, d.t('Two-factor authentication is off'),
+    d.t('Two-factor authentication was turned off for your account on {{when}}. Signing in now needs only your password.', { when: utc(d) }),
+  ),
+  recoveryCodeUsed: (d: Site & Named & { left: number; from?: SeenFrom }): Message => securityNotice(d, d.t('A recovery code was used'),
+    `${d.t('A recovery code was used to sign in to your account on {{when}}', { when: utc(d) })}${seen(d.t, d.from)}. ${d.t('{{count}} recovery code(s) are left.', { count: d.left })}`,
+  ),
+  recoveryCodesRegenerated: (d: Site & Named): Message => securityNotice(d, d.t('New recovery codes were created'),
+    d.t('New recovery codes were created for your account on {{when}}; the old ones no longer work.', { when: utc(d) }),
+  ),
   newDeviceSignIn: (d: Site & Named & { from: SeenFrom; lockdownToken?: string }): Message => ({
     subject: d.t('New sign-in to your account'),
     text: hello(d.t, d.name, lines(

@@ -27,53 +27,23 @@ export type MailFailure = 'retry' | 'gave_up';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-const httpRequests = new client.Counter({
-  name: `${PREFIX}http_requests_total`,
-  help: 'HTTP requests answered, by method, route template (or oidc-provider route name) and status.',
-  labelNames: ['method', 'route', 'status'] as const,
-});
-const httpDuration = new client.Histogram({
-  name: `${PREFIX}http_request_duration_seconds`,
-  help: 'Time from the request to the end of the response, by method, route template and status.',
-  labelNames: ['method', 'route', 'status'] as const,
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-});
-const signIns = new client.Counter({
-  name: `${PREFIX}sign_ins_total`,
-  help: 'Sign-in steps by outcome: success, wrong_password, throttled, second_factor_required, second_factor_failed, passkey.',
-  labelNames: ['outcome'] as const,
-});
-const tokensIssued = new client.Counter({
-  name: `${PREFIX}tokens_issued_total`,
-  help: 'Successful token endpoint grants, by grant type.',
-  labelNames: ['grant_type'] as const,
-});
-const introspections = new client.Counter({
-  name: `${PREFIX}introspections_total`,
-  help: 'Token introspections by outcome: active, inactive (OAuth tokens), api_key_active, api_key_inactive, refused (client or request refused).',
-  labelNames: ['outcome'] as const,
-});
-const rateLimitRejections = new client.Counter({
-  name: `${PREFIX}rate_limit_rejections_total`,
-  help: 'Requests refused by a rate limit, by limit (the counter key family, e.g. signin:ip, signup:address, 2fa:account).',
-  labelNames: ['limit'] as const,
-});
-const storeQueryDuration = new client.Histogram({
-  name: `${PREFIX}store_query_duration_seconds`,
-  help: 'Store queries (get, all, run, exec) by engine, failed ones included.',
-  labelNames: ['engine'] as const,
-  buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
-});
-const storeQueryErrors = new client.Counter({
-  name: `${PREFIX}store_query_errors_total`,
-  help: 'Store queries that failed, by engine.',
-  labelNames: ['engine'] as const,
-});
-const mailFailures = new client.Counter({
-  name: `${PREFIX}mail_delivery_failures_total`,
-  help: 'Mail delivery attempts that failed: retry (will be tried again) or gave_up (the message stays failed).',
-  labelNames: ['outcome'] as const,
-});
+/** An `idp_` counter or histogram by the given labels (label values: see the invariants above). */
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]) {
+  return new client.Counter({ name: `${PREFIX}${name}`, help, labelNames });
+}
+function histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) {
+  return new client.Histogram({ name: `${PREFIX}${name}`, help, labelNames, buckets });
+}
+
+const httpRequests = counter('http_requests_total', 'HTTP requests answered, by method, route template (or oidc-provider route name) and status.', ['method', 'route', 'status']);
+const httpDuration = histogram('http_request_duration_seconds', 'Time from the request to the end of the response, by method, route template and status.', ['method', 'route', 'status'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+const signIns = counter('sign_ins_total', 'Sign-in steps by outcome: success, wrong_password, throttled, second_factor_required, second_factor_failed, passkey.', ['outcome']);
+const tokensIssued = counter('tokens_issued_total', 'Successful token endpoint grants, by grant type.', ['grant_type']);
+const introspections = counter('introspections_total', 'Token introspections by outcome: active, inactive (OAuth tokens), api_key_active, api_key_inactive, refused (client or request refused).', ['outcome']);
+const rateLimitRejections = counter('rate_limit_rejections_total', 'Requests refused by a rate limit, by limit (the counter key family, e.g. signin:ip, signup:address, 2fa:account).', ['limit']);
+const storeQueryDuration = histogram('store_query_duration_seconds', 'Store queries (get, all, run, exec) by engine, failed ones included.', ['engine'], [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5]);
+const storeQueryErrors = counter('store_query_errors_total', 'Store queries that failed, by engine.', ['engine']);
+const mailFailures = counter('mail_delivery_failures_total', 'Mail delivery attempts that failed: retry (will be tried again) or gave_up (the message stays failed).', ['outcome']);
 
 /** Label children bound once per engine: the hot path does no label lookup. */
 const queryTimers = {

@@ -96,12 +96,18 @@ describe('migrations', () => {
   });
 });
 
+/** A SQLite file at schema `version`, as an older IdP left it: the migrations up to it, and its user_version. */
+function sqliteAtVersion(version: number): { file: string; raw: Database.Database } {
+  const file = path.join(dir, `v${version}.sqlite`);
+  const raw = new Database(file);
+  for (const m of migrations.filter((m) => m.version <= version)) raw.exec(m.sql);
+  raw.pragma(`user_version = ${version}`);
+  return { file, raw };
+}
+
 describe('migration 5 (api_keys.seq on SQLite)', () => {
   it('numbers existing keys in rowid order and new keys after them', async () => {
-    const file = path.join(dir, 'v4.sqlite');
-    const raw = new Database(file);
-    for (const m of migrations.filter((m) => m.version <= 4)) raw.exec(m.sql);
-    raw.pragma('user_version = 4');
+    const { file, raw } = sqliteAtVersion(4);
     raw.exec("INSERT INTO accounts (id, email, name, created_at, updated_at) VALUES ('acc_1', 'a@example.com', 'A', 0, 0)");
     const insert = raw.prepare(`INSERT INTO api_keys (id, account_id, visible_id, description, scope, secret_hash, created_at, expires_at)
       VALUES (?, 'acc_1', ?, '', 'read', '', 0, 10)`);
@@ -120,10 +126,7 @@ describe('migration 5 (api_keys.seq on SQLite)', () => {
   });
 
   it('migration 10 marks a store with data for the start-up sealing step, and leaves a fresh one empty', async () => {
-    const file = path.join(dir, 'v9.sqlite');
-    const raw = new Database(file);
-    for (const m of migrations.filter((m) => m.version <= 9)) raw.exec(m.sql);
-    raw.pragma('user_version = 9');
+    const { file, raw } = sqliteAtVersion(9);
     raw.exec("INSERT INTO server_settings (name, value) VALUES ('cookie_secrets', '[\"k\"]')");
     raw.close();
     const upgraded = openSqliteStore(file);

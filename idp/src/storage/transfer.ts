@@ -21,36 +21,36 @@ import { latestSchemaVersion } from './migrations.ts';
 
 interface TableSpec {
   name: string;
-  /** Key columns for keyset pagination (the same in both engines). */
-  key: string[];
+  /** Key columns for keyset pagination (the same in both engines); `id` unless named. */
+  key?: string[];
 }
 
 /** Every table, parents before children. */
 export const exportTables: TableSpec[] = [
-  { name: 'accounts', key: ['id'] },
-  { name: 'credentials', key: ['id'] },
+  { name: 'accounts' },
+  { name: 'credentials' },
   { name: 'account_tokens', key: ['token_hash'] },
-  { name: 'deleted_subjects', key: ['id'] },
+  { name: 'deleted_subjects' },
   { name: 'account_lockdowns', key: ['account_id'] },
   { name: 'session_devices', key: ['session_uid'] },
   { name: 'known_devices', key: ['account_id', 'device_hash'] },
   { name: 'trusted_devices', key: ['token_hash'] },
   { name: 'pending_second_factor', key: ['interaction_uid'] },
-  { name: 'databases', key: ['id'] },
-  { name: 'memberships', key: ['id'] },
+  { name: 'databases' },
+  { name: 'memberships' },
   { name: 'registration_tokens', key: ['token_hash'] },
   { name: 'developer_mode', key: ['account_id'] },
   { name: 'api_keys', key: ['seq'] },
   { name: 'api_key_ips', key: ['key_id', 'ip'] },
-  { name: 'webauthn_credentials', key: ['id'] },
+  { name: 'webauthn_credentials' },
   { name: 'webauthn_challenges', key: ['challenge_hash'] },
   { name: 'oidc_models', key: ['model', 'id'] },
   { name: 'signing_keys', key: ['kid'] },
   { name: 'server_settings', key: ['name'] },
   { name: 'rate_limits', key: ['key'] },
-  { name: 'audit_log', key: ['id'] },
+  { name: 'audit_log' },
   // Queued mail moves with the store (sealed under IDP_SECRET_KEY, which the target must share).
-  { name: 'mail_outbox', key: ['id'] },
+  { name: 'mail_outbox' },
 ];
 
 /** Columns each engine derives on insert (api_keys.seq: insertion order), so never copied. */
@@ -61,7 +61,7 @@ type Row = Record<string, unknown>;
 
 export async function* exportRows(db: Store): AsyncGenerator<{ table: string; row: Row }> {
   for (const table of exportTables) {
-    const keyColumns = table.key;
+    const keyColumns = table.key ?? ['id'];
     let after: unknown[] | undefined;
     for (;;) {
       let query = db.kysely.selectFrom(table.name).selectAll()

@@ -97,7 +97,7 @@ function LanguageSwitcher({ t, switcher }: { t: Translate; switcher: LanguageSwi
 /**
  * A translated sentence with markup in it: `t(key)` with each `{{name}}` replaced by the element given
  * for it, so the words stay one catalog sentence while `<strong>` or a link sits where the language puts it:
- * `<Rich t={t} key_=(a catalog key with {{email}}) parts={{ email: <strong>{email}</strong> }} />` (see verify-email.tsx).
+ * `<Rich t={t} key_=(a catalog key with {{email}}) parts={{ email: <strong>{email}</strong> }} />` (see accounts/routes/mailed-link.tsx).
  */
 export function Rich<K extends MessageKey>({ t, key_, parts }: { t: Translate; key_: K; parts: Record<string, ComponentChildren> }): VNode {
   const say = t as unknown as (key: string, params: Record<string, string>) => string;

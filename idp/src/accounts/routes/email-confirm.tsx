@@ -10,8 +10,7 @@ import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
 import { msg } from '../../i18n/translator.ts';
-import { ConfirmLinkPage, renderPage, Rich } from '../../ui/render.tsx';
-import { linkFor, linkSpentPage } from './mailed-link.tsx';
+import { linkConfirmPage, linkFor, linkSpentPage } from './mailed-link.tsx';
 
 const schema = z.object({ token: tokenField });
 const confirming = unconfirmedAllowed('confirms a change of address, which an unconfirmed account may make');
@@ -20,12 +19,10 @@ export const showConfirmEmailChange = defineRoute('GET /my/account/email/confirm
   const { account } = portalOf(ctx);
   const { t } = ctx.state;
   const link = linkFor(await ctx.state.services.security.profile.peekEmailChange(query.token), account, msg('This confirmation link is invalid, was already used or has expired. Ask for the change again.'));
-  html(ctx, renderPage(
-    <ConfirmLinkPage t={t} title={t('Confirm your new email')} heading={t('Confirm your new email address')} action="/my/account/email/confirm" token={query.token} csrf={ctx.state.csrfToken} button={t('Use this address for my account')}>
-      <p><Rich t={t} key_="This makes {{email}} the address of the account you are signed in to: {{name}} (now {{accountEmail}})."
-        parts={{ email: <strong>{link.email}</strong>, name: <strong>{account.name}</strong>, accountEmail: account.email }} /></p>
-    </ConfirmLinkPage>,
-  ));
+  html(ctx, linkConfirmPage(t, {
+    title: t('Confirm your new email'), heading: t('Confirm your new email address'), action: '/my/account/email/confirm', token: query.token, csrf: ctx.state.csrfToken,
+    button: t('Use this address for my account'), says: msg('This makes {{email}} the address of the account you are signed in to: {{name}} (now {{accountEmail}}).'), email: link.email, account,
+  }));
 });
 
 export const confirmEmailChange = defineRoute('POST /my/account/email/confirm', { guards: [signedIn, confirming], input: { body: schema } }, async (ctx, { body }) => {

@@ -5,8 +5,8 @@
  */
 import type { ComponentChildren } from 'preact';
 import { AppError } from '../../errors.ts';
-import type { Translate } from '../../i18n/translator.ts';
-import { Layout, Notice, renderPage } from '../../ui/render.tsx';
+import type { MessageKey, Translate } from '../../i18n/translator.ts';
+import { ConfirmLinkPage, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
 import { linkForAnotherAccount } from '../account-service.ts';
 import type { Account } from '../types.ts';
 
@@ -15,6 +15,18 @@ export function linkFor<L extends { accountId: string }>(link: L | undefined, ac
   if (!link) throw new AppError('gone', gone);
   if (link.accountId !== account.id) throw linkForAnotherAccount();
   return link;
+}
+
+/**
+ * The page a live link opens: a button that spends it (mail scanners only GET), and `says` (a sentence
+ * with {{email}}, {{name}} and {{accountEmail}}) naming the address and the account it is for.
+ */
+export function linkConfirmPage(t: Translate, p: { title: string; heading: string; action: string; token: string; csrf: string; button: string; says: MessageKey; email: string; account: Account }): string {
+  return renderPage(
+    <ConfirmLinkPage t={t} title={p.title} heading={p.heading} action={p.action} token={p.token} csrf={p.csrf} button={p.button}>
+      <p><Rich t={t} key_={p.says} parts={{ email: <strong>{p.email}</strong>, name: <strong>{p.account.name}</strong>, accountEmail: p.account.email }} /></p>
+    </ConfirmLinkPage>,
+  );
 }
 
 /** The page once the link is spent. */

@@ -9,7 +9,8 @@ import { languageSwitch, signedOutPage } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { msg, type Translate } from '../../i18n/translator.ts';
-import { CsrfField, Field, formError, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { Field, formError, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { FormPage, NewPasswordField } from '../../ui/form-page.tsx';
 
 const schema = z.object({
   name: nameField,
@@ -20,21 +21,13 @@ const schema = z.object({
 function signupView(p: { t: Translate; switcher?: LanguageSwitch; csrf: string; values?: { name?: string; email?: string }; fields?: Record<string, string>; error?: string }): string {
   const { t } = p;
   return renderPage(
-    <Layout t={t} switcher={p.switcher} title={t('Create an account')}>
-      <h1>{t('Create an account')}</h1>
-      {p.error && <Notice kind="error">{p.error}</Notice>}
-      <section>
-        <form method="post" action="/signup">
-          <CsrfField token={p.csrf} />
-          <Field name="name" label={t('Name')} autocomplete="name" value={p.values?.name} error={p.fields?.name} />
-          <Field name="email" label={t('Email')} type="email" autocomplete="email" value={p.values?.email} error={p.fields?.email} />
-          <Field name="password" label={t('Password')} type="password" autocomplete="new-password" error={p.fields?.password}
-            hint={t('At least 8 characters. A long passphrase is best.')} minLength={8} />
-          <button type="submit">{t('Create account')}</button>
-        </form>
-      </section>
-      <p>{t('Already have an account?')} <a href="/my/login">{t('Sign in')}</a></p>
-    </Layout>,
+    <FormPage t={t} switcher={p.switcher} title={t('Create an account')} error={p.error} action="/signup" csrf={p.csrf}
+      after={<p>{t('Already have an account?')} <a href="/my/login">{t('Sign in')}</a></p>}>
+      <Field name="name" label={t('Name')} autocomplete="name" value={p.values?.name} error={p.fields?.name} />
+      <Field name="email" label={t('Email')} type="email" autocomplete="email" value={p.values?.email} error={p.fields?.email} />
+      <NewPasswordField t={t} label={t('Password')} error={p.fields?.password} />
+      <button type="submit">{t('Create account')}</button>
+    </FormPage>,
   );
 }
 

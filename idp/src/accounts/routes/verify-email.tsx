@@ -12,8 +12,7 @@ import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn, unconfirmedAllowed } from '../../portal/portal-session.ts';
 import { msg } from '../../i18n/translator.ts';
-import { ConfirmLinkPage, renderPage, Rich } from '../../ui/render.tsx';
-import { linkFor, linkSpentPage } from './mailed-link.tsx';
+import { linkConfirmPage, linkFor, linkSpentPage } from './mailed-link.tsx';
 
 const schema = z.object({ token: tokenField });
 const confirming = unconfirmedAllowed('this is the confirmation itself');
@@ -22,12 +21,10 @@ export const showVerifyEmail = defineRoute('GET /verify-email', { guards: [signe
   const { account } = portalOf(ctx);
   const { t } = ctx.state;
   const link = linkFor(await ctx.state.services.accounts.peekEmailConfirmation(query.token), account, msg('This confirmation link is invalid or has expired. Ask for a new one on your account page.'));
-  html(ctx, renderPage(
-    <ConfirmLinkPage t={t} title={t('Confirm your email')} heading={t('Confirm your email address')} action="/verify-email" token={query.token} csrf={ctx.state.csrfToken} button={t('Confirm my address')}>
-      <p><Rich t={t} key_="This confirms {{email}} for the account you are signed in to: {{name}} ({{accountEmail}})."
-        parts={{ email: <strong>{link.email}</strong>, name: <strong>{account.name}</strong>, accountEmail: account.email }} /></p>
-    </ConfirmLinkPage>,
-  ));
+  html(ctx, linkConfirmPage(t, {
+    title: t('Confirm your email'), heading: t('Confirm your email address'), action: '/verify-email', token: query.token, csrf: ctx.state.csrfToken,
+    button: t('Confirm my address'), says: msg('This confirms {{email}} for the account you are signed in to: {{name}} ({{accountEmail}}).'), email: link.email, account,
+  }));
 });
 
 export const submitVerifyEmail = defineRoute('POST /verify-email', { guards: [signedIn, confirming], input: { body: schema } }, async (ctx, { body }) => {

@@ -1,14 +1,12 @@
 /** The second step of a sign-in with 2FA: a code from the app, or a recovery code. */
 import type { Translate } from '../../i18n/translator.ts';
-import { CsrfField, Field, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { CsrfField, Field, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { InteractionPage } from './interaction-page.tsx';
 
 export function secondFactorView(p: { t: Translate; switcher?: LanguageSwitch; uid: string; csrf: string; clientName: string; error?: string; fields?: Record<string, string> }): string {
   const { t } = p;
   return renderPage(
-    <Layout t={t} switcher={p.switcher} title={t('Two-factor authentication')}>
-      <h1>{t('Two-factor authentication')}</h1>
-      <p class="muted">{t('to continue to {{client}}', { client: p.clientName })}</p>
-      {p.error && <Notice kind="error">{p.error}</Notice>}
+    <InteractionPage t={t} switcher={p.switcher} title={t('Two-factor authentication')} uid={p.uid} csrf={p.csrf} clientName={p.clientName} error={p.error}>
       <section>
         <form method="post" action={`/interaction/${p.uid}/second-factor`}>
           <CsrfField token={p.csrf} />
@@ -20,10 +18,6 @@ export function secondFactorView(p: { t: Translate; switcher?: LanguageSwitch; u
           <button type="submit">{t('Verify')}</button>
         </form>
       </section>
-      <form method="post" action={`/interaction/${p.uid}/abort`}>
-        <CsrfField token={p.csrf} />
-        <button type="submit" class="secondary">{t('Cancel')}</button>
-      </form>
-    </Layout>,
+    </InteractionPage>,
   );
 }

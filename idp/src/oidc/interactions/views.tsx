@@ -1,8 +1,9 @@
 /** The sign-in, sign-up and consent screens of an authorization request. */
 import type { Translate } from '../../i18n/translator.ts';
 import { msg, type PlainKey } from '../../i18n/translator.ts';
-import { CsrfField, Field, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { CsrfField, Field, Layout, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
 import { PasskeySignIn } from '../../passkeys/routes/views.tsx';
+import { InteractionPage } from './interaction-page.tsx';
 
 export interface LoginViewProps {
   t: Translate;
@@ -23,11 +24,7 @@ export interface LoginViewProps {
 export function loginView(p: LoginViewProps): string {
   const { t } = p;
   return renderPage(
-    <Layout t={t} switcher={p.switcher} title={t('Sign in')}>
-      <h1>{t('Sign in')}</h1>
-      <p class="muted">{t('to continue to {{client}}', { client: p.clientName })}</p>
-      {p.notice && <Notice kind="info">{p.notice}</Notice>}
-      {p.error && <Notice kind="error">{p.error}</Notice>}
+    <InteractionPage t={t} switcher={p.switcher} title={t('Sign in')} uid={p.uid} csrf={p.csrf} clientName={p.clientName} notice={p.notice} error={p.error}>
       <section>
         <form method="post" action={`/interaction/${p.uid}/login`}>
           <CsrfField token={p.csrf} />
@@ -49,11 +46,7 @@ export function loginView(p: LoginViewProps): string {
       <p>
         {t('No account yet?')} <a href="/signup">{t('Create an account')}</a>
       </p>
-      <form method="post" action={`/interaction/${p.uid}/abort`}>
-        <CsrfField token={p.csrf} />
-        <button type="submit" class="secondary">{t('Cancel')}</button>
-      </form>
-    </Layout>,
+    </InteractionPage>,
   );
 }
 

@@ -5,26 +5,20 @@ import { signedOutPage } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import type { Translate } from '../../i18n/translator.ts';
-import { CsrfField, Field, formError, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { Field, formError, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { FormPage } from '../../ui/form-page.tsx';
 
 const schema = z.object({ email: emailField });
 
 function view(p: { t: Translate; switcher?: LanguageSwitch; csrf: string; error?: string; fields?: Record<string, string>; sent?: string }): string {
   const { t } = p;
   return renderPage(
-    <Layout t={t} switcher={p.switcher} title={t('Reset your password')}>
-      <h1>{t('Reset your password')}</h1>
-      {p.error && <Notice kind="error">{p.error}</Notice>}
-      {p.sent && <Notice kind="success">{t('If an account exists for {{email}}, we sent it a link to reset the password. The link works for one hour.', { email: p.sent })}</Notice>}
-      <section>
-        <form method="post" action="/password/forgot">
-          <CsrfField token={p.csrf} />
-          <Field name="email" label={t('Email')} type="email" autocomplete="username" error={p.fields?.email} />
-          <button type="submit">{t('Send me a reset link')}</button>
-        </form>
-      </section>
-      <p><a href="/my/login">{t('Back to sign in')}</a></p>
-    </Layout>,
+    <FormPage t={t} switcher={p.switcher} title={t('Reset your password')} error={p.error} action="/password/forgot" csrf={p.csrf}
+      notice={p.sent && <Notice kind="success">{t('If an account exists for {{email}}, we sent it a link to reset the password. The link works for one hour.', { email: p.sent })}</Notice>}
+      after={<p><a href="/my/login">{t('Back to sign in')}</a></p>}>
+      <Field name="email" label={t('Email')} type="email" autocomplete="username" error={p.fields?.email} />
+      <button type="submit">{t('Send me a reset link')}</button>
+    </FormPage>,
   );
 }
 

@@ -8,7 +8,8 @@ import { languageSwitch, signedOutPage } from '../../http/language.ts';
 import { defineRoute } from '../../http/route.ts';
 import { html } from '../../http/security-headers.ts';
 import { msg, type Translate } from '../../i18n/translator.ts';
-import { CsrfField, Field, formError, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { formError, Layout, Notice, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { FormPage, NewPasswordField } from '../../ui/form-page.tsx';
 import { ResetPasskeyList } from '../../passkeys/routes/views.tsx';
 import type { Passkey } from '../../passkeys/types.ts';
 import { passkeyLines, passkeysOfResetToken, removePasskeysField } from '../../passkeys/routes/password-reset.ts';
@@ -23,20 +24,12 @@ const bodySchema = z.object({
 function view(p: { t: Translate; switcher?: LanguageSwitch; csrf: string; token: string; error?: string; fields?: Record<string, string>; passkeys: Passkey[] }): string {
   const { t } = p;
   return renderPage(
-    <Layout t={t} switcher={p.switcher} title={t('Choose a new password')}>
-      <h1>{t('Choose a new password')}</h1>
-      {p.error && <Notice kind="error">{p.error}</Notice>}
-      <section>
-        <form method="post" action="/password/reset">
-          <CsrfField token={p.csrf} />
-          <input type="hidden" name="token" value={p.token} />
-          <Field name="password" label={t('New password')} type="password" autocomplete="new-password" error={p.fields?.password}
-            hint={t('At least 8 characters. A long passphrase is best.')} minLength={8} />
-          <ResetPasskeyList t={t} passkeys={p.passkeys} />
-          <button type="submit">{t('Set password')}</button>
-        </form>
-      </section>
-    </Layout>,
+    <FormPage t={t} switcher={p.switcher} title={t('Choose a new password')} error={p.error} action="/password/reset" csrf={p.csrf}>
+      <input type="hidden" name="token" value={p.token} />
+      <NewPasswordField t={t} label={t('New password')} error={p.fields?.password} />
+      <ResetPasskeyList t={t} passkeys={p.passkeys} />
+      <button type="submit">{t('Set password')}</button>
+    </FormPage>,
   );
 }
 
