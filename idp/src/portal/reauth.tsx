@@ -15,7 +15,7 @@ import { defineGuard, type Guard } from '../http/route.ts';
 import { html } from '../http/security-headers.ts';
 import { isRecentAuth } from '../security/reauth.ts';
 import { translateText } from '../i18n/translator.ts';
-import { CsrfField, Field, Layout, Notice, renderPage } from '../ui/render.tsx';
+import { Field, Layout, Notice, PostForm, renderPage } from '../ui/render.tsx';
 import { PasskeyReauth, usesPasskeyScript } from '../passkeys/routes/views.tsx';
 import { portalOf } from './portal-session.ts';
 
@@ -78,8 +78,7 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
         : t('To {{action}}, enter your password. You will not be asked again for 10 minutes.', { action })}</p>
       {error && <Notice kind="error">{error}</Notice>}
       <section>
-        <form method="post" action={ctx.path}>
-          <CsrfField token={ctx.state.csrfToken} />
+        <PostForm action={ctx.path} csrf={ctx.state.csrfToken}>
           {carried.map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
           <Field name="reauth_password" label={t('Password')} type="password" autocomplete="current-password" error={fields.reauth_password} />
           {needsCode && (
@@ -89,7 +88,7 @@ async function askUnlessRecent(ctx: AppContext, what: string): Promise<boolean> 
             <button type="submit">{t('Confirm')}</button>
             <a href="/my/security">{t('Cancel')}</a>
           </div>
-        </form>
+        </PostForm>
         {hasPasskeys && <PasskeyReauth t={t} action={ctx.path} csrf={ctx.state.csrfToken} carried={carried} />}
       </section>
     </Layout>,

@@ -1,7 +1,7 @@
 /** The pages around one form that signed-out people fill in (sign up, forgotten password, new password). */
 import type { ComponentChildren, VNode } from 'preact';
 import type { Translate } from '../i18n/translator.ts';
-import { Field, Layout, Notice, PostForm, type LanguageSwitch } from './render.tsx';
+import { Field, type LanguageSwitch, Layout, Notice, PostForm } from './render.tsx';
 
 /** The title as the heading, the page's error (or `notice`) on top, the form posting to `action`, then `after` (a way out). */
 export function FormPage(p: {

@@ -79,12 +79,11 @@ function LanguageSwitcher({ t, switcher }: { t: Translate; switcher: LanguageSwi
               {locale === switcher.current ? (
                 <span aria-current="true">{LANGUAGE_NAMES[locale]}</span>
               ) : (
-                <form method="post" action="/language">
-                  <CsrfField token={switcher.csrf} />
+                <PostForm action="/language" csrf={switcher.csrf}>
                   <input type="hidden" name="locale" value={locale} />
                   <input type="hidden" name="return_to" value={switcher.returnTo} />
                   <button type="submit" class="link">{LANGUAGE_NAMES[locale]}</button>
-                </form>
+                </PostForm>
               )}
             </li>
           ))}
@@ -120,6 +119,15 @@ export function PostForm({ action, csrf, children }: { action: string; csrf: str
       <CsrfField token={csrf} />
       {children}
     </form>
+  );
+}
+
+/** A form that is one button (accept, revoke, sign out, ...): `kind` is the button's class. */
+export function ButtonForm({ action, csrf, kind, children }: { action: string; csrf: string; kind?: 'secondary' | 'danger' | 'link'; children: ComponentChildren }): VNode {
+  return (
+    <PostForm action={action} csrf={csrf}>
+      <button type="submit" class={kind}>{children}</button>
+    </PostForm>
   );
 }
 
@@ -273,11 +281,10 @@ export function ConfirmLinkPage(p: { t: Translate; title: string; heading: strin
     <Layout t={p.t} title={p.title}>
       <h1>{p.heading}</h1>
       {p.children}
-      <form method="post" action={p.action}>
-        <CsrfField token={p.csrf} />
+      <PostForm action={p.action} csrf={p.csrf}>
         <input type="hidden" name="token" value={p.token} />
         <button type="submit">{p.button}</button>
-      </form>
+      </PostForm>
     </Layout>
   );
 }

@@ -2,7 +2,7 @@
 import type { Account } from '../types.ts';
 import { LANGUAGES } from '../profile-service.ts';
 import { msg, type PlainKey, type Translate } from '../../i18n/translator.ts';
-import { CsrfField, Field, Layout, Notice, renderPage, Select } from '../../ui/render.tsx';
+import { ButtonForm, Field, Layout, Notice, PostForm, renderPage, Select } from '../../ui/render.tsx';
 
 const done: Record<string, PlainKey> = {
   details: msg('Your details were saved.'),
@@ -27,32 +27,27 @@ export function accountPage(p: { t: Translate; account: Account; csrf: string; d
       {!a.emailVerifiedAt && (
         <Notice kind="info">
           <p>{t('Confirm your email address first: we sent a link to {{email}}, or resend it. Until then this account can only confirm its address, change it, or be deleted.', { email: a.email })}</p>
-          <form method="post" action="/my/account/email/resend">
-            <CsrfField token={p.csrf} />
-            <button type="submit">{t('Resend the confirmation link')}</button>
-          </form>
+          <ButtonForm action="/my/account/email/resend" csrf={p.csrf}>{t('Resend the confirmation link')}</ButtonForm>
           <p><a href="/my/security/delete">{t('Delete this account')}</a></p>
         </Notice>
       )}
       <section aria-labelledby="details">
         <h2 id="details">{t('Your details')}</h2>
-        <form method="post" action="/my/account/details">
-          <CsrfField token={p.csrf} />
+        <PostForm action="/my/account/details" csrf={p.csrf}>
           <Field name="name" label={t('Name')} autocomplete="name" value={v.name} error={p.fields?.name} maxLength={120} />
           {/* Each language by its own name (LANGUAGES), as language menus do. */}
           <Select name="locale" label={t('Language')} options={Object.entries(LANGUAGES)} value={v.locale} error={p.fields?.locale} />
           <Select name="timezone" label={t('Time zone')} options={zones} value={v.timezone} error={p.fields?.timezone} />
           <button type="submit">{t('Save')}</button>
-        </form>
+        </PostForm>
       </section>
       <section aria-labelledby="email">
         <h2 id="email">{t('Email address')}</h2>
         <p>{a.email} {a.emailVerifiedAt ? t('(confirmed)') : t('(not confirmed)')}</p>
-        <form method="post" action="/my/account/email">
-          <CsrfField token={p.csrf} />
+        <PostForm action="/my/account/email" csrf={p.csrf}>
           <Field name="email" label={t('New email address')} type="email" autocomplete="email" value={p.values?.email} error={p.fields?.email} />
           <button type="submit">{t('Change email')}</button>
-        </form>
+        </PostForm>
         <p class="hint">{t('Changing your account email never changes the login you use to sign in to a database.')}</p>
       </section>
     </Layout>,

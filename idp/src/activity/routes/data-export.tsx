@@ -8,7 +8,7 @@ import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { msg } from '../../i18n/translator.ts';
-import { CsrfField, Layout, renderPage } from '../../ui/render.tsx';
+import { Layout, PostForm, renderPage } from '../../ui/render.tsx';
 
 export const showDataExport = defineRoute('GET /my/security/export', { guards: [signedIn] }, async (ctx) => {
   const { account } = portalOf(ctx);
@@ -17,13 +17,12 @@ export const showDataExport = defineRoute('GET /my/security/export', { guards: [
     <Layout t={t} title={t('Download my data')} user={account} active="security">
       <h1>{t('Download my data')}</h1>
       <p>{t('A JSON file with your account details, your databases and sign-in logins, signed-in and remembered devices, connected databases and apps, two-factor status, API keys (names, scope, dates; never a secret) and your security activity of the last 90 days.')}</p>
-      <form method="post" action="/my/security/export">
-        <CsrfField token={ctx.state.csrfToken} />
+      <PostForm action="/my/security/export" csrf={ctx.state.csrfToken}>
         <div class="actions">
           <button type="submit">{t('Download my data')}</button>
           <a href="/my/security">{t('Cancel')}</a>
         </div>
-      </form>
+      </PostForm>
     </Layout>,
   ));
 });

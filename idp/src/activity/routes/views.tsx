@@ -7,7 +7,7 @@ import type { ConnectedApp } from '../../security/session-service.ts';
 import type { Account } from '../../accounts/types.ts';
 import { formatTime } from '../../i18n/dates.ts';
 import { msg, translateText, type Translate } from '../../i18n/translator.ts';
-import { CsrfField, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
+import { ButtonForm, Layout, Notice, PostForm, renderPage, Rich } from '../../ui/render.tsx';
 
 export function activityPage(p: { t: Translate; account: Account; entries: ActivityEntry[]; nextCursor: string | null; first: boolean }): string {
   const { t } = p;
@@ -63,14 +63,13 @@ export function lockdownConfirmPage(p: { t: Translate; account?: Account; csrf: 
         <li>{t('forget every device remembered for two-factor authentication;')}</li>
         <li>{t('refuse every sign-in until you choose a new password from the link we mail to you.')}</li>
       </ul>
-      <form method="post" action={p.action}>
-        <CsrfField token={p.csrf} />
+      <PostForm action={p.action} csrf={p.csrf}>
         {p.token && <input type="hidden" name="token" value={p.token} />}
         <div class="actions">
           <button type="submit" class="danger">{t('Secure my account')}</button>
           {p.account && <a href="/my/security/activity">{t('Cancel')}</a>}
         </div>
-      </form>
+      </PostForm>
     </Layout>,
   );
 }
@@ -121,19 +120,13 @@ export function trustedDevicesPage(p: { t: Translate; account: Account; csrf: st
                   <td>{d.lastUsedAt ? formatTime(t, d.lastUsedAt, tz) : t('never')}</td>
                   <td>{formatTime(t, d.expiresAt, tz)}</td>
                   <td>
-                    <form method="post" action={`/my/security/trusted-devices/${encodeURIComponent(d.id)}/revoke`}>
-                      <CsrfField token={p.csrf} />
-                      <button type="submit" class="secondary">{t('Forget')}</button>
-                    </form>
+                    <ButtonForm action={`/my/security/trusted-devices/${encodeURIComponent(d.id)}/revoke`} csrf={p.csrf} kind="secondary">{t('Forget')}</ButtonForm>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <form method="post" action="/my/security/2fa/forget-devices">
-            <CsrfField token={p.csrf} />
-            <button type="submit" class="secondary">{t('Forget all of them')}</button>
-          </form>
+          <ButtonForm action="/my/security/2fa/forget-devices" csrf={p.csrf} kind="secondary">{t('Forget all of them')}</ButtonForm>
         </>
       )}
       <p><a href="/my/security">{t('Back to Connection & Security')}</a></p>
@@ -159,10 +152,7 @@ export function connectedAppsPage(p: { t: Translate; account: Account; csrf: str
                 <td>{a.lastUsedAt ? formatTime(t, a.lastUsedAt, tz) : t('unknown')}</td>
                 <td>{a.offlineAccess ? t('yes') : t('no')}</td>
                 <td>
-                  <form method="post" action={`/my/security/apps/${encodeURIComponent(a.clientId)}/sign-out`}>
-                    <CsrfField token={p.csrf} />
-                    <button type="submit" class="secondary">{t('Sign out of this database')}</button>
-                  </form>
+                  <ButtonForm action={`/my/security/apps/${encodeURIComponent(a.clientId)}/sign-out`} csrf={p.csrf} kind="secondary">{t('Sign out of this database')}</ButtonForm>
                 </td>
               </tr>
             ))}

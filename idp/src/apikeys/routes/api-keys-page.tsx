@@ -13,7 +13,7 @@ import { CSP, html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { msg } from '../../i18n/translator.ts';
-import { CsrfField, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
+import { CsrfField, Layout, Notice, PostForm, renderPage, Rich } from '../../ui/render.tsx';
 import { createKeyForm, keyIdField, rotateKeyForm } from '../schemas.ts';
 import type { RotationGrace } from '../types.ts';
 import { API_KEYS_PATH, CreateKeyForm, KeyList, SecretOnce } from './views.tsx';
@@ -47,11 +47,10 @@ async function renderKeysPage(ctx: AppContext, state: PageState = {}): Promise<v
         <section aria-labelledby="developer-mode">
           <h2 id="developer-mode">{t('Developer mode is off')}</h2>
           <p>{t('Developer mode lets you add API keys: secrets that scripts send to your databases (and to this account\'s API) instead of signing in.')}</p>
-          <form method="post" action={`${API_KEYS_PATH}/developer-mode`}>
-            <CsrfField token={ctx.state.csrfToken} />
+          <PostForm action={`${API_KEYS_PATH}/developer-mode`} csrf={ctx.state.csrfToken}>
             <input type="hidden" name="enabled" value="on" />
             <button type="submit">{t('Turn on developer mode')}</button>
-          </form>
+          </PostForm>
         </section>
       ) : (
         <>

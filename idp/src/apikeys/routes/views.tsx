@@ -2,7 +2,7 @@
 import type { VNode } from 'preact';
 import { formatTime } from '../../i18n/dates.ts';
 import { msg, type PlainKey, type Translate } from '../../i18n/translator.ts';
-import { Choices, controlAria, CsrfField, Field, Notice, Rich, Select } from '../../ui/render.tsx';
+import { ButtonForm, Choices, controlAria, CsrfField, Field, Notice, PostForm, Rich, Select } from '../../ui/render.tsx';
 import { API_KEY_DURATIONS, MAX_LIVE_KEYS_PER_ACCOUNT, type ApiKey, type ApiKeyScope } from '../types.ts';
 
 export const API_KEYS_PATH = '/my/security/api-keys';
@@ -69,8 +69,7 @@ export function CreateKeyForm({ t, csrfToken, databases, values = {}, fields = {
   return (
     <section aria-labelledby="add-key">
       <h2 id="add-key">{t('Add an API key')}</h2>
-      <form method="post" action={`${API_KEYS_PATH}/new`}>
-        <CsrfField token={csrfToken} />
+      <PostForm action={`${API_KEYS_PATH}/new`} csrf={csrfToken}>
         <Field name="description" label={t('Description')} value={typeof values.description === 'string' ? values.description : ''} error={fields.description} maxLength={100} hint={t('What the key is for, e.g. nightly export.')} />
         <Select name="duration" label={t('Expires after')} options={Object.entries(API_KEY_DURATIONS).map(([value, d]) => [value, t(d.label)] as const)} value={duration} error={fields.duration} />
         <Choices name="scope" legend={t('Access')} error={fields.scope}>
@@ -87,7 +86,7 @@ export function CreateKeyForm({ t, csrfToken, databases, values = {}, fields = {
         </Choices>
         <p class="hint">{t('You will be asked for your password if you did not sign in within the last 10 minutes.')}</p>
         <button type="submit">{t('Add key')}</button>
-      </form>
+      </PostForm>
     </section>
   );
 }
@@ -122,10 +121,7 @@ export function KeyList({ t, keys, csrfToken, databaseNames, timeZone }: { t: Tr
                     </select>
                     <button type="submit" class="secondary">{t('Rotate')}</button>
                   </form>
-                  <form method="post" action={`${API_KEYS_PATH}/${k.id}/revoke`}>
-                    <CsrfField token={csrfToken} />
-                    <button type="submit" class="danger">{t('Revoke')}</button>
-                  </form>
+                  <ButtonForm action={`${API_KEYS_PATH}/${k.id}/revoke`} csrf={csrfToken} kind="danger">{t('Revoke')}</ButtonForm>
                 </td>
               </tr>
             ))}

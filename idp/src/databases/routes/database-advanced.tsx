@@ -9,7 +9,7 @@ import type { VNode } from 'preact';
 import { z } from 'zod';
 import { ID_TOKEN_ALGORITHMS, REFRESH_TOKEN_MAX_TTL, TOKEN_ENDPOINT_AUTH_METHODS, type DatabaseClientSettings } from '../client-metadata.ts';
 import { msg, type Translate } from '../../i18n/translator.ts';
-import { CsrfField, Field, Select, TextArea } from '../../ui/render.tsx';
+import { Field, PostForm, Select, TextArea } from '../../ui/render.tsx';
 
 /** A text area of one address a line; `says` are catalog keys, shown in the request's language. */
 const lines = (says: { missing: string; tooMany: string }) => z.string({ error: says.missing }).max(20_000, says.tooMany)
@@ -34,8 +34,7 @@ export function AdvancedSettings(p: { t: Translate; databaseId: string; csrf: st
     <section aria-labelledby="advanced">
       <h2 id="advanced">{t('Advanced')}</h2>
       <p>{t("How this database signs people in. Change these only together with the database's own configuration.")}</p>
-      <form method="post" action={`/my/databases/${p.databaseId}/advanced`}>
-        <CsrfField token={p.csrf} />
+      <PostForm action={`/my/databases/${p.databaseId}/advanced`} csrf={p.csrf}>
         <TextArea name="redirectUris" label={t('Redirect URIs')} value={s.redirectUris.join('\n')} error={p.fields?.redirectUris} hint={t('One per line.')} />
         <TextArea name="postLogoutRedirectUris" label={t('Post-logout redirect URIs')} value={s.postLogoutRedirectUris.join('\n')} error={p.fields?.postLogoutRedirectUris} hint={t('One per line; may be empty.')} />
         <Field name="backchannelLogoutUri" label={t('Back-channel logout URI')} value={s.backchannelLogoutUri ?? ''} error={p.fields?.backchannelLogoutUri} required={false} hint={t('Empty: no back-channel logout.')} />
@@ -44,7 +43,7 @@ export function AdvancedSettings(p: { t: Translate; databaseId: string; csrf: st
         <Select name="idTokenSignedResponseAlg" label={t('ID token signing algorithm')} options={ID_TOKEN_ALGORITHMS} value={s.idTokenSignedResponseAlg} error={p.fields?.idTokenSignedResponseAlg} hint={t('ES256 unless the database can verify only RS256 (or prefers EdDSA).')} />
         <Field name="refreshTokenTtl" label={t('Refresh token lifetime (seconds)')} value={s.refreshTokenTtl === undefined ? '' : String(s.refreshTokenTtl)} error={p.fields?.refreshTokenTtl} required={false} inputmode="numeric" hint={t('Empty: {{max}} (14 days). From 300 to {{max}}.', { max: REFRESH_TOKEN_MAX_TTL })} />
         <button type="submit">{t('Save advanced settings')}</button>
-      </form>
+      </PostForm>
     </section>
   );
 }

@@ -12,7 +12,7 @@ import { html } from '../../http/security-headers.ts';
 import { msg, type PlainKey, type Translate } from '../../i18n/translator.ts';
 import { DatabaseCredentials } from './database-credentials.tsx';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
-import { CsrfField, Field, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
+import { ButtonForm, Field, Layout, Notice, PostForm, renderPage, Rich } from '../../ui/render.tsx';
 
 const createSchema = z.object({ name: databaseNameField, url: databaseUrlField });
 
@@ -66,14 +66,8 @@ function listView(p: ListProps): string {
                 <Rich t={t} key_="{{database}} ({{url}}) invites {{login}}."
                   parts={{ database: <strong>{m.database.name}</strong>, url: m.database.url, login: <strong>{m.login}</strong> }} />
                 <div class="actions">
-                  <form method="post" action={`/my/invitations/${m.id}/accept`}>
-                    <CsrfField token={p.csrf} />
-                    <button type="submit">{t('Accept')}</button>
-                  </form>
-                  <form method="post" action={`/my/invitations/${m.id}/decline`}>
-                    <CsrfField token={p.csrf} />
-                    <button type="submit" class="secondary">{t('Decline')}</button>
-                  </form>
+                  <ButtonForm action={`/my/invitations/${m.id}/accept`} csrf={p.csrf}>{t('Accept')}</ButtonForm>
+                  <ButtonForm action={`/my/invitations/${m.id}/decline`} csrf={p.csrf} kind="secondary">{t('Decline')}</ButtonForm>
                 </div>
               </li>
             ))}
@@ -104,12 +98,11 @@ function listView(p: ListProps): string {
       </section>
       <section aria-labelledby="create">
         <h2 id="create">{t('Create a database')}</h2>
-        <form method="post" action="/my/databases">
-          <CsrfField token={p.csrf} />
+        <PostForm action="/my/databases" csrf={p.csrf}>
           <Field name="name" label={t('Name')} value={p.values?.name} error={p.fields?.name} maxLength={63} />
           <Field name="url" label={t('URL')} type="url" value={p.values?.url} error={p.fields?.url} hint={t('The address of the database, like https://acme.example.com.')} />
           <button type="submit">{t('Create database')}</button>
-        </form>
+        </PostForm>
       </section>
     </Layout>,
   );

@@ -10,7 +10,7 @@ import { html } from '../../http/security-headers.ts';
 import { AppError } from '../../errors.ts';
 import { msg } from '../../i18n/translator.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
-import { CsrfField, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
+import { ButtonForm, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
 import { seeOther } from '../../http/redirect.ts';
 
 const linkQuery = z.object({ token: tokenField });
@@ -34,14 +34,8 @@ export const showInvitation = defineRoute('GET /my/invitations', { guards: [sign
         {matches && !account.emailVerifiedAt && <Notice kind="error">{t('Confirm your email address first: open the link we mailed you, then come back.')}</Notice>}
         {matches && account.emailVerifiedAt && (
           <div class="actions">
-            <form method="post" action={`/my/invitations/${invitation.id}/accept`}>
-              <CsrfField token={ctx.state.csrfToken} />
-              <button type="submit">{t('Accept')}</button>
-            </form>
-            <form method="post" action={`/my/invitations/${invitation.id}/decline`}>
-              <CsrfField token={ctx.state.csrfToken} />
-              <button type="submit" class="secondary">{t('Decline')}</button>
-            </form>
+            <ButtonForm action={`/my/invitations/${invitation.id}/accept`} csrf={ctx.state.csrfToken}>{t('Accept')}</ButtonForm>
+            <ButtonForm action={`/my/invitations/${invitation.id}/decline`} csrf={ctx.state.csrfToken} kind="secondary">{t('Decline')}</ButtonForm>
           </div>
         )}
       </section>

@@ -5,7 +5,7 @@
 import { buttonForm } from '../../fields.ts';
 import { defineRoute } from '../../http/route.ts';
 import type { Translate } from '../../i18n/translator.ts';
-import { CsrfField, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
+import { ButtonForm, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
 import { DATABASE_ACCESS_PROMPT } from '../oidc-glue.ts';
 import { finishInteraction, interaction, interactionOf } from '../../oidc/interactions/details.ts';
 
@@ -22,10 +22,7 @@ export function noAccessView(p: { t: Translate; uid: string; csrf: string; datab
         <p><Rich t={t} key_="Ask the owner of {{database}} to invite you with your account's email address. Invitations appear under {{databases}} once you accept them."
           parts={{ database, databases: <a href="/my/databases">{t('Databases')}</a> }} /></p>
         <p><Rich t={t} key_="If another of your accounts is a member, {{logOut}} and sign in with that one." parts={{ logOut: <a href="/session/end">{t('log out')}</a> }} /></p>
-        <form method="post" action={`/interaction/${p.uid}/no-access`}>
-          <CsrfField token={p.csrf} />
-          <button type="submit">{t('Return to {{database}}', { database })}</button>
-        </form>
+        <ButtonForm action={`/interaction/${p.uid}/no-access`} csrf={p.csrf}>{t('Return to {{database}}', { database })}</ButtonForm>
       </section>
     </Layout>,
   );

@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren, VNode } from 'preact';
 import type { Translate } from '../../i18n/translator.ts';
-import { CsrfField, Layout, Notice, type LanguageSwitch } from '../../ui/render.tsx';
+import { ButtonForm, type LanguageSwitch, Layout, Notice } from '../../ui/render.tsx';
 
 export function InteractionPage(p: {
   t: Translate; switcher?: LanguageSwitch; title: string; uid: string; csrf: string; clientName: string; notice?: string; error?: string; children: ComponentChildren;
@@ -18,10 +18,7 @@ export function InteractionPage(p: {
       {p.notice && <Notice kind="info">{p.notice}</Notice>}
       {p.error && <Notice kind="error">{p.error}</Notice>}
       {p.children}
-      <form method="post" action={`/interaction/${p.uid}/abort`}>
-        <CsrfField token={p.csrf} />
-        <button type="submit" class="secondary">{t('Cancel')}</button>
-      </form>
+      <ButtonForm action={`/interaction/${p.uid}/abort`} csrf={p.csrf} kind="secondary">{t('Cancel')}</ButtonForm>
     </Layout>
   );
 }

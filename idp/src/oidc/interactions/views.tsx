@@ -1,7 +1,7 @@
 /** The sign-in, sign-up and consent screens of an authorization request. */
 import type { Translate } from '../../i18n/translator.ts';
 import { msg, type PlainKey } from '../../i18n/translator.ts';
-import { CsrfField, Field, Layout, renderPage, type LanguageSwitch } from '../../ui/render.tsx';
+import { ButtonForm, Field, type LanguageSwitch, Layout, PostForm, renderPage } from '../../ui/render.tsx';
 import { PasskeySignIn } from '../../passkeys/routes/views.tsx';
 import { InteractionPage } from './interaction-page.tsx';
 
@@ -26,8 +26,7 @@ export function loginView(p: LoginViewProps): string {
   return renderPage(
     <InteractionPage t={t} switcher={p.switcher} title={t('Sign in')} uid={p.uid} csrf={p.csrf} clientName={p.clientName} notice={p.notice} error={p.error}>
       <section>
-        <form method="post" action={`/interaction/${p.uid}/login`}>
-          <CsrfField token={p.csrf} />
+        <PostForm action={`/interaction/${p.uid}/login`} csrf={p.csrf}>
           {p.forDatabase ? (
             <Field name="email" label={t('Sign-in login')} type="email" autocomplete="username webauthn" value={p.email} error={p.fields?.email}
               hint={t('The email address you sign in to {{client}} with (it may differ from your account email).', { client: p.clientName })} />
@@ -40,7 +39,7 @@ export function loginView(p: LoginViewProps): string {
             <button type="submit">{t('Sign in')}</button>
             <a href="/password/forgot">{t('Forgot your password?')}</a>
           </div>
-        </form>
+        </PostForm>
         <PasskeySignIn t={t} uid={p.uid} csrf={p.csrf} />
       </section>
       <p>
@@ -75,14 +74,10 @@ export function consentView(p: ConsentViewProps): string {
         <p>{t('{{client}} asks to:', { client: p.clientName })}</p>
         <ul>{p.scopes.map((s) => <li key={s}>{scopeText[s] ? t(scopeText[s]) : s}</li>)}</ul>
         <div class="actions">
-          <form method="post" action={`/interaction/${p.uid}/confirm`}>
-            <CsrfField token={p.csrf} />
+          <PostForm action={`/interaction/${p.uid}/confirm`} csrf={p.csrf}>
             <button type="submit" autofocus>{t('Allow')}</button>
-          </form>
-          <form method="post" action={`/interaction/${p.uid}/abort`}>
-            <CsrfField token={p.csrf} />
-            <button type="submit" class="secondary">{t('Deny')}</button>
-          </form>
+          </PostForm>
+          <ButtonForm action={`/interaction/${p.uid}/abort`} csrf={p.csrf} kind="secondary">{t('Deny')}</ButtonForm>
         </div>
       </section>
     </Layout>,

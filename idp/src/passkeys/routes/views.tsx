@@ -7,7 +7,7 @@ import type { VNode } from 'preact';
 import type { AppContext } from '../../http/context.ts';
 import { msg, type PlainKey, type Translate } from '../../i18n/translator.ts';
 import { formatTime } from '../../i18n/dates.ts';
-import { CsrfField, Field } from '../../ui/render.tsx';
+import { ButtonForm, CsrfField, Field } from '../../ui/render.tsx';
 import { MAX_PASSKEYS, type Passkey } from '../types.ts';
 
 export const PASSKEYS_PATH = '/my/security/passkeys';
@@ -89,10 +89,7 @@ export function PasskeySection({ t, timeZone, csrf, passkeys, renameError }: { t
                 <td>{when(t, p.createdAt, timeZone)}</td>
                 <td>{when(t, p.lastUsedAt, timeZone)}</td>
                 <td>
-                  <form method="post" action={`${PASSKEYS_PATH}/${encodeURIComponent(p.id)}/delete`}>
-                    <CsrfField token={csrf} />
-                    <button type="submit" class="danger">{t('Delete')}</button>
-                  </form>
+                  <ButtonForm action={`${PASSKEYS_PATH}/${encodeURIComponent(p.id)}/delete`} csrf={csrf} kind="danger">{t('Delete')}</ButtonForm>
                 </td>
               </tr>
               );

@@ -5,7 +5,7 @@ import type { Enrollment } from '../two-factor-service.ts';
 import { dateTimeIn } from '../../i18n/dates.ts';
 import { msg, translateText, type Translate } from '../../i18n/translator.ts';
 import { recommendationText } from '../security-status.ts';
-import { CsrfField, Field, Layout, Notice, renderPage, Rich } from '../../ui/render.tsx';
+import { ButtonForm, Field, Layout, Notice, PostForm, renderPage, Rich } from '../../ui/render.tsx';
 import { DeveloperModeSection } from '../../apikeys/routes/views.tsx';
 import type { Passkey } from '../../passkeys/types.ts';
 import { PasskeySection, passkeyDoneMessages } from '../../passkeys/routes/views.tsx';
@@ -66,8 +66,7 @@ export function securityPage(p: SecurityPageProps): string {
         <h2 id="password">{t('Password')}</h2>
         <p>{t('Last changed {{when}} ({{count}} day(s) ago).', { when: day(s.passwordChangedAt), count: s.passwordAgeDays })}{s.lastSignInAt ? ` ${t('Last sign-in {{when}}.', { when: day(s.lastSignInAt) })}` : ''}</p>
         <p class="hint">{t('Your account password also opens every database linked to your account. Changing it signs out every other device.')}</p>
-        <form method="post" action="/my/security/password">
-          <CsrfField token={p.csrf} />
+        <PostForm action="/my/security/password" csrf={p.csrf}>
           <Field name="current_password" label={t('Current password')} type="password" autocomplete="current-password" error={p.fields?.current_password} />
           <Field name="new_password" label={t('New password')} type="password" autocomplete="new-password" minLength={8} error={p.fields?.new_password}
             hint={t('At least 8 characters. A long passphrase is best; very common passwords are refused.')} />
@@ -76,7 +75,7 @@ export function securityPage(p: SecurityPageProps): string {
             <p class="hint">{t('Tick it if someone else may have had your password: scripts using your keys stop working.')}</p>
           </div>
           <button type="submit">{t('Change password')}</button>
-        </form>
+        </PostForm>
       </section>
 
       <PasskeySection t={t} timeZone={p.account.timezone} csrf={p.csrf} passkeys={p.passkeys ?? []} renameError={p.passkeyRename} />
@@ -88,30 +87,20 @@ export function securityPage(p: SecurityPageProps): string {
             <p><Rich t={t} key_="{{on}} Signing in asks for a code from your authenticator app. Recovery codes left: {{left}} of 10."
               parts={{ on: <strong>{t('On.')}</strong>, left: <strong id="recovery-left">{s.recoveryCodesLeft}</strong> }} /></p>
             <div class="actions">
-              <form method="post" action="/my/security/2fa/recovery-codes">
-                <CsrfField token={p.csrf} />
-                <button type="submit" class="secondary">{t('Create new recovery codes')}</button>
-              </form>
-              <form method="post" action="/my/security/2fa/disable">
-                <CsrfField token={p.csrf} />
-                <button type="submit" class="danger">{t('Turn off two-factor authentication')}</button>
-              </form>
+              <ButtonForm action="/my/security/2fa/recovery-codes" csrf={p.csrf} kind="secondary">{t('Create new recovery codes')}</ButtonForm>
+              <ButtonForm action="/my/security/2fa/disable" csrf={p.csrf} kind="danger">{t('Turn off two-factor authentication')}</ButtonForm>
             </div>
             {p.trustedDevices > 0 && (
-              <form method="post" action="/my/security/2fa/forget-devices">
-                <CsrfField token={p.csrf} />
+              <PostForm action="/my/security/2fa/forget-devices" csrf={p.csrf}>
                 <p>{t('{{count}} device(s) are remembered and skip the code.', { count: p.trustedDevices })} <button type="submit" class="secondary">{t('Forget them')}</button></p>
-              </form>
+              </PostForm>
             )}
           </>
         ) : (
           <>
             <p><Rich t={t} key_="{{off}} Protect your account with a code from an authenticator app (Google Authenticator, Authy, FreeOTP, ...)."
               parts={{ off: <strong>{t('Off.')}</strong> }} /></p>
-            <form method="post" action="/my/security/2fa/start">
-              <CsrfField token={p.csrf} />
-              <button type="submit">{t('Turn on two-factor authentication')}</button>
-            </form>
+            <ButtonForm action="/my/security/2fa/start" csrf={p.csrf}>{t('Turn on two-factor authentication')}</ButtonForm>
           </>
         )}
       </section>
@@ -129,21 +118,17 @@ export function securityPage(p: SecurityPageProps): string {
                 <td>{day(d.lastSeenAt)}</td>
                 <td>{d.apps.join(', ') || '—'}</td>
                 <td>{!d.current && (
-                  <form method="post" action={`/my/security/devices/${encodeURIComponent(d.id)}/logout`}>
-                    <CsrfField token={p.csrf} />
-                    <button type="submit" class="secondary">{t('Sign out')}</button>
-                  </form>
+                  <ButtonForm action={`/my/security/devices/${encodeURIComponent(d.id)}/logout`} csrf={p.csrf} kind="secondary">{t('Sign out')}</ButtonForm>
                 )}</td>
               </tr>
             ))}
           </tbody>
         </table>
         {p.apps.length > 0 && <p>{t('Apps that can still act for you: {{apps}}.', { apps: p.apps.map((a) => a.name).join(', ') })}</p>}
-        <form method="post" action="/my/security/devices/logout-others">
-          <CsrfField token={p.csrf} />
+        <PostForm action="/my/security/devices/logout-others" csrf={p.csrf}>
           <button type="submit">{t('Log out from all devices')}</button>
           <p class="hint">{t('Signs out every device and app session except this one; databases are told right away.')}</p>
-        </form>
+        </PostForm>
       </section>
 
       <DeveloperModeSection t={t} enabled={p.developerMode ?? false} keys={s.apiKeys.total} expiringSoon={s.apiKeys.expiringWithin7Days} />
@@ -171,14 +156,13 @@ export function enrollmentPage(p: { t: Translate; account: Account; csrf: string
           <li><Rich t={t} key_="Or type this key: {{secret}} (time-based, 6 digits, 30 seconds)." parts={{ secret: <code id="totp-secret">{p.enrollment.secret}</code> }} /></li>
           <li>{t('Enter the code the app shows to finish.')}</li>
         </ol>
-        <form method="post" action="/my/security/2fa/confirm">
-          <CsrfField token={p.csrf} />
+        <PostForm action="/my/security/2fa/confirm" csrf={p.csrf}>
           <Field name="code" label={t('Code from the app')} autocomplete="one-time-code" inputmode="numeric" maxLength={10} error={p.fields?.code} />
           <div class="actions">
             <button type="submit">{t('Turn on')}</button>
             <a href="/my/security">{t('Cancel')}</a>
           </div>
-        </form>
+        </PostForm>
       </section>
     </Layout>,
   );
@@ -207,14 +191,13 @@ export function deletePage(p: { t: Translate; account: Account; csrf: string; bl
       {p.blockers.length > 0 ? (
         <p>{t('You cannot delete your account while you are the only owner of these databases with other members: {{databases}}.', { databases: p.blockers.join(', ') })}</p>
       ) : (
-        <form method="post" action="/my/security/delete">
-          <CsrfField token={p.csrf} />
+        <PostForm action="/my/security/delete" csrf={p.csrf}>
           <Field name="confirm_email" label={t('Type your email ({{email}}) to confirm', { email: p.account.email })} type="email" autocomplete="off" error={p.fields?.confirm_email} />
           <div class="actions">
             <button type="submit" class="danger">{t('Delete my account forever')}</button>
             <a href="/my/security">{t('Cancel')}</a>
           </div>
-        </form>
+        </PostForm>
       )}
     </Layout>,
   );
