@@ -2,6 +2,7 @@
  * The activity pages: security events, lockdown confirmation and result, remembered devices, connected
  * apps. Each takes the request's translation (`ctx.state.t`); times are in the account's time zone.
  */
+import type { ComponentChildren } from 'preact';
 import type { ActivityEntry, TrustedDeviceSummary } from '../../../../shared/account-api.ts';
 import type { ConnectedApp } from '../../security/session-service.ts';
 import type { Account } from '../../accounts/types.ts';
@@ -98,68 +99,81 @@ export function lockdownLinkExpiredPage(p: { t: Translate }): string {
   );
 }
 
-export function trustedDevicesPage(p: { t: Translate; account: Account; csrf: string; devices: TrustedDeviceSummary[]; done?: string }): string {
+/**
+ * A list under Connection & Security (remembered devices, connected apps): its heading, the notice of
+ * what was just done, what the list is, the list or `empty` when there is nothing in it, the way back.
+ */
+function SecurityListPage(p: { t: Translate; account: Account; title: string; done?: string; intro: string; empty: string; children?: ComponentChildren }): string {
   const { t } = p;
-  const tz = p.account.timezone;
   return renderPage(
-    <Layout t={t} title={t('Remembered devices')} user={p.account} active="security">
-      <h1>{t('Remembered devices')}</h1>
-      {p.done === 'revoked' && <Notice kind="success">{t('That device will be asked for a code at its next sign-in.')}</Notice>}
-      <p>{t('Devices where you chose "remember this device" when entering a two-factor code. They skip the code until they expire.')}</p>
-      {p.devices.length === 0 ? <Notice kind="info">{t('No device is remembered.')}</Notice> : (
-        <>
-          <table>
-            <thead><tr><th>{t('Browser')}</th><th>{t('System')}</th><th>{t('IP address')}</th><th>{t('Added')}</th><th>{t('Last used')}</th><th>{t('Expires')}</th><th></th></tr></thead>
-            <tbody>
-              {p.devices.map((d) => (
-                <tr key={d.id} class="trusted-device">
-                  <td>{translateText(t, d.browser)}</td>
-                  <td>{translateText(t, d.os)}</td>
-                  <td>{d.ip ?? t('unknown')}</td>
-                  <td>{formatTime(t, d.addedAt, tz)}</td>
-                  <td>{d.lastUsedAt ? formatTime(t, d.lastUsedAt, tz) : t('never')}</td>
-                  <td>{formatTime(t, d.expiresAt, tz)}</td>
-                  <td>
-                    <ButtonForm action={`/my/security/trusted-devices/${encodeURIComponent(d.id)}/revoke`} csrf={p.csrf} kind="secondary">{t('Forget')}</ButtonForm>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <ButtonForm action="/my/security/2fa/forget-devices" csrf={p.csrf} kind="secondary">{t('Forget all of them')}</ButtonForm>
-        </>
-      )}
+    <Layout t={t} title={p.title} user={p.account} active="security">
+      <h1>{p.title}</h1>
+      {p.done && <Notice kind="success">{p.done}</Notice>}
+      <p>{p.intro}</p>
+      {p.children ?? <Notice kind="info">{p.empty}</Notice>}
       <p><a href="/my/security">{t('Back to Connection & Security')}</a></p>
     </Layout>,
   );
 }
 
-export function connectedAppsPage(p: { t: Translate; account: Account; csrf: string; apps: ConnectedApp[]; done?: string }): string {
+export function trustedDevicesPage(p: { t: Translate; account: Account; csrf: string; devices: TrustedDeviceSummary[]; done?: string }): string {
   const { t } = p;
   const tz = p.account.timezone;
-  return renderPage(
-    <Layout t={t} title={t('Connected databases and apps')} user={p.account} active="security">
-      <h1>{t('Connected databases and apps')}</h1>
-      {p.done === 'signed-out' && <Notice kind="success">{t('Signed out of that database or app: its access was revoked and it was told.')}</Notice>}
-      <p>{t('Databases and apps you signed in to that still hold access to your account. Signing out of one revokes its access and tokens and tells it to end its session; you stay signed in here and elsewhere.')}</p>
-      {p.apps.length === 0 ? <Notice kind="info">{t('No database or app holds access to your account.')}</Notice> : (
+  return SecurityListPage({
+    t, account: p.account, title: t('Remembered devices'),
+    done: p.done === 'revoked' ? t('That device will be asked for a code at its next sign-in.') : undefined,
+    intro: t('Devices where you chose "remember this device" when entering a two-factor code. They skip the code until they expire.'),
+    empty: t('No device is remembered.'),
+    children: p.devices.length === 0 ? undefined : (
+      <>
         <table>
-          <thead><tr><th>{t('Database or app')}</th><th>{t('Last used')}</th><th>{t('Works while you are away')}</th><th></th></tr></thead>
+          <thead><tr><th>{t('Browser')}</th><th>{t('System')}</th><th>{t('IP address')}</th><th>{t('Added')}</th><th>{t('Last used')}</th><th>{t('Expires')}</th><th></th></tr></thead>
           <tbody>
-            {p.apps.map((a) => (
-              <tr key={a.clientId} class="connected-app">
-                <td>{a.name}</td>
-                <td>{a.lastUsedAt ? formatTime(t, a.lastUsedAt, tz) : t('unknown')}</td>
-                <td>{a.offlineAccess ? t('yes') : t('no')}</td>
+            {p.devices.map((d) => (
+              <tr key={d.id} class="trusted-device">
+                <td>{translateText(t, d.browser)}</td>
+                <td>{translateText(t, d.os)}</td>
+                <td>{d.ip ?? t('unknown')}</td>
+                <td>{formatTime(t, d.addedAt, tz)}</td>
+                <td>{d.lastUsedAt ? formatTime(t, d.lastUsedAt, tz) : t('never')}</td>
+                <td>{formatTime(t, d.expiresAt, tz)}</td>
                 <td>
-                  <ButtonForm action={`/my/security/apps/${encodeURIComponent(a.clientId)}/sign-out`} csrf={p.csrf} kind="secondary">{t('Sign out of this database')}</ButtonForm>
+                  <ButtonForm action={`/my/security/trusted-devices/${encodeURIComponent(d.id)}/revoke`} csrf={p.csrf} kind="secondary">{t('Forget')}</ButtonForm>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-      )}
-      <p><a href="/my/security">{t('Back to Connection & Security')}</a></p>
-    </Layout>,
-  );
+        <ButtonForm action="/my/security/2fa/forget-devices" csrf={p.csrf} kind="secondary">{t('Forget all of them')}</ButtonForm>
+      </>
+    ),
+  });
+}
+
+export function connectedAppsPage(p: { t: Translate; account: Account; csrf: string; apps: ConnectedApp[]; done?: string }): string {
+  const { t } = p;
+  const tz = p.account.timezone;
+  return SecurityListPage({
+    t, account: p.account, title: t('Connected databases and apps'),
+    done: p.done === 'signed-out' ? t('Signed out of that database or app: its access was revoked and it was told.') : undefined,
+    intro: t('Databases and apps you signed in to that still hold access to your account. Signing out of one revokes its access and tokens and tells it to end its session; you stay signed in here and elsewhere.'),
+    empty: t('No database or app holds access to your account.'),
+    children: p.apps.length === 0 ? undefined : (
+      <table>
+        <thead><tr><th>{t('Database or app')}</th><th>{t('Last used')}</th><th>{t('Works while you are away')}</th><th></th></tr></thead>
+        <tbody>
+          {p.apps.map((a) => (
+            <tr key={a.clientId} class="connected-app">
+              <td>{a.name}</td>
+              <td>{a.lastUsedAt ? formatTime(t, a.lastUsedAt, tz) : t('unknown')}</td>
+              <td>{a.offlineAccess ? t('yes') : t('no')}</td>
+              <td>
+                <ButtonForm action={`/my/security/apps/${encodeURIComponent(a.clientId)}/sign-out`} csrf={p.csrf} kind="secondary">{t('Sign out of this database')}</ButtonForm>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    ),
+  });
 }
