@@ -3,7 +3,7 @@
  * the sign-in page and of the re-authentication page, the list on the password reset form. Every control
  * that needs WebAuthn is rendered `hidden`; /static/passkeys.js shows it when the browser can use it.
  */
-import type { VNode } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import type { AppContext } from '../../http/context.ts';
 import { msg, type PlainKey, type Translate } from '../../i18n/translator.ts';
 import { formatTime } from '../../i18n/dates.ts';
@@ -46,18 +46,31 @@ function ErrorSlot({ t }: { t: Translate }): VNode {
   );
 }
 
+/**
+ * A form the passkey script (/static/passkeys.js) completes: `data-passkey-<kind>` says what it asks the
+ * browser for, `answer` names the field it fills with the passkey's answer before posting.
+ */
+function PasskeyForm(p: { t: Translate; kind: 'register' | 'signin' | 'reauth'; action: string; options: string; csrf: string; answer: string; button: string; secondary?: boolean; children?: ComponentChildren }): VNode {
+  const marker = { [`data-passkey-${p.kind}`]: true };
+  return (
+    <form method="post" action={p.action} {...marker} data-options={p.options} hidden>
+      <CsrfField token={p.csrf} />
+      {p.children}
+      <input type="hidden" name={p.answer} value="" />
+      <ErrorSlot t={p.t} />
+      <button type="submit" class={p.secondary ? 'secondary' : undefined}>{p.button}</button>
+    </form>
+  );
+}
+
 /** The add form: a name, then the browser's passkey prompt (the script fills `response`). */
 export function PasskeyAddForm({ t, csrf, name, full }: { t: Translate; csrf: string; name?: string; full: boolean }): VNode {
   if (full) return <p>{t('You have {{max}} passkeys, the most an account can have. Delete one to add another.', { max: MAX_PASSKEYS })}</p>;
   return (
-    <form method="post" action={PASSKEYS_PATH} data-passkey-register data-options={`${PASSKEYS_PATH}/options`} hidden>
-      <CsrfField token={csrf} />
-      <input type="hidden" name="response" value="" />
+    <PasskeyForm t={t} kind="register" action={PASSKEYS_PATH} options={`${PASSKEYS_PATH}/options`} csrf={csrf} answer="response" button={t('Add a passkey')}>
       <Field name="name" label={t('Name of the new passkey')} value={name} required={false} maxLength={60}
         hint={t('For example the device or password manager that keeps it.')} />
-      <ErrorSlot t={t} />
-      <button type="submit">{t('Add a passkey')}</button>
-    </form>
+    </PasskeyForm>
   );
 }
 
@@ -108,12 +121,7 @@ export function PasskeySection({ t, timeZone, csrf, passkeys, renameError }: { t
 export function PasskeySignIn({ t, uid, csrf }: { t: Translate; uid: string; csrf: string }): VNode {
   return (
     <>
-      <form method="post" action={`/interaction/${uid}/passkey`} data-passkey-signin data-options={`/interaction/${uid}/passkey/options`} hidden>
-        <CsrfField token={csrf} />
-        <input type="hidden" name="response" value="" />
-        <ErrorSlot t={t} />
-        <button type="submit" class="secondary">{t('Sign in with a passkey')}</button>
-      </form>
+      <PasskeyForm t={t} kind="signin" action={`/interaction/${uid}/passkey`} options={`/interaction/${uid}/passkey/options`} csrf={csrf} answer="response" button={t('Sign in with a passkey')} secondary />
       <PasskeyScript />
     </>
   );
@@ -123,13 +131,9 @@ export function PasskeySignIn({ t, uid, csrf }: { t: Translate; uid: string; csr
 export function PasskeyReauth({ t, action, csrf, carried }: { t: Translate; action: string; csrf: string; carried: [string, string][] }): VNode {
   return (
     <>
-      <form method="post" action={action} data-passkey-reauth data-options={`${PASSKEYS_PATH}/reauth-options`} hidden>
-        <CsrfField token={csrf} />
+      <PasskeyForm t={t} kind="reauth" action={action} options={`${PASSKEYS_PATH}/reauth-options`} csrf={csrf} answer="reauth_passkey" button={t('Use a passkey instead')} secondary>
         {carried.map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-        <input type="hidden" name="reauth_passkey" value="" />
-        <ErrorSlot t={t} />
-        <button type="submit" class="secondary">{t('Use a passkey instead')}</button>
-      </form>
+      </PasskeyForm>
       <PasskeyScript />
     </>
   );
