@@ -257,6 +257,8 @@ describe('a password reset (account recovery) and passkeys', () => {
     const listed = await idp.services.passkeys.list(id);
     const mine = listed.find((p) => p.name === 'Mine');
     const planted = listed.find((p) => p.name === 'Planted');
+    // The form is signed out, yet the passkeys' dates are the account's: in its time zone.
+    await idp.services.accountsRepo.update(id, { timezone: 'Asia/Tokyo' }, Math.floor(Date.now() / 1000));
     const browser = new TestBrowser();
     const forgot = await browser.follow(`${idp.issuer}/password/forgot`);
     await browser.submit(forgot, '/password/forgot', { email });
@@ -265,6 +267,7 @@ describe('a password reset (account recovery) and passkeys', () => {
     expect(form.status).toBe(200);
     for (const p of [mine!, planted!]) expect(form.body).toMatch(new RegExp(`<input type="checkbox" name="remove_passkey" value="${p.id}" checked`));
     expect(decode(form.body)).toContain('Remove "Planted"');
+    expect(decode(form.body)).toMatch(/Remove "Planted" \(added [^)]*\(Asia\/Tokyo\), last used/);
 
     const bad = await browser.request(`${idp.issuer}/password/reset`, { form: { _csrf: csrfOf(form), token: link.searchParams.get('token')!, password: 'a brand new passphrase', remove_passkey: 'nonsense' } });
     expect(bad.status).toBe(400);

@@ -18,9 +18,12 @@ export const removePasskeysField = z
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
   .pipe(z.array(z.string().regex(/^pk_[A-Za-z0-9_-]{8,40}$/, msg('A passkey named in the form does not exist. Reload the page.'))));
 
-export async function passkeysOfResetToken(services: Services, token: string): Promise<Passkey[]> {
+/** The passkeys of the account a live reset link is for, and that account's time zone (their dates are shown in it). */
+export async function passkeysOfResetToken(services: Services, token: string): Promise<{ passkeys: Passkey[]; timeZone?: string }> {
   const live = await services.accountsRepo.peekToken(sha256(token), 'reset_password', nowSeconds());
-  return live ? services.passkeys.list(live.accountId) : [];
+  if (!live) return { passkeys: [] };
+  const [passkeys, account] = await Promise.all([services.passkeys.list(live.accountId), services.accountsRepo.findById(live.accountId)]);
+  return { passkeys, timeZone: account?.timezone };
 }
 
 /** The sentences of the reset's confirmation page about passkeys (the mail says the same, see mail/messages.ts). */

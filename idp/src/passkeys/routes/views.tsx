@@ -143,7 +143,7 @@ export function PasskeyReauth({ t, action, csrf, carried }: { t: Translate; acti
  * The passkeys on the password reset form, each ticked for removal: a reset is account recovery, and a
  * passkey someone else added must not survive it unseen.
  */
-export function ResetPasskeyList({ t, passkeys }: { t: Translate; passkeys: Passkey[] }): VNode | null {
+export function ResetPasskeyList({ t, passkeys, timeZone }: { t: Translate; passkeys: Passkey[]; timeZone?: string }): VNode | null {
   if (passkeys.length === 0) return null;
   return (
     <fieldset id="reset-passkeys">
@@ -153,7 +153,7 @@ export function ResetPasskeyList({ t, passkeys }: { t: Translate; passkeys: Pass
         <div key={p.id}>
           <label>
             <input type="checkbox" name="remove_passkey" value={p.id} checked />
-            {' '}{t('Remove "{{name}}" (added {{added}}, last used {{used}})', { name: p.name, added: when(t, p.createdAt), used: when(t, p.lastUsedAt) })}
+            {' '}{t('Remove "{{name}}" (added {{added}}, last used {{used}})', { name: p.name, added: when(t, p.createdAt, timeZone), used: when(t, p.lastUsedAt, timeZone) })}
           </label>
         </div>
       ))}

@@ -21,13 +21,13 @@ const bodySchema = z.object({
   remove_passkey: removePasskeysField,
 });
 
-function view(p: { t: Translate; switcher?: LanguageSwitch; csrf: string; token: string; error?: string; fields?: Record<string, string>; passkeys: Passkey[] }): string {
+function view(p: { t: Translate; switcher?: LanguageSwitch; csrf: string; token: string; error?: string; fields?: Record<string, string>; passkeys: Passkey[]; timeZone?: string }): string {
   const { t } = p;
   return renderPage(
     <FormPage t={t} switcher={p.switcher} title={t('Choose a new password')} error={p.error} action="/password/reset" csrf={p.csrf}>
       <input type="hidden" name="token" value={p.token} />
       <NewPasswordField t={t} label={t('New password')} error={p.fields?.password} />
-      <ResetPasskeyList t={t} passkeys={p.passkeys} />
+      <ResetPasskeyList t={t} passkeys={p.passkeys} timeZone={p.timeZone} />
       <button type="submit">{t('Set password')}</button>
     </FormPage>,
   );
@@ -45,7 +45,7 @@ export const showReset = defineRoute('GET /password/reset', { input: { query: qu
     ), 410);
     return;
   }
-  html(ctx, view({ ...signedOutPage(ctx), token: query.token, passkeys: await passkeysOfResetToken(ctx.state.services, query.token) }));
+  html(ctx, view({ ...signedOutPage(ctx), token: query.token, ...await passkeysOfResetToken(ctx.state.services, query.token) }));
 });
 
 export const submitReset = defineRoute('POST /password/reset', {
@@ -55,13 +55,13 @@ export const submitReset = defineRoute('POST /password/reset', {
     if (!input.body || error.code === 'gone') throw error;
     html(ctx, view({
       ...signedOutPage(ctx), token: input.body.token, ...formError(error, ['password']),
-      passkeys: await passkeysOfResetToken(ctx.state.services, input.body.token),
+      ...await passkeysOfResetToken(ctx.state.services, input.body.token),
     }));
   },
 }, async (ctx, { body }) => {
   // The credential lifecycle ends every session (relying parties are told), forgets trusted devices and
   // removes the ticked passkeys; the page says which passkeys are gone and which are kept.
-  const before = await passkeysOfResetToken(ctx.state.services, body.token);
+  const { passkeys: before } = await passkeysOfResetToken(ctx.state.services, body.token);
   const account = await ctx.state.services.accounts.resetPassword(body.token, body.password, { removePasskeys: body.remove_passkey });
   const kept = await ctx.state.services.passkeys.list(account.id);
   const { t } = ctx.state;
