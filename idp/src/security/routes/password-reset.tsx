@@ -50,7 +50,7 @@ export const showReset = defineRoute('GET /password/reset', { input: { query: qu
 
 export const submitReset = defineRoute('POST /password/reset', {
   input: { body: bodySchema },
-  // A refused form (no usable token) or a spent link gets the error page; a refused password, the form again.,
+  // A refused form (no usable token) or a spent link gets the error page; a refused password, the form again.
   rerender: async (ctx, error, input) => {
     if (!input.body || error.code === 'gone') throw error;
     html(ctx, view({

@@ -13,7 +13,7 @@ const schema = z.object({
 export const confirmTwoFactor = defineRoute('POST /my/security/2fa/confirm', {
   guards: [signedIn],
   input: { body: schema },
-  // Back to the enrollment page while one is pending; without one, the error page.,
+  // Back to the enrollment page while one is pending; without one, the error page.
   rerender: async (ctx, error) => {
     const { account } = portalOf(ctx);
     const enrollment = await ctx.state.services.security.twoFactor.pendingEnrollment(account);
