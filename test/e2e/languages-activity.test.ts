@@ -161,7 +161,7 @@ describe('the security activity in French', () => {
 
     const activity = await browser.request(`${idp.issuer}/my/security/activity`);
     expect(activity.body).toContain(`Déconnexion de Reference Database${NBSP}: son accès a été révoqué.`);
-    expect(activity.body).toContain('Un appareil mémorisé a été oublié (Firefox 128 on Windows 10).');
+    expect(activity.body).toContain('Un appareil mémorisé a été oublié (Firefox 128 sur Windows 10).');
   });
 
   it('answers a dead "this wasn\'t me" link in the browser\'s language', async () => {

@@ -35,7 +35,7 @@ export function activityService(deps: {
       at: new Date(r.at * 1000).toISOString(),
       kind: r.event,
       ip: r.ip,
-      device: r.userAgent ? deviceLabel(r.userAgent) : null,
+      device: r.userAgent ? deviceLabel(r.userAgent, t) : null,
       app: r.clientId ? names.get(r.clientId) ?? r.clientId : null,
       detail: describeEvent(r, accountId, t),
     }));

@@ -10,6 +10,7 @@
 import type { ActivityEntry } from '../../../shared/account-api.ts';
 import type { AuditEvent } from '../security/audit-repository.ts';
 import { translator, type Translate } from '../i18n/translator.ts';
+import { deviceLabel } from '../security/user-agent.ts';
 
 export const ACTIVITY_RETENTION_DAYS = 90;
 export const ACTIVITY_PAGE_DEFAULT = 20;
@@ -51,7 +52,8 @@ export const shownEvents: Record<string, Describe> = {
   '2fa.recovery_code_used': (d, t) => t('A recovery code was used ({{left}} left).', { left: str(d.left) }),
   '2fa.recovery_codes_regenerated': (_, t) => t('New recovery codes were created.'),
   '2fa.trusted_devices_forgotten': (_, t) => t('Every remembered device was forgotten.'),
-  '2fa.trusted_device_revoked': (d, t) => t('A remembered device was forgotten ({{device}}).', { device: str(d.device) || t('unknown device') }),
+  // The User-Agent is stored and named in the reader's language; entries from before kept an English `device`.
+  '2fa.trusted_device_revoked': (d, t) => t('A remembered device was forgotten ({{device}}).', { device: typeof d.userAgent === 'string' ? deviceLabel(d.userAgent, t) : str(d.device) || t('unknown device') }),
   'reauth.failed': (_, t) => t('A wrong password was entered to confirm a sensitive action.'),
   'password.changed': (_, t) => t('The password was changed.'),
   'password.reset_requested': (_, t) => t('A password reset link was requested.'),

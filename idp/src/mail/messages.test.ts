@@ -14,9 +14,14 @@ describe('mail messages', () => {
     expect(messages.confirmNewEmail({ ...site, name: 'Ann', email: 'new@example.com', token: 'tok_3' }).text).toContain('https://id.example/my/account/email/confirm?token=tok_3');
     expect(messages.databaseInvitation({ ...site, database: 'Acme', url: 'https://acme.example', login: 'a@example.com', token: 'tok_4' }))
       .toMatchObject({ subject: 'You are invited to Acme', text: expect.stringContaining('https://id.example/my/invitations?token=tok_4') });
-    const changed = messages.passwordChanged({ ...site, name: 'Ann', from: { ip: '192.0.2.1', device: 'Firefox 130 on Linux' } });
+    const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0';
+    const changed = messages.passwordChanged({ ...site, name: 'Ann', from: { ip: '192.0.2.1', userAgent: firefox } });
     expect(changed.text).toContain(new Date(site.at * 1000).toUTCString());
     expect(changed.text).toContain('(Firefox 130 on Linux, IP address 192.0.2.1)');
+    // The device is named in the mail's language, an unnamed one too.
+    const fr = translator('fr');
+    expect(messages.passwordChanged({ ...site, t: fr, name: 'Ann', from: { ip: '192.0.2.1', userAgent: firefox } }).text).toContain('(Firefox 130 sur Linux, adresse IP 192.0.2.1)');
+    expect(messages.newDeviceSignIn({ ...site, t: fr, name: 'Ann', from: { userAgent: '' } }).text).toContain('Navigateur inconnu sur Système inconnu');
     expect(changed.text).toContain('https://id.example/password/forgot');
     expect(messages.newDeviceSignIn({ ...site, name: 'Ann', from: {}, lockdownToken: 'tok_5' }).text).toContain('https://id.example/lockdown?token=tok_5');
     expect(messages.lockdownStarted({ ...site, name: 'Ann', token: 'tok_6' }).text).toContain('https://id.example/password/reset?token=tok_6');

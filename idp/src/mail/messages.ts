@@ -10,6 +10,7 @@
  * or a piece of data is never part of a sentence's key, so no translation can break a link.
  */
 import type { Translate } from '../i18n/translator.ts';
+import { deviceLabel } from '../security/user-agent.ts';
 
 export interface Message {
   subject: string;
@@ -29,8 +30,11 @@ export interface Site {
 /** Where an action came from, as far as the IdP saw it. */
 export interface SeenFrom {
   ip?: string | null;
-  /** Readable browser and OS, e.g. "Chrome 130 on Linux". */
-  device?: string;
+  /**
+   * The User-Agent header, given (even undefined) when the action came from a browser's request: the
+   * mail names the browser and OS in its own language ("Chrome 130 on Linux", or the unknown ones).
+   */
+  userAgent?: string | undefined;
 }
 
 /** The time of an event, in UTC: the RFC 7231 form in English, the language's own long form otherwise. */
@@ -40,7 +44,7 @@ const utc = (d: Site, seconds = d.at) => (d.t.locale === 'en'
 const day = (d: Site, seconds: number) => (d.t.locale === 'en'
   ? new Date(seconds * 1000).toISOString().slice(0, 10)
   : new Intl.DateTimeFormat(d.t.locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(seconds * 1000)));
-const where = (t: Translate, from?: SeenFrom) => [from?.device, from?.ip ? t('IP address {{ip}}', { ip: from.ip }) : undefined].filter(Boolean).join(', ');
+const where = (t: Translate, from?: SeenFrom) => [from && 'userAgent' in from ? deviceLabel(from.userAgent, t) : undefined, from?.ip ? t('IP address {{ip}}', { ip: from.ip }) : undefined].filter(Boolean).join(', ');
 const seen = (t: Translate, from?: SeenFrom) => (from ? ` (${where(t, from)})` : '');
 const hello = (t: Translate, name: string, body: string) => `${t('Hello {{name}},', { name })}\n\n${body}\n`;
 const lines = (...parts: string[]) => parts.join('\n');

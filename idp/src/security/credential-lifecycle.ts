@@ -32,7 +32,6 @@ import { reauthKey, verifyCurrentPassword } from './reauth.ts';
 import type { SessionService } from './session-service.ts';
 import { randomId, sha256 } from './tokens.ts';
 import type { TwoFactorService } from './two-factor-service.ts';
-import { deviceLabel } from './user-agent.ts';
 
 /** The failed sign-in count of an address (accounts' sign-in limit); a reset clears it. */
 export const signInAccountKey = (email: string) => `signin:account:${email}`;
@@ -104,7 +103,7 @@ export function credentialLifecycle(deps: {
     await twoFactor.forgetTrustedDevices(account.id);
     const revokedApiKeys = input.revokeApiKeys ? await apiKeys.revokeAll(account.id) : 0;
     await audit.record({ accountId: account.id, actor: account.id, event: 'password.changed', ip: from.ip, data: { revokedApiKeys } });
-    await notifier.passwordChanged(account, { ip: from.ip, device: deviceLabel(from.userAgent) }, revokedApiKeys);
+    await notifier.passwordChanged(account, { ip: from.ip, userAgent: from.userAgent }, revokedApiKeys);
     return { ...ended, revokedApiKeys };
   }
 

@@ -18,7 +18,7 @@ import type { SecurityNotifier, SeenFrom } from './notifications.ts';
 import { tooManyAttempts, type RateLimiter } from './rate-limiter.ts';
 import { randomToken, sha256 } from './tokens.ts';
 import type { TwoFactorRepository } from './two-factor-repository.ts';
-import { describeUserAgent, deviceLabel } from './user-agent.ts';
+import { describeUserAgent, } from './user-agent.ts';
 import type { TrustedDeviceSummary } from '../../../shared/account-api.ts';
 import { msg } from '../i18n/translator.ts';
 
@@ -194,7 +194,7 @@ export function twoFactorService(deps: {
     async revokeTrustedDevice(accountId: string, id: string): Promise<boolean> {
       const device = (await repo.listTrustedDevices(accountId)).find((d) => d.id === id);
       if (!device || !await repo.revokeTrustedDevice(accountId, id)) return false;
-      await audit.record({ accountId, actor: accountId, event: '2fa.trusted_device_revoked', data: { device: deviceLabel(device.userAgent) } });
+      await audit.record({ accountId, actor: accountId, event: '2fa.trusted_device_revoked', data: { userAgent: device.userAgent.slice(0, 512) } });
       return true;
     },
     async forgetTrustedDevices(accountId: string): Promise<number> {

@@ -1,6 +1,6 @@
 /** Readable browser and OS from a User-Agent header (bowser, MIT). */
 import Bowser from 'bowser';
-import { msg } from '../i18n/translator.ts';
+import { msg, translateText, translator, type Translate } from '../i18n/translator.ts';
 
 /** What a device is called when its User-Agent says nothing: catalog sentences, so a page words them in its language. */
 const UNKNOWN_BROWSER = msg('Unknown browser');
@@ -24,7 +24,10 @@ export function describeUserAgent(userAgent: string | undefined): DeviceName {
   }
 }
 
-export function deviceLabel(userAgent: string | undefined): string {
+const english = translator('en');
+
+/** "Chrome 130 on Linux", in `t`'s language (English by default: what an audit entry stores). */
+export function deviceLabel(userAgent: string | undefined, t: Translate = english): string {
   const d = describeUserAgent(userAgent);
-  return `${d.browser} on ${d.os}`;
+  return t('{{browser}} on {{os}}', { browser: translateText(t, d.browser), os: translateText(t, d.os) });
 }

@@ -14,7 +14,6 @@ import { nowSeconds } from '../../clock.ts';
 import { acrFor } from '../acr.ts';
 import { metrics, type SignInOutcome } from '../../observability/metrics.ts';
 import { randomToken, sha256 } from '../../security/tokens.ts';
-import { deviceLabel } from '../../security/user-agent.ts';
 import { clientNameOf, finishInteraction, type InteractionDetails } from './details.ts';
 import { secondFactorView } from './second-factor-view.tsx';
 
@@ -83,7 +82,7 @@ export async function completeSignIn(ctx: AppContext, provider: Provider, accoun
   if (!await security.sessions.isKnownDevice(account.id, hash)) {
     const firstEver = await security.sessions.countKnownDevices(account.id) === 0;
     await security.sessions.addKnownDevice(account.id, hash);
-    if (!firstEver) await security.notifier.newDeviceSignIn(account, { ip: ctx.ip, device: deviceLabel(userAgent) }, await security.lockdown.issueMailLink(account.id));
+    if (!firstEver) await security.notifier.newDeviceSignIn(account, { ip: ctx.ip, userAgent }, await security.lockdown.issueMailLink(account.id));
   }
   await audit.record({ accountId: account.id, actor: account.id, event: 'signin.succeeded', ip: ctx.ip, data: { amr } });
   await finishInteraction(ctx, provider, { login: { accountId: account.id, amr, acr: acrFor(amr), ts: nowSeconds() } }, false);

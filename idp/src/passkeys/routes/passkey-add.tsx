@@ -10,7 +10,6 @@ import { html } from '../../http/security-headers.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { renderSecurity } from '../../security/routes/security-show.tsx';
-import { deviceLabel } from '../../security/user-agent.ts';
 import { Layout, renderPage } from '../../ui/render.tsx';
 import { MAX_PASSKEYS } from '../types.ts';
 import { addInput } from './schemas.ts';
@@ -42,6 +41,6 @@ export const addPasskey = defineRoute(`POST ${PASSKEYS_PATH}`, {
     ));
     return;
   }
-  await passkeys.register(account, session.uid, body.response, body.name, { ip: ctx.ip, device: deviceLabel(ctx.get('user-agent')) });
+  await passkeys.register(account, session.uid, body.response, body.name, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
   seeOther(ctx, '/my/security?done=passkey-added#passkeys');
 });

@@ -7,7 +7,6 @@ import { defineRoute } from '../../http/route.ts';
 import { portalOf, signedIn } from '../../portal/portal-session.ts';
 import { recentAuth } from '../../portal/reauth.tsx';
 import { renderSecurity } from '../../security/routes/security-show.tsx';
-import { deviceLabel } from '../../security/user-agent.ts';
 import { optionsInput, passkeyIdParam } from './schemas.ts';
 import { PASSKEYS_PATH } from './views.tsx';
 import { seeOther } from '../../http/redirect.ts';
@@ -20,6 +19,6 @@ export const deletePasskey = defineRoute(`POST ${PASSKEYS_PATH}/:id/delete`, {
     await renderSecurity(ctx, { error: error.message }, error.status);
   },
 }, async (ctx, { params }) => {
-  await ctx.state.services.passkeys.remove(portalOf(ctx).account, params.id, { ip: ctx.ip, device: deviceLabel(ctx.get('user-agent')) });
+  await ctx.state.services.passkeys.remove(portalOf(ctx).account, params.id, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
   seeOther(ctx, '/my/security?done=passkey-deleted#passkeys');
 });
