@@ -6,8 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActivityEntry } from '../../shared/account-api.ts';
 import { isFailedAttempt } from '../lib/activity.ts';
-
-const when = (iso: string) => new Date(iso).toLocaleString();
+import { formatDateTime, t } from '../lib/i18n/translator.ts';
 
 export function ActivityList(props: {
   entries: ActivityEntry[];
@@ -26,10 +25,10 @@ export function ActivityList(props: {
     setFocusFrom(null);
   }, [focusFrom, props.loadingOlder, props.entries.length]);
 
-  if (props.entries.length === 0) return <p class="muted">No recent activity.</p>;
+  if (props.entries.length === 0) return <p class="muted">{t('No recent activity.')}</p>;
   return (
     <div>
-      <ul class="rows" aria-label="Recent activity" ref={list}>
+      <ul class="rows" aria-label={t('Recent activity')} ref={list}>
         {props.entries.map((entry) => {
           const href = props.lockdownHref(entry);
           return (
@@ -37,14 +36,14 @@ export function ActivityList(props: {
               <div class="row-main">
                 <strong>
                   {entry.detail}
-                  {isFailedAttempt(entry) && <span class="tag tag-warn">failed</span>}
+                  {isFailedAttempt(entry) && <span class="tag tag-warn">{t('failed')}</span>}
                 </strong>
                 <span class="muted">
-                  {entry.device ?? 'Unknown device'}
+                  {entry.device ?? t('Unknown device')}
                   {entry.app && ` · ${entry.app}`}
                 </span>
                 <span class="muted">
-                  <time dateTime={entry.at}>{when(entry.at)}</time> · {entry.ip ?? 'unknown IP'}
+                  <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> · {entry.ip ?? t('unknown IP')}
                 </span>
               </div>
               {href && (
@@ -58,8 +57,8 @@ export function ActivityList(props: {
                     props.onLockdown(entry);
                   }}
                 >
-                  This wasn't me
-                  <span class="visually-hidden">: {entry.detail} {when(entry.at)}</span>
+                  {t("This wasn't me")}
+                  <span class="visually-hidden">{t(': {{detail}} {{when}}', { detail: entry.detail, when: formatDateTime(entry.at) })}</span>
                 </a>
               )}
             </li>
@@ -77,7 +76,7 @@ export function ActivityList(props: {
             props.onShowOlder();
           }}
         >
-          {props.loadingOlder ? 'Loading older activity…' : 'Show older'}
+          {props.loadingOlder ? t('Loading older activity…') : t('Show older')}
         </button>
       )}
     </div>

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiKeySummary, RotateApiKeyRequest } from '../../shared/account-api.ts';
+import { formatDate, msg, type PlainKey, t } from '../lib/i18n/translator.ts';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
-export const GRACE_OPTIONS: { value: RotateApiKeyRequest['graceSeconds']; label: string }[] = [
-  { value: 0, label: 'Stop the old secret now' },
-  { value: 3600, label: 'Keep the old secret for 1 hour' },
-  { value: 86400, label: 'Keep the old secret for 24 hours' },
+export const GRACE_OPTIONS: { value: RotateApiKeyRequest['graceSeconds']; label: PlainKey }[] = [
+  { value: 0, label: msg('Stop the old secret now') },
+  { value: 3600, label: msg('Keep the old secret for 1 hour') },
+  { value: 86400, label: msg('Keep the old secret for 24 hours') },
 ];
 
 /** API keys with their expiry; "Rotate" asks for a grace period first. */
@@ -22,9 +23,9 @@ export function ApiKeyList(props: {
     setRotating(null);
     requestAnimationFrame(() => list.current?.querySelector<HTMLButtonElement>(`button[data-rotate="${CSS.escape(id)}"]`)?.focus());
   };
-  if (props.keys.length === 0) return <p class="muted">No API keys.</p>;
+  if (props.keys.length === 0) return <p class="muted">{t('No API keys.')}</p>;
   return (
-    <ul class="rows" aria-label="API keys" ref={list}>
+    <ul class="rows" aria-label={t('API keys')} ref={list}>
       {props.keys.map((key) => {
         const expiresAt = new Date(key.expiresAt).getTime();
         const soon = expiresAt - props.now < WEEK_MS;
@@ -34,11 +35,11 @@ export function ApiKeyList(props: {
               <strong>{key.description || key.visibleId}</strong>
               <span class="muted">
                 <code>{key.visibleId}</code> · {key.scope}
-                {key.databases ? ` · ${key.databases.join(', ')}` : ' · all databases'}
+                {key.databases ? ` · ${key.databases.join(', ')}` : ` · ${t('all databases')}`}
               </span>
               <span class={soon ? 'warn' : 'muted'}>
-                {expiresAt < props.now ? 'Expired' : 'Expires'} {new Date(key.expiresAt).toLocaleDateString()}
-                {soon && expiresAt >= props.now && ' (soon)'}
+                {expiresAt < props.now ? t('Expired {{date}}', { date: formatDate(key.expiresAt) }) : t('Expires {{date}}', { date: formatDate(key.expiresAt) })}
+                {soon && expiresAt >= props.now && ` ${t('(soon)')}`}
               </span>
             </div>
             {rotating === key.id ? (
@@ -52,8 +53,8 @@ export function ApiKeyList(props: {
                 }}
               />
             ) : (
-              <button type="button" data-rotate={key.id} disabled={props.busyKeyId !== null} onClick={() => setRotating(key.id)} aria-label={`Rotate ${key.description || key.visibleId}`}>
-                {props.busyKeyId === key.id ? 'Rotating…' : 'Rotate'}
+              <button type="button" data-rotate={key.id} disabled={props.busyKeyId !== null} onClick={() => setRotating(key.id)} aria-label={t('Rotate {{name}}', { name: key.description || key.visibleId })}>
+                {props.busyKeyId === key.id ? t('Rotating…') : t('Rotate')}
               </button>
             )}
           </li>
@@ -83,19 +84,19 @@ function RotateForm(props: { keyName: string; busy: boolean; onCancel: () => voi
       }}
     >
       <fieldset>
-        <legend>Rotate {props.keyName}</legend>
+        <legend>{t('Rotate {{name}}', { name: props.keyName })}</legend>
         {GRACE_OPTIONS.map((option, index) => (
           <label key={option.value}>
             <input type="radio" name="grace" value={option.value} checked={grace === option.value} ref={index === 0 ? first : undefined} onChange={() => setGrace(option.value)} />
-            {option.label}
+            {t(option.label)}
           </label>
         ))}
       </fieldset>
       <button type="submit" disabled={props.busy}>
-        Rotate now
+        {t('Rotate now')}
       </button>{' '}
       <button type="button" onClick={props.onCancel}>
-        Cancel
+        {t('Cancel')}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { DatabaseSummary } from '../../shared/account-api.ts';
+import { t } from '../lib/i18n/translator.ts';
 
 /** Searchable list of databases; "Open" starts single sign-on in a new tab. */
 export function DatabaseList(props: { databases: DatabaseSummary[]; onOpen: (database: DatabaseSummary) => void }) {
@@ -11,26 +12,26 @@ export function DatabaseList(props: { databases: DatabaseSummary[]; onOpen: (dat
   return (
     <div>
       <label class="search">
-        <span>Search databases</span>
-        <input type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} placeholder="Name, URL or login" />
+        <span>{t('Search databases')}</span>
+        <input type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} placeholder={t('Name, URL or login')} />
       </label>
       <p class="visually-hidden" role="status" aria-live="polite">
-        {shown.length} of {props.databases.length} databases shown
+        {t('{{shown}} of {{total}} databases shown', { shown: shown.length, total: props.databases.length })}
       </p>
-      {props.databases.length === 0 && <p class="muted">You have no databases yet.</p>}
-      {props.databases.length > 0 && shown.length === 0 && <p class="muted">No database matches “{query}”.</p>}
-      <ul class="rows" aria-label="Databases">
+      {props.databases.length === 0 && <p class="muted">{t('You have no databases yet.')}</p>}
+      {props.databases.length > 0 && shown.length === 0 && <p class="muted">{t('No database matches “{{query}}”.', { query })}</p>}
+      <ul class="rows" aria-label={t('Databases')}>
         {shown.map((db) => (
           <li key={db.id} class="row">
             <div class="row-main">
               <strong>{db.name}</strong>
               <span class="muted">
                 {db.role}
-                {db.status === 'invited' ? ' · invited' : ''} · signs in as <code>{db.login}</code>
+                {db.status === 'invited' ? ` · ${t('invited')}` : ''} · {t('signs in as')} <code>{db.login}</code>
               </span>
             </div>
-            <button type="button" onClick={() => props.onOpen(db)} aria-label={`Open ${db.name}`}>
-              Open
+            <button type="button" onClick={() => props.onOpen(db)} aria-label={t('Open {{name}}', { name: db.name })}>
+              {t('Open')}
             </button>
           </li>
         ))}

@@ -1,7 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { DeviceSummary } from '../../shared/account-api.ts';
-
-const when = (iso: string) => new Date(iso).toLocaleString();
+import { formatDateTime, t } from '../lib/i18n/translator.ts';
 
 /** Signed-in devices and the "Log out other devices" action, guarded by a confirmation step. */
 export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onLogoutOthers: () => void }) {
@@ -21,16 +20,16 @@ export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onL
 
   return (
     <div>
-      <ul class="rows" aria-label="Signed-in devices">
+      <ul class="rows" aria-label={t('Signed-in devices')}>
         {props.devices.map((device) => (
           <li key={device.id} class="row">
             <div class="row-main">
               <strong>
-                {device.browser} on {device.os}
-                {device.current && <span class="tag">this device</span>}
+                {t('{{browser}} on {{os}}', { browser: device.browser, os: device.os })}
+                {device.current && <span class="tag">{t('this device')}</span>}
               </strong>
               <span class="muted">
-                {device.ip ?? 'unknown IP'} · last seen {when(device.lastSeenAt)}
+                {device.ip ?? t('unknown IP')} · {t('last seen {{when}}', { when: formatDateTime(device.lastSeenAt) })}
                 {device.apps.length > 0 && ` · ${device.apps.join(', ')}`}
               </span>
             </div>
@@ -39,7 +38,7 @@ export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onL
       </ul>
       {!confirming ? (
         <button type="button" class="danger" ref={trigger} disabled={others === 0 || props.busy} onClick={() => setConfirming(true)}>
-          Log out other devices
+          {t('Log out other devices')}
         </button>
       ) : (
         // biome-ignore lint/a11y/useSemanticElements: a question with two buttons, not a form's fieldset
@@ -56,7 +55,7 @@ export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onL
           }}
         >
           <p id="logout-question">
-            Log out {others} other device{others === 1 ? '' : 's'}? They will have to sign in again.
+            {t('Log out {{count}} other devices? They will have to sign in again.', { count: others })}
           </p>
           <button
             type="button"
@@ -68,10 +67,10 @@ export function DeviceList(props: { devices: DeviceSummary[]; busy: boolean; onL
               props.onLogoutOthers();
             }}
           >
-            Log out others
+            {t('Log out others')}
           </button>{' '}
           <button type="button" onClick={cancel}>
-            Cancel
+            {t('Cancel')}
           </button>
         </div>
       )}

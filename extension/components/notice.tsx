@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { ErrorData } from '../lib/errors.ts';
+import { t } from '../lib/i18n/translator.ts';
 
 /** Inline status line: `alert` for errors (announced at once), `status` for everything else. */
 export function Notice(props: { kind: 'error' | 'info' | 'success' | 'warning'; children: ComponentChildren }) {
@@ -16,7 +17,7 @@ export function ErrorNotice(props: { error: ErrorData; onRetry?: () => void }) {
       {props.error.message}{' '}
       {props.onRetry && (
         <button type="button" class="link" onClick={props.onRetry}>
-          Try again
+          {t('Try again')}
         </button>
       )}
     </Notice>

@@ -3,6 +3,7 @@
  * items first, each with why it matters and a link to the exact portal section.
  */
 import type { ChecklistItem, SecuritySummary } from '../lib/security-summary.ts';
+import { formatTime, t } from '../lib/i18n/translator.ts';
 
 export function SecuritySummaryView(props: {
   summary: SecuritySummary;
@@ -24,10 +25,10 @@ export function SecuritySummaryView(props: {
         {summary.headline}
       </h2>
       <p class="muted small">
-        {props.email} · checked <time dateTime={new Date(props.fetchedAt).toISOString()}>{new Date(props.fetchedAt).toLocaleTimeString()}</time>
+        {props.email} · {t('checked')} <time dateTime={new Date(props.fetchedAt).toISOString()}>{formatTime(props.fetchedAt)}</time>
       </p>
       {todo.length > 0 && (
-        <ol class="checklist" aria-label="To do">
+        <ol class="checklist" aria-label={t('To do')}>
           {todo.map((item) => (
             <Item key={item.id} item={item} href={props.portalHref(item.href)} onOpen={props.onOpenPortal} />
           ))}
@@ -35,8 +36,8 @@ export function SecuritySummaryView(props: {
       )}
       {done.length > 0 && (
         <>
-          <h3 class="done-heading">Checked and fine</h3>
-          <ul class="checklist checklist-done" aria-label="Checked and fine">
+          <h3 class="done-heading">{t('Checked and fine')}</h3>
+          <ul class="checklist checklist-done" aria-label={t('Checked and fine')}>
             {done.map((item) => (
               <Item key={item.id} item={item} href={props.portalHref(item.href)} onOpen={props.onOpenPortal} />
             ))}
@@ -71,7 +72,7 @@ function Item(props: { item: ChecklistItem; href: string | null; onOpen: (path: 
             }}
           >
             {item.action}
-            <span class="visually-hidden"> (opens the Latchkey portal)</span>
+            <span class="visually-hidden"> {t('(opens the Latchkey portal)')}</span>
           </a>
         )}
       </div>

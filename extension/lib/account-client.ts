@@ -24,6 +24,7 @@ import type { AuthSession } from './auth-session.ts';
 import type { DpopFetch } from './dpop-fetch.ts';
 import { ExtensionError } from './errors.ts';
 import { challengeError, stepUpMaxAge } from './www-authenticate.ts';
+import { t } from './i18n/translator.ts';
 
 type Route = (typeof accountApiRoutes)[keyof typeof accountApiRoutes];
 
@@ -65,16 +66,16 @@ export function createAccountClient(deps: AccountClientDeps): AccountClient {
       const header = response.headers.get('www-authenticate');
       const maxAge = stepUpMaxAge(header);
       if (maxAge !== null) {
-        if (!deps.interactive) throw new ExtensionError('step_up_failed', 'This action needs a recent sign-in.');
+        if (!deps.interactive) throw new ExtensionError('step_up_failed', t('This action needs a recent sign-in.'));
         try {
           await deps.session.signIn({ maxAge });
         } catch (error) {
           const reason = error instanceof ExtensionError ? ` ${error.message}` : '';
-          throw new ExtensionError('step_up_failed', `This action needs a recent sign-in.${reason}`);
+          throw new ExtensionError('step_up_failed', `${t('This action needs a recent sign-in.')}${reason}`);
         }
         response = await send(await deps.session.accessToken());
         if (stepUpMaxAge(response.headers.get('www-authenticate')) !== null) {
-          throw new ExtensionError('step_up_failed', 'The server still asks for a recent sign-in. Try again.');
+          throw new ExtensionError('step_up_failed', t('The server still asks for a recent sign-in. Try again.'));
         }
       } else if (challengeError(header) === 'invalid_token') {
         token = await deps.session.forceRefresh(token);
@@ -84,8 +85,8 @@ export function createAccountClient(deps: AccountClientDeps): AccountClient {
     if (response.ok) return (await response.json()) as T;
 
     const body = (await response.json().catch(() => null)) as ApiError | null;
-    if (response.status === 401) throw new ExtensionError('signed_out', 'Your sign-in has expired. Sign in again.', { status: 401, apiError: body?.error });
-    throw new ExtensionError('api_error', body?.message ?? `The server answered HTTP ${response.status}.`, { status: response.status, apiError: body?.error });
+    if (response.status === 401) throw new ExtensionError('signed_out', t('Your sign-in has expired. Sign in again.'), { status: 401, apiError: body?.error });
+    throw new ExtensionError('api_error', body?.message ?? t('The server answered HTTP {{status}}.', { status: response.status }), { status: response.status, apiError: body?.error });
   }
 
   return {

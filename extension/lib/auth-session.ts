@@ -6,6 +6,7 @@
 import { ExtensionError } from './errors.ts';
 import type { OAuthClient } from './oauth-client.ts';
 import type { TokenSet, TokenStore } from './token-store.ts';
+import { t } from './i18n/translator.ts';
 
 /** Refresh this long before the access token expires, so a request never leaves with a dying token. */
 export const ACCESS_TOKEN_MARGIN_MS = 60_000;
@@ -25,7 +26,7 @@ export function createAuthSession(deps: { client: OAuthClient; store: TokenStore
 
   const requireTokens = async () => {
     const tokens = await deps.store.load();
-    if (!tokens) throw new ExtensionError('signed_out', 'You are signed out.');
+    if (!tokens) throw new ExtensionError('signed_out', t('You are signed out.'));
     return tokens;
   };
 

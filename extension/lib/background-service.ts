@@ -26,6 +26,7 @@ import {
   type CachedStatus,
 } from './storage-items.ts';
 import { createTokenStore } from './token-store.ts';
+import { t } from './i18n/translator.ts';
 
 export interface BackgroundPlatform {
   fetch?: FetchLike;
@@ -89,7 +90,7 @@ export function createBackgroundService(platform: BackgroundPlatform) {
   async function current(): Promise<IssuerContext> {
     const issuer = normaliseIssuer(await idpUrlItem.get());
     if (!(await platform.hasOriginPermission(issuer))) {
-      throw new ExtensionError('permission_missing', `Allow Latchkey to reach ${new URL(issuer).origin} first.`);
+      throw new ExtensionError('permission_missing', t('Allow Latchkey to reach {{origin}} first.', { origin: new URL(issuer).origin }));
     }
     if (context?.issuer !== issuer) context = buildContext(issuer);
     return context;

@@ -2,6 +2,8 @@
  * One error type for the extension. `code` is what the popup branches on; `message` is for people.
  * It crosses the message channel as plain data (`toErrorData`), never as a thrown object.
  */
+import { t } from './i18n/translator.ts';
+
 export type ExtensionErrorCode =
   | 'signed_out'
   | 'offline'
@@ -36,6 +38,6 @@ export class ExtensionError extends Error {
 export function toErrorData(error: unknown): ErrorData {
   if (error instanceof ExtensionError) return { code: error.code, message: error.message, ...error.detail };
   // fetch rejects with a TypeError when the network (or the host permission) is missing.
-  if (error instanceof TypeError) return { code: 'offline', message: 'Cannot reach the Latchkey server.' };
-  return { code: 'internal', message: 'Something went wrong. Try again.' };
+  if (error instanceof TypeError) return { code: 'offline', message: t('Cannot reach the Latchkey server.') };
+  return { code: 'internal', message: t('Something went wrong. Try again.') };
 }

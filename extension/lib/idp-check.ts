@@ -6,18 +6,19 @@
 import type { FetchLike } from './dpop-fetch.ts';
 import { ExtensionError } from './errors.ts';
 import { discoverProvider, normaliseIssuer } from './oidc-discovery.ts';
+import { t } from './i18n/translator.ts';
 
 export type UrlCheck = { ok: true; issuer: string } | { ok: false; message: string };
 
 /** Syntax only: runs before the permission prompt, so a typo never asks for a permission. */
 export function parseIdpUrl(input: string): UrlCheck {
   const text = input.trim();
-  if (!text) return { ok: false, message: 'Enter the address of your Latchkey server, for example https://login.example.com.' };
+  if (!text) return { ok: false, message: t('Enter the address of your Latchkey server, for example https://login.example.com.') };
   try {
     return { ok: true, issuer: normaliseIssuer(text) };
   } catch (error) {
     if (error instanceof ExtensionError) return { ok: false, message: error.message };
-    return { ok: false, message: `"${text}" is not a web address. Enter it with https://, for example https://login.example.com.` };
+    return { ok: false, message: t('"{{text}}" is not a web address. Enter it with https://, for example https://login.example.com.', { text }) };
   }
 }
 
@@ -28,10 +29,10 @@ export async function checkIdpServer(issuer: string, fetchImpl?: FetchLike): Pro
     await discoverProvider(issuer, fetchImpl);
     return { ok: true, issuer };
   } catch (error) {
-    if (error instanceof TypeError) return { ok: false, message: `Nothing answered at ${origin}. Check the address and that the server is running.` };
-    if (error instanceof SyntaxError) return { ok: false, message: `${issuer} is not a Latchkey server: it has no OpenID configuration.` };
-    if (error instanceof ExtensionError) return { ok: false, message: `${issuer} is not a Latchkey server: ${lowerFirst(error.message)}` };
-    return { ok: false, message: `${issuer} is not a Latchkey server.` };
+    if (error instanceof TypeError) return { ok: false, message: t('Nothing answered at {{origin}}. Check the address and that the server is running.', { origin }) };
+    if (error instanceof SyntaxError) return { ok: false, message: t('{{issuer}} is not a Latchkey server: it has no OpenID configuration.', { issuer }) };
+    if (error instanceof ExtensionError) return { ok: false, message: t('{{issuer}} is not a Latchkey server: {{reason}}', { issuer, reason: lowerFirst(error.message) }) };
+    return { ok: false, message: t('{{issuer}} is not a Latchkey server.', { issuer }) };
   }
 }
 

@@ -19,6 +19,7 @@ import { isActivityCursor } from './activity.ts';
 import type { MessageSender } from './browser-api.ts';
 import { type ErrorData, ExtensionError, toErrorData } from './errors.ts';
 import type { CachedStatus } from './storage-items.ts';
+import { t } from './i18n/translator.ts';
 
 export interface PopupState {
   issuer: string;
@@ -58,7 +59,7 @@ export type MessageHandlers = { [K in MessageType]: (request: RequestOf<K>) => P
 export type MessageResult<T> = { ok: true; data: T } | { ok: false; error: ErrorData };
 
 const noPayload = (payload: unknown): null => {
-  if (payload !== undefined && payload !== null) throw new ExtensionError('bad_request', 'This message takes no payload.');
+  if (payload !== undefined && payload !== null) throw new ExtensionError('bad_request', t('This message takes no payload.'));
   return null;
 };
 
@@ -74,15 +75,15 @@ export const requestParsers: { [K in MessageType]: (payload: unknown) => Request
   listDevices: noPayload,
   listActivity(payload) {
     const { cursor = null } = (typeof payload === 'object' && payload !== null ? payload : {}) as Partial<ActivityRequest>;
-    if ((payload !== null && typeof payload !== 'object') || (cursor !== null && !isActivityCursor(cursor))) throw new ExtensionError('bad_request', 'The activity page asked for is not valid. Reload the list.');
+    if ((payload !== null && typeof payload !== 'object') || (cursor !== null && !isActivityCursor(cursor))) throw new ExtensionError('bad_request', t('The activity page asked for is not valid. Reload the list.'));
     return { cursor };
   },
   logoutOtherDevices: noPayload,
   listApiKeys: noPayload,
   rotateApiKey(payload) {
     const { id, graceSeconds } = (payload ?? {}) as Partial<RotateRequest>;
-    if (typeof id !== 'string' || !/^[\w-]{1,128}$/.test(id)) throw new ExtensionError('bad_request', 'Unknown API key.');
-    if (!GRACE_SECONDS.includes(graceSeconds as 0)) throw new ExtensionError('bad_request', 'The grace period must be 0, 1 hour or 24 hours.');
+    if (typeof id !== 'string' || !/^[\w-]{1,128}$/.test(id)) throw new ExtensionError('bad_request', t('Unknown API key.'));
+    if (!GRACE_SECONDS.includes(graceSeconds as 0)) throw new ExtensionError('bad_request', t('The grace period must be 0, 1 hour or 24 hours.'));
     return { id, graceSeconds: graceSeconds as RotateRequest['graceSeconds'] };
   },
 };
@@ -111,7 +112,7 @@ export function createMessageRouter(handlers: MessageHandlers, self: () => OwnEx
     const { type, payload } = message as { type: unknown; payload?: unknown };
     if (typeof type !== 'string' || !Object.hasOwn(requestParsers, type)) return undefined;
     if (!isOwnExtensionPage(sender, self())) {
-      return Promise.resolve({ ok: false, error: { code: 'forbidden_sender', message: 'Not allowed.' } });
+      return Promise.resolve({ ok: false, error: { code: 'forbidden_sender', message: t('Not allowed.') } });
     }
     const key = type as MessageType;
     return (async () => {
@@ -133,7 +134,7 @@ export async function callBackground<K extends MessageType>(
   ...request: RequestOf<K> extends null ? [] : [RequestOf<K>]
 ): Promise<ResponseOf<K>> {
   const result = (await send({ type, payload: request[0] ?? null })) as MessageResult<ResponseOf<K>> | undefined;
-  if (!result) throw new ExtensionError('internal', 'The extension background did not answer.');
+  if (!result) throw new ExtensionError('internal', t('The extension background did not answer.'));
   if (!result.ok) throw new ExtensionError(result.error.code, result.error.message, { apiError: result.error.apiError, status: result.error.status });
   return result.data;
 }

@@ -11,6 +11,7 @@
  * the IdP records the new-browser decision (and the session) with the sign-in entry.
  */
 import type { DeviceSummary } from '../../shared/account-api.ts';
+import { t } from './i18n/translator.ts';
 
 /**
  * Devices that were not there last time. `previousIds` is null before the first refresh: then
@@ -24,5 +25,6 @@ export function detectNewDevices(previousIds: readonly string[] | null, devices:
 }
 
 export function describeDevice(device: DeviceSummary): string {
-  return `${device.browser} on ${device.os}${device.ip ? ` (${device.ip})` : ''}`;
+  const { browser, os, ip } = device;
+  return ip ? t('{{browser}} on {{os}} ({{ip}})', { browser, os, ip }) : t('{{browser}} on {{os}}', { browser, os });
 }

@@ -11,6 +11,7 @@ import { ExtensionError } from './errors.ts';
 import type { ProviderMetadata } from './oidc-discovery.ts';
 import { createPkcePair } from './pkce.ts';
 import type { TokenSet } from './token-store.ts';
+import { t } from './i18n/translator.ts';
 
 export const EXTENSION_SCOPE = `openid offline_access ${ACCOUNT_API_SCOPE}`;
 
@@ -53,7 +54,7 @@ function decodeJwtClaims(jwt: string): Record<string, unknown> {
   try {
     return JSON.parse(base64UrlDecodeToString(jwt.split('.')[1] ?? '')) as Record<string, unknown>;
   } catch {
-    throw new ExtensionError('auth_failed', 'The IdP returned an unreadable ID token.');
+    throw new ExtensionError('auth_failed', t('The IdP returned an unreadable ID token.'));
   }
 }
 
@@ -72,10 +73,10 @@ export function createOAuthClient(deps: OAuthClientDeps): OAuthClient {
     const body = (await response.json().catch(() => ({}))) as TokenResponse;
     if (!response.ok || body.error) {
       const signedOut = body.error === 'invalid_grant';
-      throw new ExtensionError(signedOut ? 'signed_out' : 'auth_failed', signedOut ? 'Your sign-in has expired. Sign in again.' : `Sign-in failed: ${body.error_description ?? body.error ?? `HTTP ${response.status}`}.`);
+      throw new ExtensionError(signedOut ? 'signed_out' : 'auth_failed', signedOut ? t('Your sign-in has expired. Sign in again.') : t('Sign-in failed: {{reason}}.', { reason: body.error_description ?? body.error ?? `HTTP ${response.status}` }));
     }
     // A Bearer token here would mean the IdP ignored our proof: refuse rather than hold an unbound token.
-    if (body.token_type?.toLowerCase() !== 'dpop') throw new ExtensionError('auth_failed', 'The IdP did not bind the token to this browser (DPoP).');
+    if (body.token_type?.toLowerCase() !== 'dpop') throw new ExtensionError('auth_failed', t('The IdP did not bind the token to this browser (DPoP).'));
     return body;
   }
 
@@ -87,13 +88,13 @@ export function createOAuthClient(deps: OAuthClientDeps): OAuthClient {
       // The ID token comes straight from the token endpoint over TLS (OIDC Core §3.1.3.7), so we check
       // its claims rather than its signature.
       const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-      if (claims.iss !== deps.issuer || !audience.includes(EXTENSION_CLIENT_ID)) throw new ExtensionError('auth_failed', 'The ID token was not issued for this extension.');
-      if (nonce !== undefined && claims.nonce !== nonce) throw new ExtensionError('auth_failed', 'The ID token does not match this sign-in.');
+      if (claims.iss !== deps.issuer || !audience.includes(EXTENSION_CLIENT_ID)) throw new ExtensionError('auth_failed', t('The ID token was not issued for this extension.'));
+      if (nonce !== undefined && claims.nonce !== nonce) throw new ExtensionError('auth_failed', t('The ID token does not match this sign-in.'));
       subject = String(claims.sub);
       authTime = typeof claims.auth_time === 'number' ? claims.auth_time : authTime;
     }
     const refreshToken = body.refresh_token ?? previous?.refreshToken;
-    if (!refreshToken) throw new ExtensionError('auth_failed', 'The IdP did not issue a refresh token (offline_access).');
+    if (!refreshToken) throw new ExtensionError('auth_failed', t('The IdP did not issue a refresh token (offline_access).'));
     return {
       accessToken: body.access_token,
       accessTokenExpiresAt: now() + (body.expires_in ?? 300) * 1000,
@@ -129,17 +130,17 @@ export function createOAuthClient(deps: OAuthClientDeps): OAuthClient {
       try {
         redirect = await deps.launchWebAuthFlow(url.toString(), interactive);
       } catch (error) {
-        throw new ExtensionError('auth_cancelled', error instanceof Error && error.message ? `Sign-in did not finish: ${error.message}` : 'Sign-in did not finish.');
+        throw new ExtensionError('auth_cancelled', error instanceof Error && error.message ? t('Sign-in did not finish: {{reason}}', { reason: error.message }) : t('Sign-in did not finish.'));
       }
       const params = new URL(redirect).searchParams;
-      if (params.get('state') !== state) throw new ExtensionError('auth_failed', 'The sign-in response does not match the request.');
+      if (params.get('state') !== state) throw new ExtensionError('auth_failed', t('The sign-in response does not match the request.'));
       // RFC 9207: when the IdP names itself, it must be ours (defends against mix-up attacks).
       const iss = params.get('iss');
-      if ((iss !== null || metadata.authorization_response_iss_parameter_supported) && iss !== deps.issuer) throw new ExtensionError('auth_failed', 'The sign-in response came from another issuer.');
+      if ((iss !== null || metadata.authorization_response_iss_parameter_supported) && iss !== deps.issuer) throw new ExtensionError('auth_failed', t('The sign-in response came from another issuer.'));
       const error = params.get('error');
       if (error) throw new ExtensionError(error === 'access_denied' ? 'auth_cancelled' : 'auth_failed', params.get('error_description') ?? `Sign-in failed (${error}).`);
       const code = params.get('code');
-      if (!code) throw new ExtensionError('auth_failed', 'The sign-in response has no authorization code.');
+      if (!code) throw new ExtensionError('auth_failed', t('The sign-in response has no authorization code.'));
 
       const body = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: deps.redirectUri, code_verifier: pkce.verifier });
       return toTokenSet(body, undefined, nonce);

@@ -9,6 +9,7 @@
 import type { ApiKeySummary, DeviceSummary, SecurityStatus } from '../../shared/account-api.ts';
 import { describeDevice, detectNewDevices } from './new-devices.ts';
 import type { NotificationCursor, NotificationPrefs } from './storage-items.ts';
+import { formatDate, t } from './i18n/translator.ts';
 
 export interface PendingNotification {
   /** `new-device-<id>`, `key-expiring-<id>` or `two-factor-off-<time>`; the prefix picks the portal page on click. */
@@ -49,7 +50,7 @@ export function securityNotifications(input: NotificationInput): NotificationOut
 
   if (input.prefs.newDevice) {
     for (const device of detectNewDevices(input.knownDeviceIds, input.devices)) {
-      notifications.push({ id: `new-device-${device.id}`, title: 'New sign-in to your Latchkey account', message: `${describeDevice(device)}. Not you? Click to lock your account down.` });
+      notifications.push({ id: `new-device-${device.id}`, title: t('New sign-in to your Latchkey account'), message: t('{{device}}. Not you? Click to lock your account down.', { device: describeDevice(device) }) });
     }
   }
 
@@ -57,13 +58,13 @@ export function securityNotifications(input: NotificationInput): NotificationOut
   if (input.prefs.expiringKey) {
     for (const key of expiring.filter((k) => !input.cursor.warnedKeyIds.includes(k.id))) {
       const name = key.description || key.visibleId;
-      notifications.push({ id: `key-expiring-${key.id}`, title: 'A Latchkey API key expires soon', message: `"${name}" expires on ${new Date(key.expiresAt).toLocaleDateString()}. Rotate it before scripts using it stop working.` });
+      notifications.push({ id: `key-expiring-${key.id}`, title: t('A Latchkey API key expires soon'), message: t('"{{name}}" expires on {{date}}. Rotate it before scripts using it stop working.', { name, date: formatDate(key.expiresAt) }) });
     }
   }
 
   const { twoFactorWasOn } = input.cursor;
   if (input.prefs.twoFactorOff && twoFactorWasOn === true && !input.status.twoFactorEnabled) {
-    notifications.push({ id: `two-factor-off-${input.now}`, title: 'Two-factor authentication was turned off', message: 'Your Latchkey account is protected by its password alone. If you did not do this, click to turn it back on.' });
+    notifications.push({ id: `two-factor-off-${input.now}`, title: t('Two-factor authentication was turned off'), message: t('Your Latchkey account is protected by its password alone. If you did not do this, click to turn it back on.') });
   }
 
   return {

@@ -9,6 +9,7 @@
  * with a code this version does not know still shows, as its own to-do item with the IdP's words.
  */
 import type { DeviceSummary, Recommendation, SecurityStatus } from '../../shared/account-api.ts';
+import { t } from './i18n/translator.ts';
 
 /**
  * Optional status fields the extension reads when the IdP starts sending them (not in
@@ -54,8 +55,6 @@ export const PORTAL = {
   activity: '/my/security/activity',
 } as const;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /** Devices other than this one that first signed in within the window, newest first. */
 export function newDevices(devices: readonly DeviceSummary[], now: number): DeviceSummary[] {
   return devices
@@ -70,27 +69,27 @@ export function buildSecuritySummary(status: SecurityStatus & StatusExtras, devi
 
   items.push(
     status.twoFactorEnabled
-      ? { id: 'two-factor', state: 'done', title: 'Two-factor authentication is on.', why: '', href: PORTAL.twoFactor, action: 'Manage' }
+      ? { id: 'two-factor', state: 'done', title: t('Two-factor authentication is on.'), why: '', href: PORTAL.twoFactor, action: t('Manage') }
       : {
           id: 'two-factor',
           state: 'todo',
-          title: 'Turn on two-factor authentication.',
-          why: 'With a second factor, a stolen or guessed password alone cannot open your account.',
+          title: t('Turn on two-factor authentication.'),
+          why: t('With a second factor, a stolen or guessed password alone cannot open your account.'),
           href: hrefFor('enable_2fa', PORTAL.twoFactor),
-          action: 'Turn it on',
+          action: t('Turn it on'),
         },
   );
 
   items.push(
     status.emailVerified
-      ? { id: 'email', state: 'done', title: 'Your email address is confirmed.', why: '', href: PORTAL.email, action: 'Manage' }
+      ? { id: 'email', state: 'done', title: t('Your email address is confirmed.'), why: '', href: PORTAL.email, action: t('Manage') }
       : {
           id: 'email',
           state: 'todo',
-          title: 'Confirm your email address.',
-          why: 'Security alerts and password resets go there; an unconfirmed address may not be yours.',
+          title: t('Confirm your email address.'),
+          why: t('Security alerts and password resets go there; an unconfirmed address may not be yours.'),
           href: hrefFor('verify_email', PORTAL.email),
-          action: 'Confirm it',
+          action: t('Confirm it'),
         },
   );
 
@@ -98,14 +97,14 @@ export function buildSecuritySummary(status: SecurityStatus & StatusExtras, devi
     const fresh = newDevices(devices, now);
     items.push(
       fresh.length === 0
-        ? { id: 'new-devices', state: 'done', title: 'No sign-ins on new devices this week.', why: '', href: PORTAL.devices, action: 'See devices' }
+        ? { id: 'new-devices', state: 'done', title: t('No sign-ins on new devices this week.'), why: '', href: PORTAL.devices, action: t('See devices') }
         : {
             id: 'new-devices',
             state: 'todo',
-            title: `Check ${plural(fresh.length, 'sign-in')} on a new device this week.`,
-            why: 'A sign-in you do not recognise means someone else may know your password.',
+            title: t('Check {{count}} sign-ins on a new device this week.', { count: fresh.length }),
+            why: t('A sign-in you do not recognise means someone else may know your password.'),
             href: hrefFor('review_devices', PORTAL.devices),
-            action: 'Review devices',
+            action: t('Review devices'),
           },
     );
   }
@@ -118,12 +117,12 @@ export function buildSecuritySummary(status: SecurityStatus & StatusExtras, devi
         ? {
             id: 'recovery-codes',
             state: 'todo',
-            title: status.recoveryCodesLeft === 0 ? 'Create recovery codes: none are left.' : `Create new recovery codes: only ${status.recoveryCodesLeft} left.`,
-            why: 'If you lose your authenticator, a recovery code is the only way back into your account.',
+            title: status.recoveryCodesLeft === 0 ? t('Create recovery codes: none are left.') : t('Create new recovery codes: only {{left}} left.', { left: status.recoveryCodesLeft }),
+            why: t('If you lose your authenticator, a recovery code is the only way back into your account.'),
             href: hrefFor('regenerate_recovery_codes', PORTAL.twoFactor),
-            action: 'Create new codes',
+            action: t('Create new codes'),
           }
-        : { id: 'recovery-codes', state: 'done', title: `${plural(status.recoveryCodesLeft, 'recovery code')} left.`, why: '', href: PORTAL.twoFactor, action: 'Manage' },
+        : { id: 'recovery-codes', state: 'done', title: t('{{count}} recovery codes left.', { count: status.recoveryCodesLeft }), why: '', href: PORTAL.twoFactor, action: t('Manage') },
     );
   }
 
@@ -131,14 +130,14 @@ export function buildSecuritySummary(status: SecurityStatus & StatusExtras, devi
   if (typeof status.passkeys === 'number') {
     items.push(
       status.passkeys > 0
-        ? { id: 'passkey', state: 'done', title: `${plural(status.passkeys, 'passkey')} set up.`, why: '', href: PORTAL.passkeys, action: 'Manage' }
+        ? { id: 'passkey', state: 'done', title: t('{{count}} passkeys set up.', { count: status.passkeys }), why: '', href: PORTAL.passkeys, action: t('Manage') }
         : {
             id: 'passkey',
             state: 'todo',
-            title: 'Add a passkey.',
-            why: 'A passkey cannot be phished or reused on another site, unlike a password.',
+            title: t('Add a passkey.'),
+            why: t('A passkey cannot be phished or reused on another site, unlike a password.'),
             href: PORTAL.passkeys,
-            action: 'Add one',
+            action: t('Add one'),
           },
     );
   }
@@ -150,22 +149,22 @@ export function buildSecuritySummary(status: SecurityStatus & StatusExtras, devi
         ? {
             id: 'api-keys',
             state: 'todo',
-            title: `Rotate ${plural(expiring, 'API key')} expiring within 7 days.`,
-            why: 'Scripts and deployments using an expired key stop working without warning.',
+            title: t('Rotate {{count}} API keys expiring within 7 days.', { count: expiring }),
+            why: t('Scripts and deployments using an expired key stop working without warning.'),
             href: hrefFor('rotate_expiring_key', PORTAL.apiKeys),
-            action: 'See keys',
+            action: t('See keys'),
           }
-        : { id: 'api-keys', state: 'done', title: 'No API key expires this week.', why: '', href: PORTAL.apiKeys, action: 'See keys' },
+        : { id: 'api-keys', state: 'done', title: t('No API key expires this week.'), why: '', href: PORTAL.apiKeys, action: t('See keys') },
     );
   }
 
   const known = new Set<Recommendation['code']>(['enable_2fa', 'verify_email', 'review_devices', 'regenerate_recovery_codes', 'rotate_expiring_key']);
   for (const extra of status.recommendations.filter((r) => !known.has(r.code))) {
-    items.push({ id: `idp-${extra.code}`, state: 'todo', title: extra.message, why: 'Your Latchkey server recommends it.', href: extra.href, action: 'Open' });
+    items.push({ id: `idp-${extra.code}`, state: 'todo', title: extra.message, why: t('Your Latchkey server recommends it.'), href: extra.href, action: t('Open') });
   }
 
   // To-do items first, each group in the order above (most protective first).
   const ordered = [...items.filter((item) => item.state === 'todo'), ...items.filter((item) => item.state === 'done')];
   const todo = ordered.filter((item) => item.state === 'todo').length;
-  return { todo, headline: todo === 0 ? 'Your account is in good shape' : `${plural(todo, 'thing')} to do`, items: ordered };
+  return { todo, headline: todo === 0 ? t('Your account is in good shape') : t('{{count}} things to do', { count: todo }), items: ordered };
 }

@@ -17,6 +17,7 @@ import {
 import { checkIdpServer, parseIdpUrl } from '../../lib/idp-check.ts';
 import { DEFAULT_IDP_URL, idpUrlItem } from '../../lib/storage-items.ts';
 import { NotificationOptions } from './notification-options.tsx';
+import { t } from '../../lib/i18n/translator.ts';
 
 type SaveResult = { kind: 'success' | 'error' | 'warning' | 'info'; message: string } | null;
 
@@ -47,30 +48,30 @@ export function OptionsApp() {
     // Requested straight from the submit gesture (nothing awaited before it), for this one origin only.
     const allowed = await requestOriginPermission(issuer).catch(() => false);
     if (!allowed) {
-      setResult({ kind: 'error', message: `Latchkey needs your permission to connect to ${new URL(issuer).origin}. Nothing was saved.` });
+      setResult({ kind: 'error', message: t('Latchkey needs your permission to connect to {{origin}}. Nothing was saved.', { origin: new URL(issuer).origin }) });
       return;
     }
     setBusy(true);
-    setResult({ kind: 'info', message: `Checking ${issuer}…` });
+    setResult({ kind: 'info', message: t('Checking {{issuer}}…', { issuer }) });
     const check = await checkIdpServer(issuer);
     setBusy(false);
     if (!check.ok) {
       if (!heldBefore.includes(patternFor(issuer))) await removeOriginPermission(issuer);
-      setResult({ kind: 'error', message: `${check.message} Nothing was saved.` });
+      setResult({ kind: 'error', message: `${check.message} ${t('Nothing was saved.')}` });
       return;
     }
     await idpUrlItem.set(issuer);
     setUrl(issuer);
     setGranted(true);
     setHeldBefore(await grantedOriginPatterns().catch(() => heldBefore));
-    setResult({ kind: 'success', message: `Saved. Latchkey will sign in at ${issuer}.` });
+    setResult({ kind: 'success', message: t('Saved. Latchkey will sign in at {{issuer}}.', { issuer }) });
   };
 
   return (
     <main class="options-page">
-      <h1>Latchkey options</h1>
+      <h1>{t('Latchkey options')}</h1>
       <form onSubmit={save} noValidate aria-describedby="idp-url-help">
-        <label for="idp-url">Latchkey server (IdP) URL</label>
+        <label for="idp-url">{t('Latchkey server (IdP) URL')}</label>
         <input
           id="idp-url"
           type="url"
@@ -82,23 +83,23 @@ export function OptionsApp() {
           aria-invalid={result?.kind === 'error'}
         />
         <p id="idp-url-help" class="muted">
-          For example <code>https://login.example.com</code>. Default: <code>{DEFAULT_IDP_URL}</code>.
+          {t('For example')} <code>https://login.example.com</code>. {t('Default:')} <code>{DEFAULT_IDP_URL}</code>.
         </p>
         <button type="submit" class="primary" disabled={busy}>
-          Save
+          {t('Save')}
         </button>
       </form>
       <div id="save-result">{result && <Notice kind={result.kind}>{result.message}</Notice>}</div>
-      {granted === false && !result && <Notice kind="warning">Latchkey may not connect to this server yet: press Save to allow it.</Notice>}
+      {granted === false && !result && <Notice kind="warning">{t('Latchkey may not connect to this server yet: press Save to allow it.')}</Notice>}
       <NotificationOptions />
-      <h2>For administrators</h2>
-      <p>Register this OAuth client on the IdP:</p>
+      <h2>{t('For administrators')}</h2>
+      <p>{t('Register this OAuth client on the IdP:')}</p>
       <dl>
-        <dt>Client ID</dt>
+        <dt>{t('Client ID')}</dt>
         <dd>
           <code>{EXTENSION_CLIENT_ID}</code>
         </dd>
-        <dt>Redirect URI</dt>
+        <dt>{t('Redirect URI')}</dt>
         <dd>
           <code>{identityRedirectUrl()}</code>
         </dd>

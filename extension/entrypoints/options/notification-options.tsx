@@ -1,11 +1,12 @@
 /** The three notification switches; each change is stored at once (no Save button to forget). */
 import { useEffect, useState } from 'preact/hooks';
 import { DEFAULT_NOTIFICATION_PREFS, notificationPrefsItem, type NotificationPrefs } from '../../lib/storage-items.ts';
+import { msg, type PlainKey, t } from '../../lib/i18n/translator.ts';
 
-const SWITCHES: { key: keyof NotificationPrefs; label: string; hint: string }[] = [
-  { key: 'newDevice', label: 'A new device signs in to my account', hint: 'Checked every 15 minutes.' },
-  { key: 'expiringKey', label: 'An API key expires within 7 days', hint: 'Once per key.' },
-  { key: 'twoFactorOff', label: 'Two-factor authentication is turned off', hint: 'Once, when it happens.' },
+const SWITCHES: { key: keyof NotificationPrefs; label: PlainKey; hint: PlainKey }[] = [
+  { key: 'newDevice', label: msg('A new device signs in to my account'), hint: msg('Checked every 15 minutes.') },
+  { key: 'expiringKey', label: msg('An API key expires within 7 days'), hint: msg('Once per key.') },
+  { key: 'twoFactorOff', label: msg('Two-factor authentication is turned off'), hint: msg('Once, when it happens.') },
 ];
 
 export function NotificationOptions() {
@@ -18,14 +19,14 @@ export function NotificationOptions() {
   };
   return (
     <fieldset class="switches" disabled={!prefs}>
-      <legend>Notify me when</legend>
+      <legend>{t('Notify me when')}</legend>
       {SWITCHES.map((item) => (
         <div key={item.key} class="switch">
           <input id={`notify-${item.key}`} type="checkbox" checked={prefs?.[item.key] ?? true} onChange={(e) => toggle(item.key, e.currentTarget.checked)} aria-describedby={`notify-${item.key}-hint`} />
-          <label for={`notify-${item.key}`}>{item.label}</label>
+          <label for={`notify-${item.key}`}>{t(item.label)}</label>
           <span id={`notify-${item.key}-hint`} class="muted">
             {' '}
-            {item.hint}
+            {t(item.hint)}
           </span>
         </div>
       ))}

@@ -18,14 +18,15 @@ import { portalUrl } from '../../lib/safe-url.ts';
 import type { CachedStatus } from '../../lib/storage-items.ts';
 import { buildSecuritySummary } from '../../lib/security-summary.ts';
 import { ActivityPanel, ApiKeysPanel, DatabasesPanel, DevicesPanel } from './panels.tsx';
+import { msg, type PlainKey, t } from '../../lib/i18n/translator.ts';
 
 type TabId = 'security' | 'activity' | 'databases' | 'devices' | 'keys';
-const TABS: { id: TabId; label: string }[] = [
-  { id: 'security', label: 'Summary' },
-  { id: 'activity', label: 'Activity' },
-  { id: 'databases', label: 'Databases' },
-  { id: 'devices', label: 'Devices' },
-  { id: 'keys', label: 'API keys' },
+const TABS: { id: TabId; label: PlainKey }[] = [
+  { id: 'security', label: msg('Summary') },
+  { id: 'activity', label: msg('Activity') },
+  { id: 'databases', label: msg('Databases') },
+  { id: 'devices', label: msg('Devices') },
+  { id: 'keys', label: msg('API keys') },
 ];
 
 export function App(props: { initialCached?: CachedStatus | null }) {
@@ -49,7 +50,7 @@ export function App(props: { initialCached?: CachedStatus | null }) {
       await askBackground('signIn');
       location.reload();
     } catch (error) {
-      setSignInError(error instanceof Error && error.message === 'permission' ? { code: 'permission_missing', message: 'Latchkey needs permission to connect to your server.' } : toErrorData(error));
+      setSignInError(error instanceof Error && error.message === 'permission' ? { code: 'permission_missing', message: t('Latchkey needs permission to connect to your server.') } : toErrorData(error));
       setSigningIn(false);
     }
   };
@@ -60,7 +61,7 @@ export function App(props: { initialCached?: CachedStatus | null }) {
     if (url) void openTab(url);
   };
 
-  if (!state && !cached) return account.error ? <ErrorNotice error={account.error} /> : <Loading label="Loading…" />;
+  if (!state && !cached) return account.error ? <ErrorNotice error={account.error} /> : <Loading label={t('Loading…')} />;
   if (state && !state.signedIn) {
     return (
       <>
@@ -76,16 +77,16 @@ export function App(props: { initialCached?: CachedStatus | null }) {
         <h1>Latchkey</h1>
         <span class="header-actions">
           <button type="button" class="link" onClick={() => void account.refresh()} disabled={account.refreshing} aria-busy={account.refreshing}>
-            {account.refreshing ? 'Refreshing…' : 'Refresh'}
+            {account.refreshing ? t('Refreshing…') : t('Refresh')}
           </button>
           <button type="button" class="link" onClick={() => void account.signOut()}>
-            Sign out
+            {t('Sign out')}
           </button>
         </span>
       </header>
-      {!online && <Notice kind="warning">You are offline{cached ? '; showing the status saved earlier' : ''}.</Notice>}
+      {!online && <Notice kind="warning">{cached ? t('You are offline; showing the status saved earlier.') : t('You are offline.')}</Notice>}
       {online && account.error && <ErrorNotice error={account.error} onRetry={() => void account.refresh()} />}
-      <Tabs label="Account sections" tabs={TABS} selected={tab} onSelect={setTab}>
+      <Tabs label={t('Account sections')} tabs={TABS.map((tab) => ({ id: tab.id, label: t(tab.label) }))} selected={tab} onSelect={setTab}>
         {tab === 'security' &&
           (cached ? (
             <SecuritySummaryView
@@ -96,7 +97,7 @@ export function App(props: { initialCached?: CachedStatus | null }) {
               onOpenPortal={openPortal}
             />
           ) : (
-            <Loading label="Loading your security summary…" />
+            <Loading label={t('Loading your security summary…')} />
           ))}
         {tab === 'activity' && <ActivityPanel portalHref={portalHref} onOpenPortal={openPortal} />}
         {tab === 'databases' && <DatabasesPanel />}

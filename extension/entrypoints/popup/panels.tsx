@@ -14,13 +14,14 @@ import { askBackground } from '../../lib/background-client.ts';
 import { openTab } from '../../lib/browser-api.ts';
 import { type ErrorData, toErrorData } from '../../lib/errors.ts';
 import { httpUrlOrNull } from '../../lib/safe-url.ts';
+import { t } from '../../lib/i18n/translator.ts';
 
 export function ActivityPanel(props: { portalHref: (path: string) => string | null; onOpenPortal: (path: string) => void }) {
   const activity = useActivityFeed();
   if (activity.error) return <ErrorNotice error={activity.error} onRetry={() => void activity.reload()} />;
-  if (activity.feed === undefined) return <Loading label="Loading recent activity…" />;
+  if (activity.feed === undefined) return <Loading label={t('Loading recent activity…')} />;
   if (activity.feed === null) {
-    return <p class="muted">This Latchkey server does not keep a security activity log yet. The Devices tab lists where you are signed in.</p>;
+    return <p class="muted">{t('This Latchkey server does not keep a security activity log yet. The Devices tab lists where you are signed in.')}</p>;
   }
   return (
     <>
@@ -40,7 +41,7 @@ export function ActivityPanel(props: { portalHref: (path: string) => string | nu
 export function DatabasesPanel() {
   const list = useBackgroundList('listDatabases');
   if (list.error) return <ErrorNotice error={list.error} onRetry={() => void list.reload()} />;
-  if (!list.items) return <Loading label="Loading databases…" />;
+  if (!list.items) return <Loading label={t('Loading databases…')} />;
   return (
     <DatabaseList
       databases={list.items}
@@ -69,11 +70,11 @@ export function DevicesPanel() {
     }
   };
   if (list.error) return <ErrorNotice error={list.error} onRetry={() => void list.reload()} />;
-  if (!list.items) return <Loading label="Loading devices…" />;
+  if (!list.items) return <Loading label={t('Loading devices…')} />;
   return (
     <>
       <DeviceList devices={list.items} busy={busy} onLogoutOthers={() => void logoutOthers()} />
-      {result?.ok === true && <Notice kind="success">Logged out {result.count} other device{result.count === 1 ? '' : 's'}.</Notice>}
+      {result?.ok === true && <Notice kind="success">{t('Logged out {{count}} other devices.', { count: result.count })}</Notice>}
       {result?.ok === false && <ErrorNotice error={result.error} />}
     </>
   );
@@ -98,7 +99,7 @@ export function ApiKeysPanel() {
   };
   if (rotated) return <NewSecret keyName={rotated.key.description || rotated.key.visibleId} secret={rotated.secret} onDone={() => setRotated(null)} />;
   if (list.error) return <ErrorNotice error={list.error} onRetry={() => void list.reload()} />;
-  if (!list.items) return <Loading label="Loading API keys…" />;
+  if (!list.items) return <Loading label={t('Loading API keys…')} />;
   return (
     <>
       {error && <ErrorNotice error={error} />}
