@@ -24,7 +24,7 @@ import type { AuthSession } from './auth-session.ts';
 import type { DpopFetch } from './dpop-fetch.ts';
 import { ExtensionError } from './errors.ts';
 import { challengeError, stepUpMaxAge } from './www-authenticate.ts';
-import { t } from './i18n/translator.ts';
+import { currentLocale, t } from './i18n/translator.ts';
 
 type Route = (typeof accountApiRoutes)[keyof typeof accountApiRoutes];
 
@@ -56,7 +56,7 @@ export function createAccountClient(deps: AccountClientDeps): AccountClient {
         url: `${deps.issuer}${ACCOUNT_API_PREFIX}${path}`,
         method: route.method,
         accessToken,
-        headers: { Accept: 'application/json', ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        headers: { Accept: 'application/json', 'Accept-Language': currentLocale(), ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
         body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
       });
 

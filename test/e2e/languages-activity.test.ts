@@ -2,7 +2,7 @@
  * The security activity part in French (issue 19 item 6), against the real IdP: for an account whose
  * language is French, the activity page (each event's sentence, times in the account's zone and
  * language), "This wasn't me", remembered devices, connected apps and the data export page are French,
- * and so are the refusals of those pages; the account API's activity stays English (machine-readable).
+ * and so are the refusals of those pages; the account API's activity is English unless Accept-Language asks.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as oidc from 'openid-client';
@@ -36,7 +36,7 @@ async function frenchAccount(email: string) {
 }
 
 describe('the security activity in French', () => {
-  it('shows the activity page, each event\'s sentence and its time in French; the API stays English', async () => {
+  it('shows the activity page, each event\'s sentence and its time in French; the API in the language it is asked', async () => {
     const email = 'camille@example.com';
     const account = await frenchAccount(email);
     const browser = browserAt('198.51.100.70', FIREFOX_WINDOWS);
@@ -77,11 +77,14 @@ describe('the security activity in French', () => {
       expect(shown).not.toBe(formatTime(translator('en'), iso!, 'Europe/Paris'));
     }
 
-    // The account API answers the same entries in English: its JSON is for programs.
-    const api = await apiWithKey<ActivityPage>(idp, (await createApiKey(idp, account.id, 'reader')).secret, '/activity');
+    // The account API: `kind` is for programs; `detail` (the extension shows it) follows Accept-Language, English by default.
+    const reader = (await createApiKey(idp, account.id, 'reader')).secret;
+    const api = await apiWithKey<ActivityPage>(idp, reader, '/activity');
     expect(api.status).toBe(200);
     expect(api.body.entries.find((e) => e.kind === 'password.changed')!.detail).toBe('The password was changed.');
     expect(api.body.entries.find((e) => e.kind === 'sessions.ended_all')!.detail).toBe('Every device was signed out (2). By support. Reason given: demande du titulaire');
+    const inFrench = await apiWithKey<ActivityPage>(idp, reader, '/activity', { language: 'fr-FR,fr;q=0.9' });
+    expect(inFrench.body.entries.find((e) => e.kind === 'password.changed')!.detail).toBe('Le mot de passe a été modifié.');
 
     // "This wasn't me" on one entry: the confirmation names it in French.
     const entryId = api.body.entries.find((e) => e.kind === 'password.changed')!.id;

@@ -15,13 +15,14 @@ export function browserAt(ip: string, userAgent?: string): TestBrowser {
 }
 
 /** A request to the account API with an API key (Bearer API keys). */
-export async function apiWithKey<T = { message?: string }>(idp: TestIdp, key: string, path: string, init: { method?: string; ip?: string; userAgent?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+export async function apiWithKey<T = { message?: string }>(idp: TestIdp, key: string, path: string, init: { method?: string; ip?: string; userAgent?: string; language?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${idp.issuer}/api/v1${path}`, {
     method: init.method ?? 'GET',
     headers: {
       authorization: `Bearer ${key}`,
       ...(init.ip ? { 'x-forwarded-for': init.ip } : {}),
       ...(init.userAgent ? { 'user-agent': init.userAgent } : {}),
+      ...(init.language ? { 'accept-language': init.language } : {}),
       ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
