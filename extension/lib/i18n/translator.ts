@@ -1,6 +1,6 @@
 /**
- * The extension's message catalogs and its one i18next instance, in the IdP's design (but its own code:
- * the extension never imports idp/). Keys are gettext-style: the English sentence is the key (en.json maps
+ * The extension's message catalogs and its one i18next instance, on the machinery it shares with the IdP
+ * (shared/i18n.ts; the extension never imports idp/). Keys are gettext-style: the English sentence is the key (en.json maps
  * it to itself, or to its plural forms), so code reads as English and a key missing from a catalog still
  * shows English. `{{name}}` interpolates; a sentence with a count is a plural key, written in the
  * catalogs as `key_one`, `key_other` (and `key_many` in French, CLDR's form for a million).
@@ -16,7 +16,7 @@
  * renders, notifications are text). catalogs.test.ts holds en and fr to the same keys, every key to a
  * use in the code and every `{{placeholder}}` of a key to its French text.
  */
-import i18next from 'i18next';
+import { catalogTranslators, type MessageKeyOf, type ParamsOfKey, type PlainKeyOf, type TranslateOf } from '../../../shared/i18n.ts';
 import en from './en.json' with { type: 'json' };
 import fr from './fr.json' with { type: 'json' };
 
@@ -29,39 +29,11 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && Object.hasOwn(catalogs, value);
 }
 
-type PluralSuffix = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
-type CatalogKey = keyof typeof en & string;
-/** The keys code may ask for: the catalog's keys with plural suffixes folded into their sentence. */
-export type MessageKey = CatalogKey extends infer K ? (K extends `${infer Base}_${PluralSuffix}` ? Base : K) : never;
-
-type Placeholders<S extends string> = S extends `${string}{{${infer Name}}}${infer Rest}` ? Name | Placeholders<Rest> : never;
-type Value = string | number;
-type NamesOf<K extends MessageKey> = Placeholders<K> | (`${K}_other` extends CatalogKey ? 'count' : never);
-/** What `t(key, ...)` takes after the key: the key's `{{placeholders}}` (a plural key needs `count`), or nothing. */
-export type ParamsOf<K extends MessageKey> = [NamesOf<K>] extends [never] ? [] : [params: { [P in NamesOf<K>]: P extends 'count' ? number : Value }];
-
-/** A key without placeholders: what a table of labels holds, so `t(label)` needs no params. */
-export type PlainKey = { [K in MessageKey]: ParamsOf<K> extends [] ? K : never }[MessageKey];
-
-/** A translation function fixed to one locale; `t.locale` says which. */
-export interface Translate {
-  <K extends MessageKey>(key: K, ...params: ParamsOf<K>): string;
-  readonly locale: Locale;
-}
-
-const instance = i18next.createInstance();
-void instance.init({
-  resources: Object.fromEntries(Object.entries(catalogs).map(([locale, messages]) => [locale, { translation: messages }])),
-  lng: DEFAULT_LOCALE,
-  fallbackLng: DEFAULT_LOCALE,
-  supportedLngs: [...LOCALES],
-  initAsync: false,
-  keySeparator: false,
-  nsSeparator: false,
-  returnNull: false,
-  returnEmptyString: false,
-  interpolation: { escapeValue: false },
-});
+// The key, params, label and translation types of shared/i18n.ts, bound to these catalogs.
+export type MessageKey = MessageKeyOf<typeof en>;
+export type ParamsOf<K extends MessageKey> = ParamsOfKey<typeof en, K>;
+export type PlainKey = PlainKeyOf<typeof en>;
+export type Translate = TranslateOf<typeof en, Locale>;
 
 /** Marks a sentence translated later, where it is shown (gettext's `N_`): a table of labels. Returns the key unchanged. */
 export function msg<K extends MessageKey>(key: K): K {
@@ -107,18 +79,8 @@ export const formatTime = (value: string | number | Date) => asDate(value).toLoc
 /** A date and time in the current language. */
 export const formatDateTime = (value: string | number | Date) => asDate(value).toLocaleString(dateLocale());
 
-const translators = new Map<Locale, Translate>();
-
 /** The translation function of `locale` (one per locale, built on first use). */
-export function translator(locale: Locale): Translate {
-  let fixedT = translators.get(locale);
-  if (!fixedT) {
-    const fixed = instance.getFixedT(locale);
-    fixedT = Object.assign((key: string, params?: Record<string, Value>) => fixed(key, params ?? {}) as string, { locale }) as Translate;
-    translators.set(locale, fixedT);
-  }
-  return fixedT;
-}
+export const translator = catalogTranslators<Locale, Translate>(catalogs, DEFAULT_LOCALE);
 
 /** Translates into the browser's current language (read at each call, so a test can stub `navigator.language`). */
 export function t<K extends MessageKey>(key: K, ...params: ParamsOf<K>): string {

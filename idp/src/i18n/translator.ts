@@ -9,7 +9,7 @@
  * escapes what it renders and mails are text. catalogs.test.ts holds en and fr to the same keys, every
  * key to a use in the code and every `{{placeholder}}` of a key to its French text.
  */
-import i18next from 'i18next';
+import { catalogTranslators, type MessageKeyOf, type ParamsOfKey, type PlainKeyOf, type TranslateOf, type Value } from '../../../shared/i18n.ts';
 import en from './en.json' with { type: 'json' };
 import fr from './fr.json' with { type: 'json' };
 
@@ -25,40 +25,14 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && Object.hasOwn(catalogs, value);
 }
 
-type PluralSuffix = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
-type CatalogKey = keyof typeof en & string;
 /** The keys code may ask for: the catalog's keys with plural suffixes folded into their sentence. */
-export type MessageKey = CatalogKey extends infer K ? K extends `${infer Base}_${PluralSuffix}` ? Base : K : never;
-
-type Placeholders<S extends string> = S extends `${string}{{${infer Name}}}${infer Rest}` ? Name | Placeholders<Rest> : never;
-type Value = string | number;
+export type MessageKey = MessageKeyOf<typeof en>;
 /** What `t(key, ...)` takes after the key: the key's `{{placeholders}}` (a plural key needs `count`), or nothing. */
-export type ParamsOf<K extends MessageKey> = [Placeholders<K> | (`${K}_other` extends CatalogKey ? 'count' : never)] extends [never]
-  ? []
-  : [params: { [P in Placeholders<K> | (`${K}_other` extends CatalogKey ? 'count' : never)]: P extends 'count' ? number : Value }];
-
+export type ParamsOf<K extends MessageKey> = ParamsOfKey<typeof en, K>;
 /** A key without placeholders: what a table of labels holds (`Record<string, PlainKey>`), so `t(label)` needs no params. */
-export type PlainKey = { [K in MessageKey]: ParamsOf<K> extends [] ? K : never }[MessageKey];
-
+export type PlainKey = PlainKeyOf<typeof en>;
 /** A translation function fixed to one locale; `t.locale` says which (for `<html lang>`, dates). */
-export interface Translate {
-  <K extends MessageKey>(key: K, ...params: ParamsOf<K>): string;
-  readonly locale: Locale;
-}
-
-const instance = i18next.createInstance();
-void instance.init({
-  resources: Object.fromEntries(Object.entries(catalogs).map(([locale, messages]) => [locale, { translation: messages }])),
-  lng: DEFAULT_LOCALE,
-  fallbackLng: DEFAULT_LOCALE,
-  supportedLngs: [...LOCALES],
-  initAsync: false,
-  keySeparator: false,
-  nsSeparator: false,
-  returnNull: false,
-  returnEmptyString: false,
-  interpolation: { escapeValue: false },
-});
+export type Translate = TranslateOf<typeof en, Locale>;
 
 /**
  * Marks a sentence that is translated later, where it is shown (gettext's `N_`): zod messages, the
@@ -83,18 +57,5 @@ export function translateText(t: Translate, key: string, params?: Record<string,
   return params ? key.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : key;
 }
 
-const translators = new Map<Locale, Translate>();
-
 /** The translation function of `locale` (one per locale, built on first use). */
-export function translator(locale: Locale): Translate {
-  let t = translators.get(locale);
-  if (!t) {
-    const fixed = instance.getFixedT(locale);
-    t = Object.assign(
-      (key: string, params?: Record<string, Value>) => fixed(key, params ?? {}) as string,
-      { locale },
-    ) as Translate;
-    translators.set(locale, t);
-  }
-  return t;
-}
+export const translator = catalogTranslators<Locale, Translate>(catalogs, DEFAULT_LOCALE);
