@@ -48,7 +48,9 @@ export function steadyLoad(clients: number, step: (client: number) => Promise<nu
   const loops = Array.from({ length: clients }, async (_, n) => {
     while (!stopped) {
       try {
-        ok += await step(n);
+        // Awaited first: `ok += await …` reads `ok` before the await, so concurrent loops lost each other's counts.
+        const done = await step(n);
+        ok += done;
       } catch (error) {
         failures.push(`client ${n}: ${(error as Error).message ?? String(error)}`);
         await new Promise((r) => setTimeout(r, 50));
