@@ -10,12 +10,11 @@ import { browserAt, FIREFOX_WINDOWS } from '../helpers/activity.ts';
 import type { TestBrowser } from '../helpers/browser.ts';
 import { discoverClient, seedClient, type SeededClient } from '../helpers/clients.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../helpers/relying-party.ts';
-import { advance, enableTwoFactor, portalSignIn, totp } from '../helpers/security.ts';
+import { advance, enableTwoFactor, portalSignIn, signInToRp, totp } from '../helpers/security.ts';
 import { useTestIdp } from '../helpers/use-test-idp.ts';
 
 const idp = useTestIdp({ env: { IDP_TRUST_PROXY: 'true' }, resetClock: true });
 const password = 'correct horse battery staple';
-const atRedirect = (u: URL) => u.origin === 'http://127.0.0.1:9';
 let client: SeededClient;
 let config: oidc.Configuration;
 let rp: LogoutReceiver;
@@ -88,15 +87,7 @@ describe('connected databases and apps', () => {
     const account = await idp.createAccount(email, password);
     const browser = browserAt('198.51.100.60');
     await portalSignIn(idp, browser, email, password);
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: client.redirectUri, scope: 'openid email offline_access', prompt: 'consent', state,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    });
-    let page = await browser.follow(url, { stopAt: atRedirect });
-    if (page.status === 200 && page.body.includes('/confirm')) page = await browser.submit(page, '/confirm', {}, { stopAt: atRedirect });
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.location!), { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await signInToRp(config, client, browser, email, password);
     const sid = tokens.claims()!.sid as string;
     expect(tokens.refresh_token).toBeTruthy();
 
